@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+// snnc — spiking neural network lottery tickets, compiled for neuromorphic chips.
+//
+// One target per pipeline stage; dependencies point one way (see DESIGN.md).
+// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), CZlib (zlib).
+import PackageDescription
+
+let package = Package(
+    name: "snnc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "snnc", targets: ["snnc"]),
+        .library(name: "SNNStore", targets: ["SNNStore"]),
+        .library(name: "SNNTensor", targets: ["SNNTensor"]),
+        .library(name: "SNNData", targets: ["SNNData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: the only C in the project.
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "HDF5Shim", dependencies: ["CHDF5"], path: "Sources/HDF5Shim"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Pipeline stages, bottom up.
+        .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
+        .target(name: "SNNTensor", dependencies: ["CBLAS"]),
+        .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
+        .executableTarget(name: "snnc", dependencies: [
+            "SNNStore", "SNNTensor", "SNNData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
+        .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
+        .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
+    ]
+)

@@ -1,0 +1,1 @@
+/// Typed Swift API over HDF5.

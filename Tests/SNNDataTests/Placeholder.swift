@@ -1,0 +1,4 @@
+import Testing
+@testable import SNNData
+
+@Test func placeholderSNNData() { #expect(Bool(true)) }

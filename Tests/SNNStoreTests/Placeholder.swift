@@ -1,0 +1,4 @@
+import Testing
+@testable import SNNStore
+
+@Test func placeholderSNNStore() { #expect(Bool(true)) }

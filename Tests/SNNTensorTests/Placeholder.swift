@@ -1,0 +1,4 @@
+import Testing
+@testable import SNNTensor
+
+@Test func placeholderSNNTensor() { #expect(Bool(true)) }
