@@ -1,1 +1,0 @@
-/// Typed Swift API over HDF5.

@@ -1,4 +1,0 @@
-import Testing
-@testable import SNNStore
-
-@Test func placeholderSNNStore() { #expect(Bool(true)) }
