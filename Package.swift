@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SNNStore", targets: ["SNNStore"]),
         .library(name: "SNNTensor", targets: ["SNNTensor"]),
         .library(name: "SNNData", targets: ["SNNData"]),
+        .library(name: "SNNIR", targets: ["SNNIR"]),
+        .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,13 +33,16 @@ let package = Package(
         .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
+        .target(name: "SNNIR"),
+        .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData",
+            "SNNStore", "SNNTensor", "SNNData", "SNNIR", "SNNCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
+        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
     ]
 )

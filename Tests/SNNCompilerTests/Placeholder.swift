@@ -1,0 +1,4 @@
+import Testing
+@testable import SNNCompiler
+
+@Test func placeholderSNNCompiler() { #expect(Bool(true)) }
