@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SNNStore", targets: ["SNNStore"]),
         .library(name: "SNNTensor", targets: ["SNNTensor"]),
         .library(name: "SNNData", targets: ["SNNData"]),
+        .library(name: "SNNTrain", targets: ["SNNTrain"]),
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
     ],
@@ -33,10 +34,11 @@ let package = Package(
         .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
+        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNStore"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNIR", "SNNCompiler",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,0 +1,97 @@
+/// The network families snnc trains.
+public enum Architecture: String, Codable, CaseIterable, Sendable {
+    /// VGG16 config D with BN after every conv (13 conv + 1 linear), as in Kim et al.
+    case vgg16
+    /// ResNet19 of the paper's released code: stem, BasicBlock stages [3, 3, 2] at 128/256/512
+    /// (every stage starts with stride 2), average pool, FC256, LIF, FC.
+    case resnet19
+    /// The speed anchors' small net: conv3x3(32)-BN-LIF-pool, conv3x3(64)-BN-LIF-pool, FC128-LIF, FC.
+    case small
+}
+
+/// The spatial pooling between VGG stages.
+public enum PoolKind: String, Codable, Sendable {
+    /// Max-pooling 2×2 on spike maps (the paper; a binary OR on spikes).
+    case max
+    /// Average-pooling 2×2 (the speed anchors).
+    case avg
+}
+
+/// How the analog image enters the spiking network.
+public enum Encoding: String, Codable, Sendable {
+    /// Direct coding (the paper): the first conv + BN run once per batch on the image; their output
+    /// drives the first LIF at every time step.
+    case direct
+    /// The image is repeated T times and every layer, including the first conv, runs per step
+    /// (the speed anchors' SpikingJelly models).
+    case repeated
+}
+
+/// Which images a BatchNorm layer after the encoder averages over in training.
+public enum BatchNormStatistics: String, Codable, Sendable {
+    /// Statistics per time step over the B images of that step; running stats updated T times
+    /// per batch (the paper's released code).
+    case perStep
+    /// Statistics over all T·B images at once (SpikingJelly multi-step `BatchNorm2d`).
+    case pooled
+}
+
+/// Everything that determines a network's structure and neuron dynamics.
+///
+/// A `ModelSpec` plus a seed determines every initial weight bit for bit. Channel counts are the
+/// paper's multiplied by `width` and rounded (at least 1).
+public struct ModelSpec: Codable, Equatable, Sendable {
+    public var architecture: Architecture
+    /// Channel multiplier (1 = the paper's widths; 0.125 = VGG16 with 8…64 channels).
+    public var width: Double
+    public var inputChannels: Int
+    public var inputHeight: Int
+    public var inputWidth: Int
+    public var classes: Int
+    /// Time steps T (1 for the ANN twin).
+    public var timeSteps: Int
+    /// LIF membrane time constant in steps: `H = V + (X − V)/tau` (4/3 in the paper, 2 in the anchors).
+    public var tau: Float
+    /// LIF firing threshold (fires on `H ≥ threshold`).
+    public var threshold: Float
+    public var pooling: PoolKind
+    public var encoding: Encoding
+    public var batchNormStatistics: BatchNormStatistics
+    /// Whether convolutions carry a bias (VGG16 in the paper: yes; ResNet19: no).
+    public var convBias: Bool
+    /// `false` builds the ANN twin: ReLU instead of LIF, a single pass (T = 1).
+    public var spiking: Bool
+
+    /// The paper's configuration of an architecture for a given input and class count.
+    public init(architecture: Architecture, width: Double = 1, inputChannels: Int, inputHeight: Int,
+                inputWidth: Int, classes: Int, timeSteps: Int = 5, tau: Float = 4.0 / 3.0,
+                threshold: Float = 1, pooling: PoolKind? = nil, encoding: Encoding = .direct,
+                batchNormStatistics: BatchNormStatistics = .perStep, convBias: Bool? = nil,
+                spiking: Bool = true) {
+        self.architecture = architecture
+        self.width = width
+        self.inputChannels = inputChannels
+        self.inputHeight = inputHeight
+        self.inputWidth = inputWidth
+        self.classes = classes
+        self.timeSteps = spiking ? timeSteps : 1
+        self.tau = tau
+        self.threshold = threshold
+        self.pooling = pooling ?? (architecture == .small ? .avg : .max)
+        self.encoding = encoding
+        self.batchNormStatistics = batchNormStatistics
+        self.convBias = convBias ?? (architecture == .vgg16)
+        self.spiking = spiking
+    }
+
+    /// The ANN twin of this spec (same layers and parameter names, ReLU, one pass).
+    public var annTwin: ModelSpec {
+        var twin = self
+        twin.spiking = false
+        twin.timeSteps = 1
+        return twin
+    }
+
+    /// A channel count of the paper scaled by `width`.
+    func channels(_ paper: Int) -> Int { max(1, Int((Double(paper) * width).rounded())) }
+}

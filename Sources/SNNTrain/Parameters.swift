@@ -1,0 +1,157 @@
+import Foundation
+import SNNTensor
+
+/// What a learnable tensor is, which decides how it is initialised and whether it can be pruned.
+public enum ParameterRole: String, Codable, Sendable {
+    /// Conv or linear weight: prunable.
+    case weight
+    /// Conv or linear bias.
+    case bias
+    /// BatchNorm γ.
+    case scale
+    /// BatchNorm β.
+    case shift
+}
+
+/// A learnable tensor of a network.
+public struct Parameter: Equatable, Sendable {
+    /// `<node>.weight`, `<node>.bias` (PyTorch's naming).
+    public var name: String
+    public var role: ParameterRole
+    public var value: Tensor
+    /// Pruning mask (1 keeps, 0 prunes), same shape as `value`; `nil` means dense.
+    /// Only weights carry masks. Invariant: where the mask is 0, `value` is exactly 0.
+    public var mask: Tensor?
+
+    /// Whether pruning applies to this parameter (conv and linear weights, never biases or BN).
+    public var isPrunable: Bool { role == .weight }
+}
+
+/// A non-learnable tensor a network updates while training (BN running statistics).
+public struct Buffer: Equatable, Sendable {
+    public var name: String
+    public var value: Tensor
+}
+
+/// Initialisation schemes.
+public enum InitScheme: String, Codable, Sendable, CaseIterable {
+    /// PyTorch defaults: conv/linear weight and bias U(±1/√fan_in); BN γ = 1, β = 0.
+    case pytorch
+    /// The paper's released VGG code: conv Kaiming-normal (fan_out, ReLU gain), bias 0;
+    /// linear N(0, 0.01), bias 0; BN γ = 1, β = 0. (ResNet19 there uses PyTorch defaults.)
+    case paper
+}
+
+/// All learnable parameters and buffers of a network, in graph order.
+public struct ParameterSet: Equatable, Sendable {
+    public var parameters: [Parameter]
+    public var buffers: [Buffer]
+
+    /// Creates the parameters of `graph`, drawing from `rng` node by node, weight before bias,
+    /// each tensor in row-major order.
+    public init(graph: LayerGraph, scheme: InitScheme, rng: inout SeededRNG) {
+        parameters = []
+        buffers = []
+        let usePaper = scheme == .paper && graph.spec.architecture == .vgg16
+        for node in graph.nodes {
+            switch node.op {
+            case let .conv(cin, cout, window, bias):
+                let fanIn = cin * window.kernelH * window.kernelW
+                let shape = [cout, cin, window.kernelH, window.kernelW]
+                if usePaper {
+                    let std = (2.0 / Float(cout * window.kernelH * window.kernelW)).squareRoot()
+                    append(node.name + ".weight", .weight, normal(shape, std: std, rng: &rng))
+                    if bias { append(node.name + ".bias", .bias, .zeros([cout])) }
+                } else {
+                    append(node.name + ".weight", .weight, uniform(shape, fanIn: fanIn, rng: &rng))
+                    if bias { append(node.name + ".bias", .bias, uniform([cout], fanIn: fanIn, rng: &rng)) }
+                }
+            case let .linear(inFeatures, outFeatures, bias):
+                let shape = [outFeatures, inFeatures]
+                if usePaper {
+                    append(node.name + ".weight", .weight, normal(shape, std: 0.01, rng: &rng))
+                    if bias { append(node.name + ".bias", .bias, .zeros([outFeatures])) }
+                } else {
+                    append(node.name + ".weight", .weight, uniform(shape, fanIn: inFeatures, rng: &rng))
+                    if bias { append(node.name + ".bias", .bias, uniform([outFeatures], fanIn: inFeatures, rng: &rng)) }
+                }
+            case let .batchNorm(channels):
+                append(node.name + ".weight", .scale, Tensor(repeating: 1, shape: [channels]))
+                append(node.name + ".bias", .shift, .zeros([channels]))
+                buffers.append(Buffer(name: node.name + ".running_mean", value: .zeros([channels])))
+                buffers.append(Buffer(name: node.name + ".running_var", value: Tensor(repeating: 1, shape: [channels])))
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func append(_ name: String, _ role: ParameterRole, _ value: Tensor) {
+        parameters.append(Parameter(name: name, role: role, value: value, mask: nil))
+    }
+
+    /// Index of the parameter named `name`.
+    public func parameterIndex(_ name: String) -> Int? { parameters.firstIndex { $0.name == name } }
+
+    /// Index of the buffer named `name`.
+    public func bufferIndex(_ name: String) -> Int? { buffers.firstIndex { $0.name == name } }
+
+    /// The parameter named `name`; the name must exist (a programmer error otherwise).
+    public subscript(name: String) -> Parameter {
+        get {
+            guard let i = parameterIndex(name) else { preconditionFailure("no parameter \(name)") }
+            return parameters[i]
+        }
+        set {
+            guard let i = parameterIndex(name) else { preconditionFailure("no parameter \(name)") }
+            parameters[i] = newValue
+        }
+    }
+
+    /// Number of scalars in all parameters (the paper's sparsity denominator).
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Number of scalars in prunable weights.
+    public var prunableCount: Int { parameters.filter(\.isPrunable).reduce(0) { $0 + $1.value.count } }
+
+    /// Number of prunable weights kept by the masks (all of them when dense).
+    public var keptCount: Int {
+        parameters.filter(\.isPrunable).reduce(0) { total, p in
+            total + (p.mask.map { $0.scalars.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } } ?? p.value.count)
+        }
+    }
+
+    /// Sets every masked-out weight to exactly 0.
+    public mutating func applyMasks() {
+        for i in parameters.indices {
+            guard let mask = parameters[i].mask else { continue }
+            parameters[i].value.scalars.withUnsafeMutableBufferPointer { w in
+                mask.scalars.withUnsafeBufferPointer { m in
+                    for j in w.indices where m[j] == 0 { w[j] = 0 }
+                }
+            }
+        }
+    }
+}
+
+/// U(−b, b) with b = 1/√fan_in: PyTorch's `kaiming_uniform_(a=√5)` for weights and its bias rule.
+private func uniform(_ shape: [Int], fanIn: Int, rng: inout SeededRNG) -> Tensor {
+    let bound = 1 / Float(max(fanIn, 1)).squareRoot()
+    var t = Tensor.zeros(shape)
+    for i in t.scalars.indices { t.scalars[i] = rng.nextFloat(in: -bound, bound) }
+    return t
+}
+
+/// N(0, std²) by the Box–Muller transform, two draws per pair of values.
+private func normal(_ shape: [Int], std: Float, rng: inout SeededRNG) -> Tensor {
+    var t = Tensor.zeros(shape)
+    var i = 0
+    while i < t.count {
+        let u1 = max(rng.nextUnitFloat(), Float.leastNormalMagnitude), u2 = rng.nextUnitFloat()
+        let r = (-2 * log(u1)).squareRoot() * std
+        t.scalars[i] = r * cos(2 * Float.pi * u2)
+        if i + 1 < t.count { t.scalars[i + 1] = r * sin(2 * Float.pi * u2) }
+        i += 2
+    }
+    return t
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Everything about a training run other than the model: optimiser, schedule, data, seed.
+///
+/// Stored in every checkpoint, so `--resume` continues with exactly the same settings.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    /// Epochs in the cosine schedule (the run's length).
+    public var epochs: Int
+    public var batchSize: Int
+    /// Peak learning rate (the paper: 0.3).
+    public var learningRate: Float
+    public var momentum: Float
+    /// L2 weight decay added to the gradient (the released code effectively uses 0).
+    public var weightDecay: Float
+    /// Seed for initialisation, shuffling and augmentation.
+    public var seed: UInt64
+    /// Random crop (pad 4) + horizontal flip on training batches.
+    public var augment: Bool
+    public var initScheme: InitScheme
+
+    public init(epochs: Int, batchSize: Int = 128, learningRate: Float = 0.3, momentum: Float = 0.9,
+                weightDecay: Float = 0, seed: UInt64 = 0, augment: Bool = true, initScheme: InitScheme = .pytorch) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.seed = seed
+        self.augment = augment
+        self.initScheme = initScheme
+    }
+
+    /// Cosine annealing stepped once per epoch, η_min = 0:
+    /// `lr(e) = lr · (1 + cos(π·e/E)) / 2` for epoch index e in 0..<E.
+    public func learningRate(atEpoch epoch: Int) -> Float {
+        guard epochs > 0 else { return learningRate }
+        let phase = Double.pi * Double(epoch) / Double(epochs)
+        return Float(Double(learningRate) * (1 + cos(phase)) / 2)
+    }
+}
