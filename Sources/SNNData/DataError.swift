@@ -18,9 +18,11 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongMagic(path: String, expected: UInt32, found: UInt32)
     /// The IDX header is well-formed but describes an impossible shape (`reason` says which).
     case badHeader(path: String, reason: String)
-    /// The file holds fewer bytes than its header (or record count) requires.
+    /// The file holds fewer bytes than its header (or record count) requires. Sizes count the
+    /// decompressed contents, header included.
     case truncated(path: String, expectedBytes: Int, gotBytes: Int)
-    /// The file holds more bytes than its header requires (trailing data).
+    /// The file holds more bytes than its header requires (trailing data); sizes as for
+    /// `truncated`.
     case trailingBytes(path: String, expectedBytes: Int, gotBytes: Int)
     /// A record file's size is not a whole number of fixed-size records.
     case badRecordSize(path: String, size: Int, recordSize: Int)
@@ -107,7 +109,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             } else if expected == IDXReader.labelMagic && found == IDXReader.imageMagic {
                 "this looks like an image file; check that the image and label file names are not swapped"
             } else {
-                "this is not an uint8 IDX (MNIST-format) file, or it is corrupt; re-download it"
+                "this is not a uint8 IDX (MNIST-format) file, or it is corrupt; re-download it"
             }
         case .badHeader, .truncated, .trailingBytes, .badRecordSize:
             "the file is corrupt or incomplete; re-download or re-extract it"
