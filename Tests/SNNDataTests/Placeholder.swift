@@ -1,4 +1,0 @@
-import Testing
-@testable import SNNData
-
-@Test func placeholderSNNData() { #expect(Bool(true)) }
