@@ -17,9 +17,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Random crop (pad 4) + horizontal flip on training batches.
     public var augment: Bool
     public var initScheme: InitScheme
+    /// Where the training and test images come from.
+    public var data: DataConfig
 
     public init(epochs: Int, batchSize: Int = 128, learningRate: Float = 0.3, momentum: Float = 0.9,
-                weightDecay: Float = 0, seed: UInt64 = 0, augment: Bool = true, initScheme: InitScheme = .pytorch) {
+                weightDecay: Float = 0, seed: UInt64 = 0, augment: Bool = true, initScheme: InitScheme = .pytorch,
+                data: DataConfig) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -28,6 +31,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         self.seed = seed
         self.augment = augment
         self.initScheme = initScheme
+        self.data = data
     }
 
     /// Cosine annealing stepped once per epoch, η_min = 0:
@@ -36,5 +40,27 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         guard epochs > 0 else { return learningRate }
         let phase = Double.pi * Double(epoch) / Double(epochs)
         return Float(Double(learningRate) * (1 + cos(phase)) / 2)
+    }
+}
+
+/// The data a run trains and tests on.
+public struct DataConfig: Codable, Equatable, Sendable {
+    /// `fmnist`, `cifar10` or `cifar100`.
+    public var dataset: String
+    /// Folder with the dataset's files.
+    public var directory: String
+    /// Stratified training subset size (`nil`: the whole training set).
+    public var trainSubset: Int?
+    /// Stratified test subset size (`nil`: the whole test set).
+    public var testSubset: Int?
+    /// Zero padding added on every side (2 turns 28×28 into 32×32).
+    public var padding: Int
+
+    public init(dataset: String, directory: String, trainSubset: Int? = nil, testSubset: Int? = nil, padding: Int = 0) {
+        self.dataset = dataset
+        self.directory = directory
+        self.trainSubset = trainSubset
+        self.testSubset = testSubset
+        self.padding = padding
     }
 }

@@ -1,0 +1,236 @@
+import SNNTensor
+
+/// What a node's forward pass keeps for its backward pass (beyond its input tensors).
+enum NodeCache: Sendable {
+    case none
+    /// One cache per statistics group (T groups under per-step statistics, else one).
+    case batchNorm([BatchNormCache])
+    case maxPool(MaxPoolCache)
+    case lif(LIFCache)
+}
+
+/// The result of a forward pass, holding what the backward pass needs.
+public struct ForwardPass: Sendable {
+    /// Logits of every time step, `[T·B, K]` time-major (ANN twin: `[B, K]`).
+    public var logits: Tensor
+    /// Images in the batch (B).
+    public var batchSize: Int
+    /// Spikes emitted per LIF node over the whole batch and all steps, in graph order.
+    public var spikeCounts: [(node: String, spikes: Double, neurons: Int)]
+    var values: [Tensor]
+    var caches: [NodeCache]
+}
+
+/// Runs a `LayerGraph` forward and backward on batches.
+///
+/// Stateless layers process all time steps of a batch at once (`[T·B, …]`, time-major, one big
+/// GEMM per convolution); LIF nodes step through time. The runner owns reusable scratch memory,
+/// so keep one per thread.
+public struct Network: Sendable {
+    public let graph: LayerGraph
+    private var workspace = ConvWorkspace()
+    /// For each node, the index of its weight / bias / BN buffers in the `ParameterSet`.
+    private let weightIndex: [Int?], biasIndex: [Int?], meanIndex: [Int?], varIndex: [Int?]
+
+    /// A runner for `graph` whose parameters are laid out as in `parameters`.
+    public init(graph: LayerGraph, parameters: ParameterSet) {
+        self.graph = graph
+        weightIndex = graph.nodes.map { parameters.parameterIndex($0.name + ".weight") }
+        biasIndex = graph.nodes.map { parameters.parameterIndex($0.name + ".bias") }
+        meanIndex = graph.nodes.map { parameters.bufferIndex($0.name + ".running_mean") }
+        varIndex = graph.nodes.map { parameters.bufferIndex($0.name + ".running_var") }
+    }
+
+    var spec: ModelSpec { graph.spec }
+    var timeSteps: Int { spec.spiking ? spec.timeSteps : 1 }
+
+    /// Runs the network on `images` `[B, C, H, W]`.
+    /// - Parameter training: batch statistics in BN (and running-stat updates in `parameters`);
+    ///   otherwise running statistics.
+    public mutating func forward(_ images: Tensor, parameters: inout ParameterSet, training: Bool) -> ForwardPass {
+        let nodes = graph.nodes
+        let batch = images.shape[0]
+        var values = [Tensor](repeating: Tensor.zeros([0]), count: nodes.count)
+        var caches = [NodeCache](repeating: .none, count: nodes.count)
+        var spikes: [(String, Double, Int)] = []
+        values[0] = images
+        for i in 1..<nodes.count {
+            let node = nodes[i]
+            let x = values[node.inputs[0]]
+            switch node.op {
+            case .input:
+                preconditionFailure("input node after position 0")
+            case let .conv(_, _, window, _):
+                let bias = biasIndex[i].map { parameters.parameters[$0].value }
+                values[i] = conv2dForward(input: x, weight: parameters.parameters[weightIndex[i]!].value,
+                                          bias: bias, window: window, workspace: &workspace)
+            case .batchNorm:
+                let gamma = parameters.parameters[weightIndex[i]!].value
+                let beta = parameters.parameters[biasIndex[i]!].value
+                if training {
+                    let groups = statisticsGroups(node)
+                    var outputs: [Tensor] = [], groupCaches: [BatchNormCache] = []
+                    for part in split(x, into: groups) {
+                        let (y, cache) = batchNormForwardTraining(
+                            input: part, gamma: gamma, beta: beta,
+                            runningMean: &parameters.buffers[meanIndex[i]!].value,
+                            runningVar: &parameters.buffers[varIndex[i]!].value)
+                        outputs.append(y)
+                        groupCaches.append(cache)
+                    }
+                    values[i] = concatenate(outputs)
+                    caches[i] = .batchNorm(groupCaches)
+                } else {
+                    values[i] = batchNormForwardEval(input: x, gamma: gamma, beta: beta,
+                                                     runningMean: parameters.buffers[meanIndex[i]!].value,
+                                                     runningVar: parameters.buffers[varIndex[i]!].value)
+                }
+            case .lif:
+                let (s, cache) = lifForward(input: x, timeSteps: timeSteps,
+                                            parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold))
+                values[i] = s
+                caches[i] = .lif(cache)
+                spikes.append((node.name, Double(s.scalars.reduce(0, +)), node.shape.reduce(1, *)))
+            case .relu:
+                values[i] = reluForward(x)
+            case let .maxPool(window):
+                let (y, cache) = maxPool2dForward(input: x, window: window)
+                values[i] = y
+                caches[i] = .maxPool(cache)
+            case let .avgPool(window):
+                values[i] = avgPool2dForward(input: x, window: window)
+            case .flatten:
+                values[i] = x.reshaped([x.shape[0], x.count / max(x.shape[0], 1)])
+            case .linear:
+                let bias = biasIndex[i].map { parameters.parameters[$0].value }
+                values[i] = linearForward(input: x, weight: parameters.parameters[weightIndex[i]!].value, bias: bias)
+            case .add:
+                values[i] = add(x, values[node.inputs[1]])
+            case .repeatTime:
+                values[i] = repeatOverTime(x, timeSteps: timeSteps)
+            }
+        }
+        return ForwardPass(logits: values[nodes.count - 1], batchSize: batch, spikeCounts: spikes,
+                           values: values, caches: caches)
+    }
+
+    /// Backpropagates `dLogits` (same shape as `pass.logits`) and returns one gradient per
+    /// parameter, aligned with `parameters.parameters`.
+    public mutating func backward(_ pass: ForwardPass, dLogits: Tensor, parameters: ParameterSet) -> [Tensor] {
+        let nodes = graph.nodes
+        var grads = parameters.parameters.map { Tensor.zeros($0.value.shape) }
+        var dValues = [Tensor?](repeating: nil, count: nodes.count)
+        dValues[nodes.count - 1] = dLogits
+        for i in stride(from: nodes.count - 1, to: 0, by: -1) {
+            guard let dy = dValues[i] else { continue }
+            dValues[i] = nil  // free as we go
+            let node = nodes[i]
+            let xIndex = node.inputs[0]
+            let x = pass.values[xIndex]
+            let needsInputGradient = xIndex != 0
+            var dx: Tensor?
+            switch node.op {
+            case .input:
+                break
+            case let .conv(_, _, window, _):
+                var dBias: Tensor? = biasIndex[i].map { grads[$0] }
+                dx = conv2dBackward(dOutput: dy, input: x, weight: parameters.parameters[weightIndex[i]!].value,
+                                    window: window, dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                                    computeInputGradient: needsInputGradient, workspace: &workspace)
+                if let b = biasIndex[i], let dBias { grads[b] = dBias }
+            case .batchNorm:
+                guard case let .batchNorm(groupCaches) = pass.caches[i] else {
+                    preconditionFailure("backward through '\(node.name)' needs a training-mode forward")
+                }
+                let gamma = parameters.parameters[weightIndex[i]!].value
+                var parts: [Tensor] = []
+                for (part, (dPart, cache)) in zip(split(x, into: groupCaches.count),
+                                                  zip(split(dy, into: groupCaches.count), groupCaches)) {
+                    parts.append(batchNormBackward(dOutput: dPart, input: part, gamma: gamma, cache: cache,
+                                                   dGamma: &grads[weightIndex[i]!], dBeta: &grads[biasIndex[i]!]))
+                }
+                dx = concatenate(parts)
+            case .lif:
+                guard case let .lif(cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
+                dx = lifBackward(dSpikes: dy, cache: cache)
+            case .relu:
+                dx = reluBackward(dOutput: dy, output: pass.values[i])
+            case .maxPool:
+                guard case let .maxPool(cache) = pass.caches[i] else { preconditionFailure("missing pool cache") }
+                dx = maxPool2dBackward(dOutput: dy, cache: cache)
+            case let .avgPool(window):
+                dx = avgPool2dBackward(dOutput: dy, inputShape: x.shape, window: window)
+            case .flatten:
+                dx = dy.reshaped(x.shape)
+            case .linear:
+                var dBias: Tensor? = biasIndex[i].map { grads[$0] }
+                dx = linearBackward(dOutput: dy, input: x, weight: parameters.parameters[weightIndex[i]!].value,
+                                    dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                                    computeInputGradient: needsInputGradient)
+                if let b = biasIndex[i], let dBias { grads[b] = dBias }
+            case .add:
+                accumulateGradient(dy, into: &dValues[node.inputs[1]])
+                dx = dy
+            case .repeatTime:
+                dx = sumOverTime(dy, timeSteps: timeSteps)
+            }
+            if needsInputGradient, let dx { accumulateGradient(dx, into: &dValues[xIndex]) }
+        }
+        return grads
+    }
+
+    /// Number of statistics groups a BN node uses in training.
+    private func statisticsGroups(_ node: LayerNode) -> Int {
+        node.perStep && spec.spiking && spec.batchNormStatistics == .perStep ? timeSteps : 1
+    }
+}
+
+private func accumulateGradient(_ g: Tensor, into slot: inout Tensor?) {
+    if slot == nil {
+        slot = g
+    } else {
+        accumulate(g, into: &slot!)
+    }
+}
+
+/// Splits `[N, …]` into `parts` equal consecutive blocks along dimension 0 (copies).
+func split(_ x: Tensor, into parts: Int) -> [Tensor] {
+    guard parts > 1 else { return [x] }
+    let rows = x.shape[0] / parts
+    precondition(rows * parts == x.shape[0], "cannot split \(x.shape[0]) rows into \(parts) parts")
+    let block = x.count / parts
+    var shape = x.shape
+    shape[0] = rows
+    return (0..<parts).map { p in
+        Tensor(shape: shape, scalars: Array(x.scalars[(p * block)..<((p + 1) * block)]))
+    }
+}
+
+/// Joins tensors of equal trailing shape along dimension 0.
+func concatenate(_ parts: [Tensor]) -> Tensor {
+    guard parts.count > 1 else { return parts[0] }
+    var shape = parts[0].shape
+    shape[0] = parts.reduce(0) { $0 + $1.shape[0] }
+    var scalars: [Float] = []
+    scalars.reserveCapacity(shape.reduce(1, *))
+    for p in parts { scalars.append(contentsOf: p.scalars) }
+    return Tensor(shape: shape, scalars: scalars)
+}
+
+/// `[B, …]` → `[T·B, …]`: the same block at every time step.
+func repeatOverTime(_ x: Tensor, timeSteps: Int) -> Tensor {
+    var shape = x.shape
+    shape[0] *= timeSteps
+    var scalars: [Float] = []
+    scalars.reserveCapacity(x.count * timeSteps)
+    for _ in 0..<timeSteps { scalars.append(contentsOf: x.scalars) }
+    return Tensor(shape: shape, scalars: scalars)
+}
+
+/// `[T·B, …]` → `[B, …]` summing the T blocks (the gradient of `repeatOverTime`).
+func sumOverTime(_ x: Tensor, timeSteps: Int) -> Tensor {
+    var parts = split(x, into: timeSteps)
+    var total = parts.removeFirst()
+    for p in parts { accumulate(p, into: &total) }
+    return total
+}

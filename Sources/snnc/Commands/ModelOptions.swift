@@ -1,0 +1,53 @@
+import ArgumentParser
+import SNNTrain
+
+/// Options that define a network, shared by `train` and `prune`.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Architecture: vgg16, resnet19 or small. (default: vgg16)")
+    var model: Architecture?
+    @Option(help: "Channel width multiplier (0.125 = VGG16 with 8…64 channels). (default: 1)")
+    var width: Double?
+    @Option(help: "Time steps T. (default: 5)")
+    var timeSteps: Int?
+    @Option(help: "LIF membrane time constant tau. (default: 4/3)")
+    var tau: Float?
+    @Option(help: "LIF firing threshold. (default: 1)")
+    var threshold: Float?
+    @Option(help: "Pooling between VGG stages: max or avg. (default: max; small: avg)")
+    var pool: PoolKind?
+    @Option(help: "Input coding: direct (conv1+BN1 once) or repeated (every layer per step). (default: direct)")
+    var encoding: Encoding?
+    @Option(help: "BatchNorm statistics in training: perStep or pooled over T·B. (default: perStep)")
+    var bnStatistics: BatchNormStatistics?
+    @Flag(help: "Train the ANN twin (ReLU, one pass) instead of the SNN.")
+    var ann = false
+
+    var architecture: Architecture { model ?? .vgg16 }
+
+    var isGiven: Bool {
+        model != nil || width != nil || timeSteps != nil || tau != nil || threshold != nil || pool != nil
+            || encoding != nil || bnStatistics != nil || ann
+    }
+
+    func validate() throws {
+        if let width, !(width > 0 && width <= 4) { throw ValidationError("--width must be in (0, 4]") }
+        if let timeSteps, timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
+        if let tau, !(tau > 1) { throw ValidationError("--tau must be greater than 1 (V ← V + (X − V)/tau)") }
+        if let threshold, !(threshold > 0) { throw ValidationError("--threshold must be positive") }
+    }
+
+    /// The model for inputs of the given shape and class count.
+    func spec(inputChannels: Int, height: Int, width imageWidth: Int, classes: Int) throws -> ModelSpec {
+        let spec = ModelSpec(architecture: architecture, width: width ?? 1, inputChannels: inputChannels,
+                             inputHeight: height, inputWidth: imageWidth, classes: classes,
+                             timeSteps: timeSteps ?? 5, tau: tau ?? 4.0 / 3.0, threshold: threshold ?? 1,
+                             pooling: pool, encoding: encoding ?? .direct,
+                             batchNormStatistics: bnStatistics ?? .perStep, spiking: !ann)
+        do {
+            _ = try LayerGraph(spec)
+        } catch let error as ModelError {
+            throw Diagnostic(message: error.description, hint: "pad the images (--pad) or pick another model")
+        }
+        return spec
+    }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import SNNData
+import SNNTensor
+import SNNTrain
+
+extension SNNC {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a spiking network and write an HDF5 checkpoint after every epoch.",
+            discussion: """
+                Defaults follow Kim et al. (ECCV 2022): LIF tau 4/3, threshold 1, T = 5, direct \
+                coding, SGD momentum 0.9, lr 0.3 with a cosine schedule, batch 128.
+
+                Examples:
+                  snnc train --model vgg16 --width 0.125 --dataset fmnist --train-subset 20000 --epochs 10 -o dense.h5
+                  snnc train --data-dir fixtures/fashion-mnist --epochs 2 -o demo.h5
+                  snnc train --resume -o dense.h5        # continue a killed run, bit for bit
+                """)
+
+        @OptionGroup var model: ModelOptions
+
+        @Option(help: "Data set: fmnist, cifar10 or cifar100.")
+        var dataset: String?
+        @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
+        var dataDir: String?
+        @Option(help: "Train on a stratified subset of this many images.")
+        var trainSubset: Int?
+        @Option(help: "Test on a stratified subset of this many images (default: the whole test set).")
+        var testSubset: Int?
+        @Option(help: "Zero padding on every side of each image (default: 2 for 28×28 inputs, making them 32×32).")
+        var pad: Int?
+
+        @Option(help: "Epochs (the length of the cosine schedule). (default: 10)")
+        var epochs: Int?
+        @Option(help: "Images per batch. (default: 128)")
+        var batchSize: Int?
+        @Option(help: "Peak learning rate. (default: 0.3)")
+        var lr: Float?
+        @Option(help: "SGD momentum. (default: 0.9)")
+        var momentum: Float?
+        @Option(help: "L2 weight decay. (default: 0, as the paper's released code effectively uses)")
+        var weightDecay: Float?
+        @Option(help: "Initialisation: pytorch or paper. (default: pytorch)")
+        var initScheme: InitScheme?
+        @Flag(help: "Turn off random crop and flip.")
+        var noAugment = false
+        @Option(help: "Seed for initialisation, subsets, shuffling and augmentation. (default: 0)")
+        var seed: UInt64?
+
+        @Option(help: "BLAS threads.")
+        var threads = 2
+        @Option(name: .shortAndLong, help: "Checkpoint file to write (HDF5).")
+        var output: String
+        @Flag(help: "Continue the checkpoint at --output from its last finished epoch.")
+        var resume = false
+        @Flag(help: "Overwrite an existing --output instead of refusing.")
+        var force = false
+        @Flag(help: "Print the per-epoch history as JSON on stdout.")
+        var json = false
+
+        var trainingOptionsGiven: Bool {
+            model.isGiven || dataset != nil || dataDir != nil || trainSubset != nil || testSubset != nil || pad != nil
+                || epochs != nil || batchSize != nil || lr != nil || momentum != nil || weightDecay != nil
+                || initScheme != nil || noAugment || seed != nil
+        }
+
+        func validate() throws {
+            if resume && trainingOptionsGiven {
+                throw ValidationError("--resume continues with the settings stored in the checkpoint; drop the model, data and training options")
+            }
+            if resume && force { throw ValidationError("--resume and --force exclude each other") }
+            if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2 (batch norm needs two images)") }
+            if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        }
+
+        func run() throws {
+            try reportingDiagnostics {
+                setBLASThreads(threads)
+                var state = try resume ? loadForResume() : freshState()
+                let data = try TrainingData.load(state.config.data, seed: state.config.seed)
+                try checkShapes(state.spec, data)
+                state.notes["command"] = CommandLine.arguments.joined(separator: " ")
+                var trainer = try Trainer(state: state, normalization: data.normalization)
+                let total = state.config.epochs
+                if state.epochsCompleted >= total {
+                    printError("'\(output)' has already finished its \(total) epochs; nothing to do")
+                }
+                if state.epochsCompleted == 0 {
+                    printError("training \(state.spec.architecture.rawValue) width \(state.spec.width) on \(data.train.count) \(data.name.rawValue) images, testing on \(data.test.count); T = \(state.spec.timeSteps), \(trainer.state.parameters.parameterCount) parameters")
+                } else {
+                    printError("resuming '\(output)' after epoch \(state.epochsCompleted) of \(total)")
+                }
+                let progress = ProgressLine()
+                while trainer.state.epochsCompleted < total {
+                    let epoch = trainer.state.epochsCompleted
+                    let record = trainer.trainEpoch(on: data.train) { p in
+                        let rate = Double(p.imagesSeen) / max(p.elapsedSeconds, 1e-9)
+                        let remaining = Double(data.train.count - p.imagesSeen) / max(rate, 1e-9)
+                        progress.update("epoch \(epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) \(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
+                    }
+                    let evaluation = trainer.evaluate(on: data.test)
+                    trainer.recordTestAccuracy(evaluation.accuracy)
+                    try Checkpoint.save(trainer.state, to: output, snncVersion: SNNC.version)
+                    progress.finish(String(format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.0f img/s  %@",
+                                           epoch + 1, total, record.learningRate, record.trainLoss, 100 * record.trainAccuracy,
+                                           100 * evaluation.accuracy, record.imagesPerSecond, formatDuration(record.seconds)))
+                }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(trainer.state.history), as: UTF8.self))
+                } else if let last = trainer.state.history.last {
+                    print(String(format: "%@: %d epochs, test accuracy %.2f%%", output, trainer.state.epochsCompleted,
+                                 100 * (last.testAccuracy ?? 0)))
+                }
+            }
+        }
+
+        private func loadForResume() throws -> TrainingState {
+            guard FileManager.default.fileExists(atPath: output) else {
+                throw Diagnostic(message: "nothing to resume: '\(output)' does not exist",
+                                 hint: "start the run without --resume")
+            }
+            return try Checkpoint.load(from: output)
+        }
+
+        private func freshState() throws -> TrainingState {
+            if FileManager.default.fileExists(atPath: output) && !force {
+                throw Diagnostic(message: "'\(output)' already exists",
+                                 hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
+            }
+            let name = try parseDataset(dataset ?? "fmnist")
+            let pad = self.pad ?? (name.imageShape[1] == 28 && model.architecture != .small ? 2 : 0)
+            let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory,
+                                  trainSubset: trainSubset, testSubset: testSubset, padding: pad)
+            let shape = name.imageShape
+            let spec = try model.spec(inputChannels: shape[0], height: shape[1] + 2 * pad, width: shape[2] + 2 * pad,
+                                      classes: name.classCount)
+            let config = TrainingConfig(epochs: epochs ?? 10, batchSize: batchSize ?? 128, learningRate: lr ?? 0.3,
+                                        momentum: momentum ?? 0.9, weightDecay: weightDecay ?? 0, seed: seed ?? 0,
+                                        augment: !noAugment, initScheme: initScheme ?? .pytorch, data: data)
+            return try TrainingState(spec: spec, config: config)
+        }
+
+        private func checkShapes(_ spec: ModelSpec, _ data: TrainingData) throws {
+            let shape = data.train.imageShape
+            guard shape == [spec.inputChannels, spec.inputHeight, spec.inputWidth] else {
+                throw Diagnostic(message: "the data's images are \(shape) but the model expects \([spec.inputChannels, spec.inputHeight, spec.inputWidth])",
+                                 location: data.name.rawValue, hint: "check --pad")
+            }
+        }
+    }
+}
+
+/// Parses a data set name with a diagnostic listing the known ones.
+func parseDataset(_ text: String) throws -> DatasetName {
+    guard let name = DatasetName(rawValue: text) else {
+        throw Diagnostic(message: "unknown data set '\(text)'",
+                         hint: "use one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return name
+}
+
+extension InitScheme: ExpressibleByArgument {}
+extension Architecture: ExpressibleByArgument {}
+extension PoolKind: ExpressibleByArgument {}
+extension Encoding: ExpressibleByArgument {}
+extension BatchNormStatistics: ExpressibleByArgument {}
