@@ -43,6 +43,7 @@ private func convShapes(input: Tensor, weight: Tensor, window: Window2d)
     -> (g: ConvGeometry, batch: Int, outChannels: Int) {
     precondition(input.rank == 4, "conv2d input must be [N, Cin, H, W], got \(input.shape)")
     precondition(weight.rank == 4, "conv2d weight must be [Cout, Cin, kH, kW], got \(weight.shape)")
+    precondition(input.shape[1] >= 1, "conv2d needs at least one input channel, got \(input.shape)")
     precondition(weight.shape[1] == input.shape[1],
                  "conv2d weight \(weight.shape) does not match input channels \(input.shape[1])")
     precondition(weight.shape[2] == window.kernelH && weight.shape[3] == window.kernelW,
