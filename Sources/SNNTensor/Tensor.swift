@@ -38,3 +38,21 @@ public struct Tensor: Equatable, Sendable {
         Tensor(shape: newShape, scalars: scalars)
     }
 }
+
+extension Tensor {
+    /// A tensor of the given shape whose elements are all written by `initializer`.
+    ///
+    /// Skips the zero fill of `init(repeating:shape:)`; `initializer` must write every one of
+    /// the `shape.reduce(1, *)` elements of the buffer it is handed. It is not called for an
+    /// empty shape, so kernels may assume a non-nil base address.
+    @inlinable
+    public init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
+        let count = shape.reduce(1, *)
+        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            if count > 0 { initializer(buffer) }
+            initializedCount = count
+        }
+        self.init(shape: shape, scalars: scalars)
+    }
+}

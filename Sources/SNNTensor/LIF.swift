@@ -1,0 +1,128 @@
+// Leaky integrate-and-fire neurons through time (SpikingJelly LIFNode, multi-step,
+// decay_input=True, v_reset=0 hard reset, detach_reset=True, ATan surrogate).
+
+/// Constants of a LIF layer.
+public struct LIFParameters: Sendable, Equatable, Hashable {
+    /// Membrane time constant τ > 1 (each step keeps 1 − 1/τ of the membrane potential).
+    public var tau: Float
+    /// Firing threshold.
+    public var vThreshold: Float
+    /// Sharpness α of the ATan surrogate gradient.
+    public var surrogateAlpha: Float
+
+    /// - Precondition: `tau > 0`, `surrogateAlpha > 0`.
+    public init(tau: Float = 4.0 / 3.0, vThreshold: Float = 1, surrogateAlpha: Float = 2) {
+        precondition(tau > 0, "LIF tau must be positive, got \(tau)")
+        precondition(surrogateAlpha > 0, "surrogate alpha must be positive, got \(surrogateAlpha)")
+        self.tau = tau
+        self.vThreshold = vThreshold
+        self.surrogateAlpha = surrogateAlpha
+    }
+}
+
+/// What `lifForward` keeps for `lifBackward`: the pre-spike membrane potential H of every
+/// step (spikes are recomputed as `H ≥ vThreshold`, so nothing else is stored).
+public struct LIFCache: Sendable, Equatable {
+    /// Number of time steps T.
+    public let timeSteps: Int
+    /// Shape of the forward input (`[T·B, …]` or `[T, M]`).
+    public let shape: [Int]
+    /// Layer constants used by the forward.
+    public let parameters: LIFParameters
+    /// H, `[T, M]` flattened, time-major.
+    public let membrane: [Float]
+}
+
+/// LIF forward through T steps.
+///
+/// The input holds all steps time-major: element count T·M, step t at offsets `t·M ..< (t+1)·M`
+/// (e.g. `[T·B, C, H, W]` with M = B·C·H·W). With V[−1] = 0, for t in 0..<T:
+///
+///     H[t] = V[t−1] + (X[t] − V[t−1]) / τ          (charge, decay_input)
+///     S[t] = H[t] ≥ vThreshold ? 1 : 0              (fire)
+///     V[t] = H[t] · (1 − S[t])                      (hard reset to 0)
+///
+/// - returns spikes S with the input's shape and the cache (H) for `lifBackward`.
+/// - Precondition: the element count is divisible by `timeSteps`.
+public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters = LIFParameters())
+    -> (spikes: Tensor, cache: LIFCache) {
+    precondition(timeSteps >= 1 && input.count % timeSteps == 0,
+                 "LIF input \(input.shape) does not split into T = \(timeSteps) steps")
+    let m = input.count / timeSteps
+    let tau = parameters.tau, vth = parameters.vThreshold
+    var membrane = [Float](repeating: 0, count: input.count)
+    let spikes = Tensor(shape: input.shape) { out in
+        input.scalars.withUnsafeBufferPointer { xb in
+            membrane.withUnsafeMutableBufferPointer { hb in
+                let x = xb.baseAddress!, h = hb.baseAddress!, s = out.baseAddress!
+                // t = 0: V[−1] = 0, so H = X/τ.
+                for i in 0..<m {
+                    let hv = x[i] / tau
+                    h[i] = hv
+                    s[i] = hv >= vth ? 1 : 0
+                }
+                for t in 1..<timeSteps {
+                    let xt = x + t * m, ht = h + t * m, st = s + t * m
+                    let hPrev = h + (t - 1) * m
+                    for i in 0..<m {
+                        let hp = hPrev[i]
+                        let v = hp >= vth ? 0 : hp  // V[t−1] after the reset
+                        let hv = v + (xt[i] - v) / tau
+                        ht[i] = hv
+                        st[i] = hv >= vth ? 1 : 0
+                    }
+                }
+            }
+        }
+    }
+    return (spikes, LIFCache(timeSteps: timeSteps, shape: input.shape, parameters: parameters,
+                             membrane: membrane))
+}
+
+/// LIF backward through time (BPTT) with the ATan surrogate and a detached reset.
+///
+/// The spike's derivative is replaced by the ATan surrogate
+/// `σ'(H) = (α/2) / (1 + (π/2 · α · (H − vth))²)` (for α = 2: `1 / (1 + (π(H − vth))²)`), and
+/// the reset treats S as a constant (`∂V[t]/∂H[t] = 1 − S[t]`), so gradient reaches S only
+/// from the loss. With gV[T−1] = 0 (gradient w.r.t. V[t] from later steps), for t = T−1 … 0:
+///
+///     dH[t]    = dS[t] · σ'(H[t]) + gV[t] · (1 − S[t])
+///     dX[t]    = dH[t] / τ
+///     gV[t−1]  = dH[t] · (1 − 1/τ)                  (computed as dH − dH/τ)
+///
+/// - dSpikes: gradient w.r.t. the spikes, same shape as the forward input
+/// - cache: from `lifForward`
+/// - returns dInput (freshly assigned), same shape.
+public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
+    precondition(dSpikes.shape == cache.shape,
+                 "LIF dSpikes \(dSpikes.shape) does not match the forward input \(cache.shape)")
+    let steps = cache.timeSteps
+    let m = dSpikes.count / steps
+    let tau = cache.parameters.tau, vth = cache.parameters.vThreshold
+    let alpha = cache.parameters.surrogateAlpha
+    let k = Float.pi / 2 * alpha, peak = alpha / 2
+    var carried = [Float](repeating: 0, count: m)  // gV[t], gradient reaching V[t] from step t+1
+    return Tensor(shape: cache.shape) { out in
+        dSpikes.scalars.withUnsafeBufferPointer { dsb in
+            cache.membrane.withUnsafeBufferPointer { hb in
+                carried.withUnsafeMutableBufferPointer { gb in
+                    let ds = dsb.baseAddress!, h = hb.baseAddress!, dx = out.baseAddress!
+                    let gV = gb.baseAddress!
+                    for t in stride(from: steps - 1, through: 0, by: -1) {
+                        let dst = ds + t * m, ht = h + t * m, dxt = dx + t * m
+                        for i in 0..<m {
+                            let hv = ht[i]
+                            let u = k * (hv - vth)
+                            let surrogate = peak / (1 + u * u)
+                            let fromReset = hv >= vth ? 0 : gV[i]
+                            let dh = dst[i] * surrogate + fromReset
+                            let dxv = dh / tau
+                            dxt[i] = dxv
+                            gV[i] = dh - dxv
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// Max and average pooling over NCHW planes (PyTorch MaxPool2d / AvgPool2d, ceil_mode=False).
+
+/// What `maxPool2dForward` keeps for the backward: where each output's maximum came from.
+public struct MaxPoolCache: Sendable, Equatable {
+    /// Shape of the forward input, `[N, C, H, W]`.
+    public let inputShape: [Int]
+    /// For each output element (NCHW order), the flat index `ih·W + iw` of its maximum
+    /// inside its own input plane.
+    public let argmax: [Int32]
+}
+
+/// Checks an `[N, C, H, W]` input; returns (planes N·C, H, W, Ho, Wo).
+private func poolDims(_ shape: [Int], _ window: Window2d) -> (planes: Int, h: Int, w: Int, ho: Int, wo: Int) {
+    precondition(shape.count == 4, "pooling input must be [N, C, H, W], got \(shape)")
+    precondition(window.padH * 2 <= window.kernelH && window.padW * 2 <= window.kernelW,
+                 "pooling padding must be at most half the kernel (\(window))")
+    return (shape[0] * shape[1], shape[2], shape[3], window.outputHeight(shape[2]),
+            window.outputWidth(shape[3]))
+}
+
+/// Output shape `[N, C, Ho, Wo]` of pooling `inputShape` `[N, C, H, W]` with `window`.
+public func pool2dOutputShape(inputShape: [Int], window: Window2d) -> [Int] {
+    let d = poolDims(inputShape, window)
+    return [inputShape[0], inputShape[1], d.ho, d.wo]
+}
+
+/// Max pooling forward: `y[n, c, oh, ow] = max` over the window's in-image positions
+/// (padding counts as −∞). Ties keep the first maximum in row-major window order; a NaN wins.
+///
+/// - input: `[N, C, H, W]`; window: kernel, stride, padding (padding ≤ kernel/2)
+/// - returns `[N, C, Ho, Wo]` and the argmax cache for `maxPool2dBackward`.
+public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor, cache: MaxPoolCache) {
+    let d = poolDims(input.shape, window)
+    let outShape = [input.shape[0], input.shape[1], d.ho, d.wo]
+    let outCount = d.planes * d.ho * d.wo
+    precondition(d.h * d.w <= Int(Int32.max), "pooling plane too large for Int32 indices")
+    var argmax = [Int32](repeating: 0, count: outCount)
+    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
+                                    window.padH, window.padW)
+    let output = Tensor(shape: outShape) { out in
+        input.scalars.withUnsafeBufferPointer { xb in
+            argmax.withUnsafeMutableBufferPointer { ab in
+                let y = out.baseAddress!, idx = ab.baseAddress!
+                for plane in 0..<d.planes {
+                    let x = xb.baseAddress! + plane * d.h * d.w
+                    let yPlane = y + plane * d.ho * d.wo, iPlane = idx + plane * d.ho * d.wo
+                    for oh in 0..<d.ho {
+                        let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
+                        for ow in 0..<d.wo {
+                            let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
+                            var best = -Float.infinity, bestIndex = h0 * d.w + w0
+                            for ih in h0..<h1 {
+                                for iw in w0..<w1 {
+                                    let v = x[ih * d.w + iw]
+                                    if v > best || v.isNaN {
+                                        best = v
+                                        bestIndex = ih * d.w + iw
+                                        if v.isNaN { break }
+                                    }
+                                }
+                                if best.isNaN { break }
+                            }
+                            yPlane[oh * d.wo + ow] = best
+                            iPlane[oh * d.wo + ow] = Int32(truncatingIfNeeded: bestIndex)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (output, MaxPoolCache(inputShape: input.shape, argmax: argmax))
+}
+
+/// Max pooling backward: routes each output gradient to its argmax input position
+/// (**adding** when windows overlap).
+///
+/// - dOutput: `[N, C, Ho, Wo]`; cache: from `maxPool2dForward`
+/// - returns dInput `[N, C, H, W]`, freshly assigned (zero where nothing was routed).
+public func maxPool2dBackward(dOutput: Tensor, cache: MaxPoolCache) -> Tensor {
+    let s = cache.inputShape
+    precondition(dOutput.count == cache.argmax.count && dOutput.rank == 4
+                 && dOutput.shape[0] == s[0] && dOutput.shape[1] == s[1],
+                 "max pool dOutput \(dOutput.shape) does not match the cached forward (input \(s))")
+    let planes = s[0] * s[1], planeIn = s[2] * s[3], planeOut = dOutput.shape[2] * dOutput.shape[3]
+    var dx = [Float](repeating: 0, count: planes * planeIn)
+    dOutput.scalars.withUnsafeBufferPointer { dyb in
+        cache.argmax.withUnsafeBufferPointer { ab in
+            dx.withUnsafeMutableBufferPointer { dxb in
+                let dy = dyb.baseAddress!, idx = ab.baseAddress!, dxp = dxb.baseAddress!
+                for plane in 0..<planes {
+                    let dxPlane = dxp + plane * planeIn
+                    let base = plane * planeOut
+                    for j in 0..<planeOut { dxPlane[Int(idx[base + j])] += dy[base + j] }
+                }
+            }
+        }
+    }
+    return Tensor(shape: s, scalars: dx)
+}
+
+/// Average pooling forward: `y = (Σ over the window's in-image positions) / (kH·kW)`.
+///
+/// Padding counts as zeros in the divisor (PyTorch's default `count_include_pad=True`).
+/// Global average pooling to 1×1 is `Window2d(kernelH: H, kernelW: W)`; see `globalAvgPool2dForward`.
+/// - input: `[N, C, H, W]`; returns `[N, C, Ho, Wo]`.
+public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
+    let d = poolDims(input.shape, window)
+    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
+                                    window.padH, window.padW)
+    let inv = 1 / Float(kH * kW)
+    return Tensor(shape: [input.shape[0], input.shape[1], d.ho, d.wo]) { out in
+        input.scalars.withUnsafeBufferPointer { xb in
+            let y = out.baseAddress!
+            for plane in 0..<d.planes {
+                let x = xb.baseAddress! + plane * d.h * d.w
+                let yPlane = y + plane * d.ho * d.wo
+                for oh in 0..<d.ho {
+                    let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
+                    for ow in 0..<d.wo {
+                        let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
+                        var s: Float = 0
+                        for ih in h0..<h1 { s += runSum(x + ih * d.w + w0, w1 - w0) }
+                        yPlane[oh * d.wo + ow] = s * inv
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Average pooling backward: each input position receives `dy / (kH·kW)` from every window
+/// that covers it (**summed** over overlapping windows).
+///
+/// - dOutput: `[N, C, Ho, Wo]`; inputShape: the forward input's `[N, C, H, W]`; window: as forward
+/// - returns dInput with `inputShape`, freshly assigned.
+public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window2d) -> Tensor {
+    let d = poolDims(inputShape, window)
+    precondition(dOutput.shape == [inputShape[0], inputShape[1], d.ho, d.wo],
+                 "avg pool dOutput \(dOutput.shape) does not match input \(inputShape) with \(window)")
+    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
+                                    window.padH, window.padW)
+    let inv = 1 / Float(kH * kW)
+    var dx = [Float](repeating: 0, count: d.planes * d.h * d.w)
+    dOutput.scalars.withUnsafeBufferPointer { dyb in
+        dx.withUnsafeMutableBufferPointer { dxb in
+            for plane in 0..<d.planes {
+                let dxPlane = dxb.baseAddress! + plane * d.h * d.w
+                let dyPlane = dyb.baseAddress! + plane * d.ho * d.wo
+                for oh in 0..<d.ho {
+                    let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
+                    for ow in 0..<d.wo {
+                        let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
+                        let g = dyPlane[oh * d.wo + ow] * inv
+                        for ih in h0..<h1 {
+                            let row = dxPlane + ih * d.w
+                            for iw in w0..<w1 { row[iw] += g }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: inputShape, scalars: dx)
+}
+
+/// Global average pooling: `[N, C, H, W]` → `[N, C, 1, 1]`, the mean of each plane
+/// (adaptive average pooling to 1×1).
+public func globalAvgPool2dForward(input: Tensor) -> Tensor {
+    precondition(input.rank == 4, "pooling input must be [N, C, H, W], got \(input.shape)")
+    return avgPool2dForward(input: input, window: Window2d(kernelH: input.shape[2], kernelW: input.shape[3]))
+}
+
+/// Global average pooling backward: spreads `dy / (H·W)` over each plane.
+/// - dOutput: `[N, C, 1, 1]`; inputShape: `[N, C, H, W]`; returns dInput, freshly assigned.
+public func globalAvgPool2dBackward(dOutput: Tensor, inputShape: [Int]) -> Tensor {
+    precondition(inputShape.count == 4, "pooling input must be [N, C, H, W], got \(inputShape)")
+    return avgPool2dBackward(dOutput: dOutput, inputShape: inputShape,
+                             window: Window2d(kernelH: inputShape[2], kernelW: inputShape[3]))
+}

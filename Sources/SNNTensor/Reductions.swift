@@ -1,0 +1,75 @@
+// Small vectorised reductions over contiguous Float runs, shared by the kernels.
+// Each sums in 16 Float lanes (short, well-conditioned partial sums), then combines the lanes
+// in a fixed order, so results are deterministic; callers add the returned run sums in Double.
+
+@inline(__always)
+private func load16(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Σ p[i] for i in 0..<n.
+@inline(__always)
+func runSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc += load16(p, i)
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n {
+        s += p[i]
+        i += 1
+    }
+    return s
+}
+
+/// Σ (p[i] − c)² for i in 0..<n.
+@inline(__always)
+func runSumSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, from c: Float) -> Float {
+    var acc = SIMD16<Float>()
+    let cv = SIMD16<Float>(repeating: c)
+    var i = 0
+    while i + 16 <= n {
+        let d = load16(p, i) - cv
+        acc += d * d
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n {
+        let d = p[i] - c
+        s += d * d
+        i += 1
+    }
+    return s
+}
+
+/// Σ p[i] · (q[i] − c) for i in 0..<n.
+@inline(__always)
+func runDotCentered(_ p: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ n: Int,
+                    center c: Float) -> Float {
+    var acc = SIMD16<Float>()
+    let cv = SIMD16<Float>(repeating: c)
+    var i = 0
+    while i + 16 <= n {
+        acc += load16(p, i) * (load16(q, i) - cv)
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n {
+        s += p[i] * (q[i] - c)
+        i += 1
+    }
+    return s
+}
+
+/// Per-channel sums of an `[N, C, P]` block: out[c] = Σ_{n, p} x[n, c, p], in Double.
+func channelSums(_ x: UnsafePointer<Float>, n: Int, c: Int, p: Int) -> [Double] {
+    var sums = [Double](repeating: 0, count: c)
+    for i in 0..<n {
+        for ch in 0..<c {
+            sums[ch] += Double(runSum(x + (i * c + ch) * p, p))
+        }
+    }
+    return sums
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import SNNTensor
+
+extension SNNTensorTests { @Suite struct LIFTests {} }
+
+/// Test-only LIF in Double where the spike seen by the loss is the ATan surrogate's smooth
+/// primitive `S̃(H) = atan(π/2·α·(H − vth))/π + 1/2` (so dS̃/dH is exactly the surrogate), while
+/// the reset still uses the hard spike. A hard step has zero derivative wherever it does not
+/// flip, which is exactly the detached reset; so finite differences of `Σ r·S̃` must equal
+/// `lifBackward` fed `dSpikes = r`.
+private func smoothLIFLoss(_ x: [Double], steps: Int, _ p: LIFParameters, _ r: [Double])
+    -> (loss: Double, closestToThreshold: Double) {
+    let m = x.count / steps
+    let tau = Double(p.tau), vth = Double(p.vThreshold), alpha = Double(p.surrogateAlpha)
+    var v = [Double](repeating: 0, count: m)
+    var loss = 0.0, closest = Double.infinity
+    for t in 0..<steps {
+        for i in 0..<m {
+            let h = v[i] + (x[t * m + i] - v[i]) / tau
+            closest = min(closest, abs(h - vth))
+            loss += r[t * m + i] * (atan(Double.pi / 2 * alpha * (h - vth)) / Double.pi + 0.5)
+            v[i] = h >= vth ? 0 : h
+        }
+    }
+    return (loss, closest)
+}
+
+extension SNNTensorTests.LIFTests {
+    @Test func constantInputChargesTowardsInputWithoutFiring() {
+        // tau = 4/3: H = 0.75, 0.9375, 0.984375, 0.99609375 (each step closes 3/4 of the gap).
+        let x = Tensor(repeating: 1, shape: [4, 1])
+        let (s, cache) = lifForward(input: x, timeSteps: 4)
+        #expect(cache.parameters.tau == Float(4.0 / 3.0))
+        expectClose(cache.membrane, [0.75, 0.9375, 0.984375, 0.99609375], atol: 1e-6, rtol: 1e-6, "H")
+        #expect(s.scalars == [0, 0, 0, 0])
+    }
+
+    @Test func strongInputFiresEveryStepAndResets() {
+        // tau = 4/3, X = 2: H = 1.5 each step (V resets to 0), so it fires every step.
+        let (s, cache) = lifForward(input: Tensor(repeating: 2, shape: [3, 2]), timeSteps: 3)
+        #expect(s.scalars == [Float](repeating: 1, count: 6))
+        expectClose(cache.membrane, [Float](repeating: 1.5, count: 6), atol: 1e-6, rtol: 1e-6, "H")
+        // tau = 2, X = 2: H = 1 exactly, and the threshold is inclusive.
+        let (s2, _) = lifForward(input: Tensor(repeating: 2, shape: [3, 1]), timeSteps: 3,
+                                 parameters: LIFParameters(tau: 2))
+        #expect(s2.scalars == [1, 1, 1])
+    }
+
+    @Test func backwardEqualsHandUnrolledRecurrenceForThreeSteps() {
+        // tau = 2, vth = 1, T = 3, M = 3 (one column per neuron), time-major [3, 3].
+        //  neuron a: X = 1.5, 0.4, 1.8 → H = 0.75, 0.575, 1.1875   S = 0, 0, 1
+        //  neuron b: X = 2.4, 1.0, 0.2 → H = 1.2, 0.5, 0.35        S = 1, 0, 0
+        //  neuron c: X = 2.0, 2.0, 2.0 → H = 1, 1, 1               S = 1, 1, 1
+        let p = LIFParameters(tau: 2)
+        let x = Tensor(shape: [3, 3], scalars: [1.5, 2.4, 2.0, 0.4, 1.0, 2.0, 1.8, 0.2, 2.0])
+        let (s, cache) = lifForward(input: x, timeSteps: 3, parameters: p)
+        expectClose(cache.membrane, [0.75, 1.2, 1, 0.575, 0.5, 1, 1.1875, 0.35, 1], atol: 1e-6, rtol: 0, "H")
+        #expect(s.scalars == [0, 1, 1, 0, 0, 1, 1, 0, 1])
+
+        let dS: [Float] = [0.3, -0.7, 0.2, 1.1, 0.5, -0.4, -0.9, 0.8, 0.6]
+        let dx = lifBackward(dSpikes: Tensor(shape: [3, 3], scalars: dS), cache: cache)
+
+        func sg(_ h: Float) -> Float { 1 / (1 + (Float.pi * (h - 1)) * (Float.pi * (h - 1))) }
+        let keep: Float = 1 - 1 / 2  // ∂H[t]/∂V[t−1]
+        // neuron a: no reset before t = 2, so the gradient flows back through V.
+        let aH2 = dS[6] * sg(1.1875)
+        let aH1 = dS[3] * sg(0.575) + (1 - 0) * aH2 * keep
+        let aH0 = dS[0] * sg(0.75) + (1 - 0) * aH1 * keep
+        // neuron b: fired at t = 0, so nothing flows from V[0] into H[0].
+        let bH2 = dS[7] * sg(0.35)
+        let bH1 = dS[4] * sg(0.5) + (1 - 0) * bH2 * keep
+        let bH0 = dS[1] * sg(1.2) + (1 - 1) * bH1 * keep
+        // neuron c: fires every step; H = vth exactly, where the surrogate peaks at 1.
+        let cH2 = dS[8] * 1
+        let cH1 = dS[5] * 1 + (1 - 1) * cH2 * keep
+        let cH0 = dS[2] * 1 + (1 - 1) * cH1 * keep
+        let expected = [aH0, bH0, cH0, aH1, bH1, cH1, aH2, bH2, cH2].map { $0 / 2 }  // dX = dH / τ
+        expectClose(dx.scalars, expected, atol: 1e-6, rtol: 1e-5, "dX")
+    }
+
+    @Test("LIF backward matches finite differences of the smooth-surrogate reference",
+          arguments: [LIFParameters(), LIFParameters(tau: 2), LIFParameters(tau: 1.6, vThreshold: 0.8, surrogateAlpha: 3)])
+    func backwardMatchesSmoothReference(parameters p: LIFParameters) throws {
+        let steps = 6, m = 40
+        var rng = SeededRNG(seed: 7)
+        let xs = (0..<steps * m).map { _ in Double(rng.nextFloat(in: -0.5, 2.5)) }
+        let r = randomDoubles(steps * m, seed: 8)
+        let x = Tensor(shape: [steps * 4, 10], scalars: xs.map { Float($0) })
+        let (s, cache) = lifForward(input: x, timeSteps: steps, parameters: p)
+        #expect(s.scalars.contains(1) && s.scalars.contains(0), "want a mix of spikes and silence")
+        let dx = lifBackward(dSpikes: Tensor(shape: x.shape, scalars: r.map(Float.init)), cache: cache)
+
+        // The reference on the Float-rounded inputs, so both see the same X.
+        let x64 = x.scalars.map(Double.init)
+        let h = 1e-6
+        let margin = smoothLIFLoss(x64, steps: steps, p, r).closestToThreshold
+        try #require(margin > 1e-3, "some H within \(margin) of threshold: a step could flip a spike")
+        var numeric = [Float]()
+        for i in 0..<x64.count {
+            var xp = x64, xm = x64
+            xp[i] += h
+            xm[i] -= h
+            let d = (smoothLIFLoss(xp, steps: steps, p, r).loss - smoothLIFLoss(xm, steps: steps, p, r).loss) / (2 * h)
+            numeric.append(Float(d))
+        }
+        // Double reference with h = 1e-6: truncation ~1e-12, rounding ~1e-10; the remaining
+        // difference is the Float arithmetic of the kernel (~1e-6 relative).
+        expectClose(dx.scalars, numeric, atol: 2e-5, rtol: 1e-4, "LIF dX vs smooth reference")
+        #expect(numeric.contains { abs($0) > 0.05 })
+    }
+
+    @Test func forwardAndBackwardAreDeterministic() {
+        let x = randomTensor([8, 3, 4, 4], seed: 9, range: 2)
+        let a = lifForward(input: x, timeSteps: 4), b = lifForward(input: x, timeSteps: 4)
+        #expect(a.spikes == b.spikes && a.cache == b.cache)
+        let dy = randomTensor(x.shape, seed: 10)
+        #expect(lifBackward(dSpikes: dy, cache: a.cache) == lifBackward(dSpikes: dy, cache: b.cache))
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import SNNTensor
-
-@Test func placeholderSNNTensor() { #expect(Bool(true)) }

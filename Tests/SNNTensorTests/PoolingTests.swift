@@ -1,0 +1,98 @@
+import Testing
+@testable import SNNTensor
+
+extension SNNTensorTests { @Suite struct PoolingTests {} }
+
+/// Distinct values (a shuffled arithmetic sequence with spacing 0.05), so no two elements of a
+/// window are within a finite-difference step of each other and the argmax cannot flip.
+func distinctTensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    var values = (0..<shape.reduce(1, *)).map { Float($0) * 0.05 - 1 }
+    var rng = SeededRNG(seed: seed)
+    rng.shuffle(&values)
+    return Tensor(shape: shape, scalars: values)
+}
+
+extension SNNTensorTests.PoolingTests {
+    @Test func maxPoolHandCase() {
+        let x = Tensor(shape: [1, 1, 4, 4], scalars: [
+            1, 5, 2, 0,
+            3, 4, 8, 8,
+            0, 0, 1, 1,
+            9, 0, 1, 2,
+        ])
+        let (y, cache) = maxPool2dForward(input: x, window: Window2d(kernel: 2, stride: 2))
+        #expect(y.shape == [1, 1, 2, 2])
+        #expect(y.scalars == [5, 8, 9, 2])
+        #expect(cache.argmax == [1, 6, 12, 15])  // the tie 8/8 keeps the first (index 6)
+        let dx = maxPool2dBackward(dOutput: Tensor(shape: [1, 1, 2, 2], scalars: [10, 20, 30, 40]), cache: cache)
+        #expect(dx.scalars == [0, 10, 0, 0,  0, 0, 20, 0,  0, 0, 0, 0,  30, 0, 0, 40])
+    }
+
+    @Test func maxPoolOnSpikesPicksFirstOne() {
+        // Binary spike maps tie constantly; the first 1 in row-major window order wins.
+        let x = Tensor(shape: [1, 1, 2, 2], scalars: [0, 1, 1, 1])
+        let (y, cache) = maxPool2dForward(input: x, window: Window2d(kernel: 2, stride: 2))
+        #expect(y.scalars == [1])
+        #expect(cache.argmax == [1])
+        let zeros = maxPool2dForward(input: Tensor.zeros([1, 1, 2, 2]), window: Window2d(kernel: 2, stride: 2))
+        #expect(zeros.cache.argmax == [0])
+    }
+
+    @Test("max pool backward matches finite differences",
+          arguments: [Window2d(kernel: 2, stride: 2), Window2d(kernel: 3, stride: 2, padding: 1),
+                      Window2d(kernelH: 2, kernelW: 3, strideH: 1, strideW: 2)])
+    func maxPoolGradient(window: Window2d) {
+        let x = distinctTensor([2, 3, 6, 7], seed: 1)
+        let outShape = pool2dOutputShape(inputShape: x.shape, window: window)
+        let r = randomDoubles(outShape.reduce(1, *), seed: 2)
+        let (_, cache) = maxPool2dForward(input: x, window: window)
+        let dx = maxPool2dBackward(dOutput: Tensor(shape: outShape, scalars: r.map(Float.init)), cache: cache)
+        // Piecewise linear, no argmax flips within the step: exact up to rounding.
+        expectGradientMatches(analytic: dx.scalars,
+                              numeric: finiteDifferenceGradient(at: x, step: 1e-2, maxProbes: 10_000) {
+                                  weightedSum(maxPool2dForward(input: $0, window: window).output.scalars, r)
+                              }, atol: 1e-4, rtol: 1e-4, "max pool dInput \(window)")
+    }
+
+    @Test func maxPoolPaddingIsNegativeInfinity() {
+        // All inputs negative: a zero-padded max would wrongly return 0 at the borders.
+        let x = Tensor(shape: [1, 1, 2, 2], scalars: [-4, -3, -2, -1])
+        let (y, cache) = maxPool2dForward(input: x, window: Window2d(kernel: 2, stride: 1, padding: 1))
+        #expect(y.shape == [1, 1, 3, 3])
+        #expect(y.scalars == [-4, -3, -3, -2, -1, -1, -2, -1, -1])
+        #expect(cache.argmax.allSatisfy { (0..<4).contains($0) })
+    }
+
+    @Test func avgPoolHandCaseAndGlobal() {
+        let x = Tensor(shape: [1, 1, 2, 4], scalars: [1, 2, 3, 4, 5, 6, 7, 8])
+        let y = avgPool2dForward(input: x, window: Window2d(kernel: 2, stride: 2))
+        #expect(y.scalars == [3.5, 5.5])
+        let dx = avgPool2dBackward(dOutput: Tensor(shape: [1, 1, 1, 2], scalars: [4, 8]),
+                                   inputShape: x.shape, window: Window2d(kernel: 2, stride: 2))
+        #expect(dx.scalars == [1, 1, 2, 2, 1, 1, 2, 2])
+        // Padding counts in the divisor (count_include_pad = true): corner window sees only x[0].
+        let padded = avgPool2dForward(input: x, window: Window2d(kernel: 2, stride: 2, padding: 1))
+        #expect(padded.shape == [1, 1, 2, 3])
+        #expect(padded.scalars[0] == 0.25)
+        let g = globalAvgPool2dForward(input: x)
+        #expect(g.shape == [1, 1, 1, 1])
+        #expect(g.scalars == [4.5])
+        let dg = globalAvgPool2dBackward(dOutput: Tensor(shape: [1, 1, 1, 1], scalars: [8]), inputShape: x.shape)
+        #expect(dg.scalars == [Float](repeating: 1, count: 8))
+    }
+
+    @Test("avg pool backward matches finite differences",
+          arguments: [Window2d(kernel: 2, stride: 2), Window2d(kernel: 3, stride: 2, padding: 1),
+                      Window2d(kernel: 3, stride: 1), Window2d(kernelH: 5, kernelW: 6)])
+    func avgPoolGradient(window: Window2d) {
+        let x = randomTensor([2, 2, 5, 6], seed: 3)
+        let outShape = pool2dOutputShape(inputShape: x.shape, window: window)
+        let r = randomDoubles(outShape.reduce(1, *), seed: 4)
+        let dx = avgPool2dBackward(dOutput: Tensor(shape: outShape, scalars: r.map(Float.init)),
+                                   inputShape: x.shape, window: window)
+        expectGradientMatches(analytic: dx.scalars,
+                              numeric: finiteDifferenceGradient(at: x, step: 0.1) {
+                                  weightedSum(avgPool2dForward(input: $0, window: window).scalars, r)
+                              }, atol: 1e-4, rtol: 1e-4, "avg pool dInput \(window)")
+    }
+}
