@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
+        .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
     ]
 )

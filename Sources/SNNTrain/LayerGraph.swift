@@ -114,10 +114,10 @@ private struct Builder {
                          stride: Int = 1, padding: Int = 1, bias: Bool) throws -> Int {
         let shape = nodes[input].shape
         let window = Window2d(kernel: kernel, stride: stride, padding: padding)
-        let h = window.outputHeight(shape[1]), w = window.outputWidth(shape[2])
-        guard h > 0, w > 0 else {
+        guard shape[1] + 2 * padding >= kernel, shape[2] + 2 * padding >= kernel else {
             throw ModelError(description: "input \(spec.inputHeight)×\(spec.inputWidth) is too small for '\(conv)' of \(spec.architecture.rawValue)")
         }
+        let h = window.outputHeight(shape[1]), w = window.outputWidth(shape[2])
         let c = add(conv, .conv(inChannels: shape[0], outChannels: out, window: window, bias: bias), [input], [out, h, w])
         let b = add(bn, .batchNorm(channels: out), [c], [out, h, w])
         if !inTime { enterTime(after: b) }
@@ -131,10 +131,10 @@ private struct Builder {
     mutating func pool(_ name: String, from input: Int, kernel: Int, stride: Int) throws -> Int {
         let shape = nodes[input].shape
         let window = Window2d(kernel: kernel, stride: stride, padding: 0)
-        let h = window.outputHeight(shape[1]), w = window.outputWidth(shape[2])
-        guard h > 0, w > 0 else {
+        guard shape[1] >= kernel, shape[2] >= kernel else {
             throw ModelError(description: "input \(spec.inputHeight)×\(spec.inputWidth) is too small for \(spec.architecture.rawValue): '\(name)' would have no pixels (use 32×32, e.g. --pad 2 for 28×28 images)")
         }
+        let h = window.outputHeight(shape[1]), w = window.outputWidth(shape[2])
         let op: LayerOp = spec.pooling == .max ? .maxPool(window) : .avgPool(window)
         return add(name, op, [input], [shape[0], h, w])
     }

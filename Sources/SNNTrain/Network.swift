@@ -70,14 +70,16 @@ public struct Network: Sendable {
                 if training {
                     let groups = statisticsGroups(node)
                     var outputs: [Tensor] = [], groupCaches: [BatchNormCache] = []
+                    var runningMean = parameters.buffers[meanIndex[i]!].value
+                    var runningVar = parameters.buffers[varIndex[i]!].value
                     for part in split(x, into: groups) {
-                        let (y, cache) = batchNormForwardTraining(
-                            input: part, gamma: gamma, beta: beta,
-                            runningMean: &parameters.buffers[meanIndex[i]!].value,
-                            runningVar: &parameters.buffers[varIndex[i]!].value)
+                        let (y, cache) = batchNormForwardTraining(input: part, gamma: gamma, beta: beta,
+                                                                  runningMean: &runningMean, runningVar: &runningVar)
                         outputs.append(y)
                         groupCaches.append(cache)
                     }
+                    parameters.buffers[meanIndex[i]!].value = runningMean
+                    parameters.buffers[varIndex[i]!].value = runningVar
                     values[i] = concatenate(outputs)
                     caches[i] = .batchNorm(groupCaches)
                 } else {
@@ -144,11 +146,14 @@ public struct Network: Sendable {
                 }
                 let gamma = parameters.parameters[weightIndex[i]!].value
                 var parts: [Tensor] = []
+                var dGamma = grads[weightIndex[i]!], dBeta = grads[biasIndex[i]!]
                 for (part, (dPart, cache)) in zip(split(x, into: groupCaches.count),
                                                   zip(split(dy, into: groupCaches.count), groupCaches)) {
                     parts.append(batchNormBackward(dOutput: dPart, input: part, gamma: gamma, cache: cache,
-                                                   dGamma: &grads[weightIndex[i]!], dBeta: &grads[biasIndex[i]!]))
+                                                   dGamma: &dGamma, dBeta: &dBeta))
                 }
+                grads[weightIndex[i]!] = dGamma
+                grads[biasIndex[i]!] = dBeta
                 dx = concatenate(parts)
             case .lif:
                 guard case let .lif(cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
