@@ -28,6 +28,7 @@ extension ChipProfile {
         case .cyclesPerNeuronUpdate: .float(timing.cyclesPerNeuronUpdate)
         case .cyclesPerHop: .float(timing.cyclesPerHop)
         case .cyclesPerBarrier: .float(timing.cyclesPerBarrier)
+        case .tickHz: timing.tickHz.map { .float($0) }
         case .synapticOpPJ: .float(energy.synapticOpPJ)
         case .synapticOpIncludesWeightRead: .boolean(energy.synapticOpIncludesWeightRead)
         case .neuronUpdatePJ: .float(energy.neuronUpdatePJ)

@@ -49,7 +49,9 @@ extension ChipProfile {
 
     /// One field's value with its unit, e.g. `131072 B (128 KiB)`, `1000000000 Hz (1 GHz)`.
     func renderedValue(of field: ProfileField) -> String {
-        guard let value = value(of: field) else { return "not set (no limit)" }
+        guard let value = value(of: field) else {
+            return field == .tickHz ? "not set (steps run back to back)" : "not set (no limit)"
+        }
         switch value {
         case .integer(let count) where field.unit == "B" && count >= 1024:
             return "\(count) B (\(ProfileFormat.bytes(Int(count))))"

@@ -114,11 +114,15 @@ public struct ChipProfile: Sendable, Equatable {
         public var cyclesPerHop: Double
         /// Cycles for the end-of-time-step barrier across cores.
         public var cyclesPerBarrier: Double
+        /// Time steps per second when the chip steps on a fixed timer (e.g. 1000 for TrueNorth's
+        /// 1 ms tick); nil when a step starts as soon as the previous one has finished.
+        public var tickHz: Double?
 
         /// Creates the cycle model.
         public init(
             clockHz: Double, cyclesPerRowFetch: Double, cyclesPerSynapticOp: Double,
-            cyclesPerNeuronUpdate: Double, cyclesPerHop: Double, cyclesPerBarrier: Double
+            cyclesPerNeuronUpdate: Double, cyclesPerHop: Double, cyclesPerBarrier: Double,
+            tickHz: Double? = nil
         ) {
             self.clockHz = clockHz
             self.cyclesPerRowFetch = cyclesPerRowFetch
@@ -126,6 +130,7 @@ public struct ChipProfile: Sendable, Equatable {
             self.cyclesPerNeuronUpdate = cyclesPerNeuronUpdate
             self.cyclesPerHop = cyclesPerHop
             self.cyclesPerBarrier = cyclesPerBarrier
+            self.tickHz = tickHz
         }
     }
 

@@ -37,7 +37,8 @@ struct ProfileDecoder {
                 cyclesPerSynapticOp: try number(.cyclesPerSynapticOp),
                 cyclesPerNeuronUpdate: try number(.cyclesPerNeuronUpdate),
                 cyclesPerHop: try number(.cyclesPerHop),
-                cyclesPerBarrier: try number(.cyclesPerBarrier)),
+                cyclesPerBarrier: try number(.cyclesPerBarrier),
+                tickHz: try optionalNumber(.tickHz)),
             energy: ChipProfile.Energy(
                 synapticOpPJ: try number(.synapticOpPJ),
                 synapticOpIncludesWeightRead: try boolean(.synapticOpIncludesWeightRead),
@@ -154,10 +155,18 @@ struct ProfileDecoder {
     }
 
     func number(_ field: ProfileField) throws(ProfileError) -> Double {
+        try number(field, from: requiredEntry(field))
+    }
+
+    func optionalNumber(_ field: ProfileField) throws(ProfileError) -> Double? {
+        guard let found = try entry(field) else { return nil }
+        return try number(field, from: found)
+    }
+
+    func number(_ field: ProfileField, from found: TOMLTable.Entry) throws(ProfileError) -> Double {
         guard case .number(let minimum, let exclusive) = field.rule else {
             preconditionFailure("\(field) is not a number field")
         }
-        let found = try requiredEntry(field)
         let value: Double
         switch found.value {
         case .integer(let integer): value = Double(integer)

@@ -39,16 +39,16 @@ extension ProfileField {
     // [numerics]: formats
     /// `[numerics] weight_bits`.
     public static let weightBits = ProfileField(
-        table: "numerics", key: "weight_bits", rule: .integer(1...16), unit: "bit")
+        table: "numerics", key: "weight_bits", rule: .integer(1...16), unit: "bits")
     /// `[numerics] state_bits`; at least `weight_bits`.
     public static let stateBits = ProfileField(
-        table: "numerics", key: "state_bits", rule: .integer(1...64), unit: "bit")
+        table: "numerics", key: "state_bits", rule: .integer(1...64), unit: "bits")
     /// `[numerics] index_bits`.
     public static let indexBits = ProfileField(
-        table: "numerics", key: "index_bits", rule: .integer(1...32), unit: "bit")
+        table: "numerics", key: "index_bits", rule: .integer(1...32), unit: "bits")
     /// `[numerics] pointer_bits`.
     public static let pointerBits = ProfileField(
-        table: "numerics", key: "pointer_bits", rule: .integer(1...64), unit: "bit")
+        table: "numerics", key: "pointer_bits", rule: .integer(1...64), unit: "bits")
     /// `[numerics] weight_sharing`.
     public static let weightSharing = ProfileField(table: "numerics", key: "weight_sharing", rule: .boolean)
     /// `[numerics] sparse_storage`.
@@ -75,6 +75,9 @@ extension ProfileField {
     public static let cyclesPerHop = cycles("cycles_per_hop")
     /// `[timing] cycles_per_barrier`.
     public static let cyclesPerBarrier = cycles("cycles_per_barrier")
+    /// `[timing] tick_hz`, time steps per second on a fixed timer; optional.
+    public static let tickHz = ProfileField(
+        table: "timing", key: "tick_hz", rule: .number(minimum: 0, exclusive: true), unit: "Hz", isRequired: false)
 
     // [energy]: energy model
     /// `[energy] e_synaptic_op_pj`, pJ.
@@ -97,6 +100,7 @@ extension ProfileField {
         coreCount, neuronsPerCore, synapseMemoryBytesPerCore, fanInPerCore, fanOutPerCore, maxFanInPerNeuron,
         weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak,
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
+        tickHz,
         synapticOpPJ, synapticOpIncludesWeightRead, neuronUpdatePJ, spikeRoutePJ, memoryPJPerByte, staticPowerMW,
     ]
 

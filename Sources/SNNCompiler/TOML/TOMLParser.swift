@@ -82,7 +82,7 @@ struct TOMLParser {
         skipSpaces()
         if current == "#" { try skipComment() }
         guard let scalar = current, scalar != "\n", scalar != "\r" else { return }
-        throw error("unexpected \(currentDescription) after \(what); expected the end of the line")
+        throw error("expected the end of the line after \(what), found \(currentDescription)")
     }
 
     // MARK: Document structure
@@ -121,7 +121,7 @@ struct TOMLParser {
                 advance()
                 break
             }
-            throw error("unexpected \(currentDescription) in the table header; expected '.' or ']'")
+            throw error("expected '.' or ']' in the table header, found \(currentDescription)")
         }
         try defineTable(path, at: start)
         currentTable = path
