@@ -1,4 +1,0 @@
-import Testing
-@testable import SNNCompiler
-
-@Test func placeholderSNNCompiler() { #expect(Bool(true)) }
