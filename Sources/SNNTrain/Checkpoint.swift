@@ -81,48 +81,59 @@ public enum Checkpoint {
 
     /// Writes `state` atomically to `path`.
     public static func save(_ state: TrainingState, to path: String, snncVersion: String) throws {
+        try HDF5File.write(to: path) { root in
+            try write(state, into: root, snncVersion: snncVersion)
+        }
+    }
+
+    /// Writes `state` into `root` (the file's root or any group, e.g. one level of a ticket file),
+    /// with the layout described above.
+    public static func write(_ state: TrainingState, into root: HDF5Group, snncVersion: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let specJSON = String(decoding: try encoder.encode(state.spec), as: UTF8.self)
         let configJSON = String(decoding: try encoder.encode(state.config), as: UTF8.self)
         let historyJSON = String(decoding: try encoder.encode(state.history), as: UTF8.self)
-        try HDF5File.write(to: path) { root in
-            try root.setAttribute("format", string: format)
-            try root.setAttribute("format_version", scalar: formatVersion)
-            try root.setAttribute("snnc_version", string: snncVersion)
-            try root.setAttribute("model_spec", string: specJSON)
-            try root.setAttribute("training_config", string: configJSON)
-            try root.setAttribute("epochs_completed", scalar: Int64(state.epochsCompleted))
-            for (key, value) in state.notes.sorted(by: { $0.key < $1.key }) {
-                try root.setAttribute("note." + key, string: value)
-            }
-            let parameters = try root.createGroup("parameters")
-            let masks = try root.createGroup("masks")
-            for p in state.parameters.parameters {
-                try parameters.write(p.name, p.value.scalars, shape: p.value.shape)
-                if let mask = p.mask {
-                    try masks.write(p.name, mask.scalars.map { $0 != 0 ? UInt8(1) : 0 }, shape: mask.shape)
-                }
-            }
-            let buffers = try root.createGroup("buffers")
-            for b in state.parameters.buffers {
-                try buffers.write(b.name, b.value.scalars, shape: b.value.shape)
-            }
-            if !state.momentum.isEmpty {
-                let momentum = try root.createGroup("momentum")
-                for (p, m) in zip(state.parameters.parameters, state.momentum) {
-                    try momentum.write(p.name, m.scalars, shape: m.shape)
-                }
-            }
-            try root.write("history", string: historyJSON)
+        try root.setAttribute("format", string: format)
+        try root.setAttribute("format_version", scalar: formatVersion)
+        try root.setAttribute("snnc_version", string: snncVersion)
+        try root.setAttribute("model_spec", string: specJSON)
+        try root.setAttribute("training_config", string: configJSON)
+        try root.setAttribute("epochs_completed", scalar: Int64(state.epochsCompleted))
+        for (key, value) in state.notes.sorted(by: { $0.key < $1.key }) {
+            try root.setAttribute("note." + key, string: value)
         }
+        let parameters = try root.createGroup("parameters")
+        let masks = try root.createGroup("masks")
+        for p in state.parameters.parameters {
+            try parameters.write(p.name, p.value.scalars, shape: p.value.shape)
+            if let mask = p.mask {
+                try masks.write(p.name, mask.scalars.map { $0 != 0 ? UInt8(1) : 0 }, shape: mask.shape)
+            }
+        }
+        let buffers = try root.createGroup("buffers")
+        for b in state.parameters.buffers {
+            try buffers.write(b.name, b.value.scalars, shape: b.value.shape)
+        }
+        if !state.momentum.isEmpty {
+            let momentum = try root.createGroup("momentum")
+            for (p, m) in zip(state.parameters.parameters, state.momentum) {
+                try momentum.write(p.name, m.scalars, shape: m.shape)
+            }
+        }
+        try root.write("history", string: historyJSON)
     }
 
     /// Reads a checkpoint written by `save`.
     /// - Throws: `HDF5Error` for unreadable files or missing objects; `CheckpointError` for a file
     ///   that is HDF5 but not an snnc checkpoint, or of an unknown version.
     public static func load(from path: String) throws -> TrainingState {
-        let root = try HDF5File.open(path).root
+        try read(from: HDF5File.open(path).root)
+    }
+
+    /// Reads a state written by `write(_:into:snncVersion:)` from `root` (a file's root or a group).
+    public static func read(from root: HDF5Group) throws -> TrainingState {
+        let path = root.file.path + (root.path == "/" ? "" : ":" + root.path)
         guard (try? root.stringAttribute("format")) == format else {
             throw CheckpointError(path: path, reason: "not an snnc checkpoint (no format = \"\(format)\" attribute on '/')",
                                   hint: "pass a file written by 'snnc train' or 'snnc import'")
