@@ -42,6 +42,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "snnc-bench", dependencies: ["SNNTrain", "SNNData", "SNNTensor"],
+                          path: "Benchmarks/snnc-bench"),
+
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),

@@ -151,3 +151,11 @@ public struct Trainer: Sendable {
         state = newState
     }
 }
+
+extension Trainer {
+    /// Inference on one batch of normalised images `[B, C, H, W]` with running BN statistics;
+    /// returns the per-step logits `[T·B, K]`.
+    public mutating func infer(_ images: Tensor) -> Tensor {
+        network.forward(images, parameters: &state.parameters, training: false).logits
+    }
+}

@@ -1,0 +1,125 @@
+// snnc-bench: training and inference speed of the snnc engine on the speed-anchor models
+// (../shared/anchors/bench_torch_snn.py), reported with the anchor's conventions so the two
+// can be compared as a ratio. Not a test: run it in release builds, one model per process
+// (peak RSS is per process).
+//
+//   swift run -c release snnc-bench small            # batch 128, 3 warm-up + 30 timed iterations
+//   swift run -c release snnc-bench vgg16 --iters 10 # batch 32
+//
+// Prints one JSON object per model on stdout.
+import Foundation
+import SNNData
+import SNNTensor
+import SNNTrain
+
+struct Options {
+    var model = "small"
+    var batch: Int?
+    var warmup = 3
+    var iters: Int?
+    var threads = 2
+    var timeSteps = 5
+
+    init(_ arguments: [String]) {
+        var rest = arguments.makeIterator()
+        while let a = rest.next() {
+            switch a {
+            case "--batch": batch = rest.next().flatMap(Int.init)
+            case "--warmup": warmup = rest.next().flatMap(Int.init) ?? warmup
+            case "--iters": iters = rest.next().flatMap(Int.init)
+            case "--threads": threads = rest.next().flatMap(Int.init) ?? threads
+            case "--time-steps": timeSteps = rest.next().flatMap(Int.init) ?? timeSteps
+            default: model = a
+            }
+        }
+    }
+}
+
+/// The anchor models: tau 2, average pooling, no conv bias, image repeated over T (every layer
+/// per step), BN statistics pooled over T·B (SpikingJelly multi-step BN).
+func anchorSpec(_ name: String, timeSteps: Int) -> (ModelSpec, batch: Int, iters: Int) {
+    switch name {
+    case "vgg16":
+        return (ModelSpec(architecture: .vgg16, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10,
+                          timeSteps: timeSteps, tau: 2, pooling: .avg, encoding: .repeated,
+                          batchNormStatistics: .pooled, convBias: false), 32, 10)
+    default:
+        return (ModelSpec(architecture: .small, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
+                          timeSteps: timeSteps, tau: 2, encoding: .repeated, batchNormStatistics: .pooled,
+                          convBias: false), 128, 30)
+    }
+}
+
+/// Conv + linear MACs per image per time step.
+func macsPerStep(_ graph: LayerGraph) -> Int {
+    graph.nodes.reduce(0) { total, node in
+        switch node.op {
+        case let .conv(cin, cout, window, _):
+            return total + cout * node.shape[1] * node.shape[2] * cin * window.kernelH * window.kernelW
+        case let .linear(inFeatures, outFeatures, _):
+            return total + inFeatures * outFeatures
+        default:
+            return total
+        }
+    }
+}
+
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1024  // KiB on Linux
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func timed(warmup: Int, iters: Int, _ body: () -> Void) -> [Double] {
+    for _ in 0..<warmup { body() }
+    return (0..<iters).map { _ in
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+setBLASThreads(options.threads)
+retainFreedMemoryForReuse()
+let (spec, defaultBatch, defaultIters) = anchorSpec(options.model, timeSteps: options.timeSteps)
+let batchSize = options.batch ?? defaultBatch
+let iters = options.iters ?? defaultIters
+let graph = try LayerGraph(spec)
+var rng = SeededRNG(seed: 0)
+let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4,
+                            seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
+var state = try TrainingState(spec: spec, config: config)
+var trainer = try Trainer(state: state, normalization: .unitRange(channels: spec.inputChannels))
+
+// Random data as in the anchor: x ~ U(0, 1), labels uniform.
+var images = Tensor.zeros([batchSize, spec.inputChannels, spec.inputHeight, spec.inputWidth])
+for i in images.scalars.indices { images.scalars[i] = rng.nextUnitFloat() }
+let labels = (0..<batchSize).map { _ in Int32(rng.nextInt(below: spec.classes)) }
+let batch = Batch(images: images, labels: labels, indices: Array(0..<batchSize))
+
+let inferTimes = timed(warmup: options.warmup, iters: iters) { _ = trainer.infer(batch.images) }
+let peakInfer = peakRSSMegabytes()
+let trainTimes = timed(warmup: options.warmup, iters: iters) { _ = trainer.step(batch, learningRate: 0.01) }
+let peakTrain = peakRSSMegabytes()
+
+let macs = macsPerStep(graph)
+let flopsPerImage = 2.0 * Double(macs) * Double(spec.timeSteps)
+let medTrain = median(trainTimes), medInfer = median(inferTimes)
+let result: [String: Any] = [
+    "model": options.model, "impl": "snnc", "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
+    "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
+    "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
+    "infer_gflops": flopsPerImage * Double(batchSize) / medInfer / 1e9,
+    "train_s_med": medTrain, "train_s_min": trainTimes.min() ?? 0, "train_s_max": trainTimes.max() ?? 0,
+    "infer_s_med": medInfer, "infer_s_min": inferTimes.min() ?? 0, "infer_s_max": inferTimes.max() ?? 0,
+    "peak_rss_train_mb": peakTrain, "peak_rss_infer_mb": peakInfer,
+    "macs_per_image_per_step": macs, "warmup": options.warmup, "iters": iters,
+]
+let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+print(String(decoding: data, as: UTF8.self))
