@@ -4,29 +4,39 @@
 ///
 /// Holds the column matrix `[Cin·kH·kW, chunk·Ho·Wo]` and the GEMM product
 /// `[Cout, chunk·Ho·Wo]`. Buffers grow to the largest size requested and are then reused, so a
-/// training loop that keeps one workspace allocates nothing per call. The chunk (images per
-/// GEMM) is the largest batch slice whose column matrix fits in `maxColumnBytes`
-/// (at least one image). A workspace is a value: give each thread its own.
+/// training loop that keeps one workspace allocates nothing per call.
+///
+/// The chunk (images per GEMM) gathers enough images that each GEMM has at least
+/// `targetColumns` columns — small feature maps (Ho·Wo = 16, 64, …) are batched instead of
+/// running one skinny GEMM per image — but no more than needed, so the column matrix tends to
+/// stay in cache between im2col and the GEMM; it never exceeds `maxColumnBytes` (at least one
+/// image per chunk). A workspace is a value: give each thread its own.
 public struct ConvWorkspace: Sendable {
     /// Upper bound on the column buffer, in bytes (default 32 MiB).
     public let maxColumnBytes: Int
+    /// Desired GEMM width `chunk·Ho·Wo` (default 2048 columns).
+    public let targetColumns: Int
     /// Column matrix (im2col output, later reused for the column gradient).
     var columns: [Float] = []
     /// GEMM product / gathered output gradient, `[Cout, chunk·P]`.
     var product: [Float] = []
 
-    /// A workspace whose column buffer stays within `maxColumnBytes`.
-    /// - Precondition: `maxColumnBytes > 0`.
-    public init(maxColumnBytes: Int = 32 << 20) {
-        precondition(maxColumnBytes > 0, "maxColumnBytes must be positive")
+    /// A workspace whose column buffer stays within `maxColumnBytes` and whose GEMMs aim for
+    /// `targetColumns` columns.
+    /// - Precondition: both positive.
+    public init(maxColumnBytes: Int = 32 << 20, targetColumns: Int = 2048) {
+        precondition(maxColumnBytes > 0 && targetColumns > 0, "workspace limits must be positive")
         self.maxColumnBytes = maxColumnBytes
+        self.targetColumns = targetColumns
     }
 
     /// Images per GEMM for a batch of `batch` images whose column matrix has `columnRows`
-    /// rows and `pixels` columns per image: `max(1, min(batch, maxColumnBytes / (4·rows·pixels)))`.
+    /// rows and `pixels` columns per image:
+    /// `max(1, min(batch, ⌈targetColumns / pixels⌉, ⌊maxColumnBytes / (4·rows·pixels)⌋))`.
     public func chunkSize(batch: Int, columnRows: Int, pixels: Int) -> Int {
         let perImage = max(1, columnRows * pixels * MemoryLayout<Float>.stride)
-        return max(1, min(batch, maxColumnBytes / perImage))
+        let wanted = (targetColumns + max(pixels, 1) - 1) / max(pixels, 1)
+        return max(1, min(batch, wanted, maxColumnBytes / perImage))
     }
 
     /// Bytes currently held by the scratch buffers.

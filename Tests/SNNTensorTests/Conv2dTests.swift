@@ -66,6 +66,16 @@ extension SNNTensorTests.Conv2dTests {
         }
     }
 
+    @Test func chunkSizeBatchesSmallMapsWithinTheByteBudget() {
+        let ws = ConvWorkspace(maxColumnBytes: 32 << 20, targetColumns: 2048)
+        #expect(ws.chunkSize(batch: 64, columnRows: 576, pixels: 1024) == 2)    // 32x32 maps
+        #expect(ws.chunkSize(batch: 64, columnRows: 1152, pixels: 256) == 8)    // 16x16
+        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 16) == 64)    // 4x4: whole batch
+        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 64) == 28)    // capped by 32 MiB
+        #expect(ws.chunkSize(batch: 5, columnRows: 27, pixels: 16) == 5)        // never above N
+        #expect(ConvWorkspace(maxColumnBytes: 1).chunkSize(batch: 9, columnRows: 9, pixels: 9) == 1)
+    }
+
     @Test func chunkingSplitsTheBatchAndGivesTheSameBits() {
         // 7 images, budget for 3 per chunk: chunks of 3, 3, 1 (exercises the partial last chunk).
         let win = Window2d(kernel: 3, stride: 1, padding: 1)
