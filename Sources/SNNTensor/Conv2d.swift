@@ -4,29 +4,47 @@
 ///
 /// Holds the column matrix `[Cin·kH·kW, chunk·Ho·Wo]` and the GEMM product
 /// `[Cout, chunk·Ho·Wo]`. Buffers grow to the largest size requested and are then reused, so a
-/// training loop that keeps one workspace allocates nothing per call. The chunk (images per
-/// GEMM) is the largest batch slice whose column matrix fits in `maxColumnBytes`
-/// (at least one image). A workspace is a value: give each thread its own.
+/// training loop that keeps one workspace allocates nothing per call.
+///
+/// The chunk (images per GEMM) gathers enough images that each GEMM has at least
+/// `targetColumns` columns — small feature maps (Ho·Wo = 16, 64, …) are batched instead of
+/// running one skinny GEMM per image — but no more than needed, so the column matrix tends to
+/// stay in cache between im2col and the GEMM; it never exceeds `maxColumnBytes` (at least one
+/// image per chunk). The copies around the GEMMs (im2col, col2im, scatter/gather) are split
+/// over `threads` threads by channel with disjoint writes, so results do not depend on the
+/// thread count. A workspace is a value: give each thread its own.
 public struct ConvWorkspace: Sendable {
     /// Upper bound on the column buffer, in bytes (default 32 MiB).
     public let maxColumnBytes: Int
+    /// Desired GEMM width `chunk·Ho·Wo` (default 2048 columns).
+    public let targetColumns: Int
+    /// Threads for the copies around the GEMMs (BLAS has its own setting, `setBLASThreads`).
+    public let threads: Int
     /// Column matrix (im2col output, later reused for the column gradient).
     var columns: [Float] = []
     /// GEMM product / gathered output gradient, `[Cout, chunk·P]`.
     var product: [Float] = []
 
-    /// A workspace whose column buffer stays within `maxColumnBytes`.
-    /// - Precondition: `maxColumnBytes > 0`.
-    public init(maxColumnBytes: Int = 32 << 20) {
-        precondition(maxColumnBytes > 0, "maxColumnBytes must be positive")
+    /// A workspace whose column buffer stays within `maxColumnBytes`, whose GEMMs aim for
+    /// `targetColumns` columns and whose copies use `threads` threads (default: the current
+    /// BLAS thread count).
+    /// - Precondition: all positive.
+    public init(maxColumnBytes: Int = 32 << 20, targetColumns: Int = 2048, threads: Int? = nil) {
+        let threads = threads ?? blasThreads()
+        precondition(maxColumnBytes > 0 && targetColumns > 0 && threads > 0,
+                     "workspace limits must be positive")
         self.maxColumnBytes = maxColumnBytes
+        self.targetColumns = targetColumns
+        self.threads = threads
     }
 
     /// Images per GEMM for a batch of `batch` images whose column matrix has `columnRows`
-    /// rows and `pixels` columns per image: `max(1, min(batch, maxColumnBytes / (4·rows·pixels)))`.
+    /// rows and `pixels` columns per image:
+    /// `max(1, min(batch, ⌈targetColumns / pixels⌉, ⌊maxColumnBytes / (4·rows·pixels)⌋))`.
     public func chunkSize(batch: Int, columnRows: Int, pixels: Int) -> Int {
         let perImage = max(1, columnRows * pixels * MemoryLayout<Float>.stride)
-        return max(1, min(batch, maxColumnBytes / perImage))
+        let wanted = (targetColumns + max(pixels, 1) - 1) / max(pixels, 1)
+        return max(1, min(batch, wanted, maxColumnBytes / perImage))
     }
 
     /// Bytes currently held by the scratch buffers.
@@ -91,44 +109,22 @@ public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, window: 
                             let x = xb.baseAddress!, w = wb.baseAddress!, y = out.baseAddress!
                             let cols = colsB.baseAddress!
                             let biasPtr: UnsafePointer<Float>? = bias == nil ? nil : bb.baseAddress
+                            let threads = workspace.threads
                             var n0 = 0
                             while n0 < batch {
                                 let c = min(chunk, batch - n0)
                                 let ld = c * P
-                                im2col(x + n0 * g.inputImageSize, images: c, geometry: g,
-                                       cols: cols, ld: ld)
-                                if c == 1 {
-                                    // One image: the product already is the NCHW output block.
-                                    let yImg = y + n0 * cout * P
-                                    sgemmKernel(transA: false, transB: false, m: cout, n: P, k: K,
-                                                alpha: 1, a: w, lda: K, b: cols, ldb: ld,
-                                                beta: 0, c: yImg, ldc: P)
-                                    if let b = biasPtr {
-                                        for co in 0..<cout {
-                                            let row = yImg + co * P, bv = b[co]
-                                            for p in 0..<P { row[p] += bv }
-                                        }
-                                    }
-                                } else {
-                                    let prod = prodB.baseAddress!
-                                    sgemmKernel(transA: false, transB: false, m: cout, n: ld, k: K,
-                                                alpha: 1, a: w, lda: K, b: cols, ldb: ld,
-                                                beta: 0, c: prod, ldc: ld)
-                                    // Scatter [Cout, c·P] → [c, Cout, P], adding the bias.
-                                    for img in 0..<c {
-                                        let yImg = y + (n0 + img) * cout * P
-                                        for co in 0..<cout {
-                                            let src = prod + co * ld + img * P
-                                            let dst = yImg + co * P
-                                            if let b = biasPtr {
-                                                let bv = b[co]
-                                                for p in 0..<P { dst[p] = src[p] + bv }
-                                            } else {
-                                                dst.update(from: src, count: P)
-                                            }
-                                        }
-                                    }
-                                }
+                                im2colParallel(x + n0 * g.inputImageSize, images: c, geometry: g,
+                                               cols: cols, ld: ld, threads: threads)
+                                let yChunk = y + n0 * cout * P
+                                // One image: the GEMM writes the NCHW block directly.
+                                let product = c == 1 ? yChunk : prodB.baseAddress!
+                                sgemmKernel(transA: false, transB: false, m: cout, n: ld, k: K,
+                                            alpha: 1, a: w, lda: K, b: cols, ldb: ld,
+                                            beta: 0, c: product, ldc: ld)
+                                // [Cout, c·P] → [c, Cout, P], adding the bias.
+                                scatterProduct(product, ld: ld, images: c, outChannels: cout, pixels: P,
+                                               bias: biasPtr, into: yChunk, threads: threads)
                                 n0 += c
                             }
                         }
@@ -182,6 +178,7 @@ public func conv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, windo
                             workspace.product.withUnsafeMutableBufferPointer { prodB in
                                 let x = xb.baseAddress!, w = wb.baseAddress!, dy = dyb.baseAddress!
                                 let dw = dwb.baseAddress!, cols = colsB.baseAddress!
+                                let threads = workspace.threads
                                 var n0 = 0
                                 while n0 < batch {
                                     let c = min(chunk, batch - n0)
@@ -192,28 +189,24 @@ public func conv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, windo
                                         dyChunk = dy + n0 * cout * P
                                     } else {
                                         let prod = prodB.baseAddress!
-                                        for img in 0..<c {
-                                            let src = dy + (n0 + img) * cout * P
-                                            for co in 0..<cout {
-                                                (prod + co * ld + img * P).update(from: src + co * P, count: P)
-                                            }
-                                        }
+                                        gatherOutputGradient(dy + n0 * cout * P, images: c, outChannels: cout,
+                                                             pixels: P, into: prod, ld: ld, threads: threads)
                                         dyChunk = UnsafePointer(prod)
                                     }
-                                    im2col(x + n0 * g.inputImageSize, images: c, geometry: g,
-                                           cols: cols, ld: ld)
+                                    im2colParallel(x + n0 * g.inputImageSize, images: c, geometry: g,
+                                                   cols: cols, ld: ld, threads: threads)
                                     // dW[Cout, K] += dY[Cout, c·P] · colsᵀ[c·P, K]
                                     sgemmKernel(transA: false, transB: true, m: cout, n: K, k: ld,
                                                 alpha: 1, a: dyChunk, lda: ld, b: cols, ldb: ld,
                                                 beta: 1, c: dw, ldc: K)
                                     if computeInputGradient {
-                                        let dx = dxb.baseAddress!
                                         // dCols[K, c·P] = Wᵀ[K, Cout] · dY[Cout, c·P], reusing cols.
                                         sgemmKernel(transA: true, transB: false, m: K, n: ld, k: cout,
                                                     alpha: 1, a: w, lda: K, b: dyChunk, ldb: ld,
                                                     beta: 0, c: cols, ldc: ld)
-                                        col2imAccumulate(cols, ld: ld, images: c, geometry: g,
-                                                         dx: dx + n0 * g.inputImageSize)
+                                        col2imParallel(cols, ld: ld, images: c, geometry: g,
+                                                       dx: dxb.baseAddress! + n0 * g.inputImageSize,
+                                                       threads: threads)
                                     }
                                     n0 += c
                                 }

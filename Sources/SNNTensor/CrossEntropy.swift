@@ -45,9 +45,12 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int32]) -> (loss: Float
 public func argmaxRows(_ logits: Tensor) -> [Int32] {
     precondition(logits.rank == 2 && logits.shape[1] >= 1, "argmaxRows needs [N, K>=1], got \(logits.shape)")
     let n = logits.shape[0], k = logits.shape[1]
-    return (0..<n).map { row in
-        var best = 0
-        for j in 1..<k where logits.scalars[row * k + j] > logits.scalars[row * k + best] { best = j }
-        return Int32(best)
+    return logits.scalars.withUnsafeBufferPointer { zb in
+        (0..<n).map { row in
+            let z = zb.baseAddress! + row * k
+            var best = 0
+            for j in 1..<k where z[j] > z[best] { best = j }
+            return Int32(best)
+        }
     }
 }

@@ -33,17 +33,19 @@ struct ConvGeometry {
     var inputImageSize: Int { channels * height * width }
 }
 
-/// Unfolds `images` consecutive NCHW images starting at `x` into `cols` (layout above).
-/// Every element of the `[columnRows, images·P]` block is written.
+/// Unfolds `images` consecutive NCHW images starting at `x` into `cols` (layout above), for
+/// the input channels in `channelRange` (default all): every element of the rows
+/// `channelRange.lowerBound·kH·kW ..< channelRange.upperBound·kH·kW` is written, so disjoint
+/// channel ranges can run on different threads.
 func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
-            cols: UnsafeMutablePointer<Float>, ld: Int) {
+            cols: UnsafeMutablePointer<Float>, ld: Int, channelRange: Range<Int>? = nil) {
     let w = g.window
     let (H, W, outH, outW) = (g.height, g.width, g.outH, g.outW)
     let (kH, kW, sH, sW, pH, pW) = (w.kernelH, w.kernelW, w.strideH, w.strideW, w.padH, w.padW)
     let P = g.outputPixels
     let planeSize = H * W
     for img in 0..<images {
-        for ci in 0..<g.channels {
+        for ci in channelRange ?? 0..<g.channels {
             let plane = x + (img * g.channels + ci) * planeSize
             for kh in 0..<kH {
                 let rowsValid = Window2d.validOutputRange(kernelOffset: kh, stride: sH, pad: pH,
@@ -93,16 +95,17 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
 
 /// Folds `cols` (layout above) back onto `images` consecutive NCHW images at `dx`,
 /// **adding** each column entry to the input position it was copied from (the adjoint of
-/// `im2col`). Entries that came from padding are dropped.
+/// `im2col`). Entries that came from padding are dropped. Only the input channels in
+/// `channelRange` (default all) are touched, so disjoint ranges can run on different threads.
 func col2imAccumulate(_ cols: UnsafePointer<Float>, ld: Int, images: Int, geometry g: ConvGeometry,
-                      dx: UnsafeMutablePointer<Float>) {
+                      dx: UnsafeMutablePointer<Float>, channelRange: Range<Int>? = nil) {
     let w = g.window
     let (H, W, outH, outW) = (g.height, g.width, g.outH, g.outW)
     let (kH, kW, sH, sW, pH, pW) = (w.kernelH, w.kernelW, w.strideH, w.strideW, w.padH, w.padW)
     let P = g.outputPixels
     let planeSize = H * W
     for img in 0..<images {
-        for ci in 0..<g.channels {
+        for ci in channelRange ?? 0..<g.channels {
             let plane = dx + (img * g.channels + ci) * planeSize
             for kh in 0..<kH {
                 let rowsValid = Window2d.validOutputRange(kernelOffset: kh, stride: sH, pad: pH,

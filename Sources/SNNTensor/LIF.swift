@@ -50,26 +50,39 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                  "LIF input \(input.shape) does not split into T = \(timeSteps) steps")
     let m = input.count / timeSteps
     let tau = parameters.tau, vth = parameters.vThreshold
-    var membrane = [Float](repeating: 0, count: input.count)
+    let count = input.count
+    var membrane: [Float] = []
     let spikes = Tensor(shape: input.shape) { out in
-        input.scalars.withUnsafeBufferPointer { xb in
-            membrane.withUnsafeMutableBufferPointer { hb in
+        // Every element of H is written below, so skip the zero fill.
+        membrane = [Float](unsafeUninitializedCapacity: count) { hb, initialized in
+            initialized = count
+            input.scalars.withUnsafeBufferPointer { xb in
                 let x = xb.baseAddress!, h = hb.baseAddress!, s = out.baseAddress!
-                // t = 0: V[−1] = 0, so H = X/τ.
-                for i in 0..<m {
-                    let hv = x[i] / tau
-                    h[i] = hv
-                    s[i] = hv >= vth ? 1 : 0
-                }
-                for t in 1..<timeSteps {
+                let tauV = SIMD16<Float>(repeating: tau), vthV = SIMD16<Float>(repeating: vth)
+                let zero = SIMD16<Float>(), one = SIMD16<Float>(repeating: 1)
+                for t in 0..<timeSteps {
                     let xt = x + t * m, ht = h + t * m, st = s + t * m
-                    let hPrev = h + (t - 1) * m
-                    for i in 0..<m {
-                        let hp = hPrev[i]
-                        let v = hp >= vth ? 0 : hp  // V[t−1] after the reset
+                    // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
+                    let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
+                    var i = 0
+                    while i + 16 <= m {
+                        var v = zero
+                        if let hPrev {
+                            let hp = load16(hPrev, i)
+                            v = hp.replacing(with: 0, where: hp .>= vthV)
+                        }
+                        let hv = v + (load16(xt, i) - v) / tauV
+                        store16(hv, ht, i)
+                        store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
+                        i += 16
+                    }
+                    while i < m {
+                        var v: Float = 0
+                        if let hPrev { v = hPrev[i] >= vth ? 0 : hPrev[i] }
                         let hv = v + (xt[i] - v) / tau
                         ht[i] = hv
                         st[i] = hv >= vth ? 1 : 0
+                        i += 1
                     }
                 }
             }
@@ -108,9 +121,24 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                 carried.withUnsafeMutableBufferPointer { gb in
                     let ds = dsb.baseAddress!, h = hb.baseAddress!, dx = out.baseAddress!
                     let gV = gb.baseAddress!
+                    let kV = SIMD16<Float>(repeating: k), peakV = SIMD16<Float>(repeating: peak)
+                    let vthV = SIMD16<Float>(repeating: vth), tauV = SIMD16<Float>(repeating: tau)
+                    let oneV = SIMD16<Float>(repeating: 1)
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                         let dst = ds + t * m, ht = h + t * m, dxt = dx + t * m
-                        for i in 0..<m {
+                        var i = 0
+                        while i + 16 <= m {
+                            let hv = load16(ht, i)
+                            let u = kV * (hv - vthV)
+                            let surrogate = peakV / (oneV + u * u)
+                            let fromReset = load16(gV, i).replacing(with: 0, where: hv .>= vthV)
+                            let dh = load16(dst, i) * surrogate + fromReset
+                            let dxv = dh / tauV
+                            store16(dxv, dxt, i)
+                            store16(dh - dxv, gV, i)
+                            i += 16
+                        }
+                        while i < m {
                             let hv = ht[i]
                             let u = k * (hv - vth)
                             let surrogate = peak / (1 + u * u)
@@ -119,6 +147,7 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                             let dxv = dh / tau
                             dxt[i] = dxv
                             gV[i] = dh - dxv
+                            i += 1
                         }
                     }
                 }

@@ -25,7 +25,8 @@ public func pool2dOutputShape(inputShape: [Int], window: Window2d) -> [Int] {
 }
 
 /// Max pooling forward: `y[n, c, oh, ow] = max` over the window's in-image positions
-/// (padding counts as −∞). Ties keep the first maximum in row-major window order; a NaN wins.
+/// (padding counts as −∞). Ties keep the first maximum in row-major window order; a NaN wins
+/// (the last one, as in PyTorch).
 ///
 /// - input: `[N, C, H, W]`; window: kernel, stride, padding (padding ≤ kernel/2)
 /// - returns `[N, C, Ho, Wo]` and the argmax cache for `maxPool2dBackward`.
@@ -37,6 +38,7 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
     var argmax = [Int32](repeating: 0, count: outCount)
     let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
                                     window.padH, window.padW)
+    let isPair = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0
     let output = Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
             argmax.withUnsafeMutableBufferPointer { ab in
@@ -44,6 +46,58 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
                 for plane in 0..<d.planes {
                     let x = xb.baseAddress! + plane * d.h * d.w
                     let yPlane = y + plane * d.ho * d.wo, iPlane = idx + plane * d.ho * d.wo
+                    if isPair {
+                        // 2×2 stride 2 (VGG): four candidates in row-major order, no bounds.
+                        let evenLanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+                        for oh in 0..<d.ho {
+                            let r0 = 2 * oh * d.w, r1 = r0 + d.w
+                            var first = 0
+                            // Eight outputs at a time from the even/odd lanes of 16 inputs per row.
+                            while first + 8 <= d.wo {
+                                let a = r0 + 2 * first, b = r1 + 2 * first
+                                let rowA = UnsafeRawPointer(x + a).loadUnaligned(as: SIMD16<Float>.self)
+                                let rowB = UnsafeRawPointer(x + b).loadUnaligned(as: SIMD16<Float>.self)
+                                var best = rowA.evenHalf
+                                var bestIndex = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: a)) &+ evenLanes
+                                let v1 = rowA.oddHalf
+                                let t1 = (v1 .> best) .| (v1 .!= v1)
+                                best.replace(with: v1, where: t1)
+                                bestIndex.replace(with: bestIndex &+ 1, where: t1)
+                                let v2 = rowB.evenHalf, i2 = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: b)) &+ evenLanes
+                                let t2 = (v2 .> best) .| (v2 .!= v2)
+                                best.replace(with: v2, where: t2)
+                                bestIndex.replace(with: i2, where: t2)
+                                let v3 = rowB.oddHalf
+                                let t3 = (v3 .> best) .| (v3 .!= v3)
+                                best.replace(with: v3, where: t3)
+                                bestIndex.replace(with: i2 &+ 1, where: t3)
+                                UnsafeMutableRawPointer(yPlane + oh * d.wo + first)
+                                    .storeBytes(of: best, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(iPlane + oh * d.wo + first)
+                                    .storeBytes(of: bestIndex, as: SIMD8<Int32>.self)
+                                first += 8
+                            }
+                            for ow in first..<d.wo {
+                                // Branch-free selects (spike maps make comparisons unpredictable);
+                                // `(v > best) != v.isNaN` is `v > best || v.isNaN` (never both true)
+                                // without the short-circuit branch.
+                                let a = r0 + 2 * ow, b = r1 + 2 * ow
+                                var bestIndex = a, best = x[a]
+                                let v1 = x[a + 1], t1 = (v1 > best) != v1.isNaN
+                                best = t1 ? v1 : best
+                                bestIndex = t1 ? a + 1 : bestIndex
+                                let v2 = x[b], t2 = (v2 > best) != v2.isNaN
+                                best = t2 ? v2 : best
+                                bestIndex = t2 ? b : bestIndex
+                                let v3 = x[b + 1], t3 = (v3 > best) != v3.isNaN
+                                best = t3 ? v3 : best
+                                bestIndex = t3 ? b + 1 : bestIndex
+                                yPlane[oh * d.wo + ow] = best
+                                iPlane[oh * d.wo + ow] = Int32(truncatingIfNeeded: bestIndex)
+                            }
+                        }
+                        continue
+                    }
                     for oh in 0..<d.ho {
                         let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
                         for ow in 0..<d.wo {
@@ -51,14 +105,10 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
                             var best = -Float.infinity, bestIndex = h0 * d.w + w0
                             for ih in h0..<h1 {
                                 for iw in w0..<w1 {
-                                    let v = x[ih * d.w + iw]
-                                    if v > best || v.isNaN {
-                                        best = v
-                                        bestIndex = ih * d.w + iw
-                                        if v.isNaN { break }
-                                    }
+                                    let v = x[ih * d.w + iw], take = (v > best) != v.isNaN
+                                    best = take ? v : best
+                                    bestIndex = take ? ih * d.w + iw : bestIndex
                                 }
-                                if best.isNaN { break }
                             }
                             yPlane[oh * d.wo + ow] = best
                             iPlane[oh * d.wo + ow] = Int32(truncatingIfNeeded: bestIndex)
@@ -111,15 +161,28 @@ public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
     return Tensor(shape: [input.shape[0], input.shape[1], d.ho, d.wo]) { out in
         input.scalars.withUnsafeBufferPointer { xb in
             let y = out.baseAddress!
+            let isPair = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0
             for plane in 0..<d.planes {
                 let x = xb.baseAddress! + plane * d.h * d.w
                 let yPlane = y + plane * d.ho * d.wo
+                if isPair {
+                    for oh in 0..<d.ho {
+                        let r0 = x + 2 * oh * d.w, r1 = r0 + d.w, yr = yPlane + oh * d.wo
+                        for ow in 0..<d.wo {
+                            yr[ow] = ((r0[2 * ow] + r0[2 * ow + 1]) + (r1[2 * ow] + r1[2 * ow + 1])) * inv
+                        }
+                    }
+                    continue
+                }
                 for oh in 0..<d.ho {
                     let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
                     for ow in 0..<d.wo {
                         let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
                         var s: Float = 0
-                        for ih in h0..<h1 { s += runSum(x + ih * d.w + w0, w1 - w0) }
+                        for ih in h0..<h1 {
+                            let row = x + ih * d.w
+                            for iw in w0..<w1 { s += row[iw] }
+                        }
                         yPlane[oh * d.wo + ow] = s * inv
                     }
                 }

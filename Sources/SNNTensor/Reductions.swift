@@ -1,10 +1,23 @@
-// Small vectorised reductions over contiguous Float runs, shared by the kernels.
+// SIMD load/store helpers and small vectorised reductions over contiguous Float runs.
 // Each sums in 16 Float lanes (short, well-conditioned partial sums), then combines the lanes
 // in a fixed order, so results are deterministic; callers add the returned run sums in Double.
 
+/// Loads p[i ..< i+16] (no alignment needed).
 @inline(__always)
-private func load16(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+func load16(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
     UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Loads p[i ..< i+16] from a mutable pointer (no alignment needed).
+@inline(__always)
+func load16(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD16<Float> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Stores `v` to p[i ..< i+16] (no alignment needed).
+@inline(__always)
+func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
 /// Σ p[i] for i in 0..<n.

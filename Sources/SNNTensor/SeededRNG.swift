@@ -30,6 +30,7 @@ public struct SeededRNG: RandomNumberGenerator, Equatable, Sendable {
     /// The state as four words, for checkpoints.
     public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
 
+    /// Two generators are equal when their states are (they will produce the same sequence).
     public static func == (a: SeededRNG, b: SeededRNG) -> Bool { a.stateWords == b.stateWords }
 
     @inline(__always)

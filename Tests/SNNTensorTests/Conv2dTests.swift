@@ -66,6 +66,16 @@ extension SNNTensorTests.Conv2dTests {
         }
     }
 
+    @Test func chunkSizeBatchesSmallMapsWithinTheByteBudget() {
+        let ws = ConvWorkspace(maxColumnBytes: 32 << 20, targetColumns: 2048)
+        #expect(ws.chunkSize(batch: 64, columnRows: 576, pixels: 1024) == 2)    // 32x32 maps
+        #expect(ws.chunkSize(batch: 64, columnRows: 1152, pixels: 256) == 8)    // 16x16
+        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 16) == 64)    // 4x4: whole batch
+        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 64) == 28)    // capped by 32 MiB
+        #expect(ws.chunkSize(batch: 5, columnRows: 27, pixels: 16) == 5)        // never above N
+        #expect(ConvWorkspace(maxColumnBytes: 1).chunkSize(batch: 9, columnRows: 9, pixels: 9) == 1)
+    }
+
     @Test func chunkingSplitsTheBatchAndGivesTheSameBits() {
         // 7 images, budget for 3 per chunk: chunks of 3, 3, 1 (exercises the partial last chunk).
         let win = Window2d(kernel: 3, stride: 1, padding: 1)
@@ -145,6 +155,30 @@ extension SNNTensorTests.Conv2dTests {
         #expect(dwA == dwB)
         #expect(dwA.scalars.contains { $0 != 0 })
         #expect(noBias == nil)
+    }
+
+    @Test func threadedCopiesGiveIdenticalBits() {
+        // Large enough that im2col, scatter, gather and col2im all split over threads.
+        let win = Window2d(kernel: 3, stride: 1, padding: 1)
+        let x = randomTensor([4, 8, 16, 16], seed: 50)
+        let w = randomTensor([64, 8, 3, 3], seed: 51)
+        let b = randomTensor([64], seed: 52)
+        let dy = randomTensor([4, 64, 16, 16], seed: 53)
+        var results: [(Tensor, Tensor, Tensor, Tensor?)] = []
+        for threads in [1, 2, 3] {
+            var ws = ConvWorkspace(threads: threads)
+            #expect(ws.chunkSize(batch: 4, columnRows: 72, pixels: 256) == 4)
+            let y = conv2dForward(input: x, weight: w, bias: b, window: win, workspace: &ws)
+            var dw = Tensor.zeros(w.shape)
+            var db: Tensor? = Tensor.zeros([64])
+            let dx = conv2dBackward(dOutput: dy, input: x, weight: w, window: win,
+                                    dWeight: &dw, dBias: &db, workspace: &ws)!
+            results.append((y, dx, dw, db))
+        }
+        expectClose(results[0].0.scalars, naiveConv2d(x, w, b, win), atol: 1e-5, rtol: 1e-5, "threaded forward")
+        for r in results.dropFirst() {
+            #expect(r.0 == results[0].0 && r.1 == results[0].1 && r.2 == results[0].2 && r.3 == results[0].3)
+        }
     }
 
     @Test func forwardIsDeterministic() {

@@ -47,3 +47,13 @@ extension SNNTensorTests.ElementwiseTests {
         #expect(dx.scalars == [1, 2, 3, 4, 1, 2, 3, 4])
     }
 }
+
+extension SNNTensorTests.ElementwiseTests {
+    @Test func allocatorSettingIsAvailableOnLinux() {
+        #if os(Linux)
+        #expect(retainFreedMemoryForReuse())
+        // Kernels still work (and allocate) afterwards.
+        #expect(reluForward(Tensor(shape: [2], scalars: [-1, 1])).scalars == [0, 1])
+        #endif
+    }
+}

@@ -12,7 +12,59 @@ func distinctTensor(_ shape: [Int], seed: UInt64) -> Tensor {
     return Tensor(shape: shape, scalars: values)
 }
 
+/// Naive max pooling: PyTorch's rule (take v if v > best or v is NaN), −∞ padding.
+func naiveMaxPool(_ x: Tensor, _ win: Window2d) -> (values: [Float], argmax: [Int32]) {
+    let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+    let ho = (h + 2 * win.padH - win.kernelH) / win.strideH + 1
+    let wo = (w + 2 * win.padW - win.kernelW) / win.strideW + 1
+    var values = [Float](), argmax = [Int32]()
+    for p in 0..<planes {
+        for oh in 0..<ho {
+            for ow in 0..<wo {
+                var best = -Float.infinity, at = -1
+                for kh in 0..<win.kernelH {
+                    for kw in 0..<win.kernelW {
+                        let ih = oh * win.strideH - win.padH + kh, iw = ow * win.strideW - win.padW + kw
+                        guard ih >= 0, ih < h, iw >= 0, iw < w else { continue }
+                        let v = x.scalars[(p * h + ih) * w + iw]
+                        if at < 0 || v > best || v.isNaN { best = v; at = ih * w + iw }
+                    }
+                }
+                values.append(best)
+                argmax.append(Int32(at))
+            }
+        }
+    }
+    return (values, argmax)
+}
+
 extension SNNTensorTests.PoolingTests {
+    @Test("max pool matches the naive reference (incl. the vectorised 2x2 path, ties, NaN)",
+          arguments: [Window2d(kernel: 2, stride: 2), Window2d(kernel: 3, stride: 2, padding: 1),
+                      Window2d(kernel: 2, stride: 1)])
+    func maxPoolMatchesNaive(window: Window2d) {
+        // Width 37 gives 18 outputs per row for 2x2: two 8-wide vector blocks and a scalar tail.
+        var rng = SeededRNG(seed: 5)
+        var spikes = Tensor(shape: [2, 3, 6, 37], scalars: (0..<(2 * 3 * 6 * 37)).map { _ in
+            Float(rng.nextInt(below: 2))
+        })
+        let (y, cache) = maxPool2dForward(input: spikes, window: window)
+        let ref = naiveMaxPool(spikes, window)
+        #expect(y.scalars == ref.values)
+        #expect(cache.argmax == ref.argmax)
+        let dense = randomTensor([2, 3, 6, 37], seed: 6)
+        let (yd, cd) = maxPool2dForward(input: dense, window: window)
+        let refd = naiveMaxPool(dense, window)
+        #expect(yd.scalars == refd.values && cd.argmax == refd.argmax)
+        // A NaN wins its window (compare bit patterns: NaN != NaN).
+        spikes.scalars[5] = .nan
+        let (yn, cn) = maxPool2dForward(input: spikes, window: window)
+        let refn = naiveMaxPool(spikes, window)
+        #expect(yn.scalars.map(\.bitPattern) == refn.values.map(\.bitPattern))
+        #expect(cn.argmax == refn.argmax)
+        #expect(yn.scalars.contains { $0.isNaN })
+    }
+
     @Test func maxPoolHandCase() {
         let x = Tensor(shape: [1, 1, 4, 4], scalars: [
             1, 5, 2, 0,
