@@ -66,7 +66,7 @@ func macsPerStep(_ graph: LayerGraph) -> Int {
 
 func peakRSSMegabytes() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024  // KiB on Linux
 }
 
@@ -84,6 +84,7 @@ func timed(warmup: Int, iters: Int, _ body: () -> Void) -> [Double] {
     }
 }
 
+restartWithSleepingBLASThreads()
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 setBLASThreads(options.threads)
 retainFreedMemoryForReuse()

@@ -11,6 +11,15 @@ public struct Batch: Equatable, Sendable {
 
     /// Number of examples in the batch (`B`).
     public var count: Int { labels.count }
+
+    /// A batch from already prepared images `[B, C, H, W]`, their labels and source indices.
+    public init(images: Tensor, labels: [Int32], indices: [Int]) {
+        precondition(images.shape.first == labels.count && indices.count == labels.count,
+                     "batch of \(images.shape) with \(labels.count) labels and \(indices.count) indices")
+        self.images = images
+        self.labels = labels
+        self.indices = indices
+    }
 }
 
 /// The mini-batches of one epoch, in a deterministic order.

@@ -20,6 +20,12 @@ private func bnDims(_ shape: [Int]) -> (n: Int, c: Int, p: Int) {
     return (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
 }
 
+/// Threads for a per-channel loop over `elements` values.
+@inline(__always)
+private func channelParts(_ elements: Int, channels: Int) -> Int {
+    min(elementwiseParts(elements), channels)
+}
+
 private func checkChannelVector(_ t: Tensor, _ c: Int, _ name: String) {
     precondition(t.shape == [c], "batch norm \(name) must be [\(c)], got \(t.shape)")
 }
@@ -29,12 +35,16 @@ private func applyChannelAffine(_ input: Tensor, n: Int, c: Int, p: Int,
                                 center: [Float], scale: [Float], shift: [Float]) -> Tensor {
     Tensor(shape: input.shape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
-            let x = xb.baseAddress!, y = out.baseAddress!
-            for i in 0..<n {
-                for ch in 0..<c {
-                    let base = (i * c + ch) * p
+            let xs = SharedPointer(xb.baseAddress!), ys = SharedPointer(out.baseAddress!)
+            let parts = channelParts(n * c * p, channels: c)
+            forEachPart(parts) { part in
+                let x = xs.base, y = ys.base
+                for ch in slice(c, part: part, of: parts) {
                     let mu = center[ch], a = scale[ch], b = shift[ch]
-                    for j in 0..<p { y[base + j] = (x[base + j] - mu) * a + b }
+                    for i in 0..<n {
+                        let base = (i * c + ch) * p
+                        for j in 0..<p { y[base + j] = (x[base + j] - mu) * a + b }
+                    }
                 }
             }
         }
@@ -66,21 +76,34 @@ public func batchNormForwardTraining(input: Tensor, gamma: Tensor, beta: Tensor,
     var mean = [Float](repeating: 0, count: c)
     var invStd = [Float](repeating: 0, count: c)
     var unbiasedVar = [Float](repeating: 0, count: c)
+    // Channels are independent: split them over threads. Each channel sums its images in
+    // order, so the result does not depend on the split.
+    var squares = [Double](repeating: 0, count: c)
     input.scalars.withUnsafeBufferPointer { xb in
-        let x = xb.baseAddress!
-        let sums = channelSums(x, n: n, c: c, p: p)
-        for ch in 0..<c { mean[ch] = Float(sums[ch] / Double(m)) }
-        var squares = [Double](repeating: 0, count: c)
-        for i in 0..<n {
-            for ch in 0..<c {
-                squares[ch] += Double(runSumSquaredDeviation(x + (i * c + ch) * p, p, from: mean[ch]))
+        mean.withUnsafeMutableBufferPointer { meanB in
+            squares.withUnsafeMutableBufferPointer { squaresB in
+                let xs = SharedPointer(xb.baseAddress!)
+                let means = SharedPointer(meanB.baseAddress!), sq = SharedPointer(squaresB.baseAddress!)
+                let parts = channelParts(n * c * p, channels: c)
+                forEachPart(parts) { part in
+                    let x = xs.base
+                    for ch in slice(c, part: part, of: parts) {
+                        var sum = 0.0
+                        for i in 0..<n { sum += Double(runSum(x + (i * c + ch) * p, p)) }
+                        let mu = Float(sum / Double(m))
+                        means.base[ch] = mu
+                        var squared = 0.0
+                        for i in 0..<n { squared += Double(runSumSquaredDeviation(x + (i * c + ch) * p, p, from: mu)) }
+                        sq.base[ch] = squared
+                    }
+                }
             }
         }
-        for ch in 0..<c {
-            let biased = squares[ch] / Double(m)
-            invStd[ch] = Float(1 / (biased + Double(eps)).squareRoot())
-            unbiasedVar[ch] = Float(squares[ch] / Double(m - 1))
-        }
+    }
+    for ch in 0..<c {
+        let biased = squares[ch] / Double(m)
+        invStd[ch] = Float(1 / (biased + Double(eps)).squareRoot())
+        unbiasedVar[ch] = Float(squares[ch] / Double(m - 1))
     }
     for ch in 0..<c {
         runningMean.scalars[ch] = (1 - momentum) * runningMean.scalars[ch] + momentum * mean[ch]
@@ -129,12 +152,24 @@ public func batchNormBackward(dOutput: Tensor, input: Tensor, gamma: Tensor, cac
     var sumDy = [Double](repeating: 0, count: c), sumDyXc = sumDy  // Σdy, Σdy·(x − μ)
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         input.scalars.withUnsafeBufferPointer { xb in
-            let dy = dyb.baseAddress!, x = xb.baseAddress!
-            for i in 0..<n {
-                for ch in 0..<c {
-                    let base = (i * c + ch) * p
-                    sumDy[ch] += Double(runSum(dy + base, p))
-                    sumDyXc[ch] += Double(runDotCentered(dy + base, x + base, p, center: cache.mean[ch]))
+            sumDy.withUnsafeMutableBufferPointer { sdb in
+                sumDyXc.withUnsafeMutableBufferPointer { sxb in
+                    let dys = SharedPointer(dyb.baseAddress!), xs = SharedPointer(xb.baseAddress!)
+                    let sd = SharedPointer(sdb.baseAddress!), sx = SharedPointer(sxb.baseAddress!)
+                    let parts = channelParts(n * c * p, channels: c)
+                    forEachPart(parts) { part in
+                        let dy = dys.base, x = xs.base
+                        for ch in slice(c, part: part, of: parts) {
+                            var a = 0.0, b = 0.0
+                            for i in 0..<n {
+                                let base = (i * c + ch) * p
+                                a += Double(runSum(dy + base, p))
+                                b += Double(runDotCentered(dy + base, x + base, p, center: cache.mean[ch]))
+                            }
+                            sd.base[ch] = a
+                            sx.base[ch] = b
+                        }
+                    }
                 }
             }
         }
@@ -153,15 +188,21 @@ public func batchNormBackward(dOutput: Tensor, input: Tensor, gamma: Tensor, cac
         b[ch] = Float(bd)
         k[ch] = Float(-ad * sumDy[ch] / m)
     }
+    let (a0, b0, k0) = (a, b, k)
     return Tensor(shape: input.shape) { out in
         dOutput.scalars.withUnsafeBufferPointer { dyb in
             input.scalars.withUnsafeBufferPointer { xb in
-                let dy = dyb.baseAddress!, x = xb.baseAddress!, dx = out.baseAddress!
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let base = (i * c + ch) * p
-                        let ac = a[ch], bc = b[ch], kc = k[ch], mu = cache.mean[ch]
-                        for j in 0..<p { dx[base + j] = ac * dy[base + j] + bc * (x[base + j] - mu) + kc }
+                let dys = SharedPointer(dyb.baseAddress!), xs = SharedPointer(xb.baseAddress!)
+                let dxs = SharedPointer(out.baseAddress!)
+                let parts = channelParts(n * c * p, channels: c)
+                forEachPart(parts) { part in
+                    let dy = dys.base, x = xs.base, dx = dxs.base
+                    for ch in slice(c, part: part, of: parts) {
+                        let ac = a0[ch], bc = b0[ch], kc = k0[ch], mu = cache.mean[ch]
+                        for i in 0..<n {
+                            let base = (i * c + ch) * p
+                            for j in 0..<p { dx[base + j] = ac * dy[base + j] + bc * (x[base + j] - mu) + kc }
+                        }
                     }
                 }
             }

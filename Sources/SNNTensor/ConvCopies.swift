@@ -23,6 +23,13 @@ func copyParts(threads: Int, units: Int, elements: Int) -> Int {
     elements >= 1 << 16 ? max(1, min(threads, units)) : 1
 }
 
+/// Number of parts for an elementwise kernel over `elements` floats: one below 32 Ki elements,
+/// else the BLAS thread count. Parts are fixed slices, so results never depend on scheduling.
+@inline(__always)
+func elementwiseParts(_ elements: Int) -> Int {
+    elements >= 1 << 15 ? max(1, blasThreads()) : 1
+}
+
 /// Runs `body(part)` for every part in `0..<parts`, concurrently when `parts > 1`.
 @inline(__always)
 func forEachPart(_ parts: Int, _ body: @Sendable (Int) -> Void) {

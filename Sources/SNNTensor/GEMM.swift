@@ -1,6 +1,9 @@
 // GEMM: the single doorway to BLAS. Every matrix product in SNNTensor goes through
 // `sgemmKernel`, the only function that calls `cblas_sgemm`.
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Sets the number of threads OpenBLAS uses for every later GEMM (process-wide).
 ///
@@ -96,4 +99,21 @@ public func gemm(
             }
         }
     }
+}
+
+/// Makes OpenBLAS's idle worker threads sleep right after each GEMM instead of spinning.
+///
+/// By default an idle OpenBLAS worker busy-waits (`sched_yield`) for about 2^28 cycles before
+/// sleeping, so during snnc's own threaded kernels (LIF, BN, pooling, im2col) it competes for
+/// the same cores. OpenBLAS reads its spin time (`OPENBLAS_THREAD_TIMEOUT`, as a power of two)
+/// only when the library loads, so this sets the variable and re-executes the current program
+/// once, with the same arguments. Call it first thing in `main`. Does nothing if the variable
+/// is already set (the user's choice wins) or where `/proc/self/exe` is unavailable.
+public func restartWithSleepingBLASThreads() {
+    #if os(Linux)
+    guard getenv("OPENBLAS_THREAD_TIMEOUT") == nil else { return }
+    setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles: sleep almost at once
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+    // execv only returns on failure: carry on with spinning workers.
+    #endif
 }

@@ -57,7 +57,14 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
         membrane = [Float](unsafeUninitializedCapacity: count) { hb, initialized in
             initialized = count
             input.scalars.withUnsafeBufferPointer { xb in
-                let x = xb.baseAddress!, h = hb.baseAddress!, s = out.baseAddress!
+                let xs = SharedPointer(xb.baseAddress!), hs = SharedPointer(hb.baseAddress!)
+                let ss = SharedPointer(out.baseAddress!)
+                // Neurons are independent: split them over threads, each running all T steps.
+                let parts = elementwiseParts(count)
+                forEachPart(parts) { part in
+                let range = slice(m, part: part, of: parts)
+                let x = xs.base + range.lowerBound, h = hs.base + range.lowerBound, s = ss.base + range.lowerBound
+                let n = range.count
                 let tauV = SIMD16<Float>(repeating: tau), vthV = SIMD16<Float>(repeating: vth)
                 let zero = SIMD16<Float>(), one = SIMD16<Float>(repeating: 1)
                 for t in 0..<timeSteps {
@@ -65,7 +72,7 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                     // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
                     let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
                     var i = 0
-                    while i + 16 <= m {
+                    while i + 16 <= n {
                         var v = zero
                         if let hPrev {
                             let hp = load16(hPrev, i)
@@ -76,7 +83,7 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                         store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
                         i += 16
                     }
-                    while i < m {
+                    while i < n {
                         var v: Float = 0
                         if let hPrev { v = hPrev[i] >= vth ? 0 : hPrev[i] }
                         let hv = v + (xt[i] - v) / tau
@@ -84,6 +91,7 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                         st[i] = hv >= vth ? 1 : 0
                         i += 1
                     }
+                }
                 }
             }
         }
@@ -119,15 +127,21 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
         dSpikes.scalars.withUnsafeBufferPointer { dsb in
             cache.membrane.withUnsafeBufferPointer { hb in
                 carried.withUnsafeMutableBufferPointer { gb in
-                    let ds = dsb.baseAddress!, h = hb.baseAddress!, dx = out.baseAddress!
-                    let gV = gb.baseAddress!
+                    let dss = SharedPointer(dsb.baseAddress!), hs = SharedPointer(hb.baseAddress!)
+                    let dxs = SharedPointer(out.baseAddress!), gs = SharedPointer(gb.baseAddress!)
+                    let parts = elementwiseParts(m * steps)
+                    forEachPart(parts) { part in
+                    let range = slice(m, part: part, of: parts)
+                    let ds = dss.base + range.lowerBound, h = hs.base + range.lowerBound
+                    let dx = dxs.base + range.lowerBound, gV = gs.base + range.lowerBound
+                    let n = range.count
                     let kV = SIMD16<Float>(repeating: k), peakV = SIMD16<Float>(repeating: peak)
                     let vthV = SIMD16<Float>(repeating: vth), tauV = SIMD16<Float>(repeating: tau)
                     let oneV = SIMD16<Float>(repeating: 1)
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                         let dst = ds + t * m, ht = h + t * m, dxt = dx + t * m
                         var i = 0
-                        while i + 16 <= m {
+                        while i + 16 <= n {
                             let hv = load16(ht, i)
                             let u = kV * (hv - vthV)
                             let surrogate = peakV / (oneV + u * u)
@@ -138,7 +152,7 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                             store16(dh - dxv, gV, i)
                             i += 16
                         }
-                        while i < m {
+                        while i < n {
                             let hv = ht[i]
                             let u = k * (hv - vth)
                             let surrogate = peak / (1 + u * u)
@@ -149,6 +163,7 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                             gV[i] = dh - dxv
                             i += 1
                         }
+                    }
                     }
                 }
             }

@@ -42,9 +42,13 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
     let output = Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
             argmax.withUnsafeMutableBufferPointer { ab in
-                let y = out.baseAddress!, idx = ab.baseAddress!
-                for plane in 0..<d.planes {
-                    let x = xb.baseAddress! + plane * d.h * d.w
+                let ys = SharedPointer(out.baseAddress!), idxs = SharedPointer(ab.baseAddress!)
+                let xs = SharedPointer(xb.baseAddress!)
+                let parts = elementwiseParts(input.count)
+                forEachPart(parts) { part in
+                let y = ys.base, idx = idxs.base
+                for plane in slice(d.planes, part: part, of: parts) {
+                    let x = UnsafePointer(xs.base) + plane * d.h * d.w
                     let yPlane = y + plane * d.ho * d.wo, iPlane = idx + plane * d.ho * d.wo
                     if isPair {
                         // 2×2 stride 2 (VGG): four candidates in row-major order, no bounds.
@@ -115,6 +119,7 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
                         }
                     }
                 }
+                }
             }
         }
     }
@@ -136,11 +141,16 @@ public func maxPool2dBackward(dOutput: Tensor, cache: MaxPoolCache) -> Tensor {
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         cache.argmax.withUnsafeBufferPointer { ab in
             dx.withUnsafeMutableBufferPointer { dxb in
-                let dy = dyb.baseAddress!, idx = ab.baseAddress!, dxp = dxb.baseAddress!
-                for plane in 0..<planes {
-                    let dxPlane = dxp + plane * planeIn
-                    let base = plane * planeOut
-                    for j in 0..<planeOut { dxPlane[Int(idx[base + j])] += dy[base + j] }
+                let dys = SharedPointer(dyb.baseAddress!), idxs = SharedPointer(ab.baseAddress!)
+                let dxs = SharedPointer(dxb.baseAddress!)
+                let parts = elementwiseParts(planes * planeIn)
+                forEachPart(parts) { part in
+                    let dy = dys.base, idx = idxs.base, dxp = dxs.base
+                    for plane in slice(planes, part: part, of: parts) {
+                        let dxPlane = dxp + plane * planeIn
+                        let base = plane * planeOut
+                        for j in 0..<planeOut { dxPlane[Int(idx[base + j])] += dy[base + j] }
+                    }
                 }
             }
         }
@@ -160,10 +170,13 @@ public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
     let inv = 1 / Float(kH * kW)
     return Tensor(shape: [input.shape[0], input.shape[1], d.ho, d.wo]) { out in
         input.scalars.withUnsafeBufferPointer { xb in
-            let y = out.baseAddress!
+            let ys = SharedPointer(out.baseAddress!), xs = SharedPointer(xb.baseAddress!)
             let isPair = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0
-            for plane in 0..<d.planes {
-                let x = xb.baseAddress! + plane * d.h * d.w
+            let parts = elementwiseParts(input.count)
+            forEachPart(parts) { part in
+            let y = ys.base
+            for plane in slice(d.planes, part: part, of: parts) {
+                let x = UnsafePointer(xs.base) + plane * d.h * d.w
                 let yPlane = y + plane * d.ho * d.wo
                 if isPair {
                     for oh in 0..<d.ho {
@@ -187,6 +200,7 @@ public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
                     }
                 }
             }
+            }
         }
     }
 }
@@ -206,9 +220,12 @@ public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window
     var dx = [Float](repeating: 0, count: d.planes * d.h * d.w)
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         dx.withUnsafeMutableBufferPointer { dxb in
-            for plane in 0..<d.planes {
-                let dxPlane = dxb.baseAddress! + plane * d.h * d.w
-                let dyPlane = dyb.baseAddress! + plane * d.ho * d.wo
+            let dxs = SharedPointer(dxb.baseAddress!), dys = SharedPointer(dyb.baseAddress!)
+            let parts = elementwiseParts(d.planes * d.h * d.w)
+            forEachPart(parts) { part in
+            for plane in slice(d.planes, part: part, of: parts) {
+                let dxPlane = dxs.base + plane * d.h * d.w
+                let dyPlane = UnsafePointer(dys.base) + plane * d.ho * d.wo
                 for oh in 0..<d.ho {
                     let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
                     for ow in 0..<d.wo {
@@ -220,6 +237,7 @@ public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window
                         }
                     }
                 }
+            }
             }
         }
     }

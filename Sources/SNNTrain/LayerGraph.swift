@@ -153,7 +153,7 @@ private struct Builder {
     mutating func buildVGG16() throws {
         let config: [Int?] = [64, 64, nil, 128, 128, nil, 256, 256, 256, nil,
                               512, 512, 512, nil, 512, 512, 512, nil]
-        var x = 0, conv = 0, pools = 0
+        var x = last, conv = 0, pools = 0
         for entry in config {
             if let channels = entry {
                 conv += 1
@@ -168,7 +168,7 @@ private struct Builder {
     }
 
     mutating func buildSmall() throws {
-        var x = try convBN("conv1", "bn1", from: 0, out: spec.channels(32), bias: spec.convBias)
+        var x = try convBN("conv1", "bn1", from: last, out: spec.channels(32), bias: spec.convBias)
         x = neuron("lif1", from: x)
         x = try pool("pool1", from: x, kernel: 2, stride: 2)
         x = try convBN("conv2", "bn2", from: x, out: spec.channels(64), bias: spec.convBias)
@@ -178,7 +178,7 @@ private struct Builder {
     }
 
     mutating func buildResNet19() throws {
-        var x = try convBN("conv1", "bn1", from: 0, out: spec.channels(64), bias: spec.convBias)
+        var x = try convBN("conv1", "bn1", from: last, out: spec.channels(64), bias: spec.convBias)
         x = neuron("lif1", from: x)
         for (stage, (paperChannels, blocks)) in [(128, 3), (256, 3), (512, 2)].enumerated() {
             for block in 0..<blocks {

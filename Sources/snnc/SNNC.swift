@@ -1,4 +1,5 @@
 import ArgumentParser
+import SNNTensor
 
 /// The `snnc` command: spiking neural networks from training to a neuromorphic chip.
 @main
@@ -18,4 +19,18 @@ struct SNNC: ParsableCommand {
         version: version,
         subcommands: [Train.self]
     )
+
+    /// Entry point: one process-wide allocator setting, then normal argument parsing.
+    static func main() {
+        restartWithSleepingBLASThreads()
+        // Training allocates the same large activation buffers every step; keeping freed
+        // memory in the heap avoids re-faulting them from the OS each time (see SNNTensor).
+        retainFreedMemoryForReuse()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

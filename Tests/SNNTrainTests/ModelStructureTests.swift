@@ -47,6 +47,7 @@ struct ModelStructureTests {
         let repeated = try LayerGraph(ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
                                                 classes: 10, encoding: .repeated))
         #expect(repeated.nodes.map(\.name).prefix(3) == ["input", "repeat", "conv1"])
+        #expect(repeated.nodes[2].inputs == [1], "conv1 must read the repeated input")
     }
 
     @Test func resnet19HasShortcutsAndResidualAdds() throws {
