@@ -50,5 +50,6 @@ let package = Package(
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
+        .testTarget(name: "snncTests", dependencies: ["snnc"]),
     ]
 )

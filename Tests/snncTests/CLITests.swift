@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Runs the built `snnc` binary and checks stdout, stderr, exit status and files.
+@Suite("snnc command line")
+struct CLITests {
+    static let binary: URL = {
+        // The test bundle sits next to the products in .build/<config>/.
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundleDir.appendingPathComponent("snnc")
+    }()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/fashion-mnist").path
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "snnc-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func versionAndHelp() throws {
+        let version = try run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let help = try run(["train", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Examples:"))
+        #expect(help.stdout.contains("--resume"))
+    }
+
+    @Test func missingDataIsAClearErrorAndWritesNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try run(["train", "--data-dir", dir + "/nowhere", "--epochs", "1", "-o", dir + "/out.h5"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error:"))
+        #expect(result.stderr.contains("nowhere"))
+        #expect(result.stderr.contains("dataset-fashion-mnist") || result.stderr.contains("hint"))
+        #expect(result.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test func badArgumentsExitWithUsageStatus() throws {
+        let result = try run(["train", "--epochs", "0", "-o", "/tmp/never.h5"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--epochs must be at least 1"))
+    }
+
+    @Test func resumeNeedsAnExistingCheckpoint() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try run(["train", "--resume", "-o", dir + "/missing.h5"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nothing to resume"))
+    }
+
+    @Test func refusesToOverwriteWithoutForce() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/exists.h5"
+        try "keep me".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try run(["train", "--data-dir", Self.fixtures, "-o", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("already exists"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
+    }
+
+    @Test func truncatedCheckpointOnResumeIsAClearErrorWithoutLibraryNoise() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/cut.h5"
+        // A real HDF5 header followed by nothing: an HDF5 signature with a missing body.
+        var bytes: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
+        bytes += [UInt8](repeating: 0, count: 56)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let result = try run(["train", "--resume", "-o", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error:"))
+        #expect(result.stderr.contains(path))
+        #expect(!result.stderr.contains("HDF5-DIAG"))
+    }
+
+    @Test func trainsOneEpochOnFixturesAndResumes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/tiny.h5"
+        let common = ["--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+                      "--train-subset", "100", "--test-subset", "50", "--batch-size", "50"]
+        let first = try run(["train"] + common + ["--epochs", "2", "-o", path, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("\"testAccuracy\""))
+        let again = try run(["train", "--resume", "-o", path])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("already finished"))
+    }
+}
