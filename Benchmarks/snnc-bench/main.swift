@@ -39,6 +39,11 @@ struct Options {
 /// per step), BN statistics pooled over T·B (SpikingJelly multi-step BN).
 func anchorSpec(_ name: String, timeSteps: Int) -> (ModelSpec, batch: Int, iters: Int) {
     switch name {
+    case "vgg16-paper-w8":
+        // The workload of the ticket searches: the paper's VGG16 at width 1/8 on padded
+        // Fashion-MNIST (direct coding, per-step BN, max pooling, tau 4/3).
+        return (ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
+                          classes: 10, timeSteps: timeSteps), 128, 10)
     case "vgg16":
         return (ModelSpec(architecture: .vgg16, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10,
                           timeSteps: timeSteps, tau: 2, pooling: .avg, encoding: .repeated,
