@@ -3,8 +3,8 @@ import SNNTensor
 /// What a node's forward pass keeps for its backward pass (beyond its input tensors).
 enum NodeCache: Sendable {
     case none
-    /// One cache per statistics group (T groups under per-step statistics, else one).
-    case batchNorm([BatchNormCache])
+    /// Statistics of every group (T groups under per-step statistics, else one).
+    case batchNorm(BatchNormCache)
     case maxPool(MaxPoolCache)
     case lif(LIFCache)
 }
@@ -68,20 +68,15 @@ public struct Network: Sendable {
                 let gamma = parameters.parameters[weightIndex[i]!].value
                 let beta = parameters.parameters[biasIndex[i]!].value
                 if training {
-                    let groups = statisticsGroups(node)
-                    var outputs: [Tensor] = [], groupCaches: [BatchNormCache] = []
                     var runningMean = parameters.buffers[meanIndex[i]!].value
                     var runningVar = parameters.buffers[varIndex[i]!].value
-                    for part in split(x, into: groups) {
-                        let (y, cache) = batchNormForwardTraining(input: part, gamma: gamma, beta: beta,
-                                                                  runningMean: &runningMean, runningVar: &runningVar)
-                        outputs.append(y)
-                        groupCaches.append(cache)
-                    }
+                    let (y, cache) = batchNormForwardTraining(input: x, gamma: gamma, beta: beta,
+                                                              runningMean: &runningMean, runningVar: &runningVar,
+                                                              groups: statisticsGroups(node))
                     parameters.buffers[meanIndex[i]!].value = runningMean
                     parameters.buffers[varIndex[i]!].value = runningVar
-                    values[i] = concatenate(outputs)
-                    caches[i] = .batchNorm(groupCaches)
+                    values[i] = y
+                    caches[i] = .batchNorm(cache)
                 } else {
                     values[i] = batchNormForwardEval(input: x, gamma: gamma, beta: beta,
                                                      runningMean: parameters.buffers[meanIndex[i]!].value,
@@ -141,20 +136,14 @@ public struct Network: Sendable {
                                     computeInputGradient: needsInputGradient, workspace: &workspace)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }
             case .batchNorm:
-                guard case let .batchNorm(groupCaches) = pass.caches[i] else {
+                guard case let .batchNorm(cache) = pass.caches[i] else {
                     preconditionFailure("backward through '\(node.name)' needs a training-mode forward")
                 }
-                let gamma = parameters.parameters[weightIndex[i]!].value
-                var parts: [Tensor] = []
                 var dGamma = grads[weightIndex[i]!], dBeta = grads[biasIndex[i]!]
-                for (part, (dPart, cache)) in zip(split(x, into: groupCaches.count),
-                                                  zip(split(dy, into: groupCaches.count), groupCaches)) {
-                    parts.append(batchNormBackward(dOutput: dPart, input: part, gamma: gamma, cache: cache,
-                                                   dGamma: &dGamma, dBeta: &dBeta))
-                }
+                dx = batchNormBackward(dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value,
+                                       cache: cache, dGamma: &dGamma, dBeta: &dBeta)
                 grads[weightIndex[i]!] = dGamma
                 grads[biasIndex[i]!] = dBeta
-                dx = concatenate(parts)
             case .lif:
                 guard case let .lif(cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
                 dx = lifBackward(dSpikes: dy, cache: cache)

@@ -83,3 +83,38 @@ extension SNNTensorTests.BatchNormTests {
                               atol: 5e-4, rtol: 2e-3, "bn dBeta")
     }
 }
+
+extension SNNTensorTests.BatchNormTests {
+    /// Per-step statistics: `groups: T` must give exactly what T separate calls on consecutive
+    /// blocks give, in order — outputs, running statistics and gradients, bit for bit.
+    @Test func groupsEqualSeparateCallsBitForBit() {
+        let t = 3, b = 4
+        let x = randomTensor([t * b, 5, 3, 3], seed: 21, range: 2)
+        let dy = randomTensor([t * b, 5, 3, 3], seed: 22)
+        let gamma = randomTensor([5], seed: 23), beta = randomTensor([5], seed: 24)
+        let block = b * 5 * 9
+
+        var rmGrouped = Tensor.zeros([5]), rvGrouped = Tensor(repeating: 1, shape: [5])
+        let (yGrouped, cache) = batchNormForwardTraining(input: x, gamma: gamma, beta: beta, runningMean: &rmGrouped,
+                                                         runningVar: &rvGrouped, groups: t)
+        var dgGrouped = Tensor.zeros([5]), dbGrouped = Tensor.zeros([5])
+        let dxGrouped = batchNormBackward(dOutput: dy, input: x, gamma: gamma, cache: cache,
+                                          dGamma: &dgGrouped, dBeta: &dbGrouped)
+
+        var rm = Tensor.zeros([5]), rv = Tensor(repeating: 1, shape: [5])
+        var dg = Tensor.zeros([5]), db = Tensor.zeros([5])
+        var y: [Float] = [], dx: [Float] = []
+        for step in 0..<t {
+            let part = Tensor(shape: [b, 5, 3, 3], scalars: Array(x.scalars[(step * block)..<((step + 1) * block)]))
+            let dPart = Tensor(shape: [b, 5, 3, 3], scalars: Array(dy.scalars[(step * block)..<((step + 1) * block)]))
+            let (yPart, c) = batchNormForwardTraining(input: part, gamma: gamma, beta: beta, runningMean: &rm, runningVar: &rv)
+            y += yPart.scalars
+            dx += batchNormBackward(dOutput: dPart, input: part, gamma: gamma, cache: c, dGamma: &dg, dBeta: &db).scalars
+        }
+        #expect(yGrouped.scalars == y)
+        #expect(dxGrouped.scalars == dx)
+        #expect(rmGrouped == rm && rvGrouped == rv)
+        #expect(dgGrouped == dg && dbGrouped == db)
+        #expect(cache.mean.count == t * 5)
+    }
+}
