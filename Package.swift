@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
-        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore"]),
+        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
