@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SNNTrain", targets: ["SNNTrain"]),
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
+        .library(name: "SNNFormat", targets: ["SNNFormat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,8 +38,9 @@ let package = Package(
         .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
+        .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler", "SNNFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
-        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
+        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
+        .testTarget(name: "SNNExportTests", dependencies: ["SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor"]),
     ]
 )
