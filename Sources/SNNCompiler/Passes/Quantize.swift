@@ -151,7 +151,11 @@ private func quantizeLayer(_ weights: SynapticWeights, name: String, stateScale:
         values[i] = Int32(q)
         maxError = max(maxError, abs(Double(w) - Double(q) * weightScale))
     }
-    if nonZeroFloat > 0 && zeroed == nonZeroFloat {
+    if nonZeroFloat == 0 {
+        throw CompileError(.quantization, layer: name, reason: "every kept weight is zero",
+                           hint: "the layer was pruned away entirely; keep some of its weights")
+    }
+    if zeroed == nonZeroFloat {
         throw CompileError(.quantization, layer: name, limit: "[numerics] weight_bits = \(weightBits)",
                            reason: "all \(nonZeroFloat) kept weights round to 0 at this layer's scale \(stateScale) (the scale is shared with the other inputs of its neurons and bounded by the threshold)",
                            hint: "use a target with more weight bits or state bits")
