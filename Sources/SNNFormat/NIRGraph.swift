@@ -56,7 +56,9 @@ struct NIRGraph {
             case .add:
                 sources[layer.name] = resolve(layer.inputs)
                 continue
-            case .identity:
+            case .identity(let identity):
+                weightScales[layer.name] = try Self.nirScale(graph, layer: layer, weights: identity.weights,
+                                                             consumers: consumers, isReadout: isReadout)
                 sources[layer.name] = resolve(layer.inputs)
                 continue
             case .batchNorm:

@@ -74,6 +74,7 @@ extension SNNC {
         }
 
         private func reportClipping(_ graph: Graph) {
+            var zeroed = 0, zeroedLayers = 0
             for layer in graph.synapticLayers {
                 let weights: SynapticWeights? = switch layer.op {
                 case .conv(let c): c.weights
@@ -87,9 +88,10 @@ extension SNNC {
                                       layer.name, stats.clippedWeights, stats.keptWeights, 100 * stats.clippedFraction,
                                       stats.clippedBias, stats.biasCount))
                 }
-                if stats.zeroedWeights > 0 {
-                    printError("note: layer '\(layer.name)': \(stats.zeroedWeights) kept weights rounded to 0 and are left out of the tables")
-                }
+                if stats.zeroedWeights > 0 { zeroed += stats.zeroedWeights; zeroedLayers += 1 }
+            }
+            if zeroed > 0 {
+                printError("note: \(zeroed) kept weights in \(zeroedLayers) layers rounded to 0 and are left out of the tables ('snnc inspect' lists them per layer)")
             }
         }
 

@@ -111,12 +111,13 @@ struct InspectReport: Encodable {
             let stats: QuantizationStats? = switch layer.op {
             case .conv(let c): c.weights.quantized?.stats
             case .linear(let l): l.weights.quantized?.stats
+            case .identity(let i): i.weights.quantized?.stats
             default: nil
             }
-            guard let s = stats, s.clippedWeights + s.clippedBias > 0 else { return nil }
-            return "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights, \(s.clippedBias) biases"
+            guard let s = stats, s.clippedWeights + s.clippedBias + s.zeroedWeights > 0 else { return nil }
+            return "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, \(s.zeroedWeights) weights rounded to 0"
         }
-        lines.append("clipped in quantisation: " + (clipped.isEmpty ? "nothing" : clipped.joined(separator: "; ")))
+        lines.append("quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
         return lines.joined(separator: "\n")
     }
 }
