@@ -102,7 +102,7 @@ struct MapCoresTests {
             try mapCores(lowered(profile), for: profile)
         } throws: { error in
             guard let e = error as? CompileError else { return false }
-            return e.limit == "[cores] cores = 4" && e.reason.contains("needs 7 cores")
+            return e.limit == "[cores] cores = 4" && e.reason.contains("needs at least 7 cores")
         }
     }
 

@@ -67,6 +67,7 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
         let feeders = p.feeders.compactMap { f in connectivity[f].map { (g.layers[f].name, $0) } }
         chunks.append(try smallestChunkCount(p, feeders: feeders, profile: profile))
     }
+    try requireCores(chunks, populations, limits, reason: "")
 
     // Fan-out: cut sources finer until every core drives few enough axons.
     var consumers: [[Int]] = Array(repeating: [], count: populations.count)   // synaptic layers reading population i
@@ -91,16 +92,8 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
         }
         let grown = Int((Double(chunks[q]) * Double(most) / Double(limits.fanOutPerCore)).rounded(.up))
         chunks[q] = min(populations[q].units, max(chunks[q] + 1, grown))
-    }
-
-    let total = chunks.reduce(0, +)
-    guard total <= limits.count else {
-        let biggest = zip(populations, chunks).sorted { $0.1 > $1.1 }.prefix(3)
-            .map { "'\($0.0.name)' \($0.1)" }.joined(separator: ", ")
-        throw CompileError(.capacity, layer: biggest.isEmpty ? nil : zip(populations, chunks).max { $0.1 < $1.1 }?.0.name,
-                           limit: "[cores] cores = \(limits.count)",
-                           reason: "the network needs \(total) cores (largest: \(biggest)), the target has \(limits.count)",
-                           hint: "prune further, use a smaller model, or choose a larger target")
+        try requireCores(chunks, populations, limits,
+                         reason: " ('\(populations[q].name)' was cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))")
     }
 
     var cores: [CoreAllocation] = []
@@ -200,6 +193,18 @@ private func fanOut(of q: Int, _ populations: [Population], _ chunks: [Int], _ c
         }
     }
     return perCore
+}
+
+/// Throws the `[cores] cores` error when the chunks need more cores than the target has.
+private func requireCores(_ chunks: [Int], _ populations: [Population], _ limits: ChipProfile.Cores,
+                          reason: String) throws(CompileError) {
+    let total = chunks.reduce(0, +)
+    guard total > limits.count else { return }
+    let ranked = zip(populations, chunks).sorted { $0.1 > $1.1 }
+    let biggest = ranked.prefix(3).map { "'\($0.0.name)' \($0.1)" }.joined(separator: ", ")
+    throw CompileError(.capacity, layer: ranked.first?.0.name, limit: "[cores] cores = \(limits.count)",
+                       reason: "the network needs at least \(total) cores (largest: \(biggest)), the target has \(limits.count)\(reason)",
+                       hint: "prune further, use a smaller model, or choose a larger target")
 }
 
 extension Graph {
