@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SNNTrain", targets: ["SNNTrain"]),
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
+        .library(name: "SNNFormat", targets: ["SNNFormat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,11 +35,12 @@ let package = Package(
         .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
-        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore"]),
+        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
+        .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler", "SNNFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -49,7 +51,8 @@ let package = Package(
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
-        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
+        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
+        .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor"]),
         .testTarget(name: "snncTests", dependencies: ["snnc"]),
     ]
 )

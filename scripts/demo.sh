@@ -18,5 +18,15 @@ echo "== 1. train: VGG16 at width 1/8, T = 5, on the fixture subset" >&2
     --force -o "$out/dense.h5"
 
 echo
+echo "== 2. chip targets" >&2
+"$snnc" targets
+
+echo "== 3. export: fold BN, quantise, lower to CSR, map to Loihi cores, estimate" >&2
+"$snnc" export "$out/dense.h5" --target loihi --force -o "$out/dense.snn.h5"
+
+echo "== 4. inspect: per-layer memory, spikes, energy" >&2
+"$snnc" inspect "$out/dense.snn.h5"
+
+echo
 echo "Demo finished in $((SECONDS - start)) s. Outputs in $out/:"
 ls -l "$out"

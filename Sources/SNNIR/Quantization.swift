@@ -1,0 +1,190 @@
+/// Integer weights of one synaptic layer, as produced by `quantize`.
+///
+/// Scales relate integers to the float model: a weight `q` stands for `q · weightScale` in the
+/// float weights, and one unit of the post neurons' membrane state is worth `stateScale`.
+/// An input event carries an integer payload `p` (1 for a spike, a count after sum-pooling,
+/// the quantised pixel for the encoder) worth `p · eventScale`, so
+/// `weightScale · eventScale == stateScale` and an event adds `p · q` state units.
+/// Rounding rules and ranges are in docs/FORMAT.md ("Quantisation").
+public struct QuantizedSynapses: Sendable, Equatable {
+    /// Integer weights, same shape and order as the float weights; pruned entries are 0.
+    /// Each is within `[−(2^(bits−1) − 1), 2^(bits−1) − 1]`.
+    public var values: [Int32]
+    /// Integer bias per output channel / unit in state units, or nil; within the state range.
+    public var bias: [Int32]?
+    /// Bits per stored weight (the target's `weight_bits`).
+    public var bits: Int
+    /// Float value of one weight unit.
+    public var weightScale: Double
+    /// Float value of one input-event unit (1 for spikes and spike counts).
+    public var eventScale: Double
+    /// Float value of one state unit of the post neurons (`weightScale · eventScale`).
+    public var stateScale: Double
+    /// What rounding and clipping did.
+    public var stats: QuantizationStats
+
+    /// Creates quantised weights.
+    public init(values: [Int32], bias: [Int32]?, bits: Int, weightScale: Double, eventScale: Double,
+                stateScale: Double, stats: QuantizationStats) {
+        self.values = values
+        self.bias = bias
+        self.bits = bits
+        self.weightScale = weightScale
+        self.eventScale = eventScale
+        self.stateScale = stateScale
+        self.stats = stats
+    }
+}
+
+/// Counts of what quantising one layer did; nothing is clipped without being counted here.
+public struct QuantizationStats: Sendable, Equatable {
+    /// Weights the mask keeps.
+    public var keptWeights: Int
+    /// Kept weights whose magnitude exceeded the largest integer and were clipped to it.
+    public var clippedWeights: Int
+    /// Kept non-zero weights that rounded to 0 (they are left out of the sparse tables).
+    public var zeroedWeights: Int
+    /// Bias entries clipped to the state range.
+    public var clippedBias: Int
+    /// Bias entries in total (0 without a bias).
+    public var biasCount: Int
+    /// Largest `|w − q·weightScale|` over kept weights (float units).
+    public var maxWeightError: Double
+
+    /// Creates the counts.
+    public init(keptWeights: Int, clippedWeights: Int, zeroedWeights: Int, clippedBias: Int,
+                biasCount: Int, maxWeightError: Double) {
+        self.keptWeights = keptWeights
+        self.clippedWeights = clippedWeights
+        self.zeroedWeights = zeroedWeights
+        self.clippedBias = clippedBias
+        self.biasCount = biasCount
+        self.maxWeightError = maxWeightError
+    }
+
+    /// Clipped weights as a fraction of the kept weights (0 when none are kept).
+    public var clippedFraction: Double { keptWeights == 0 ? 0 : Double(clippedWeights) / Double(keptWeights) }
+}
+
+/// Integer parameters of a LIF group, as produced by `quantize`.
+///
+/// One step for a neuron with state `v` (an integer of `stateBits` bits) and integer input `i`
+/// (the sum of `payload · weight` over this step's events plus the bias):
+///
+///     h = saturate(decay.apply(v) + i)            // saturate to [−2^(stateBits−1), 2^(stateBits−1) − 1]
+///     spike = compare(h, threshold)               // h >= threshold, or h > threshold
+///     v = spike ? reset : h
+///
+/// `v` starts at 0 for every inference.
+public struct QuantizedNeurons: Sendable, Equatable {
+    /// Float value of one state unit.
+    public var stateScale: Double
+    /// Bits of the membrane state (the target's `state_bits`).
+    public var stateBits: Int
+    /// Integer threshold, for `compare`.
+    public var threshold: Int32
+    /// The firing comparison the threshold is written for. The float model fires on `≥`; for a
+    /// `>` target the threshold is lowered by one, which is the same test on integers.
+    public var compare: ThresholdCompare
+    /// Integer membrane value after a spike.
+    public var reset: Int32
+    /// The integer leak.
+    public var decay: IntegerDecay
+    /// `|decay − (1 − 1/τ)|`: how far the integer leak's factor is from the float model's.
+    public var decayError: Double
+
+    /// Creates integer neuron parameters.
+    public init(stateScale: Double, stateBits: Int, threshold: Int32, compare: ThresholdCompare,
+                reset: Int32, decay: IntegerDecay, decayError: Double) {
+        self.stateScale = stateScale
+        self.stateBits = stateBits
+        self.threshold = threshold
+        self.compare = compare
+        self.reset = reset
+        self.decay = decay
+        self.decayError = decayError
+    }
+
+    /// Whether integer state `h` fires.
+    public func fires(_ h: Int64) -> Bool {
+        switch compare {
+        case .greaterOrEqual: h >= Int64(threshold)
+        case .greater: h > Int64(threshold)
+        }
+    }
+}
+
+/// The firing comparison of integer neurons.
+public enum ThresholdCompare: String, Sendable, Equatable, CaseIterable {
+    /// Fire when `h >= threshold`.
+    case greaterOrEqual = ">="
+    /// Fire when `h > threshold`.
+    case greater = ">"
+}
+
+/// The integer leak applied to the membrane state at the start of every step.
+public enum IntegerDecay: Sendable, Equatable {
+    /// `v >> k`: arithmetic right shift (rounds toward −∞); keeps `2^−k` of `v`.
+    case shift(Int)
+    /// `sign(v) · ((|v| · m) >> 12)` with `m = 4096 − d`: keeps `m/4096` of `v`, rounding the
+    /// magnitude down (toward zero), as Loihi does. The associated value is `d` in 0…4096.
+    case multiply12(Int)
+
+    /// The fraction of `v` the leak keeps (`2^−k` or `(4096 − d)/4096`).
+    public var factor: Double {
+        switch self {
+        case .shift(let k): 1 / Double(1 << k)
+        case .multiply12(let d): Double(4096 - d) / 4096
+        }
+    }
+
+    /// Applies the leak to state `v`, exactly as the chip does.
+    public func apply(_ v: Int64) -> Int64 {
+        switch self {
+        case .shift(let k):
+            return v >> Int64(k)
+        case .multiply12(let d):
+            let magnitude = (v.magnitude * UInt64(4096 - d)) >> 12
+            return v < 0 ? -Int64(magnitude) : Int64(magnitude)
+        }
+    }
+}
+
+/// How the analog input is turned into integers for the encoder layer.
+///
+/// `q = clamp(roundHalfAwayFromZero(Double(x) / scale), −(2^(bits−1) − 1), 2^(bits−1) − 1)`
+/// for a normalised float pixel `x`.
+public struct InputQuantization: Sendable, Equatable {
+    /// Float value of one input unit.
+    public var scale: Double
+    /// Bits of an input value (signed).
+    public var bits: Int
+
+    /// Creates the input quantisation.
+    public init(scale: Double, bits: Int) {
+        self.scale = scale
+        self.bits = bits
+    }
+
+    /// The integer for normalised pixel `x`.
+    public func quantize(_ x: Float) -> Int32 {
+        let limit = Double((1 << (bits - 1)) - 1)
+        let q = (Double(x) / scale).rounded(.toNearestOrAwayFromZero)
+        return Int32(Swift.max(-limit, Swift.min(limit, q)))
+    }
+}
+
+/// Integer helpers shared by the quantiser and the integer simulators, so both round and
+/// saturate the same way.
+public enum IntegerArithmetic {
+    /// The largest value of a signed integer of `bits` bits: `2^(bits−1) − 1`.
+    public static func maxSigned(bits: Int) -> Int64 { (Int64(1) << Int64(bits - 1)) - 1 }
+
+    /// The smallest value of a signed integer of `bits` bits: `−2^(bits−1)`.
+    public static func minSigned(bits: Int) -> Int64 { -(Int64(1) << Int64(bits - 1)) }
+
+    /// `v` clamped to the signed range of `bits` bits.
+    public static func saturate(_ v: Int64, bits: Int) -> Int64 {
+        Swift.max(minSigned(bits: bits), Swift.min(maxSigned(bits: bits), v))
+    }
+}

@@ -1,1 +1,0 @@
-/// SNNIR: dependency-free value types for the deployment IR (graph, CSR tables, quantisation, placement, estimates).
