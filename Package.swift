@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SNNTensor", targets: ["SNNTensor"]),
         .library(name: "SNNData", targets: ["SNNData"]),
         .library(name: "SNNTrain", targets: ["SNNTrain"]),
+        .library(name: "SNNTickets", targets: ["SNNTickets"]),
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
     ],
@@ -35,10 +36,11 @@ let package = Package(
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
         .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore"]),
+        .target(name: "SNNTickets", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNStore"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
+        .testTarget(name: "SNNTicketsTests", dependencies: ["SNNTickets", "SNNTrain", "SNNData", "SNNTensor", "SNNStore", "snnc"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
     ]
 )
