@@ -223,7 +223,7 @@ public final class TicketSearch {
     /// Round k's starting state: prune `rate` of the carry's survivors by |w|, then rewind the
     /// kept weights (and every bias and BN γ/β) to the rewind state. BN running statistics stay
     /// the carry's unless `rewindBatchNormStatistics`. The optimiser starts fresh.
-    private func ticketStart(carry carryKey: String, rewind rewindKey: String, timeSteps: Int) throws -> TrainingState {
+    func ticketStart(carry carryKey: String, rewind rewindKey: String, timeSteps: Int) throws -> TrainingState {
         guard let carry = document.states[carryKey], let rewind = document.states[rewindKey] else {
             throw SearchConfigError("the ticket file lacks the '\(carryKey)' or '\(rewindKey)' state; it cannot be resumed")
         }

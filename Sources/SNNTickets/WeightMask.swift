@@ -23,6 +23,16 @@ public struct PrunableLayout: Codable, Equatable, Sendable {
         self.offsets = offsets
     }
 
+    /// A layout of the given parameter names and shapes (in this order).
+    public init(names: [String], shapes: [[Int]]) {
+        precondition(names.count == shapes.count, "one shape per name")
+        self.names = names
+        self.shapes = shapes
+        var offsets = [0]
+        for shape in shapes { offsets.append(offsets[offsets.count - 1] + shape.reduce(1, *)) }
+        self.offsets = offsets
+    }
+
     /// Number of prunable weights.
     public var total: Int { offsets[offsets.count - 1] }
 

@@ -144,7 +144,7 @@ extension SNNC {
             return document
         }
 
-        private func newDocument() throws -> TicketDocument {
+        func newDocument() throws -> TicketDocument {
             if FileManager.default.fileExists(atPath: output) && !force {
                 throw Diagnostic(message: "'\(output)' already exists",
                                  hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
