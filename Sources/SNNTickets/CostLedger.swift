@@ -34,7 +34,9 @@ public struct CostTotals: Codable, Equatable, Sendable {
 /// running fewer time steps (T_early = 3 costs ≈ 3/5 of T = 5 per image), which dense MACs
 /// show exactly and free of timing noise.
 public struct CostEntry: Codable, Equatable, Sendable {
-    /// `train` (optimiser steps), `probe` (early-time probe), `saliency` (SNIP's gradient),
+    /// `train` (optimiser steps, batch preparation included in the seconds), `probe`
+    /// (early-time probe), `check` (early-bird mask computations: no MACs, only seconds),
+    /// `saliency` (SNIP's gradient),
     /// `eval` (test-set evaluation, never part of search or training totals), `source` (the
     /// training of a `--from` checkpoint, reconstructed from its history), `replay` (re-training
     /// a checkpoint's first epochs to recover its rewind point).

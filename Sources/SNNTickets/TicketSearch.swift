@@ -609,13 +609,18 @@ public final class TicketSearch {
             let epochStart = now()
             var lossSum = 0.0, correct = 0, seen = 0
             for b in 0..<batches {
-                if checkBatches.contains(b), let onCheck = hooks.onCheck,
-                   onCheck(trainer.state, Double(epoch) + Double(b) / Double(batches), ledger) {
-                    stopped = true
-                    break
+                if checkBatches.contains(b), let onCheck = hooks.onCheck {
+                    let checkStart = now()
+                    let stop = onCheck(trainer.state, Double(epoch) + Double(b) / Double(batches), ledger)
+                    ledger.add(CostEntry(phase: "check", run: setup.id, timeSteps: timeSteps, images: 0, forwardMACs: 0,
+                                         backwardMACs: 0, seconds: now() - checkStart))
+                    if stop {
+                        stopped = true
+                        break
+                    }
                 }
-                let batch = iterator.batch(at: b)
                 let stepStart = now()
+                let batch = iterator.batch(at: b)
                 let (loss, right) = trainer.step(batch, learningRate: lr)
                 let seconds = now() - stepStart
                 ledger.record(phase: hooks.phase, run: setup.id, timeSteps: timeSteps, images: batch.count, macs: macs,
