@@ -241,7 +241,9 @@ public final class TicketSearch {
 
     private func takeRewind(_ state: TrainingState, key: String) {
         document.states[key] = trimmed(state)
-        onEvent(.note("\(key == "rewind" ? "rewind" : "ANN rewind") point taken after step \(document.results.rewindStep ?? 0) of round 0 (epoch \(state.epochsCompleted))"))
+        let step = document.results.rewindStep ?? 0
+        onEvent(.note(String(format: "%@ state taken after step %d of round 0 (epoch %.2f)", key == "rewind" ? "rewind" : "ANN rewind",
+                             step, Double(step) / Double(max(batchesPerEpoch, 1)))))
     }
 
     /// Level 0 from a checkpoint: replays its first epochs (same seed, same batches, same
