@@ -45,18 +45,32 @@ public struct Network: Sendable {
     var timeSteps: Int { spec.spiking ? spec.timeSteps : 1 }
 
     /// Runs the network on `images` `[B, C, H, W]`.
-    /// - Parameter training: batch statistics in BN (and running-stat updates in `parameters`);
-    ///   otherwise running statistics.
-    public mutating func forward(_ images: Tensor, parameters: inout ParameterSet, training: Bool) -> ForwardPass {
+    /// - Parameters:
+    ///   - training: batch statistics in BN (and running-stat updates in `parameters`);
+    ///     otherwise running statistics.
+    ///   - keepIntermediates: `true` keeps every node's output and cache for `backward`. `false`
+    ///     releases each output as soon as its last consumer ran and keeps no caches, so a
+    ///     forward-only pass (evaluation, the early-time probe on 1000 images) holds a few
+    ///     layers' activations instead of all of them. The logits and spike counts are the same
+    ///     bits either way; the returned pass cannot be used for `backward`.
+    public mutating func forward(_ images: Tensor, parameters: inout ParameterSet, training: Bool,
+                                 keepIntermediates: Bool = true) -> ForwardPass {
         let nodes = graph.nodes
         let batch = images.shape[0]
         var values = [Tensor](repeating: Tensor.zeros([0]), count: nodes.count)
         var caches = [NodeCache](repeating: .none, count: nodes.count)
         var spikes: [(String, Double, Int)] = []
         values[0] = images
+        let lastUse = keepIntermediates ? [] : lastConsumers()
         for i in 1..<nodes.count {
             let node = nodes[i]
             let x = values[node.inputs[0]]
+            defer {
+                if !keepIntermediates {
+                    caches[i] = .none
+                    for j in node.inputs where lastUse[j] == i { values[j] = Tensor.zeros([0]) }
+                }
+            }
             switch node.op {
             case .input:
                 preconditionFailure("input node after position 0")
@@ -171,6 +185,15 @@ public struct Network: Sendable {
             if needsInputGradient, let dx { accumulateGradient(dx, into: &dValues[xIndex]) }
         }
         return grads
+    }
+
+    /// For each node, the index of the last node that reads its output (itself if none does).
+    private func lastConsumers() -> [Int] {
+        var last = Array(graph.nodes.indices)
+        for (i, node) in graph.nodes.enumerated() {
+            for j in node.inputs { last[j] = max(last[j], i) }
+        }
+        return last
     }
 
     /// Number of statistics groups a BN node uses in training.

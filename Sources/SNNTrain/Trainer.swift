@@ -123,7 +123,8 @@ public struct Trainer: Sendable {
         var correct = 0, lossSum = 0.0, seen = 0
         var spikes: [(String, Double, Int)] = []
         for batch in batches {
-            let pass = network.forward(batch.images, parameters: &state.parameters, training: false)
+            let pass = network.forward(batch.images, parameters: &state.parameters, training: false,
+                                       keepIntermediates: false)
             let steps = pass.logits.shape[0] / batch.count
             let (loss, _, right) = Self.loss(pass.logits, labels: batch.labels, timeSteps: steps)
             correct += right

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Reduced reproduction of "Exploring Lottery Ticket Hypothesis in Spiking Neural Networks"
+# (Kim et al., ECCV 2022) on a 2-core CPU: Fashion-MNIST, VGG16 at width 0.125, a stratified
+# training subset, a few epochs per round. Every search is resumable: run this script again
+# after a crash or a kill and it continues where it stopped (finished searches are skipped).
+#
+# It commits nothing. Outputs (under $OUT, default experiments/repro):
+#   tickets/<run>-s<seed>.h5   ticket files (large; ignored by git)
+#   results/<run>-s<seed>.json `snnc prune --json` summaries
+#   logs/<run>-s<seed>.log     progress lines
+#   environment.txt            snnc version, git commit, machine
+#   report.md, levels.csv, table1.csv, spikes.csv   made by scripts/tickets-report.py
+#
+# Sizing (measured: ~45 training images/s for VGG16/8 at T = 5 on a loaded 2-core machine;
+# faster when idle). One IMP search to round 8 trains 9 rounds × EPOCHS × TRAIN_SUBSET images
+# ≈ 9 × 6 × 5000 = 270k images ≈ 1.7 h at 45 img/s; IMP+ET ≈ 1.3 h; EB, EB+ET, SNIP, random
+# and transfer ≈ 0.3–0.8 h each. All of it for the default seeds: ≈ 10 h.
+#
+# Settings are environment variables:
+#   TOY=1            end-to-end check on the bundled fixtures in a few minutes
+#   OUT SNNC DATA_DIR MODEL WIDTH TIME_STEPS TRAIN_SUBSET TEST_SUBSET EPOCHS BATCH LR
+#   ROUNDS           IMP rounds (8 → 89.91%; 11 → 95.69%; 14 → 98.13%)
+#   REPORT_ROUNDS    rounds reported by imp / imp+et (retrained at T) / transfer (default 4,8)
+#   EB_TARGETS       early-bird, SNIP and random targets in % (default 68.30,89.91)
+#   EB_CHECKS        early-bird mask checks per epoch of the main EB rows (default 4)
+#   ET_PROBE_EPOCHS  epochs before the early-time probe (default 1: rounds are short)
+#   SEEDS            seeds of the headline rows imp, imp+et, eb, eb+et (default "0 1")
+#   BASELINE_SEEDS   seeds of snip, random, transfer, eb-c1 (default "0")
+#   ONLY             run only these runs, e.g. ONLY="imp eb" (names below)
+#   THREADS          BLAS threads (default 2)   SKIP_BUILD=1 to use an existing $SNNC
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ -n "${TOY:-}" ]]; then
+    : "${OUT:=experiments/toy}" "${DATA_DIR:=fixtures/fashion-mnist}" "${TRAIN_SUBSET:=200}" "${TEST_SUBSET:=100}"
+    : "${EPOCHS:=1}" "${ROUNDS:=2}" "${REPORT_ROUNDS:=1,2}" "${EB_TARGETS:=25,43.75}" "${SEEDS:=0}"
+    : "${ET_PROBE_IMAGES:=100}" "${BATCH:=50}"
+fi
+OUT=${OUT:-experiments/repro}
+SNNC=${SNNC:-.build/release/snnc}
+DATA_DIR=${DATA_DIR:-/usr/share/datasets/fashion-mnist}
+MODEL=${MODEL:-vgg16}
+WIDTH=${WIDTH:-0.125}
+TIME_STEPS=${TIME_STEPS:-5}
+TRAIN_SUBSET=${TRAIN_SUBSET:-5000}
+TEST_SUBSET=${TEST_SUBSET:-5000}
+EPOCHS=${EPOCHS:-6}
+BATCH=${BATCH:-128}
+LR=${LR:-0.3}
+ROUNDS=${ROUNDS:-8}
+REPORT_ROUNDS=${REPORT_ROUNDS:-4,8}
+EB_TARGETS=${EB_TARGETS:-68.30,89.91}
+EB_CHECKS=${EB_CHECKS:-4}
+ET_PROBE_EPOCHS=${ET_PROBE_EPOCHS:-1}
+ET_PROBE_IMAGES=${ET_PROBE_IMAGES:-1000}
+SEEDS=${SEEDS:-0 1}
+BASELINE_SEEDS=${BASELINE_SEEDS:-0}
+THREADS=${THREADS:-2}
+ONLY=${ONLY:-}
+
+# IMP rounds: the largest of ROUNDS and REPORT_ROUNDS, with the reported ones listed.
+rounds_list="$REPORT_ROUNDS"
+[[ ",$REPORT_ROUNDS," == *",$ROUNDS,"* ]] || rounds_list="$REPORT_ROUNDS,$ROUNDS"
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    swift build -c release --product snnc
+fi
+mkdir -p "$OUT/tickets" "$OUT/results" "$OUT/logs"
+{
+    echo "snnc $("$SNNC" --version)"
+    echo "commit $(git rev-parse HEAD 2>/dev/null || echo unknown)"
+    echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine $(uname -srm), $(nproc) cores"
+    echo "settings MODEL=$MODEL WIDTH=$WIDTH T=$TIME_STEPS TRAIN_SUBSET=$TRAIN_SUBSET TEST_SUBSET=$TEST_SUBSET EPOCHS=$EPOCHS BATCH=$BATCH LR=$LR ROUNDS=$rounds_list EB_TARGETS=$EB_TARGETS EB_CHECKS=$EB_CHECKS ET_PROBE_EPOCHS=$ET_PROBE_EPOCHS SEEDS=$SEEDS BASELINE_SEEDS=$BASELINE_SEEDS"
+} > "$OUT/environment.txt"
+
+common=(--model "$MODEL" --width "$WIDTH" --time-steps "$TIME_STEPS" --dataset fmnist --data-dir "$DATA_DIR"
+        --train-subset "$TRAIN_SUBSET" --test-subset "$TEST_SUBSET" --epochs-per-round "$EPOCHS"
+        --batch-size "$BATCH" --lr "$LR" --threads "$THREADS")
+et=(--et-probe-epochs "$ET_PROBE_EPOCHS" --et-probe-images "$ET_PROBE_IMAGES")
+
+# run NAME SEED ARGS…: one search, resumed if its ticket file exists, skipped if finished.
+run() {
+    local name=$1 seed=$2; shift 2
+    local id="$name-s$seed"
+    if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then return; fi
+    local ticket="$OUT/tickets/$id.h5" json="$OUT/results/$id.json" log="$OUT/logs/$id.log"
+    if [[ -f "$json" ]] && grep -q '"complete" : true' "$json"; then
+        echo "== $id: finished, skipped"
+        return
+    fi
+    echo "== $id ($(date -u +%H:%M:%S)), log: $log"
+    if [[ -f "$ticket" ]]; then
+        "$SNNC" prune --resume -o "$ticket" --threads "$THREADS" --json > "$json.tmp" 2>> "$log"
+    else
+        "$SNNC" prune "${common[@]}" --seed "$seed" "$@" -o "$ticket" --json > "$json.tmp" 2>> "$log"
+    fi
+    mv "$json.tmp" "$json"
+    tail -n 1 "$log"
+}
+
+for seed in $SEEDS; do
+    run imp "$seed" --method imp --rounds "$rounds_list"
+    run imp+et "$seed" --method imp+et --rounds "$rounds_list" "${et[@]}"
+    run eb "$seed" --method eb --sparsity "$EB_TARGETS" --eb-checks-per-epoch "$EB_CHECKS"
+    run eb+et "$seed" --method eb+et --sparsity "$EB_TARGETS" --eb-checks-per-epoch "$EB_CHECKS" "${et[@]}"
+done
+for seed in $BASELINE_SEEDS; do
+    run eb-c1 "$seed" --method eb --sparsity "$EB_TARGETS" --eb-checks-per-epoch 1
+    run snip "$seed" --method snip --sparsity "$EB_TARGETS"
+    run random "$seed" --method random --sparsity "$EB_TARGETS"
+    run transfer "$seed" --method transfer --rounds "$REPORT_ROUNDS"
+done
+
+python3 scripts/tickets-report.py "$OUT"
+echo "Report: $OUT/report.md"
