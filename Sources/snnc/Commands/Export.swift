@@ -23,8 +23,10 @@ extension SNNC {
                   snnc export dense.h5 --target loihi --calibration spikes.json -o model.snn.h5
                 """)
 
-        @Argument(help: "Model to compile: a checkpoint from 'snnc train'.")
+        @Argument(help: "Model to compile: a checkpoint from 'snnc train' or a ticket file from 'snnc prune'.")
         var input: String
+        @Option(help: "Ticket-file level to compile. (default: the sparsest level trained at the full T)")
+        var level: Int?
         @Option(help: "Target profile name (see 'snnc targets') or path to a .toml file.")
         var target = "edge"
         @Option(name: .shortAndLong, help: "Deployment file to write (HDF5, e.g. model.snn.h5).")
@@ -51,7 +53,7 @@ extension SNNC {
                 }
                 let profile = try loadProfile(target)
                 let calibrationValue = try calibration.map(readCalibration)
-                var graph = try ModelSource.graph(at: input)
+                var graph = try ModelSource.graph(at: input, level: level)
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try hashFile(input),
                     command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,

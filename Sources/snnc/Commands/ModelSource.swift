@@ -1,6 +1,7 @@
 import Foundation
 import SNNIR
 import SNNStore
+import SNNTickets
 import SNNTrain
 
 /// The files `snnc export` accepts, recognised by the `format` attribute on their root.
@@ -12,17 +13,30 @@ enum ModelSource {
     struct Loader: Sendable {
         var format: String
         var describe: String
-        var load: @Sendable (_ root: HDF5Group, _ name: String) throws -> Graph
+        var load: @Sendable (_ root: HDF5Group, _ path: String, _ name: String, _ level: Int?) throws -> Graph
     }
 
     static let loaders: [Loader] = [
-        Loader(format: Checkpoint.format, describe: "a checkpoint from 'snnc train'") { root, name in
-            try DeploymentBridge.graph(from: Checkpoint.read(from: root), name: name)
+        Loader(format: Checkpoint.format, describe: "a checkpoint from 'snnc train'") { root, path, name, level in
+            if level != nil {
+                throw Diagnostic(message: "--level applies to ticket files; this is a checkpoint", location: path,
+                                 hint: "drop --level")
+            }
+            return try DeploymentBridge.graph(from: Checkpoint.read(from: root), name: name)
+        },
+        Loader(format: TicketFile.format, describe: "a ticket file from 'snnc prune' (--level picks the sparsity level)") { _, path, name, level in
+            let tickets = try TicketFile.open(path)
+            guard let chosen = level ?? tickets.defaultLevel else {
+                throw Diagnostic(message: "the ticket file has no finished level yet", location: path,
+                                 hint: "let 'snnc prune --resume' finish at least one level")
+            }
+            return try DeploymentBridge.graph(from: tickets.loadLevel(chosen), name: name)
         },
     ]
 
-    /// Opens `path` and builds its float deployment graph with the matching loader.
-    static func graph(at path: String) throws -> Graph {
+    /// Opens `path` and builds its float deployment graph with the matching loader; `level`
+    /// picks a ticket file's level (default: its sparsest level trained at the full T).
+    static func graph(at path: String, level: Int? = nil) throws -> Graph {
         let file = try HDF5File.open(path)
         let format = (try? file.root.stringAttribute("format")) ?? ""
         let name = URL(fileURLWithPath: path).lastPathComponent.components(separatedBy: ".").first ?? "model"
@@ -32,10 +46,12 @@ enum ModelSource {
                              hint: "pass " + loaders.map(\.describe).joined(separator: " or "))
         }
         do {
-            return try loader.load(file.root, name)
+            return try loader.load(file.root, path, name, level)
         } catch let error as DeploymentBridgeError {
             throw Diagnostic(message: error.reason, location: path, hint: error.hint)
         } catch let error as CheckpointError {
+            throw Diagnostic(message: error.reason, location: error.path, hint: error.hint)
+        } catch let error as TicketFileError {
             throw Diagnostic(message: error.reason, location: error.path, hint: error.hint)
         }
     }
