@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SNNTrain", targets: ["SNNTrain"]),
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
+        .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,10 @@ let package = Package(
         .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
+        .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
+        .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
+        .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],
+                          path: "Benchmarks/snnc-sim-bench"),
         .executableTarget(name: "snnc", dependencies: [
             "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -47,5 +52,6 @@ let package = Package(
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
+        .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
     ]
 )

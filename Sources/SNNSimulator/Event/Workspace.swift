@@ -1,0 +1,57 @@
+/// The mutable state of one event-driven inference: accumulators, membranes, marks, event
+/// lists and cost counters, sized for one plan. One workspace per thread; reused across images.
+final class Workspace {
+    // Per population (HWC).
+    let current: [ScratchBuffer<Int64>]
+    let state: [ScratchBuffer<Int64>]
+    let constant: [ScratchBuffer<Int64>]
+    let marks: [ScratchBuffer<UInt8>]
+    let pinned: [ScratchBuffer<UInt8>]
+    // Per stream (HWC events).
+    let events: [ScratchBuffer<Int32>]
+    let payloads: [ScratchBuffer<Int32>]
+    var eventCount: [Int]
+    let poolValue: [ScratchBuffer<Int32>]
+    let poolSeen: [ScratchBuffer<UInt8>]
+    // The encoder's input events (non-zero quantised pixels, HWC) and its output buffer.
+    let inputEvents: ScratchBuffer<Int32>
+    let inputPayloads: ScratchBuffer<Int32>
+    let encoderOutput: [ScratchBuffer<Int64>]
+    let encoderMarks: [ScratchBuffer<UInt8>]
+    let stepOutput: ScratchBuffer<Int64>
+    // Per population, per local core: row fetches, synaptic ops, hops, updates.
+    let coreFetches: [ScratchBuffer<Int>]
+    let coreOps: [ScratchBuffer<Int>]
+    let coreHops: [ScratchBuffer<Int>]
+    let coreUpdates: [ScratchBuffer<Int>]
+
+    init(plan: ExecutionPlan, cost: CostPlan?) {
+        let populations = plan.populations
+        current = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        state = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        constant = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        marks = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
+        pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
+        events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        payloads = plan.streams.map { ScratchBuffer(repeating: 1, count: $0.grid.count) }
+        eventCount = Array(repeating: 0, count: plan.streams.count)
+        poolValue = plan.streams.map { stream in
+            if case .pool = stream.source { ScratchBuffer(repeating: 0, count: stream.grid.count) } else { ScratchBuffer(repeating: 0, count: 0) }
+        }
+        poolSeen = plan.streams.map { stream in
+            if case .pool = stream.source { ScratchBuffer(repeating: 0, count: stream.grid.count) } else { ScratchBuffer(repeating: 0, count: 0) }
+        }
+        inputEvents = ScratchBuffer(repeating: 0, count: plan.inputGrid.count)
+        inputPayloads = ScratchBuffer(repeating: 0, count: plan.inputGrid.count)
+        encoderOutput = plan.encoders.map { populations[plan.projections[$0].target].grid.count }
+            .map { ScratchBuffer(repeating: 0, count: $0) }
+        encoderMarks = plan.encoders.map { populations[plan.projections[$0].target].grid.positions }
+            .map { ScratchBuffer(repeating: 0, count: $0) }
+        stepOutput = ScratchBuffer(repeating: 0, count: populations[plan.readout].grid.count)
+        let coreCounts = populations.indices.map { cost?.populationCores[$0].count ?? 0 }
+        coreFetches = coreCounts.map { ScratchBuffer(repeating: 0, count: $0) }
+        coreOps = coreCounts.map { ScratchBuffer(repeating: 0, count: $0) }
+        coreHops = coreCounts.map { ScratchBuffer(repeating: 0, count: $0) }
+        coreUpdates = coreCounts.map { ScratchBuffer(repeating: 0, count: $0) }
+    }
+}
