@@ -58,10 +58,13 @@ struct Topology: Sendable {
             for name in layer.inputs { if let j = index[name] { consumers[j].append(i) } }
         }
         let context = Context(graph: graph, index: index, consumers: consumers)
+        // Every layer's own checks first, so the error names the layer at fault rather than a
+        // producer whose current it cannot take.
+        for i in layers.indices { _ = try context.role(of: i, requireFanout: requireFanout, resolveTargets: false) }
         var roles: [Role] = []
         var feeds: [Int: [Int]] = [:]
         for i in layers.indices {
-            let role = try context.role(of: i, requireFanout: requireFanout)
+            let role = try context.role(of: i, requireFanout: requireFanout, resolveTargets: true)
             switch role {
             case .encoder(let target), .projection(_, let target): feeds[target, default: []].append(i)
             case .readout: feeds[i, default: []].append(i)
@@ -88,7 +91,8 @@ struct Topology: Sendable {
             }
         }
 
-        func role(of i: Int, requireFanout: Bool) throws -> Role {
+        func role(of i: Int, requireFanout: Bool, resolveTargets: Bool) throws -> Role {
+            func target(of i: Int) throws -> Int { resolveTargets ? try self.target(of: i) : -1 }
             let layer = graph.layers[i]
             let isLast = i == graph.layers.count - 1
             if layer.op != .input && layer.op != .add && layer.inputs.count != 1 {
@@ -191,6 +195,8 @@ struct Topology: Sendable {
                 switch graph.layers[next].op {
                 case .lif: return next
                 case .add: current = next
+                case .batchNorm:
+                    throw SimulatorError.unsupported(layer: graph.layers[next].name, reason: "batch norm must be folded first (foldBatchNorm)")
                 default:
                     throw SimulatorError.unsupported(layer: graph.layers[next].name,
                                                      reason: "it reads the current of '\(name)'; only adds and LIF groups may")
