@@ -10,19 +10,24 @@ enum DenseKernels {
                      bias: [Int64]?, outChannels: Int, geometry g: ConvGeometry, output: UnsafeMutablePointer<Int64>) {
         let (cin, h, w) = (inputShape[0], inputShape[1], inputShape[2])
         let oh = g.outputHeight(h), ow = g.outputWidth(w)
+        // The outputs each kernel row / column reaches inside the input (padding reads zeros).
+        let rowRanges = (0..<g.kernelH).map {
+            ConvGeometry.validOutputs(kernelOffset: $0, stride: g.strideH, pad: g.padH, inputCount: h, outputCount: oh)
+        }
+        let columnRanges = (0..<g.kernelW).map {
+            ConvGeometry.validOutputs(kernelOffset: $0, stride: g.strideW, pad: g.padW, inputCount: w, outputCount: ow)
+        }
         for co in 0..<outChannels {
             let plane = output + co * oh * ow
             plane.update(repeating: bias?[co] ?? 0, count: oh * ow)
             for ci in 0..<cin {
                 for ky in 0..<g.kernelH {
-                    let rows = ConvGeometry.validOutputs(kernelOffset: ky, stride: g.strideH, pad: g.padH, inputCount: h, outputCount: oh)
                     for kx in 0..<g.kernelW {
-                        let columns = ConvGeometry.validOutputs(kernelOffset: kx, stride: g.strideW, pad: g.padW, inputCount: w, outputCount: ow)
                         let weight = weights[((co * cin + ci) * g.kernelH + ky) * g.kernelW + kx]
-                        for oy in rows {
+                        for oy in rowRanges[ky] {
                             let inRow = input + (ci * h + oy * g.strideH - g.padH + ky) * w - g.padW + kx
                             let outRow = plane + oy * ow
-                            for ox in columns { outRow[ox] &+= weight &* inRow[ox * g.strideW] }
+                            for ox in columnRanges[kx] { outRow[ox] &+= weight &* inRow[ox * g.strideW] }
                         }
                     }
                 }

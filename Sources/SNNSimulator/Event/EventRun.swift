@@ -80,7 +80,7 @@ extension EventSimulator {
                 var pin = population.updateAll
                 for c in 0..<channels where ws.constant[p][position * channels + c] != 0 { pin = true; break }
                 ws.pinned[p][position] = pin ? 1 : 0
-                ws.marks[p][position] = pin ? 1 : 0
+                ws.marks[p][population.layout.paddedPosition(position)] = pin ? 1 : 0
             }
         }
     }
@@ -94,6 +94,11 @@ extension EventSimulator {
         meter?.chargeDelivery(projection: j, population: p, events: events, count: count, workspace: ws)
         switch projection.fanout {
         case .conv(let f):
+            if let rows = f.flat {
+                return ScatterKernels.convFlat(f, rows: rows, events: events, payloads: payloads, count: count,
+                                               binary: plan.streams[s].binary, accumulators: ws.current[p].base,
+                                               marks: ws.marks[p].base)
+            }
             return ScatterKernels.conv(f, events: events, payloads: payloads, count: count, binary: plan.streams[s].binary,
                                        accumulators: ws.current[p].base, marks: ws.marks[p].base)
         case .linear(let f):
@@ -115,7 +120,7 @@ extension EventSimulator {
                                          stepOutput: ws.stepOutput.base, marks: ws.marks[p].base,
                                          pinned: ws.pinned[p].base, charge: charge)
         }
-        let (spikes, updated) = UpdateKernels.lif(rule, grid: population.grid, updateAll: population.updateAll,
+        let (spikes, updated) = UpdateKernels.lif(rule, layout: population.layout, updateAll: population.updateAll,
                                                   current: ws.current[p].base, constant: ws.constant[p].base,
                                                   state: ws.state[p].base, marks: ws.marks[p].base,
                                                   pinned: ws.pinned[p].base, spikes: ws.events[s].base, charge: charge)

@@ -27,10 +27,10 @@ final class Workspace {
 
     init(plan: ExecutionPlan, cost: CostPlan?) {
         let populations = plan.populations
-        current = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        current = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.count) }
         state = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
         constant = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
-        marks = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
+        marks = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.paddedPositions) }
         pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
         events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
         payloads = plan.streams.map { ScratchBuffer(repeating: 1, count: $0.grid.count) }

@@ -14,33 +14,62 @@ enum UpdateKernels {
     }
 
     /// One step of a LIF group. Clears the accumulators it reads, writes the spikes (HWC,
-    /// ascending) to `spikes`, and leaves `marks[p]` set where the next step must visit again.
+    /// ascending) to `spikes`, and leaves a position's mark set where the next step must visit
+    /// again. `current` and `marks` follow `layout` (padded); `constant`, `state`, `pinned` and
+    /// the spikes are unpadded HWC.
     /// - Returns: spikes and neuron updates.
-    static func lif(_ rule: NeuronRule, grid: Grid, updateAll: Bool, current: UnsafeMutablePointer<Int64>,
+    static func lif(_ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, current: UnsafeMutablePointer<Int64>,
                     constant: UnsafePointer<Int64>, state: UnsafeMutablePointer<Int64>,
                     marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>,
                     spikes: UnsafeMutablePointer<Int32>, charge: CoreCharge?) -> (spikes: Int, updates: Int) {
-        let channels = grid.channels
+        switch rule.leak {
+        case .shift(let k):
+            return lifLoop(ShiftLeak(k: k), rule, layout, updateAll, current, constant, state, marks, pinned, spikes, charge)
+        case .multiply(let m):
+            return lifLoop(MultiplyLeak(m: m), rule, layout, updateAll, current, constant, state, marks, pinned, spikes, charge)
+        }
+    }
+
+    /// The LIF loop for one leak kind (specialised, so the leak is not a branch per neuron).
+    @inline(__always)
+    private static func lifLoop<L: LeakKernel>(
+        _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool,
+        _ current: UnsafeMutablePointer<Int64>, _ constant: UnsafePointer<Int64>, _ state: UnsafeMutablePointer<Int64>,
+        _ marks: UnsafeMutablePointer<UInt8>, _ pinned: UnsafePointer<UInt8>, _ spikes: UnsafeMutablePointer<Int32>,
+        _ charge: CoreCharge?
+    ) -> (spikes: Int, updates: Int) {
+        let grid = layout.grid, channels = grid.channels
+        let minState = rule.minState, maxState = rule.maxState, reset = rule.reset
+        // `>` t is `>=` t + 1 on integers.
+        let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
         var spikeCount = 0, updates = 0
-        for position in 0..<grid.positions where marks[position] != 0 {
-            var keep = false
-            let base = position * channels
-            for c in 0..<channels {
-                let j = base + c
-                let input = current[j], constantInput = constant[j], v = state[j]
-                if !updateAll && (input | constantInput | v) == 0 { continue }
-                current[j] = 0
-                updates += 1
-                if let charge { charge.updates[Int(charge.coreOfNeuron[j])] += 1 }
-                let (next, spike) = rule.step(v, input: input &+ constantInput)
-                state[j] = next
-                if spike {
-                    spikes[spikeCount] = Int32(j)
-                    spikeCount += 1
+        var position = 0
+        for y in 0..<grid.height {
+            var padded = layout.paddedPosition(y: y, x: 0)
+            for _ in 0..<grid.width {
+                defer { position &+= 1; padded &+= 1 }
+                guard marks[padded] != 0 else { continue }
+                var keep: Int64 = 0
+                let base = position &* channels, paddedBase = padded &* channels
+                for c in 0..<channels {
+                    let j = base &+ c
+                    let input = current[paddedBase &+ c] &+ constant[j], v = state[j]
+                    if !updateAll && (current[paddedBase &+ c] | constant[j] | v) == 0 { continue }
+                    current[paddedBase &+ c] = 0
+                    updates &+= 1
+                    if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= 1 }
+                    let (sum, overflow) = leak.apply(v).addingReportingOverflow(input)
+                    let h = overflow ? (input > 0 ? maxState : minState) : min(max(sum, minState), maxState)
+                    let fired = h >= fireAt
+                    let next = fired ? reset : h
+                    state[j] = next
+                    // Branch-free append: always write, advance only on a spike.
+                    spikes[spikeCount] = Int32(truncatingIfNeeded: j)
+                    spikeCount &+= fired ? 1 : 0
+                    keep |= next
                 }
-                if next != 0 { keep = true }
+                marks[padded] = (keep != 0 || pinned[position] != 0) ? 1 : 0
             }
-            marks[position] = (keep || pinned[position] != 0) ? 1 : 0
         }
         return (spikeCount, updates)
     }
@@ -65,5 +94,25 @@ enum UpdateKernels {
         }
         marks[0] = 0
         return updates
+    }
+}
+
+/// A leak applied in the LIF loop (one type per `NeuronRule.Leak` case, so the loop specialises).
+protocol LeakKernel {
+    func apply(_ v: Int64) -> Int64
+}
+
+/// `v >> k`.
+struct ShiftLeak: LeakKernel {
+    let k: Int64
+    @inline(__always) func apply(_ v: Int64) -> Int64 { v >> k }
+}
+
+/// `sign(v) · ((|v| · m) >> 12)`.
+struct MultiplyLeak: LeakKernel {
+    let m: UInt64
+    @inline(__always) func apply(_ v: Int64) -> Int64 {
+        let magnitude = Int64(bitPattern: (v.magnitude &* m) >> 12)
+        return v < 0 ? -magnitude : magnitude
     }
 }

@@ -30,6 +30,8 @@ struct PopulationPlan: Sendable {
     let name: String
     let shape: [Int]
     let grid: Grid
+    /// The layout of the accumulators and position marks (the grid plus a halo).
+    let layout: AccumulatorLayout
     /// The integer LIF step, or nil for the readout.
     let rule: NeuronRule?
     /// The output stream of a LIF group.

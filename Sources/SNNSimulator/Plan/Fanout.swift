@@ -1,16 +1,35 @@
 import SNNIR
 
-/// A conv layer's kernel CSR, regrouped for scattering events in HWC order.
+/// A conv layer's kernel CSR, regrouped for scattering events into HWC accumulators.
 ///
-/// The IR's table has one row per input channel `ci` and columns `(co·kH + ky)·kW + kx`. Here
-/// the entries of each row are bucketed by kernel offset `g = ky·kW + kx` (output channels
-/// ascending within a bucket), so an event at `(ci, y, x)` runs, for each valid offset, over one
-/// contiguous list of `(co, w)` whose accumulators
-/// `(oy·W' + ox)·Cout + co` are adjacent in memory.
+/// The IR's table has one row per input channel `ci` and columns `(co·kH + ky)·kW + kx`. Two
+/// forms are kept:
+/// - buckets: the entries of each row grouped by kernel offset `g = ky·kW + kx` (output channels
+///   ascending), so an event at `(ci, y, x)` visits only the offsets whose output exists; used
+///   for strided convs and encoders, and to count border events' operations;
+/// - flat rows (stride 1, when the target has a halo wide enough): each entry with its offset
+///   relative to the accumulator of tap (0, 0), so an event adds its whole row in one loop.
 struct ConvFanout: Sendable {
+    /// Flat rows of a stride-1 conv.
+    struct FlatRows: Sendable {
+        /// `Cin + 1` offsets into `offset` / `weight`.
+        let rowStart: FrozenBuffer<Int>
+        /// Accumulator offset of each entry relative to tap (0, 0): `co − (ky·W'' + kx)·Cout`,
+        /// with `W''` the target's padded width. The weights are `ConvFanout.weight` (same order).
+        let offset: FrozenBuffer<Int32>
+        /// Whether every kernel row (column) lands inside the output, per input row (column).
+        let rowInside: FrozenBuffer<Bool>
+        let columnInside: FrozenBuffer<Bool>
+    }
+
     let input: Grid
     let output: Grid
+    /// Where the events are added (the target population's accumulators, or an encoder buffer).
+    let target: AccumulatorLayout
+    let kernelH: Int
     let kernelW: Int
+    let padH: Int
+    let padW: Int
     /// Kernel offsets per input channel, `kH·kW`.
     let taps: Int
     let rows: AxisTaps
@@ -21,15 +40,25 @@ struct ConvFanout: Sendable {
     let channel: FrozenBuffer<Int32>
     /// Integer weight of each entry.
     let weight: FrozenBuffer<Int32>
+    /// The flat rows, when the conv qualifies (stride 1, halo wide enough).
+    let flat: FlatRows?
 
-    init(_ conv: ConvLayer, table: CSRMatrix<Int32>) {
+    /// The halo a stride-1 conv needs around its output to add whole rows: `k − 1 − pad` per axis.
+    static func halo(of conv: ConvLayer) -> (Int, Int)? {
+        let g = conv.geometry
+        guard g.strideH == 1, g.strideW == 1 else { return nil }
+        return (max(0, g.kernelH - 1 - g.padH), max(0, g.kernelW - 1 - g.padW))
+    }
+
+    init(_ conv: ConvLayer, table: CSRMatrix<Int32>, target: AccumulatorLayout) {
         let g = conv.geometry
         let taps = g.kernelH * g.kernelW
         self.taps = taps
         input = Grid(channels: conv.inChannels, height: conv.inputShape[1], width: conv.inputShape[2])
         let out = conv.outputShape
         output = Grid(channels: out[0], height: out[1], width: out[2])
-        kernelW = g.kernelW
+        self.target = target
+        (kernelH, kernelW, padH, padW) = (g.kernelH, g.kernelW, g.padH, g.padW)
         rows = AxisTaps(inputCount: input.height, outputCount: output.height, kernel: g.kernelH,
                         stride: g.strideH, pad: g.padH)
         columns = AxisTaps(inputCount: input.width, outputCount: output.width, kernel: g.kernelW,
@@ -52,9 +81,41 @@ struct ConvFanout: Sendable {
                 next[b] += 1
             }
         }
+        if let (needH, needW) = Self.halo(of: conv), target.haloH >= needH, target.haloW >= needW {
+            // Rows are contiguous runs of buckets, so a flat row is the same entries (and
+            // weights) as its buckets, with offsets instead of channels.
+            var offset = [Int32](repeating: 0, count: table.nonZeroCount)
+            for b in 0..<(counts.count - 1) {
+                let ky = (b % taps) / g.kernelW, kx = (b % taps) % g.kernelW
+                for k in counts[b]..<counts[b + 1] {
+                    offset[k] = Int32(Int(channel[k]) - (ky * target.paddedWidth + kx) * output.channels)
+                }
+            }
+            let rows = rows, columns = columns
+            flat = FlatRows(rowStart: FrozenBuffer((0...conv.inChannels).map { counts[$0 * taps] }),
+                            offset: FrozenBuffer(offset),
+                            rowInside: FrozenBuffer((0..<input.height).map { Int(rows.start[$0 + 1] - rows.start[$0]) == g.kernelH }),
+                            columnInside: FrozenBuffer((0..<input.width).map { Int(columns.start[$0 + 1] - columns.start[$0]) == g.kernelW }))
+        } else {
+            flat = nil
+        }
         bucketStart = FrozenBuffer(counts)
         self.channel = FrozenBuffer(channel)
         self.weight = FrozenBuffer(weight)
+    }
+
+    /// The number of synapses an event at `(ci, y, x)` reaches: its row's entries at the kernel
+    /// offsets whose output exists.
+    func reachedSynapses(channel ci: Int, y: Int, x: Int) -> Int {
+        var total = 0
+        for r in Int(rows.start[y])..<Int(rows.start[y + 1]) {
+            let bucketRow = ci * taps + Int(rows.kernelOffset[r]) * kernelW
+            for c in Int(columns.start[x])..<Int(columns.start[x + 1]) {
+                let b = bucketRow + Int(columns.kernelOffset[c])
+                total += bucketStart[b + 1] - bucketStart[b]
+            }
+        }
+        return total
     }
 
     /// Calls `body(target, weight)` for every synapse of the input unit with HWC index `unit`
@@ -108,9 +169,15 @@ struct IdentityFanout: Sendable {
     let present: FrozenBuffer<UInt8>
     /// The gain of each unit (0 where absent).
     let gain: FrozenBuffer<Int32>
+    /// Each unit's accumulator in the target layout.
+    let accumulator: FrozenBuffer<Int32>
+    /// Each unit's padded position in the target layout (for marks).
+    let position: FrozenBuffer<Int32>
 
-    init(grid: Grid, table: CSRMatrix<Int32>) {
+    init(grid: Grid, table: CSRMatrix<Int32>, target: AccumulatorLayout) {
         self.grid = grid
+        accumulator = FrozenBuffer((0..<grid.count).map { Int32(target.accumulator(ofHWC: $0)) })
+        position = FrozenBuffer((0..<grid.count).map { Int32(target.paddedPosition($0 / grid.channels)) })
         var present = [UInt8](repeating: 0, count: grid.count)
         var gain = [Int32](repeating: 0, count: grid.count)
         for r in 0..<table.rows {

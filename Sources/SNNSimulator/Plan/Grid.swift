@@ -51,3 +51,38 @@ struct Grid: Sendable, Equatable {
         return [c, position / width, position % width]
     }
 }
+
+/// How a population's accumulators (and position marks) are laid out: the HWC grid with a
+/// zero halo of `haloH` rows and `haloW` columns around it.
+///
+/// A stride-1 conv then adds an event's whole kernel row without checking borders: the taps
+/// that fall outside the output land in the halo, which is never read.
+struct AccumulatorLayout: Sendable, Equatable {
+    let grid: Grid
+    let haloH: Int
+    let haloW: Int
+
+    /// Padded width `W + 2·haloW`.
+    var paddedWidth: Int { grid.width + 2 * haloW }
+    /// Padded positions `(H + 2·haloH)·(W + 2·haloW)`.
+    var paddedPositions: Int { (grid.height + 2 * haloH) * paddedWidth }
+    /// Accumulators `paddedPositions · C`.
+    var count: Int { paddedPositions * grid.channels }
+
+    /// The padded position of output `(y, x)`.
+    @inline(__always)
+    func paddedPosition(y: Int, x: Int) -> Int { (y + haloH) * paddedWidth + x + haloW }
+
+    /// The padded position of unpadded position `position` (`y·W + x`).
+    @inline(__always)
+    func paddedPosition(_ position: Int) -> Int {
+        let y = position / grid.width
+        return paddedPosition(y: y, x: position - y * grid.width)
+    }
+
+    /// The accumulator index of the unit with unpadded HWC index `unit`.
+    func accumulator(ofHWC unit: Int) -> Int {
+        let position = unit / grid.channels
+        return paddedPosition(position) * grid.channels + unit - position * grid.channels
+    }
+}

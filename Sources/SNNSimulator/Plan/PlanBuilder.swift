@@ -25,8 +25,12 @@ extension ExecutionPlan {
             default: break
             }
         }
+        let layouts = Self.layouts(graph, topology: topology)
         func project(_ i: Int, source: Int?, target: Int) throws {
-            let fanout = try Self.fanout(of: layers[i], sourceGrid: source.map { streams[$0].grid })
+            // An encoder adds into its own halo-free buffer, once per image.
+            let layout = source == nil ? layouts[target].map { AccumulatorLayout(grid: $0.grid, haloH: 0, haloW: 0) } : layouts[target]
+            guard let layout else { throw SimulatorError.shapeMismatch(layer: layers[target].name, detail: "population shape \(layers[target].shape) is not [C, H, W] or [F]") }
+            let fanout = try Self.fanout(of: layers[i], sourceGrid: source.map { streams[$0].grid }, target: layout)
             projections.append(ProjectionPlan(layer: i, name: layers[i].name, source: source,
                                               target: populationOf[target] ?? 0, fanout: fanout))
             if source == nil {
@@ -46,13 +50,13 @@ extension ExecutionPlan {
                 try project(i, source: streamOf[source], target: target)
             case .readout(let source):
                 try project(i, source: streamOf[source], target: i)
-                populations.append(try Self.population(i, graph: graph, topology: topology, rule: nil, stream: nil))
+                populations.append(try Self.population(i, graph: graph, topology: topology, layout: layouts[i], rule: nil, stream: nil))
                 actions.append(.update(population: populations.count - 1))
             case .lif:
                 guard case .lif(let lif) = layer.op, let q = lif.quantized else { throw SimulatorError.notQuantized(layer: layer.name) }
                 let rule = try NeuronRule(q, layer: layer.name)
                 let s = streamOf[i] ?? 0
-                populations.append(try Self.population(i, graph: graph, topology: topology, rule: rule, stream: s))
+                populations.append(try Self.population(i, graph: graph, topology: topology, layout: layouts[i], rule: rule, stream: s))
                 streams.append(StreamPlan(layer: i, name: layer.name, shape: layer.shape, grid: Grid(shape: layer.shape) ?? Grid(channels: 1, height: 1, width: 1),
                                           source: .population(populations.count - 1), binary: true))
                 actions.append(.update(population: populations.count - 1))
@@ -82,27 +86,44 @@ extension ExecutionPlan {
     }
 
     /// The fan-out of synaptic layer `layer`, whose source stream has grid `sourceGrid` (nil: the input).
-    private static func fanout(of layer: Layer, sourceGrid: Grid?) throws -> Fanout {
+    private static func fanout(of layer: Layer, sourceGrid: Grid?, target: AccumulatorLayout) throws -> Fanout {
         switch layer.op {
         case .conv(let conv):
             guard let table = conv.weights.fanout else { throw SimulatorError.notLowered(layer: layer.name) }
-            return .conv(ConvFanout(conv, table: table))
+            return .conv(ConvFanout(conv, table: table, target: target))
         case .linear(let linear):
             guard let table = linear.weights.fanout, let grid = sourceGrid else { throw SimulatorError.notLowered(layer: layer.name) }
             return .linear(LinearFanout(input: grid, outputs: linear.outFeatures, table: table))
         case .identity(let identity):
             guard let table = identity.weights.fanout, let grid = sourceGrid else { throw SimulatorError.notLowered(layer: layer.name) }
-            return .identity(IdentityFanout(grid: grid, table: table))
+            return .identity(IdentityFanout(grid: grid, table: table, target: target))
         default:
             throw SimulatorError.unsupported(layer: layer.name, reason: "not a synaptic layer")
         }
     }
 
     /// The plan of the population at layer `i`: its biases summed over every feeding layer.
-    private static func population(_ i: Int, graph: Graph, topology: Topology, rule: NeuronRule?,
-                                   stream: Int?) throws -> PopulationPlan {
+    /// Per layer index of a population, its accumulator layout: the halo is the widest any
+    /// stride-1 conv feeding it needs.
+    private static func layouts(_ graph: Graph, topology: Topology) -> [Int: AccumulatorLayout] {
+        var layouts: [Int: AccumulatorLayout] = [:]
+        for (target, feeders) in topology.feeds {
+            guard let grid = Grid(shape: graph.layers[target].shape) else { continue }
+            var haloH = 0, haloW = 0
+            for f in feeders {
+                guard case .projection = topology.roles[f], case .conv(let conv) = graph.layers[f].op,
+                      let (h, w) = ConvFanout.halo(of: conv) else { continue }
+                (haloH, haloW) = (max(haloH, h), max(haloW, w))
+            }
+            layouts[target] = AccumulatorLayout(grid: grid, haloH: haloH, haloW: haloW)
+        }
+        return layouts
+    }
+
+    private static func population(_ i: Int, graph: Graph, topology: Topology, layout: AccumulatorLayout?,
+                                   rule: NeuronRule?, stream: Int?) throws -> PopulationPlan {
         let layer = graph.layers[i]
-        guard let grid = Grid(shape: layer.shape) else {
+        guard let grid = Grid(shape: layer.shape), let layout else {
             throw SimulatorError.shapeMismatch(layer: layer.name, detail: "population shape \(layer.shape) is not [C, H, W] or [F]")
         }
         var current = [Int64](repeating: 0, count: grid.count)
@@ -124,7 +145,7 @@ extension ExecutionPlan {
                 break
             }
         }
-        return PopulationPlan(layer: i, name: layer.name, shape: layer.shape, grid: grid, rule: rule, stream: stream,
+        return PopulationPlan(layer: i, name: layer.name, shape: layer.shape, grid: grid, layout: layout, rule: rule, stream: stream,
                               staticCurrent: FrozenBuffer(current), hasEncoder: hasEncoder,
                               updateAll: rule?.firesAtRest ?? false)
     }
