@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SNNTrain", targets: ["SNNTrain"]),
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
+        .library(name: "SNNFormat", targets: ["SNNFormat"]),
         .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
     ],
     dependencies: [
@@ -35,15 +36,15 @@ let package = Package(
         .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
-        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore"]),
+        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR"]),
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
+        .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
         .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
+        // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
-        .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],
-                          path: "Benchmarks/snnc-sim-bench"),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -51,7 +52,12 @@ let package = Package(
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
-        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler"]),
+        .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
+        .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor"]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
+
+        // Benchmarks (run with -c release, never in `swift test`).
+        .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],
+                          path: "Benchmarks/snnc-sim-bench"),
     ]
 )

@@ -13,4 +13,15 @@ echo "== snnc $($snnc --version)"
 $snnc --help
 
 echo
+echo "== chip targets"
+$snnc targets
+
+echo
+echo "== train a tiny VGG16 (width 1/8) for one epoch on 256 fixture images, then compile it for Loihi"
+$snnc train --data-dir fixtures/fashion-mnist --model vgg16 --width 0.125 --epochs 1 --batch-size 32 \
+    --train-subset 256 --test-subset 100 --force -o "$out/dense.h5"
+$snnc export "$out/dense.h5" --target loihi --force -o "$out/dense.snn.h5"
+$snnc inspect "$out/dense.snn.h5"
+
+echo
 echo "Demo finished. Outputs are in $out/"

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, and runs every test.
+# The test command: installs what is missing, builds, runs every test, then the NIR interop check.
+# SNNC_INTEROP=0 skips the interop check (it needs PyPI the first time; see scripts/interop-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build --build-tests
 swift test --skip-build "$@"
+if [ "${SNNC_INTEROP:-1}" = "0" ]; then
+    echo "interop-check: skipped (SNNC_INTEROP=0)" >&2
+else
+    scripts/interop-check.sh
+fi

@@ -66,6 +66,7 @@ public struct CSRMatrix<Value: Sendable & Equatable>: Sendable, Equatable {
         for r in 0..<rows {
             let start = rowOffsets[r], end = rowOffsets[r + 1]
             guard start <= end else { return "indptr decreases at row \(r)" }
+            guard end <= valueCount else { return "indptr exceeds the \(valueCount) entries at row \(r)" }
             var previous: Int32 = -1
             for k in start..<end {
                 let c = columnIndices[k]

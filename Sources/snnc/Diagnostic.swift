@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import SNNFormat
+import SNNStore
+import SNNTrain
 
 /// A user-facing failure: what went wrong, where, and what to try next.
 ///
@@ -40,7 +43,25 @@ func reportingDiagnostics(_ body: () throws -> Void) throws {
         printError(diagnostic.description)
         throw ExitCode.failure
     } catch {
-        printError(Diagnostic(message: String(describing: error)).description)
+        printError((Diagnostic(known: error) ?? Diagnostic(message: String(describing: error))).description)
         throw ExitCode.failure
+    }
+}
+
+extension Diagnostic {
+    /// The diagnostic of a library error that carries a location and a hint, or nil.
+    init?(known error: Error) {
+        switch error {
+        case let e as HDF5Error:
+            self.init(message: e.reason, location: e.file + (e.object.map { ":" + $0 } ?? ""),
+                      hint: e.hint ?? "check that the file was written completely by snnc")
+        case let e as DeploymentFileError:
+            self.init(message: e.reason, location: e.path + (e.object.map { ":" + $0 } ?? ""),
+                      hint: e.hint ?? "export the model again with 'snnc export'")
+        case let e as CheckpointError:
+            self.init(message: e.reason, location: e.path, hint: e.hint ?? "pass a checkpoint written by 'snnc train'")
+        default:
+            return nil
+        }
     }
 }

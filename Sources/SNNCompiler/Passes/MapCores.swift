@@ -1,0 +1,226 @@
+import Foundation
+import SNNIR
+
+/// Places every population on cores within the target's limits.
+///
+/// A population (a LIF group, or the readout) is cut into `k` contiguous ranges of neuron
+/// indices of equal size (the last may be shorter), one per core; a core hosts one population.
+/// Each core stores the synapses of every layer feeding its neurons, in the target's format:
+///
+/// - weight-sharing targets store, for a conv, the kernel entries of the output channels the
+///   core hosts (rows = input channels), and count one input axon per input channel;
+/// - other targets store unrolled synapses and count one input axon per presynaptic unit (for a
+///   conv: active input channels × input pixels in the receptive field of the core's positions);
+/// - sparse storage costs `entries·(weight_bits + index_bits) + (axons + 1)·pointer_bits` bits,
+///   dense storage `entries·weight_bits` with every zero counted.
+///
+/// The smallest `k` that satisfies neurons, synapse memory and fan-in per core is searched
+/// (doubling, then bisection). Fan-out per core is the sum over hosted neurons of the distinct
+/// destination cores each one reaches (a conv input channel reaches every core holding an
+/// output channel it has weights into; a pooled unit counts on the core of its window's first
+/// neuron); a population over the limit is cut finer until it fits. Core ids are consecutive in
+/// population order, on a square mesh of `ceil(sqrt(cores))` columns.
+///
+/// - Throws: `CompileError.capacity` naming the layer and the limit when even one neuron per
+///   core does not fit, when a neuron has more inputs than `max_fan_in_per_neuron`, or when the
+///   network needs more cores than the target has.
+public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileError) -> Graph {
+    try graph.require("lowerToCSR", before: "mapCores")
+    var g = graph
+    let populations = try g.populations()
+    let limits = profile.cores
+    var connectivity: [Int: Connectivity] = [:]
+    for p in populations {
+        for f in p.feeders { connectivity[f] = Connectivity(g.layers[f].op) }
+    }
+
+    // Per-neuron fan-in limit.
+    if let limit = limits.maxFanInPerNeuron {
+        for p in populations {
+            var worst = (layer: p.name, degree: 0)
+            for f in p.feeders {
+                guard let c = connectivity[f] else { continue }
+                let (_, degree) = c.maxInDegree
+                if degree > worst.degree { worst = (g.layers[f].name, degree) }
+            }
+            if p.feeders.count > 1 {
+                // Residual sums: in-degrees add up per neuron.
+                var total = [Int](repeating: 0, count: p.units)
+                for f in p.feeders {
+                    guard let c = connectivity[f] else { continue }
+                    for u in 0..<p.units { total[u] += c.usageDegree(u) }
+                }
+                let most = total.max() ?? 0
+                if most > worst.degree { worst = (p.name, most) }
+            }
+            if worst.degree > limit {
+                throw CompileError(.capacity, layer: worst.layer, limit: "[cores] max_fan_in_per_neuron = \(limit)",
+                                   reason: "a neuron receives \(worst.degree) synapses",
+                                   hint: "prune this layer further or choose a target without a per-neuron fan-in limit")
+            }
+        }
+    }
+
+    // Smallest chunk count per population for neurons, memory and fan-in.
+    var chunks: [Int] = []
+    for p in populations {
+        let feeders = p.feeders.compactMap { f in connectivity[f].map { (g.layers[f].name, $0) } }
+        chunks.append(try smallestChunkCount(p, feeders: feeders, profile: profile))
+    }
+    try requireCores(chunks, populations, limits, reason: "")
+
+    // Fan-out: cut sources finer until every core drives few enough axons.
+    var consumers: [[Int]] = Array(repeating: [], count: populations.count)   // synaptic layers reading population i
+    let populationOfLayer = Dictionary(uniqueKeysWithValues: populations.enumerated().map { ($1.index, $0) })
+    var postOfFeeder: [Int: Int] = [:]
+    for (i, p) in populations.enumerated() { for f in p.feeders { postOfFeeder[f] = i } }
+    for f in postOfFeeder.keys.sorted() {
+        let (source, _) = g.eventSource(of: f)
+        if let q = populationOfLayer[source] { consumers[q].append(f) }
+    }
+    var fanOuts: [[Int]] = []
+    for _ in 0..<(populations.reduce(0) { $0 + $1.units } + 1) {
+        fanOuts = populations.indices.map { q in
+            fanOut(of: q, populations, chunks, consumers[q], postOfFeeder, connectivity, g)
+        }
+        guard let q = populations.indices.first(where: { (fanOuts[$0].max() ?? 0) > limits.fanOutPerCore }) else { break }
+        let most = fanOuts[q].max() ?? 0
+        if chunks[q] >= populations[q].units {
+            throw CompileError(.capacity, layer: populations[q].name, limit: "[cores] fan_out_per_core = \(limits.fanOutPerCore)",
+                               reason: "a single neuron reaches \(most) destination cores",
+                               hint: "choose a target with a larger fan-out, or with more neurons per core downstream")
+        }
+        let grown = Int((Double(chunks[q]) * Double(most) / Double(limits.fanOutPerCore)).rounded(.up))
+        chunks[q] = min(populations[q].units, max(chunks[q] + 1, grown))
+        try requireCores(chunks, populations, limits,
+                         reason: " ('\(populations[q].name)' was cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))")
+    }
+
+    var cores: [CoreAllocation] = []
+    for (q, p) in populations.enumerated() {
+        let size = (p.units + chunks[q] - 1) / chunks[q]
+        for (j, start) in stride(from: 0, to: p.units, by: size).enumerated() {
+            let range = start..<min(p.units, start + size)
+            var stored = 0, bits = 0, fanIn = 0
+            for f in p.feeders {
+                guard let c = connectivity[f] else { continue }
+                let u = c.usage(of: range, numerics: profile.numerics)
+                stored += u.stored; bits += u.bits; fanIn += u.fanIn
+            }
+            cores.append(CoreAllocation(core: cores.count, population: p.name, neuronStart: range.lowerBound,
+                                        neuronCount: range.count, storedSynapses: stored, synapseBytes: (bits + 7) / 8,
+                                        fanIn: fanIn, fanOut: j < fanOuts[q].count ? fanOuts[q][j] : 0))
+        }
+    }
+    g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(limits.count).squareRoot().rounded(.up))))
+    g.passes.append("mapCores")
+    return g
+}
+
+/// Chunk starts for `units` neurons cut into `k` chunks.
+func chunkStarts(units: Int, chunks k: Int) -> [Int] {
+    let size = (units + k - 1) / k
+    return Array(stride(from: 0, to: units, by: size))
+}
+
+/// The first limit a cut into `k` chunks breaks, or nil if it fits.
+private func violation(_ p: Population, _ feeders: [(String, Connectivity)], k: Int,
+                       profile: ChipProfile) -> (limit: String, needed: Int, layer: String)? {
+    let limits = profile.cores
+    let size = (p.units + k - 1) / k
+    if size > limits.neuronsPerCore {
+        return ("[cores] neurons_per_core = \(limits.neuronsPerCore)", size, p.name)
+    }
+    for start in stride(from: 0, to: p.units, by: size) {
+        let range = start..<min(p.units, start + size)
+        var bits = 0, fanIn = 0
+        var heaviest = (name: p.name, bits: -1)
+        for (name, c) in feeders {
+            let u = c.usage(of: range, numerics: profile.numerics)
+            bits += u.bits
+            fanIn += u.fanIn
+            if u.bits > heaviest.bits { heaviest = (name, u.bits) }
+        }
+        if (bits + 7) / 8 > limits.synapseMemoryBytesPerCore {
+            return ("[cores] synapse_memory_bytes_per_core = \(limits.synapseMemoryBytesPerCore)", (bits + 7) / 8, heaviest.name)
+        }
+        if fanIn > limits.fanInPerCore {
+            return ("[cores] fan_in_per_core = \(limits.fanInPerCore)", fanIn, feeders.count == 1 ? feeders[0].0 : p.name)
+        }
+    }
+    return nil
+}
+
+private func smallestChunkCount(_ p: Population, feeders: [(String, Connectivity)],
+                                profile: ChipProfile) throws(CompileError) -> Int {
+    var low = max(1, (p.units + profile.cores.neuronsPerCore - 1) / profile.cores.neuronsPerCore)
+    if violation(p, feeders, k: low, profile: profile) == nil { return low }
+    var high = low
+    while true {
+        high = min(p.units, high * 2)
+        if violation(p, feeders, k: high, profile: profile) == nil { break }
+        if high == p.units {
+            let v = violation(p, feeders, k: high, profile: profile)
+            let what = v?.limit.contains("memory") == true ? "bytes of synapse memory" : "input axons"
+            throw CompileError(.capacity, layer: v?.layer ?? p.name, limit: v?.limit,
+                               reason: "does not fit on any core: even one neuron of '\(p.name)' per core needs \(v?.needed ?? 0) \(what)",
+                               hint: "prune this layer further, or choose a target with larger cores")
+        }
+        low = high
+    }
+    // Bisection between a failing `low` and a fitting `high`.
+    while high - low > 1 {
+        let mid = (low + high) / 2
+        if violation(p, feeders, k: mid, profile: profile) == nil { high = mid } else { low = mid }
+    }
+    return high
+}
+
+/// Fan-out per core of population `q` (one entry per chunk).
+private func fanOut(of q: Int, _ populations: [Population], _ chunks: [Int], _ consumers: [Int],
+                    _ postOfFeeder: [Int: Int], _ connectivity: [Int: Connectivity], _ g: Graph) -> [Int] {
+    let p = populations[q]
+    let sourceStarts = chunkStarts(units: p.units, chunks: chunks[q])
+    var perCore = [Int](repeating: 0, count: sourceStarts.count)
+    let size = (p.units + chunks[q] - 1) / chunks[q]
+    for f in consumers {
+        guard let c = connectivity[f], let post = postOfFeeder[f] else { continue }
+        let counts = c.destinationCounts(chunkStarts: chunkStarts(units: populations[post].units, chunks: chunks[post]))
+        let (_, pools) = g.eventSource(of: f)
+        for unit in 0..<c.inputUnits where counts[unit] > 0 {
+            let neuron = g.sourceNeuron(of: unit, through: pools)
+            perCore[min(neuron / size, perCore.count - 1)] += counts[unit]
+        }
+    }
+    return perCore
+}
+
+/// Throws the `[cores] cores` error when the chunks need more cores than the target has.
+private func requireCores(_ chunks: [Int], _ populations: [Population], _ limits: ChipProfile.Cores,
+                          reason: String) throws(CompileError) {
+    let total = chunks.reduce(0, +)
+    guard total > limits.count else { return }
+    let ranked = zip(populations, chunks).sorted { $0.1 > $1.1 }
+    let biggest = ranked.prefix(3).map { "'\($0.0.name)' \($0.1)" }.joined(separator: ", ")
+    throw CompileError(.capacity, layer: ranked.first?.0.name, limit: "[cores] cores = \(limits.count)",
+                       reason: "the network needs at least \(total) cores (largest: \(biggest)), the target has \(limits.count)\(reason)",
+                       hint: "prune further, use a smaller model, or choose a larger target")
+}
+
+extension Graph {
+    /// The index in the source population of the first neuron whose events make up input unit
+    /// `unit` after the given pools (ordered from the source onward; flattens keep indices).
+    func sourceNeuron(of unit: Int, through pools: [Int]) -> Int {
+        var u = unit
+        for poolIndex in pools.reversed() {
+            guard case .pool(let pool) = layers[poolIndex].op, let input = layer(named: layers[poolIndex].inputs[0]) else { continue }
+            let out = layers[poolIndex].shape, inShape = input.shape
+            guard out.count == 3, inShape.count == 3 else { continue }
+            let c = u / (out[1] * out[2]), oy = (u / out[2]) % out[1], ox = u % out[2]
+            let iy = max(0, oy * pool.geometry.strideH - pool.geometry.padH)
+            let ix = max(0, ox * pool.geometry.strideW - pool.geometry.padW)
+            u = (c * inShape[1] + iy) * inShape[2] + ix
+        }
+        return u
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import SNNIR
+
+/// How `quantize` picks each population's scale.
+public struct QuantizeOptions: Sendable, Equatable {
+    /// Which weight magnitude maps to the largest integer.
+    public enum ScaleRule: Sendable, Equatable {
+        /// The largest kept magnitude: no weight is clipped.
+        case maxAbs
+        /// This percentile (0 < p ≤ 100) of the kept magnitudes: finer steps, larger weights clipped
+        /// (and counted).
+        case percentile(Double)
+    }
+
+    /// The weight scale rule.
+    public var scaleRule: ScaleRule
+    /// Bits of a quantised input pixel (signed), for the encoder.
+    public var inputBits: Int
+
+    /// Creates options; the defaults are `maxAbs` and 8-bit inputs.
+    public init(scaleRule: ScaleRule = .maxAbs, inputBits: Int = 8) {
+        self.scaleRule = scaleRule
+        self.inputBits = inputBits
+    }
+}
+
+/// Quantises weights, biases, thresholds and leaks to the target's integers.
+///
+/// Per population P (a LIF group or the readout) one state scale `s` is chosen, shared by all
+/// layers feeding P (residual branches must add in the same units):
+///
+///     s = max( max over feeders L of  A_L · e_L / Qw ,  θ / 2^(stateBits − 2) )   (second term: LIF only)
+///
+/// with `Qw = 2^(weightBits − 1) − 1`, `A_L` the scale rule's magnitude of L's kept float
+/// weights, `e_L` L's event scale (1 for spikes and counts; the input scale for the encoder)
+/// and θ the float threshold. The threshold term keeps the integer threshold within a quarter
+/// of the state range, leaving headroom for the membrane to exceed it.
+///
+/// Then, with `round` = round half away from zero, in Double:
+///
+///     q_w = clamp(round(w · e_L / s), −Qw, Qw)              (pruned weights stay 0)
+///     q_b = clamp(round(b / s), −2^(stateBits−1), 2^(stateBits−1) − 1)   (readout: 32-bit range)
+///     q_θ = round(θ / s)   (≥ 1); for a target comparing with ">", q_θ − 1 (the same test)
+///     decay: shift k if 1 − 1/τ = 2^−k; multiply12 d = round(4096/τ); subtract → error
+///
+/// The input scale is `s_in = maxAbs / (2^(inputBits−1) − 1)` from the graph's `inputRange`.
+/// Clipping is counted per layer in `QuantizationStats`; nothing is clipped silently.
+///
+/// - Throws: `CompileError` (`.quantization`) for a layer whose kept weights all round to zero,
+///   weight widths below 2 bits, a missing input range; (`.leak`) for a decay the target cannot do.
+public func quantize(_ graph: Graph, for profile: ChipProfile,
+                     options: QuantizeOptions = QuantizeOptions()) throws(CompileError) -> Graph {
+    try graph.require("foldBatchNorm", before: "quantize")
+    try graph.require("foldInputGain", before: "quantize")
+    let numerics = profile.numerics
+    guard numerics.weightBits >= 2 else {
+        throw CompileError(.quantization, limit: "[numerics] weight_bits = \(numerics.weightBits)",
+                           reason: "signed weights need at least 2 bits",
+                           hint: "binary-weight chips need a binarised model, which snnc does not train")
+    }
+    var g = graph
+    let qw = Double(IntegerArithmetic.maxSigned(bits: numerics.weightBits))
+    let thresholdLimit = Double(Int64(1) << Int64(numerics.stateBits - 2))
+
+    // The input scale, if an encoder reads the analog image.
+    var inputScale: Double?
+    if g.layers.contains(where: { if case .conv(let c) = $0.op { c.encoder } else { false } }) {
+        guard let range = g.inputRange, range.maxAbs > 0 else {
+            throw CompileError(.quantization, layer: g.layers.first?.name,
+                               reason: "the range of the analog input is unknown, so the encoder's input scale cannot be chosen",
+                               hint: "export from a checkpoint of a known data set (fmnist, cifar10, cifar100)")
+        }
+        guard options.inputBits >= 2 else {
+            throw CompileError(.quantization, reason: "input bits must be at least 2, got \(options.inputBits)")
+        }
+        let scale = range.maxAbs / Double(IntegerArithmetic.maxSigned(bits: options.inputBits))
+        inputScale = scale
+        g.inputQuantization = InputQuantization(scale: scale, bits: options.inputBits)
+    }
+
+    for population in try g.populations() {
+        let lif: LIFGroup? = if case .lif(let l) = g.layers[population.index].op { l } else { nil }
+        // Event scale and weight magnitude of each feeder.
+        var eventScales: [Double] = []
+        var scale = 0.0
+        for f in population.feeders {
+            guard let weights = g.weights(at: f) else { continue }
+            let isEncoder: Bool = if case .conv(let c) = g.layers[f].op { c.encoder } else { false }
+            let e = isEncoder ? (inputScale ?? 1) : 1
+            eventScales.append(e)
+            scale = max(scale, magnitude(weights, rule: options.scaleRule) * e / qw)
+        }
+        if let lif { scale = max(scale, Double(lif.threshold) / thresholdLimit) }
+        guard scale > 0, scale.isFinite else {
+            throw CompileError(.quantization, layer: g.layers[population.feeders[0]].name,
+                               reason: "every kept weight is zero, so the layer cannot be quantised",
+                               hint: "the layer was pruned away entirely; keep some of its weights")
+        }
+        let biasBits = population.isReadout ? 32 : numerics.stateBits
+        for (f, e) in zip(population.feeders, eventScales) {
+            guard let weights = g.weights(at: f) else { continue }
+            var updated = weights
+            updated.quantized = try quantizeLayer(weights, name: g.layers[f].name, stateScale: scale, eventScale: e,
+                                                  weightBits: numerics.weightBits, biasBits: biasBits, profile: profile)
+            g.setWeights(updated, at: f)
+        }
+        if var lif {
+            lif.quantized = try quantizeNeurons(lif, name: population.name, stateScale: scale, profile: profile)
+            g.layers[population.index].op = .lif(lif)
+        }
+    }
+    g.target = profile.name
+    g.passes.append("quantize")
+    return g
+}
+
+/// The magnitude that maps to the largest integer under `rule`, over kept weights.
+private func magnitude(_ weights: SynapticWeights, rule: QuantizeOptions.ScaleRule) -> Double {
+    var magnitudes: [Double] = []
+    magnitudes.reserveCapacity(weights.weight.count)
+    for (i, w) in weights.weight.values.enumerated() where weights.isKept(i) && w != 0 {
+        magnitudes.append(abs(Double(w)))
+    }
+    guard !magnitudes.isEmpty else { return 0 }
+    switch rule {
+    case .maxAbs:
+        return magnitudes.max() ?? 0
+    case .percentile(let p):
+        magnitudes.sort()
+        let rank = Int((min(max(p, 0), 100) / 100 * Double(magnitudes.count - 1)).rounded(.up))
+        return magnitudes[min(rank, magnitudes.count - 1)]
+    }
+}
+
+private func quantizeLayer(_ weights: SynapticWeights, name: String, stateScale: Double, eventScale: Double,
+                           weightBits: Int, biasBits: Int, profile: ChipProfile) throws(CompileError) -> QuantizedSynapses {
+    let qw = IntegerArithmetic.maxSigned(bits: weightBits)
+    let weightScale = stateScale / eventScale
+    var values = [Int32](repeating: 0, count: weights.weight.count)
+    var kept = 0, clipped = 0, zeroed = 0, nonZeroFloat = 0, maxError = 0.0
+    for (i, w) in weights.weight.values.enumerated() where weights.isKept(i) {
+        kept += 1
+        let exact = Double(w) / weightScale
+        var q = Int64(exact.rounded(.toNearestOrAwayFromZero))
+        if q > qw || q < -qw {
+            clipped += 1
+            q = max(-qw, min(qw, q))
+        }
+        if w != 0 { nonZeroFloat += 1 }
+        if w != 0 && q == 0 { zeroed += 1 }
+        values[i] = Int32(q)
+        maxError = max(maxError, abs(Double(w) - Double(q) * weightScale))
+    }
+    if nonZeroFloat == 0 {
+        throw CompileError(.quantization, layer: name, reason: "every kept weight is zero",
+                           hint: "the layer was pruned away entirely; keep some of its weights")
+    }
+    if zeroed == nonZeroFloat {
+        throw CompileError(.quantization, layer: name, limit: "[numerics] weight_bits = \(weightBits)",
+                           reason: "all \(nonZeroFloat) kept weights round to 0 at this layer's scale \(stateScale) (the scale is shared with the other inputs of its neurons and bounded by the threshold)",
+                           hint: "use a target with more weight bits or state bits")
+    }
+    var bias: [Int32]?
+    var clippedBias = 0
+    if let b = weights.bias {
+        let low = IntegerArithmetic.minSigned(bits: biasBits), high = IntegerArithmetic.maxSigned(bits: biasBits)
+        bias = b.map { value in
+            var q = Int64(max(-9e18, min(9e18, (Double(value) / stateScale).rounded(.toNearestOrAwayFromZero))))
+            if q < low || q > high {
+                clippedBias += 1
+                q = max(low, min(high, q))
+            }
+            return Int32(q)
+        }
+    }
+    let stats = QuantizationStats(keptWeights: kept, clippedWeights: clipped, zeroedWeights: zeroed,
+                                  clippedBias: clippedBias, biasCount: weights.bias?.count ?? 0, maxWeightError: maxError)
+    return QuantizedSynapses(values: values, bias: bias, bits: weightBits, weightScale: weightScale,
+                             eventScale: eventScale, stateScale: stateScale, stats: stats)
+}
+
+private func quantizeNeurons(_ lif: LIFGroup, name: String, stateScale: Double,
+                             profile: ChipProfile) throws(CompileError) -> QuantizedNeurons {
+    let numerics = profile.numerics
+    let decay = lif.decay
+    let integerDecay: IntegerDecay
+    switch numerics.leak {
+    case .shift:
+        let k = (-log2(decay)).rounded()
+        guard decay > 0, k >= 1, k < Double(numerics.stateBits), abs(1 / pow(2, k) - decay) <= 1e-6 else {
+            throw CompileError(.leak, layer: name, limit: "[numerics] leak = \"shift\"",
+                               reason: "τ = \(lif.tau) keeps \(decay) of the membrane per step, which is not a power of two, so a shift cannot do it",
+                               hint: "use a target with leak = \"multiply12\", or train with τ = 4/3 (decay 1/4) or τ = 2 (decay 1/2)")
+        }
+        integerDecay = .shift(Int(k))
+    case .multiply12:
+        let d = Int((4096 / Double(lif.tau)).rounded(.toNearestOrAwayFromZero))
+        integerDecay = .multiply12(max(0, min(4096, d)))
+    case .subtract:
+        throw CompileError(.leak, layer: name, limit: "[numerics] leak = \"subtract\"",
+                           reason: "the target leaks by subtracting a constant, but this LIF group decays by a factor \(decay) per step",
+                           hint: "choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi)")
+    }
+    let threshold = (Double(lif.threshold) / stateScale).rounded(.toNearestOrAwayFromZero)
+    guard threshold >= 1 else {
+        throw CompileError(.quantization, layer: name, reason: "the threshold rounds to \(Int(threshold)) state units")
+    }
+    let stateMax = Double(IntegerArithmetic.maxSigned(bits: numerics.stateBits))
+    guard threshold <= stateMax else {
+        throw CompileError(.quantization, layer: name, limit: "[numerics] state_bits = \(numerics.stateBits)",
+                           reason: "the threshold needs \(Int(threshold)) state units, more than the state holds")
+    }
+    let compare: ThresholdCompare = numerics.thresholdCompare == .greater ? .greater : .greaterOrEqual
+    let q = Int32(threshold) - (compare == .greater ? 1 : 0)
+    let reset = Int32((Double(lif.reset) / stateScale).rounded(.toNearestOrAwayFromZero))
+    return QuantizedNeurons(stateScale: stateScale, stateBits: numerics.stateBits, threshold: q, compare: compare,
+                            reset: reset, decay: integerDecay, decayError: abs(integerDecay.factor - decay))
+}

@@ -1,0 +1,104 @@
+import Foundation
+import SNNIR
+import SNNStore
+
+/// The deployment file (`*.snn.h5`): a valid NIR graph at the root plus one `/snnc` group with
+/// everything NIR cannot hold (integer tables, quantisation, core map, estimates, provenance).
+///
+/// The layout is specified in docs/FORMAT.md. `write` requires a graph that has been through
+/// `quantize` and `lowerToCSR`; `read` rebuilds that graph exactly (placement, estimates and
+/// provenance included when present).
+public struct DeploymentFile: Sendable, Equatable {
+    /// The schema's major version: readers reject files of another major version.
+    public static let majorVersion: Int32 = 1
+    /// The schema's minor version: additions a reader of the same major may ignore.
+    public static let minorVersion: Int32 = 0
+    /// The value of `/snnc` attribute `format`.
+    public static let formatName = "snnc-deployment"
+    /// The NIR version the root graph is written for (stored in `/version`).
+    public static let nirVersion = "1.0.8"
+
+    /// The deployed graph.
+    public var graph: Graph
+    /// `[major, minor]` of the file's schema.
+    public var formatVersion: [Int32]
+
+    /// Creates a file value.
+    public init(graph: Graph, formatVersion: [Int32] = [DeploymentFile.majorVersion, DeploymentFile.minorVersion]) {
+        self.graph = graph
+        self.formatVersion = formatVersion
+    }
+
+    /// Writes `graph` to `path` atomically (a temporary file renamed into place; on any error no
+    /// file is left at `path`, and an existing file there is untouched).
+    /// - Parameter producer: the producing tool and version, e.g. `snnc 0.1.0` (NIR metadata).
+    /// - Throws: `DeploymentFileError` for a graph that is not lowered yet, `HDF5Error` for I/O.
+    public static func write(_ graph: Graph, to path: String, producer: String) throws {
+        guard graph.passes.contains("quantize"), graph.passes.contains("lowerToCSR") else {
+            throw DeploymentFileError(path: path, object: nil,
+                                      reason: "the graph has not been quantised and lowered to CSR (passes: \(graph.passes.joined(separator: ", ")))",
+                                      hint: "run the compiler pipeline before writing")
+        }
+        let nir = try NIRGraph(graph)
+        try HDF5File.write(to: path) { root in
+            try nir.write(into: root, producer: producer)
+            try SNNCGroupWriter(graph: graph, nir: nir).write(into: root.createGroup("snnc"))
+        }
+    }
+
+    /// Reads a deployment file.
+    /// - Throws: `DeploymentFileError` for a file that is not a deployment, of an unknown major
+    ///   version, or inconsistent; `HDF5Error` for unreadable files.
+    public static func read(_ path: String) throws -> DeploymentFile {
+        let file = try HDF5File.open(path)
+        let root = file.root
+        guard root.kind(of: "snnc") == .group else {
+            throw DeploymentFileError(path: path, object: "/snnc",
+                                      reason: "not an snnc deployment file (no /snnc group)",
+                                      hint: "pass a file written by 'snnc export'")
+        }
+        let snnc = try root.group("snnc")
+        guard (try? snnc.stringAttribute("format")) == formatName else {
+            throw DeploymentFileError(path: path, object: "/snnc",
+                                      reason: "not an snnc deployment file (no format = \"\(formatName)\" attribute)",
+                                      hint: "pass a file written by 'snnc export'")
+        }
+        let version = try snnc.attribute("format_version", as: Int32.self, convert: true).values
+        guard version.count == 2 else {
+            throw DeploymentFileError(path: path, object: "/snnc", reason: "format_version must be [major, minor], found \(version)")
+        }
+        guard version[0] == majorVersion else {
+            throw DeploymentFileError(
+                path: path, object: "/snnc",
+                reason: "deployment format version \(version[0]).\(version[1]) is not supported (this snnc reads \(majorVersion).x)",
+                hint: version[0] > majorVersion ? "upgrade snnc to read this file" : "export the model again with this snnc")
+        }
+        let graph = try SNNCGroupReader(path: path, group: snnc).read()
+        return DeploymentFile(graph: graph, formatVersion: version)
+    }
+}
+
+/// A deployment file that cannot be written or read.
+public struct DeploymentFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// The HDF5 object involved, if one is.
+    public var object: String?
+    /// What is wrong.
+    public var reason: String
+    /// What to do.
+    public var hint: String?
+
+    /// Creates an error.
+    public init(path: String, object: String?, reason: String, hint: String? = nil) {
+        self.path = path
+        self.object = object
+        self.reason = reason
+        self.hint = hint
+    }
+
+    /// `'path:object': reason (hint: …)`.
+    public var description: String {
+        "'\(path)\(object.map { ":" + $0 } ?? "")': \(reason)" + (hint.map { " (hint: \($0))" } ?? "")
+    }
+}

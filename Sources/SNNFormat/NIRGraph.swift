@@ -1,0 +1,187 @@
+import SNNIR
+import SNNStore
+
+/// The NIR view of a quantised graph: the nodes and edges written at the file's root.
+///
+/// Mapping (see docs/FORMAT.md, "NIR root"):
+/// - input → `Input`; readout → `Affine` into `Output`; other linear → `Affine`; conv → `Conv2d`
+///   (groups 1, dilation 1); flatten → `Flatten` (start 0, end −1);
+/// - LIF → `LIF` with tau = τ (dt = 1 step), r = 1, v_leak = 0, v_threshold = 1, v_reset = 0;
+/// - max pool → `SumPool2d` `<name>` then `IF` `<name>.fire` (r = 1, v_threshold = 0.5, v_reset = 0);
+///   sum pool → `SumPool2d`; average pool → `AvgPool2d`;
+/// - add and identity layers are not nodes: their inputs connect straight to the consumer (NIR
+///   sums fan-in), which treats the shortcut's weight as exactly 1.
+/// Weights are the dequantised integers, `q · nirScale`, where for a layer driving LIF group P
+/// `nirScale = τ_P · weightScale / (thresholdUnits · stateScale)` (so that the threshold is
+/// exactly 1 in NIR units; thresholdUnits is the integer threshold for `>=`), and for the readout
+/// `nirScale = weightScale`. Biases are dequantised the same way (`q_b · nirScale · eventScale`).
+struct NIRGraph {
+    /// One NIR node: its name, type and datasets.
+    struct Node {
+        var name: String
+        var type: String
+        var fields: [(String, Field)]
+    }
+
+    /// A dataset value of a node.
+    enum Field {
+        case floats([Float], shape: [Int])
+        case ints([Int64], shape: [Int])
+        case int(Int64)
+    }
+
+    var nodes: [Node] = []
+    var edges: [(String, String)] = []
+    /// Per synaptic layer: the factor that turns its integer weights into the NIR weights.
+    var weightScales: [String: Double] = [:]
+    /// The NIR node names of the graph input and output.
+    let inputName = "input"
+    var outputName = "output"
+
+    init(_ graph: Graph) throws {
+        let names = Set(graph.layers.map(\.name))
+        while names.contains(outputName) { outputName += "_" }
+        // Where each IR layer's output appears in NIR (a list: add nodes expand to their branches).
+        var sources: [String: [String]] = [:]
+        let consumers = Dictionary(grouping: graph.layers.flatMap { l in l.inputs.map { ($0, l) } }, by: \.0)
+            .mapValues { $0.map(\.1) }
+        func resolve(_ inputs: [String]) -> [String] { inputs.flatMap { sources[$0] ?? [$0] } }
+        for (index, layer) in graph.layers.enumerated() {
+            let isReadout = index == graph.layers.count - 1
+            switch layer.op {
+            case .input:
+                nodes.append(Node(name: inputName, type: "Input", fields: [("shape", .ints(layer.shape.map(Int64.init), shape: [layer.shape.count]))]))
+                sources[layer.name] = [inputName]
+                continue
+            case .add:
+                sources[layer.name] = resolve(layer.inputs)
+                continue
+            case .identity(let identity):
+                weightScales[layer.name] = try Self.nirScale(graph, layer: layer, weights: identity.weights,
+                                                             consumers: consumers, isReadout: isReadout)
+                sources[layer.name] = resolve(layer.inputs)
+                continue
+            case .batchNorm:
+                throw DeploymentFileError(path: "", object: layer.name, reason: "batch norm must be folded before export")
+            case .conv(let conv):
+                let scale = try Self.nirScale(graph, layer: layer, weights: conv.weights, consumers: consumers, isReadout: isReadout)
+                weightScales[layer.name] = scale
+                let (w, b) = try Self.dequantised(conv.weights, scale: scale, layer: layer.name)
+                let g = conv.geometry
+                nodes.append(Node(name: layer.name, type: "Conv2d", fields: [
+                    ("weight", .floats(w, shape: conv.weights.weight.shape)),
+                    ("bias", .floats(b, shape: [conv.outChannels])),
+                    ("stride", .ints([Int64(g.strideH), Int64(g.strideW)], shape: [2])),
+                    ("padding", .ints([Int64(g.padH), Int64(g.padW)], shape: [2])),
+                    ("dilation", .ints([1, 1], shape: [2])),
+                    ("groups", .int(1)),
+                    ("input_shape", .ints([Int64(conv.inputShape[1]), Int64(conv.inputShape[2])], shape: [2])),
+                ]))
+            case .linear(let linear):
+                let scale = try Self.nirScale(graph, layer: layer, weights: linear.weights, consumers: consumers, isReadout: isReadout)
+                weightScales[layer.name] = scale
+                let (w, b) = try Self.dequantised(linear.weights, scale: scale, layer: layer.name)
+                nodes.append(Node(name: layer.name, type: "Affine", fields: [
+                    ("weight", .floats(w, shape: [linear.outFeatures, linear.inFeatures])),
+                    ("bias", .floats(b, shape: [linear.outFeatures])),
+                ]))
+            case .lif(let lif):
+                let n = layer.unitCount
+                nodes.append(Node(name: layer.name, type: "LIF", fields: [
+                    ("tau", .floats(Array(repeating: lif.tau, count: n), shape: layer.shape)),
+                    ("r", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
+                    ("v_leak", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
+                    ("v_threshold", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
+                    ("v_reset", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
+                ]))
+            case .pool(let pool):
+                let g = pool.geometry
+                let fields: [(String, Field)] = [
+                    ("kernel_size", .ints([Int64(g.kernelH), Int64(g.kernelW)], shape: [2])),
+                    ("stride", .ints([Int64(g.strideH), Int64(g.strideW)], shape: [2])),
+                    ("padding", .ints([Int64(g.padH), Int64(g.padW)], shape: [2])),
+                ]
+                nodes.append(Node(name: layer.name, type: pool.kind == .average ? "AvgPool2d" : "SumPool2d", fields: fields))
+                if pool.kind == .max {
+                    let fire = layer.name + ".fire"
+                    let n = layer.unitCount
+                    nodes.append(Node(name: fire, type: "IF", fields: [
+                        ("r", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
+                        ("v_threshold", .floats(Array(repeating: 0.5, count: n), shape: layer.shape)),
+                        ("v_reset", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
+                    ]))
+                    for source in resolve(layer.inputs) { edges.append((source, layer.name)) }
+                    edges.append((layer.name, fire))
+                    sources[layer.name] = [fire]
+                    continue
+                }
+            case .flatten:
+                let inputShape = graph.layer(named: layer.inputs[0])?.shape ?? []
+                nodes.append(Node(name: layer.name, type: "Flatten", fields: [
+                    ("start_dim", .int(0)), ("end_dim", .int(-1)),
+                    ("input_type", .ints(inputShape.map(Int64.init), shape: [inputShape.count])),
+                ]))
+            }
+            for source in resolve(layer.inputs) { edges.append((source, layer.name)) }
+            sources[layer.name] = [layer.name]
+        }
+        if let last = graph.layers.last {
+            nodes.append(Node(name: outputName, type: "Output", fields: [("shape", .ints(last.shape.map(Int64.init), shape: [last.shape.count]))]))
+            edges.append((last.name, outputName))
+        }
+    }
+
+    /// The factor from a layer's integer weights to its NIR weights (see the type's comment).
+    static func nirScale(_ graph: Graph, layer: Layer, weights: SynapticWeights, consumers: [String: [Layer]],
+                         isReadout: Bool) throws -> Double {
+        guard let q = weights.quantized else {
+            throw DeploymentFileError(path: "", object: layer.name, reason: "the layer has no integer weights")
+        }
+        if isReadout { return q.weightScale }
+        var current = layer.name
+        // Follow add / identity layers to the LIF group the currents drive.
+        for _ in 0..<graph.layers.count {
+            guard let next = consumers[current]?.first else { break }
+            if case .lif(let lif) = next.op, let neurons = lif.quantized {
+                let units = Double(neurons.threshold) + (neurons.compare == .greater ? 1 : 0)
+                return Double(lif.tau) * q.weightScale / (units * neurons.stateScale)
+            }
+            current = next.name
+        }
+        throw DeploymentFileError(path: "", object: layer.name, reason: "the layer drives no quantised LIF group")
+    }
+
+    /// Dequantised weights and bias (`q · scale`, bias `q_b · scale · eventScale`; zeros without a bias).
+    static func dequantised(_ weights: SynapticWeights, scale: Double, layer: String) throws -> ([Float], [Float]) {
+        guard let q = weights.quantized else {
+            throw DeploymentFileError(path: "", object: layer, reason: "the layer has no integer weights")
+        }
+        let w = q.values.map { Float(Double($0) * scale) }
+        let n = weights.weight.shape.first ?? 0
+        let b = q.bias.map { $0.map { Float(Double($0) * scale * q.eventScale) } } ?? Array(repeating: 0, count: n)
+        return (w, b)
+    }
+
+    /// Writes `/version` and `/node` into the file's root.
+    func write(into root: HDF5Group, producer: String) throws {
+        try root.write("version", string: DeploymentFile.nirVersion)
+        let graph = try root.createGroup("node")
+        try graph.write("type", string: "NIRGraph")
+        try graph.write("edges", strings: edges.flatMap { [$0.0, $0.1] }, shape: [edges.count, 2])
+        let metadata = try graph.createGroup("metadata")
+        try metadata.write("dt", scalar: 1.0)
+        try metadata.write("producer", string: producer)
+        let group = try graph.createGroup("nodes")
+        for node in nodes {
+            let g = try group.createGroup(node.name)
+            try g.write("type", string: node.type)
+            for (name, field) in node.fields {
+                switch field {
+                case .floats(let values, let shape): try g.write(name, values, shape: shape)
+                case .ints(let values, let shape): try g.write(name, values, shape: shape)
+                case .int(let value): try g.write(name, scalar: value)
+                }
+            }
+        }
+    }
+}

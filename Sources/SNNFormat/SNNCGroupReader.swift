@@ -1,0 +1,273 @@
+import SNNIR
+import SNNStore
+
+/// Reads the `/snnc` group back into a `Graph`, checking shapes and tables as it goes.
+struct SNNCGroupReader {
+    let path: String
+    let group: HDF5Group
+
+    private func fail(_ object: String, _ reason: String) -> DeploymentFileError {
+        DeploymentFileError(path: path, object: object, reason: reason, hint: "the file is damaged or was not written by snnc; export it again")
+    }
+
+    private func strings(_ g: HDF5Group, _ name: String) throws -> [String] {
+        (try g.attributeNames()).contains(name) ? try g.stringsAttribute(name).values : []
+    }
+
+    private func int(_ g: HDF5Group, _ name: String) throws -> Int {
+        Int(try g.scalarAttribute(name, as: Int64.self, convert: true))
+    }
+
+    private func ints(_ g: HDF5Group, _ name: String, count: Int? = nil) throws -> [Int] {
+        let values = try g.attribute(name, as: Int64.self, convert: true).values.map(Int.init)
+        if let count, values.count != count {
+            throw fail(g.path, "attribute '\(name)' has \(values.count) values, expected \(count)")
+        }
+        return values
+    }
+
+    func read() throws -> Graph {
+        let names = try group.readStrings("layer_order").values
+        let layersGroup = try group.group("layers")
+        var layers: [Layer] = []
+        for name in names {
+            guard layersGroup.kind(of: name) == .group else { throw fail(layersGroup.path + "/" + name, "missing layer group") }
+            layers.append(try readLayer(name, try layersGroup.group(name)))
+        }
+        var graph = Graph(name: try group.stringAttribute("name"), timeSteps: try int(group, "time_steps"), layers: layers)
+        graph.passes = try strings(group, "passes")
+        let target = try group.stringAttribute("target")
+        graph.target = target.isEmpty ? nil : target
+        if let problem = graph.structuralProblems().first { throw fail(group.path, problem) }
+        if group.kind(of: "input") == .group {
+            let input = try group.group("input")
+            let attributes = try input.attributeNames()
+            if attributes.contains("range_max_abs") {
+                graph.inputRange = InputRange(maxAbs: try input.scalarAttribute("range_max_abs", as: Double.self),
+                                              source: try input.stringAttribute("range_source"))
+            }
+            if attributes.contains("scale") {
+                let bits = Int(try input.scalarAttribute("bits", as: Int32.self))
+                guard (2...32).contains(bits) else { throw fail(input.path, "input bits \(bits) outside 2…32") }
+                graph.inputQuantization = InputQuantization(scale: try input.scalarAttribute("scale", as: Double.self), bits: bits)
+            }
+        }
+        if group.kind(of: "mapping") == .group { graph.placement = try readPlacement(try group.group("mapping")) }
+        if group.kind(of: "estimates") == .group { graph.estimates = try readEstimates(try group.group("estimates")) }
+        if group.kind(of: "provenance") == .group {
+            let p = try group.group("provenance")
+            graph.provenance = Provenance(
+                sourceFile: try p.stringAttribute("source_model"), sourceSHA256: try p.stringAttribute("source_sha256"),
+                command: try p.stringAttribute("command_line"), toolVersion: try p.stringAttribute("tool_version"),
+                target: try p.stringAttribute("target"), createdUTC: try p.stringAttribute("created_utc"))
+        }
+        return graph
+    }
+
+    private func readGeometry(_ g: HDF5Group) throws -> ConvGeometry {
+        let k = try ints(g, "kernel", count: 2), s = try ints(g, "stride", count: 2), p = try ints(g, "padding", count: 2)
+        guard k.allSatisfy({ $0 >= 1 }), s.allSatisfy({ $0 >= 1 }), p.allSatisfy({ $0 >= 0 }) else {
+            throw fail(g.path, "invalid window: kernel \(k), stride \(s), padding \(p)")
+        }
+        return ConvGeometry(kernelH: k[0], kernelW: k[1], strideH: s[0], strideW: s[1], padH: p[0], padW: p[1])
+    }
+
+    private func readLayer(_ name: String, _ g: HDF5Group) throws -> Layer {
+        let kind = try g.stringAttribute("kind")
+        let inputs = try strings(g, "inputs")
+        let shape = try ints(g, "shape")
+        guard shape.allSatisfy({ $0 >= 1 }) else { throw fail(g.path, "invalid shape \(shape)") }
+        let op: Operation
+        switch kind {
+        case "input": op = .input
+        case "flatten": op = .flatten
+        case "add": op = .add
+        case "batchnorm":
+            op = .batchNorm(BatchNormLayer(mean: try g.read("mean", as: Float.self).values,
+                                           variance: try g.read("variance", as: Float.self).values,
+                                           gamma: try g.read("gamma", as: Float.self).values,
+                                           beta: try g.read("beta", as: Float.self).values,
+                                           epsilon: try g.scalarAttribute("epsilon", as: Float.self)))
+        case "conv":
+            let inputShape = try ints(g, "input_shape", count: 3)
+            let outChannels = try int(g, "out_channels")
+            let geometry = try readGeometry(g)
+            guard inputShape.allSatisfy({ $0 >= 1 }), outChannels >= 1 else { throw fail(g.path, "invalid conv sizes") }
+            let weightShape = [outChannels, inputShape[0], geometry.kernelH, geometry.kernelW]
+            var conv = ConvLayer(inputShape: inputShape, outChannels: outChannels, geometry: geometry,
+                                 encoder: try g.scalarAttribute("encoder", as: Int8.self) != 0,
+                                 weights: SynapticWeights(weight: .zeros(weightShape), bias: nil))
+            conv.weights = try readWeights(g, shape: weightShape, outputs: outChannels) { csr in
+                guard csr.rows == conv.inChannels, csr.columns == conv.kernelColumns else { return nil }
+                return denseKernelValues(csr, conv)
+            }
+            op = .conv(conv)
+        case "linear":
+            let n = try int(g, "in_features"), m = try int(g, "out_features")
+            guard n >= 1, m >= 1 else { throw fail(g.path, "invalid linear sizes \(n)→\(m)") }
+            let weights = try readWeights(g, shape: [m, n], outputs: m) { csr in
+                guard csr.rows == n, csr.columns == m else { return nil }
+                return csr.transposed().dense()
+            }
+            op = .linear(LinearLayer(inFeatures: n, outFeatures: m, weights: weights))
+        case "identity":
+            let n = try int(g, "units")
+            guard n >= 1 else { throw fail(g.path, "invalid unit count \(n)") }
+            let weights = try readWeights(g, shape: [n], outputs: n) { csr in
+                guard csr.rows == n, csr.columns == n else { return nil }
+                var diagonal = [Int32](repeating: 0, count: n)
+                for r in 0..<n {
+                    for e in csr.entries(ofRow: r) {
+                        guard Int(csr.columnIndices[e]) == r else { return nil }
+                        diagonal[r] = csr.values[e]
+                    }
+                }
+                return diagonal
+            }
+            op = .identity(IdentityLayer(units: n, weights: weights))
+        case "pool":
+            guard let poolKind = PoolLayer.Kind(rawValue: try g.stringAttribute("pool")) else {
+                throw fail(g.path, "unknown pool kind")
+            }
+            op = .pool(PoolLayer(kind: poolKind, geometry: try readGeometry(g)))
+        case "lif":
+            var lif = LIFGroup(tau: try g.scalarAttribute("tau", as: Float.self),
+                               threshold: try g.scalarAttribute("threshold", as: Float.self),
+                               reset: try g.scalarAttribute("reset", as: Float.self),
+                               inputGainFolded: try g.scalarAttribute("input_gain_folded", as: Int8.self) != 0)
+            if g.kind(of: "neurons") == .group { lif.quantized = try readNeurons(try g.group("neurons")) }
+            op = .lif(lif)
+        default:
+            throw fail(g.path, "unknown layer kind '\(kind)'")
+        }
+        return Layer(name: name, inputs: inputs, shape: shape, op: op)
+    }
+
+    private func readNeurons(_ n: HDF5Group) throws -> QuantizedNeurons {
+        let bits = Int(try n.scalarAttribute("state_bits", as: Int32.self))
+        guard (2...64).contains(bits) else { throw fail(n.path, "state bits \(bits) outside 2…64") }
+        guard let compare = ThresholdCompare(rawValue: try n.stringAttribute("compare")) else {
+            throw fail(n.path, "unknown threshold comparison")
+        }
+        let value = Int(try n.scalarAttribute("decay_value", as: Int32.self))
+        let decay: IntegerDecay
+        switch try n.stringAttribute("decay") {
+        case "shift" where (0..<64).contains(value): decay = .shift(value)
+        case "multiply12" where (0...4096).contains(value): decay = .multiply12(value)
+        default: throw fail(n.path, "unknown or out-of-range decay")
+        }
+        return QuantizedNeurons(stateScale: try n.scalarAttribute("state_scale", as: Double.self), stateBits: bits,
+                                threshold: try n.scalarAttribute("threshold", as: Int32.self), compare: compare,
+                                reset: try n.scalarAttribute("reset", as: Int32.self), decay: decay,
+                                decayError: try n.scalarAttribute("decay_error", as: Double.self))
+    }
+
+    /// Reads float weights, mask, integer tables; `denseFromCSR` rebuilds the dense integer layout
+    /// from the fan-out table (nil when the table's shape does not match the layer).
+    private func readWeights(_ g: HDF5Group, shape: [Int], outputs: Int,
+                             denseFromCSR: (CSRMatrix<Int32>) -> [Int32]?) throws -> SynapticWeights {
+        let weight = try g.read("weight", as: Float.self, shape: shape)
+        var weights = SynapticWeights(weight: DenseTensor(shape: shape, values: weight.values), bias: nil)
+        if g.kind(of: "bias_float") == .dataset { weights.bias = try g.read("bias_float", as: Float.self, shape: [outputs]).values }
+        if g.kind(of: "mask") == .dataset { weights.mask = try g.read("mask", as: UInt8.self, shape: shape).values.map { $0 != 0 } }
+        guard g.kind(of: "quant") == .group else { return weights }
+        let quant = try g.group("quant")
+        let bits = Int(try quant.scalarAttribute("bits", as: Int32.self))
+        guard (2...32).contains(bits) else { throw fail(quant.path, "weight bits \(bits) outside 2…32") }
+        guard g.kind(of: "fanout") == .group else { throw fail(g.path, "quantised layer without a fanout table") }
+        let csr = try readCSR(try g.group("fanout"))
+        guard let dense = denseFromCSR(csr), dense.count == shape.reduce(1, *) else {
+            throw fail(g.path + "/fanout", "table shape (\(csr.rows), \(csr.columns)) does not match the layer")
+        }
+        let stats = QuantizationStats(
+            keptWeights: try int(quant, "kept_weights"), clippedWeights: try int(quant, "clipped_weights"),
+            zeroedWeights: try int(quant, "zeroed_weights"), clippedBias: try int(quant, "clipped_bias"),
+            biasCount: try int(quant, "bias_count"), maxWeightError: try quant.scalarAttribute("max_weight_error", as: Double.self))
+        let bias = g.kind(of: "bias") == .dataset ? try g.read("bias", as: Int32.self, shape: [outputs]).values : nil
+        weights.quantized = QuantizedSynapses(
+            values: dense, bias: bias, bits: bits, weightScale: try quant.scalarAttribute("weight_scale", as: Double.self),
+            eventScale: try quant.scalarAttribute("event_scale", as: Double.self),
+            stateScale: try quant.scalarAttribute("state_scale", as: Double.self), stats: stats)
+        weights.fanout = csr
+        return weights
+    }
+
+    /// Reads an AnnData `csr_matrix` group (any integer `data` type).
+    private func readCSR(_ g: HDF5Group) throws -> CSRMatrix<Int32> {
+        guard (try? g.stringAttribute("encoding-type")) == "csr_matrix" else { throw fail(g.path, "not a csr_matrix element") }
+        let shape = try ints(g, "shape", count: 2)
+        let data = try g.read("data", as: Int32.self, convert: true).values
+        let indices = try g.read("indices", as: Int32.self, convert: true).values
+        let indptr = try g.read("indptr", as: Int64.self, convert: true).values.map(Int.init)
+        do {
+            return try CSRMatrix.validated(rows: shape[0], columns: shape[1], rowOffsets: indptr, columnIndices: indices, values: data)
+        } catch {
+            throw fail(g.path, error.description)
+        }
+    }
+
+    private func readPlacement(_ g: HDF5Group) throws -> Placement {
+        let meshWidth = try int(g, "mesh_width")
+        guard meshWidth >= 1 else { throw fail(g.path, "mesh width \(meshWidth)") }
+        guard try int(g, "n_cores") > 0 else { return Placement(cores: [], meshWidth: meshWidth) }
+        let core = try g.read("core", as: Int32.self).values
+        let population = try g.readStrings("population").values
+        let columns = try ["neuron_start", "neuron_count", "stored_synapses", "synapse_bytes", "fan_in", "fan_out"].map {
+            try g.read($0, as: Int64.self, shape: [core.count]).values.map(Int.init)
+        }
+        guard population.count == core.count else { throw fail(g.path, "mapping columns differ in length") }
+        let cores = core.indices.map { i in
+            CoreAllocation(core: Int(core[i]), population: population[i], neuronStart: columns[0][i], neuronCount: columns[1][i],
+                           storedSynapses: columns[2][i], synapseBytes: columns[3][i], fanIn: columns[4][i], fanOut: columns[5][i])
+        }
+        return Placement(cores: cores, meshWidth: meshWidth)
+    }
+
+    private func readEstimates(_ g: HDF5Group) throws -> Estimates {
+        let activity: ActivitySource = try g.stringAttribute("activity") == "calibrated"
+            ? .calibrated(images: try int(g, "calibration_images"))
+            : .assumedRate(try g.scalarAttribute("assumed_rate", as: Double.self))
+        let memory = g.kind(of: "memory_per_core") == .dataset
+            ? try g.read("memory_per_core", as: Int64.self).values.map(Int.init) : []
+        var rows: [LayerEstimate] = []
+        if g.kind(of: "layers") == .group {
+            let t = try g.group("layers")
+            let layer = try t.readStrings("layer").values, kind = try t.readStrings("kind").values
+            let population = try t.readStrings("population").values
+            let n = layer.count
+            guard kind.count == n, population.count == n else { throw fail(t.path, "estimate columns differ in length") }
+            let integers = try EstimateColumns.integers.map { try t.read($0.0, as: Int64.self, shape: [n]).values.map(Int.init) }
+            let reals = try EstimateColumns.reals.map { try t.read($0.0, as: Double.self, shape: [n]).values }
+            let included = try t.read("memory_energy_included", as: UInt8.self, shape: [n]).values
+            rows = (0..<n).map { i in
+                LayerEstimate(
+                    layer: layer[i], kind: kind[i], population: population[i], neurons: integers[0][i], cores: integers[1][i],
+                    weights: integers[2][i], nonZeroWeights: integers[3][i], synapses: integers[4][i],
+                    connections: integers[5][i], csrBytes: integers[6][i], denseBytes: integers[7][i],
+                    memoryBytes: integers[8][i], inputEventsPerStep: reals[0][i], outputSpikesPerStep: reals[1][i],
+                    synapticOps: reals[2][i], structuralOps: reals[3][i], neuronUpdates: reals[4][i],
+                    routedSpikes: reals[5][i], hops: reals[6][i], bytesMovedCSR: reals[7][i], bytesMovedDense: reals[8][i],
+                    energy: EnergyBreakdown(synapticOps: reals[9][i], neuronUpdates: reals[10][i], routing: reals[11][i],
+                                            memory: reals[12][i], memoryIncluded: included[i] != 0, staticEnergy: 0),
+                    cyclesPerStep: reals[13][i])
+            }
+        }
+        return Estimates(activity: activity, timeSteps: try int(g, "time_steps"), layers: rows, memoryPerCore: memory,
+                         cyclesPerStep: try g.scalarAttribute("cycles_per_step", as: Double.self),
+                         latencySeconds: try g.scalarAttribute("latency_seconds", as: Double.self),
+                         staticEnergyPJ: try g.scalarAttribute("static_energy_pj", as: Double.self))
+    }
+}
+
+/// The dense `[Cout, Cin, kH, kW]` integers of a kernel CSR.
+func denseKernelValues(_ csr: CSRMatrix<Int32>, _ conv: ConvLayer) -> [Int32] {
+    let cin = conv.inChannels, kk = conv.geometry.kernelH * conv.geometry.kernelW
+    var out = [Int32](repeating: 0, count: conv.outChannels * cin * kk)
+    for ci in 0..<csr.rows {
+        for e in csr.entries(ofRow: ci) {
+            let column = Int(csr.columnIndices[e])
+            out[((column / kk) * cin + ci) * kk + column % kk] = csr.values[e]
+        }
+    }
+    return out
+}

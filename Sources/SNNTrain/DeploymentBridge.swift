@@ -1,0 +1,110 @@
+import SNNData
+import SNNIR
+import SNNTensor
+
+/// Why a trained model cannot become a deployment graph.
+public struct DeploymentBridgeError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What is wrong.
+    public var reason: String
+    /// What to do about it.
+    public var hint: String?
+
+    /// The reason, then ` (hint: …)` if there is a hint.
+    public var description: String { reason + (hint.map { " (hint: \($0))" } ?? "") }
+}
+
+/// Turns a trained model into the float deployment IR (`SNNIR.Graph`).
+///
+/// The graph keeps the trainer's node names and order. Batch norms stay separate layers with
+/// their running statistics (the compiler's `foldBatchNorm` folds them); the time-repeat node of
+/// direct coding disappears: the conv that reads the image is marked `encoder` (it runs once
+/// per inference), and everything after it runs at every step. Masks travel with the weights.
+/// The input range comes from the data set's normalisation, so the quantiser can choose the
+/// input scale without data.
+public enum DeploymentBridge {
+    /// The deployment graph of `state`'s model and weights.
+    /// - Parameter name: the graph's name in reports (e.g. the checkpoint's file stem).
+    /// - Throws: `DeploymentBridgeError` for the ANN twin (ReLU neurons have no spiking form).
+    public static func graph(from state: TrainingState, name: String) throws -> SNNIR.Graph {
+        let spec = state.spec
+        guard spec.spiking else {
+            throw DeploymentBridgeError(reason: "the model is the ANN twin (ReLU, one pass); only spiking models deploy",
+                                        hint: "export a checkpoint trained without --ann")
+        }
+        let layerGraph = try LayerGraph(spec)
+        let parameters = state.parameters
+        var irName: [Int: String] = [:]
+        var layers: [SNNIR.Layer] = []
+        for (i, node) in layerGraph.nodes.enumerated() {
+            let inputs = node.inputs.compactMap { irName[$0] }
+            func weights(_ shape: [Int]) -> SynapticWeights {
+                let weight = parameters[node.name + ".weight"]
+                let bias = parameters.parameterIndex(node.name + ".bias").map { parameters.parameters[$0].value.scalars }
+                return SynapticWeights(weight: DenseTensor(shape: shape, values: weight.value.scalars), bias: bias,
+                                       mask: weight.mask.map { $0.scalars.map { $0 != 0 } })
+            }
+            let op: SNNIR.Operation
+            switch node.op {
+            case .input:
+                op = .input
+            case let .conv(cin, cout, window, _):
+                let inputShape = layerGraph.nodes[node.inputs[0]].shape
+                let geometry = ConvGeometry(kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
+                                            strideW: window.strideW, padH: window.padH, padW: window.padW)
+                op = .conv(ConvLayer(inputShape: inputShape, outChannels: cout, geometry: geometry,
+                                     encoder: layerGraph.nodes[node.inputs[0]].op == .input,
+                                     weights: weights([cout, cin, window.kernelH, window.kernelW])))
+            case .batchNorm:
+                guard let meanIndex = parameters.bufferIndex(node.name + ".running_mean"),
+                      let varianceIndex = parameters.bufferIndex(node.name + ".running_var") else {
+                    throw DeploymentBridgeError(reason: "batch norm '\(node.name)' has no running statistics",
+                                                hint: "export a checkpoint written by 'snnc train'")
+                }
+                let mean = parameters.buffers[meanIndex].value.scalars
+                let variance = parameters.buffers[varianceIndex].value.scalars
+                op = .batchNorm(BatchNormLayer(mean: mean, variance: variance,
+                                               gamma: parameters[node.name + ".weight"].value.scalars,
+                                               beta: parameters[node.name + ".bias"].value.scalars))
+            case .lif:
+                op = .lif(LIFGroup(tau: spec.tau, threshold: spec.threshold))
+            case .relu:
+                throw DeploymentBridgeError(reason: "node '\(node.name)' is a ReLU; only LIF neurons deploy", hint: nil)
+            case let .maxPool(window), let .avgPool(window):
+                let kind: PoolLayer.Kind = if case .maxPool = node.op { .max } else { .average }
+                op = .pool(PoolLayer(kind: kind, geometry: ConvGeometry(
+                    kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
+                    strideW: window.strideW, padH: window.padH, padW: window.padW)))
+            case .flatten:
+                op = .flatten
+            case let .linear(inFeatures, outFeatures, _):
+                op = .linear(LinearLayer(inFeatures: inFeatures, outFeatures: outFeatures,
+                                         weights: weights([outFeatures, inFeatures])))
+            case .add:
+                op = .add
+            case .repeatTime:
+                // Direct coding's time boundary: consumers read the node before it.
+                irName[i] = inputs.first
+                continue
+            }
+            irName[i] = node.name
+            layers.append(SNNIR.Layer(name: node.name, inputs: inputs, shape: node.shape, op: op))
+        }
+        return SNNIR.Graph(name: name, timeSteps: spec.timeSteps, layers: layers,
+                           inputRange: inputRange(dataset: state.config.data.dataset, channels: spec.inputChannels))
+    }
+
+    /// The largest normalised input magnitude of a known data set: pixels in [0, 1] become
+    /// `(p − mean)/std` per channel, so the extreme is `max(mean, 1 − mean)/std`.
+    static func inputRange(dataset: String, channels: Int) -> InputRange? {
+        guard let name = DatasetName(rawValue: dataset) else { return nil }
+        let n = name.normalization
+        guard n.channels == channels else { return nil }
+        var maxAbs = 0.0
+        for c in 0..<n.channels {
+            let m = Double(n.mean[c]), s = Double(n.std[c])
+            maxAbs = max(maxAbs, max(m, 1 - m) / s)
+        }
+        let stats = (0..<n.channels).map { "mean \(n.mean[$0]) std \(n.std[$0])" }.joined(separator: ", ")
+        return InputRange(maxAbs: maxAbs, source: "\(dataset) normalisation (\(stats)) of pixels in [0, 1]")
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import SNNCompiler
+import SNNFormat
+import SNNIR
+
+extension SNNC {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile a trained model for a chip target and write a deployment file.",
+            discussion: """
+                Runs foldBatchNorm → foldAveragePooling → foldInputGain → quantize → lowerToCSR → \
+                mapCores → estimate, then writes a file whose root is a NIR graph (Python \
+                'nir.read' loads the dense, dequantised model) and whose /snnc group holds the \
+                sparse integer tables, quantisation, core map, estimates and provenance \
+                (docs/FORMAT.md).
+
+                Without --calibration the estimates are structure only: every neuron is assumed \
+                to fire with --assume-rate per step, and reports say so.
+
+                Examples:
+                  snnc export dense.h5 --target edge -o model.snn.h5
+                  snnc export dense.h5 --target loihi --calibration spikes.json -o model.snn.h5
+                """)
+
+        @Argument(help: "Model to compile: a checkpoint from 'snnc train'.")
+        var input: String
+        @Option(help: "Target profile name (see 'snnc targets') or path to a .toml file.")
+        var target = "edge"
+        @Option(name: .shortAndLong, help: "Deployment file to write (HDF5, e.g. model.snn.h5).")
+        var output: String
+        @Flag(help: "Overwrite an existing --output.")
+        var force = false
+        @Option(help: "Spike counts per layer and step as JSON: {\"images\": N, \"events\": {\"lif1\": [per-step means], …}}.")
+        var calibration: String?
+        @Option(help: "Firing probability per neuron and step for structure-only estimates. (default: 0.1)")
+        var assumeRate: Double = 0.1
+        @Option(help: "Map this percentile of each layer's weight magnitudes to the largest integer, clipping (and reporting) larger ones. (default: the maximum, no clipping)")
+        var clipPercentile: Double?
+
+        func validate() throws {
+            if !(assumeRate >= 0 && assumeRate <= 1) { throw ValidationError("--assume-rate must be in [0, 1]") }
+            if let p = clipPercentile, !(p > 0 && p <= 100) { throw ValidationError("--clip-percentile must be in (0, 100]") }
+        }
+
+        func run() throws {
+            try reportingDiagnostics {
+                if FileManager.default.fileExists(atPath: output) && !force {
+                    throw Diagnostic(message: "'\(output)' already exists", location: output,
+                                     hint: "pass --force to overwrite it, or choose another -o")
+                }
+                let profile = try loadProfile(target)
+                let calibrationValue = try calibration.map(readCalibration)
+                var graph = try ModelSource.graph(at: input)
+                graph.provenance = Provenance(
+                    sourceFile: input, sourceSHA256: try hashFile(input),
+                    command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
+                    target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()))
+                let options = QuantizeOptions(scaleRule: clipPercentile.map { .percentile($0) } ?? .maxAbs)
+                do {
+                    graph = try compile(graph, for: profile, quantization: options, calibration: calibrationValue,
+                                        assumedRate: assumeRate)
+                } catch let error as CompileError {
+                    throw Diagnostic(compile: error, target: profile.name, input: input)
+                }
+                try DeploymentFile.write(graph, to: output, producer: "snnc \(SNNC.version)")
+                reportClipping(graph)
+                if let e = graph.estimates {
+                    print("\(output): \(graph.synapticLayers.count) synaptic layers on \(e.cores) of \(profile.cores.count) '\(profile.name)' cores, "
+                          + "\(Units.bytes(Double(e.memoryBytes))) synapse memory, \(Units.energy(picojoules: e.energy.total)) per inference "
+                          + "(\(e.activity.label))")
+                }
+            }
+        }
+
+        private func reportClipping(_ graph: Graph) {
+            var zeroed = 0, zeroedLayers = 0
+            for layer in graph.synapticLayers {
+                let weights: SynapticWeights? = switch layer.op {
+                case .conv(let c): c.weights
+                case .linear(let l): l.weights
+                case .identity(let i): i.weights
+                default: nil
+                }
+                guard let stats = weights?.quantized?.stats else { continue }
+                if stats.clippedWeights > 0 || stats.clippedBias > 0 {
+                    printError(String(format: "note: layer '%@': %d of %d weights clipped (%.3f%%), %d of %d biases clipped",
+                                      layer.name, stats.clippedWeights, stats.keptWeights, 100 * stats.clippedFraction,
+                                      stats.clippedBias, stats.biasCount))
+                }
+                if stats.zeroedWeights > 0 { zeroed += stats.zeroedWeights; zeroedLayers += 1 }
+            }
+            if zeroed > 0 {
+                printError("note: \(zeroed) kept weights in \(zeroedLayers) layers rounded to 0 and are left out of the tables ('snnc inspect' lists them per layer)")
+            }
+        }
+
+        private func readCalibration(_ path: String) throws -> Calibration {
+            struct File: Decodable { var images: Int; var events: [String: [Double]] }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Diagnostic(message: "cannot read the calibration file", location: path, hint: "check the path")
+            }
+            do {
+                let file = try JSONDecoder().decode(File.self, from: data)
+                return Calibration(images: file.images, events: file.events)
+            } catch {
+                throw Diagnostic(message: "the calibration file is not valid: \(error)", location: path,
+                                 hint: "write {\"images\": N, \"events\": {\"<lif layer>\": [mean spikes per image at each step], …}}")
+            }
+        }
+
+        private func hashFile(_ path: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Diagnostic(message: "cannot read the input file", location: path, hint: "check the path and permissions")
+            }
+            return SHA256.hex(of: data)
+        }
+    }
+}
+
+/// Loads a target profile, turning a `ProfileError` into a diagnostic.
+func loadProfile(_ nameOrPath: String) throws -> ChipProfile {
+    do {
+        return try ChipProfile.named(nameOrPath)
+    } catch {
+        throw Diagnostic(message: ([error.subject].compactMap { $0 } + [error.reason]).joined(separator: ": "),
+                         location: error.location, hint: error.hint)
+    }
+}
+
+extension Diagnostic {
+    /// A compile error as a diagnostic: the layer and the profile limit go on the `At:` line.
+    init(compile error: CompileError, target: String, input: String) {
+        var location = input
+        if let layer = error.layer { location += ", layer '\(layer)'" }
+        if let limit = error.limit { location += "; target '\(target)' \(limit)" }
+        self.init(message: error.reason, location: location, hint: error.hint)
+    }
+}

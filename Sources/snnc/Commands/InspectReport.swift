@@ -1,0 +1,123 @@
+import Foundation
+import SNNIR
+
+/// The `snnc inspect` renderings: a text table and a JSON document.
+struct InspectReport: Encodable {
+    struct Row: Encodable {
+        var layer: String, kind: String, population: String
+        var neurons: Int, synapses: Int, connections: Int, weights: Int, nonzeroWeights: Int, density: Double
+        var csrBytes: Int, denseBytes: Int, memoryBytes: Int, cores: Int
+        var inputEventsPerStep: Double, outputSpikesPerStep: Double, synapticOps: Double, structuralOps: Double
+        var neuronUpdates: Double, routedSpikes: Double, bytesMovedCSR: Double, bytesMovedDense: Double
+        var energyPJ: Double, cyclesPerStep: Double
+        var weightBits: Int?, clippedWeights: Int?, clippedFraction: Double?, clippedBias: Int?
+    }
+
+    struct Totals: Encodable {
+        var neurons: Int, synapses: Int, cores: Int, memoryBytes: Int, csrBytes: Int, denseBytes: Int
+        var spikesPerStep: Double, synapticOps: Double, dynamicEnergyPJ: Double, staticEnergyPJ: Double
+        var energyPJ: Double, memoryEnergyPJ: Double, memoryEnergyIncluded: Bool
+        var cyclesPerStep: Double, latencySeconds: Double
+    }
+
+    struct BudgetResult: Encodable {
+        var key: String, limit: Double, actual: Double, exceeded: Bool
+    }
+
+    var name: String, target: String?, timeSteps: Int, activity: String
+    var layers: [Row], totals: Totals, memoryPerCore: [Int], budgets: [BudgetResult]
+
+    init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck]) {
+        name = graph.name
+        target = graph.target
+        timeSteps = graph.timeSteps
+        activity = e.activity.label
+        let stats = Dictionary(uniqueKeysWithValues: graph.synapticLayers.compactMap { layer -> (String, QuantizedSynapses)? in
+            let q: QuantizedSynapses? = switch layer.op {
+            case .conv(let c): c.weights.quantized
+            case .linear(let l): l.weights.quantized
+            case .identity(let i): i.weights.quantized
+            default: nil
+            }
+            return q.map { (layer.name, $0) }
+        })
+        layers = e.layers.map { r in
+            let q = stats[r.layer]
+            return Row(layer: r.layer, kind: r.kind, population: r.population, neurons: r.neurons, synapses: r.synapses,
+                       connections: r.connections, weights: r.weights, nonzeroWeights: r.nonZeroWeights, density: r.density,
+                       csrBytes: r.csrBytes, denseBytes: r.denseBytes, memoryBytes: r.memoryBytes, cores: r.cores,
+                       inputEventsPerStep: r.inputEventsPerStep, outputSpikesPerStep: r.outputSpikesPerStep,
+                       synapticOps: r.synapticOps, structuralOps: r.structuralOps, neuronUpdates: r.neuronUpdates,
+                       routedSpikes: r.routedSpikes, bytesMovedCSR: r.bytesMovedCSR, bytesMovedDense: r.bytesMovedDense,
+                       energyPJ: r.energy.dynamic, cyclesPerStep: r.cyclesPerStep, weightBits: q?.bits,
+                       clippedWeights: q?.stats.clippedWeights, clippedFraction: q?.stats.clippedFraction,
+                       clippedBias: q?.stats.clippedBias)
+        }
+        let energy = e.energy
+        totals = Totals(neurons: e.neurons, synapses: e.synapses, cores: e.cores, memoryBytes: e.memoryBytes,
+                        csrBytes: e.csrBytes, denseBytes: e.denseBytes, spikesPerStep: e.spikesPerStep,
+                        synapticOps: e.synapticOps, dynamicEnergyPJ: energy.dynamic, staticEnergyPJ: energy.staticEnergy,
+                        energyPJ: energy.total, memoryEnergyPJ: energy.memory, memoryEnergyIncluded: energy.memoryIncluded,
+                        cyclesPerStep: e.cyclesPerStep, latencySeconds: e.latencySeconds)
+        memoryPerCore = e.memoryPerCore
+        self.budgets = budgets.map { BudgetResult(key: $0.key, limit: $0.limit, actual: $0.actual, exceeded: $0.exceeded) }
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The text table with a header and a totals row.
+    static func table(graph: Graph, estimates e: Estimates, file: String) -> String {
+        let header = ["layer", "kind", "neurons", "synapses", "density", "CSR", "dense", "memory", "cores",
+                      "in ev/step", "SOPs", "energy"]
+        var rows: [[String]] = e.layers.map { r in
+            [r.layer, r.kind, String(r.neurons), Units.count(Double(r.synapses)), String(format: "%.1f%%", 100 * r.density),
+             Units.bytes(Double(r.csrBytes)), Units.bytes(Double(r.denseBytes)), Units.bytes(Double(r.memoryBytes)),
+             String(r.cores), Units.count(r.inputEventsPerStep), Units.count(r.synapticOps),
+             Units.energy(picojoules: r.energy.dynamic)]
+        }
+        let weights = e.layers.reduce(0) { $0 + $1.weights }, nonZero = e.layers.reduce(0) { $0 + $1.nonZeroWeights }
+        rows.append(["total", "", String(e.neurons), Units.count(Double(e.synapses)),
+                     String(format: "%.1f%%", weights == 0 ? 0 : 100 * Double(nonZero) / Double(weights)),
+                     Units.bytes(Double(e.csrBytes)), Units.bytes(Double(e.denseBytes)), Units.bytes(Double(e.memoryBytes)),
+                     String(e.cores), Units.count(e.layers.reduce(0) { $0 + $1.inputEventsPerStep }),
+                     Units.count(e.synapticOps), Units.energy(picojoules: e.energy.dynamic)])
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                c < 2 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                      : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        let energy = e.energy
+        var lines = [
+            "\(file): '\(graph.name)' for target '\(graph.target ?? "?")', T = \(graph.timeSteps) steps",
+            "activity: \(e.activity.label)",
+            line(header),
+            line(widths.map { String(repeating: "-", count: $0) }),
+        ]
+        lines += rows.dropLast().map(line)
+        lines.append(line(widths.map { String(repeating: "-", count: $0) }))
+        lines.append(line(rows[rows.count - 1]))
+        lines.append("energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) + static \(Units.energy(picojoules: energy.staticEnergy))"
+                     + "; weight-memory reads \(Units.energy(picojoules: energy.memory)) (\(energy.memoryIncluded ? "included" : "inside the per-op energy, not added"))")
+        lines.append("latency per inference: \(Units.time(seconds: e.latencySeconds)) (\(Units.count(e.cyclesPerStep)) cycles per step)")
+        let clipped = e.layers.compactMap { r -> String? in
+            guard let layer = graph.layer(named: r.layer) else { return nil }
+            let stats: QuantizationStats? = switch layer.op {
+            case .conv(let c): c.weights.quantized?.stats
+            case .linear(let l): l.weights.quantized?.stats
+            case .identity(let i): i.weights.quantized?.stats
+            default: nil
+            }
+            guard let s = stats, s.clippedWeights + s.clippedBias + s.zeroedWeights > 0 else { return nil }
+            return "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, \(s.zeroedWeights) weights rounded to 0"
+        }
+        lines.append("quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
+        return lines.joined(separator: "\n")
+    }
+}
