@@ -37,7 +37,8 @@ public enum SyntheticPresets {
     }
 
     /// A small ResNet-style network: encoder, a basic block with an identity shortcut, a
-    /// downsampling block (stride-2 conv, 1×1 stride-2 conv shortcut), global average pooling,
+    /// downsampling block (stride-2 conv, 1×1 stride-2 conv shortcut), global average pooling
+    /// (folded, as the compiler leaves it: a sum pool),
     /// a hidden linear layer with LIF, and the readout.
     public static func smallResNet(input: [Int] = [2, 10, 10], options: SyntheticOptions) -> Graph {
         var net = SyntheticNetwork(input: input, options: options)
@@ -47,7 +48,7 @@ public enum SyntheticPresets {
         x = net.lif(net.conv(block1, outChannels: 12, stride: 2))                          // 5×5
         let shortcut = net.conv(block1, outChannels: 12, kernel: 1, stride: 2, pad: 0)
         let block2 = net.lif(net.add([net.conv(x, outChannels: 12), shortcut]))
-        x = net.pool(block2, kind: .average, kernel: 5)                                    // 1×1
+        x = net.pool(block2, kind: .sum, kernel: 5)                                        // 1×1: a folded average pool
         x = net.lif(net.linear(net.flatten(x), outFeatures: 16))
         _ = net.linear(x, outFeatures: options.classes, name: "readout")
         return net.builder.graph(name: "small-resnet")

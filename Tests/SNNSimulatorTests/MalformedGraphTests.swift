@@ -85,6 +85,16 @@ import Testing
         Self.expectBoth(graph, .unsupported(layer: "b", reason: "a LIF group must read a synaptic layer or an add, not 'a'"))
     }
 
+    @Test func unfoldedAveragePool() {
+        var graph = SyntheticPresets.smallResNet(options: SyntheticOptions(density: 1, seed: 1))
+        let i = graph.layers.firstIndex { if case .pool = $0.op { true } else { false } } ?? 0
+        guard case .pool(var pool) = graph.layers[i].op else { return }
+        pool.kind = .average
+        graph.layers[i].op = .pool(pool)
+        Self.expectBoth(graph, .unsupported(layer: graph.layers[i].name,
+                                            reason: "an average pool must be folded into its readers first (the compiler's foldAveragePooling makes it a sum pool)"))
+    }
+
     @Test func readoutMustBeLinear() {
         var graph = Self.chain()
         graph.layers.removeLast()

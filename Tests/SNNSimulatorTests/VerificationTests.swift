@@ -59,8 +59,8 @@ import Testing
             #expect(layer.steps.map(\.count) == result.spikes.counts[l])
             for step in layer.steps { #expect(step.indices == step.indices.sorted()) }
         }
-        // The average pool's counts carry payloads; spikes do not.
-        #expect(trace.layers.first { $0.name.hasPrefix("averagepool") }?.steps.contains { $0.payloads != nil } == true)
+        // The (folded average) sum pool's counts carry payloads; spikes do not.
+        #expect(trace.layers.first { $0.name.hasPrefix("sumpool") }?.steps.contains { $0.payloads != nil } == true)
         #expect(trace.layers.first { $0.name.hasPrefix("lif") }?.steps.allSatisfy { $0.payloads == nil } == true)
     }
 

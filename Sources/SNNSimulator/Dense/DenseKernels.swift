@@ -46,7 +46,8 @@ enum DenseKernels {
         }
     }
 
-    /// Pooling of `[C, H, W]`: max, or the window sum (for `sum` and `average`; padding is zero).
+    /// Pooling of `[C, H, W]`: max gives 1 when any input of the window is non-zero, sum the
+    /// window's sum (padding is zero).
     static func pool(input: UnsafePointer<Int64>, inputShape: [Int], kind: PoolLayer.Kind, geometry g: ConvGeometry,
                      output: UnsafeMutablePointer<Int64>) {
         let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
@@ -62,7 +63,7 @@ enum DenseKernels {
                             let ix = ox * g.strideW - g.padW + kx
                             guard ix >= 0, ix < w else { continue }
                             let x = input[(ch * h + iy) * w + ix]
-                            value = kind == .max ? max(value, x) : value &+ x
+                            value = kind == .max ? (x != 0 ? 1 : value) : value &+ x
                         }
                     }
                     output[(ch * oh + oy) * ow + ox] = value

@@ -24,7 +24,7 @@ public struct DenseReference: Sendable {
     let graph: Graph
     let steps: [Step]
     let inputs: [[Int]]
-    /// Whether each layer's outputs are all 0 or 1 (LIF, max-pools and flattens of such).
+    /// Whether each layer's outputs are all 0 or 1 (LIF groups, max-pools, and flattens of such).
     let binary: [Bool]
 
     /// Prepares `graph` for dense execution.
@@ -40,7 +40,7 @@ public struct DenseReference: Sendable {
             let step = try Self.step(of: layer, inputShape: from.first.map { graph.layers[$0].shape } ?? [])
             switch step {
             case .lif: binary.append(true)
-            case .pool(let kind, _, _): binary.append(kind == .max && binary[from[0]])
+            case .pool(let kind, _, _): binary.append(kind == .max)
             case .flatten: binary.append(binary[from[0]])
             default: binary.append(false)
             }

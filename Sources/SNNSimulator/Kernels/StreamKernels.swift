@@ -1,9 +1,8 @@
 /// Pooling and flattening of event streams (HWC in, HWC out).
 enum StreamKernels {
     /// Pools the events of a `[C, H, W]` stream. Each event reaches the outputs whose window
-    /// holds it; `max` keeps the largest payload (on spikes: 1 if any input spiked), `sum` and
-    /// `average` add payloads (an average's 1/(kH·kW) lives in its consumer's event scale).
-    /// The output events are the reached outputs, in ascending HWC order.
+    /// holds it; `max` outputs 1 when any input of the window is non-zero, `sum` adds the
+    /// payloads. The output events are the reached outputs, in ascending HWC order.
     /// - Returns: the number of output events.
     static func pool(isMax: Bool, input: Grid, output: Grid, rows: AxisTaps, columns: AxisTaps,
                      events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
@@ -27,7 +26,7 @@ enum StreamKernels {
                         outEvents[produced] = Int32(o)
                         produced += 1
                     }
-                    value[o] = isMax ? max(value[o], p) : value[o] &+ p
+                    value[o] = isMax ? 1 : value[o] &+ p
                 }
             }
         }

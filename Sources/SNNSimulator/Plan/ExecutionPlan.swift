@@ -17,7 +17,7 @@ struct StreamPlan: Sendable {
     let shape: [Int]
     let grid: Grid
     let source: Source
-    /// Whether every payload is 1 (spikes, and max-pools of spikes).
+    /// Whether every payload is 1 (spikes and max-pools).
     let binary: Bool
     /// Whether the stream's events are reported (LIF groups and pools; a flatten only
     /// re-indexes its input).

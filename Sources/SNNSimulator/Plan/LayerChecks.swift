@@ -52,6 +52,10 @@ enum LayerChecks {
     }
 
     static func pool(_ pool: PoolLayer, layer: Layer, inputShape: [Int]) throws {
+        guard pool.kind != .average else {
+            throw SimulatorError.unsupported(layer: layer.name,
+                                             reason: "an average pool must be folded into its readers first (the compiler's foldAveragePooling makes it a sum pool)")
+        }
         try geometry(pool.geometry, layer: layer.name)
         guard inputShape.count == 3 else {
             throw SimulatorError.shapeMismatch(layer: layer.name, detail: "pools need a [C, H, W] input, found \(inputShape)")

@@ -68,7 +68,7 @@ extension ExecutionPlan {
                 let columns = AxisTaps(inputCount: input.width, outputCount: grid.width, kernel: g.kernelW, stride: g.strideW, pad: g.padW)
                 streams.append(StreamPlan(layer: i, name: layer.name, shape: layer.shape, grid: grid,
                                           source: .pool(stream: u, kind: pool.kind, geometry: g, rows: rows, columns: columns),
-                                          binary: pool.kind == .max && streams[u].binary))
+                                          binary: pool.kind == .max))
                 actions.append(.derive(stream: streams.count - 1))
             case .flatten(let source):
                 guard let u = streamOf[source] else { continue }
