@@ -16,6 +16,6 @@ struct SNNC: ParsableCommand {
             Files are HDF5. Errors go to stderr; results to stdout.
             """,
         version: version,
-        subcommands: [Train.self, Export.self, Inspect.self, Targets.self]
+        subcommands: [Train.self, Export.self, Inspect.self, Simulate.self, Targets.self]
     )
 }

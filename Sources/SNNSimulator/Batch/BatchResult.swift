@@ -7,6 +7,8 @@ public struct BatchResult: Sendable, Equatable {
     public var images: Int
     /// The predicted class of each image.
     public var predictions: [Int]
+    /// The readout's integer logits of each image, summed over the steps.
+    public var logits: [[Int64]]
     /// The labels given, if any.
     public var labels: [Int]?
     /// Events per step of every LIF group and pool, summed over images.
@@ -23,10 +25,11 @@ public struct BatchResult: Sendable, Equatable {
     public var mismatch: Mismatch?
 
     /// Creates a batch result.
-    public init(images: Int, predictions: [Int], labels: [Int]?, spikes: StepCounts, work: Work,
+    public init(images: Int, predictions: [Int], logits: [[Int64]], labels: [Int]?, spikes: StepCounts, work: Work,
                 cost: InferenceCost?, traces: [SpikeTrace]?, checkedImages: Int, mismatch: Mismatch?) {
         self.images = images
         self.predictions = predictions
+        self.logits = logits
         self.labels = labels
         self.spikes = spikes
         self.work = work

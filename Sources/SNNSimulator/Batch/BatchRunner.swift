@@ -72,7 +72,7 @@ extension EventSimulator {
             if let w = inference.work { work = work + w }
             if let c = inference.cost { cost = cost.map { $0 + c } ?? c }
         }
-        return BatchResult(images: inferences.count, predictions: inferences.map(\.prediction),
+        return BatchResult(images: inferences.count, predictions: inferences.map(\.prediction), logits: inferences.map(\.logits),
                            labels: labels.map { Array($0.prefix(inferences.count)) }, spikes: spikes, work: work,
                            cost: cost, traces: options.trace ? inferences.compactMap(\.trace) : nil,
                            checkedImages: options.reference == nil ? 0 : inferences.count, mismatch: finished.mismatch)
