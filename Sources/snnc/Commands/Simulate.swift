@@ -15,9 +15,9 @@ extension SNNC {
                 spikes per layer, synaptic events, and (with the target's cost model) cycles, \
                 latency and an energy breakdown per inference. Results do not depend on --threads.
 
-                --check also runs the dense integer reference (every layer computed in full from \
-                the integer weights, not the tables) and fails on the first spike that differs, \
-                naming the image, layer, step and neuron.
+                --check also runs the dense integer reference (every layer computed in full, every \
+                step, from the integer weights) and fails on the first spike that differs, naming \
+                the image, layer, step and neuron.
 
                 Examples:
                   snnc simulate model.snn.h5 --dataset fmnist --limit 1000
@@ -81,7 +81,7 @@ extension SNNC {
                                        result.images, formatDuration(seconds), 1e3 * seconds / Double(max(result.images, 1)), threads))
                 if let mismatch = result.mismatch {
                     throw Diagnostic(message: "the event simulator and the dense reference differ: \(mismatch)", location: file,
-                                     hint: "the file's CSR tables do not match its integer weights, or the simulator has a bug; report it with this file")
+                                     hint: "both read the same integer weights from the file, so this is a simulator bug; please report it with this file")
                 }
                 if let trace, let traces = result.traces {
                     try SpikeTraceFile.write(to: trace, model: file, graph: graph, traces: traces, result: result)
