@@ -60,12 +60,13 @@ enum UpdateKernels {
                     if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= 1 }
                     let (sum, overflow) = leak.apply(v).addingReportingOverflow(input)
                     let h = overflow ? (input > 0 ? maxState : minState) : min(max(sum, minState), maxState)
-                    let fired = h >= fireAt
-                    let next = fired ? reset : h
+                    // Branch-free: select the reset by multiplying with the spike bit (exact in
+                    // wrapping arithmetic), always write the spike slot, advance only on a spike.
+                    let fired = Int64(h >= fireAt ? 1 : 0)
+                    let next = h &+ (reset &- h) &* fired
                     state[j] = next
-                    // Branch-free append: always write, advance only on a spike.
                     spikes[spikeCount] = Int32(truncatingIfNeeded: j)
-                    spikeCount &+= fired ? 1 : 0
+                    spikeCount &+= Int(fired)
                     keep |= next
                 }
                 marks[padded] = (keep != 0 || pinned[position] != 0) ? 1 : 0
