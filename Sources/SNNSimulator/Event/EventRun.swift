@@ -49,8 +49,8 @@ extension EventSimulator {
     private func startImage(_ image: [Int32], workspace ws: Workspace, meter: CostMeter?,
                             synaptic: inout StepCounts, synapticRow: [Int]) {
         for p in plan.populations.indices {
-            ws.state[p].fill(0)
-            ws.current[p].fill(0)
+            ws.state[p].zero()
+            ws.current[p].zero()
             let stat = plan.populations[p].staticCurrent
             for j in 0..<stat.count { ws.constant[p][j] = stat[j] }
         }
@@ -71,14 +71,15 @@ extension EventSimulator {
             synaptic.counts[synapticRow[j]][0] += ops
             meter?.chargeDelivery(projection: j, population: projection.target, events: ws.inputEvents.base,
                                   count: inputCount, workspace: ws)
+            // An encoder-fed population keeps a constant per neuron (`perNeuronConstant`).
             for u in 0..<ws.encoderOutput[k].count { ws.constant[projection.target][u] &+= ws.encoderOutput[k][u] }
         }
         for p in plan.populations.indices {
             let population = plan.populations[p]
-            let channels = population.grid.channels
+            let channels = population.grid.channels, stride = population.perNeuronConstant ? channels : 0
             for position in 0..<population.grid.positions {
                 var pin = population.updateAll
-                for c in 0..<channels where ws.constant[p][position * channels + c] != 0 { pin = true; break }
+                for c in 0..<channels where ws.constant[p][position * stride + c] != 0 { pin = true; break }
                 ws.pinned[p][position] = pin ? 1 : 0
                 ws.marks[p][population.layout.paddedPosition(position)] = pin ? 1 : 0
             }
@@ -90,23 +91,29 @@ extension EventSimulator {
         let projection = plan.projections[j]
         guard let s = projection.source else { return 0 }
         let p = projection.target
+        meter?.chargeDelivery(projection: j, population: p, events: ws.events[s].base, count: ws.eventCount[s], workspace: ws)
+        switch ws.current[p] {
+        case .narrow(let current): return scatter(projection, stream: s, into: current.base, workspace: ws)
+        case .wide(let current): return scatter(projection, stream: s, into: current.base, workspace: ws)
+        }
+    }
+
+    private func scatter<A: KernelInteger>(_ projection: ProjectionPlan, stream s: Int, into current: UnsafeMutablePointer<A>,
+                                           workspace ws: Workspace) -> Int {
         let events = ws.events[s].base, payloads = ws.payloads[s].base, count = ws.eventCount[s]
-        meter?.chargeDelivery(projection: j, population: p, events: events, count: count, workspace: ws)
+        let marks = ws.marks[projection.target].base, binary = plan.streams[s].binary
         switch projection.fanout {
         case .conv(let f):
             if let rows = f.flat {
                 return ScatterKernels.convFlat(f, rows: rows, events: events, payloads: payloads, count: count,
-                                               binary: plan.streams[s].binary, accumulators: ws.current[p].base,
-                                               marks: ws.marks[p].base)
+                                               binary: binary, accumulators: current, marks: marks)
             }
-            return ScatterKernels.conv(f, events: events, payloads: payloads, count: count, binary: plan.streams[s].binary,
-                                       accumulators: ws.current[p].base, marks: ws.marks[p].base)
+            return ScatterKernels.conv(f, events: events, payloads: payloads, count: count, binary: binary,
+                                       accumulators: current, marks: marks)
         case .linear(let f):
-            return ScatterKernels.linear(f, events: events, payloads: payloads, count: count,
-                                         accumulators: ws.current[p].base, marks: ws.marks[p].base)
+            return ScatterKernels.linear(f, events: events, payloads: payloads, count: count, accumulators: current, marks: marks)
         case .identity(let f):
-            return ScatterKernels.identity(f, events: events, payloads: payloads, count: count,
-                                           accumulators: ws.current[p].base, marks: ws.marks[p].base)
+            return ScatterKernels.identity(f, events: events, payloads: payloads, count: count, accumulators: current, marks: marks)
         }
     }
 
@@ -115,17 +122,38 @@ extension EventSimulator {
         let population = plan.populations[p]
         let charge = costPlan.map { UpdateKernels.CoreCharge(coreOfNeuron: $0.coreOfNeuron[p].base, updates: ws.coreUpdates[p].base) }
         guard let rule = population.rule, let s = population.stream else {
-            return UpdateKernels.readout(outputs: population.grid.count, current: ws.current[p].base,
-                                         constant: ws.constant[p].base, logits: ws.state[p].base,
-                                         stepOutput: ws.stepOutput.base, marks: ws.marks[p].base,
-                                         pinned: ws.pinned[p].base, charge: charge)
+            guard case .wide(let logits) = ws.state[p] else { preconditionFailure("the readout's logits are 64-bit") }
+            switch ws.current[p] {
+            case .narrow(let current): return readout(population, current.base, logits, charge, ws)
+            case .wide(let current): return readout(population, current.base, logits, charge, ws)
+            }
         }
-        let (spikes, updated) = UpdateKernels.lif(rule, layout: population.layout, updateAll: population.updateAll,
-                                                  current: ws.current[p].base, constant: ws.constant[p].base,
-                                                  state: ws.state[p].base, marks: ws.marks[p].base,
-                                                  pinned: ws.pinned[p].base, spikes: ws.events[s].base, charge: charge)
+        let (spikes, updated) = switch (ws.current[p], ws.state[p]) {
+        case (.narrow(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+        case (.narrow(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+        case (.wide(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+        case (.wide(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+        }
         ws.eventCount[s] = spikes
         return updated
+    }
+
+    private func lif<A: KernelInteger, S: KernelInteger>(
+        _ rule: NeuronRule, _ p: Int, _ current: UnsafeMutablePointer<A>, _ state: UnsafeMutablePointer<S>,
+        _ stream: Int, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace
+    ) -> (spikes: Int, updates: Int) {
+        let population = plan.populations[p]
+        return UpdateKernels.lif(rule, layout: population.layout, updateAll: population.updateAll, current: current,
+                                 constant: ws.constant[p].base, perNeuronConstant: population.perNeuronConstant, state: state,
+                                 marks: ws.marks[p].base, pinned: ws.pinned[p].base, spikes: ws.events[stream].base, charge: charge)
+    }
+
+    private func readout<A: KernelInteger>(_ population: PopulationPlan, _ current: UnsafeMutablePointer<A>,
+                                           _ logits: ScratchBuffer<Int64>, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace) -> Int {
+        let p = plan.readout
+        return UpdateKernels.readout(outputs: population.grid.count, current: current, constant: ws.constant[p].base,
+                                     logits: logits.base, stepOutput: ws.stepOutput.base, marks: ws.marks[p].base,
+                                     pinned: ws.pinned[p].base, charge: charge)
     }
 
     /// Computes stream `s` from its source stream (pool or flatten).

@@ -2,8 +2,8 @@
 /// lists and cost counters, sized for one plan. One workspace per thread; reused across images.
 final class Workspace {
     // Per population (HWC).
-    let current: [ScratchBuffer<Int64>]
-    let state: [ScratchBuffer<Int64>]
+    let current: [IntegerBuffer]
+    let state: [IntegerBuffer]
     let constant: [ScratchBuffer<Int64>]
     let marks: [ScratchBuffer<UInt8>]
     let pinned: [ScratchBuffer<UInt8>]
@@ -27,9 +27,9 @@ final class Workspace {
 
     init(plan: ExecutionPlan, cost: CostPlan?) {
         let populations = plan.populations
-        current = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.count) }
-        state = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
-        constant = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        current = populations.map { IntegerBuffer(narrow: $0.narrowCurrent, count: $0.layout.count) }
+        state = populations.map { IntegerBuffer(narrow: $0.narrowState, count: $0.grid.count) }
+        constant = populations.map { ScratchBuffer(repeating: 0, count: $0.perNeuronConstant ? $0.grid.count : $0.grid.channels) }
         marks = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.paddedPositions) }
         pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
         events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }

@@ -15,30 +15,44 @@ enum UpdateKernels {
 
     /// One step of a LIF group. Clears the accumulators it reads, writes the spikes (HWC,
     /// ascending) to `spikes`, and leaves a position's mark set where the next step must visit
-    /// again. `current` and `marks` follow `layout` (padded); `constant`, `state`, `pinned` and
-    /// the spikes are unpadded HWC.
+    /// again. `current` and `marks` follow `layout` (padded); `state`, `pinned` and the spikes
+    /// are unpadded HWC; `constant` is per neuron (HWC, `perNeuronConstant`) or per channel.
     /// - Returns: spikes and neuron updates.
-    static func lif(_ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, current: UnsafeMutablePointer<Int64>,
-                    constant: UnsafePointer<Int64>, state: UnsafeMutablePointer<Int64>,
-                    marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>,
-                    spikes: UnsafeMutablePointer<Int32>, charge: CoreCharge?) -> (spikes: Int, updates: Int) {
+    static func lif<A: KernelInteger, S: KernelInteger>(
+        _ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, current: UnsafeMutablePointer<A>,
+        constant: UnsafePointer<Int64>, perNeuronConstant: Bool, state: UnsafeMutablePointer<S>,
+        marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, spikes: UnsafeMutablePointer<Int32>,
+        charge: CoreCharge?
+    ) -> (spikes: Int, updates: Int) {
+        let buffers = LIFBuffers(current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
+                                 state: state, marks: marks, pinned: pinned, spikes: spikes)
         switch rule.leak {
-        case .shift(let k):
-            return lifLoop(ShiftLeak(k: k), rule, layout, updateAll, current, constant, state, marks, pinned, spikes, charge)
-        case .multiply(let m):
-            return lifLoop(MultiplyLeak(m: m), rule, layout, updateAll, current, constant, state, marks, pinned, spikes, charge)
+        case .shift(let k): return lifLoop(ShiftLeak(k: k), rule, layout, updateAll, buffers, charge)
+        case .multiply(let m): return lifLoop(MultiplyLeak(m: m), rule, layout, updateAll, buffers, charge)
         }
     }
 
-    /// The LIF loop for one leak kind (specialised, so the leak is not a branch per neuron).
+    /// The memory one LIF step reads and writes.
+    struct LIFBuffers<A: KernelInteger, S: KernelInteger> {
+        let current: UnsafeMutablePointer<A>
+        let constant: UnsafePointer<Int64>
+        /// 0 for a per-channel constant, `C` for a per-neuron one.
+        let constantStride: Int
+        let state: UnsafeMutablePointer<S>
+        let marks: UnsafeMutablePointer<UInt8>
+        let pinned: UnsafePointer<UInt8>
+        let spikes: UnsafeMutablePointer<Int32>
+    }
+
+    /// The LIF loop for one leak kind and storage types (specialised, so nothing is a branch
+    /// per neuron except the skip of neurons at rest).
     @inline(__always)
-    private static func lifLoop<L: LeakKernel>(
-        _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool,
-        _ current: UnsafeMutablePointer<Int64>, _ constant: UnsafePointer<Int64>, _ state: UnsafeMutablePointer<Int64>,
-        _ marks: UnsafeMutablePointer<UInt8>, _ pinned: UnsafePointer<UInt8>, _ spikes: UnsafeMutablePointer<Int32>,
+    private static func lifLoop<L: LeakKernel, A: KernelInteger, S: KernelInteger>(
+        _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool, _ b: LIFBuffers<A, S>,
         _ charge: CoreCharge?
     ) -> (spikes: Int, updates: Int) {
         let grid = layout.grid, channels = grid.channels
+        let current = b.current, constant = b.constant, state = b.state, spikes = b.spikes
         let minState = rule.minState, maxState = rule.maxState, reset = rule.reset
         // `>` t is `>=` t + 1 on integers.
         let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
@@ -48,28 +62,31 @@ enum UpdateKernels {
             var padded = layout.paddedPosition(y: y, x: 0)
             for _ in 0..<grid.width {
                 defer { position &+= 1; padded &+= 1 }
-                guard marks[padded] != 0 else { continue }
+                guard b.marks[padded] != 0 else { continue }
                 var keep: Int64 = 0
                 let base = position &* channels, paddedBase = padded &* channels
+                let constantBase = position &* b.constantStride
                 for c in 0..<channels {
                     let j = base &+ c
-                    let input = current[paddedBase &+ c] &+ constant[j], v = state[j]
-                    if !updateAll && (current[paddedBase &+ c] | constant[j] | v) == 0 { continue }
+                    let synaptic = Int64(current[paddedBase &+ c]), bias = constant[constantBase &+ c]
+                    let v = Int64(state[j])
+                    if !updateAll && (synaptic | bias | v) == 0 { continue }
                     current[paddedBase &+ c] = 0
                     updates &+= 1
                     if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= 1 }
+                    let input = synaptic &+ bias
                     let (sum, overflow) = leak.apply(v).addingReportingOverflow(input)
                     let h = overflow ? (input > 0 ? maxState : minState) : min(max(sum, minState), maxState)
                     // Branch-free: select the reset by multiplying with the spike bit (exact in
                     // wrapping arithmetic), always write the spike slot, advance only on a spike.
                     let fired = Int64(h >= fireAt ? 1 : 0)
                     let next = h &+ (reset &- h) &* fired
-                    state[j] = next
+                    state[j] = S(truncatingIfNeeded: next)
                     spikes[spikeCount] = Int32(truncatingIfNeeded: j)
                     spikeCount &+= Int(fired)
                     keep |= next
                 }
-                marks[padded] = (keep != 0 || pinned[position] != 0) ? 1 : 0
+                b.marks[padded] = (keep != 0 || b.pinned[position] != 0) ? 1 : 0
             }
         }
         return (spikeCount, updates)
@@ -78,14 +95,14 @@ enum UpdateKernels {
     /// One step of the readout (`[F]`): adds each output's current to its logit and writes the
     /// step's outputs to `stepOutput` (all `F` of them, zeros included).
     /// - Returns: the number of outputs updated (non-zero input or constant current).
-    static func readout(outputs: Int, current: UnsafeMutablePointer<Int64>, constant: UnsafePointer<Int64>,
+    static func readout<A: KernelInteger>(outputs: Int, current: UnsafeMutablePointer<A>, constant: UnsafePointer<Int64>,
                         logits: UnsafeMutablePointer<Int64>, stepOutput: UnsafeMutablePointer<Int64>,
                         marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, charge: CoreCharge?) -> Int {
         var updates = 0
         let visit = marks[0] != 0 || pinned[0] != 0
         for o in 0..<outputs {
             guard visit else { stepOutput[o] = 0; continue }
-            let input = current[o], constantInput = constant[o]
+            let input = Int64(current[o]), constantInput = constant[o]
             current[o] = 0
             stepOutput[o] = input &+ constantInput
             guard (input | constantInput) != 0 else { continue }

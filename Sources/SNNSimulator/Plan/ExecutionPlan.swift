@@ -36,13 +36,21 @@ struct PopulationPlan: Sendable {
     let rule: NeuronRule?
     /// The output stream of a LIF group.
     let stream: Int?
-    /// Σ of the integer biases of every synaptic layer feeding the population, HWC: a current
-    /// that flows at every step.
+    /// Σ of the integer biases of every synaptic layer feeding the population: a current that
+    /// flows at every step. Per channel (`C` values) unless `perNeuronConstant` (HWC).
     let staticCurrent: FrozenBuffer<Int64>
+    /// Whether the constant current differs between positions of a channel (an encoder feeds
+    /// the population, or an identity layer has a per-unit bias).
+    let perNeuronConstant: Bool
+    /// Whether the synaptic currents of one step provably fit `Int32` (see `currentBound`).
+    var narrowCurrent: Bool = false
     /// Whether an encoder feeds the population (its constant current then depends on the image).
     let hasEncoder: Bool
     /// Whether a neuron at rest fires (threshold ≤ 0): then every neuron is updated every step.
     let updateAll: Bool
+
+    /// Whether the membrane fits `Int32` (state bits ≤ 32; the readout's logits never do).
+    var narrowState: Bool { rule.map { $0.maxState <= Int64(Int32.max) } ?? false }
 }
 
 /// A synaptic layer: a fan-out from a stream (or the input, for an encoder) into a population.

@@ -78,6 +78,10 @@ extension ExecutionPlan {
                 actions.append(.derive(stream: streams.count - 1))
             }
         }
+        for p in populations.indices {
+            let bound = Self.currentBound(of: p, projections: projections, streams: streams)
+            populations[p].narrowCurrent = bound <= Double(Int32.max)
+        }
         let input = layers[0]
         self.init(graphName: graph.name, timeSteps: graph.timeSteps, inputShape: input.shape,
                   inputGrid: Grid(shape: input.shape) ?? Grid(channels: 1, height: 1, width: 1),
@@ -103,6 +107,36 @@ extension ExecutionPlan {
     }
 
     /// The plan of the population at layer `i`: its biases summed over every feeding layer.
+    /// The largest |synaptic current| population `p` can receive in one step (encoders excluded:
+    /// they add into their own 64-bit buffer): Σ over its projections of the largest payload of
+    /// the source times the largest Σ|w| into one unit. Computed in `Double`, so it cannot overflow.
+    private static func currentBound(of p: Int, projections: [ProjectionPlan], streams: [StreamPlan]) -> Double {
+        func payload(_ s: Int) -> Double {
+            switch streams[s].source {
+            case .population: 1
+            case .pool(let u, let kind, let g, _, _): kind == .max ? 1 : Double(g.kernelH * g.kernelW) * payload(u)
+            case .flatten(let u): payload(u)
+            }
+        }
+        var bound = 0.0
+        for projection in projections where projection.target == p {
+            guard let s = projection.source else { continue }
+            var sums: [Double]
+            switch projection.fanout {
+            case .conv(let f):
+                sums = Array(repeating: 0, count: f.output.channels)
+                for k in 0..<f.channel.count { sums[Int(f.channel[k])] += Double(abs(Int64(f.weight[k]))) }
+            case .linear(let f):
+                sums = Array(repeating: 0, count: f.outputs)
+                for k in 0..<f.column.count { sums[Int(f.column[k])] += Double(abs(Int64(f.weight[k]))) }
+            case .identity(let f):
+                sums = (0..<f.gain.count).map { Double(abs(Int64(f.gain[$0]))) }
+            }
+            bound += payload(s) * (sums.max() ?? 0)
+        }
+        return bound
+    }
+
     /// Per layer index of a population, its accumulator layout: the halo is the widest any
     /// stride-1 conv feeding it needs.
     private static func layouts(_ graph: Graph, topology: Topology) -> [Int: AccumulatorLayout] {
@@ -145,8 +179,12 @@ extension ExecutionPlan {
                 break
             }
         }
+        // A per-channel constant (every position equal) is C values instead of C·H·W.
+        let uniform = (0..<grid.count).allSatisfy { current[$0] == current[$0 % grid.channels] }
+        let perNeuron = hasEncoder || !uniform
         return PopulationPlan(layer: i, name: layer.name, shape: layer.shape, grid: grid, layout: layout, rule: rule, stream: stream,
-                              staticCurrent: FrozenBuffer(current), hasEncoder: hasEncoder,
+                              staticCurrent: FrozenBuffer(perNeuron ? current : Array(current.prefix(grid.channels))),
+                              perNeuronConstant: perNeuron, hasEncoder: hasEncoder,
                               updateAll: rule?.firesAtRest ?? false)
     }
 }
