@@ -58,6 +58,21 @@ import Testing
         #expect(event.work?.neuronUpdates["a"] == [1, 1, 1])
     }
 
+    /// An encoder current of 2^32 (beyond 32 bits) saturates a 16-bit membrane at 32767: the
+    /// neuron fires at every step against a threshold of 32767 and never against 32768 (the
+    /// general, overflow-checked update loop runs).
+    @Test(arguments: [(Int32(32767), [0, 1, 2]), (Int32(32768), [Int]())] as [(Int32, [Int])])
+    func hugeConstantCurrentSaturates(threshold: Int32, expected: [Int]) throws {
+        var b = NetworkBuilder(input: [1, 1, 1], timeSteps: 3)
+        let enc = b.conv("input", outChannels: 1, kernel: 1, weights: [1 << 30], name: "enc")
+        let a = b.lif(enc, neurons: .fixture(threshold: threshold, stateBits: 16), name: "a")
+        b.linear(a, outFeatures: 1, weights: [1], name: "readout")
+        let graph = b.graph()
+        let event = try EventSimulator(graph).run(quantizedImage: [4], trace: true)
+        #expect(spikeSteps(event, "a") == expected)
+        #expect(try DenseReference(graph).run(quantizedImage: [4], trace: true).trace == event.trace)
+    }
+
     /// The leak rounds as SNNIR defines it: a shift toward −∞, multiply12 toward zero.
     @Test func leakRounding() throws {
         let shift = try NeuronRule(.fixture(threshold: 100, decay: .shift(2)), layer: "x")

@@ -76,6 +76,8 @@ extension EventSimulator {
         }
         for p in plan.populations.indices {
             let population = plan.populations[p]
+            let limit = Int64(Int32.max)
+            ws.smallConstants[p] = (0..<ws.constant[p].count).allSatisfy { abs(ws.constant[p][$0]) <= limit }
             let channels = population.grid.channels, stride = population.perNeuronConstant ? channels : 0
             for position in 0..<population.grid.positions {
                 var pin = population.updateAll
@@ -143,7 +145,8 @@ extension EventSimulator {
         _ stream: Int, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace
     ) -> (spikes: Int, updates: Int) {
         let population = plan.populations[p]
-        return UpdateKernels.lif(rule, layout: population.layout, updateAll: population.updateAll, current: current,
+        let fast = population.narrowCurrent && population.narrowState && ws.smallConstants[p]
+        return UpdateKernels.lif(rule, layout: population.layout, updateAll: population.updateAll, fast: fast, current: current,
                                  constant: ws.constant[p].base, perNeuronConstant: population.perNeuronConstant, state: state,
                                  marks: ws.marks[p].base, pinned: ws.pinned[p].base, spikes: ws.events[stream].base, charge: charge)
     }

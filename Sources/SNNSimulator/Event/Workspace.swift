@@ -7,6 +7,8 @@ final class Workspace {
     let constant: [ScratchBuffer<Int64>]
     let marks: [ScratchBuffer<UInt8>]
     let pinned: [ScratchBuffer<UInt8>]
+    /// Per population, whether this image's constant currents fit 32 bits (for the fast LIF loop).
+    var smallConstants: [Bool]
     // Per stream (HWC events).
     let events: [ScratchBuffer<Int32>]
     let payloads: [ScratchBuffer<Int32>]
@@ -32,6 +34,7 @@ final class Workspace {
         constant = populations.map { ScratchBuffer(repeating: 0, count: $0.perNeuronConstant ? $0.grid.count : $0.grid.channels) }
         marks = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.paddedPositions) }
         pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
+        smallConstants = Array(repeating: false, count: populations.count)
         events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
         payloads = plan.streams.map { ScratchBuffer(repeating: 1, count: $0.grid.count) }
         eventCount = Array(repeating: 0, count: plan.streams.count)

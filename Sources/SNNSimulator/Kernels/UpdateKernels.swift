@@ -17,15 +17,23 @@ enum UpdateKernels {
     /// ascending) to `spikes`, and leaves a position's mark set where the next step must visit
     /// again. `current` and `marks` follow `layout` (padded); `state`, `pinned` and the spikes
     /// are unpadded HWC; `constant` is per neuron (HWC, `perNeuronConstant`) or per channel.
+    /// `fast` selects the branch-free loop, valid when membranes, currents and constants all fit
+    /// 32 bits and the group does not fire at rest (see `fastLoop`).
     /// - Returns: spikes and neuron updates.
     static func lif<A: KernelInteger, S: KernelInteger>(
-        _ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, current: UnsafeMutablePointer<A>,
+        _ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, fast: Bool, current: UnsafeMutablePointer<A>,
         constant: UnsafePointer<Int64>, perNeuronConstant: Bool, state: UnsafeMutablePointer<S>,
         marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, spikes: UnsafeMutablePointer<Int32>,
         charge: CoreCharge?
     ) -> (spikes: Int, updates: Int) {
         let buffers = LIFBuffers(current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
                                  state: state, marks: marks, pinned: pinned, spikes: spikes)
+        if fast && !updateAll {
+            switch rule.leak {
+            case .shift(let k): return fastLoop(ShiftLeak(k: k), rule, layout, buffers, charge)
+            case .multiply(let m): return fastLoop(MultiplyLeak(m: m), rule, layout, buffers, charge)
+            }
+        }
         switch rule.leak {
         case .shift(let k): return lifLoop(ShiftLeak(k: k), rule, layout, updateAll, buffers, charge)
         case .multiply(let m): return lifLoop(MultiplyLeak(m: m), rule, layout, updateAll, buffers, charge)
@@ -123,14 +131,15 @@ protocol LeakKernel {
 /// `v >> k`.
 struct ShiftLeak: LeakKernel {
     let k: Int64
-    @inline(__always) func apply(_ v: Int64) -> Int64 { v >> k }
+    @inline(__always) func apply(_ v: Int64) -> Int64 { v &>> k }   // k in 0…63 (checked by NeuronRule): a plain shift
 }
 
-/// `sign(v) · ((|v| · m) >> 12)`.
+/// `sign(v) · ((|v| · m) >> 12)`, without a branch on the sign.
 struct MultiplyLeak: LeakKernel {
     let m: UInt64
     @inline(__always) func apply(_ v: Int64) -> Int64 {
-        let magnitude = Int64(bitPattern: (v.magnitude &* m) >> 12)
-        return v < 0 ? -magnitude : magnitude
+        let sign = v &>> 63                                   // 0 or −1
+        let magnitude = Int64(bitPattern: (v.magnitude &* m) &>> 12)
+        return (magnitude ^ sign) &- sign                    // −magnitude when v < 0
     }
 }

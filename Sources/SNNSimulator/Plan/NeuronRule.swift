@@ -66,9 +66,9 @@ struct NeuronRule: Sendable, Equatable {
     func decay(_ v: Int64) -> Int64 {
         switch leak {
         case .shift(let k):
-            return v >> k
+            return v &>> k
         case .multiply(let m):
-            let magnitude = Int64(bitPattern: (v.magnitude &* m) >> 12)
+            let magnitude = Int64(bitPattern: (v.magnitude &* m) &>> 12)
             return v < 0 ? -magnitude : magnitude
         }
     }
