@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SNNIR", targets: ["SNNIR"]),
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
         .library(name: "SNNFormat", targets: ["SNNFormat"]),
+        .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,8 +42,11 @@ let package = Package(
         .target(name: "SNNIR"),
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
+        .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
+        // Random and hand-built quantised networks for the simulator's tests and benchmark.
+        .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -55,7 +59,13 @@ let package = Package(
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
         .testTarget(name: "SNNTicketsTests", dependencies: ["SNNTickets", "SNNTrain", "SNNData", "SNNTensor", "SNNStore", "snnc"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
-        .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor"]),
+        .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
+                                                        "SNNSimulator"]),
+        .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
         .testTarget(name: "snncTests", dependencies: ["snnc"]),
+
+        // Benchmarks (run with -c release, never in `swift test`).
+        .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],
+                          path: "Benchmarks/snnc-sim-bench"),
     ]
 )

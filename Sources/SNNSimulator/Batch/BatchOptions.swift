@@ -1,0 +1,21 @@
+/// How `EventSimulator.run(batch:…)` runs a batch of images.
+public struct BatchOptions: Sendable {
+    /// Worker threads; each runs whole images. Results do not depend on this number.
+    public var threads: Int
+    /// Whether to keep every image's spike trace.
+    public var trace: Bool
+    /// When set, every image also runs on this dense reference and the batch stops at the first
+    /// image whose spike trains differ (`BatchResult.mismatch`).
+    public var reference: DenseReference?
+    /// Called after each image with (images finished, batch size), from the worker threads.
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    /// Creates batch options.
+    public init(threads: Int = 1, trace: Bool = false, reference: DenseReference? = nil,
+                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+        self.threads = threads
+        self.trace = trace
+        self.reference = reference
+        self.progress = progress
+    }
+}

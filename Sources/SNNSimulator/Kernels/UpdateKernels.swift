@@ -1,0 +1,145 @@
+/// The neuron-update loops of the event simulator.
+///
+/// Only marked positions are visited (positions an event reached this step, or where a neuron
+/// has a non-zero membrane or a constant current), and within them only neurons with a non-zero
+/// input, constant current or membrane are updated: a neuron at rest with no input stays at
+/// rest (decay(0) = 0 for every leak) unless the group fires at rest (`updateAll`).
+enum UpdateKernels {
+    /// Per-core update counts, when costs are charged.
+    struct CoreCharge {
+        /// Local core index of each neuron (HWC).
+        let coreOfNeuron: UnsafePointer<Int32>
+        /// Updates per local core, incremented here.
+        let updates: UnsafeMutablePointer<Int>
+    }
+
+    /// One step of a LIF group. Clears the accumulators it reads, writes the spikes (HWC,
+    /// ascending) to `spikes`, and leaves a position's mark set where the next step must visit
+    /// again. `current` and `marks` follow `layout` (padded); `state`, `pinned` and the spikes
+    /// are unpadded HWC; `constant` is per neuron (HWC, `perNeuronConstant`) or per channel.
+    /// `fast` selects the branch-free loop, valid when membranes, currents and constants all fit
+    /// 32 bits and the group does not fire at rest (see `fastLoop`).
+    /// - Returns: spikes and neuron updates.
+    static func lif<A: KernelInteger, S: KernelInteger>(
+        _ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, fast: Bool, current: UnsafeMutablePointer<A>,
+        constant: UnsafePointer<Int64>, perNeuronConstant: Bool, state: UnsafeMutablePointer<S>,
+        marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, spikes: UnsafeMutablePointer<Int32>,
+        charge: CoreCharge?
+    ) -> (spikes: Int, updates: Int) {
+        let buffers = LIFBuffers(current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
+                                 state: state, marks: marks, pinned: pinned, spikes: spikes)
+        if fast && !updateAll {
+            switch rule.leak {
+            case .shift(let k): return fastLoop(ShiftLeak(k: k), rule, layout, buffers, charge)
+            case .multiply(let m): return fastLoop(MultiplyLeak(m: m), rule, layout, buffers, charge)
+            }
+        }
+        switch rule.leak {
+        case .shift(let k): return lifLoop(ShiftLeak(k: k), rule, layout, updateAll, buffers, charge)
+        case .multiply(let m): return lifLoop(MultiplyLeak(m: m), rule, layout, updateAll, buffers, charge)
+        }
+    }
+
+    /// The memory one LIF step reads and writes.
+    struct LIFBuffers<A: KernelInteger, S: KernelInteger> {
+        let current: UnsafeMutablePointer<A>
+        let constant: UnsafePointer<Int64>
+        /// 0 for a per-channel constant, `C` for a per-neuron one.
+        let constantStride: Int
+        let state: UnsafeMutablePointer<S>
+        let marks: UnsafeMutablePointer<UInt8>
+        let pinned: UnsafePointer<UInt8>
+        let spikes: UnsafeMutablePointer<Int32>
+    }
+
+    /// The LIF loop for one leak kind and storage types (specialised, so nothing is a branch
+    /// per neuron except the skip of neurons at rest).
+    @inline(__always)
+    private static func lifLoop<L: LeakKernel, A: KernelInteger, S: KernelInteger>(
+        _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool, _ b: LIFBuffers<A, S>,
+        _ charge: CoreCharge?
+    ) -> (spikes: Int, updates: Int) {
+        let grid = layout.grid, channels = grid.channels
+        let current = b.current, constant = b.constant, state = b.state, spikes = b.spikes
+        let minState = rule.minState, maxState = rule.maxState, reset = rule.reset
+        // `>` t is `>=` t + 1 on integers.
+        let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
+        var spikeCount = 0, updates = 0
+        var position = 0
+        for y in 0..<grid.height {
+            var padded = layout.paddedPosition(y: y, x: 0)
+            for _ in 0..<grid.width {
+                defer { position &+= 1; padded &+= 1 }
+                guard b.marks[padded] != 0 else { continue }
+                var keep: Int64 = 0
+                let base = position &* channels, paddedBase = padded &* channels
+                let constantBase = position &* b.constantStride
+                for c in 0..<channels {
+                    let j = base &+ c
+                    let synaptic = Int64(current[paddedBase &+ c]), bias = constant[constantBase &+ c]
+                    let v = Int64(state[j])
+                    if !updateAll && (synaptic | bias | v) == 0 { continue }
+                    current[paddedBase &+ c] = 0
+                    updates &+= 1
+                    if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= 1 }
+                    let input = synaptic &+ bias
+                    let (sum, overflow) = leak.apply(v).addingReportingOverflow(input)
+                    let h = overflow ? (input > 0 ? maxState : minState) : min(max(sum, minState), maxState)
+                    // Branch-free: select the reset by multiplying with the spike bit (exact in
+                    // wrapping arithmetic), always write the spike slot, advance only on a spike.
+                    let fired = Int64(h >= fireAt ? 1 : 0)
+                    let next = h &+ (reset &- h) &* fired
+                    state[j] = S(truncatingIfNeeded: next)
+                    spikes[spikeCount] = Int32(truncatingIfNeeded: j)
+                    spikeCount &+= Int(fired)
+                    keep |= next
+                }
+                b.marks[padded] = (keep != 0 || b.pinned[position] != 0) ? 1 : 0
+            }
+        }
+        return (spikeCount, updates)
+    }
+
+    /// One step of the readout (`[F]`): adds each output's current to its logit and writes the
+    /// step's outputs to `stepOutput` (all `F` of them, zeros included).
+    /// - Returns: the number of outputs updated (non-zero input or constant current).
+    static func readout<A: KernelInteger>(outputs: Int, current: UnsafeMutablePointer<A>, constant: UnsafePointer<Int64>,
+                        logits: UnsafeMutablePointer<Int64>, stepOutput: UnsafeMutablePointer<Int64>,
+                        marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, charge: CoreCharge?) -> Int {
+        var updates = 0
+        let visit = marks[0] != 0 || pinned[0] != 0
+        for o in 0..<outputs {
+            guard visit else { stepOutput[o] = 0; continue }
+            let input = Int64(current[o]), constantInput = constant[o]
+            current[o] = 0
+            stepOutput[o] = input &+ constantInput
+            guard (input | constantInput) != 0 else { continue }
+            logits[o] &+= input &+ constantInput
+            updates += 1
+            if let charge { charge.updates[Int(charge.coreOfNeuron[o])] += 1 }
+        }
+        marks[0] = 0
+        return updates
+    }
+}
+
+/// A leak applied in the LIF loop (one type per `NeuronRule.Leak` case, so the loop specialises).
+protocol LeakKernel {
+    func apply(_ v: Int64) -> Int64
+}
+
+/// `v >> k`.
+struct ShiftLeak: LeakKernel {
+    let k: Int64
+    @inline(__always) func apply(_ v: Int64) -> Int64 { v &>> k }   // k in 0…63 (checked by NeuronRule): a plain shift
+}
+
+/// `sign(v) · ((|v| · m) >> 12)`, without a branch on the sign.
+struct MultiplyLeak: LeakKernel {
+    let m: UInt64
+    @inline(__always) func apply(_ v: Int64) -> Int64 {
+        let sign = v &>> 63                                   // 0 or −1
+        let magnitude = Int64(bitPattern: (v.magnitude &* m) &>> 12)
+        return (magnitude ^ sign) &- sign                    // −magnitude when v < 0
+    }
+}

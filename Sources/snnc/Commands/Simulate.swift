@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import SNNData
+import SNNFormat
+import SNNIR
+import SNNSimulator
+
+extension SNNC {
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a deployment file in the event-driven integer simulator on test images.",
+            discussion: """
+                Every spike fans out through the file's CSR tables; neurons are updated only when \
+                they receive input, carry a bias or have a membrane to leak. Reports accuracy, \
+                spikes per layer, synaptic events, and (with the target's cost model) cycles, \
+                latency and an energy breakdown per inference. Results do not depend on --threads.
+
+                --check also runs the dense integer reference (every layer computed in full, every \
+                step, from the integer weights) and fails on the first spike that differs, naming \
+                the image, layer, step and neuron.
+
+                Examples:
+                  snnc simulate model.snn.h5 --dataset fmnist --limit 1000
+                  snnc simulate model.snn.h5 --data-dir fixtures/fashion-mnist --limit 100 --check
+                  snnc simulate model.snn.h5 --limit 10 --trace spikes.h5 --json
+                """)
+
+        @Argument(help: "Deployment file written by 'snnc export'.")
+        var file: String
+        @Option(help: "Data set: fmnist, cifar10 or cifar100. (default: the one the model was exported for)")
+        var dataset: String?
+        @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
+        var dataDir: String?
+        @Option(help: "Simulate the first N test images. (default: all)")
+        var limit: Int?
+        @Option(help: "Target profile for cycles and energy (name or .toml path). (default: the file's target)")
+        var target: String?
+        @Option(help: "Worker threads (each runs whole images).")
+        var threads = 2
+        @Flag(help: "Also run the dense integer reference and fail on the first differing spike.")
+        var check = false
+        @Option(help: "Write every image's spike trains to this HDF5 file.")
+        var trace: String?
+        @Option(help: "Write the measured spikes per layer and step as JSON for 'snnc export --calibration'.")
+        var calibrationOut: String?
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func validate() throws {
+            if threads < 1 { throw ValidationError("--threads must be at least 1") }
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            try reportingDiagnostics {
+                let graph = try DeploymentFile.read(file).graph
+                let cost = try costModel(for: graph)
+                let simulator: EventSimulator, reference: DenseReference?
+                do {
+                    simulator = try EventSimulator(graph, cost: cost)
+                    reference = check ? try DenseReference(graph) : nil
+                } catch let error as SimulatorError {
+                    throw Diagnostic(message: error.description, location: file,
+                                     hint: "export the model again with 'snnc export'")
+                }
+                let inputs = try SimulationInputs.load(dataset: dataset, directory: dataDir, limit: limit, graph: graph, file: file)
+                let progress = SharedProgressLine()
+                let started = ProcessInfo.processInfo.systemUptime
+                let total = inputs.count
+                let options = BatchOptions(threads: threads, trace: trace != nil, reference: reference) { done, _ in
+                    guard done == total || done % 10 == 0 else { return }
+                    let elapsed = ProcessInfo.processInfo.systemUptime - started
+                    progress.update("simulate \(progressBar(Double(done) / Double(total))) \(done)/\(total) images, "
+                                    + "\(formatDuration(elapsed)) elapsed")
+                }
+                let result = try simulator.run(batch: total, labels: inputs.labels, options: options) { i in
+                    try simulator.quantize(image: inputs.image(i))
+                }
+                let seconds = ProcessInfo.processInfo.systemUptime - started
+                progress.finish(String(format: "simulated %d images in %@ (%.1f ms per image on %d threads)",
+                                       result.images, formatDuration(seconds), 1e3 * seconds / Double(max(result.images, 1)), threads))
+                if let mismatch = result.mismatch {
+                    throw Diagnostic(message: "the event simulator and the dense reference differ: \(mismatch)", location: file,
+                                     hint: "both read the same integer weights from the file, so this is a simulator bug; please report it with this file")
+                }
+                if let trace, let traces = result.traces {
+                    try SpikeTraceFile.write(to: trace, model: file, graph: graph, traces: traces, result: result)
+                }
+                if let calibrationOut { try writeCalibration(result.calibration(), to: calibrationOut) }
+                let report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,
+                                            threads: threads, costModel: cost, checked: reference != nil)
+                print(json ? try report.json() : report.text())
+            }
+        }
+
+        /// The cost model of `--target`, else of the file's target; nil (with a note) when neither names one.
+        private func costModel(for graph: Graph) throws -> CostModel? {
+            guard let name = target ?? graph.target else {
+                printError("note: the file names no target and no --target was given: no cycles or energy")
+                return nil
+            }
+            return CostModel(profile: try loadProfile(name))
+        }
+
+        private func writeCalibration(_ calibration: Calibration, to path: String) throws {
+            struct File: Encodable { var images: Int; var events: [String: [Double]] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(File(images: calibration.images, events: calibration.events))
+            guard FileManager.default.createFile(atPath: path, contents: data) else {
+                throw Diagnostic(message: "cannot write the calibration file", location: path, hint: "check the folder exists and is writable")
+            }
+        }
+    }
+}
+
+/// The test images a simulation runs: loaded, cut to `--limit`, padded to the model's input.
+struct SimulationInputs: Sendable {
+    let dataset: String
+    let data: LabeledImages
+    let normalization: Normalization
+
+    var count: Int { data.count }
+    var labels: [Int] { data.labels.map(Int.init) }
+
+    /// Image `i`, normalised as in training (C-order floats).
+    func image(_ i: Int) -> [Float] { normalization.apply(to: data.image(at: i)) }
+
+    static func load(dataset: String?, directory: String?, limit: Int?, graph: Graph, file: String) throws -> SimulationInputs {
+        let fromFile = graph.inputRange?.source.split(separator: " ").first.map(String.init)
+        guard let nameText = dataset ?? fromFile, let name = DatasetName(rawValue: nameText) else {
+            throw Diagnostic(message: "no data set given and none recorded in the file", location: file,
+                             hint: "pass --dataset (\(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var data = try LabeledImages.load(name, directory: directory, split: .test)
+        if let limit, limit < data.count { data = data.selecting(Array(0..<limit)) }
+        let shape = graph.layers.first?.shape ?? []
+        guard shape.count == 3, shape[0] == data.channels else {
+            throw Diagnostic(message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
+                             hint: "pass the --dataset the model was trained on")
+        }
+        let pad = (shape[1] - data.height) / 2
+        if pad > 0, shape[2] - data.width == 2 * pad, shape[1] - data.height == 2 * pad { data = data.padded(by: pad) }
+        guard data.imageShape == shape else {
+            throw Diagnostic(message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
+                             hint: "pass the --dataset the model was trained on")
+        }
+        return SimulationInputs(dataset: name.rawValue, data: data, normalization: name.normalization)
+    }
+}
+
+/// A `ProgressLine` the simulator's worker threads may update: one lock around it.
+final class SharedProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private let line = ProgressLine()
+
+    func update(_ text: String) { lock.withLock { line.update(text) } }
+    func finish(_ text: String) { lock.withLock { line.finish(text) } }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import SNNIR
+import SNNSimulator
+
+/// The `snnc simulate` renderings: a text summary and a JSON document. Per-image figures are
+/// means over the simulated images.
+struct SimulateReport: Encodable {
+    struct EventLayer: Encodable {
+        var name: String, units: Int
+        var eventsPerImage: Double, eventsPerStep: [Double], rate: Double
+    }
+
+    struct WorkLayer: Encodable {
+        var name: String
+        var perImage: Double, perStep: [Double]
+    }
+
+    struct Energy: Encodable {
+        var synapticOps: Double, neuronUpdates: Double, routing: Double, memory: Double
+        var memoryIncluded: Bool, dynamic: Double, staticEnergy: Double, total: Double
+    }
+
+    struct Cost: Encodable {
+        var target: String
+        var cyclesPerInference: Double, cyclesPerStep: [Double], latencySeconds: Double
+        var rowFetchesPerImage: Double, hopsPerImage: Double
+        var energyPJ: Energy
+    }
+
+    var file: String, model: String, dataset: String, images: Int, timeSteps: Int, threads: Int
+    var correct: Int?, accuracy: Double?
+    var spikes: [EventLayer], synapticEvents: [WorkLayer], neuronUpdates: [WorkLayer]
+    var synapticEventsPerImage: Double, neuronUpdatesPerImage: Double
+    var cost: Cost?
+    var checkedImages: Int?
+
+    init(file: String, graph: Graph, dataset: String, result: BatchResult, threads: Int, costModel: CostModel?, checked: Bool) {
+        let n = Double(max(result.images, 1))
+        self.file = file
+        model = graph.name
+        self.dataset = dataset
+        images = result.images
+        timeSteps = graph.timeSteps
+        self.threads = threads
+        correct = result.correct
+        accuracy = result.accuracy
+        spikes = result.spikes.layers.enumerated().map { l, name in
+            let units = graph.layer(named: name)?.unitCount ?? 1
+            let perImage = Double(result.spikes.perLayer[l]) / n
+            return EventLayer(name: name, units: units, eventsPerImage: perImage,
+                              eventsPerStep: result.spikes.counts[l].map { Double($0) / n },
+                              rate: perImage / Double(units * graph.timeSteps))
+        }
+        func work(_ counts: StepCounts) -> [WorkLayer] {
+            counts.layers.enumerated().map { l, name in
+                WorkLayer(name: name, perImage: Double(counts.perLayer[l]) / n, perStep: counts.counts[l].map { Double($0) / n })
+            }
+        }
+        synapticEvents = work(result.work.synapticEvents)
+        neuronUpdates = work(result.work.neuronUpdates)
+        synapticEventsPerImage = Double(result.work.synapticEvents.total) / n
+        neuronUpdatesPerImage = Double(result.work.neuronUpdates.total) / n
+        if let costModel, let c = result.meanCost, let total = result.cost {
+            let e = c.energy
+            cost = Cost(target: costModel.target, cyclesPerInference: c.cycles, cyclesPerStep: c.cyclesPerStep,
+                        latencySeconds: c.latencySeconds, rowFetchesPerImage: Double(total.rowFetches) / n,
+                        hopsPerImage: Double(total.hops) / n,
+                        energyPJ: Energy(synapticOps: e.synapticOps, neuronUpdates: e.neuronUpdates, routing: e.routing,
+                                         memory: e.memory, memoryIncluded: e.memoryIncluded, dynamic: e.dynamic,
+                                         staticEnergy: e.staticEnergy, total: e.total))
+        }
+        checkedImages = checked ? result.checkedImages : nil
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    func text() -> String {
+        var lines = ["\(file): '\(model)' on \(images) \(dataset) test images, T = \(timeSteps) steps"]
+        if let accuracy, let correct {
+            lines.append(String(format: "accuracy: %.2f%% (%d/%d)", 100 * accuracy, correct, images))
+        }
+        let rows = spikes.map { [$0.name, String($0.units), Units.count($0.eventsPerImage), String(format: "%.4f", $0.rate),
+                                 $0.eventsPerStep.map { Units.count($0) }.joined(separator: " ")] }
+        lines += table(header: ["layer", "units", "events/image", "rate", "per step"], rows: rows)
+        lines.append("synaptic events per image: \(Units.count(synapticEventsPerImage)) ("
+                     + synapticEvents.map { "\($0.name) \(Units.count($0.perImage))" }.joined(separator: ", ") + ")")
+        lines.append("neuron updates per image: \(Units.count(neuronUpdatesPerImage))")
+        if let cost {
+            let e = cost.energyPJ
+            lines.append("latency per inference on '\(cost.target)': \(Units.time(seconds: cost.latencySeconds)) "
+                         + "(\(Units.count(cost.cyclesPerInference)) cycles; per step "
+                         + cost.cyclesPerStep.map { Units.count($0) }.joined(separator: " ") + ")")
+            lines.append("energy per inference: \(Units.energy(picojoules: e.total)) = synaptic ops \(Units.energy(picojoules: e.synapticOps))"
+                         + " + neuron updates \(Units.energy(picojoules: e.neuronUpdates)) + routing \(Units.energy(picojoules: e.routing))"
+                         + (e.memoryIncluded ? " + memory \(Units.energy(picojoules: e.memory))" : "")
+                         + " + static \(Units.energy(picojoules: e.staticEnergy))"
+                         + (e.memoryIncluded ? "" : "; weight-memory reads \(Units.energy(picojoules: e.memory)) (inside the per-op energy, not added)"))
+        }
+        if let checkedImages {
+            lines.append("check: spike trains identical to the dense integer reference on \(checkedImages) images")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func table(header: [String], rows: [[String]]) -> [String] {
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                c == 0 || c == cells.count - 1 ? cell.padding(toLength: c == 0 ? widths[c] : cell.count, withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        return [line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)
+    }
+}
