@@ -5,6 +5,9 @@
 //
 //   swift run -c release snnc-bench small            # batch 128, 3 warm-up + 30 timed iterations
 //   swift run -c release snnc-bench vgg16 --iters 10 # batch 32
+//   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
+//       writes a full-width VGG16 checkpoint (1×32×32 input, 10 classes, PyTorch init) whose
+//       conv and linear weights keep the largest 5% by magnitude (global), for the export benchmark
 //
 // Prints one JSON object per model on stdout.
 import Foundation
@@ -90,6 +93,11 @@ func timed(warmup: Int, iters: Int, _ body: () -> Void) -> [Double] {
 }
 
 restartWithSleepingBLASThreads()
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "sparse-vgg16",
+   let sparsity = Double(CommandLine.arguments[2]) {
+    try writeSparseVGG16(sparsity: sparsity, to: CommandLine.arguments[3])
+    exit(0)
+}
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 setBLASThreads(options.threads)
 retainFreedMemoryForReuse()
@@ -129,3 +137,22 @@ let result: [String: Any] = [
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
 print(String(decoding: data, as: UTF8.self))
+
+/// A full-width VGG16 checkpoint whose conv and linear weights each keep their largest
+/// (1 − sparsity) by magnitude (layer-wise: at initialisation, a global threshold would empty
+/// the wide late layers, whose PyTorch init bound 1/√fan_in is smallest).
+func writeSparseVGG16(sparsity: Double, to path: String) throws {
+    let spec = ModelSpec(architecture: .vgg16, inputChannels: 1, inputHeight: 32, inputWidth: 32, classes: 10)
+    let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: DatasetName.fmnist.defaultDirectory,
+                                                            padding: 2))
+    var state = try TrainingState(spec: spec, config: config)
+    for i in state.parameters.parameters.indices where state.parameters.parameters[i].isPrunable {
+        let value = state.parameters.parameters[i].value
+        let sorted = value.scalars.map(abs).sorted()
+        let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * sparsity))]
+        state.parameters.parameters[i].mask = Tensor(shape: value.shape, scalars: value.scalars.map { abs($0) >= threshold ? 1 : 0 })
+    }
+    state.parameters.applyMasks()
+    try Checkpoint.save(state, to: path, snncVersion: "bench")
+    print("\(path): kept \(state.parameters.keptCount) of \(state.parameters.prunableCount) weights")
+}
