@@ -137,8 +137,7 @@ public struct TicketFile {
         for name in try states.children() {
             document.states[name] = try Checkpoint.read(from: states.group(name))
         }
-        var rng = SeededRNG(seed: 0)
-        let layout = PrunableLayout(ParameterSet(graph: try LayerGraph(document.header.spec), scheme: .pytorch, rng: &rng))
+        let layout = PrunableLayout(ParameterSet(layoutOf: try LayerGraph(document.header.spec)))
         let masks = try root.group("masks")
         for name in try masks.children() {
             let group = try masks.group(name)

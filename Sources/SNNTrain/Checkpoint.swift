@@ -150,8 +150,7 @@ public enum Checkpoint {
         let epochs = Int(try root.scalarAttribute("epochs_completed", as: Int64.self))
 
         // Build the expected structure from the spec, then fill it from the file with shape checks.
-        var rng = SeededRNG(seed: 0)
-        var parameters = ParameterSet(graph: try LayerGraph(spec), scheme: .pytorch, rng: &rng)
+        var parameters = ParameterSet(layoutOf: try LayerGraph(spec))
         let parameterGroup = try root.group("parameters")
         let maskGroup = try root.group("masks")
         for i in parameters.parameters.indices {

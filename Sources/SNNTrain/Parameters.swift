@@ -47,40 +47,53 @@ public struct ParameterSet: Equatable, Sendable {
     public var parameters: [Parameter]
     public var buffers: [Buffer]
 
-    /// Creates the parameters of `graph`, drawing from `rng` node by node, weight before bias,
-    /// each tensor in row-major order.
-    public init(graph: LayerGraph, scheme: InitScheme, rng: inout SeededRNG) {
+    /// The parameter layout of `graph` with every weight and bias 0 (BN γ = 1, β = 0, running
+    /// mean 0, running variance 1): the structure a checkpoint is read into. Order: node by node,
+    /// weight before bias.
+    public init(layoutOf graph: LayerGraph) {
         parameters = []
         buffers = []
-        let usePaper = scheme == .paper && graph.spec.architecture == .vgg16
         for node in graph.nodes {
             switch node.op {
             case let .conv(cin, cout, window, bias):
-                let fanIn = cin * window.kernelH * window.kernelW
-                let shape = [cout, cin, window.kernelH, window.kernelW]
-                if usePaper {
-                    let std = (2.0 / Float(cout * window.kernelH * window.kernelW)).squareRoot()
-                    append(node.name + ".weight", .weight, normal(shape, std: std, rng: &rng))
-                    if bias { append(node.name + ".bias", .bias, .zeros([cout])) }
-                } else {
-                    append(node.name + ".weight", .weight, uniform(shape, fanIn: fanIn, rng: &rng))
-                    if bias { append(node.name + ".bias", .bias, uniform([cout], fanIn: fanIn, rng: &rng)) }
-                }
+                append(node.name + ".weight", .weight, .zeros([cout, cin, window.kernelH, window.kernelW]))
+                if bias { append(node.name + ".bias", .bias, .zeros([cout])) }
             case let .linear(inFeatures, outFeatures, bias):
-                let shape = [outFeatures, inFeatures]
-                if usePaper {
-                    append(node.name + ".weight", .weight, normal(shape, std: 0.01, rng: &rng))
-                    if bias { append(node.name + ".bias", .bias, .zeros([outFeatures])) }
-                } else {
-                    append(node.name + ".weight", .weight, uniform(shape, fanIn: inFeatures, rng: &rng))
-                    if bias { append(node.name + ".bias", .bias, uniform([outFeatures], fanIn: inFeatures, rng: &rng)) }
-                }
+                append(node.name + ".weight", .weight, .zeros([outFeatures, inFeatures]))
+                if bias { append(node.name + ".bias", .bias, .zeros([outFeatures])) }
             case let .batchNorm(channels):
                 append(node.name + ".weight", .scale, Tensor(repeating: 1, shape: [channels]))
                 append(node.name + ".bias", .shift, .zeros([channels]))
                 buffers.append(Buffer(name: node.name + ".running_mean", value: .zeros([channels])))
                 buffers.append(Buffer(name: node.name + ".running_var", value: Tensor(repeating: 1, shape: [channels])))
             default:
+                break
+            }
+        }
+    }
+
+    /// Creates the parameters of `graph`, drawing from `rng` parameter by parameter in layout
+    /// order (node by node, weight before bias), each tensor in row-major order.
+    public init(graph: LayerGraph, scheme: InitScheme, rng: inout SeededRNG) {
+        self.init(layoutOf: graph)
+        let usePaper = scheme == .paper && graph.spec.architecture == .vgg16
+        var fanIn = 1  // of the last weight seen: a bias uses its layer's fan-in
+        for i in parameters.indices {
+            let shape = parameters[i].value.shape
+            switch parameters[i].role {
+            case .weight:
+                fanIn = shape.dropFirst().reduce(1, *)
+                if !usePaper {
+                    parameters[i].value = uniform(shape, fanIn: fanIn, rng: &rng)
+                } else if shape.count == 4 {  // Kaiming-normal, fan_out, ReLU gain
+                    let std = (2.0 / Float(shape[0] * shape[2] * shape[3])).squareRoot()
+                    parameters[i].value = normal(shape, std: std, rng: &rng)
+                } else {
+                    parameters[i].value = normal(shape, std: 0.01, rng: &rng)
+                }
+            case .bias:
+                if !usePaper { parameters[i].value = uniform(shape, fanIn: fanIn, rng: &rng) }
+            case .scale, .shift:
                 break
             }
         }
