@@ -77,7 +77,7 @@ enum ScatterKernels {
                 let p = A(truncatingIfNeeded: payloads[e])
                 for k in first..<end { target[Int(offset[k])] &+= p &* A(truncatingIfNeeded: weight[k]) }
             }
-            ops &+= rowInside[y] && columnInside[x] ? end - first : f.reachedSynapses(channel: ci, y: y, x: x)
+            ops &+= rowInside[y] && columnInside[x] ? end - first : flat.reached(channel: ci, y: y, x: x, kernelH: kernelH, kernelW: kernelW)
         }
         return ops
     }

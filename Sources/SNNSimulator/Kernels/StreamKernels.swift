@@ -2,7 +2,8 @@
 enum StreamKernels {
     /// Pools the events of a `[C, H, W]` stream. Each event reaches the outputs whose window
     /// holds it; `max` outputs 1 when any input of the window is non-zero, `sum` adds the
-    /// payloads. The output events are the reached outputs, in ascending HWC order.
+    /// payloads. The output events are the reached outputs, in the order first reached (event
+    /// order never changes a sum; traces sort their events).
     /// - Returns: the number of output events.
     static func pool(isMax: Bool, input: Grid, output: Grid, rows: AxisTaps, columns: AxisTaps,
                      events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
@@ -30,8 +31,6 @@ enum StreamKernels {
                 }
             }
         }
-        var reached = UnsafeMutableBufferPointer(start: outEvents, count: produced)
-        reached.sort()
         var kept = 0
         for k in 0..<produced {
             let o = Int(outEvents[k])
