@@ -48,3 +48,17 @@ import Testing
         }
     }
 }
+
+/// Division by multiplication equals `/` and `%` over the index range the kernels use.
+@Suite struct DivisorTests {
+    @Test(arguments: [1, 2, 3, 7, 8, 10, 64, 96, 100, 512, 1000, 4095, 65_537, 1 << 20, (1 << 31) - 1])
+    func equalsIntegerDivision(divisor: Int) {
+        let d = Divisor(divisor)
+        var rng = SplitMix64(seed: UInt64(divisor))
+        let samples = [0, 1, divisor - 1, divisor, divisor + 1, (1 << 32) - 1, (1 << 31) - 1]
+            + (0..<2000).map { _ in Int(rng.next() % (1 << 32)) }
+        for n in samples where n >= 0 {
+            #expect(d.split(n) == (n / divisor, n % divisor), "\(n) / \(divisor)")
+        }
+    }
+}

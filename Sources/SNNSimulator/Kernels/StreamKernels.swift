@@ -11,12 +11,12 @@ enum StreamKernels {
                      outEvents: UnsafeMutablePointer<Int32>, outPayloads: UnsafeMutablePointer<Int32>) -> Int {
         let rowStart = rows.start.base, rowOut = rows.output.base
         let colStart = columns.start.base, colOut = columns.output.base
-        let channels = input.channels
+        let channels = input.channels, channelDivisor = input.channelDivisor, widthDivisor = input.widthDivisor
         var produced = 0
         for e in 0..<count {
             let unit = Int(events[e])
-            let position = unit / channels, c = unit - position * channels
-            let y = position / input.width, x = position - y * input.width
+            let (position, c) = channelDivisor.split(unit)
+            let (y, x) = widthDivisor.split(position)
             let p = payloads[e]
             for r in Int(rowStart[y])..<Int(rowStart[y + 1]) {
                 let outRow = Int(rowOut[r]) * output.width
