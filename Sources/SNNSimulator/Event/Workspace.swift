@@ -38,7 +38,8 @@ final class Workspace {
         pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
         smallConstants = Array(repeating: false, count: populations.count)
         allPinned = Array(repeating: false, count: populations.count)
-        events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        // One spare slot: the branch-free appends write one past the last event.
+        events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count + 1) }
         payloads = plan.streams.map { ScratchBuffer(repeating: 1, count: $0.grid.count) }
         eventCount = Array(repeating: 0, count: plan.streams.count)
         poolValue = plan.streams.map { stream in

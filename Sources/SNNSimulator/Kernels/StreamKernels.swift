@@ -21,12 +21,11 @@ enum StreamKernels {
             for r in Int(rowStart[y])..<Int(rowStart[y + 1]) {
                 let outRow = Int(rowOut[r]) * output.width
                 for k in Int(colStart[x])..<Int(colStart[x + 1]) {
-                    let o = (outRow + Int(colOut[k])) * channels + c
-                    if seen[o] == 0 {
-                        seen[o] = 1
-                        outEvents[produced] = Int32(o)
-                        produced += 1
-                    }
+                    let o = (outRow &+ Int(colOut[k])) &* channels &+ c
+                    // Branch-free first-reach list: always write the slot, advance when new.
+                    outEvents[produced] = Int32(truncatingIfNeeded: o)
+                    produced &+= 1 &- Int(seen[o])
+                    seen[o] = 1
                     value[o] = isMax ? 1 : value[o] &+ p
                 }
             }
