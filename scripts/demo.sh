@@ -24,4 +24,8 @@ $snnc export "$out/dense.h5" --target loihi --force -o "$out/dense.snn.h5"
 $snnc inspect "$out/dense.snn.h5"
 
 echo
+echo "== simulate the deployment file on 100 test images, checked spike for spike against the dense integer reference"
+$snnc simulate "$out/dense.snn.h5" --data-dir fixtures/fashion-mnist --limit 100 --check --trace "$out/spikes.h5"
+
+echo
 echo "Demo finished. Outputs are in $out/"
