@@ -35,6 +35,15 @@ import Testing
         try expectIdentical(graph, images: 3, seed: seed)
     }
 
+    /// Without biases most neurons rest, so only the positions events reach are visited (the
+    /// dirty-position path; with biases every position is pinned).
+    @Test(arguments: [(1.0, UInt64(4)), (0.3, 5), (0.05, 6)] as [(Double, UInt64)])
+    func withoutBiases(density: Double, seed: UInt64) throws {
+        let options = SyntheticOptions(density: density, seed: seed, bias: false)
+        try expectIdentical(SyntheticPresets.smallVGG(options: options), images: 2, seed: seed)
+        try expectIdentical(SyntheticPresets.smallResNet(options: options), images: 2, seed: seed)
+    }
+
     @Test(arguments: [ThresholdCompare.greater, .greaterOrEqual])
     func multiplyLeakAndBothComparisons(compare: ThresholdCompare) throws {
         let options = SyntheticOptions(density: 0.3, seed: 7, compare: compare, decay: .multiply12(1024), stateBits: 24)

@@ -5,7 +5,8 @@ import SNNIR
 extension EventSimulator {
     /// Runs `count` images on `options.threads` threads.
     ///
-    /// Each thread takes the next unclaimed image and runs it whole in its own workspace;
+    /// The calling thread and `threads − 1` new threads each take the next unclaimed image and
+    /// run it whole in their own workspace;
     /// results are stored by image index and reduced in index order, so every figure is the
     /// same for any number of threads.
     /// - Parameters:
@@ -20,11 +21,17 @@ extension EventSimulator {
         let slots = BatchSlots(count: count)
         let threads = max(1, min(options.threads, count))
         let work: @Sendable () -> Void = { worker(slots: slots, options: options, image: image) }
-        if threads == 1 {
-            work()
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in work() }
+        // Plain threads, not GCD: libdispatch on Linux adds no worker to `concurrentPerform`
+        // while the machine looks busy, which left a shared 2-core machine running one thread.
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 1..<threads {
+            Thread {
+                work()
+                finished.signal()
+            }.start()
         }
+        work()
+        for _ in 1..<threads { finished.wait() }
         return try reduce(slots.finished(), labels: labels, options: options)
     }
 

@@ -79,12 +79,15 @@ extension EventSimulator {
             let limit = Int64(Int32.max)
             ws.smallConstants[p] = (0..<ws.constant[p].count).allSatisfy { abs(ws.constant[p][$0]) <= limit }
             let channels = population.grid.channels, stride = population.perNeuronConstant ? channels : 0
+            var pinnedCount = 0
             for position in 0..<population.grid.positions {
                 var pin = population.updateAll
                 for c in 0..<channels where ws.constant[p][position * stride + c] != 0 { pin = true; break }
                 ws.pinned[p][position] = pin ? 1 : 0
                 ws.marks[p][population.layout.paddedPosition(position)] = pin ? 1 : 0
+                pinnedCount += pin ? 1 : 0
             }
+            ws.allPinned[p] = pinnedCount == population.grid.positions
         }
     }
 
@@ -103,7 +106,8 @@ extension EventSimulator {
     private func scatter<A: KernelInteger>(_ projection: ProjectionPlan, stream s: Int, into current: UnsafeMutablePointer<A>,
                                            workspace ws: Workspace) -> Int {
         let events = ws.events[s].base, payloads = ws.payloads[s].base, count = ws.eventCount[s]
-        let marks = ws.marks[projection.target].base, binary = plan.streams[s].binary
+        let marks = ws.allPinned[projection.target] ? nil : ws.marks[projection.target].base
+        let binary = plan.streams[s].binary
         switch projection.fanout {
         case .conv(let f):
             if let rows = f.flat {

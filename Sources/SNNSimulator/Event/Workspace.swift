@@ -9,6 +9,8 @@ final class Workspace {
     let pinned: [ScratchBuffer<UInt8>]
     /// Per population, whether this image's constant currents fit 32 bits (for the fast LIF loop).
     var smallConstants: [Bool]
+    /// Per population, whether every position is pinned this image (events need not mark).
+    var allPinned: [Bool]
     // Per stream (HWC events).
     let events: [ScratchBuffer<Int32>]
     let payloads: [ScratchBuffer<Int32>]
@@ -35,7 +37,9 @@ final class Workspace {
         marks = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.paddedPositions) }
         pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
         smallConstants = Array(repeating: false, count: populations.count)
-        events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count) }
+        allPinned = Array(repeating: false, count: populations.count)
+        // One spare slot: the branch-free appends write one past the last event.
+        events = plan.streams.map { ScratchBuffer(repeating: 0, count: $0.grid.count + 1) }
         payloads = plan.streams.map { ScratchBuffer(repeating: 1, count: $0.grid.count) }
         eventCount = Array(repeating: 0, count: plan.streams.count)
         poolValue = plan.streams.map { stream in

@@ -33,11 +33,13 @@ extension UpdateKernels {
                     if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= active }
                     current[paddedBase &+ c] = 0
                     let h = min(max(leak.apply(v) &+ synaptic &+ bias, minState), maxState)
-                    let below = (h &- fireAt) &>> 63          // −1: no spike, 0: spike
-                    let next = (h & below) | (reset & ~below)
+                    // Sign arithmetic, not comparisons: LLVM would turn a compare-and-select on
+                    // the spike (a loop-carried count) back into a mispredicted branch.
+                    let spike = (fireAt &- 1 &- h) &>> 63     // −1: spike, 0: none
+                    let next = h ^ ((h ^ reset) & spike)
                     state[j] = S(truncatingIfNeeded: next)
                     spikes[spikeCount] = Int32(truncatingIfNeeded: j)
-                    spikeCount &+= Int(1 &+ below)
+                    spikeCount &-= Int(spike)
                     keep |= next
                 }
                 b.marks[padded] = (keep != 0 || b.pinned[position] != 0) ? 1 : 0

@@ -4,14 +4,15 @@
 /// Layout: events are HWC indices of their stream (see `Grid`); accumulators and position marks
 /// follow the target's `AccumulatorLayout` (HWC with a halo). Every kernel returns the number of
 /// synaptic operations it performed (stored entries reaching an output), for the work counts.
+/// `marks` is nil when every position of the target is visited anyway (all pinned).
 enum ScatterKernels {
     /// Conv fan-out through buckets (any stride). An event at `(ci, y, x)` reaches, for each
     /// kernel offset `(ky, kx)` whose output `(oy, ox)` exists, the bucket of `(co, w)` entries of
     /// `(ci, ky, kx)`: `acc[padded(oy, ox)·Cout + co] += p · w`.
     static func conv<A: KernelInteger>(_ f: ConvFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
                      binary: Bool, accumulators acc: UnsafeMutablePointer<A>,
-                     marks: UnsafeMutablePointer<UInt8>) -> Int {
-        let inChannels = f.input.channels, inWidth = f.input.width
+                     marks: UnsafeMutablePointer<UInt8>?) -> Int {
+        let channelDivisor = f.input.channelDivisor, widthDivisor = f.input.widthDivisor
         let outChannels = f.output.channels, paddedWidth = f.target.paddedWidth
         let haloH = f.target.haloH, haloW = f.target.haloW
         let taps = f.taps, kernelW = f.kernelW
@@ -21,8 +22,8 @@ enum ScatterKernels {
         var ops = 0
         for e in 0..<count {
             let unit = Int(events[e])
-            let position = unit / inChannels, ci = unit - position * inChannels
-            let y = position / inWidth, x = position - y * inWidth
+            let (position, ci) = channelDivisor.split(unit)
+            let (y, x) = widthDivisor.split(position)
             let p = A(truncatingIfNeeded: payloads[e])
             for r in Int(rowStart[y])..<Int(rowStart[y + 1]) {
                 let outRow = (Int(rowOut[r]) + haloH) * paddedWidth + haloW
@@ -32,7 +33,7 @@ enum ScatterKernels {
                     let first = bucketStart[bucket], end = bucketStart[bucket + 1]
                     if first == end { continue }
                     let outPosition = outRow + Int(colOut[c])
-                    marks[outPosition] = 1
+                    marks?[outPosition] = 1
                     let target = acc + outPosition * outChannels
                     ops &+= end - first
                     if binary {
@@ -52,8 +53,8 @@ enum ScatterKernels {
     /// `(y + padH, x + padW)`. Taps outside the output land in the halo and are not counted.
     static func convFlat<A: KernelInteger>(_ f: ConvFanout, rows flat: ConvFanout.FlatRows, events: UnsafePointer<Int32>,
                                            payloads: UnsafePointer<Int32>, count: Int, binary: Bool,
-                                           accumulators acc: UnsafeMutablePointer<A>, marks: UnsafeMutablePointer<UInt8>) -> Int {
-        let inChannels = f.input.channels, inWidth = f.input.width
+                                           accumulators acc: UnsafeMutablePointer<A>, marks: UnsafeMutablePointer<UInt8>?) -> Int {
+        let channelDivisor = f.input.channelDivisor, widthDivisor = f.input.widthDivisor
         let outChannels = f.output.channels, paddedWidth = f.target.paddedWidth
         let kernelH = f.kernelH, kernelW = f.kernelW
         let originY = f.padH + f.target.haloH, originX = f.padW + f.target.haloW
@@ -62,12 +63,14 @@ enum ScatterKernels {
         var ops = 0
         for e in 0..<count {
             let unit = Int(events[e])
-            let position = unit / inChannels, ci = unit - position * inChannels
-            let y = position / inWidth, x = position - y * inWidth
+            let (position, ci) = channelDivisor.split(unit)
+            let (y, x) = widthDivisor.split(position)
             let origin = (y + originY) * paddedWidth + x + originX
-            for ky in 0..<kernelH {
-                let markRow = marks + (origin - ky * paddedWidth)
-                for kx in 0..<kernelW { markRow[-kx] = 1 }
+            if let marks {
+                for ky in 0..<kernelH {
+                    let markRow = marks + (origin - ky * paddedWidth)
+                    for kx in 0..<kernelW { markRow[-kx] = 1 }
+                }
             }
             let first = rowStart[ci], end = rowStart[ci + 1]
             let target = acc + origin * outChannels
@@ -77,7 +80,7 @@ enum ScatterKernels {
                 let p = A(truncatingIfNeeded: payloads[e])
                 for k in first..<end { target[Int(offset[k])] &+= p &* A(truncatingIfNeeded: weight[k]) }
             }
-            ops &+= rowInside[y] && columnInside[x] ? end - first : f.reachedSynapses(channel: ci, y: y, x: x)
+            ops &+= rowInside[y] && columnInside[x] ? end - first : flat.reached(channel: ci, y: y, x: x, kernelH: kernelH, kernelW: kernelW)
         }
         return ops
     }
@@ -86,7 +89,7 @@ enum ScatterKernels {
     /// The target population is `[F]`, a single position, marked when any synapse is reached.
     static func linear<A: KernelInteger>(_ f: LinearFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>,
                                          count: Int, accumulators acc: UnsafeMutablePointer<A>,
-                                         marks: UnsafeMutablePointer<UInt8>) -> Int {
+                                         marks: UnsafeMutablePointer<UInt8>?) -> Int {
         let rowStart = f.rowStart.base, column = f.column.base, weight = f.weight.base
         var ops = 0
         for e in 0..<count {
@@ -96,21 +99,21 @@ enum ScatterKernels {
             ops &+= end - first
             for k in first..<end { acc[Int(column[k])] &+= p &* A(truncatingIfNeeded: weight[k]) }
         }
-        if ops > 0 { marks[0] = 1 }
+        if ops > 0 { marks?[0] = 1 }
         return ops
     }
 
     /// Identity fan-out: unit `u` adds `p · gain[u]` to unit `u` of the target.
     static func identity<A: KernelInteger>(_ f: IdentityFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>,
                                            count: Int, accumulators acc: UnsafeMutablePointer<A>,
-                                           marks: UnsafeMutablePointer<UInt8>) -> Int {
+                                           marks: UnsafeMutablePointer<UInt8>?) -> Int {
         let present = f.present.base, gain = f.gain.base, accumulator = f.accumulator.base, position = f.position.base
         var ops = 0
         for e in 0..<count {
             let u = Int(events[e])
             guard present[u] != 0 else { continue }
             acc[Int(accumulator[u])] &+= A(truncatingIfNeeded: payloads[e]) &* A(truncatingIfNeeded: gain[u])
-            marks[Int(position[u])] = 1
+            marks?[Int(position[u])] = 1
             ops &+= 1
         }
         return ops

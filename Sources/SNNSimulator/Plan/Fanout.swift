@@ -20,6 +20,24 @@ struct ConvFanout: Sendable {
         /// Whether every kernel row (column) lands inside the output, per input row (column).
         let rowInside: FrozenBuffer<Bool>
         let columnInside: FrozenBuffer<Bool>
+        /// Per input row (column), the kernel rows (columns) that land inside: `low ..< high`
+        /// (contiguous at stride 1).
+        let rowLow: FrozenBuffer<Int>
+        let rowHigh: FrozenBuffer<Int>
+        let columnLow: FrozenBuffer<Int>
+        let columnHigh: FrozenBuffer<Int>
+        /// 2-D prefix sums of the bucket sizes of each input channel:
+        /// `prefix[(ci·(kH+1) + a)·(kW+1) + b] = Σ_{ky<a, kx<b} |bucket(ci, ky, kx)|`.
+        let prefix: FrozenBuffer<Int>
+
+        /// The entries an event at `(ci, y, x)` reaches (its taps inside the output).
+        @inline(__always)
+        func reached(channel ci: Int, y: Int, x: Int, kernelH: Int, kernelW: Int) -> Int {
+            let stride = kernelW + 1, plane = ci * (kernelH + 1) * stride
+            let y0 = rowLow[y], y1 = rowHigh[y], x0 = columnLow[x], x1 = columnHigh[x]
+            return prefix[plane + y1 * stride + x1] - prefix[plane + y0 * stride + x1]
+                - prefix[plane + y1 * stride + x0] + prefix[plane + y0 * stride + x0]
+        }
     }
 
     let input: Grid
@@ -92,10 +110,31 @@ struct ConvFanout: Sendable {
                 }
             }
             let rows = rows, columns = columns
+            func range(_ t: AxisTaps, _ i: Int) -> (Int, Int) {
+                let k = (Int(t.start[i])..<Int(t.start[i + 1])).map { Int(t.kernelOffset[$0]) }
+                return (k.min() ?? 0, (k.max() ?? -1) + 1)
+            }
+            let rowRanges = (0..<input.height).map { range(rows, $0) }
+            let columnRanges = (0..<input.width).map { range(columns, $0) }
+            var prefix = [Int](repeating: 0, count: conv.inChannels * (g.kernelH + 1) * (g.kernelW + 1))
+            for ci in 0..<conv.inChannels {
+                let plane = ci * (g.kernelH + 1) * (g.kernelW + 1)
+                for a in 1...g.kernelH {
+                    for b in 1...g.kernelW {
+                        let bucket = ci * taps + (a - 1) * g.kernelW + (b - 1)
+                        prefix[plane + a * (g.kernelW + 1) + b] = counts[bucket + 1] - counts[bucket]
+                            + prefix[plane + (a - 1) * (g.kernelW + 1) + b] + prefix[plane + a * (g.kernelW + 1) + b - 1]
+                            - prefix[plane + (a - 1) * (g.kernelW + 1) + b - 1]
+                    }
+                }
+            }
             flat = FlatRows(rowStart: FrozenBuffer((0...conv.inChannels).map { counts[$0 * taps] }),
                             offset: FrozenBuffer(offset),
                             rowInside: FrozenBuffer((0..<input.height).map { Int(rows.start[$0 + 1] - rows.start[$0]) == g.kernelH }),
-                            columnInside: FrozenBuffer((0..<input.width).map { Int(columns.start[$0 + 1] - columns.start[$0]) == g.kernelW }))
+                            columnInside: FrozenBuffer((0..<input.width).map { Int(columns.start[$0 + 1] - columns.start[$0]) == g.kernelW }),
+                            rowLow: FrozenBuffer(rowRanges.map(\.0)), rowHigh: FrozenBuffer(rowRanges.map(\.1)),
+                            columnLow: FrozenBuffer(columnRanges.map(\.0)), columnHigh: FrozenBuffer(columnRanges.map(\.1)),
+                            prefix: FrozenBuffer(prefix))
         } else {
             flat = nil
         }
@@ -105,7 +144,8 @@ struct ConvFanout: Sendable {
     }
 
     /// The number of synapses an event at `(ci, y, x)` reaches: its row's entries at the kernel
-    /// offsets whose output exists.
+    /// offsets whose output exists (by walking the buckets; `FlatRows.reached` is the O(1) form
+    /// the kernel uses, and the tests check one against the other).
     func reachedSynapses(channel ci: Int, y: Int, x: Int) -> Int {
         var total = 0
         for r in Int(rows.start[y])..<Int(rows.start[y + 1]) {

@@ -6,25 +6,38 @@
 /// `[F]` is the grid `F × 1 × 1`, for which both orders agree.
 struct Grid: Sendable, Equatable {
     /// Channels `C` (features for a `[F]` shape).
-    var channels: Int
+    let channels: Int
     /// Rows `H` (1 for `[F]`).
-    var height: Int
+    let height: Int
     /// Columns `W` (1 for `[F]`).
-    var width: Int
+    let width: Int
+    /// Division by `C`, `W` and `H·W` for the kernels (unit indices are below 2^31).
+    let channelDivisor: Divisor
+    let widthDivisor: Divisor
+    let positionDivisor: Divisor
 
-    /// The grid of an SNNIR shape `[C, H, W]` or `[F]`, or nil for any other rank.
+    /// The grid of an SNNIR shape `[C, H, W]` or `[F]`, or nil for any other rank, a
+    /// non-positive extent, or 2^31 units or more.
     init?(shape: [Int]) {
         switch shape.count {
-        case 3: (channels, height, width) = (shape[0], shape[1], shape[2])
-        case 1: (channels, height, width) = (shape[0], 1, 1)
+        case 3: self.init(checked: shape[0], shape[1], shape[2])
+        case 1: self.init(checked: shape[0], 1, 1)
         default: return nil
         }
-        if channels < 1 || height < 1 || width < 1 { return nil }
+    }
+
+    private init?(checked c: Int, _ h: Int, _ w: Int) {
+        let limit = 1 << 31
+        guard c >= 1, h >= 1, w >= 1, c < limit, h < limit, w < limit, c * h < limit, c * h * w < limit else { return nil }
+        self.init(channels: c, height: h, width: w)
     }
 
     /// A grid from its extents.
     init(channels: Int, height: Int, width: Int) {
         (self.channels, self.height, self.width) = (channels, height, width)
+        channelDivisor = Divisor(channels)
+        widthDivisor = Divisor(width)
+        positionDivisor = Divisor(height * width)
     }
 
     /// Spatial positions `H·W`.
@@ -33,15 +46,17 @@ struct Grid: Sendable, Equatable {
     var count: Int { channels * height * width }
 
     /// The HWC index of the unit with C-order index `chw`.
+    @inline(__always)
     func hwc(fromCHW chw: Int) -> Int {
-        let c = chw / positions, position = chw - c * positions
-        return position * channels + c
+        let (c, position) = positionDivisor.split(chw)
+        return position &* channels &+ c
     }
 
     /// The C-order index of the unit with HWC index `hwc`.
+    @inline(__always)
     func chw(fromHWC hwc: Int) -> Int {
-        let position = hwc / channels, c = hwc - position * channels
-        return c * positions + position
+        let (position, c) = channelDivisor.split(hwc)
+        return c &* positions &+ position
     }
 
     /// `[c, y, x]` of the unit with C-order index `chw` (`[f]` for a one-dimensional grid).
@@ -76,8 +91,8 @@ struct AccumulatorLayout: Sendable, Equatable {
     /// The padded position of unpadded position `position` (`y·W + x`).
     @inline(__always)
     func paddedPosition(_ position: Int) -> Int {
-        let y = position / grid.width
-        return paddedPosition(y: y, x: position - y * grid.width)
+        let (y, x) = grid.widthDivisor.split(position)
+        return paddedPosition(y: y, x: x)
     }
 
     /// The accumulator index of the unit with unpadded HWC index `unit`.
