@@ -178,10 +178,10 @@ public struct InputQuantization: Sendable, Equatable {
 /// saturate the same way.
 public enum IntegerArithmetic {
     /// The largest value of a signed integer of `bits` bits: `2^(bits−1) − 1`.
-    public static func maxSigned(bits: Int) -> Int64 { (Int64(1) << Int64(bits - 1)) - 1 }
+    public static func maxSigned(bits: Int) -> Int64 { bits >= 64 ? .max : (Int64(1) << Int64(bits - 1)) - 1 }
 
     /// The smallest value of a signed integer of `bits` bits: `−2^(bits−1)`.
-    public static func minSigned(bits: Int) -> Int64 { -(Int64(1) << Int64(bits - 1)) }
+    public static func minSigned(bits: Int) -> Int64 { bits >= 64 ? .min : -(Int64(1) << Int64(bits - 1)) }
 
     /// `v` clamped to the signed range of `bits` bits.
     public static func saturate(_ v: Int64, bits: Int) -> Int64 {
