@@ -22,7 +22,7 @@ swift build -c release --product snnc-bench >&2
 bench="$(swift build -c release --show-bin-path)/snnc-bench"
 for i in $(seq 1 "$runs"); do
     echo "== run $i/$runs: SpikingJelly anchor" >&2
-    "$venv/bin/python" "$anchor" --impls sj --models small vgg16 --threads 2 --json "$out/anchor-$i.json" --md "$out/anchor-$i.md" >&2
+    "$venv/bin/python" "$anchor" --impls sj --models small vgg16 --allocators default --threads 2 --json "$out/anchor-$i.json" --md "$out/anchor-$i.md" >&2
     for model in small vgg16; do
         echo "== run $i/$runs: snnc $model" >&2
         "$bench" "$model" --threads 2 > "$out/snnc-$model-$i.json"

@@ -11,7 +11,7 @@ out, runs = Path(sys.argv[1]), int(sys.argv[2])
 def anchor_rows(i):
     data = json.loads((out / f"anchor-{i}.json").read_text())
     rows = data["runs"]
-    return {r["model"]: r for r in rows if r.get("impl") == "sj"}
+    return {r["model"]: r for r in rows if r.get("impl") == "sj" and r.get("allocator", "default") == "default" and "error" not in r}
 
 
 keys = ["train_img_s", "infer_img_s", "peak_rss_train_mb", "peak_rss_infer_mb"]
