@@ -110,4 +110,16 @@ struct CLITests {
         #expect(again.status == 0)
         #expect(again.stderr.contains("already finished"))
     }
+
+    @Test func divergedTrainingIsAClearErrorAndWritesNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try run(["train", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+                              "--train-subset", "200", "--test-subset", "50", "--batch-size", "50", "--epochs", "1",
+                              "--lr", "3e38", "-o", dir + "/nan.h5"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("training diverged"))
+        #expect(result.stderr.contains("--lr"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
 }

@@ -100,6 +100,11 @@ extension SNNC {
                         let remaining = Double(data.train.count - p.imagesSeen) / max(rate, 1e-9)
                         progress.update("epoch \(epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) \(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
                     }
+                    guard record.trainLoss.isFinite else {
+                        throw Diagnostic(message: "training diverged: the loss became \(record.trainLoss) in epoch \(epoch + 1)",
+                                         location: epoch == 0 ? "\(output) (not written)" : "\(output) (keeps epoch \(epoch))",
+                                         hint: "lower the learning rate (--lr) and start again with --force")
+                    }
                     let evaluation = trainer.evaluate(on: data.test)
                     trainer.recordTestAccuracy(evaluation.accuracy)
                     try Checkpoint.save(trainer.state, to: output, snncVersion: SNNC.version)
