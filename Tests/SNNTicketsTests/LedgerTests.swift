@@ -1,4 +1,5 @@
 import Testing
+import SNNStore
 import SNNTrain
 @testable import SNNTickets
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SNNStore
 import SNNData
 import SNNTensor
 import SNNTrain

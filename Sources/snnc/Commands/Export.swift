@@ -3,6 +3,7 @@ import Foundation
 import SNNCompiler
 import SNNFormat
 import SNNIR
+import SNNStore
 
 extension SNNC {
     struct Export: ParsableCommand {

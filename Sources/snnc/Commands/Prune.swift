@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SNNData
+import SNNStore
 import SNNTensor
 import SNNTickets
 import SNNTrain

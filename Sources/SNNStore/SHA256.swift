@@ -1,6 +1,6 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4), for recording which checkpoint a search started from.
+/// SHA-256 (FIPS 180-4), for provenance: which file a ticket search or an export started from.
 public struct SHA256: Sendable {
     private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
@@ -40,6 +40,13 @@ public struct SHA256: Sendable {
         while copy.pending.count != 56 { copy.update([0]) }
         copy.update((0..<8).reversed().map { UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64($0))) })
         return copy.state.map { String(format: "%08x", $0) }.joined()
+    }
+
+    /// SHA-256 of `data`, as 64 lowercase hex digits.
+    public static func hex(of data: Data) -> String {
+        var hasher = SHA256()
+        hasher.update(data)
+        return hasher.hexDigest()
     }
 
     /// SHA-256 of a file's bytes.
