@@ -7,10 +7,12 @@ import SNNStore
 ///
 /// The layout is specified in docs/FORMAT.md. `write` requires a graph that has been through
 /// `quantize` and `lowerToCSR`; `read` rebuilds that graph exactly (placement, estimates and
-/// provenance included when present).
+/// provenance included when present) except for what the file does not repeat: a quantised
+/// layer's float weights come back as its dequantised integers and its mask as nil
+/// (`storedForm(of:)` gives that graph).
 public struct DeploymentFile: Sendable, Equatable {
     /// The schema's major version: readers reject files of another major version.
-    public static let majorVersion: Int32 = 1
+    public static let majorVersion: Int32 = 2
     /// The schema's minor version: additions a reader of the same major may ignore.
     public static let minorVersion: Int32 = 0
     /// The value of `/snnc` attribute `format`.
@@ -44,6 +46,22 @@ public struct DeploymentFile: Sendable, Equatable {
             try nir.write(into: root, producer: producer)
             try SNNCGroupWriter(graph: graph, nir: nir).write(into: root.createGroup("snnc"))
         }
+    }
+
+    /// The graph `read` returns for a file written from `graph`: every quantised layer's float
+    /// weights replaced by its dequantised integers (`q · weightScale`, pruned entries 0) and its
+    /// mask dropped — the deployment file stores integers, and the ticket keeps the float model.
+    public static func storedForm(of graph: Graph) -> Graph {
+        var result = graph
+        for i in result.layers.indices {
+            switch result.layers[i].op {
+            case .conv(var conv): conv.weights = conv.weights.storedForm; result.layers[i].op = .conv(conv)
+            case .linear(var linear): linear.weights = linear.weights.storedForm; result.layers[i].op = .linear(linear)
+            case .identity(var identity): identity.weights = identity.weights.storedForm; result.layers[i].op = .identity(identity)
+            default: break
+            }
+        }
+        return result
     }
 
     /// Reads a deployment file.
@@ -100,5 +118,16 @@ public struct DeploymentFileError: Error, Sendable, Equatable, CustomStringConve
     /// `'path:object': reason (hint: …)`.
     public var description: String {
         "'\(path)\(object.map { ":" + $0 } ?? "")': \(reason)" + (hint.map { " (hint: \($0))" } ?? "")
+    }
+}
+
+extension SynapticWeights {
+    /// These weights as a deployment file stores them (see `DeploymentFile.storedForm(of:)`).
+    var storedForm: SynapticWeights {
+        guard let q = quantized else { return self }
+        var stored = self
+        stored.weight = DenseTensor(shape: weight.shape, values: q.values.map { Float(Double($0) * q.weightScale) })
+        stored.mask = nil
+        return stored
     }
 }

@@ -6,15 +6,19 @@ import SNNStore
 /// Mapping (see docs/FORMAT.md, "NIR root"):
 /// - input → `Input`; readout → `Affine` into `Output`; other linear → `Affine`; conv → `Conv2d`
 ///   (groups 1, dilation 1); flatten → `Flatten` (start 0, end −1);
-/// - LIF → `LIF` with tau = τ (dt = 1 step), r = 1, v_leak = 0, v_threshold = 1, v_reset = 0;
+/// - LIF group P → `LIF` with tau = τ (dt = 1 step), r = `c_P`, v_leak = 0, v_threshold = 1, v_reset = 0;
 /// - max pool → `SumPool2d` `<name>` then `IF` `<name>.fire` (r = 1, v_threshold = 0.5, v_reset = 0);
 ///   sum pool → `SumPool2d`; average pool → `AvgPool2d`;
-/// - add and identity layers are not nodes: their inputs connect straight to the consumer (NIR
-///   sums fan-in), which treats the shortcut's weight as exactly 1.
-/// Weights are the dequantised integers, `q · nirScale`, where for a layer driving LIF group P
-/// `nirScale = τ_P · weightScale / (thresholdUnits · stateScale)` (so that the threshold is
-/// exactly 1 in NIR units; thresholdUnits is the integer threshold for `>=`), and for the readout
-/// `nirScale = weightScale`. Biases are dequantised the same way (`q_b · nirScale · eventScale`).
+/// - identity (a residual shortcut's gain) → `Scale` with the dequantised gains; add layers are
+///   not nodes: their inputs connect straight to the consumer (NIR sums fan-in).
+///
+/// Scales: a synaptic layer L driving LIF group P has the threshold-one factor
+/// `k_L = τ_P · weightScale_L / (thresholdUnits_P · stateScale_P)`, which turns its integers into
+/// currents in units where P's threshold is 1 (thresholdUnits is the integer threshold for `>=`).
+/// P takes `c_P = k` of its first conv/linear feeder as its `r`, and L's NIR weights are
+/// `q · k_L / c_P` — the deployed integers themselves whenever P's feeders share one scale (they do
+/// for spiking inputs), stored exactly in float32 and cheap to compress. Biases follow
+/// (`q_b · eventScale · k_L / c_P`). The readout drives no LIF: its factor is `weightScale`.
 struct NIRGraph {
     /// One NIR node: its name, type and datasets.
     struct Node {
@@ -34,6 +38,8 @@ struct NIRGraph {
     var edges: [(String, String)] = []
     /// Per synaptic layer: the factor that turns its integer weights into the NIR weights.
     var weightScales: [String: Double] = [:]
+    /// Per LIF group: its `r`, the factor `c_P` shared by the currents that drive it.
+    var lifInputScales: [String: Double] = [:]
     /// The NIR node names of the graph input and output.
     let inputName = "input"
     var outputName = "output"
@@ -46,8 +52,28 @@ struct NIRGraph {
         let consumers = Dictionary(grouping: graph.layers.flatMap { l in l.inputs.map { ($0, l) } }, by: \.0)
             .mapValues { $0.map(\.1) }
         func resolve(_ inputs: [String]) -> [String] { inputs.flatMap { sources[$0] ?? [$0] } }
-        for (index, layer) in graph.layers.enumerated() {
-            let isReadout = index == graph.layers.count - 1
+        let readoutName = graph.layers.last?.name
+        // The threshold-one factor of every synaptic layer and the LIF group it drives.
+        var drive: [String: (lif: String, k: Double)] = [:]
+        for layer in graph.layers {
+            guard let weights = layer.op.synapticWeights, layer.name != readoutName else { continue }
+            drive[layer.name] = try Self.thresholdOneScale(graph, layer: layer, weights: weights, consumers: consumers)
+        }
+        for layer in graph.layers where !layer.op.isIdentity {
+            if let d = drive[layer.name], lifInputScales[d.lif] == nil { lifInputScales[d.lif] = d.k }
+        }
+        for layer in graph.layers {
+            if let d = drive[layer.name], lifInputScales[d.lif] == nil { lifInputScales[d.lif] = d.k }
+        }
+        /// The factor from `layer`'s integers to its NIR weights.
+        func factor(_ layer: Layer, _ weights: SynapticWeights) throws -> Double {
+            if let d = drive[layer.name], let c = lifInputScales[d.lif] { return d.k / c }
+            guard let q = weights.quantized else {
+                throw DeploymentFileError(path: "", object: layer.name, reason: "the layer has no integer weights")
+            }
+            return q.weightScale
+        }
+        for layer in graph.layers {
             switch layer.op {
             case .input:
                 nodes.append(Node(name: inputName, type: "Input", fields: [("shape", .ints(layer.shape.map(Int64.init), shape: [layer.shape.count]))]))
@@ -57,14 +83,14 @@ struct NIRGraph {
                 sources[layer.name] = resolve(layer.inputs)
                 continue
             case .identity(let identity):
-                weightScales[layer.name] = try Self.nirScale(graph, layer: layer, weights: identity.weights,
-                                                             consumers: consumers, isReadout: isReadout)
-                sources[layer.name] = resolve(layer.inputs)
-                continue
+                let scale = try factor(layer, identity.weights)
+                weightScales[layer.name] = scale
+                let (gains, _) = try Self.dequantised(identity.weights, scale: scale, layer: layer.name)
+                nodes.append(Node(name: layer.name, type: "Scale", fields: [("scale", .floats(gains, shape: layer.shape))]))
             case .batchNorm:
                 throw DeploymentFileError(path: "", object: layer.name, reason: "batch norm must be folded before export")
             case .conv(let conv):
-                let scale = try Self.nirScale(graph, layer: layer, weights: conv.weights, consumers: consumers, isReadout: isReadout)
+                let scale = try factor(layer, conv.weights)
                 weightScales[layer.name] = scale
                 let (w, b) = try Self.dequantised(conv.weights, scale: scale, layer: layer.name)
                 let g = conv.geometry
@@ -78,7 +104,7 @@ struct NIRGraph {
                     ("input_shape", .ints([Int64(conv.inputShape[1]), Int64(conv.inputShape[2])], shape: [2])),
                 ]))
             case .linear(let linear):
-                let scale = try Self.nirScale(graph, layer: layer, weights: linear.weights, consumers: consumers, isReadout: isReadout)
+                let scale = try factor(layer, linear.weights)
                 weightScales[layer.name] = scale
                 let (w, b) = try Self.dequantised(linear.weights, scale: scale, layer: layer.name)
                 nodes.append(Node(name: layer.name, type: "Affine", fields: [
@@ -89,7 +115,7 @@ struct NIRGraph {
                 let n = layer.unitCount
                 nodes.append(Node(name: layer.name, type: "LIF", fields: [
                     ("tau", .floats(Array(repeating: lif.tau, count: n), shape: layer.shape)),
-                    ("r", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
+                    ("r", .floats(Array(repeating: Float(lifInputScales[layer.name] ?? 1), count: n), shape: layer.shape)),
                     ("v_leak", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
                     ("v_threshold", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
                     ("v_reset", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
@@ -131,20 +157,19 @@ struct NIRGraph {
         }
     }
 
-    /// The factor from a layer's integer weights to its NIR weights (see the type's comment).
-    static func nirScale(_ graph: Graph, layer: Layer, weights: SynapticWeights, consumers: [String: [Layer]],
-                         isReadout: Bool) throws -> Double {
+    /// The LIF group a synaptic layer drives (through add layers and shortcuts) and the factor
+    /// `k` that puts its integers into that group's threshold-one units (see the type's comment).
+    static func thresholdOneScale(_ graph: Graph, layer: Layer, weights: SynapticWeights,
+                                  consumers: [String: [Layer]]) throws -> (lif: String, k: Double) {
         guard let q = weights.quantized else {
             throw DeploymentFileError(path: "", object: layer.name, reason: "the layer has no integer weights")
         }
-        if isReadout { return q.weightScale }
         var current = layer.name
-        // Follow add / identity layers to the LIF group the currents drive.
         for _ in 0..<graph.layers.count {
             guard let next = consumers[current]?.first else { break }
             if case .lif(let lif) = next.op, let neurons = lif.quantized {
                 let units = Double(neurons.threshold) + (neurons.compare == .greater ? 1 : 0)
-                return Double(lif.tau) * q.weightScale / (units * neurons.stateScale)
+                return (next.name, Double(lif.tau) * q.weightScale / (units * neurons.stateScale))
             }
             current = next.name
         }

@@ -162,15 +162,19 @@ struct SNNCGroupReader {
                                 decayError: try n.scalarAttribute("decay_error", as: Double.self))
     }
 
-    /// Reads float weights, mask, integer tables; `denseFromCSR` rebuilds the dense integer layout
-    /// from the fan-out table (nil when the table's shape does not match the layer).
+    /// Reads a layer's weights; `denseFromCSR` rebuilds the dense integer layout from the fan-out
+    /// table (nil when the table's shape does not match the layer). A float layer has its dense
+    /// weights and mask; a quantised layer's float `weight` comes back as the dequantised integers
+    /// (`q · weight_scale`) and its mask as nil (see `SNNCGroupWriter.writeWeights`).
     private func readWeights(_ g: HDF5Group, shape: [Int], outputs: Int,
                              denseFromCSR: (CSRMatrix<Int32>) -> [Int32]?) throws -> SynapticWeights {
-        let weight = try g.read("weight", as: Float.self, shape: shape)
-        var weights = SynapticWeights(weight: DenseTensor(shape: shape, values: weight.values), bias: nil)
+        var weights = SynapticWeights(weight: .zeros(shape), bias: nil)
         if g.kind(of: "bias_float") == .dataset { weights.bias = try g.read("bias_float", as: Float.self, shape: [outputs]).values }
-        if g.kind(of: "mask") == .dataset { weights.mask = try g.read("mask", as: UInt8.self, shape: shape).values.map { $0 != 0 } }
-        guard g.kind(of: "quant") == .group else { return weights }
+        guard g.kind(of: "quant") == .group else {
+            weights.weight = DenseTensor(shape: shape, values: try g.read("weight", as: Float.self, shape: shape).values)
+            if g.kind(of: "mask") == .dataset { weights.mask = try g.read("mask", as: UInt8.self, shape: shape).values.map { $0 != 0 } }
+            return weights
+        }
         let quant = try g.group("quant")
         let bits = Int(try quant.scalarAttribute("bits", as: Int32.self))
         guard (2...32).contains(bits) else { throw fail(quant.path, "weight bits \(bits) outside 2…32") }
@@ -189,7 +193,7 @@ struct SNNCGroupReader {
             eventScale: try quant.scalarAttribute("event_scale", as: Double.self),
             stateScale: try quant.scalarAttribute("state_scale", as: Double.self), stats: stats)
         weights.fanout = csr
-        return weights
+        return weights.storedForm
     }
 
     /// Reads an AnnData `csr_matrix` group (any integer `data` type).

@@ -108,11 +108,16 @@ struct SNNCGroupWriter {
         try group.setAttribute("padding", [Int64(g.padH), Int64(g.padW)])
     }
 
+    /// A quantised layer stores its integers (the fan-out table and the integer bias) and the float
+    /// bias; its dense float weights and mask are not repeated (the ticket holds them, and the NIR
+    /// root holds the dequantised integers). A float layer stores its dense weights and mask.
     private func writeWeights(_ weights: SynapticWeights, layer: String, into g: HDF5Group) throws {
-        try g.write("weight", weights.weight.values, shape: weights.weight.shape)
         if let bias = weights.bias { try g.write("bias_float", bias) }
-        if let mask = weights.mask { try g.write("mask", mask.map { $0 ? UInt8(1) : 0 }, shape: weights.weight.shape) }
-        guard let q = weights.quantized else { return }
+        guard let q = weights.quantized else {
+            try g.write("weight", weights.weight.values, shape: weights.weight.shape)
+            if let mask = weights.mask { try g.write("mask", mask.map { $0 ? UInt8(1) : 0 }, shape: weights.weight.shape) }
+            return
+        }
         let quant = try g.createGroup("quant")
         try quant.setAttribute("scheme", string: "symmetric")
         try quant.setAttribute("granularity", string: "per_layer")

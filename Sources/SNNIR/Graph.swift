@@ -163,6 +163,21 @@ public enum Operation: Sendable, Equatable {
         }
     }
 
+    /// The weights of a conv, linear or identity layer; nil for every other operation.
+    public var synapticWeights: SynapticWeights? {
+        switch self {
+        case .conv(let conv): conv.weights
+        case .linear(let linear): linear.weights
+        case .identity(let identity): identity.weights
+        default: nil
+        }
+    }
+
+    /// Whether the operation is a residual shortcut's identity connection.
+    public var isIdentity: Bool {
+        if case .identity = self { true } else { false }
+    }
+
     /// A short lowercase name of the operation kind: `input`, `conv`, `linear`, `batchnorm`,
     /// `lif`, `pool`, `flatten`, `add`, `identity`.
     public var kindName: String {

@@ -60,12 +60,7 @@ extension Graph {
 
     /// The synaptic weights of the layer at `index`, if it is synaptic.
     func weights(at index: Int) -> SynapticWeights? {
-        switch layers[index].op {
-        case .conv(let c): c.weights
-        case .linear(let l): l.weights
-        case .identity(let i): i.weights
-        default: nil
-        }
+        layers[index].op.synapticWeights
     }
 
     /// Replaces the synaptic weights of the layer at `index` (which must be synaptic).

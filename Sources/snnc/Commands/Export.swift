@@ -79,13 +79,7 @@ extension SNNC {
         private func reportClipping(_ graph: Graph) {
             var zeroed = 0, zeroedLayers = 0
             for layer in graph.synapticLayers {
-                let weights: SynapticWeights? = switch layer.op {
-                case .conv(let c): c.weights
-                case .linear(let l): l.weights
-                case .identity(let i): i.weights
-                default: nil
-                }
-                guard let stats = weights?.quantized?.stats else { continue }
+                guard let stats = layer.op.synapticWeights?.quantized?.stats else { continue }
                 if stats.clippedWeights > 0 || stats.clippedBias > 0 {
                     printError(String(format: "note: layer '%@': %d of %d weights clipped (%.3f%%), %d of %d biases clipped",
                                       layer.name, stats.clippedWeights, stats.keptWeights, 100 * stats.clippedFraction,

@@ -33,13 +33,7 @@ struct InspectReport: Encodable {
         timeSteps = graph.timeSteps
         activity = e.activity.label
         let stats = Dictionary(uniqueKeysWithValues: graph.synapticLayers.compactMap { layer -> (String, QuantizedSynapses)? in
-            let q: QuantizedSynapses? = switch layer.op {
-            case .conv(let c): c.weights.quantized
-            case .linear(let l): l.weights.quantized
-            case .identity(let i): i.weights.quantized
-            default: nil
-            }
-            return q.map { (layer.name, $0) }
+            layer.op.synapticWeights?.quantized.map { (layer.name, $0) }
         })
         layers = e.layers.map { r in
             let q = stats[r.layer]
@@ -108,13 +102,7 @@ struct InspectReport: Encodable {
         lines.append("latency per inference: \(Units.time(seconds: e.latencySeconds)) (\(Units.count(e.cyclesPerStep)) cycles per step)")
         let clipped = e.layers.compactMap { r -> String? in
             guard let layer = graph.layer(named: r.layer) else { return nil }
-            let stats: QuantizationStats? = switch layer.op {
-            case .conv(let c): c.weights.quantized?.stats
-            case .linear(let l): l.weights.quantized?.stats
-            case .identity(let i): i.weights.quantized?.stats
-            default: nil
-            }
-            guard let s = stats, s.clippedWeights + s.clippedBias + s.zeroedWeights > 0 else { return nil }
+            guard let s = layer.op.synapticWeights?.quantized?.stats, s.clippedWeights + s.clippedBias + s.zeroedWeights > 0 else { return nil }
             return "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, \(s.zeroedWeights) weights rounded to 0"
         }
         lines.append("quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
