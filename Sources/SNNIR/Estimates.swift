@@ -8,11 +8,17 @@ public struct Calibration: Sendable, Equatable {
     /// Layers left out are derived: a pool from its input by the assumed-rate formula, a
     /// flatten from its input.
     public var events: [String: [Double]]
+    /// Optionally, for layers whose events feed synapses (LIF groups, pools), the mean number
+    /// of events of each unit per image, summed over the steps (C-order, one entry per unit).
+    /// With it the estimate weights each unit's events by that unit's own fan-out instead of
+    /// the layer's mean fan-out (which misses that border units and busy channels differ).
+    public var unitEvents: [String: [Double]]
 
     /// Creates a calibration.
-    public init(images: Int, events: [String: [Double]]) {
+    public init(images: Int, events: [String: [Double]], unitEvents: [String: [Double]] = [:]) {
         self.images = images
         self.events = events
+        self.unitEvents = unitEvents
     }
 }
 

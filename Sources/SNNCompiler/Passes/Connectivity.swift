@@ -146,6 +146,63 @@ struct Connectivity {
     /// Structural in-degree (zeros included) of post unit `u`.
     func structuralDegree(_ u: Int) -> Int { structuralPrefix[u + 1] - structuralPrefix[u] }
 
+    /// Per input unit (C-order), the non-zero synapses one of its events reaches: a linear
+    /// layer's non-zero weights in that input's column; a conv's non-zero kernel entries whose
+    /// output position exists for that input position (borders, padding and stride respected).
+    func outDegrees() -> [Int] {
+        switch shape {
+        case .linear(let n, let m):
+            var degrees = [Int](repeating: 0, count: n)
+            for o in 0..<m {
+                for i in 0..<n where values[o * n + i] != 0 { degrees[i] += 1 }
+            }
+            return degrees
+        case .identity(let n):
+            return (0..<n).map { values[$0] != 0 ? 1 : 0 }
+        case .conv(let c):
+            let g = c.geometry, cin = c.inChannels, cout = c.outChannels, kk = g.kernelH * g.kernelW
+            let h = c.inputShape[1], w = c.inputShape[2], ho = c.outputShape[1], wo = c.outputShape[2]
+            // Non-zero entries per (input channel, kernel offset), over output channels.
+            var perOffset = [Int](repeating: 0, count: cin * kk)
+            for co in 0..<cout {
+                for ci in 0..<cin {
+                    for k in 0..<kk where values[(co * cin + ci) * kk + k] != 0 { perOffset[ci * kk + k] += 1 }
+                }
+            }
+            /// The output coordinate an input coordinate reaches through kernel offset `k`, if any.
+            func reaches(_ x: Int, _ k: Int, stride: Int, pad: Int, count: Int) -> Bool {
+                let shifted = x + pad - k
+                return shifted >= 0 && shifted % stride == 0 && shifted / stride < count
+            }
+            var degrees = [Int](repeating: 0, count: inputUnits)
+            for y in 0..<h {
+                let rows = (0..<g.kernelH).filter { reaches(y, $0, stride: g.strideH, pad: g.padH, count: ho) }
+                for x in 0..<w {
+                    let columns = (0..<g.kernelW).filter { reaches(x, $0, stride: g.strideW, pad: g.padW, count: wo) }
+                    for ci in 0..<cin {
+                        var d = 0
+                        for ky in rows { for kx in columns { d += perOffset[ci * kk + ky * g.kernelW + kx] } }
+                        degrees[(ci * h + y) * w + x] = d
+                    }
+                }
+            }
+            return degrees
+        }
+    }
+
+    /// Per stored row (input channel for conv, input unit otherwise), its non-zero entries.
+    func storedRowNonZero() -> [Int] {
+        guard case .conv(let c) = shape else { return outDegrees() }
+        let kk = c.geometry.kernelH * c.geometry.kernelW
+        var rows = [Int](repeating: 0, count: c.inChannels)
+        for co in 0..<c.outChannels {
+            for ci in 0..<c.inChannels {
+                for k in 0..<kk where values[(co * c.inChannels + ci) * kk + k] != 0 { rows[ci] += 1 }
+            }
+        }
+        return rows
+    }
+
     /// Mean non-zero entries in one row of the stored fan-out table (kernel row for conv).
     var meanStoredRow: Double {
         switch shape {

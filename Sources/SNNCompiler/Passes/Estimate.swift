@@ -10,11 +10,13 @@ import SNNIR
 /// rate r yields `1 − (1 − r)^k` per unit (unless calibrated); a flatten passes counts on.
 ///
 /// Per synaptic layer L reading E events per inference (Σ over steps; the encoder reads every
-/// analog input once):
+/// analog input once, or only the non-zero ones when the calibration counts them per unit):
 ///
 ///     synaptic ops      = E · synapses(L) / inputs(L)           (non-zero weights: the mean fan-out)
+///                       = Σ_u e_u · fanout(u)                   (with per-unit calibration e_u)
 ///     structural ops    = E · connections(L) / inputs(L)        (zeros included; sinabs-style)
 ///     bytes moved, CSR  = E · (row non-zeros · (weight_bits + index_bits) + pointer_bits) / 8
+///                         (row non-zeros weighted per unit when the calibration has unit counts)
 ///     bytes moved, dense= E · row length · weight_bits / 8
 ///
 /// where a row is a kernel row (one input channel) on weight-sharing targets for conv and an
@@ -30,7 +32,8 @@ import SNNIR
 /// barrier per step), or T / tick_hz when the target steps on a slower timer.
 ///
 /// - Throws: `CompileError.passOrder` before `mapCores`; `.unsupportedGraph` for a calibration
-///   whose step count differs from the graph's, or that lacks a LIF group.
+///   whose step count differs from the graph's, that lacks a LIF group, or whose per-unit
+///   counts do not fit their layer.
 public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Calibration? = nil,
                      assumedRate: Double = 0.1) throws(CompileError) -> Graph {
     try graph.require("mapCores", before: "estimate")
@@ -48,6 +51,15 @@ public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Cali
         }
         for lif in g.neuronGroups where calibration.events[lif.name] == nil {
             throw CompileError(.unsupportedGraph, layer: lif.name, reason: "the calibration has no spike counts for this LIF group")
+        }
+        for (name, counts) in calibration.unitEvents {
+            guard let layer = g.layer(named: name) else {
+                throw CompileError(.unsupportedGraph, layer: name, reason: "the calibration has unit counts for a layer the graph does not have")
+            }
+            guard counts.count == layer.unitCount else {
+                throw CompileError(.unsupportedGraph, layer: name,
+                                   reason: "the calibration has \(counts.count) unit counts for a layer of \(layer.unitCount) units")
+            }
         }
     }
 
@@ -104,12 +116,25 @@ public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Cali
             let isEncoder: Bool = if case .conv(let conv) = layer.op { conv.encoder } else { false }
             let sharing: Bool = if case .conv = layer.op { numerics.weightSharing } else { false }
             let inputs = Double(max(c.inputUnits, 1))
-            let eventsIn: Double = isEncoder ? Double(c.inputUnits)
+            var eventsIn: Double = isEncoder ? Double(c.inputUnits)
                 : (layer.inputs.first.flatMap { events[$0] } ?? []).reduce(0, +)
+            if isEncoder, let nonZero = calibration?.unitEvents[layer.inputs.first ?? ""] { eventsIn = nonZero.reduce(0, +) }
             let rowNonZero = sharing ? c.meanStoredRow : Double(c.synapses) / inputs
             let rowDense = sharing ? Double(c.denseStoredRow) : Double(c.connections) / inputs
-            let synapticOps = eventsIn * Double(c.synapses) / inputs
-            let movedCSR = eventsIn * (rowNonZero * (wb + ib) + pb) / 8
+            var synapticOps = eventsIn * Double(c.synapses) / inputs
+            var movedCSR = eventsIn * (rowNonZero * (wb + ib) + pb) / 8
+            if let perUnit = calibration.flatMap({ unitEvents(feeding: layer, in: g, $0) }), perUnit.count == c.inputUnits {
+                let degrees = c.outDegrees()
+                let rows = sharing ? c.storedRowNonZero() : degrees
+                let unitsPerRow = c.inputUnits / max(rows.count, 1)
+                var ops = 0.0, rowEntries = 0.0
+                for u in perUnit.indices where perUnit[u] != 0 {
+                    ops += perUnit[u] * Double(degrees[u])
+                    rowEntries += perUnit[u] * Double(rows[u / unitsPerRow])
+                }
+                synapticOps = ops
+                movedCSR = (rowEntries * (wb + ib) + eventsIn * pb) / 8
+            }
             let movedDense = eventsIn * rowDense * wb / 8
             let first = position == 0
             let neuronUpdates = first ? Double(p.units * T) : 0
@@ -163,4 +188,16 @@ public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Cali
 extension Connectivity {
     /// Rows of the stored table: input channels for a weight-shared conv, else input units.
     func storedRows(_ sharing: Bool) -> Int { sharing ? storedRows : inputUnits }
+}
+
+/// The calibration's per-unit event counts of the layer whose events `layer` reads (through
+/// flatten layers, which keep C-order), if it has them.
+private func unitEvents(feeding layer: Layer, in graph: Graph, _ calibration: Calibration) -> [Double]? {
+    var name = layer.inputs.first
+    while let current = name {
+        if let counts = calibration.unitEvents[current] { return counts }
+        guard let source = graph.layer(named: current), case .flatten = source.op else { return nil }
+        name = source.inputs.first
+    }
+    return nil
 }

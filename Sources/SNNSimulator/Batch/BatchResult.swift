@@ -19,6 +19,11 @@ public struct BatchResult: Sendable, Equatable {
     public var cost: InferenceCost?
     /// Each image's spike trace, when requested.
     public var traces: [SpikeTrace]?
+    /// With `BatchOptions.unitCounts`: per LIF group and pool, the events of each unit (C-order)
+    /// summed over steps and images; for the input layer, the images in which each input value
+    /// is non-zero (the encoder reads the image once). Nil otherwise, and when the batch stopped
+    /// early (a mismatch), since workers may have run images past the stop.
+    public var unitEvents: [String: [Int]]?
     /// Images compared with the dense reference (0 when no reference was given).
     public var checkedImages: Int
     /// The first mismatch with the dense reference (lowest image index), if any.
@@ -26,7 +31,7 @@ public struct BatchResult: Sendable, Equatable {
 
     /// Creates a batch result.
     public init(images: Int, predictions: [Int], logits: [[Int64]], labels: [Int]?, spikes: StepCounts, work: Work,
-                cost: InferenceCost?, traces: [SpikeTrace]?, checkedImages: Int, mismatch: Mismatch?) {
+                cost: InferenceCost?, traces: [SpikeTrace]?, unitEvents: [String: [Int]]? = nil, checkedImages: Int, mismatch: Mismatch?) {
         self.images = images
         self.predictions = predictions
         self.logits = logits
@@ -35,6 +40,7 @@ public struct BatchResult: Sendable, Equatable {
         self.work = work
         self.cost = cost
         self.traces = traces
+        self.unitEvents = unitEvents
         self.checkedImages = checkedImages
         self.mismatch = mismatch
     }
@@ -54,12 +60,13 @@ public struct BatchResult: Sendable, Equatable {
     public var meanCost: InferenceCost? { cost?.divided(by: images) }
 
     /// The measured activity as the compiler's estimate pass takes it: the mean number of
-    /// events per image at each step, for every LIF group and pool.
+    /// events per image at each step, for every LIF group and pool, and (when counted) the mean
+    /// events of each unit per image.
     public func calibration() -> Calibration {
-        var events: [String: [Double]] = [:]
-        for (l, name) in spikes.layers.enumerated() {
-            events[name] = spikes.counts[l].map { Double($0) / Double(max(images, 1)) }
-        }
-        return Calibration(images: images, events: events)
+        var events: [String: [Double]] = [:], perUnit: [String: [Double]] = [:]
+        let n = Double(max(images, 1))
+        for (l, name) in spikes.layers.enumerated() { events[name] = spikes.counts[l].map { Double($0) / n } }
+        for (name, counts) in unitEvents ?? [:] { perUnit[name] = counts.map { Double($0) / n } }
+        return Calibration(images: images, events: events, unitEvents: perUnit)
     }
 }

@@ -45,25 +45,46 @@ extension EventSimulator {
     private func worker(slots: BatchSlots, options: BatchOptions, image: @Sendable (Int) throws -> [Int32]) {
         let workspace = makeWorkspace()
         let readout = plan.populations[plan.readout].name
+        var unitEvents: [[Int]] = []
+        defer { if options.unitCounts { slots.add(unitEvents: unitEvents) } }
         while let i = slots.claim() {
             do {
                 let pixels = try image(i)
                 guard pixels.count == plan.inputGrid.count else {
                     throw SimulatorError.imageSize(expected: plan.inputGrid.count, found: pixels.count)
                 }
-                var inference = run(pixels, trace: options.trace || options.reference != nil, workspace: workspace)
+                var inference = run(pixels, trace: options.trace || options.unitCounts || options.reference != nil,
+                                    workspace: workspace)
                 var mismatch: Mismatch?
                 if let reference = options.reference {
                     let expected = try reference.run(quantizedImage: pixels, trace: true)
                     mismatch = Verification.firstMismatch(inference, expected, readout: readout, image: i)
-                    if !options.trace { inference.trace = nil }
                 }
+                if options.unitCounts, let trace = inference.trace { Self.count(trace, input: pixels, into: &unitEvents) }
+                if !options.trace { inference.trace = nil }
                 let done = slots.store(i, inference: inference, mismatch: mismatch)
                 options.progress?(done, slots.count)
             } catch {
                 slots.fail(i, error: error)
             }
         }
+    }
+
+    /// Adds one image's events to per-unit counts (created on first use): one row per traced
+    /// layer, then the input's non-zero values.
+    private static func count(_ trace: SpikeTrace, input: [Int32], into counts: inout [[Int]]) {
+        if counts.isEmpty { counts = trace.layers.map { [Int](repeating: 0, count: $0.shape.reduce(1, *)) } + [[Int](repeating: 0, count: input.count)] }
+        for (l, layer) in trace.layers.enumerated() {
+            for step in layer.steps {
+                for unit in step.indices { counts[l][Int(unit)] += 1 }
+            }
+        }
+        for (u, value) in input.enumerated() where value != 0 { counts[trace.layers.count][u] += 1 }
+    }
+
+    /// Per-unit counts by layer name (the traced layers, then the input).
+    private func namedUnitEvents(_ rows: [[Int]]) -> [String: [Int]] {
+        Dictionary(uniqueKeysWithValues: zip(recordedLayers + [plan.inputName], rows).map { ($0, $1) })
     }
 
     /// Sums the finished images in index order.
@@ -82,6 +103,7 @@ extension EventSimulator {
         return BatchResult(images: inferences.count, predictions: inferences.map(\.prediction), logits: inferences.map(\.logits),
                            labels: labels.map { Array($0.prefix(inferences.count)) }, spikes: spikes, work: work,
                            cost: cost, traces: options.trace ? inferences.compactMap(\.trace) : nil,
+                           unitEvents: options.unitCounts && finished.mismatch == nil ? finished.unitEvents.map(namedUnitEvents) : nil,
                            checkedImages: options.reference == nil ? 0 : inferences.count, mismatch: finished.mismatch)
     }
 }
@@ -94,6 +116,8 @@ final class BatchSlots: @unchecked Sendable {
         var inferences: [Inference]
         var mismatch: Mismatch?
         var error: (Int, any Error)?
+        /// The workers' per-unit event counts, summed (integers, so the order does not matter).
+        var unitEvents: [[Int]]? = nil
     }
 
     let count: Int
@@ -103,6 +127,7 @@ final class BatchSlots: @unchecked Sendable {
     private var results: [Inference?]
     private var mismatch: Mismatch?
     private var error: (Int, any Error)?
+    private var unitEvents: [[Int]]?
 
     init(count: Int) {
         self.count = count
@@ -129,6 +154,16 @@ final class BatchSlots: @unchecked Sendable {
         }
     }
 
+    /// Adds a worker's per-unit event counts (empty when it ran no image).
+    func add(unitEvents counts: [[Int]]) {
+        guard !counts.isEmpty else { return }
+        lock.withLock {
+            guard var sum = unitEvents else { unitEvents = counts; return }
+            for l in sum.indices { for u in sum[l].indices { sum[l][u] += counts[l][u] } }
+            unitEvents = sum
+        }
+    }
+
     /// Records that image `i` failed.
     func fail(_ i: Int, error failure: any Error) {
         lock.withLock {
@@ -144,7 +179,7 @@ final class BatchSlots: @unchecked Sendable {
                 return Finished(inferences: results[0...mismatch.image].compactMap { $0 }, mismatch: mismatch, error: nil)
             }
             if let error { return Finished(inferences: [], mismatch: nil, error: error) }
-            return Finished(inferences: results.compactMap { $0 }, mismatch: nil, error: nil)
+            return Finished(inferences: results.compactMap { $0 }, mismatch: nil, error: nil, unitEvents: unitEvents)
         }
     }
 }

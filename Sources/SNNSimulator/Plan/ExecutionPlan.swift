@@ -78,6 +78,8 @@ enum StepAction: Sendable {
 struct ExecutionPlan: Sendable {
     let graphName: String
     let timeSteps: Int
+    /// The graph's input layer.
+    let inputName: String
     let inputShape: [Int]
     let inputGrid: Grid
     let inputQuantization: InputQuantization?

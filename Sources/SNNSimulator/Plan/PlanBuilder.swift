@@ -83,7 +83,7 @@ extension ExecutionPlan {
             populations[p].narrowCurrent = bound <= Double(Int32.max)
         }
         let input = layers[0]
-        self.init(graphName: graph.name, timeSteps: graph.timeSteps, inputShape: input.shape,
+        self.init(graphName: graph.name, timeSteps: graph.timeSteps, inputName: input.name, inputShape: input.shape,
                   inputGrid: Grid(shape: input.shape) ?? Grid(channels: 1, height: 1, width: 1),
                   inputQuantization: graph.inputQuantization, streams: streams, populations: populations,
                   projections: projections, encoders: encoders, actions: actions, readout: populations.count - 1)

@@ -53,7 +53,7 @@ extension SNNC {
                                      hint: "pass --force to overwrite it, or choose another -o")
                 }
                 let profile = try loadProfile(target)
-                let calibrationValue = try calibration.map(readCalibration)
+                let calibrationValue = try calibration.map(CalibrationFile.read)
                 var graph = try ModelSource.graph(at: input, level: level)
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try hashFile(input),
@@ -92,19 +92,6 @@ extension SNNC {
             }
         }
 
-        private func readCalibration(_ path: String) throws -> Calibration {
-            struct File: Decodable { var images: Int; var events: [String: [Double]] }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw Diagnostic(message: "cannot read the calibration file", location: path, hint: "check the path")
-            }
-            do {
-                let file = try JSONDecoder().decode(File.self, from: data)
-                return Calibration(images: file.images, events: file.events)
-            } catch {
-                throw Diagnostic(message: "the calibration file is not valid: \(error)", location: path,
-                                 hint: "write {\"images\": N, \"events\": {\"<lif layer>\": [mean spikes per image at each step], …}}")
-            }
-        }
 
         private func hashFile(_ path: String) throws -> String {
             guard let data = FileManager.default.contents(atPath: path) else {

@@ -41,7 +41,7 @@ extension SNNC {
         var check = false
         @Option(help: "Write every image's spike trains to this HDF5 file.")
         var trace: String?
-        @Option(help: "Write the measured spikes per layer and step as JSON for 'snnc export --calibration'.")
+        @Option(help: "Write the measured spikes per layer and step (and per unit) as JSON for 'snnc export --calibration'.")
         var calibrationOut: String?
         @Flag(help: "Print JSON instead of text.")
         var json = false
@@ -67,7 +67,8 @@ extension SNNC {
                 let progress = SharedProgressLine()
                 let started = ProcessInfo.processInfo.systemUptime
                 let total = inputs.count
-                let options = BatchOptions(threads: threads, trace: trace != nil, reference: reference) { done, _ in
+                let options = BatchOptions(threads: threads, trace: trace != nil, unitCounts: calibrationOut != nil,
+                                           reference: reference) { done, _ in
                     guard done == total || done % 10 == 0 else { return }
                     let elapsed = ProcessInfo.processInfo.systemUptime - started
                     progress.update("simulate \(progressBar(Double(done) / Double(total))) \(done)/\(total) images, "
@@ -86,7 +87,7 @@ extension SNNC {
                 if let trace, let traces = result.traces {
                     try SpikeTraceFile.write(to: trace, model: file, graph: graph, traces: traces, result: result)
                 }
-                if let calibrationOut { try writeCalibration(result.calibration(), to: calibrationOut) }
+                if let calibrationOut { try CalibrationFile.write(result.calibration(), to: calibrationOut) }
                 let report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,
                                             threads: threads, costModel: cost, checked: reference != nil)
                 print(json ? try report.json() : report.text())
@@ -102,15 +103,6 @@ extension SNNC {
             return CostModel(profile: try loadProfile(name))
         }
 
-        private func writeCalibration(_ calibration: Calibration, to path: String) throws {
-            struct File: Encodable { var images: Int; var events: [String: [Double]] }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try encoder.encode(File(images: calibration.images, events: calibration.events))
-            guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw Diagnostic(message: "cannot write the calibration file", location: path, hint: "check the folder exists and is writable")
-            }
-        }
     }
 }
 
