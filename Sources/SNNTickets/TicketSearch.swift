@@ -639,6 +639,8 @@ public final class TicketSearch {
                                       meanLoss: lossSum / Double(seen), ledger: ledger)))
             }
             let seconds = now() - epochStart
+            // A blown-up run stops here, before its state is saved: the file keeps the last good epoch.
+            try TrainingDiverged.check(loss: lossSum, epoch: epoch, run: setup.id, parameters: trainer.state.parameters)
             var next = trainer.state
             if seen > 0 || !stopped {
                 next.history.append(EpochRecord(epoch: epoch, learningRate: lr, trainLoss: lossSum / Double(max(seen, 1)),

@@ -58,6 +58,9 @@ extension Diagnostic {
         case let e as DeploymentFileError:
             self.init(message: e.reason, location: e.path + (e.object.map { ":" + $0 } ?? ""),
                       hint: e.hint ?? "export the model again with 'snnc export'")
+        case let e as TrainingDiverged:
+            self.init(message: e.description, location: nil,
+                      hint: "lower the learning rate (--lr) and start again with --force; the file keeps the last finished epoch")
         case let e as CheckpointError:
             self.init(message: e.reason, location: e.path, hint: e.hint ?? "pass a checkpoint written by 'snnc train'")
         default:

@@ -122,4 +122,30 @@ struct CLITests {
         #expect(result.stderr.contains("--lr"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
+
+    @Test func pruneWritesATicketFileThatExportReads() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tickets = dir + "/tickets.h5"
+        let result = try run(["prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+                              "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs-per-round", "1",
+                              "--method", "imp", "--rounds", "1", "--lr", "0.05", "--json", "-o", tickets])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"levels\""))
+        let export = try run(["export", tickets, "--level", "1", "--target", "edge", "-o", dir + "/m.snn.h5"])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/m.snn.h5"))
+    }
+
+    @Test func divergedPruningIsAClearErrorNotACrash() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try run(["prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+                              "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs-per-round", "1",
+                              "--method", "imp", "--rounds", "1", "--lr", "3e38", "-o", dir + "/nan.h5"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("training diverged"), "\(result.stderr)")
+        #expect(result.stderr.contains("--lr"))
+        #expect(!result.stderr.contains("Fatal error"))
+    }
 }

@@ -100,8 +100,10 @@ extension SNNC {
                         let remaining = Double(data.train.count - p.imagesSeen) / max(rate, 1e-9)
                         progress.update("epoch \(epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) \(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
                     }
-                    guard record.trainLoss.isFinite else {
-                        throw Diagnostic(message: "training diverged: the loss became \(record.trainLoss) in epoch \(epoch + 1)",
+                    do {
+                        try TrainingDiverged.check(loss: record.trainLoss, epoch: epoch, parameters: trainer.state.parameters)
+                    } catch let diverged as TrainingDiverged {
+                        throw Diagnostic(message: diverged.description,
                                          location: epoch == 0 ? "\(output) (not written)" : "\(output) (keeps epoch \(epoch))",
                                          hint: "lower the learning rate (--lr) and start again with --force")
                     }
