@@ -32,7 +32,15 @@ struct Options {
             case "--iters": iters = rest.next().flatMap(Int.init)
             case "--threads": threads = rest.next().flatMap(Int.init) ?? threads
             case "--time-steps": timeSteps = rest.next().flatMap(Int.init) ?? timeSteps
-            default: model = a
+            case "small", "vgg16", "vgg16-paper-w8": model = a
+            default:
+                FileHandle.standardError.write(Data("""
+                    snnc-bench: unknown argument '\(a)'
+                    usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
+                           snnc-bench sparse-vgg16 SPARSITY out.h5
+
+                    """.utf8))
+                exit(2)
             }
         }
     }
