@@ -4,7 +4,9 @@
 # training subset, a few epochs per round. Every search is resumable: run this script again
 # after a crash or a kill and it continues where it stopped (finished searches are skipped).
 #
-# It commits nothing. Outputs (under $OUT, default experiments/repro):
+# With COMMIT=1 it commits the results, logs and the regenerated report after every finished
+# search (to the current branch of the checkout it runs in: run it in its own git worktree);
+# otherwise it commits nothing. Outputs (under $OUT, default experiments/repro):
 #   tickets/<run>-s<seed>.h5   ticket files (large; ignored by git)
 #   results/<run>-s<seed>.json `snnc prune --json` summaries
 #   logs/<run>-s<seed>.log     progress lines
@@ -28,6 +30,10 @@
 #   BASELINE_SEEDS   seeds of snip, random, transfer, eb-c1 (default "0")
 #   ONLY             run only these runs, e.g. ONLY="imp eb" (names below)
 #   THREADS          BLAS threads (default 2)   SKIP_BUILD=1 to use an existing $SNNC
+#   COMMIT=1         git-commit each finished search's results (see above)
+#
+# Order: every method for the first seed (the headline rows, then the baselines), then the
+# headline rows for the other seeds, so that a partial run already covers every method.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,20 +103,32 @@ run() {
     fi
     mv "$json.tmp" "$json"
     tail -n 1 "$log"
+    if [[ -n "${COMMIT:-}" ]]; then
+        python3 scripts/tickets-report.py "$OUT" > /dev/null
+        git add "$OUT/results" "$OUT/logs" "$OUT/environment.txt" "$OUT"/*.md "$OUT"/*.csv
+        git commit --quiet -m "reproduction: $id finished ($(date -u +%Y-%m-%dT%H:%MZ))" || true
+    fi
 }
 
-for seed in $SEEDS; do
+headline() {
+    local seed=$1
     run imp "$seed" --method imp --rounds "$rounds_list"
     run imp+et "$seed" --method imp+et --rounds "$rounds_list" "${et[@]}"
     run eb "$seed" --method eb --sparsity "$EB_TARGETS" --eb-checks-per-epoch "$EB_CHECKS"
     run eb+et "$seed" --method eb+et --sparsity "$EB_TARGETS" --eb-checks-per-epoch "$EB_CHECKS" "${et[@]}"
-done
-for seed in $BASELINE_SEEDS; do
-    run eb-c1 "$seed" --method eb --sparsity "$EB_TARGETS" --eb-checks-per-epoch 1
+}
+baselines() {
+    local seed=$1
     run snip "$seed" --method snip --sparsity "$EB_TARGETS"
     run random "$seed" --method random --sparsity "$EB_TARGETS"
     run transfer "$seed" --method transfer --rounds "$REPORT_ROUNDS"
-done
+    run eb-c1 "$seed" --method eb --sparsity "$EB_TARGETS" --eb-checks-per-epoch 1
+}
+read -r -a seeds <<< "$SEEDS"
+read -r -a baseline_seeds <<< "$BASELINE_SEEDS"
+headline "${seeds[0]}"
+for seed in "${baseline_seeds[@]}"; do baselines "$seed"; done
+for seed in "${seeds[@]:1}"; do headline "$seed"; done
 
 python3 scripts/tickets-report.py "$OUT"
 echo "Report: $OUT/report.md"

@@ -1,6 +1,6 @@
 // snnc-sim-bench: throughput of the event-driven simulator against the dense integer reference.
 //
-//   swift run -c release snnc-sim-bench [--runs N] [--images N] [--only small|full] [--profile]
+//   swift run -c release snnc-sim-bench [--runs N] [--images N] [--only small|full] [--profile [--threads N]]
 //
 // For each network (VGG16 at width 0.125 with ~90% random sparsity, VGG16 at full width with
 // ~95%; 32×32×1 input, T = 5, random weights, quantised random images): checks the event
@@ -8,7 +8,7 @@
 // - synaptic events per second on one thread,
 // - the dense reference's time on the same images (and the speed-up),
 // - images per second on 1 and 2 threads (and the scaling).
-// `--profile` runs only the one-thread event simulator (for perf).
+// `--profile` runs only the event simulator, on one thread or `--threads N` (for perf).
 import Foundation
 import SNNIR
 import SNNSimulator
@@ -19,6 +19,7 @@ struct Settings {
     var images = 8
     var only: String?
     var profile = false
+    var profileThreads = 1
 
     init(_ arguments: [String]) {
         var k = 0
@@ -29,6 +30,7 @@ struct Settings {
             case "--images": images = max(1, Int(value) ?? images); k += 1
             case "--only": only = value; k += 1
             case "--profile": profile = true
+            case "--threads": profileThreads = max(1, Int(value) ?? 1); k += 1
             default: print("unknown argument \(arguments[k])"); exit(64)
             }
             k += 1
@@ -93,10 +95,12 @@ func bench(name: String, graph: Graph, settings: Settings, denseImages: Int) thr
 
     // Event simulator, one thread, all images.
     var result: BatchResult?
-    let one = try Runs(settings.runs) { result = try simulator.run(quantizedImages: images, options: BatchOptions(threads: 1)) }
+    let one = try Runs(settings.runs) {
+        result = try simulator.run(quantizedImages: images, options: BatchOptions(threads: settings.profile ? settings.profileThreads : 1))
+    }
     guard let result else { return }
     if settings.profile {
-        print("\(name): event simulator only, \(String(format: "%.2f", one.cpu / Double(images.count) * 1e3)) ms/image CPU (median), "
+        print("\(name): event simulator only, \(settings.profileThreads) thread(s), \(String(format: "%.2f", one.cpu / Double(images.count) * 1e3)) ms/image CPU (median), "
               + "\(String(format: "%.2f", one.fastestCPU / Double(images.count) * 1e3)) (fastest)")
         return
     }
