@@ -1,3 +1,5 @@
+import SNNIR
+
 /// The cycle and energy figures of a target that the simulator charges per event.
 ///
 /// SNNSimulator does not read chip profiles; the caller builds this value from one (in snnc,
@@ -16,64 +18,10 @@
 ///   one's spikes of the same step); every step ends with one barrier.
 public struct CostModel: Sendable, Equatable {
     /// Cycle costs (`[timing]` of a profile).
-    public struct Timing: Sendable, Equatable {
-        /// Clock frequency, Hz.
-        public var clockHz: Double
-        /// Cycles to open the synapse row of one packet on its destination core.
-        public var cyclesPerRowFetch: Double
-        /// Cycles per synaptic operation.
-        public var cyclesPerSynapticOp: Double
-        /// Cycles per neuron update.
-        public var cyclesPerNeuronUpdate: Double
-        /// Cycles per router hop of one packet.
-        public var cyclesPerHop: Double
-        /// Cycles of the end-of-step barrier.
-        public var cyclesPerBarrier: Double
-        /// Steps per second of a timer-driven chip, or nil: a step then lasts
-        /// `max(cycles / clockHz, 1 / tickHz)`.
-        public var tickHz: Double?
-
-        /// Creates the cycle costs.
-        public init(clockHz: Double, cyclesPerRowFetch: Double, cyclesPerSynapticOp: Double,
-                    cyclesPerNeuronUpdate: Double, cyclesPerHop: Double, cyclesPerBarrier: Double,
-                    tickHz: Double? = nil) {
-            self.clockHz = clockHz
-            self.cyclesPerRowFetch = cyclesPerRowFetch
-            self.cyclesPerSynapticOp = cyclesPerSynapticOp
-            self.cyclesPerNeuronUpdate = cyclesPerNeuronUpdate
-            self.cyclesPerHop = cyclesPerHop
-            self.cyclesPerBarrier = cyclesPerBarrier
-            self.tickHz = tickHz
-        }
-    }
+    public typealias Timing = ChipTiming
 
     /// Energy costs in picojoules (`[energy]` of a profile).
-    public struct Energy: Sendable, Equatable {
-        /// Per synaptic operation, pJ.
-        public var synapticOpPJ: Double
-        /// Whether `synapticOpPJ` already includes the weight read (memory energy is then
-        /// reported but not added to the total).
-        public var synapticOpIncludesWeightRead: Bool
-        /// Per neuron update, pJ.
-        public var neuronUpdatePJ: Double
-        /// Per packet per hop, pJ.
-        public var spikeRoutePJ: Double
-        /// Per byte read from synapse memory, pJ.
-        public var memoryPJPerByte: Double
-        /// Static power of the chip, mW (charged for the inference's latency).
-        public var staticPowerMW: Double
-
-        /// Creates the energy costs.
-        public init(synapticOpPJ: Double, synapticOpIncludesWeightRead: Bool, neuronUpdatePJ: Double,
-                    spikeRoutePJ: Double, memoryPJPerByte: Double, staticPowerMW: Double) {
-            self.synapticOpPJ = synapticOpPJ
-            self.synapticOpIncludesWeightRead = synapticOpIncludesWeightRead
-            self.neuronUpdatePJ = neuronUpdatePJ
-            self.spikeRoutePJ = spikeRoutePJ
-            self.memoryPJPerByte = memoryPJPerByte
-            self.staticPowerMW = staticPowerMW
-        }
-    }
+    public typealias Energy = ChipEnergy
 
     /// Bytes read from synapse memory.
     ///

@@ -1,0 +1,71 @@
+// The cycle and energy models of a target, shared by the compiler's chip profiles (`[timing]`,
+// `[energy]`) and the simulator's cost model, so both read the same figures.
+
+/// The cycle model: latency per time step is counted in clock cycles per event.
+///
+/// Asynchronous chips get a notional clock (an estimate) so that their published
+/// nanosecond figures become cycles.
+public struct ChipTiming: Sendable, Equatable {
+    /// Clock frequency in hertz (notional for asynchronous chips).
+    public var clockHz: Double
+    /// Cycles to fetch one synapse row (the fan-out list of one presynaptic spike).
+    public var cyclesPerRowFetch: Double
+    /// Cycles per synaptic operation (one weight accumulated into one neuron).
+    public var cyclesPerSynapticOp: Double
+    /// Cycles to update one neuron's state.
+    public var cyclesPerNeuronUpdate: Double
+    /// Cycles for a spike packet to cross one router hop.
+    public var cyclesPerHop: Double
+    /// Cycles for the end-of-time-step barrier across cores.
+    public var cyclesPerBarrier: Double
+    /// Time steps per second when the chip steps on a fixed timer (e.g. 1000 for TrueNorth's
+    /// 1 ms tick); nil when a step starts as soon as the previous one has finished.
+    public var tickHz: Double?
+
+    /// Creates the cycle model.
+    public init(
+        clockHz: Double, cyclesPerRowFetch: Double, cyclesPerSynapticOp: Double,
+        cyclesPerNeuronUpdate: Double, cyclesPerHop: Double, cyclesPerBarrier: Double,
+        tickHz: Double? = nil
+    ) {
+        self.clockHz = clockHz
+        self.cyclesPerRowFetch = cyclesPerRowFetch
+        self.cyclesPerSynapticOp = cyclesPerSynapticOp
+        self.cyclesPerNeuronUpdate = cyclesPerNeuronUpdate
+        self.cyclesPerHop = cyclesPerHop
+        self.cyclesPerBarrier = cyclesPerBarrier
+        self.tickHz = tickHz
+    }
+}
+
+/// The energy model, in picojoules per event plus static power.
+public struct ChipEnergy: Sendable, Equatable {
+    /// Energy per synaptic operation, pJ.
+    public var synapticOpPJ: Double
+    /// Whether `synapticOpPJ` already includes reading the weight from memory.
+    ///
+    /// When true, memory energy (`memoryPJPerByte` × bytes read) is reported beside the total
+    /// for comparing storage formats, not added to it.
+    public var synapticOpIncludesWeightRead: Bool
+    /// Energy per neuron state update, pJ.
+    public var neuronUpdatePJ: Double
+    /// Energy to route one spike packet across one hop, pJ.
+    public var spikeRoutePJ: Double
+    /// Energy per byte read from weight memory, pJ.
+    public var memoryPJPerByte: Double
+    /// Static (leakage and idle) power of the whole chip, mW.
+    public var staticPowerMW: Double
+
+    /// Creates the energy model.
+    public init(
+        synapticOpPJ: Double, synapticOpIncludesWeightRead: Bool, neuronUpdatePJ: Double,
+        spikeRoutePJ: Double, memoryPJPerByte: Double, staticPowerMW: Double
+    ) {
+        self.synapticOpPJ = synapticOpPJ
+        self.synapticOpIncludesWeightRead = synapticOpIncludesWeightRead
+        self.neuronUpdatePJ = neuronUpdatePJ
+        self.spikeRoutePJ = spikeRoutePJ
+        self.memoryPJPerByte = memoryPJPerByte
+        self.staticPowerMW = staticPowerMW
+    }
+}
