@@ -88,14 +88,14 @@ public struct SpikeComparison: Sendable {
     }
 
     /// The figures so far, with each layer's flags under `thresholds`.
-    public func result(thresholds: FlagThresholds = FlagThresholds()) -> ComparisonResult {
-        ComparisonResult(
+    public func result(thresholds: FlagThresholds = FlagThresholds()) -> ComparisonSummary {
+        ComparisonSummary(
             images: images, timeSteps: timeSteps,
             floatCorrect: labelled == images && images > 0 ? floatCorrect : nil,
             integerCorrect: labelled == images && images > 0 ? integerCorrect : nil,
             samePredictions: samePredictions,
             layers: layers.map { a in
-                ComparisonResult.Layer(name: a.name, units: a.units, floatRate: a.floatRate, integerRate: a.integerRate,
+                ComparisonSummary.Layer(name: a.name, units: a.units, floatRate: a.floatRate, integerRate: a.integerRate,
                                        floatRatePerStep: a.floatRatePerStep, integerRatePerStep: a.integerRatePerStep,
                                        agreement: a.agreement, jaccard: a.jaccard, precision: a.precision, recall: a.recall,
                                        flags: thresholds.flags(floatRate: a.floatRate, integerRate: a.integerRate))

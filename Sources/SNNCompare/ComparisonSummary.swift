@@ -1,5 +1,5 @@
 /// The float model against the integer simulation of its deployment, on the same images.
-public struct ComparisonResult: Sendable, Equatable, Encodable {
+public struct ComparisonSummary: Sendable, Equatable, Encodable {
     /// One LIF layer. Rates are spikes per neuron per step.
     public struct Layer: Sendable, Equatable, Encodable {
         /// The layer's name.
