@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
         .library(name: "SNNFormat", targets: ["SNNFormat"]),
         .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
+        .library(name: "SNNCompare", targets: ["SNNCompare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,10 +44,12 @@ let package = Package(
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
         .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
+        // The float model against the integer simulation of its deployment (snnc simulate --compare).
+        .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,7 +63,7 @@ let package = Package(
         .testTarget(name: "SNNTicketsTests", dependencies: ["SNNTickets", "SNNTrain", "SNNData", "SNNTensor", "SNNStore", "snnc"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
         .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
-                                                        "SNNSimulator"]),
+                                                        "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData"]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
         .testTarget(name: "snncTests", dependencies: ["snnc"]),
 

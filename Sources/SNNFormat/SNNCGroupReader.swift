@@ -60,6 +60,11 @@ struct SNNCGroupReader {
                 sourceFile: try p.stringAttribute("source_model"), sourceSHA256: try p.stringAttribute("source_sha256"),
                 command: try p.stringAttribute("command_line"), toolVersion: try p.stringAttribute("tool_version"),
                 target: try p.stringAttribute("target"), createdUTC: try p.stringAttribute("created_utc"))
+            if try p.attributeNames().contains("source_level") {
+                let level = try p.scalarAttribute("source_level", as: Int64.self)
+                guard level >= 0 else { throw fail(p.path, "source_level \(level) is negative") }
+                graph.provenance?.sourceLevel = Int(level)
+            }
         }
         return graph
     }

@@ -201,6 +201,7 @@ struct SNNCGroupWriter {
         try g.setAttribute("command_line", string: p.command)
         try g.setAttribute("target", string: p.target)
         try g.setAttribute("created_utc", string: p.createdUTC)
+        if let level = p.sourceLevel { try g.setAttribute("source_level", scalar: Int64(level)) }
     }
 }
 

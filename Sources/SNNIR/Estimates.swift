@@ -238,15 +238,19 @@ public struct Provenance: Sendable, Equatable {
     public var target: String
     /// Creation time, ISO 8601 UTC (empty for reproducible output).
     public var createdUTC: String
+    /// The ticket-file level that was compiled (nil for a checkpoint, or a file written before
+    /// format 1.1).
+    public var sourceLevel: Int?
 
     /// Creates provenance.
     public init(sourceFile: String, sourceSHA256: String, command: String, toolVersion: String, target: String,
-                createdUTC: String) {
+                createdUTC: String, sourceLevel: Int? = nil) {
         self.sourceFile = sourceFile
         self.sourceSHA256 = sourceSHA256
         self.command = command
         self.toolVersion = toolVersion
         self.target = target
         self.createdUTC = createdUTC
+        self.sourceLevel = sourceLevel
     }
 }

@@ -58,7 +58,8 @@ extension SNNC {
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try hashFile(input),
                     command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
-                    target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()))
+                    target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()),
+                    sourceLevel: try ComparisonSource.exportedLevel(of: input, requested: level))
                 let options = QuantizeOptions(scaleRule: clipPercentile.map { .percentile($0) } ?? .maxAbs)
                 do {
                     graph = try compile(graph, for: profile, quantization: options, calibration: calibrationValue,

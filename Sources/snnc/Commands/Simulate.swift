@@ -19,11 +19,30 @@ extension SNNC {
                 step, from the integer weights) and fails on the first spike that differs, naming \
                 the image, layer, step and neuron.
 
+                --compare FILE also runs the float model the export came from (the checkpoint or \
+                ticket file given to 'snnc export'; its SHA-256 must match the one the deployment \
+                recorded, and a ticket file is read at the level that was compiled) on the same \
+                images, in batches of \(SNNC.Simulate.compareBatch), and reports both accuracies, how often the \
+                predictions agree and, per LIF layer, both firing rates (spikes per neuron per step), \
+                agreement (fraction of (neuron, image, step) triples where both spike or both stay \
+                silent; high at low rates by shared silence alone), Jaccard (spikes in both / in \
+                either), precision and recall of the integer spikes. A layer is flagged 'silent' \
+                when the float one fires (rate >= 0.001) and the integer rate is below 0.1 x the \
+                float rate, and 'saturated' when the integer rate is >= 0.9 while the float rate is \
+                below 0.9, or >= 0.2 and >= 4 x the float rate. Flags are printed and the exit \
+                status stays 0; with --fail-on-flags a flagged layer makes the exit status 3.
+
                 Examples:
                   snnc simulate model.snn.h5 --dataset fmnist --limit 1000
                   snnc simulate model.snn.h5 --data-dir fixtures/fashion-mnist --limit 100 --check
                   snnc simulate model.snn.h5 --limit 10 --trace spikes.h5 --json
+                  snnc simulate model.snn.h5 --limit 1000 --compare tickets.h5
+                  snnc simulate model.snn.h5 --limit 1000 --compare tickets.h5 --fail-on-flags --json
                 """)
+
+        /// Images per batch when comparing with the float model (bounds the memory of traces
+        /// and float activations).
+        static let compareBatch = 32
 
         @Argument(help: "Deployment file written by 'snnc export'.")
         var file: String
@@ -43,12 +62,17 @@ extension SNNC {
         var trace: String?
         @Option(help: "Write the measured spikes per layer and step (and per unit) as JSON for 'snnc export --calibration'.")
         var calibrationOut: String?
+        @Option(help: "Also run the float model the export came from (its checkpoint or ticket file) and compare per layer.")
+        var compare: String?
+        @Flag(help: "With --compare: exit with status 3 if any layer is flagged silent or saturated.")
+        var failOnFlags = false
         @Flag(help: "Print JSON instead of text.")
         var json = false
 
         func validate() throws {
             if threads < 1 { throw ValidationError("--threads must be at least 1") }
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if failOnFlags && compare == nil { throw ValidationError("--fail-on-flags needs --compare") }
         }
 
         func run() throws {
@@ -63,20 +87,23 @@ extension SNNC {
                     throw Diagnostic(message: error.description, location: file,
                                      hint: "export the model again with 'snnc export'")
                 }
+                var floatRun = try compare.map { try FloatComparisonRun(source: ComparisonSource.load($0, for: graph, deployment: file),
+                                                                        graph: graph) }
                 let inputs = try SimulationInputs.load(dataset: dataset, directory: dataDir, limit: limit, graph: graph, file: file)
                 let progress = SharedProgressLine()
                 let started = ProcessInfo.processInfo.systemUptime
                 let total = inputs.count
-                let options = BatchOptions(threads: threads, trace: trace != nil, unitCounts: calibrationOut != nil,
-                                           reference: reference) { done, _ in
+                let label = floatRun == nil ? "simulate" : "simulate + float model"
+                let batches = SimulationBatches(simulator: simulator, inputs: inputs, threads: threads, reference: reference,
+                                                keepTraces: trace != nil, tracesForEach: floatRun != nil,
+                                                unitCounts: calibrationOut != nil,
+                                                batchSize: floatRun == nil ? total : Self.compareBatch)
+                let result = try batches.run(progress: { done in
                     guard done == total || done % 10 == 0 else { return }
                     let elapsed = ProcessInfo.processInfo.systemUptime - started
-                    progress.update("simulate \(progressBar(Double(done) / Double(total))) \(done)/\(total) images, "
+                    progress.update("\(label) \(progressBar(Double(done) / Double(total))) \(done)/\(total) images, "
                                     + "\(formatDuration(elapsed)) elapsed")
-                }
-                let result = try simulator.run(batch: total, labels: inputs.labels, options: options) { i in
-                    try simulator.quantize(image: inputs.image(i))
-                }
+                }, each: { range, batch in try floatRun?.add(range, batch, inputs: inputs) })
                 let seconds = ProcessInfo.processInfo.systemUptime - started
                 progress.finish(String(format: "simulated %d images in %@ (%.1f ms per image on %d threads)",
                                        result.images, formatDuration(seconds), 1e3 * seconds / Double(max(result.images, 1)), threads))
@@ -88,9 +115,15 @@ extension SNNC {
                     try SpikeTraceFile.write(to: trace, model: file, graph: graph, traces: traces, result: result)
                 }
                 if let calibrationOut { try CalibrationFile.write(result.calibration(), to: calibrationOut) }
-                let report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,
+                var report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,
                                             threads: threads, costModel: cost, checked: reference != nil)
+                report.comparison = floatRun.map { CompareReport(source: $0.source, result: $0.comparison.result()) }
                 print(json ? try report.json() : report.text())
+                if let flagged = report.comparison?.result.flagged, !flagged.isEmpty {
+                    printError("note: \(flagged.count) LIF layer\(flagged.count == 1 ? "" : "s") flagged after quantisation: "
+                               + CompareReport.describe(flagged))
+                    if failOnFlags { throw ExitCode(3) }
+                }
             }
         }
 

@@ -33,6 +33,8 @@ struct SimulateReport: Encodable {
     var synapticEventsPerImage: Double, neuronUpdatesPerImage: Double
     var cost: Cost?
     var checkedImages: Int?
+    /// The float model against this simulation (`--compare`).
+    var comparison: CompareReport?
 
     init(file: String, graph: Graph, dataset: String, result: BatchResult, threads: Int, costModel: CostModel?, checked: Bool) {
         let n = Double(max(result.images, 1))
@@ -86,7 +88,7 @@ struct SimulateReport: Encodable {
         }
         let rows = spikes.map { [$0.name, String($0.units), Units.count($0.eventsPerImage), String(format: "%.4f", $0.rate),
                                  $0.eventsPerStep.map { Units.count($0) }.joined(separator: " ")] }
-        lines += table(header: ["layer", "units", "events/image", "rate", "per step"], rows: rows)
+        lines += Self.table(header: ["layer", "units", "events/image", "rate", "per step"], rows: rows)
         lines.append("synaptic events per image: \(Units.count(synapticEventsPerImage)) ("
                      + synapticEvents.map { "\($0.name) \(Units.count($0.perImage))" }.joined(separator: ", ") + ")")
         lines.append("neuron updates per image: \(Units.count(neuronUpdatesPerImage))")
@@ -104,10 +106,12 @@ struct SimulateReport: Encodable {
         if let checkedImages {
             lines.append("check: spike trains identical to the dense integer reference on \(checkedImages) images")
         }
+        if let comparison { lines += [""] + comparison.text() }
         return lines.joined(separator: "\n")
     }
 
-    private func table(header: [String], rows: [[String]]) -> [String] {
+    /// A table with the first column left-aligned, the last one unpadded and the others right-aligned.
+    static func table(header: [String], rows: [[String]]) -> [String] {
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { c, cell in

@@ -1,0 +1,83 @@
+import Foundation
+import SNNIR
+import SNNStore
+import SNNTickets
+import SNNTrain
+
+/// The float model a deployment file was exported from (`snnc simulate --compare`): the file
+/// must be the one the export read (its SHA-256 is in the deployment's provenance), and a
+/// ticket file is read at the level that was compiled.
+struct ComparisonSource {
+    /// The file as given.
+    var path: String
+    /// The ticket-file level, nil for a checkpoint.
+    var level: Int?
+    /// SHA-256 of the file (equal to the deployment's `source_sha256`).
+    var sha256: String
+    /// The trained model.
+    var state: TrainingState
+
+    /// Loads `path` after checking it against `graph`'s provenance.
+    /// - Throws: `Diagnostic` when the deployment records no provenance, the file's hash differs
+    ///   from the recorded one, the file is neither a checkpoint nor a ticket file, or the level
+    ///   is missing.
+    static func load(_ path: String, for graph: Graph, deployment: String) throws -> ComparisonSource {
+        guard let provenance = graph.provenance else {
+            throw Diagnostic(message: "the deployment file records no provenance, so the model it came from cannot be checked",
+                             location: deployment, hint: "export the model again with 'snnc export'")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Diagnostic(message: "cannot read the model to compare with", location: path,
+                             hint: "check the path and permissions")
+        }
+        let hash = SHA256.hex(of: data)
+        guard hash == provenance.sourceSHA256 else {
+            throw Diagnostic(
+                message: "this is not the file '\(deployment)' was exported from: its SHA-256 is \(hash.prefix(12))…, "
+                    + "the export read '\(provenance.sourceFile)' with SHA-256 \(provenance.sourceSHA256.prefix(12))…",
+                location: path,
+                hint: "pass the file the export read (unchanged since; a resumed search rewrites it), or export this "
+                    + "file again: \(provenance.command)")
+        }
+        let root = try HDF5File.open(path).root
+        let format = (try? root.stringAttribute("format")) ?? ""
+        do {
+            switch format {
+            case Checkpoint.format:
+                return ComparisonSource(path: path, level: nil, sha256: hash, state: try Checkpoint.read(from: root))
+            case TicketFile.format:
+                let tickets = try TicketFile.open(path)
+                guard let level = provenance.sourceLevel ?? Self.level(inCommand: provenance.command) ?? tickets.defaultLevel else {
+                    throw Diagnostic(message: "the ticket file has no finished level", location: path,
+                                     hint: "pass the ticket file the export read")
+                }
+                return ComparisonSource(path: path, level: level, sha256: hash, state: try tickets.loadLevel(level))
+            default:
+                throw Diagnostic(message: "cannot compare against this file: "
+                                 + (format.isEmpty ? "it has no 'format' attribute" : "its format is '\(format)'"),
+                                 location: path, hint: "pass the checkpoint or ticket file the deployment was exported from")
+            }
+        } catch let error as TicketFileError {
+            throw Diagnostic(message: error.reason, location: error.path, hint: error.hint ?? "pass the ticket file the export read")
+        }
+    }
+
+    /// The level `snnc export` compiles from `path` with `--level requested`: the requested or
+    /// default level of a ticket file, nil for anything else.
+    static func exportedLevel(of path: String, requested: Int?) throws -> Int? {
+        let root = try HDF5File.open(path).root
+        guard (try? root.stringAttribute("format")) == TicketFile.format else { return nil }
+        return try requested ?? TicketFile.open(path).defaultLevel
+    }
+
+    /// `N` of `--level N` or `--level=N` in a recorded command line (files written before
+    /// provenance stored the level).
+    static func level(inCommand command: String) -> Int? {
+        let words = command.split(separator: " ").map(String.init)
+        for (i, word) in words.enumerated() {
+            if word == "--level", i + 1 < words.count { return Int(words[i + 1]) }
+            if word.hasPrefix("--level=") { return Int(word.dropFirst("--level=".count)) }
+        }
+        return nil
+    }
+}
