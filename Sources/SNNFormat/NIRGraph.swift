@@ -16,19 +16,8 @@ import SNNStore
 /// exactly 1 in NIR units; thresholdUnits is the integer threshold for `>=`), and for the readout
 /// `nirScale = weightScale`. Biases are dequantised the same way (`q_b · nirScale · eventScale`).
 struct NIRGraph {
-    /// One NIR node: its name, type and datasets.
-    struct Node {
-        var name: String
-        var type: String
-        var fields: [(String, Field)]
-    }
-
-    /// A dataset value of a node.
-    enum Field {
-        case floats([Float], shape: [Int])
-        case ints([Int64], shape: [Int])
-        case int(Int64)
-    }
+    typealias Node = NIRNode
+    typealias Field = NIRField
 
     var nodes: [Node] = []
     var edges: [(String, String)] = []
@@ -162,26 +151,14 @@ struct NIRGraph {
         return (w, b)
     }
 
+    /// The graph as a NIR document (dt = 1 step, producer in the metadata).
+    func document(producer: String) -> NIRDocument {
+        NIRDocument(version: DeploymentFile.nirVersion, nodes: nodes, edges: edges,
+                    metadata: [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))])
+    }
+
     /// Writes `/version` and `/node` into the file's root.
     func write(into root: HDF5Group, producer: String) throws {
-        try root.write("version", string: DeploymentFile.nirVersion)
-        let graph = try root.createGroup("node")
-        try graph.write("type", string: "NIRGraph")
-        try graph.write("edges", strings: edges.flatMap { [$0.0, $0.1] }, shape: [edges.count, 2])
-        let metadata = try graph.createGroup("metadata")
-        try metadata.write("dt", scalar: 1.0)
-        try metadata.write("producer", string: producer)
-        let group = try graph.createGroup("nodes")
-        for node in nodes {
-            let g = try group.createGroup(node.name)
-            try g.write("type", string: node.type)
-            for (name, field) in node.fields {
-                switch field {
-                case .floats(let values, let shape): try g.write(name, values, shape: shape)
-                case .ints(let values, let shape): try g.write(name, values, shape: shape)
-                case .int(let value): try g.write(name, scalar: value)
-                }
-            }
-        }
+        try document(producer: producer).write(into: root)
     }
 }
