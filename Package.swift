@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SNNCompiler", targets: ["SNNCompiler"]),
         .library(name: "SNNFormat", targets: ["SNNFormat"]),
         .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
+        .library(name: "SNNInterop", targets: ["SNNInterop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,10 +44,12 @@ let package = Package(
         .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
         .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
         .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
+        // NIR files <-> trainable snnc models (snnc import, snnc export --format nir).
+        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNStore"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNInterop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,6 +66,7 @@ let package = Package(
                                                         "SNNSimulator"]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
         .testTarget(name: "snncTests", dependencies: ["snnc"]),
+        .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),
 
         // Benchmarks (run with -c release, never in `swift test`).
         .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],

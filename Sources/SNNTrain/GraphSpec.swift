@@ -128,9 +128,15 @@ public struct GraphSpec: Codable, Equatable, Sendable {
     /// The name the image input has in `NodeSpec.inputs`.
     public static let inputName = "input"
     public var nodes: [NodeSpec]
+    /// Names of the NIR `Input` and `Output` nodes the graph was imported from (NIR export
+    /// writes them back); nil for graphs made otherwise.
+    public var nirInputName: String?
+    public var nirOutputName: String?
 
     /// Creates a graph.
-    public init(nodes: [NodeSpec]) {
+    public init(nodes: [NodeSpec], nirInputName: String? = nil, nirOutputName: String? = nil) {
         self.nodes = nodes
+        self.nirInputName = nirInputName
+        self.nirOutputName = nirOutputName
     }
 }
