@@ -42,8 +42,8 @@ extension SNNC {
         var dataDir: String?
         @Option(help: "Zero padding on every side of each image. (default: what makes the images the NIR input's size)")
         var pad: Int?
-        @Option(help: "Fine-tuning epochs that 'snnc train --resume' runs. (default: 0)")
-        var epochs = 0
+        @Option(help: "Fine-tuning epochs that 'snnc train --resume' runs, and the retraining length of 'snnc prune --from' rounds. (default: 1)")
+        var epochs = 1
         @Option(help: "Fine-tuning learning rate. (default: 0.01)")
         var lr: Float = 0.01
         @Option(help: "Fine-tuning batch size. (default: 128)")
@@ -56,7 +56,7 @@ extension SNNC {
         func validate() throws {
             if !(dt > 0 && dt.isFinite) { throw ValidationError("--dt must be a positive number") }
             if timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
-            if epochs < 0 { throw ValidationError("--epochs must not be negative") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
             if batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
         }
 
