@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SNNFormat", targets: ["SNNFormat"]),
         .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
         .library(name: "SNNCompare", targets: ["SNNCompare"]),
+        .library(name: "SNNInterop", targets: ["SNNInterop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,10 +47,13 @@ let package = Package(
         .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
         // The float model against the integer simulation of its deployment (snnc simulate --compare).
         .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR"]),
+        // NIR files <-> trainable snnc models (snnc import, snnc export --format nir).
+        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNStore"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare",
+            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator",
+            "SNNCompare", "SNNInterop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +70,7 @@ let package = Package(
                                                         "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData"]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
         .testTarget(name: "snncTests", dependencies: ["snnc"]),
+        .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),
 
         // Benchmarks (run with -c release, never in `swift test`).
         .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interop check: deployment files written by snnc must load in Python's `nir` (nir.read), and
-# every sparse table in /snnc must equal the dense NIR weights once dequantised (scipy).
+# every sparse table in /snnc must equal the dense NIR weights once dequantised (scipy); NIR graphs
+# built in Python must import into snnc and compute what a numpy reference computes.
 #
 # Creates .venv-interop (pip install nir h5py scipy numpy) on first use and reuses it after.
 # Needs a built snnc and test bundle: run after `swift build --build-tests` (scripts/test.sh does).
@@ -30,3 +31,8 @@ snnc="$(swift build --show-bin-path)/snnc"
 "$snnc" export "$work/interop-vgg.h5" --target edge -o "$work/interop-vgg.snn.h5" >&2
 
 "$venv/bin/python" scripts/interop/check_deployment.py "$work"/*.snn.h5
+
+# NIR import: graphs built with Python's nir (every supported node type) against a numpy reference,
+# the NIR -> snnc -> NIR round trip, and the named errors of unsupported graphs.
+mkdir -p "$work/nir"
+"$venv/bin/python" scripts/interop/check_nir_import.py "$snnc" "$work/nir"

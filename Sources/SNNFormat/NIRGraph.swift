@@ -20,19 +20,8 @@ import SNNStore
 /// for spiking inputs), stored exactly in float32 and cheap to compress. Biases follow
 /// (`q_b · eventScale · k_L / c_P`). The readout drives no LIF: its factor is `weightScale`.
 struct NIRGraph {
-    /// One NIR node: its name, type and datasets.
-    struct Node {
-        var name: String
-        var type: String
-        var fields: [(String, Field)]
-    }
-
-    /// A dataset value of a node.
-    enum Field {
-        case floats([Float], shape: [Int])
-        case ints([Int64], shape: [Int])
-        case int(Int64)
-    }
+    typealias Node = NIRNode
+    typealias Field = NIRField
 
     var nodes: [Node] = []
     var edges: [(String, String)] = []
@@ -187,26 +176,14 @@ struct NIRGraph {
         return (w, b)
     }
 
+    /// The graph as a NIR document (dt = 1 step, producer in the metadata).
+    func document(producer: String) -> NIRDocument {
+        NIRDocument(version: DeploymentFile.nirVersion, nodes: nodes, edges: edges,
+                    metadata: [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))])
+    }
+
     /// Writes `/version` and `/node` into the file's root.
     func write(into root: HDF5Group, producer: String) throws {
-        try root.write("version", string: DeploymentFile.nirVersion)
-        let graph = try root.createGroup("node")
-        try graph.write("type", string: "NIRGraph")
-        try graph.write("edges", strings: edges.flatMap { [$0.0, $0.1] }, shape: [edges.count, 2])
-        let metadata = try graph.createGroup("metadata")
-        try metadata.write("dt", scalar: 1.0)
-        try metadata.write("producer", string: producer)
-        let group = try graph.createGroup("nodes")
-        for node in nodes {
-            let g = try group.createGroup(node.name)
-            try g.write("type", string: node.type)
-            for (name, field) in node.fields {
-                switch field {
-                case .floats(let values, let shape): try g.write(name, values, shape: shape)
-                case .ints(let values, let shape): try g.write(name, values, shape: shape)
-                case .int(let value): try g.write(name, scalar: value)
-                }
-            }
-        }
+        try document(producer: producer).write(into: root)
     }
 }

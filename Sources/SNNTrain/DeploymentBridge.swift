@@ -67,6 +67,23 @@ public enum DeploymentBridge {
                                                beta: parameters[node.name + ".bias"].value.scalars))
             case .lif:
                 op = .lif(LIFGroup(tau: spec.tau, threshold: spec.threshold))
+            case let .neuron(neuron):
+                guard let tau = neuron.tau else {
+                    throw DeploymentBridgeError(reason: "node '\(node.name)' is an IF neuron (no leak); the deployment IR has LIF groups only",
+                                                hint: "IF neurons deploy only as the fire stage of a max-pool (SumPool2d + IF with threshold ≤ r)")
+                }
+                if neuron.gain != 1 || neuron.leak != 0 {
+                    try foldNeuronInput(neuron, of: node.name, into: &layers, feeder: inputs.first,
+                                        feedsOnlyIt: layerGraph.consumerCount(ofResolved: node.inputs[0]) == 1)
+                }
+                op = .lif(LIFGroup(tau: tau, threshold: neuron.threshold))
+            case .scale:
+                throw DeploymentBridgeError(reason: "node '\(node.name)' is a Scale; the deployment IR has no elementwise scaling",
+                                            hint: "fold the factors into the layer before it and import again")
+            case let .sumPool(window):
+                op = .pool(PoolLayer(kind: .sum, geometry: ConvGeometry(
+                    kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
+                    strideW: window.strideW, padH: window.padH, padW: window.padW)))
             case .relu:
                 throw DeploymentBridgeError(reason: "node '\(node.name)' is a ReLU; only LIF neurons deploy", hint: nil)
             case let .maxPool(window), let .avgPool(window):
@@ -93,6 +110,32 @@ public enum DeploymentBridge {
                            inputRange: inputRange(dataset: state.config.data.dataset, channels: spec.inputChannels))
     }
 
+    /// Folds a neuron's input transform `gain · I + leak` into the conv or linear layer that
+    /// feeds it (weights and bias times gain, leak added to the bias), which must feed nothing else.
+    private static func foldNeuronInput(_ neuron: NeuronSpec, of name: String, into layers: inout [SNNIR.Layer],
+                                        feeder: String?, feedsOnlyIt: Bool) throws {
+        guard let feeder, let index = layers.firstIndex(where: { $0.name == feeder }), feedsOnlyIt else {
+            throw DeploymentBridgeError(reason: "node '\(name)' has input gain \(neuron.gain) and leak \(neuron.leak), and its input '\(feeder ?? "?")' is not a conv or linear layer feeding only it",
+                                        hint: "the deployment IR needs the gain folded into one synaptic layer")
+        }
+        func fold(_ weights: inout SynapticWeights) {
+            weights.weight.values = weights.weight.values.map { $0 * neuron.gain }
+            let outputs = weights.weight.shape[0]
+            weights.bias = (weights.bias ?? Array(repeating: 0, count: outputs)).map { $0 * neuron.gain + neuron.leak }
+        }
+        switch layers[index].op {
+        case var .conv(conv):
+            fold(&conv.weights)
+            layers[index].op = .conv(conv)
+        case var .linear(linear):
+            fold(&linear.weights)
+            layers[index].op = .linear(linear)
+        default:
+            throw DeploymentBridgeError(reason: "node '\(name)' has input gain \(neuron.gain) and leak \(neuron.leak), and its input '\(feeder)' is a \(layers[index].op.kindName) layer",
+                                        hint: "the deployment IR needs the gain folded into a conv or linear layer")
+        }
+    }
+
     /// The largest normalised input magnitude of a known data set: pixels in [0, 1] become
     /// `(p − mean)/std` per channel, so the extreme is `max(mean, 1 − mean)/std`.
     static func inputRange(dataset: String, channels: Int) -> InputRange? {
@@ -106,5 +149,15 @@ public enum DeploymentBridge {
         }
         let stats = (0..<n.channels).map { "mean \(n.mean[$0]) std \(n.std[$0])" }.joined(separator: ", ")
         return InputRange(maxAbs: maxAbs, source: "\(dataset) normalisation (\(stats)) of pixels in [0, 1]")
+    }
+}
+
+extension LayerGraph {
+    /// How many nodes read node `index`'s values, counting readers through its `repeat` node.
+    func consumerCount(ofResolved index: Int) -> Int {
+        var source = index
+        if nodes[source].op == .repeatTime { source = nodes[source].inputs[0] }
+        let repeats = nodes.indices.filter { nodes[$0].op == .repeatTime && nodes[$0].inputs == [source] }
+        return nodes.filter { node in node.op != .repeatTime && node.inputs.contains { $0 == source || repeats.contains($0) } }.count
     }
 }

@@ -9,8 +9,15 @@ public enum LayerOp: Equatable, Sendable {
     /// Batch normalisation; parameters `<name>.weight` (γ), `<name>.bias` (β); buffers
     /// `<name>.running_mean`, `<name>.running_var`.
     case batchNorm(channels: Int)
-    /// LIF neurons stepping through time (`[T·B, …]` viewed as `[T, B·…]`).
+    /// LIF neurons stepping through time (`[T·B, …]` viewed as `[T, B·…]`), with the spec's
+    /// global τ and threshold.
     case lif
+    /// Spiking neurons with their own parameters (explicit graphs; see `NeuronSpec`).
+    case neuron(NeuronSpec)
+    /// Elementwise product with fixed per-unit factors (one per unit of the shape).
+    case scale([Float])
+    /// Sum over each window.
+    case sumPool(Window2d)
     /// ReLU (the ANN twin's neuron).
     case relu
     case maxPool(Window2d)
@@ -19,7 +26,7 @@ public enum LayerOp: Equatable, Sendable {
     case flatten
     /// Fully connected; parameters `<name>.weight` `[out, in]` and, if `bias`, `<name>.bias`.
     case linear(inFeatures: Int, outFeatures: Int, bias: Bool)
-    /// Elementwise sum of two inputs (residual join).
+    /// Elementwise sum of two or more inputs (residual join, NIR fan-in).
     case add
     /// `[B, …]` → `[T·B, …]`: the same values at every time step (the direct-coding boundary).
     case repeatTime
@@ -50,7 +57,7 @@ public struct LayerGraph: Equatable, Sendable {
     /// - Throws: `ModelError` if the input is too small for the architecture's pooling.
     public init(_ spec: ModelSpec) throws {
         self.spec = spec
-        var builder = Builder(spec: spec)
+        var builder = LayerGraphBuilder(spec: spec)
         try builder.build()
         nodes = builder.nodes
     }
@@ -68,7 +75,7 @@ public struct ModelError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Assembles the node list of one architecture.
-private struct Builder {
+struct LayerGraphBuilder {
     let spec: ModelSpec
     var nodes: [LayerNode] = []
     /// True once the time dimension has been introduced.
@@ -89,6 +96,7 @@ private struct Builder {
         case .vgg16: try buildVGG16()
         case .resnet19: try buildResNet19()
         case .small: try buildSmall()
+        case .imported: try buildExplicit()
         }
     }
 

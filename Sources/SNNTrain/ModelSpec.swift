@@ -7,6 +7,8 @@ public enum Architecture: String, Codable, CaseIterable, Sendable {
     case resnet19
     /// The speed anchors' small net: conv3x3(32)-BN-LIF-pool, conv3x3(64)-BN-LIF-pool, FC128-LIF, FC.
     case small
+    /// An explicit node list (`ModelSpec.graph`), e.g. imported from a NIR file by `snnc import`.
+    case imported
 }
 
 /// The spatial pooling between VGG stages.
@@ -61,13 +63,16 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var convBias: Bool
     /// `false` builds the ANN twin: ReLU instead of LIF, a single pass (T = 1).
     public var spiking: Bool
+    /// The nodes of an `.imported` model (nil for the built-in architectures). Neuron nodes
+    /// carry their own τ and threshold; `tau` and `threshold` above do not apply to them.
+    public var graph: GraphSpec?
 
     /// The paper's configuration of an architecture for a given input and class count.
     public init(architecture: Architecture, width: Double = 1, inputChannels: Int, inputHeight: Int,
                 inputWidth: Int, classes: Int, timeSteps: Int = 5, tau: Float = 4.0 / 3.0,
                 threshold: Float = 1, pooling: PoolKind? = nil, encoding: Encoding = .direct,
                 batchNormStatistics: BatchNormStatistics = .perStep, convBias: Bool? = nil,
-                spiking: Bool = true) {
+                spiking: Bool = true, graph: GraphSpec? = nil) {
         self.architecture = architecture
         self.width = width
         self.inputChannels = inputChannels
@@ -82,6 +87,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.batchNormStatistics = batchNormStatistics
         self.convBias = convBias ?? (architecture == .vgg16)
         self.spiking = spiking
+        self.graph = graph
     }
 
     /// The ANN twin of this spec (same layers and parameter names, ReLU, one pass).

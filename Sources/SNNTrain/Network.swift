@@ -7,6 +7,7 @@ enum NodeCache: Sendable {
     case batchNorm(BatchNormCache)
     case maxPool(MaxPoolCache)
     case lif(LIFCache)
+    case integrate(IFCache)
 }
 
 /// The result of a forward pass, holding what the backward pass needs.
@@ -19,6 +20,10 @@ public struct ForwardPass: Sendable {
     public var spikeCounts: [(node: String, spikes: Double, neurons: Int)]
     var values: [Tensor]
     var caches: [NodeCache]
+
+    /// The output of graph node `index` (`[T·B, …]` for per-step nodes, `[B, …]` for the others);
+    /// empty once released by a forward pass with `keepIntermediates: false`.
+    public func output(ofNode index: Int) -> Tensor { values[index] }
 }
 
 /// Runs a `LayerGraph` forward and backward on batches.
@@ -102,6 +107,23 @@ public struct Network: Sendable {
                 values[i] = s
                 caches[i] = .lif(cache)
                 spikes.append((node.name, Double(s.scalars.reduce(0, +)), node.shape.reduce(1, *)))
+            case let .neuron(neuron):
+                let input = neuron.gain == 1 && neuron.leak == 0 ? x : affineElementwise(x, gain: neuron.gain, offset: neuron.leak)
+                if let tau = neuron.tau {
+                    let (s, cache) = lifForward(input: input, timeSteps: timeSteps,
+                                                parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold))
+                    values[i] = s
+                    caches[i] = .lif(cache)
+                } else {
+                    let (s, cache) = ifForward(input: input, timeSteps: timeSteps, threshold: neuron.threshold)
+                    values[i] = s
+                    caches[i] = .integrate(cache)
+                }
+                spikes.append((node.name, Double(values[i].scalars.reduce(0, +)), node.shape.reduce(1, *)))
+            case let .scale(factors):
+                values[i] = scaleUnits(x, by: factors)
+            case let .sumPool(window):
+                values[i] = sumPool2dForward(input: x, window: window)
             case .relu:
                 values[i] = reluForward(x)
             case let .maxPool(window):
@@ -116,7 +138,9 @@ public struct Network: Sendable {
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
                 values[i] = linearForward(input: x, weight: parameters.parameters[weightIndex[i]!].value, bias: bias)
             case .add:
-                values[i] = add(x, values[node.inputs[1]])
+                var sum = x
+                for j in node.inputs.dropFirst() { sum = add(sum, values[j]) }
+                values[i] = sum
             case .repeatTime:
                 values[i] = repeatOverTime(x, timeSteps: timeSteps)
             }
@@ -161,6 +185,18 @@ public struct Network: Sendable {
             case .lif:
                 guard case let .lif(cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
                 dx = lifBackward(dSpikes: dy, cache: cache)
+            case let .neuron(neuron):
+                let dInput: Tensor
+                switch pass.caches[i] {
+                case let .lif(cache): dInput = lifBackward(dSpikes: dy, cache: cache)
+                case let .integrate(cache): dInput = ifBackward(dSpikes: dy, cache: cache)
+                default: preconditionFailure("missing neuron cache")
+                }
+                dx = neuron.gain == 1 ? dInput : affineElementwise(dInput, gain: neuron.gain, offset: 0)
+            case let .scale(factors):
+                dx = scaleUnits(dy, by: factors)
+            case let .sumPool(window):
+                dx = sumPool2dBackward(dOutput: dy, inputShape: x.shape, window: window)
             case .relu:
                 dx = reluBackward(dOutput: dy, output: pass.values[i])
             case .maxPool:
@@ -177,7 +213,7 @@ public struct Network: Sendable {
                                     computeInputGradient: needsInputGradient)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }
             case .add:
-                accumulateGradient(dy, into: &dValues[node.inputs[1]])
+                for j in node.inputs.dropFirst() where j != 0 { accumulateGradient(dy, into: &dValues[j]) }
                 dx = dy
             case .repeatTime:
                 dx = sumOverTime(dy, timeSteps: timeSteps)

@@ -3,6 +3,7 @@ import Foundation
 import SNNCompiler
 import SNNFormat
 import SNNIR
+import SNNInterop
 import SNNStore
 
 extension SNNC {
@@ -22,6 +23,10 @@ extension SNNC {
                 Examples:
                   snnc export dense.h5 --target edge -o model.snn.h5
                   snnc export dense.h5 --target loihi --calibration spikes.json -o model.snn.h5
+                  snnc export tickets.h5 --format nir -o model.nir     # plain dense float NIR graph
+
+                --format nir writes a plain NIR file instead (float32, dense, batch norm folded, \
+                max-pooling as SumPool2d + IF; docs/NIR.md); the target options do not apply.
                 """)
 
         @Argument(help: "Model to compile: a checkpoint from 'snnc train' or a ticket file from 'snnc prune'.")
@@ -32,6 +37,10 @@ extension SNNC {
         var target = "edge"
         @Option(name: .shortAndLong, help: "Deployment file to write (HDF5, e.g. model.snn.h5).")
         var output: String
+        @Option(help: "What to write: deployment (the compiled chip file) or nir (a plain float NIR graph).")
+        var format: OutputFormat = .deployment
+
+        enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case deployment, nir }
         @Flag(help: "Overwrite an existing --output.")
         var force = false
         @Option(help: "Spike counts per layer and step as JSON: {\"images\": N, \"events\": {\"lif1\": [per-step means], …}}.")
@@ -51,6 +60,10 @@ extension SNNC {
                 if FileManager.default.fileExists(atPath: output) && !force {
                     throw Diagnostic(message: "'\(output)' already exists", location: output,
                                      hint: "pass --force to overwrite it, or choose another -o")
+                }
+                if format == .nir {
+                    try writeNIR()
+                    return
                 }
                 let profile = try loadProfile(target)
                 let calibrationValue = try calibration.map(CalibrationFile.read)
@@ -75,6 +88,19 @@ extension SNNC {
                           + "(\(e.activity.label))")
                 }
             }
+        }
+
+        private func writeNIR() throws {
+            let state = try ModelSource.state(at: input, level: level)
+            let document: NIRDocument
+            do {
+                document = try NIRExporter.document(of: state, producer: "snnc \(SNNC.version)")
+            } catch let error as NIRExportError {
+                throw Diagnostic(message: error.reason, location: "\(input), node '\(error.node)'", hint: error.hint)
+            }
+            try document.write(to: output)
+            let types = Set(document.nodes.map(\.type)).sorted().joined(separator: ", ")
+            print("\(output): NIR graph of \(document.nodes.count) nodes (\(types)), \(document.edges.count) edges")
         }
 
         private func reportClipping(_ graph: Graph) {

@@ -30,6 +30,9 @@ struct ModelOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if model == .imported {
+            throw ValidationError("--model imported is made by 'snnc import model.nir -o model.h5'; fine-tune it with 'snnc train --resume'")
+        }
         if let width, !(width > 0 && width <= 4) { throw ValidationError("--width must be in (0, 4]") }
         if let timeSteps, timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
         if let tau, !(tau > 1) { throw ValidationError("--tau must be greater than 1 (V ← V + (X − V)/tau)") }

@@ -55,4 +55,33 @@ enum ModelSource {
             throw Diagnostic(message: error.reason, location: error.path, hint: error.hint)
         }
     }
+
+    /// Opens `path` (a checkpoint, or a ticket file's level) as a training state.
+    static func state(at path: String, level: Int? = nil) throws -> TrainingState {
+        let file = try HDF5File.open(path)
+        let format = (try? file.root.stringAttribute("format")) ?? ""
+        do {
+            switch format {
+            case Checkpoint.format:
+                if level != nil {
+                    throw Diagnostic(message: "--level applies to ticket files; this is a checkpoint", location: path, hint: "drop --level")
+                }
+                return try Checkpoint.read(from: file.root)
+            case TicketFile.format:
+                let tickets = try TicketFile.open(path)
+                guard let chosen = level ?? tickets.defaultLevel else {
+                    throw Diagnostic(message: "the ticket file has no finished level yet", location: path,
+                                     hint: "let 'snnc prune --resume' finish at least one level")
+                }
+                return try tickets.loadLevel(chosen)
+            default:
+                throw Diagnostic(message: "cannot read this file as a model: " + (format.isEmpty ? "it has no 'format' attribute" : "its format is '\(format)'"),
+                                 location: path, hint: "pass a checkpoint from 'snnc train' or 'snnc import', or a ticket file from 'snnc prune'")
+            }
+        } catch let error as CheckpointError {
+            throw Diagnostic(message: error.reason, location: error.path, hint: error.hint)
+        } catch let error as TicketFileError {
+            throw Diagnostic(message: error.reason, location: error.path, hint: error.hint)
+        }
+    }
 }

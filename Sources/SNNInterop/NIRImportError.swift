@@ -1,0 +1,112 @@
+import SNNFormat
+
+/// Why a NIR graph cannot become an snnc model exactly: the node, the field and the reason.
+public struct NIRImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The NIR node involved (`nil` for whole-graph problems such as a missing Input).
+    public var node: String?
+    /// The node's field (dataset) involved, e.g. `tau`, `groups`, `type`, `edges`.
+    public var field: String?
+    /// What is wrong.
+    public var reason: String
+    /// What to do about it.
+    public var hint: String?
+
+    /// Creates an error.
+    public init(node: String?, field: String?, reason: String, hint: String? = nil) {
+        self.node = node
+        self.field = field
+        self.reason = reason
+        self.hint = hint
+    }
+
+    /// Where: `node 'lif1', field 'tau'`.
+    public var location: String {
+        [node.map { "node '\($0)'" }, field.map { "field '\($0)'" }].compactMap { $0 }.joined(separator: ", ")
+    }
+
+    /// `node 'x', field 'y': reason (hint: …)`.
+    public var description: String {
+        (location.isEmpty ? "" : location + ": ") + reason + (hint.map { " (hint: \($0))" } ?? "")
+    }
+}
+
+/// Typed access to a NIR node's fields, with errors naming the node and field.
+struct FieldReader {
+    let node: NIRNode
+
+    func fail(_ field: String?, _ reason: String, hint: String? = nil) -> NIRImportError {
+        NIRImportError(node: node.name, field: field, reason: reason, hint: hint)
+    }
+
+    func require(_ name: String) throws -> NIRField {
+        guard let field = node.field(name) else { throw fail(name, "the \(node.type) node has no '\(name)' field") }
+        return field
+    }
+
+    /// A float array, checking its shape if `shape` is given.
+    func floats(_ name: String, shape: [Int]? = nil) throws -> (values: [Float], shape: [Int]) {
+        let field = try require(name)
+        guard let values = field.doubles else {
+            throw fail(name, "expected numbers, found a string")
+        }
+        if let shape, field.shape != shape {
+            throw fail(name, "shape \(field.shape) does not match the expected \(shape)")
+        }
+        if case .floats(let f, _) = field { return (f, field.shape) }
+        return (values.map { Float($0) }, field.shape)
+    }
+
+    /// One integer (a scalar or a one-element array).
+    func int(_ name: String) throws -> Int {
+        let field = try require(name)
+        guard let values = field.integers, values.count == 1 else {
+            throw fail(name, "expected one integer, found \(describe(field))")
+        }
+        return Int(values[0])
+    }
+
+    /// A (rows, columns) pair of integers; a scalar stands for both.
+    func pair(_ name: String) throws -> [Int] {
+        let field = try require(name)
+        guard let values = field.integers, values.count == 1 || values.count == 2 else {
+            throw fail(name, "expected an integer or a pair of integers, found \(describe(field))")
+        }
+        return values.count == 1 ? [Int(values[0]), Int(values[0])] : values.map { Int($0) }
+    }
+
+    /// Integers of any shape.
+    func ints(_ name: String) throws -> [Int] {
+        let field = try require(name)
+        guard let values = field.integers else { throw fail(name, "expected integers, found \(describe(field))") }
+        return values.map { Int($0) }
+    }
+
+    /// A neuron parameter that must be the same for every neuron of the node: an array of the
+    /// neuron shape (or of one element). Returns the common value in double precision.
+    func uniform(_ name: String, neuronShape: [Int], default fallback: Double? = nil) throws -> Double {
+        guard let field = node.field(name) else {
+            if let fallback { return fallback }
+            throw fail(name, "the \(node.type) node has no '\(name)' field")
+        }
+        guard let values = field.doubles, !values.isEmpty else {
+            throw fail(name, "expected numbers, found \(describe(field))")
+        }
+        let units = neuronShape.reduce(1, *)
+        guard values.count == 1 || (values.count == units && field.shape.reduce(1, *) == units) else {
+            throw fail(name, "shape \(field.shape) does not match the neuron shape \(neuronShape)")
+        }
+        guard let first = values.first, first.isFinite else { throw fail(name, "the value is not a finite number") }
+        if let i = values.firstIndex(where: { $0 != first }) {
+            throw fail(name, "per-neuron values differ (\(first) at index 0, \(values[i]) at flat index \(i)); snnc neurons share one value per node",
+                       hint: "give every neuron of the node the same \(name), or split the node")
+        }
+        return first
+    }
+
+    private func describe(_ field: NIRField) -> String {
+        switch field {
+        case .string(let s): "the string \"\(s)\""
+        default: "shape \(field.shape) of \(field.integers == nil ? "floats" : "integers")"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import SNNData
+import SNNFormat
+import SNNInterop
+import SNNTrain
+
+extension SNNC {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Read a NIR graph (SpikingJelly, snnTorch, …) into an snnc checkpoint.",
+            discussion: """
+                The checkpoint works with 'snnc evaluate', 'snnc train --resume' (fine-tuning for \
+                --epochs), 'snnc prune --from', 'snnc export' and, after export, 'snnc simulate'.
+
+                NIR is continuous-time: time constants are divided by --dt to get steps (dt = 1 \
+                when the graph's times are already in steps; SpikingJelly's and snnTorch's \
+                exporters use dt = 1e-4). Anything snnc cannot represent exactly is an error \
+                naming the node and field. The mapping is documented in docs/NIR.md.
+
+                Examples:
+                  snnc import model.nir --dt 1e-4 --time-steps 4 -o model.h5
+                  snnc import model.nir --dataset fmnist --epochs 2 --lr 0.01 -o tuned.h5 && snnc train --resume -o tuned.h5
+                """)
+
+        @Argument(help: "NIR file (HDF5, as written by Python's nir.write).")
+        var input: String
+        @Option(name: .shortAndLong, help: "Checkpoint to write (HDF5).")
+        var output: String
+        @Flag(help: "Overwrite an existing --output.")
+        var force = false
+        @Option(help: "Time step in the NIR graph's time unit. (default: 1, times in steps)")
+        var dt: Double = 1
+        @Option(help: "Threshold test: ge (v ≥ threshold: SpikingJelly, snnc) or gt (v > threshold: NIR's text, snnTorch).")
+        var fireOn: FireRule = .ge
+        @Option(help: "Time steps per inference. (default: 5)")
+        var timeSteps = 5
+        @Option(help: "Data set the model is evaluated and fine-tuned on: fmnist, cifar10 or cifar100. (default: fmnist)")
+        var dataset = "fmnist"
+        @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
+        var dataDir: String?
+        @Option(help: "Zero padding on every side of each image. (default: what makes the images the NIR input's size)")
+        var pad: Int?
+        @Option(help: "Fine-tuning epochs that 'snnc train --resume' runs, and the retraining length of 'snnc prune --from' rounds. (default: 1)")
+        var epochs = 1
+        @Option(help: "Fine-tuning learning rate. (default: 0.01)")
+        var lr: Float = 0.01
+        @Option(help: "Fine-tuning batch size. (default: 128)")
+        var batchSize = 128
+        @Option(help: "Seed for fine-tuning batches (and a random re-initialisation, e.g. 'prune --rewind init'). (default: 0)")
+        var seed: UInt64 = 0
+
+        enum FireRule: String, ExpressibleByArgument, CaseIterable { case ge, gt }
+
+        func validate() throws {
+            if !(dt > 0 && dt.isFinite) { throw ValidationError("--dt must be a positive number") }
+            if timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
+        }
+
+        func run() throws {
+            try reportingDiagnostics {
+                if FileManager.default.fileExists(atPath: output) && !force {
+                    throw Diagnostic(message: "'\(output)' already exists", location: output,
+                                     hint: "pass --force to overwrite it, or choose another -o")
+                }
+                let document: NIRDocument
+                do {
+                    document = try NIRDocument.read(input)
+                } catch let error as NIRReadError {
+                    throw Diagnostic(message: error.reason, location: "\(error.path):\(error.object)", hint: "pass a file written by nir.write")
+                }
+                let mapping = NeuronMapping(dt: dt, fireOnGreater: fireOn == .gt)
+                let model: ImportedModel
+                do {
+                    model = try NIRImporter.model(from: document, mapping: mapping)
+                } catch let error as NIRImportError {
+                    throw Diagnostic(message: error.reason, location: input + (error.location.isEmpty ? "" : ", " + error.location),
+                                     hint: error.hint ?? "see docs/NIR.md for what snnc imports")
+                }
+                let name = try parseDataset(dataset)
+                let imageHeight = name.imageShape[1]
+                let padding = pad ?? max(0, (model.inputShape[1] - imageHeight) / 2)
+                let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory, padding: padding)
+                let config = TrainingConfig(epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
+                                            augment: false, data: data)
+                var state: TrainingState
+                do {
+                    state = try model.trainingState(timeSteps: timeSteps, config: config)
+                } catch let error as ModelError {
+                    throw Diagnostic(message: error.description, location: input, hint: "see docs/NIR.md for what snnc imports")
+                } catch let error as NIRImportError {
+                    throw Diagnostic(message: error.description, location: input, hint: error.hint)
+                }
+                let imageShape = [name.imageShape[0], name.imageShape[1] + 2 * padding, name.imageShape[2] + 2 * padding]
+                if imageShape != model.inputShape {
+                    printError("note: \(name.rawValue) images padded by \(padding) are \(imageShape), the model takes \(model.inputShape); 'evaluate' and 'train' will refuse the data set (choose --dataset / --pad)")
+                }
+                state.notes["imported_from"] = input
+                state.notes["nir_dt"] = String(dt)
+                state.notes["nir_fire_on"] = fireOn.rawValue
+                state.notes["command"] = CommandLine.arguments.joined(separator: " ")
+                try Checkpoint.save(state, to: output, snncVersion: SNNC.version)
+                let neurons = model.graph.nodes.filter { if case .neuron = $0.op { true } else { false } }.count
+                let pools = model.maxPools.map { "\($0.pool) + \($0.fire)" }
+                print("\(output): \(model.graph.nodes.count) nodes (\(neurons) neuron layers) from \(document.nodes.count) NIR nodes, "
+                      + "input \(model.inputShape), \(model.classes) classes, T = \(timeSteps), dt = \(dt)"
+                      + (pools.isEmpty ? "" : "; max-pooling recognised: \(pools.joined(separator: ", "))"))
+            }
+        }
+    }
+}
