@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on the bundled fixture data (Fashion-MNIST subset, fixtures/).
 # Installs what is missing, builds a release binary, then runs every pipeline stage:
-#   train -> prune (IMP lottery tickets) -> export (compile for a chip) -> simulate -> inspect.
+#   train -> prune (IMP lottery tickets) -> export (compile for a chip) -> simulate -> inspect,
+#   then the float-vs-integer comparison and a NIR round trip (export --format nir, import, evaluate).
 # Outputs go to out/demo/ (override with SNNC_DEMO_OUT). Takes a few minutes after the build;
 # the model is tiny and trained on 2,000 images for 2 epochs, so accuracies are far below the
 # paper's: the demo shows the pipeline, not the science (see experiments/ for that).
@@ -45,6 +46,15 @@ set +e
 status=$?
 set -e
 echo "inspect --budget exited with status $status" >&2
+
+step "8. compare: the float ticket against its integer export, layer by layer, on the same images"
+"$snnc" simulate "$out/ticket.snn.h5" --data-dir fixtures/fashion-mnist --limit 200 --compare "$out/tickets.h5"
+
+step "9. NIR round trip: a plain NIR file for other tools, imported back and evaluated"
+"$snnc" export "$out/tickets.h5" --format nir --force -o "$out/ticket.nir"
+"$snnc" import "$out/ticket.nir" --force -o "$out/imported.h5"
+"$snnc" evaluate "$out/tickets.h5" --data-dir fixtures/fashion-mnist    # the ticket itself ...
+"$snnc" evaluate "$out/imported.h5" --data-dir fixtures/fashion-mnist   # ... and after the round trip
 
 echo
 echo "Demo finished in $((SECONDS - start)) s. Outputs in $out/:"

@@ -16,7 +16,8 @@ import SNNSimulatorFixtures
 
 struct Settings {
     var runs = 3
-    var images = 8
+    /// Images per run: enough that starting a second worker thread is a small part of a run.
+    var images = 128
     var only: String?
     var profile = false
     var profileThreads = 1
@@ -131,7 +132,7 @@ let settings = Settings(Array(CommandLine.arguments.dropFirst()))
 print("snnc-sim-bench: \(settings.runs) runs (median), \(settings.images) images per run, \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
 if settings.only == nil || settings.only == "small" {
     let graph = SyntheticPresets.vgg16(width: 0.125, input: [1, 32, 32], options: SyntheticOptions(density: 0.1, seed: 1))
-    try bench(name: "VGG16 width 0.125, ~90% sparse", graph: graph, settings: settings, denseImages: settings.images)
+    try bench(name: "VGG16 width 0.125, ~90% sparse", graph: graph, settings: settings, denseImages: min(settings.images, 16))
 }
 if settings.only == nil || settings.only == "full" {
     let graph = SyntheticPresets.vgg16(width: 1, input: [1, 32, 32], options: SyntheticOptions(density: 0.05, seed: 1))
