@@ -7,7 +7,7 @@
 // simulator against the dense reference on one image, then reports the median of N runs of
 // - synaptic events per second on one thread,
 // - the dense reference's time on the same images (and the speed-up),
-// - images per second on 1 and 2 threads (and the scaling).
+// - images per second on 1 and 2 threads, their runs alternating (and the scaling).
 // `--profile` runs only the event simulator, on one thread or `--threads N` (for perf).
 import Foundation
 import SNNIR
@@ -68,6 +68,24 @@ struct Runs {
     init(_ count: Int, _ body: () throws -> Void) rethrows {
         times = try (0..<count).map { _ in try Time.of(body) }
     }
+
+    init(times: [Time]) { self.times = times }
+
+    /// `count` runs of `a` and of `b`, alternating (a, b, a, b, …), so that both see the same
+    /// moments of a noisy machine.
+    static func alternating(_ count: Int, _ a: () throws -> Void, _ b: () throws -> Void) rethrows -> (Runs, Runs) {
+        var ta: [Time] = [], tb: [Time] = []
+        for _ in 0..<count {
+            ta.append(try Time.of(a))
+            tb.append(try Time.of(b))
+        }
+        return (Runs(times: ta), Runs(times: tb))
+    }
+
+    /// The median over run pairs of `self`'s wall time divided by `other`'s.
+    func medianWallRatio(to other: Runs) -> Double {
+        median(zip(times, other.times).map { $0.wall / max($1.wall, 1e-12) })
+    }
 }
 
 func median(_ values: [Double]) -> Double {
@@ -94,22 +112,25 @@ func bench(name: String, graph: Graph, settings: Settings, denseImages: Int) thr
     let (_, mismatch) = try simulator.check(quantizedImage: images[0], against: reference)
     if let mismatch { print("MISMATCH \(mismatch)"); exit(1) }
 
-    // Event simulator, one thread, all images.
     var result: BatchResult?
-    let one = try Runs(settings.runs) {
-        result = try simulator.run(quantizedImages: images, options: BatchOptions(threads: settings.profile ? settings.profileThreads : 1))
-    }
-    guard let result else { return }
     if settings.profile {
+        let one = try Runs(settings.runs) {
+            result = try simulator.run(quantizedImages: images, options: BatchOptions(threads: settings.profileThreads))
+        }
         print("\(name): event simulator only, \(settings.profileThreads) thread(s), \(String(format: "%.2f", one.cpu / Double(images.count) * 1e3)) ms/image CPU (median), "
               + "\(String(format: "%.2f", one.fastestCPU / Double(images.count) * 1e3)) (fastest)")
         return
     }
+    // Event simulator on one and on two threads, alternating.
+    let (one, two) = try Runs.alternating(settings.runs, {
+        result = try simulator.run(quantizedImages: images, options: BatchOptions(threads: 1))
+    }, {
+        _ = try simulator.run(quantizedImages: images, options: BatchOptions(threads: 2))
+    })
+    guard let result else { return }
     let events = Double(result.work.synapticEvents.total)
     // Dense reference on the first `denseImages` images.
     let dense = try Runs(settings.runs) { for image in images.prefix(denseImages) { _ = try reference.run(quantizedImage: image) } }
-    // Two threads.
-    let two = try Runs(settings.runs) { _ = try simulator.run(quantizedImages: images, options: BatchOptions(threads: 2)) }
 
     let n = Double(images.count), nd = Double(denseImages)
     let neurons = graph.neuronGroups.reduce(0) { $0 + $1.unitCount }
@@ -123,7 +144,7 @@ func bench(name: String, graph: Graph, settings: Settings, denseImages: Int) thr
           event, 1 thread      \(ms(one.cpu / n)) ms/image CPU, \(ms(one.wall / n)) wall; \(String(format: "%.0f", events / one.cpu / 1e6)) M events/s CPU, \(String(format: "%.0f", events / one.wall / 1e6)) wall
           dense reference      \(ms(dense.cpu / nd)) ms/image CPU, \(ms(dense.wall / nd)) wall (\(denseImages) image(s))
           speed-up             \(String(format: "%.1f", (dense.cpu / nd) / (one.cpu / n)))× CPU, \(String(format: "%.1f", (dense.wall / nd) / (one.wall / n)))× wall
-          event, 2 threads     \(ms(two.wall / n)) ms/image wall (CPU \(ms(two.cpu / n))); scaling 1 → 2 threads \(String(format: "%.2f", one.wall / two.wall))× wall
+          event, 2 threads     \(ms(two.wall / n)) ms/image wall (CPU \(ms(two.cpu / n))); scaling 1 → 2 threads \(String(format: "%.2f", one.wall / two.wall))× wall (median of pairs \(String(format: "%.2f", one.medianWallRatio(to: two)))×)
           runs (wall/cpu s)    1 thread: \(one.listing) | dense: \(dense.listing) | 2 threads: \(two.listing)
         """)
 }
