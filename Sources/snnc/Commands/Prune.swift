@@ -264,58 +264,24 @@ private func formatWork(_ work: Int) -> String { work == 0 ? "0" : String(format
 
 /// Data, schedule and seed of one round (the `train` command's options, with epochs per round).
 struct RoundOptions: ParsableArguments {
-    @Option(help: "Data set: fmnist, cifar10 or cifar100. (default: fmnist)")
-    var dataset: String?
-    @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
-    var dataDir: String?
-    @Option(help: "Train on a stratified subset of this many images.")
-    var trainSubset: Int?
-    @Option(help: "Test on a stratified subset of this many images (default: the whole test set).")
-    var testSubset: Int?
-    @Option(help: "Zero padding on every side of each image (default: 2 for 28×28 inputs, making them 32×32).")
-    var pad: Int?
+    @OptionGroup var training: TrainingOptions
     @Option(help: "Epochs of round 0 and of every retrain; later IMP rounds train this minus the rewind point. (default: 10)")
     var epochsPerRound: Int?
-    @Option(help: "Images per batch. (default: 128)")
-    var batchSize: Int?
-    @Option(help: "Peak learning rate. (default: 0.3)")
-    var lr: Float?
-    @Option(help: "SGD momentum. (default: 0.9)")
-    var momentum: Float?
-    @Option(help: "L2 weight decay. (default: 0, as the paper's released code effectively uses)")
-    var weightDecay: Float?
-    @Option(help: "Initialisation: pytorch or paper. (default: pytorch)")
-    var initScheme: InitScheme?
-    @Flag(help: "Turn off random crop and flip.")
-    var noAugment = false
-    @Option(help: "Seed for initialisation, subsets, batches, augmentation and random masks. (default: 0)")
-    var seed: UInt64?
 
     /// Options that change what is trained (all but --data-dir).
-    var definesTraining: Bool {
-        dataset != nil || trainSubset != nil || testSubset != nil || pad != nil || epochsPerRound != nil || batchSize != nil
-            || lr != nil || momentum != nil || weightDecay != nil || initScheme != nil || noAugment || seed != nil
-    }
+    var definesTraining: Bool { training.definesTraining || epochsPerRound != nil }
 
-    var isGiven: Bool { definesTraining || dataDir != nil }
+    var isGiven: Bool { definesTraining || training.dataDir != nil }
+
+    /// Where the data files are, if given.
+    var dataDir: String? { training.dataDir }
 
     func validate() throws {
         if let epochsPerRound, epochsPerRound < 1 { throw ValidationError("--epochs-per-round must be at least 1") }
-        if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2 (batch norm needs two images)") }
     }
 
     func specAndConfig(_ model: ModelOptions) throws -> (ModelSpec, TrainingConfig) {
-        let name = try parseDataset(dataset ?? "fmnist")
-        let pad = self.pad ?? (name.imageShape[1] == 28 && model.architecture != .small ? 2 : 0)
-        let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory,
-                              trainSubset: trainSubset, testSubset: testSubset, padding: pad)
-        let shape = name.imageShape
-        let spec = try model.spec(inputChannels: shape[0], height: shape[1] + 2 * pad, width: shape[2] + 2 * pad,
-                                  classes: name.classCount)
-        let config = TrainingConfig(epochs: epochsPerRound ?? 10, batchSize: batchSize ?? 128, learningRate: lr ?? 0.3,
-                                    momentum: momentum ?? 0.9, weightDecay: weightDecay ?? 0, seed: seed ?? 0,
-                                    augment: !noAugment, initScheme: initScheme ?? .pytorch, data: data)
-        return (spec, config)
+        try training.specAndConfig(model, epochs: epochsPerRound ?? 10)
     }
 }
 

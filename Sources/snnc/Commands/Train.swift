@@ -20,33 +20,9 @@ extension SNNC {
 
         @OptionGroup var model: ModelOptions
 
-        @Option(help: "Data set: fmnist, cifar10 or cifar100.")
-        var dataset: String?
-        @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
-        var dataDir: String?
-        @Option(help: "Train on a stratified subset of this many images.")
-        var trainSubset: Int?
-        @Option(help: "Test on a stratified subset of this many images (default: the whole test set).")
-        var testSubset: Int?
-        @Option(help: "Zero padding on every side of each image (default: 2 for 28×28 inputs, making them 32×32).")
-        var pad: Int?
-
+        @OptionGroup var training: TrainingOptions
         @Option(help: "Epochs (the length of the cosine schedule). (default: 10)")
         var epochs: Int?
-        @Option(help: "Images per batch. (default: 128)")
-        var batchSize: Int?
-        @Option(help: "Peak learning rate. (default: 0.3)")
-        var lr: Float?
-        @Option(help: "SGD momentum. (default: 0.9)")
-        var momentum: Float?
-        @Option(help: "L2 weight decay. (default: 0, as the paper's released code effectively uses)")
-        var weightDecay: Float?
-        @Option(help: "Initialisation: pytorch or paper. (default: pytorch)")
-        var initScheme: InitScheme?
-        @Flag(help: "Turn off random crop and flip.")
-        var noAugment = false
-        @Option(help: "Seed for initialisation, subsets, shuffling and augmentation. (default: 0)")
-        var seed: UInt64?
 
         @Option(help: "BLAS threads.")
         var threads = 2
@@ -60,9 +36,7 @@ extension SNNC {
         var json = false
 
         var trainingOptionsGiven: Bool {
-            model.isGiven || dataset != nil || dataDir != nil || trainSubset != nil || testSubset != nil || pad != nil
-                || epochs != nil || batchSize != nil || lr != nil || momentum != nil || weightDecay != nil
-                || initScheme != nil || noAugment || seed != nil
+            model.isGiven || training.isGiven || epochs != nil
         }
 
         func validate() throws {
@@ -71,7 +45,6 @@ extension SNNC {
             }
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-            if let batchSize, batchSize < 2 { throw ValidationError("--batch-size must be at least 2 (batch norm needs two images)") }
             if threads < 1 { throw ValidationError("--threads must be at least 1") }
         }
 
@@ -138,16 +111,7 @@ extension SNNC {
                 throw Diagnostic(message: "'\(output)' already exists",
                                  hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
             }
-            let name = try parseDataset(dataset ?? "fmnist")
-            let pad = self.pad ?? (name.imageShape[1] == 28 && model.architecture != .small ? 2 : 0)
-            let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory,
-                                  trainSubset: trainSubset, testSubset: testSubset, padding: pad)
-            let shape = name.imageShape
-            let spec = try model.spec(inputChannels: shape[0], height: shape[1] + 2 * pad, width: shape[2] + 2 * pad,
-                                      classes: name.classCount)
-            let config = TrainingConfig(epochs: epochs ?? 10, batchSize: batchSize ?? 128, learningRate: lr ?? 0.3,
-                                        momentum: momentum ?? 0.9, weightDecay: weightDecay ?? 0, seed: seed ?? 0,
-                                        augment: !noAugment, initScheme: initScheme ?? .pytorch, data: data)
+            let (spec, config) = try training.specAndConfig(model, epochs: epochs ?? 10)
             return try TrainingState(spec: spec, config: config)
         }
 
