@@ -264,7 +264,18 @@ struct SNNCGroupReader {
         return Estimates(activity: activity, timeSteps: try int(g, "time_steps"), layers: rows, memoryPerCore: memory,
                          cyclesPerStep: try g.scalarAttribute("cycles_per_step", as: Double.self),
                          latencySeconds: try g.scalarAttribute("latency_seconds", as: Double.self),
-                         staticEnergyPJ: try g.scalarAttribute("static_energy_pj", as: Double.self))
+                         staticEnergyPJ: try g.scalarAttribute("static_energy_pj", as: Double.self),
+                         costs: g.kind(of: "target_costs") == .group ? try readCosts(try g.group("target_costs")) : nil)
+    }
+
+    /// Reads `/snnc/estimates/target_costs` (see `TargetCostFields`).
+    private func readCosts(_ g: HDF5Group) throws -> TargetCosts {
+        let names = Set(try g.attributeNames())
+        let reals = try TargetCostFields.names.map { try g.scalarAttribute($0, as: Double.self) }
+        guard reals.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw fail(g.path, "a cost figure is negative or not finite") }
+        let tick = names.contains("tick_hz") ? try g.scalarAttribute("tick_hz", as: Double.self) : nil
+        return TargetCostFields.costs(target: try g.stringAttribute("target"), reals: reals, tickHz: tick,
+                                      includesWeightRead: try g.scalarAttribute("synaptic_op_includes_weight_read", as: Int8.self) != 0)
     }
 }
 

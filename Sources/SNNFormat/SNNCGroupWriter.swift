@@ -183,6 +183,7 @@ struct SNNCGroupWriter {
         try g.setAttribute("synaptic_ops_per_inference", scalar: e.synapticOps)
         try g.setAttribute("energy_pj_per_inference", scalar: e.energy.total)
         if !e.memoryPerCore.isEmpty { try g.write("memory_per_core", e.memoryPerCore.map(Int64.init)) }
+        if let costs = e.costs { try writeCosts(costs, into: g.createGroup("target_costs")) }
         guard !e.layers.isEmpty else { return }
         let rows = try g.createGroup("layers")
         try rows.write("layer", strings: e.layers.map(\.layer))
@@ -191,6 +192,14 @@ struct SNNCGroupWriter {
         for (name, column) in EstimateColumns.integers { try rows.write(name, e.layers.map { Int64(column($0)) }) }
         for (name, column) in EstimateColumns.reals { try rows.write(name, e.layers.map(column)) }
         try rows.write("memory_energy_included", e.layers.map { $0.energy.memoryIncluded ? UInt8(1) : 0 })
+    }
+
+    /// The target's figures (`[timing]`, `[energy]`, memory bytes), one attribute each.
+    private func writeCosts(_ c: TargetCosts, into g: HDF5Group) throws {
+        try g.setAttribute("target", string: c.target)
+        for (name, value) in TargetCostFields.reals(c) { try g.setAttribute(name, scalar: value) }
+        if let tick = c.timing.tickHz { try g.setAttribute("tick_hz", scalar: tick) }
+        try g.setAttribute("synaptic_op_includes_weight_read", scalar: Int8(c.energy.synapticOpIncludesWeightRead ? 1 : 0))
     }
 
     private func writeProvenance(_ p: Provenance, into g: HDF5Group) throws {
@@ -220,4 +229,28 @@ enum EstimateColumns {
         ("energy_neuron_updates_pj", \.energy.neuronUpdates), ("energy_routing_pj", \.energy.routing),
         ("energy_memory_pj", \.energy.memory), ("cycles_per_step", \.cyclesPerStep),
     ]
+}
+
+/// The real-valued attributes of `/snnc/estimates/target_costs`, shared by writer and reader.
+enum TargetCostFields {
+    static let names = ["clock_hz", "cycles_per_row_fetch", "cycles_per_synaptic_op", "cycles_per_neuron_update",
+                        "cycles_per_hop", "cycles_per_barrier", "synaptic_op_pj", "neuron_update_pj", "spike_route_pj",
+                        "memory_pj_per_byte", "static_power_mw", "bytes_per_row_fetch", "bytes_per_synaptic_op"]
+
+    static func reals(_ c: TargetCosts) -> [(String, Double)] {
+        let t = c.timing, e = c.energy, m = c.memory
+        return Array(zip(names, [t.clockHz, t.cyclesPerRowFetch, t.cyclesPerSynapticOp, t.cyclesPerNeuronUpdate,
+                                 t.cyclesPerHop, t.cyclesPerBarrier, e.synapticOpPJ, e.neuronUpdatePJ, e.spikeRoutePJ,
+                                 e.memoryPJPerByte, e.staticPowerMW, m.bytesPerRowFetch, m.bytesPerSynapticOp]))
+    }
+
+    /// The costs from the attribute values in `names` order.
+    static func costs(target: String, reals v: [Double], tickHz: Double?, includesWeightRead: Bool) -> TargetCosts {
+        TargetCosts(target: target,
+                    timing: ChipTiming(clockHz: v[0], cyclesPerRowFetch: v[1], cyclesPerSynapticOp: v[2], cyclesPerNeuronUpdate: v[3],
+                                       cyclesPerHop: v[4], cyclesPerBarrier: v[5], tickHz: tickHz),
+                    energy: ChipEnergy(synapticOpPJ: v[6], synapticOpIncludesWeightRead: includesWeightRead, neuronUpdatePJ: v[7],
+                                       spikeRoutePJ: v[8], memoryPJPerByte: v[9], staticPowerMW: v[10]),
+                    memory: .init(bytesPerRowFetch: v[11], bytesPerSynapticOp: v[12]))
+    }
 }

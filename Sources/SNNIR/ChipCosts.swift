@@ -69,3 +69,52 @@ public struct ChipEnergy: Sendable, Equatable {
         self.staticPowerMW = staticPowerMW
     }
 }
+
+/// The cost figures of one target: what `estimate` charged for a graph and what the simulator's
+/// cost model charges (`SNNSimulator.CostModel` is this type). Built from a chip profile by
+/// `SNNCompiler.ChipProfile.costs`, stored with the estimates in a deployment file, so a file
+/// carries the numbers it was compiled with even when its profile file is not at hand.
+public struct TargetCosts: Sendable, Equatable {
+    /// Cycle costs (`[timing]` of a profile).
+    public typealias Timing = ChipTiming
+
+    /// Energy costs in picojoules (`[energy]` of a profile).
+    public typealias Energy = ChipEnergy
+
+    /// Bytes read from synapse memory.
+    ///
+    /// From a profile's `[numerics]`: with `sparse_storage`, a row fetch reads one row pointer
+    /// (`pointer_bits / 8`) and each synaptic op one weight and one column index
+    /// (`(weight_bits + index_bits) / 8`); with dense storage, a row fetch reads no pointer and
+    /// each op reads one weight (`weight_bits / 8`): the zero weights a dense row also holds are
+    /// not charged, so dense figures are a lower bound.
+    public struct Memory: Sendable, Equatable {
+        /// Bytes per row fetch.
+        public var bytesPerRowFetch: Double
+        /// Bytes per synaptic op.
+        public var bytesPerSynapticOp: Double
+
+        /// Creates the memory costs.
+        public init(bytesPerRowFetch: Double, bytesPerSynapticOp: Double) {
+            self.bytesPerRowFetch = bytesPerRowFetch
+            self.bytesPerSynapticOp = bytesPerSynapticOp
+        }
+    }
+
+    /// The target's name, for reports.
+    public var target: String
+    /// Cycle costs.
+    public var timing: Timing
+    /// Energy costs.
+    public var energy: Energy
+    /// Memory traffic.
+    public var memory: Memory
+
+    /// Creates the cost figures.
+    public init(target: String, timing: Timing, energy: Energy, memory: Memory) {
+        self.target = target
+        self.timing = timing
+        self.energy = energy
+        self.memory = memory
+    }
+}

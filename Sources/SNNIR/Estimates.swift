@@ -183,9 +183,13 @@ public struct Estimates: Sendable, Equatable {
     /// Static energy of one inference, pJ (static power × latency); not in any layer row.
     public var staticEnergyPJ: Double
 
+    /// The target's cost figures these estimates were computed with, if recorded.
+    public var costs: TargetCosts?
+
     /// Creates estimates.
     public init(activity: ActivitySource, timeSteps: Int, layers: [LayerEstimate], memoryPerCore: [Int],
-                cyclesPerStep: Double, latencySeconds: Double, staticEnergyPJ: Double) {
+                cyclesPerStep: Double, latencySeconds: Double, staticEnergyPJ: Double, costs: TargetCosts? = nil) {
+        self.costs = costs
         self.activity = activity
         self.timeSteps = timeSteps
         self.layers = layers

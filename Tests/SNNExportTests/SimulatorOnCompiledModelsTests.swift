@@ -92,4 +92,22 @@ struct SimulateCLITests {
         let usage = try CLI.run(["simulate", model, "--threads", "0"])
         #expect(usage.status == 64)
     }
+
+    @Test func aCustomTargetFileIsNotNeededToSimulate() throws {
+        // Export for a profile given as a path (not on the search path), then simulate without
+        // --target: the file carries the cost figures it was compiled with.
+        let d = try TemporaryDirectory()
+        let custom = d.path + "/mychip.toml"
+        try String(contentsOfFile: Repository.root + "/targets/edge.toml", encoding: .utf8)
+            .replacingOccurrences(of: "name = \"edge\"", with: "name = \"mychip\"")
+            .write(toFile: custom, atomically: true, encoding: .utf8)
+        let model = d.path + "/m.snn.h5"
+        let export = try CLI.run(["export", try CLITests.checkpoint(in: d), "--target", custom, "-o", model])
+        #expect(export.status == 0, "\(export.stderr)")
+        let costs = try #require(try DeploymentFile.read(model).graph.estimates?.costs)
+        #expect(costs == (try ChipProfile.load(from: custom)).costs)
+        let run = try CLI.run(["simulate", model, "--data-dir", Repository.root + "/fixtures/fashion-mnist", "--limit", "4"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("latency per inference on 'mychip'"), "\(run.stdout)")
+    }
 }

@@ -180,7 +180,8 @@ public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Cali
     let activity: ActivitySource = calibration.map { .calibrated(images: $0.images) } ?? .assumedRate(assumedRate)
     g.estimates = Estimates(activity: activity, timeSteps: T, layers: rows,
                             memoryPerCore: placement.cores.map(\.synapseBytes), cyclesPerStep: cyclesPerStep,
-                            latencySeconds: latency, staticEnergyPJ: energy.staticPowerMW * latency * 1e9)
+                            latencySeconds: latency, staticEnergyPJ: energy.staticPowerMW * latency * 1e9,
+                            costs: profile.costs)
     g.passes.append("estimate")
     return g
 }

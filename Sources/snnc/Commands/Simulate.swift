@@ -52,7 +52,7 @@ extension SNNC {
         var dataDir: String?
         @Option(help: "Simulate the first N test images. (default: all)")
         var limit: Int?
-        @Option(help: "Target profile for cycles and energy (name or .toml path). (default: the file's target)")
+        @Option(help: "Target profile for cycles and energy (name or .toml path). (default: the figures stored in the file by 'snnc export')")
         var target: String?
         @Option(help: "Worker threads (each runs whole images).")
         var threads = 2
@@ -127,13 +127,16 @@ extension SNNC {
             }
         }
 
-        /// The cost model of `--target`, else of the file's target; nil (with a note) when neither names one.
+        /// The cost model of `--target`; else the figures the file was compiled with; else (files
+        /// without them) the profile the file names; nil (with a note) when there is none.
         private func costModel(for graph: Graph) throws -> CostModel? {
-            guard let name = target ?? graph.target else {
+            if let target { return try loadProfile(target).costs }
+            if let costs = graph.estimates?.costs { return costs }
+            guard let name = graph.target else {
                 printError("note: the file names no target and no --target was given: no cycles or energy")
                 return nil
             }
-            return CostModel(profile: try loadProfile(name))
+            return try loadProfile(name).costs
         }
 
     }
