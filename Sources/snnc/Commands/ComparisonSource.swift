@@ -70,8 +70,8 @@ struct ComparisonSource {
         return try requested ?? TicketFile.open(path).defaultLevel
     }
 
-    /// `N` of `--level N` or `--level=N` in a recorded command line (files written before
-    /// provenance stored the level).
+    /// `N` of `--level N` or `--level=N` in a recorded command line (for files whose provenance
+    /// lacks the level: `snnc export` always records it, other writers may not).
     static func level(inCommand command: String) -> Int? {
         let words = command.split(separator: " ").map(String.init)
         for (i, word) in words.enumerated() {

@@ -13,12 +13,15 @@ extension SNNC {
             discussion: """
                 Runs foldBatchNorm → foldAveragePooling → foldInputGain → quantize → lowerToCSR → \
                 mapCores → estimate, then writes a file whose root is a NIR graph (Python \
-                'nir.read' loads the dense, dequantised model) and whose /snnc group holds the \
-                sparse integer tables, quantisation, core map, estimates and provenance \
-                (docs/FORMAT.md).
+                'nir.read' loads the deployed model: the integer weights, with each LIF group's \
+                scale in its r) and whose /snnc group holds the sparse integer tables, \
+                quantisation, core map, estimates with the target's cost figures, and provenance \
+                (docs/FORMAT.md, format 2.0).
 
                 Without --calibration the estimates are structure only: every neuron is assumed \
-                to fire with --assume-rate per step, and reports say so.
+                to fire with --assume-rate per step, and reports say so. With a calibration from \
+                'snnc simulate --calibration-out' (events per layer and step, and per unit) the \
+                synaptic operations equal the simulator's on the same images.
 
                 Examples:
                   snnc export dense.h5 --target edge -o model.snn.h5
@@ -43,7 +46,7 @@ extension SNNC {
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case deployment, nir }
         @Flag(help: "Overwrite an existing --output.")
         var force = false
-        @Option(help: "Spike counts per layer and step as JSON: {\"images\": N, \"events\": {\"lif1\": [per-step means], …}}.")
+        @Option(help: "Measured activity as JSON, as 'snnc simulate --calibration-out' writes it: {\"images\": N, \"events\": {\"lif1\": [per-step means], …}, \"unit_events\": {…} (optional)}.")
         var calibration: String?
         @Option(help: "Firing probability per neuron and step for structure-only estimates. (default: 0.1)")
         var assumeRate: Double = 0.1
