@@ -61,7 +61,15 @@ public struct FloatModel: Sendable {
         spec = state.spec
         parameters = state.parameters
         network = Network(graph: graph, parameters: state.parameters)
-        lifNodes = graph.nodes.indices.filter { graph.nodes[$0].op == .lif }
+        // The nodes the deployment has as LIF groups: `.lif`, and an imported model's leaky
+        // `.neuron` nodes (DeploymentBridge turns those into LIF groups of the same name).
+        lifNodes = graph.nodes.indices.filter {
+            switch graph.nodes[$0].op {
+            case .lif: true
+            case .neuron(let neuron): neuron.tau != nil
+            default: false
+            }
+        }
         spikingLayers = lifNodes.map { (graph.nodes[$0].name, graph.nodes[$0].shape) }
     }
 

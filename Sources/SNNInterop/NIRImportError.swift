@@ -57,12 +57,23 @@ struct FieldReader {
     }
 
     /// One integer (a scalar or a one-element array).
+    /// Integers read from a file are sizes, strides, paddings or axes: anything beyond ±2³¹ is
+    /// malformed (and would overflow size arithmetic).
+    static let integerRange: ClosedRange<Int64> = -(1 << 31)...(1 << 31)
+
     func int(_ name: String) throws -> Int {
         let field = try require(name)
         guard let values = field.integers, values.count == 1 else {
             throw fail(name, "expected one integer, found \(describe(field))")
         }
+        try checkRange(name, values)
         return Int(values[0])
+    }
+
+    private func checkRange(_ name: String, _ values: [Int64]) throws {
+        if let bad = values.first(where: { !Self.integerRange.contains($0) }) {
+            throw fail(name, "the value \(bad) is out of range (at most 2^31 in magnitude)")
+        }
     }
 
     /// A (rows, columns) pair of integers; a scalar stands for both.
@@ -71,6 +82,7 @@ struct FieldReader {
         guard let values = field.integers, values.count == 1 || values.count == 2 else {
             throw fail(name, "expected an integer or a pair of integers, found \(describe(field))")
         }
+        try checkRange(name, values)
         return values.count == 1 ? [Int(values[0]), Int(values[0])] : values.map { Int($0) }
     }
 
@@ -78,6 +90,7 @@ struct FieldReader {
     func ints(_ name: String) throws -> [Int] {
         let field = try require(name)
         guard let values = field.integers else { throw fail(name, "expected integers, found \(describe(field))") }
+        try checkRange(name, values)
         return values.map { Int($0) }
     }
 

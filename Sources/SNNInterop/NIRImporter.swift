@@ -68,7 +68,8 @@ public enum NIRImporter {
             let reader = FieldReader(node: node)
             if node.type == "Input" {
                 let shape = try reader.ints("shape")
-                guard shape.count == 3, shape.allSatisfy({ $0 >= 1 }) else {
+                // Each extent at most 2^16, so the element count (at most 2^48) cannot overflow.
+                guard shape.count == 3, shape.allSatisfy({ (1...(1 << 16)).contains($0) }), shape.reduce(1, *) <= 1 << 32 else {
                     throw reader.fail("shape", "the input shape is \(shape); snnc models take images (C, H, W)",
                                       hint: "export the graph with an image-shaped Input and a Flatten before the first Affine")
                 }
@@ -83,7 +84,7 @@ public enum NIRImporter {
             let (source, inputShape) = try input(of: name)
             if node.type == "Output" {
                 let shape = try reader.ints("shape")
-                guard shape.reduce(1, *) == inputShape.reduce(1, *), shape.count == 1 || shape == inputShape else {
+                guard shape == inputShape || shape == [inputShape.reduce(1, *)] else {
                     throw reader.fail("shape", "the Output shape \(shape) does not match the shape \(inputShape) of what feeds it")
                 }
                 guard inputShape.count == 1 else {
@@ -176,8 +177,7 @@ public enum NIRImporter {
                     throw reader.fail(nil, "kernel \(kernel), stride \(stride) and padding \(padding) must be positive (padding: non-negative)")
                 }
                 let w = WindowSpec(kernel: kernel, stride: stride, padding: padding)
-                let out = [w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])]
-                guard out.allSatisfy({ $0 >= 1 }) else {
+                guard let out = w.window.outputSize(height: shape[1], width: shape[2]), out.height >= 1, out.width >= 1 else {
                     throw reader.fail(nil, "the window \(kernel) with padding \(padding) does not fit the \(shape[1])×\(shape[2]) input")
                 }
                 return w

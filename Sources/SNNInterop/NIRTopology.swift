@@ -13,7 +13,10 @@ struct NIRTopology {
     let outputNode: String
 
     init(_ document: NIRDocument) throws {
-        let names = Set(document.nodes.map(\.name))
+        var names = Set<String>()
+        for node in document.nodes where !names.insert(node.name).inserted {
+            throw NIRImportError(node: node.name, field: nil, reason: "two nodes have this name; NIR node names are unique")
+        }
         var inputs: [String: [String]] = [:], consumers: [String: [String]] = [:]
         for (source, destination) in document.edges {
             for end in [source, destination] where !names.contains(end) {

@@ -54,6 +54,16 @@ public struct Window2d: Equatable, Hashable, Sendable, CustomStringConvertible {
         return (width + 2 * padW - kernelW) / strideW + 1
     }
 
+    /// Output rows and columns for a `height`×`width` input, or nil when the padded input is
+    /// smaller than the kernel on either axis (for sizes that come from files or users).
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int)? {
+        let (h, overflowH) = padH.multipliedReportingOverflow(by: 2)
+        let (w, overflowW) = padW.multipliedReportingOverflow(by: 2)
+        guard !overflowH, !overflowW, height <= Int.max - h, width <= Int.max - w,
+              height + h >= kernelH, width + w >= kernelW else { return nil }
+        return (outputHeight(height), outputWidth(width))
+    }
+
     /// `kernel kHxkW stride sHxsW pad pHxpW`.
     public var description: String {
         "kernel \(kernelH)x\(kernelW) stride \(strideH)x\(strideW) pad \(padH)x\(padW)"

@@ -62,8 +62,7 @@ extension LayerGraphBuilder {
                 throw fail("kernel, stride and padding must be pairs of positive (padding: non-negative) sizes")
             }
             let w = window.window
-            guard w.outputHeight(shape[1]) >= 1, w.outputWidth(shape[2]) >= 1,
-                  shape[1] + 2 * w.padH >= w.kernelH, shape[2] + 2 * w.padW >= w.kernelW else {
+            guard let out = w.outputSize(height: shape[1], width: shape[2]), out.height >= 1, out.width >= 1 else {
                 throw fail("the window \(window.kernel) does not fit the \(shape[1])×\(shape[2]) input")
             }
             return w

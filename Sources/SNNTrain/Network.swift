@@ -20,10 +20,6 @@ public struct ForwardPass: Sendable {
     public var spikeCounts: [(node: String, spikes: Double, neurons: Int)]
     var values: [Tensor]
     var caches: [NodeCache]
-
-    /// The output of graph node `index` (`[T·B, …]` for per-step nodes, `[B, …]` for the others);
-    /// empty once released by a forward pass with `keepIntermediates: false`.
-    public func output(ofNode index: Int) -> Tensor { values[index] }
 }
 
 /// Runs a `LayerGraph` forward and backward on batches.

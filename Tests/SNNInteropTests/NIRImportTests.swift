@@ -6,7 +6,7 @@ import SNNTrain
 import Testing
 
 /// A small NIR graph built in Swift: conv → LIF → SumPool2d + IF (max-pool) → flatten → affine.
-func smallDocument(ifThreshold: Float = 1, ifInput: String = "lif") -> NIRDocument {
+func smallDocument(ifThreshold: Float = 1) -> NIRDocument {
     func full(_ v: Float, _ shape: [Int]) -> NIRField { .floats(Array(repeating: v, count: shape.reduce(1, *)), shape: shape) }
     let weight = (0..<18).map { Float($0 % 5) * 0.25 - 0.5 }
     let fc = (0..<24).map { Float($0 % 7) * 0.1 - 0.3 }
@@ -27,7 +27,7 @@ func smallDocument(ifThreshold: Float = 1, ifInput: String = "lif") -> NIRDocume
                                                         ("input_type", .ints([2, 2, 2], shape: [3]))]),
         NIRNode(name: "fc", type: "Affine", fields: [("weight", .floats(fc, shape: [3, 8])), ("bias", .floats([0, 0.5, -0.5], shape: [3]))]),
         NIRNode(name: "out", type: "Output", fields: [("shape", .ints([3], shape: [1]))]),
-    ], edges: [("in", "conv"), ("conv", ifInput), ("lif", "pool"), ("pool", "fire"), ("fire", "flat"), ("flat", "fc"), ("fc", "out")])
+    ], edges: [("in", "conv"), ("conv", "lif"), ("lif", "pool"), ("pool", "fire"), ("fire", "flat"), ("flat", "fc"), ("fc", "out")])
 }
 
 func temporaryPath(_ name: String) -> String {
@@ -196,5 +196,48 @@ struct NIRExportTests {
         let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 1e-4, "largest logit difference \(worst)")
         #expect(a.scalars.contains { $0 != 0 })
+    }
+
+    /// `smallDocument()` with one node's field replaced.
+    static func document(setting field: String, of node: String, to value: NIRField) -> NIRDocument {
+        var document = smallDocument()
+        for n in document.nodes.indices where document.nodes[n].name == node {
+            document.nodes[n].fields = document.nodes[n].fields.map { $0.0 == field ? (field, value) : $0 }
+        }
+        return document
+    }
+
+    /// The import of `document` fails with a `NIRImportError` naming `node` and `field`.
+    static func expectImportError(_ document: NIRDocument, node: String?, field: String?, saying fragment: String) {
+        #expect {
+            try NIRImporter.model(from: document)
+        } throws: { error in
+            guard let e = error as? NIRImportError else { return false }
+            return e.node == node && e.field == field && e.description.contains(fragment)
+        }
+    }
+
+    @Test func aWindowLargerThanItsPaddedInputIsANamedErrorNotACrash() throws {
+        // A 2×2 pool on the 4×4 conv output fits; a 5×5 one does not (and used to trap).
+        Self.expectImportError(Self.document(setting: "kernel_size", of: "pool", to: .ints([5, 5], shape: [2])),
+                               node: "pool", field: nil, saying: "does not fit")
+        // A conv kernel of 7×7 with padding 1 on a 4×4 input.
+        var big = smallDocument()
+        for n in big.nodes.indices where big.nodes[n].name == "conv" {
+            big.nodes[n].fields = big.nodes[n].fields.map {
+                $0.0 == "weight" ? ("weight", .floats(Array(repeating: 0.1, count: 2 * 49), shape: [2, 1, 7, 7])) : $0
+            }
+        }
+        Self.expectImportError(big, node: "conv", field: nil, saying: "does not fit")
+    }
+
+    @Test func hugeOrDuplicateValuesAreNamedErrors() throws {
+        Self.expectImportError(Self.document(setting: "padding", of: "pool", to: .ints([1 << 40, 0], shape: [2])),
+                               node: "pool", field: "padding", saying: "out of range")
+        Self.expectImportError(Self.document(setting: "shape", of: "in", to: .ints([1 << 20, 1 << 20, 1 << 20], shape: [3])),
+                               node: "in", field: "shape", saying: "input shape")
+        var twice = smallDocument()
+        twice.nodes.append(NIRNode(name: "lif", type: "LIF", fields: []))
+        Self.expectImportError(twice, node: "lif", field: nil, saying: "two nodes have this name")
     }
 }

@@ -45,14 +45,15 @@ public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Cali
     let numerics = profile.numerics, timing = profile.timing, energy = profile.energy
     let wb = Double(numerics.weightBits), ib = Double(numerics.indexBits), pb = Double(numerics.pointerBits)
     if let calibration {
-        for (name, counts) in calibration.events where counts.count != T {
+        // Sorted, so that the same bad calibration always names the same layer.
+        for (name, counts) in calibration.events.sorted(by: { $0.key < $1.key }) where counts.count != T {
             throw CompileError(.unsupportedGraph, layer: name,
                                reason: "the calibration has \(counts.count) steps for this layer, the graph runs \(T)")
         }
         for lif in g.neuronGroups where calibration.events[lif.name] == nil {
             throw CompileError(.unsupportedGraph, layer: lif.name, reason: "the calibration has no spike counts for this LIF group")
         }
-        for (name, counts) in calibration.unitEvents {
+        for (name, counts) in calibration.unitEvents.sorted(by: { $0.key < $1.key }) {
             guard let layer = g.layer(named: name) else {
                 throw CompileError(.unsupportedGraph, layer: name, reason: "the calibration has unit counts for a layer the graph does not have")
             }

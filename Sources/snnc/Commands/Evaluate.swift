@@ -36,11 +36,18 @@ extension SNNC {
         var outputs: String?
         @Flag(help: "Print the result as JSON.")
         var json = false
+        @Flag(help: "Overwrite an existing --outputs file.")
+        var force = false
         @Option(help: "BLAS threads.")
         var threads = 2
 
+        /// The largest output `--inputs` may produce in one run (all node values of all steps).
+        static let maxOutputBytes = 2 << 30
+
         func validate() throws {
             if (inputs == nil) != (outputs == nil) { throw ValidationError("--inputs and --outputs go together") }
+            if threads < 1 { throw ValidationError("--threads must be at least 1") }
+            if let testSubset, testSubset < 1 { throw ValidationError("--test-subset must be at least 1") }
         }
 
         func run() throws {
@@ -76,6 +83,9 @@ extension SNNC {
         }
 
         private func runInputs(_ state: TrainingState, inputs: String, outputs: String) throws {
+            if FileManager.default.fileExists(atPath: outputs) && !force {
+                throw Diagnostic(message: "'\(outputs)' already exists", hint: "pass --force to overwrite it, or choose another --outputs")
+            }
             let stored = try HDF5File.open(inputs).root.read("images", as: Float.self)
             let expected = [state.spec.inputChannels, state.spec.inputHeight, state.spec.inputWidth]
             guard stored.shape.count == 4, Array(stored.shape.dropFirst()) == expected else {
@@ -83,6 +93,13 @@ extension SNNC {
                                  hint: "store float32 images [N, C, H, W]")
             }
             let graph = try LayerGraph(state.spec)
+            let valuesPerImage = graph.nodes.reduce(0) { $0 + $1.shape.reduce(1, *) } * (state.spec.spiking ? state.spec.timeSteps : 1)
+            let bytes = stored.shape[0].multipliedReportingOverflow(by: 4 * valuesPerImage)
+            guard !bytes.overflow, bytes.partialValue <= Self.maxOutputBytes else {
+                let perFile = max(1, Self.maxOutputBytes / max(4 * valuesPerImage, 1))
+                throw Diagnostic(message: "\(stored.shape[0]) images would give more than \(Self.maxOutputBytes >> 30) GiB of node values",
+                                 location: inputs, hint: "split the images into files of at most \(perFile)")
+            }
             var network = Network(graph: graph, parameters: state.parameters)
             var parameters = state.parameters
             let pass = network.forward(Tensor(shape: stored.shape, scalars: stored.values), parameters: &parameters, training: false)
@@ -90,7 +107,7 @@ extension SNNC {
             let n = stored.shape[0]
             func perStep(_ index: Int) -> (values: [Float], shape: [Int]) {
                 let node = graph.nodes[index]
-                let v = pass.output(ofNode: index).scalars
+                let v = pass.output(ofNode: index)?.scalars ?? []
                 let values = node.perStep ? v : (0..<steps).flatMap { _ in v }
                 return (values, [steps, n] + node.shape)
             }

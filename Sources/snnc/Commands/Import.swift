@@ -58,6 +58,8 @@ extension SNNC {
             if timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
             if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
             if batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
+            if let pad, pad < 0 { throw ValidationError("--pad must not be negative") }
+            if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         }
 
         func run() throws {
