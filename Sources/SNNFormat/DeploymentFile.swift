@@ -41,7 +41,13 @@ public struct DeploymentFile: Sendable, Equatable {
                                       reason: "the graph has not been quantised and lowered to CSR (passes: \(graph.passes.joined(separator: ", ")))",
                                       hint: "run the compiler pipeline before writing")
         }
-        let nir = try NIRGraph(graph)
+        let nir: NIRGraph
+        do {
+            nir = try NIRGraph(graph)
+        } catch var error as DeploymentFileError {
+            if error.path.isEmpty { error.path = path }
+            throw error
+        }
         try HDF5File.write(to: path) { root in
             try nir.write(into: root, producer: producer)
             try SNNCGroupWriter(graph: graph, nir: nir).write(into: root.createGroup("snnc"))

@@ -64,4 +64,18 @@ struct CalibrationAgreementTests {
             "\(error)".contains("3 unit counts for a layer of \(lif.unitCount) units")
         }
     }
+
+    @Test func aCalibrationFileWithoutImagesOrWithNegativeCountsIsRejected() throws {
+        let d = try TemporaryDirectory()
+        let checkpoint = try CLITests.checkpoint(in: d)
+        for (name, text) in [("zero.json", #"{"images": 0, "events": {}}"#),
+                             ("negative.json", #"{"images": 2, "events": {"lif1": [-1, 1, 1, 1, 1]}}"#)] {
+            let path = d.path + "/" + name
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let run = try CLI.run(["export", checkpoint, "--target", "edge", "--calibration", path, "-o", d.path + "/m.snn.h5"])
+            #expect(run.status == 1, "\(name): \(run.stderr)")
+            #expect(run.stderr.contains("non-negative event counts"), "\(name): \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: d.path + "/m.snn.h5"))
+        }
+    }
 }

@@ -42,7 +42,14 @@ enum CalibrationFile {
         }
         do {
             let contents = try JSONDecoder().decode(Contents.self, from: data)
+            let counts = contents.events.values.joined().map { $0 } + (contents.unitEvents ?? [:]).values.joined()
+            guard contents.images >= 1, counts.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw Diagnostic(message: "the calibration file needs \"images\" ≥ 1 and non-negative event counts",
+                                 location: path, hint: "write it with 'snnc simulate --calibration-out'")
+            }
             return Calibration(images: contents.images, events: contents.events, unitEvents: contents.unitEvents ?? [:])
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
         } catch {
             throw Diagnostic(message: "the calibration file is not valid: \(error)", location: path,
                              hint: "write it with 'snnc simulate --calibration-out', or by hand as {\"images\": N, \"events\": {\"<lif layer>\": [mean spikes per image at each step], …}}")

@@ -94,7 +94,8 @@ extension SNNC {
                 } catch let error as ModelError {
                     throw Diagnostic(message: error.description, location: input, hint: "see docs/NIR.md for what snnc imports")
                 } catch let error as NIRImportError {
-                    throw Diagnostic(message: error.description, location: input, hint: error.hint)
+                    throw Diagnostic(message: error.reason, location: input + (error.location.isEmpty ? "" : ", " + error.location),
+                                     hint: error.hint ?? "see docs/NIR.md for what snnc imports")
                 }
                 let imageShape = [name.imageShape[0], name.imageShape[1] + 2 * padding, name.imageShape[2] + 2 * padding]
                 if imageShape != model.inputShape {
