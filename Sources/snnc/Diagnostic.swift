@@ -68,3 +68,13 @@ extension Diagnostic {
         }
     }
 }
+
+/// SHA-256 of a file's bytes (read in 1 MiB pieces), for provenance; a diagnostic naming `role`
+/// when the file cannot be read.
+func fileSHA256(_ path: String, role: String) throws -> String {
+    do {
+        return try SHA256.hexDigest(ofFile: path)
+    } catch {
+        throw Diagnostic(message: "cannot read \(role)", location: path, hint: "check the path and permissions")
+    }
+}

@@ -26,11 +26,7 @@ struct ComparisonSource {
             throw Diagnostic(message: "the deployment file records no provenance, so the model it came from cannot be checked",
                              location: deployment, hint: "export the model again with 'snnc export'")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Diagnostic(message: "cannot read the model to compare with", location: path,
-                             hint: "check the path and permissions")
-        }
-        let hash = SHA256.hex(of: data)
+        let hash = try fileSHA256(path, role: "the model to compare with")
         guard hash == provenance.sourceSHA256 else {
             throw Diagnostic(
                 message: "this is not the file '\(deployment)' was exported from: its SHA-256 is \(hash.prefix(12))…, "

@@ -72,7 +72,7 @@ extension SNNC {
                 let calibrationValue = try calibration.map(CalibrationFile.read)
                 var graph = try ModelSource.graph(at: input, level: level)
                 graph.provenance = Provenance(
-                    sourceFile: input, sourceSHA256: try hashFile(input),
+                    sourceFile: input, sourceSHA256: try fileSHA256(input, role: "the input file"),
                     command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
                     target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()),
                     sourceLevel: try ComparisonSource.exportedLevel(of: input, requested: level))
@@ -120,14 +120,6 @@ extension SNNC {
             if zeroed > 0 {
                 printError("note: \(zeroed) kept weights in \(zeroedLayers) layers rounded to 0 and are left out of the tables ('snnc inspect' lists them per layer)")
             }
-        }
-
-
-        private func hashFile(_ path: String) throws -> String {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw Diagnostic(message: "cannot read the input file", location: path, hint: "check the path and permissions")
-            }
-            return SHA256.hex(of: data)
         }
     }
 }

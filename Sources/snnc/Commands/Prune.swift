@@ -174,7 +174,7 @@ extension SNNC {
                 if let dataDir = round.dataDir { training.data.directory = dataDir }
                 var sourceState = state
                 sourceState.config = training
-                source = (sourceState, SourceCheckpoint(path: from, sha256: try SHA256.hexDigest(ofFile: from),
+                source = (sourceState, SourceCheckpoint(path: from, sha256: try fileSHA256(from, role: "the checkpoint"),
                                                         epochsCompleted: state.epochsCompleted))
             } else {
                 (spec, training) = try round.specAndConfig(model)
