@@ -83,15 +83,9 @@ struct NIRGraph {
                 weightScales[layer.name] = scale
                 let (w, b) = try Self.dequantised(conv.weights, scale: scale, layer: layer.name)
                 let g = conv.geometry
-                nodes.append(Node(name: layer.name, type: "Conv2d", fields: [
-                    ("weight", .floats(w, shape: conv.weights.weight.shape)),
-                    ("bias", .floats(b, shape: [conv.outChannels])),
-                    ("stride", .ints([Int64(g.strideH), Int64(g.strideW)], shape: [2])),
-                    ("padding", .ints([Int64(g.padH), Int64(g.padW)], shape: [2])),
-                    ("dilation", .ints([1, 1], shape: [2])),
-                    ("groups", .int(1)),
-                    ("input_shape", .ints([Int64(conv.inputShape[1]), Int64(conv.inputShape[2])], shape: [2])),
-                ]))
+                nodes.append(.conv2d(name: layer.name, weight: w, shape: conv.weights.weight.shape, bias: b,
+                                     stride: (g.strideH, g.strideW), padding: (g.padH, g.padW),
+                                     inputSize: (conv.inputShape[1], conv.inputShape[2])))
             case .linear(let linear):
                 let scale = try factor(layer, linear.weights)
                 weightScales[layer.name] = scale

@@ -37,12 +37,12 @@ public enum NIRExporter {
         let inputName = spec.graph?.nirInputName ?? GraphSpec.inputName
         var outputName = spec.graph?.nirOutputName ?? "output"
         while graph.nodes.contains(where: { $0.name == outputName }) && spec.graph?.nirOutputName == nil { outputName += "_" }
-        var folded: [Int: (weight: [Float], bias: [Float])] = [:]
+        /// Batch-norm node → the conv node it was folded into.
+        var foldedInto: [Int: Int] = [:]
 
         func value(_ name: String) -> Tensor? { parameters.parameterIndex(name).map { parameters.parameters[$0].value } }
         func floats(_ values: [Float], _ shape: [Int]) -> NIRField { .floats(values, shape: shape) }
         func full(_ value: Float, _ shape: [Int]) -> NIRField { .floats(Array(repeating: value, count: shape.reduce(1, *)), shape: shape) }
-        func pair(_ a: Int, _ b: Int) -> NIRField { .ints([Int64(a), Int64(b)], shape: [2]) }
         func emit(_ index: Int, _ node: NIRNode) {
             nodes.append(node)
             for input in graph.nodes[index].inputs { for s in sources[input] ?? [] { edges.append((s, node.name)) } }
@@ -59,42 +59,24 @@ public enum NIRExporter {
             case let .conv(cin, cout, window, _):
                 var weight = value(node.name + ".weight")?.scalars ?? []
                 var bias = value(node.name + ".bias")?.scalars ?? Array(repeating: 0, count: cout)
-                if let f = folded[i] { (weight, bias) = f }
-                let inputShape = graph.nodes[node.inputs[0]].shape
-                emit(i, NIRNode(name: node.name, type: "Conv2d", fields: [
-                    ("weight", floats(weight, [cout, cin, window.kernelH, window.kernelW])),
-                    ("bias", floats(bias, [cout])),
-                    ("stride", pair(window.strideH, window.strideW)), ("padding", pair(window.padH, window.padW)),
-                    ("dilation", pair(1, 1)), ("groups", .int(1)),
-                    ("input_shape", pair(inputShape[1], inputShape[2])),
-                ]))
+                // A batch norm right after the conv (and fed by nothing else) is folded into it.
                 if let next = graph.nodes.indices.first(where: { graph.nodes[$0].inputs == [i] }),
                    case .batchNorm = graph.nodes[next].op {
                     guard graph.nodes.filter({ $0.inputs.contains(i) }).count == 1 else {
                         throw NIRExportError(node: node.name, reason: "its batch norm cannot be folded: the conv feeds other layers too")
                     }
-                    nodes.removeLast()
-                    edges.removeAll { $0.1 == node.name }
-                    folded[i] = try foldBatchNorm(graph.nodes[next].name, weight: weight, bias: bias, channels: cout, parameters: parameters)
-                    sources[i] = nil
-                    // Re-emit with the folded values when the batch norm is reached.
+                    (weight, bias) = try foldBatchNorm(graph.nodes[next].name, weight: weight, bias: bias, channels: cout, parameters: parameters)
+                    foldedInto[next] = i
                 }
+                let inputShape = graph.nodes[node.inputs[0]].shape
+                emit(i, .conv2d(name: node.name, weight: weight, shape: [cout, cin, window.kernelH, window.kernelW], bias: bias,
+                                stride: (window.strideH, window.strideW), padding: (window.padH, window.padW),
+                                inputSize: (inputShape[1], inputShape[2])))
             case .batchNorm:
-                let conv = node.inputs[0]
-                guard let f = folded[conv], case let .conv(cin, cout, window, _) = graph.nodes[conv].op else {
+                guard let conv = foldedInto[i] else {
                     throw NIRExportError(node: node.name, reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
                 }
-                let convNode = graph.nodes[conv]
-                let inputShape = graph.nodes[convNode.inputs[0]].shape
-                nodes.append(NIRNode(name: convNode.name, type: "Conv2d", fields: [
-                    ("weight", floats(f.weight, [cout, cin, window.kernelH, window.kernelW])),
-                    ("bias", floats(f.bias, [cout])),
-                    ("stride", pair(window.strideH, window.strideW)), ("padding", pair(window.padH, window.padW)),
-                    ("dilation", pair(1, 1)), ("groups", .int(1)),
-                    ("input_shape", pair(inputShape[1], inputShape[2])),
-                ]))
-                for s in sources[convNode.inputs[0]] ?? [] { edges.append((s, convNode.name)) }
-                sources[i] = [convNode.name]
+                sources[i] = sources[conv]
             case let .linear(inFeatures, outFeatures, hasBias):
                 let weight = floats(value(node.name + ".weight")?.scalars ?? [], [outFeatures, inFeatures])
                 if hasBias {
