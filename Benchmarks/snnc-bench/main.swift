@@ -5,6 +5,11 @@
 //
 //   swift run -c release snnc-bench small            # batch 128, 3 warm-up + 30 timed iterations
 //   swift run -c release snnc-bench vgg16 --iters 10 # batch 32
+//   swift run -c release snnc-bench vgg16-paper-w8 --sparsity 0.9 [--dense-kernels]
+//       the ticket-search workload with every conv/linear weight pruned to 90% (layer-wise
+//       magnitude masks); --dense-kernels runs the masked convolutions on im2col + GEMM
+//       instead of the sparse kernels (compare the two in alternating processes);
+//       --sparse-limit D sets the largest kept fraction run sparse (default: the Network's)
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
 //       writes a full-width VGG16 checkpoint (1×32×32 input, 10 classes, PyTorch init) whose
 //       conv and linear weights keep the largest 5% by magnitude (global), for the export benchmark
@@ -22,6 +27,9 @@ struct Options {
     var iters: Int?
     var threads = 2
     var timeSteps = 5
+    var sparsity = 0.0
+    var denseKernels = false
+    var sparseLimit: Double?
 
     init(_ arguments: [String]) {
         var rest = arguments.makeIterator()
@@ -32,11 +40,15 @@ struct Options {
             case "--iters": iters = rest.next().flatMap(Int.init)
             case "--threads": threads = rest.next().flatMap(Int.init) ?? threads
             case "--time-steps": timeSteps = rest.next().flatMap(Int.init) ?? timeSteps
+            case "--sparsity": sparsity = rest.next().flatMap(Double.init) ?? sparsity
+            case "--dense-kernels": denseKernels = true
+            case "--sparse-limit": sparseLimit = rest.next().flatMap(Double.init)
             case "small", "vgg16", "vgg16-paper-w8": model = a
             default:
                 FileHandle.standardError.write(Data("""
                     snnc-bench: unknown argument '\(a)'
                     usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
+                                      [--sparsity S] [--dense-kernels] [--sparse-limit D]
                            snnc-bench sparse-vgg16 SPARSITY out.h5
 
                     """.utf8))
@@ -117,7 +129,10 @@ var rng = SeededRNG(seed: 0)
 let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4,
                             seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
 var state = try TrainingState(spec: spec, config: config)
+if options.sparsity > 0 { pruneLayerwise(&state.parameters, sparsity: options.sparsity) }
 var trainer = try Trainer(state: state, normalization: .unitRange(channels: spec.inputChannels))
+if let limit = options.sparseLimit { trainer.sparseKernelMaxDensity = limit }
+if options.denseKernels { trainer.sparseKernelMaxDensity = 0 }
 
 // Random data as in the anchor: x ~ U(0, 1), labels uniform.
 var images = Tensor.zeros([batchSize, spec.inputChannels, spec.inputHeight, spec.inputWidth])
@@ -134,7 +149,8 @@ let macs = macsPerStep(graph)
 let flopsPerImage = 2.0 * Double(macs) * Double(spec.timeSteps)
 let medTrain = median(trainTimes), medInfer = median(inferTimes)
 let result: [String: Any] = [
-    "model": options.model, "impl": "snnc", "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
+    "model": options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
+    "sparsity": options.sparsity, "kept": state.parameters.keptCount, "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
     "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
     "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
     "infer_gflops": flopsPerImage * Double(batchSize) / medInfer / 1e9,
@@ -146,21 +162,26 @@ let result: [String: Any] = [
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
 print(String(decoding: data, as: UTF8.self))
 
-/// A full-width VGG16 checkpoint whose conv and linear weights each keep their largest
-/// (1 − sparsity) by magnitude (layer-wise: at initialisation, a global threshold would empty
-/// the wide late layers, whose PyTorch init bound 1/√fan_in is smallest).
+/// Masks every prunable weight to keep its largest (1 − sparsity) by magnitude, layer by layer
+/// (at initialisation a global threshold would empty the wide late layers, whose PyTorch init
+/// bound 1/√fan_in is smallest), and zeroes the pruned weights.
+func pruneLayerwise(_ parameters: inout ParameterSet, sparsity: Double) {
+    for i in parameters.parameters.indices where parameters.parameters[i].isPrunable {
+        let value = parameters.parameters[i].value
+        let sorted = value.scalars.map(abs).sorted()
+        let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * sparsity))]
+        parameters.parameters[i].mask = Tensor(shape: value.shape, scalars: value.scalars.map { abs($0) >= threshold ? 1 : 0 })
+    }
+    parameters.applyMasks()
+}
+
+/// A full-width VGG16 checkpoint (layer-wise magnitude masks at `sparsity`).
 func writeSparseVGG16(sparsity: Double, to path: String) throws {
     let spec = ModelSpec(architecture: .vgg16, inputChannels: 1, inputHeight: 32, inputWidth: 32, classes: 10)
     let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: DatasetName.fmnist.defaultDirectory,
                                                             padding: 2))
     var state = try TrainingState(spec: spec, config: config)
-    for i in state.parameters.parameters.indices where state.parameters.parameters[i].isPrunable {
-        let value = state.parameters.parameters[i].value
-        let sorted = value.scalars.map(abs).sorted()
-        let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * sparsity))]
-        state.parameters.parameters[i].mask = Tensor(shape: value.shape, scalars: value.scalars.map { abs($0) >= threshold ? 1 : 0 })
-    }
-    state.parameters.applyMasks()
+    pruneLayerwise(&state.parameters, sparsity: sparsity)
     try Checkpoint.save(state, to: path, snncVersion: "bench")
     print("\(path): kept \(state.parameters.keptCount) of \(state.parameters.prunableCount) weights")
 }

@@ -57,7 +57,7 @@ public struct ConvWorkspace: Sendable {
 }
 
 /// Checks shapes and returns the geometry and output channel count of a convolution.
-private func convShapes(input: Tensor, weight: Tensor, window: Window2d)
+func convShapes(input: Tensor, weight: Tensor, window: Window2d)
     -> (g: ConvGeometry, batch: Int, outChannels: Int) {
     precondition(input.rank == 4, "conv2d input must be [N, Cin, H, W], got \(input.shape)")
     precondition(weight.rank == 4, "conv2d weight must be [Cout, Cin, kH, kW], got \(weight.shape)")

@@ -4,8 +4,9 @@
 /// outputs from a `Cin × kh × kw` window costs `Cout·Cin·kh·kw·Ho·Wo` MACs, a linear layer
 /// `in·out`. BatchNorm, LIF, pooling, the residual adds and the loss are left out (a few per
 /// cent of the arithmetic of the paper's models). Counts are *dense*: every weight is
-/// multiplied whether or not a mask pruned it, which is what snnc's GEMM kernels (and a GPU)
-/// execute.
+/// multiplied whether or not a mask pruned it, which is what a GPU (and snnc's GEMM kernels)
+/// execute — the paper's unit of search cost. snnc's sparse kernels (`Network`) skip pruned
+/// weights, so wall time falls faster than this count at high sparsity.
 ///
 /// Backward: every layer computes its weight gradient (as many MACs as its forward) and, unless
 /// it reads the image itself, its input gradient (as many again), matching `Network.backward`.

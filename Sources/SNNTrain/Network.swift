@@ -20,6 +20,9 @@ public struct ForwardPass: Sendable {
     public var spikeCounts: [(node: String, spikes: Double, neurons: Int)]
     var values: [Tensor]
     var caches: [NodeCache]
+    /// The kept-weight pattern each convolution ran with (nil: the dense kernels), reused by
+    /// `backward` so both passes take the same path.
+    var sparsePatterns: [SparseConvPattern?]
 }
 
 /// Runs a `LayerGraph` forward and backward on batches.
@@ -27,9 +30,19 @@ public struct ForwardPass: Sendable {
 /// Stateless layers process all time steps of a batch at once (`[T·B, …]`, time-major, one big
 /// GEMM per convolution); LIF nodes step through time. The runner owns reusable scratch memory,
 /// so keep one per thread.
+///
+/// Pruned stride-1 convolutions whose masks keep at most `sparseKernelMaxDensity` of their
+/// weights run on the sparse kernels (`sparseConv2dForward`), whose work is proportional to
+/// the kept weights; the others on im2col + GEMM. The choice depends only on the masks, so a
+/// given model and mask always take the same path (same bits).
 public struct Network: Sendable {
     public let graph: LayerGraph
     private var workspace = ConvWorkspace()
+    /// Largest kept fraction at which a masked convolution uses the sparse kernels
+    /// (0 turns them off). Default `Network.defaultSparseKernelMaxDensity`.
+    public var sparseKernelMaxDensity = Network.defaultSparseKernelMaxDensity
+    /// Measured break-even of the sparse kernels on VGG16 width 1/8 (Benchmarks/README.md).
+    public static let defaultSparseKernelMaxDensity = 0.3
     /// For each node, the index of its weight / bias / BN buffers in the `ParameterSet`.
     private let weightIndex: [Int?], biasIndex: [Int?], meanIndex: [Int?], varIndex: [Int?]
 
@@ -61,6 +74,7 @@ public struct Network: Sendable {
         var values = [Tensor](repeating: Tensor.zeros([0]), count: nodes.count)
         var caches = [NodeCache](repeating: .none, count: nodes.count)
         var spikes: [(String, Double, Int)] = []
+        var patterns = [SparseConvPattern?](repeating: nil, count: nodes.count)
         values[0] = images
         let lastUse = keepIntermediates ? [] : lastConsumers()
         for i in 1..<nodes.count {
@@ -77,8 +91,15 @@ public struct Network: Sendable {
                 preconditionFailure("input node after position 0")
             case let .conv(_, _, window, _):
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
-                values[i] = conv2dForward(input: x, weight: parameters.parameters[weightIndex[i]!].value,
-                                          bias: bias, window: window, workspace: &workspace)
+                let weight = parameters.parameters[weightIndex[i]!]
+                if let pattern = sparsePattern(weight, window: window) {
+                    patterns[i] = pattern
+                    values[i] = sparseConv2dForward(input: x, weight: weight.value, bias: bias, window: window,
+                                                    pattern: pattern, workspace: &workspace)
+                } else {
+                    values[i] = conv2dForward(input: x, weight: weight.value, bias: bias, window: window,
+                                              workspace: &workspace)
+                }
             case .batchNorm:
                 let gamma = parameters.parameters[weightIndex[i]!].value
                 let beta = parameters.parameters[biasIndex[i]!].value
@@ -142,7 +163,7 @@ public struct Network: Sendable {
             }
         }
         return ForwardPass(logits: values[nodes.count - 1], batchSize: batch, spikeCounts: spikes,
-                           values: values, caches: caches)
+                           values: values, caches: caches, sparsePatterns: patterns)
     }
 
     /// Backpropagates `dLogits` (same shape as `pass.logits`) and returns one gradient per
@@ -165,9 +186,16 @@ public struct Network: Sendable {
                 break
             case let .conv(_, _, window, _):
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
-                dx = conv2dBackward(dOutput: dy, input: x, weight: parameters.parameters[weightIndex[i]!].value,
-                                    window: window, dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                                    computeInputGradient: needsInputGradient, workspace: &workspace)
+                let weight = parameters.parameters[weightIndex[i]!].value
+                if let pattern = pass.sparsePatterns[i] {
+                    dx = sparseConv2dBackward(dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
+                                              dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                                              computeInputGradient: needsInputGradient, workspace: &workspace)
+                } else {
+                    dx = conv2dBackward(dOutput: dy, input: x, weight: weight, window: window,
+                                        dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                                        computeInputGradient: needsInputGradient, workspace: &workspace)
+                }
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }
             case .batchNorm:
                 guard case let .batchNorm(cache) = pass.caches[i] else {
@@ -217,6 +245,15 @@ public struct Network: Sendable {
             if needsInputGradient, let dx { accumulateGradient(dx, into: &dValues[xIndex]) }
         }
         return grads
+    }
+
+    /// The kept-weight pattern of a masked convolution weight when the sparse kernels should run
+    /// it (stride 1, kept fraction ≤ `sparseKernelMaxDensity`), else nil.
+    private func sparsePattern(_ weight: Parameter, window: Window2d) -> SparseConvPattern? {
+        guard sparseKernelMaxDensity > 0, let mask = weight.mask, SparseConvPattern.supports(window) else { return nil }
+        let kept = mask.scalars.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        guard Double(kept) <= sparseKernelMaxDensity * Double(mask.count) else { return nil }
+        return SparseConvPattern(mask: mask)
     }
 
     /// For each node, the index of the last node that reads its output (itself if none does).

@@ -36,6 +36,11 @@ public struct Trainer: Sendable {
     public private(set) var state: TrainingState
     private var network: Network
     public let normalization: Normalization
+    /// See `Network.sparseKernelMaxDensity` (benchmarks compare with 0, the dense kernels).
+    public var sparseKernelMaxDensity: Double {
+        get { network.sparseKernelMaxDensity }
+        set { network.sparseKernelMaxDensity = newValue }
+    }
 
     public init(state: TrainingState, normalization: Normalization) throws {
         self.state = state

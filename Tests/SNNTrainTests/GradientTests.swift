@@ -66,6 +66,54 @@ struct GradientTests {
                             classes: 3, pooling: .avg, spiking: false), batch: 8)
     }
 
+    /// Masked stride-1 convolutions at ≤ 30% kept run on the sparse kernels; stride-2 ones and
+    /// unmasked layers stay on im2col + GEMM. Both paths give the same logits and gradients
+    /// (up to rounding), except that pruned weights get no gradient on the sparse path.
+    @Test func prunedConvolutionsRunSparseAndMatchTheDenseKernels() throws {
+        let spec = ModelSpec(architecture: .resnet19, width: 1.0 / 32, inputChannels: 1, inputHeight: 16, inputWidth: 16,
+                             classes: 3, pooling: .avg, spiking: false)
+        let graph = try LayerGraph(spec)
+        var rng = SeededRNG(seed: 11)
+        var parameters = ParameterSet(graph: graph, scheme: .pytorch, rng: &rng)
+        for i in parameters.parameters.indices where parameters.parameters[i].isPrunable {
+            let shape = parameters.parameters[i].value.shape
+            parameters.parameters[i].mask = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
+                rng.nextUnitFloat() < 0.2 ? 1 : 0
+            })
+        }
+        parameters.applyMasks()
+        let x = images([4, 1, 16, 16], seed: 12)
+        let labels: [Int32] = [0, 1, 2, 0]
+        var sparse = Network(graph: graph, parameters: parameters)
+        var dense = Network(graph: graph, parameters: parameters)
+        dense.sparseKernelMaxDensity = 0
+        var scratchA = parameters, scratchB = parameters
+        let passA = sparse.forward(x, parameters: &scratchA, training: true)
+        let passB = dense.forward(x, parameters: &scratchB, training: true)
+        for (i, node) in graph.nodes.enumerated() {
+            guard case let .conv(_, _, window, _) = node.op else { #expect(passA.sparsePatterns[i] == nil); continue }
+            #expect((passA.sparsePatterns[i] != nil) == (window.strideH == 1), "\(node.name) \(window)")
+            #expect(passB.sparsePatterns[i] == nil)
+        }
+        #expect(passA.sparsePatterns.contains { $0 != nil })
+        for (a, b) in zip(passA.logits.scalars, passB.logits.scalars) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
+        let dLogits = Trainer.loss(passB.logits, labels: labels, timeSteps: 1).dLogits
+        let gradsA = sparse.backward(passA, dLogits: dLogits, parameters: parameters)
+        let gradsB = dense.backward(passB, dLogits: dLogits, parameters: parameters)
+        for (p, parameter) in parameters.parameters.enumerated() {
+            let scale = gradsB[p].scalars.map(abs).max() ?? 0
+            for j in gradsA[p].scalars.indices {
+                let kept = parameter.mask.map { $0.scalars[j] != 0 } ?? true
+                let expected = kept ? gradsB[p].scalars[j] : 0
+                let node = parameter.name.split(separator: ".").dropLast().joined(separator: ".")
+                let nodeIndex = try #require(graph.index(of: node))
+                let isSparse = parameter.mask != nil && passA.sparsePatterns[nodeIndex] != nil
+                #expect(abs(gradsA[p].scalars[j] - (isSparse ? expected : gradsB[p].scalars[j])) <= 1e-3 * max(scale, 1e-3),
+                        "\(parameter.name)[\(j)]")
+            }
+        }
+    }
+
     @Test func repeatAndSumOverTimeAreAdjoint() {
         let x = images([2, 3], seed: 1)
         let repeated = repeatOverTime(x, timeSteps: 4)
