@@ -37,7 +37,8 @@
 #   COMMIT=1         git-commit each finished search's results (see above)
 #
 # Order: every method for the first seed (the headline rows, then the baselines), then the
-# headline rows for the other seeds, so that a partial run already covers every method.
+# headline rows for the other seeds, then the early-bird check-cadence ablation (eb-c1), so
+# that a partial run already covers every method and the headline rows' second seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -129,6 +130,10 @@ baselines() {
     run snip "$seed" --method snip --sparsity "$EB_TARGETS"
     run random "$seed" --method random --sparsity "$EB_TARGETS"
     run transfer "$seed" --method transfer --rounds "$REPORT_ROUNDS"
+}
+# Ablation: early-bird with one mask check per epoch instead of EB_CHECKS.
+ablations() {
+    local seed=$1
     run eb-c1 "$seed" --method eb --sparsity "$EB_TARGETS" --eb-checks-per-epoch 1
 }
 read -r -a seeds <<< "$SEEDS"
@@ -136,6 +141,7 @@ read -r -a baseline_seeds <<< "$BASELINE_SEEDS"
 headline "${seeds[0]}"
 for seed in "${baseline_seeds[@]}"; do baselines "$seed"; done
 for seed in "${seeds[@]:1}"; do headline "$seed"; done
+for seed in "${baseline_seeds[@]}"; do ablations "$seed"; done
 
 python3 scripts/tickets-report.py "$OUT"
 echo "Report: $OUT/report.md"
