@@ -18,6 +18,9 @@
 //
 // Determinism: each output element sums its kept weights in ascending flat order, and each
 // weight gradient adds fixed blocks of positions in a fixed order, whatever the thread count.
+// The output and the input gradient do not depend on the image chunking either; the weight
+// gradient's blocks do (they follow the chunk's length), and the chunking depends only on the
+// shapes and `ConvWorkspace.maxColumnBytes`.
 // The results differ from the dense kernels' only by float rounding (another summation order).
 
 /// Floats per register block; wide buffers carry this much zero slack so the last block of a
@@ -189,6 +192,17 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
     let (cin, H, W) = (g0.channels, g0.height, g0.width)
     let outShape = [batch, cout, g0.outH, g0.outW]
     if batch == 0 || cout == 0 || g0.outputPixels == 0 { return Tensor.zeros(outShape) }
+    if pattern.keptCount == 0 {
+        // Every weight pruned: the output is the bias.
+        let pixels = g0.outputPixels
+        return Tensor(shape: outShape) { out in
+            for n in 0..<batch {
+                for co in 0..<cout {
+                    (out.baseAddress! + (n * cout + co) * pixels).update(repeating: bias?.scalars[co] ?? 0, count: pixels)
+                }
+            }
+        }
+    }
     let chunk = wideImagesPerChunk(batch: batch, channels: cin, height: H, width: W, window: window,
                                    maxBytes: workspace.maxColumnBytes)
     let full = WideGeometry(channels: cin, height: H, width: W, window: window, images: chunk)

@@ -5,9 +5,9 @@
 /// grouped by output channel (for the forward pass and the weight gradient) and by input
 /// channel (for the input gradient).
 ///
-/// Built from a pruning mask (nonzero = kept) once per mask; the kernels read the current
-/// weight values through these indices, so the pattern stays valid while training changes
-/// the kept weights.
+/// Built from a pruning mask (nonzero = kept); the kernels read the current weight values
+/// through these indices, so a pattern stays valid while training changes the kept weights.
+/// (`Network` rebuilds it on every forward pass: one scan of the mask, small next to a step.)
 public struct SparseConvPattern: Sendable, Equatable {
     /// `[Cout, Cin, kH, kW]` of the weight the pattern describes.
     public let weightShape: [Int]

@@ -41,7 +41,8 @@ public struct Network: Sendable {
     /// Largest kept fraction at which a masked convolution uses the sparse kernels
     /// (0 turns them off). Default `Network.defaultSparseKernelMaxDensity`.
     public var sparseKernelMaxDensity = Network.defaultSparseKernelMaxDensity
-    /// Measured break-even of the sparse kernels on VGG16 width 1/8 (Benchmarks/README.md).
+    /// Measured break-even of the sparse kernels on VGG16 width 1/8 (BENCHMARKS.md, "Sparse
+    /// convolutions").
     public static let defaultSparseKernelMaxDensity = 0.3
     /// For each node, the index of its weight / bias / BN buffers in the `ParameterSet`.
     private let weightIndex: [Int?], biasIndex: [Int?], meanIndex: [Int?], varIndex: [Int?]

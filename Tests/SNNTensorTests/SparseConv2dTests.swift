@@ -10,6 +10,9 @@ private let sparseCases: [([Int], Int, Window2d)] = [
     ([2, 2, 7, 6], 3, Window2d(kernelH: 3, kernelW: 2, padH: 1, padW: 0)),
     ([3, 4, 4, 4], 5, Window2d(kernel: 1)),
     ([2, 2, 3, 3], 2, Window2d(kernel: 3, stride: 1, padding: 0)),   // 1×1 output
+    ([2, 3, 4, 5], 2, Window2d(kernel: 1, stride: 1, padding: 1)),   // 1×1 kernel with padding
+    ([3, 2, 1, 1], 3, Window2d(kernel: 3, stride: 1, padding: 1)),   // kernel larger than the image
+    ([2, 2, 5, 6], 3, Window2d(kernelH: 3, kernelW: 5, padH: 2, padW: 1)),
 ]
 
 /// A mask keeping each weight with probability `density` (deterministic in `seed`).
@@ -50,8 +53,9 @@ extension SNNTensorTests.SparseConv2dTests {
             let pattern = SparseConvPattern(mask: mask)
             let expected = naiveConv2d(x, masked(w, mask), b, win)
             var results: [Tensor] = []
-            // One image per wide chunk, and the whole batch in one chunk.
-            for budget in [1, 32 << 20] {
+            // One image per wide chunk, two (a partial last chunk for odd batches), the whole batch.
+            let perImage = shape[1] * (shape[2] + 2 * win.padH) * (shape[3] + 2 * win.padW) * 4
+            for budget in [1, 2 * perImage, 32 << 20] {
                 var ws = ConvWorkspace(maxColumnBytes: budget)
                 let y = sparseConv2dForward(input: x, weight: w, bias: b, window: win, pattern: pattern, workspace: &ws)
                 #expect(y.shape == conv2dOutputShape(inputShape: shape, outChannels: cout, window: win))
@@ -62,7 +66,7 @@ extension SNNTensorTests.SparseConv2dTests {
                             "case \(caseIndex) density \(density) no bias")
             }
             // Each output element sums its kept weights in one fixed order: chunking changes no bit.
-            #expect(results[0] == results[1])
+            #expect(results[0] == results[1] && results[1] == results[2])
         }
     }
 
@@ -75,7 +79,8 @@ extension SNNTensorTests.SparseConv2dTests {
         let pattern = SparseConvPattern(mask: mask)
         let outShape = conv2dOutputShape(inputShape: shape, outChannels: cout, window: win)
         let dy = randomTensor(outShape, seed: 73)
-        for budget in [1, 32 << 20] {
+        let perImage = max(shape[1], cout) * (shape[2] + 2 * win.padH) * (shape[3] + 2 * win.padW) * 4
+        for budget in [1, 2 * perImage, 32 << 20] {
             var ws = ConvWorkspace(maxColumnBytes: budget)
             // Gradients accumulate: start from ones; pruned positions must stay exactly 1.
             var dwSparse = Tensor(repeating: 1, shape: w.shape), dwDense = Tensor(repeating: 1, shape: w.shape)
@@ -94,12 +99,38 @@ extension SNNTensorTests.SparseConv2dTests {
                 }
             }
             #expect(dbSparse == dbDense)
-            var dwNoInput = Tensor.zeros(w.shape)
+            var dwNoInput = Tensor(repeating: 1, shape: w.shape)
             var noBias: Tensor? = nil
             #expect(sparseConv2dBackward(dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
                                          dWeight: &dwNoInput, dBias: &noBias, computeInputGradient: false,
                                          workspace: &ws) == nil)
+            #expect(dwNoInput == dwSparse && noBias == nil)
         }
+    }
+
+    @Test func everyWeightPrunedGivesTheBiasAndZeroGradients() {
+        let win = Window2d(kernel: 3, stride: 1, padding: 1)
+        let x = randomTensor([2, 3, 4, 4], seed: 75)
+        let w = randomTensor([2, 3, 3, 3], seed: 76)
+        let b = Tensor(shape: [2], scalars: [0.5, -2])
+        let pattern = SparseConvPattern(mask: Tensor.zeros(w.shape))
+        var ws = ConvWorkspace()
+        let y = sparseConv2dForward(input: x, weight: w, bias: b, window: win, pattern: pattern, workspace: &ws)
+        #expect(y.scalars == (0..<2).flatMap { _ in [Float](repeating: 0.5, count: 16) + [Float](repeating: -2, count: 16) })
+        var dw = Tensor(repeating: 1, shape: w.shape)
+        var db: Tensor? = Tensor.zeros([2])
+        let dx = sparseConv2dBackward(dOutput: randomTensor(y.shape, seed: 77), input: x, weight: w, window: win,
+                                      pattern: pattern, dWeight: &dw, dBias: &db, workspace: &ws)!
+        #expect(dx == Tensor.zeros(x.shape))
+        #expect(dw == Tensor(repeating: 1, shape: w.shape))
+        #expect(db!.scalars.allSatisfy { $0 != 0 })
+        // Empty batch and no output channels.
+        #expect(sparseConv2dForward(input: Tensor.zeros([0, 3, 4, 4]), weight: w, bias: b, window: win,
+                                    pattern: SparseConvPattern(mask: Tensor(repeating: 1, shape: w.shape)),
+                                    workspace: &ws).shape == [0, 2, 4, 4])
+        let noOutputs = Tensor.zeros([0, 3, 3, 3])
+        #expect(sparseConv2dForward(input: x, weight: noOutputs, bias: nil, window: win,
+                                    pattern: SparseConvPattern(mask: noOutputs), workspace: &ws).shape == [2, 0, 4, 4])
     }
 
     @Test func backwardMatchesFiniteDifferencesOfTheSparseForward() {
@@ -129,12 +160,15 @@ extension SNNTensorTests.SparseConv2dTests {
     }
 
     @Test func threadCountChangesNoBit() {
-        // Large enough that every stage splits over threads (work ≥ 2^16 multiply–adds).
+        // Large enough that every stage splits over threads: 32·18 = 576 wide rows in 6 row
+        // chunks of 113, 10,368 positions in 6 weight-gradient groups, spreads of > 2^16 floats.
         let win = Window2d(kernel: 3, stride: 1, padding: 1)
-        let x = randomTensor([6, 8, 14, 14], seed: 90)
+        let x = randomTensor([32, 8, 16, 16], seed: 90)
         let w = randomTensor([16, 8, 3, 3], seed: 91)
         let b = randomTensor([16], seed: 92)
-        let dy = randomTensor([6, 16, 14, 14], seed: 93)
+        let dy = randomTensor([32, 16, 16, 16], seed: 93)
+        let g = WideGeometry(channels: 8, height: 16, width: 16, window: win, images: 32)
+        #expect(g.rows / g.rowsPerChunk >= 2 && g.length > 2 * wideChunkPositions && 8 * g.channelStride >= 1 << 16)
         let pattern = SparseConvPattern(mask: randomMask(w.shape, density: 0.2, seed: 94))
         var results: [(Tensor, Tensor, Tensor)] = []
         for threads in [1, 2, 3] {
@@ -148,6 +182,18 @@ extension SNNTensorTests.SparseConv2dTests {
         }
         for r in results.dropFirst() {
             #expect(r.0 == results[0].0 && r.1 == results[0].1 && r.2 == results[0].2)
+        }
+        let kept = Set(pattern.byOutput)
+        let maskedW = masked(w, Tensor(shape: w.shape, scalars: (0..<w.count).map { kept.contains($0) ? 1 : 0 }))
+        expectClose(results[0].0.scalars, naiveConv2d(x, maskedW, b, win), atol: 1e-5, rtol: 1e-5, "multi-chunk forward")
+        var ws = ConvWorkspace()
+        var dwDense = Tensor.zeros(w.shape)
+        var dbDense: Tensor? = Tensor.zeros([16])
+        let dxDense = conv2dBackward(dOutput: dy, input: x, weight: maskedW, window: win, dWeight: &dwDense,
+                                     dBias: &dbDense, workspace: &ws)!
+        expectClose(results[0].1.scalars, dxDense.scalars, atol: 1e-5, rtol: 1e-5, "multi-chunk dInput")
+        for k in pattern.byOutput {
+            #expect(abs(results[0].2.scalars[k] - dwDense.scalars[k]) <= 1e-3 * max(1, abs(dwDense.scalars[k])))
         }
     }
 }
