@@ -314,8 +314,8 @@ def main():
                 by_round.setdefault(lv["round"], []).append(lv)
         peak = max(statistics.mean([lv["spikesPerImage"] for lv in lvs]) for lvs in by_round.values()) or 1
         add("Round time = wall time of that round's training (its epochs at T, excluding the test-set "
-            "evaluation), mean over seeds; the work of every round is the same dense count. Rounds whose "
-            "masked convolutions keep ≤ 30% of their weights run them on the sparse kernels.")
+            "evaluation), mean over seeds; the work of every round is the same dense count, while masked "
+            "convolutions move to the sparse kernels as rounds prune them (SparseKernelPolicy).")
         add("")
         add("| round | weight sparsity (%) | paper sparsity (%) | test acc (%) | round time | train TMAC | spikes / image | |")
         add("|---|---|---|---|---|---|---|---|")

@@ -9,7 +9,9 @@
 //       the ticket-search workload with every conv/linear weight pruned to 90% (layer-wise
 //       magnitude masks); --dense-kernels runs the masked convolutions on im2col + GEMM
 //       instead of the sparse kernels (compare the two in alternating processes);
-//       --sparse-limit D sets the largest kept fraction run sparse (default: the Network's)
+//       --sparse-limit D runs every masked conv keeping ≤ D sparse (default: the measured policy)
+//   swift run -c release snnc-bench conv-layers [--runs 3] [--densities 0.9,0.5,0.1]
+//       every conv shape of vgg16-paper-w8: dense vs sparse kernels, forward + backward
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
 //       writes a full-width VGG16 checkpoint (1×32×32 input, 10 classes, PyTorch init) whose
 //       conv and linear weights keep the largest 5% by magnitude (global), for the export benchmark
@@ -118,6 +120,12 @@ if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "sparse-vgg16",
     try writeSparseVGG16(sparsity: sparsity, to: CommandLine.arguments[3])
     exit(0)
 }
+if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "conv-layers" {
+    setBLASThreads(2)
+    retainFreedMemoryForReuse()
+    try benchmarkConvLayers(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 setBLASThreads(options.threads)
 retainFreedMemoryForReuse()
@@ -131,8 +139,8 @@ let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01,
 var state = try TrainingState(spec: spec, config: config)
 if options.sparsity > 0 { pruneLayerwise(&state.parameters, sparsity: options.sparsity) }
 var trainer = try Trainer(state: state, normalization: .unitRange(channels: spec.inputChannels))
-if let limit = options.sparseLimit { trainer.sparseKernelMaxDensity = limit }
-if options.denseKernels { trainer.sparseKernelMaxDensity = 0 }
+if let limit = options.sparseLimit { trainer.sparseKernels = .uniform(maxDensity: limit) }
+if options.denseKernels { trainer.sparseKernels = .off }
 
 // Random data as in the anchor: x ~ U(0, 1), labels uniform.
 var images = Tensor.zeros([batchSize, spec.inputChannels, spec.inputHeight, spec.inputWidth])

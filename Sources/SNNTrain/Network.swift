@@ -31,19 +31,15 @@ public struct ForwardPass: Sendable {
 /// GEMM per convolution); LIF nodes step through time. The runner owns reusable scratch memory,
 /// so keep one per thread.
 ///
-/// Pruned stride-1 convolutions whose masks keep at most `sparseKernelMaxDensity` of their
-/// weights run on the sparse kernels (`sparseConv2dForward`), whose work is proportional to
-/// the kept weights; the others on im2col + GEMM. The choice depends only on the masks, so a
-/// given model and mask always take the same path (same bits).
+/// Pruned stride-1 convolutions whose masks keep few enough weights (`sparseKernels`) run on
+/// the sparse kernels (`sparseConv2dForward`), whose work is proportional to the kept weights;
+/// the others on im2col + GEMM. The choice depends only on the masks and shapes, so a given
+/// model and mask always take the same path (same bits).
 public struct Network: Sendable {
     public let graph: LayerGraph
     private var workspace = ConvWorkspace()
-    /// Largest kept fraction at which a masked convolution uses the sparse kernels
-    /// (0 turns them off). Default `Network.defaultSparseKernelMaxDensity`.
-    public var sparseKernelMaxDensity = Network.defaultSparseKernelMaxDensity
-    /// Measured break-even of the sparse kernels on VGG16 width 1/8 (BENCHMARKS.md, "Sparse
-    /// convolutions").
-    public static let defaultSparseKernelMaxDensity = 0.3
+    /// When a masked convolution uses the sparse kernels (`.off` for the dense ones).
+    public var sparseKernels = SparseKernelPolicy.measured
     /// For each node, the index of its weight / bias / BN buffers in the `ParameterSet`.
     private let weightIndex: [Int?], biasIndex: [Int?], meanIndex: [Int?], varIndex: [Int?]
 
@@ -93,7 +89,7 @@ public struct Network: Sendable {
             case let .conv(_, _, window, _):
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
                 let weight = parameters.parameters[weightIndex[i]!]
-                if let pattern = sparsePattern(weight, window: window) {
+                if let pattern = sparsePattern(weight, window: window, node: node) {
                     patterns[i] = pattern
                     values[i] = sparseConv2dForward(input: x, weight: weight.value, bias: bias, window: window,
                                                     pattern: pattern, workspace: &workspace)
@@ -249,11 +245,13 @@ public struct Network: Sendable {
     }
 
     /// The kept-weight pattern of a masked convolution weight when the sparse kernels should run
-    /// it (stride 1, kept fraction ≤ `sparseKernelMaxDensity`), else nil.
-    private func sparsePattern(_ weight: Parameter, window: Window2d) -> SparseConvPattern? {
-        guard sparseKernelMaxDensity > 0, let mask = weight.mask, SparseConvPattern.supports(window) else { return nil }
+    /// it (stride 1, kept fraction within `sparseKernels` for its output map), else nil.
+    private func sparsePattern(_ weight: Parameter, window: Window2d, node: LayerNode) -> SparseConvPattern? {
+        guard let mask = weight.mask, SparseConvPattern.supports(window), node.shape.count == 3 else { return nil }
+        let limit = sparseKernels.maxDensity(outputPixels: node.shape[1] * node.shape[2])
+        guard limit > 0 else { return nil }
         let kept = mask.scalars.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        guard Double(kept) <= sparseKernelMaxDensity * Double(mask.count) else { return nil }
+        guard Double(kept) <= limit * Double(mask.count) else { return nil }
         return SparseConvPattern(mask: mask)
     }
 

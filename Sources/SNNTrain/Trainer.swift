@@ -36,10 +36,10 @@ public struct Trainer: Sendable {
     public private(set) var state: TrainingState
     private var network: Network
     public let normalization: Normalization
-    /// See `Network.sparseKernelMaxDensity` (benchmarks compare with 0, the dense kernels).
-    public var sparseKernelMaxDensity: Double {
-        get { network.sparseKernelMaxDensity }
-        set { network.sparseKernelMaxDensity = newValue }
+    /// See `Network.sparseKernels` (benchmarks compare with `.off`, the dense kernels).
+    public var sparseKernels: SparseKernelPolicy {
+        get { network.sparseKernels }
+        set { network.sparseKernels = newValue }
     }
 
     public init(state: TrainingState, normalization: Normalization) throws {

@@ -66,7 +66,7 @@ struct GradientTests {
                             classes: 3, pooling: .avg, spiking: false), batch: 8)
     }
 
-    /// Masked stride-1 convolutions at ≤ 30% kept run on the sparse kernels; stride-2 ones and
+    /// Masked stride-1 convolutions at 20% kept (within the policy) run on the sparse kernels; stride-2 ones and
     /// unmasked layers stay on im2col + GEMM. Both paths give the same logits and gradients
     /// (up to rounding), except that pruned weights get no gradient on the sparse path.
     @Test func prunedConvolutionsRunSparseAndMatchTheDenseKernels() throws {
@@ -85,8 +85,9 @@ struct GradientTests {
         let x = images([4, 1, 16, 16], seed: 12)
         let labels: [Int32] = [0, 1, 2, 0]
         var sparse = Network(graph: graph, parameters: parameters)
+        sparse.sparseKernels = .uniform(maxDensity: 0.3)   // every map size, so every stride-1 conv
         var dense = Network(graph: graph, parameters: parameters)
-        dense.sparseKernelMaxDensity = 0
+        dense.sparseKernels = .off
         var scratchA = parameters, scratchB = parameters
         let passA = sparse.forward(x, parameters: &scratchA, training: true)
         let passB = dense.forward(x, parameters: &scratchB, training: true)
@@ -112,6 +113,18 @@ struct GradientTests {
                         "\(parameter.name)[\(j)]")
             }
         }
+    }
+
+    @Test func sparseKernelPolicyPicksTheLimitOfTheMapSize() {
+        let policy = SparseKernelPolicy.measured
+        #expect(policy.maxDensity(outputPixels: 32 * 32) == 0.8)
+        #expect(policy.maxDensity(outputPixels: 16 * 16) == 0.8)
+        #expect(policy.maxDensity(outputPixels: 8 * 8) == 0.4)
+        #expect(policy.maxDensity(outputPixels: 4 * 4) == 0.15)
+        #expect(SparseKernelPolicy.off.maxDensity(outputPixels: 1024) == 0)
+        #expect(SparseKernelPolicy.uniform(maxDensity: 0.3).maxDensity(outputPixels: 1) == 0.3)
+        let unsorted = SparseKernelPolicy(limits: [.init(outputPixels: 0, maxDensity: 0.1), .init(outputPixels: 100, maxDensity: 0.5)])
+        #expect(unsorted.maxDensity(outputPixels: 100) == 0.5 && unsorted.maxDensity(outputPixels: 99) == 0.1)
     }
 
     @Test func repeatAndSumOverTimeAreAdjoint() {
