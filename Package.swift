@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "snnc-bench", dependencies: ["SNNTrain", "SNNData", "SNNTensor"],
+        .executableTarget(name: "snnc-bench", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNTickets"],
                           path: "Benchmarks/snnc-bench"),
 
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),

@@ -10,6 +10,9 @@
 //       magnitude masks); --dense-kernels runs the masked convolutions on im2col + GEMM
 //       instead of the sparse kernels (compare the two in alternating processes);
 //       --sparse-limit D runs every masked conv keeping ≤ D sparse (default: the measured policy)
+//   swift run -c release snnc-bench --ticket imp.h5 --level 8 [--dense-kernels]
+//       one level of a `snnc prune` ticket file (its model, weights and masks) instead of a
+//       built-in model: the speed of training a real ticket
 //   swift run -c release snnc-bench conv-layers [--runs 3] [--densities 0.9,0.5,0.1]
 //       every conv shape of vgg16-paper-w8: dense vs sparse kernels, forward + backward
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
@@ -20,6 +23,7 @@
 import Foundation
 import SNNData
 import SNNTensor
+import SNNTickets
 import SNNTrain
 
 struct Options {
@@ -32,6 +36,8 @@ struct Options {
     var sparsity = 0.0
     var denseKernels = false
     var sparseLimit: Double?
+    var ticket: String?
+    var level: Int?
 
     init(_ arguments: [String]) {
         var rest = arguments.makeIterator()
@@ -45,12 +51,15 @@ struct Options {
             case "--sparsity": sparsity = rest.next().flatMap(Double.init) ?? sparsity
             case "--dense-kernels": denseKernels = true
             case "--sparse-limit": sparseLimit = rest.next().flatMap(Double.init)
+            case "--ticket": ticket = rest.next()
+            case "--level": level = rest.next().flatMap(Int.init)
             case "small", "vgg16", "vgg16-paper-w8": model = a
             default:
                 FileHandle.standardError.write(Data("""
                     snnc-bench: unknown argument '\(a)'
                     usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
                                       [--sparsity S] [--dense-kernels] [--sparse-limit D]
+                                      [--ticket FILE --level K]
                            snnc-bench sparse-vgg16 SPARSITY out.h5
 
                     """.utf8))
@@ -129,7 +138,13 @@ if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "conv-layers" {
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 setBLASThreads(options.threads)
 retainFreedMemoryForReuse()
-let (spec, defaultBatch, defaultIters) = anchorSpec(options.model, timeSteps: options.timeSteps)
+let ticketState = try options.ticket.map { path in
+    let file = try TicketFile.open(path)
+    guard let level = options.level ?? file.defaultLevel else { throw BenchError("\(path): give --level") }
+    return try file.loadLevel(level)
+}
+var (spec, defaultBatch, defaultIters) = anchorSpec(options.model, timeSteps: options.timeSteps)
+if let ticketState { (spec, defaultBatch, defaultIters) = (ticketState.spec, 128, 10) }
 let batchSize = options.batch ?? defaultBatch
 let iters = options.iters ?? defaultIters
 let graph = try LayerGraph(spec)
@@ -137,6 +152,7 @@ var rng = SeededRNG(seed: 0)
 let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4,
                             seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
 var state = try TrainingState(spec: spec, config: config)
+if let ticketState { state.parameters = ticketState.parameters }
 if options.sparsity > 0 { pruneLayerwise(&state.parameters, sparsity: options.sparsity) }
 var trainer = try Trainer(state: state, normalization: .unitRange(channels: spec.inputChannels))
 if let limit = options.sparseLimit { trainer.sparseKernels = .uniform(maxDensity: limit) }
@@ -157,7 +173,7 @@ let macs = macsPerStep(graph)
 let flopsPerImage = 2.0 * Double(macs) * Double(spec.timeSteps)
 let medTrain = median(trainTimes), medInfer = median(inferTimes)
 let result: [String: Any] = [
-    "model": options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
+    "model": options.ticket.map { "\($0) level \(options.level.map(String.init) ?? "default")" } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
     "sparsity": options.sparsity, "kept": state.parameters.keptCount, "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
     "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
     "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
