@@ -213,47 +213,46 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
 
     return Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
-                workspace.columns.withUnsafeMutableBufferPointer { wideB in
-                    let x = xb.baseAddress!, wide = wideB.baseAddress!
-                    var n0 = 0
-                    while n0 < batch {
-                        let g = WideGeometry(channels: cin, height: H, width: W, window: window,
-                                             images: min(chunk, batch - n0))
-                        spreadWideParallel(x + n0 * cin * H * W, channels: cin, rows: H, cols: W,
-                                           rowOffset: g.padH, colOffset: g.padW, geometry: g,
-                                           into: wide, threads: threads)
-                        let offsets = wideOffsets(pattern.byOutput, shape: weight.shape, geometry: g, readsInput: true)
-                        let y = SharedPointer(out.baseAddress! + n0 * cout * g.outH * g.outW)
-                        let source = SharedPointer(UnsafePointer(wide + g.halo))
-                        let chunks = (g.rows + g.rowsPerChunk - 1) / g.rowsPerChunk
-                        let parts = computeParts(threads: threads, units: chunks,
-                                                 work: pattern.keptCount * g.length)
-                        offsets.withUnsafeBufferPointer { ob in
-                            values.withUnsafeBufferPointer { vb in
-                                biasScalars.withUnsafeBufferPointer { bb in
-                                    let offs = SharedPointer(ob.baseAddress!), vals = SharedPointer(vb.baseAddress!)
-                                    let bias = SharedPointer(bb.baseAddress!)
-                                    forEachPart(parts) { part in
-                                        withUnsafeTemporaryAllocation(of: Float.self,
-                                                                      capacity: g.rowsPerChunk * g.paddedW + wideBlock) { tmp in
-                                            let t = tmp.baseAddress!
-                                            for c in slice(chunks, part: part, of: parts) {
-                                                let row0 = c * g.rowsPerChunk
-                                                let rowEnd = min(g.rows, row0 + g.rowsPerChunk)
-                                                let q0 = row0 * g.paddedW
-                                                for co in 0..<cout {
-                                                    shiftedSum(count: (rowEnd - row0) * g.paddedW,
-                                                               terms: pattern.outputStart[co]..<pattern.outputStart[co + 1],
-                                                               source: source.base + q0, offsets: offs.base,
-                                                               weights: vals.base, out: t)
-                                                    let b = bias.base[co]
-                                                    for row in row0..<rowEnd {
-                                                        let (n, h) = row.quotientAndRemainder(dividingBy: g.paddedH)
-                                                        if h >= g.outH { continue }
-                                                        let dst = y.base + ((n * cout + co) * g.outH + h) * g.outW
-                                                        let src = t + (row - row0) * g.paddedW
-                                                        for w in 0..<g.outW { dst[w] = src[w] + b }
-                                                    }
+            workspace.columns.withUnsafeMutableBufferPointer { wideB in
+                let x = xb.baseAddress!, wide = wideB.baseAddress!
+                var n0 = 0
+                while n0 < batch {
+                    let g = WideGeometry(channels: cin, height: H, width: W, window: window,
+                                         images: min(chunk, batch - n0))
+                    spreadWideParallel(x + n0 * cin * H * W, channels: cin, rows: H, cols: W,
+                                       rowOffset: g.padH, colOffset: g.padW, geometry: g,
+                                       into: wide, threads: threads)
+                    let offsets = wideOffsets(pattern.byOutput, shape: weight.shape, geometry: g, readsInput: true)
+                    let y = SharedPointer(out.baseAddress! + n0 * cout * g.outH * g.outW)
+                    let source = SharedPointer(UnsafePointer(wide + g.halo))
+                    let chunks = (g.rows + g.rowsPerChunk - 1) / g.rowsPerChunk
+                    let parts = computeParts(threads: threads, units: chunks,
+                                             work: pattern.keptCount * g.length)
+                    offsets.withUnsafeBufferPointer { ob in
+                        values.withUnsafeBufferPointer { vb in
+                            biasScalars.withUnsafeBufferPointer { bb in
+                                let offs = SharedPointer(ob.baseAddress!), vals = SharedPointer(vb.baseAddress!)
+                                let bias = SharedPointer(bb.baseAddress!)
+                                forEachPart(parts) { part in
+                                    withUnsafeTemporaryAllocation(of: Float.self,
+                                                                  capacity: g.rowsPerChunk * g.paddedW + wideBlock) { tmp in
+                                        let t = tmp.baseAddress!
+                                        for c in slice(chunks, part: part, of: parts) {
+                                            let row0 = c * g.rowsPerChunk
+                                            let rowEnd = min(g.rows, row0 + g.rowsPerChunk)
+                                            let q0 = row0 * g.paddedW
+                                            for co in 0..<cout {
+                                                shiftedSum(count: (rowEnd - row0) * g.paddedW,
+                                                           terms: pattern.outputStart[co]..<pattern.outputStart[co + 1],
+                                                           source: source.base + q0, offsets: offs.base,
+                                                           weights: vals.base, out: t)
+                                                let b = bias.base[co]
+                                                for row in row0..<rowEnd {
+                                                    let (n, h) = row.quotientAndRemainder(dividingBy: g.paddedH)
+                                                    if h >= g.outH { continue }
+                                                    let dst = y.base + ((n * cout + co) * g.outH + h) * g.outW
+                                                    let src = t + (row - row0) * g.paddedW
+                                                    for w in 0..<g.outW { dst[w] = src[w] + b }
                                                 }
                                             }
                                         }
@@ -261,9 +260,10 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
                                 }
                             }
                         }
-                        n0 += g.images
                     }
+                    n0 += g.images
                 }
+            }
         }
     }
 }
