@@ -71,6 +71,17 @@ func convShapes(input: Tensor, weight: Tensor, window: Window2d)
     return (g, input.shape[0], weight.shape[0])
 }
 
+/// Adds the bias gradient `Σ_{n, oh, ow} dY[n, co, oh, ow]` of `dOutput` `[N, Cout, Ho, Wo]` to
+/// `dBias` (nothing when nil). Shared by the dense and the sparse backward.
+func addBiasGradient(_ dOutput: Tensor, into dBias: inout Tensor?) {
+    guard dBias != nil else { return }
+    let (n, c) = (dOutput.shape[0], dOutput.shape[1])
+    let sums = dOutput.scalars.withUnsafeBufferPointer {
+        channelSums($0.baseAddress!, n: n, c: c, p: dOutput.shape[2] * dOutput.shape[3])
+    }
+    for co in 0..<c { dBias!.scalars[co] += Float(sums[co]) }
+}
+
 /// Output shape `[N, Cout, Ho, Wo]` of a convolution of `inputShape` `[N, Cin, H, W]` with
 /// `outChannels` filters and geometry `window`.
 public func conv2dOutputShape(inputShape: [Int], outChannels: Int, window: Window2d) -> [Int] {
@@ -156,10 +167,7 @@ public func conv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, windo
     if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
     let K = g.columnRows, P = g.outputPixels
 
-    if dBias != nil {
-        let sums = dOutput.scalars.withUnsafeBufferPointer { channelSums($0.baseAddress!, n: batch, c: cout, p: P) }
-        for co in 0..<cout { dBias!.scalars[co] += Float(sums[co]) }
-    }
+    addBiasGradient(dOutput, into: &dBias)
     // col2im accumulates, so the input gradient starts from zero.
     var dxScalars = [Float](repeating: 0, count: computeInputGradient ? input.count : 0)
     if batch == 0 || cout == 0 || P == 0 || K == 0 {

@@ -112,6 +112,17 @@ private func spreadWideParallel(_ src: UnsafePointer<Float>, channels: Int, rows
     }
 }
 
+/// Spreads images `first ..< first + images` of the NCHW input `x` into `buffer`, padded as
+/// `window` pads them, and returns the chunk's geometry.
+private func spreadInputChunk(_ x: UnsafePointer<Float>, from first: Int, images: Int, channels: Int,
+                              height: Int, width: Int, window: Window2d,
+                              into buffer: UnsafeMutablePointer<Float>, threads: Int) -> WideGeometry {
+    let g = WideGeometry(channels: channels, height: height, width: width, window: window, images: images)
+    spreadWideParallel(x + first * channels * height * width, channels: channels, rows: height, cols: width,
+                       rowOffset: g.padH, colOffset: g.padW, geometry: g, into: buffer, threads: threads)
+    return g
+}
+
 @inline(__always)
 private func loadBlock(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
@@ -217,11 +228,8 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
                 let x = xb.baseAddress!, wide = wideB.baseAddress!
                 var n0 = 0
                 while n0 < batch {
-                    let g = WideGeometry(channels: cin, height: H, width: W, window: window,
-                                         images: min(chunk, batch - n0))
-                    spreadWideParallel(x + n0 * cin * H * W, channels: cin, rows: H, cols: W,
-                                       rowOffset: g.padH, colOffset: g.padW, geometry: g,
-                                       into: wide, threads: threads)
+                    let g = spreadInputChunk(x, from: n0, images: min(chunk, batch - n0), channels: cin,
+                                             height: H, width: W, window: window, into: wide, threads: threads)
                     let offsets = wideOffsets(pattern.byOutput, shape: weight.shape, geometry: g, readsInput: true)
                     let y = SharedPointer(out.baseAddress! + n0 * cout * g.outH * g.outW)
                     let source = SharedPointer(UnsafePointer(wide + g.halo))
@@ -288,10 +296,7 @@ public func sparseConv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
     let (cin, H, W) = (g0.channels, g0.height, g0.width)
     let (outH, outW) = (g0.outH, g0.outW)
 
-    if dBias != nil {
-        let sums = dOutput.scalars.withUnsafeBufferPointer { channelSums($0.baseAddress!, n: batch, c: cout, p: outH * outW) }
-        for co in 0..<cout { dBias!.scalars[co] += Float(sums[co]) }
-    }
+    addBiasGradient(dOutput, into: &dBias)
     var dxScalars = [Float](repeating: 0, count: computeInputGradient ? input.count : 0)
     if batch == 0 || cout == 0 || g0.outputPixels == 0 || pattern.keptCount == 0 {
         return computeInputGradient ? Tensor(shape: input.shape, scalars: dxScalars) : nil
@@ -316,11 +321,9 @@ public func sparseConv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
                                 let wideIn = wideInB.baseAddress!, wideGrad = wideGradB.baseAddress!
                                 var n0 = 0
                                 while n0 < batch {
-                                    let g = WideGeometry(channels: cin, height: H, width: W, window: window,
-                                                         images: min(chunk, batch - n0))
-                                    spreadWideParallel(x + n0 * cin * H * W, channels: cin, rows: H, cols: W,
-                                                       rowOffset: g.padH, colOffset: g.padW, geometry: g,
-                                                       into: wideIn, threads: threads)
+                                    let g = spreadInputChunk(x, from: n0, images: min(chunk, batch - n0), channels: cin,
+                                                             height: H, width: W, window: window, into: wideIn,
+                                                             threads: threads)
                                     spreadWideParallel(dy + n0 * cout * outH * outW, channels: cout,
                                                        rows: outH, cols: outW, rowOffset: 0, colOffset: 0,
                                                        geometry: g, into: wideGrad, threads: threads)
