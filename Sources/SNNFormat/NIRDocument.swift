@@ -60,19 +60,6 @@ public struct NIRNode: Sendable, Equatable {
     /// The field called `name`, if present.
     public func field(_ name: String) -> NIRField? { fields.first { $0.0 == name }?.1 }
 
-    /// A `Conv2d` node (groups 1, dilation 1): `weight` `[Cout, Cin, kH, kW]` C-order, `bias`
-    /// `[Cout]`, and the (rows, columns) pairs of stride, padding and the input's size. The one
-    /// place both the deployment file's NIR root and the plain NIR export spell a convolution.
-    public static func conv2d(name: String, weight: [Float], shape: [Int], bias: [Float],
-                              stride: (Int, Int), padding: (Int, Int), inputSize: (Int, Int)) -> NIRNode {
-        func pair(_ p: (Int, Int)) -> NIRField { .ints([Int64(p.0), Int64(p.1)], shape: [2]) }
-        return NIRNode(name: name, type: "Conv2d", fields: [
-            ("weight", .floats(weight, shape: shape)), ("bias", .floats(bias, shape: [shape[0]])),
-            ("stride", pair(stride)), ("padding", pair(padding)), ("dilation", pair((1, 1))), ("groups", .int(1)),
-            ("input_shape", pair(inputSize)),
-        ])
-    }
-
     public static func == (a: NIRNode, b: NIRNode) -> Bool {
         a.name == b.name && a.type == b.type && a.fields.map(\.0) == b.fields.map(\.0) && a.fields.map(\.1) == b.fields.map(\.1)
     }

@@ -20,10 +20,7 @@ import SNNStore
 /// for spiking inputs), stored exactly in float32 and cheap to compress. Biases follow
 /// (`q_b · eventScale · k_L / c_P`). The readout drives no LIF: its factor is `weightScale`.
 struct NIRGraph {
-    typealias Node = NIRNode
-    typealias Field = NIRField
-
-    var nodes: [Node] = []
+    var nodes: [NIRNode] = []
     var edges: [(String, String)] = []
     /// Per synaptic layer: the factor that turns its integer weights into the NIR weights.
     var weightScales: [String: Double] = [:]
@@ -65,7 +62,7 @@ struct NIRGraph {
         for layer in graph.layers {
             switch layer.op {
             case .input:
-                nodes.append(Node(name: inputName, type: "Input", fields: [("shape", .ints(layer.shape.map(Int64.init), shape: [layer.shape.count]))]))
+                nodes.append(.input(name: inputName, shape: layer.shape))
                 sources[layer.name] = [inputName]
                 continue
             case .add:
@@ -75,7 +72,7 @@ struct NIRGraph {
                 let scale = try factor(layer, identity.weights)
                 weightScales[layer.name] = scale
                 let (gains, _) = try Self.dequantised(identity.weights, scale: scale, layer: layer.name)
-                nodes.append(Node(name: layer.name, type: "Scale", fields: [("scale", .floats(gains, shape: layer.shape))]))
+                nodes.append(.scale(name: layer.name, factors: gains, shape: layer.shape))
             case .batchNorm:
                 throw DeploymentFileError(path: "", object: layer.name, reason: "batch norm must be folded before export")
             case .conv(let conv):
@@ -90,35 +87,18 @@ struct NIRGraph {
                 let scale = try factor(layer, linear.weights)
                 weightScales[layer.name] = scale
                 let (w, b) = try Self.dequantised(linear.weights, scale: scale, layer: layer.name)
-                nodes.append(Node(name: layer.name, type: "Affine", fields: [
-                    ("weight", .floats(w, shape: [linear.outFeatures, linear.inFeatures])),
-                    ("bias", .floats(b, shape: [linear.outFeatures])),
-                ]))
+                nodes.append(.affine(name: layer.name, weight: w, outFeatures: linear.outFeatures,
+                                     inFeatures: linear.inFeatures, bias: b))
             case .lif(let lif):
-                let n = layer.unitCount
-                nodes.append(Node(name: layer.name, type: "LIF", fields: [
-                    ("tau", .floats(Array(repeating: lif.tau, count: n), shape: layer.shape)),
-                    ("r", .floats(Array(repeating: Float(lifInputScales[layer.name] ?? 1), count: n), shape: layer.shape)),
-                    ("v_leak", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
-                    ("v_threshold", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
-                    ("v_reset", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
-                ]))
+                nodes.append(.lif(name: layer.name, shape: layer.shape, tau: lif.tau,
+                                  r: Float(lifInputScales[layer.name] ?? 1), vLeak: 0, vThreshold: 1))
             case .pool(let pool):
                 let g = pool.geometry
-                let fields: [(String, Field)] = [
-                    ("kernel_size", .ints([Int64(g.kernelH), Int64(g.kernelW)], shape: [2])),
-                    ("stride", .ints([Int64(g.strideH), Int64(g.strideW)], shape: [2])),
-                    ("padding", .ints([Int64(g.padH), Int64(g.padW)], shape: [2])),
-                ]
-                nodes.append(Node(name: layer.name, type: pool.kind == .average ? "AvgPool2d" : "SumPool2d", fields: fields))
+                nodes.append(.pool2d(name: layer.name, average: pool.kind == .average, kernel: (g.kernelH, g.kernelW),
+                                     stride: (g.strideH, g.strideW), padding: (g.padH, g.padW)))
                 if pool.kind == .max {
                     let fire = layer.name + ".fire"
-                    let n = layer.unitCount
-                    nodes.append(Node(name: fire, type: "IF", fields: [
-                        ("r", .floats(Array(repeating: 1, count: n), shape: layer.shape)),
-                        ("v_threshold", .floats(Array(repeating: 0.5, count: n), shape: layer.shape)),
-                        ("v_reset", .floats(Array(repeating: 0, count: n), shape: layer.shape)),
-                    ]))
+                    nodes.append(.integrateAndFire(name: fire, shape: layer.shape, r: 1, vThreshold: 0.5))
                     for source in resolve(layer.inputs) { edges.append((source, layer.name)) }
                     edges.append((layer.name, fire))
                     sources[layer.name] = [fire]
@@ -126,16 +106,13 @@ struct NIRGraph {
                 }
             case .flatten:
                 let inputShape = graph.layer(named: layer.inputs[0])?.shape ?? []
-                nodes.append(Node(name: layer.name, type: "Flatten", fields: [
-                    ("start_dim", .int(0)), ("end_dim", .int(-1)),
-                    ("input_type", .ints(inputShape.map(Int64.init), shape: [inputShape.count])),
-                ]))
+                nodes.append(.flatten(name: layer.name, inputShape: inputShape))
             }
             for source in resolve(layer.inputs) { edges.append((source, layer.name)) }
             sources[layer.name] = [layer.name]
         }
         if let last = graph.layers.last {
-            nodes.append(Node(name: outputName, type: "Output", fields: [("shape", .ints(last.shape.map(Int64.init), shape: [last.shape.count]))]))
+            nodes.append(.output(name: outputName, shape: last.shape))
             edges.append((last.name, outputName))
         }
     }
@@ -173,7 +150,7 @@ struct NIRGraph {
     /// The graph as a NIR document (dt = 1 step, producer in the metadata).
     func document(producer: String) -> NIRDocument {
         NIRDocument(version: DeploymentFile.nirVersion, nodes: nodes, edges: edges,
-                    metadata: [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))])
+                    metadata: NIRDocument.snncMetadata(producer: producer))
     }
 
     /// Writes `/version` and `/node` into the file's root.

@@ -41,8 +41,6 @@ public enum NIRExporter {
         var foldedInto: [Int: Int] = [:]
 
         func value(_ name: String) -> Tensor? { parameters.parameterIndex(name).map { parameters.parameters[$0].value } }
-        func floats(_ values: [Float], _ shape: [Int]) -> NIRField { .floats(values, shape: shape) }
-        func full(_ value: Float, _ shape: [Int]) -> NIRField { .floats(Array(repeating: value, count: shape.reduce(1, *)), shape: shape) }
         func emit(_ index: Int, _ node: NIRNode) {
             nodes.append(node)
             for input in graph.nodes[index].inputs { for s in sources[input] ?? [] { edges.append((s, node.name)) } }
@@ -52,7 +50,7 @@ public enum NIRExporter {
         for (i, node) in graph.nodes.enumerated() {
             switch node.op {
             case .input:
-                nodes.append(NIRNode(name: inputName, type: "Input", fields: [("shape", .ints(node.shape.map(Int64.init), shape: [node.shape.count]))]))
+                nodes.append(.input(name: inputName, shape: node.shape))
                 sources[i] = [inputName]
             case .repeatTime, .add:
                 sources[i] = node.inputs.flatMap { sources[$0] ?? [] }
@@ -78,12 +76,12 @@ public enum NIRExporter {
                 }
                 sources[i] = sources[conv]
             case let .linear(inFeatures, outFeatures, hasBias):
-                let weight = floats(value(node.name + ".weight")?.scalars ?? [], [outFeatures, inFeatures])
+                let weight = value(node.name + ".weight")?.scalars ?? []
                 if hasBias {
-                    emit(i, NIRNode(name: node.name, type: "Affine", fields: [
-                        ("weight", weight), ("bias", floats(value(node.name + ".bias")?.scalars ?? [], [outFeatures]))]))
+                    emit(i, .affine(name: node.name, weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
+                                    bias: value(node.name + ".bias")?.scalars ?? []))
                 } else {
-                    emit(i, NIRNode(name: node.name, type: "Linear", fields: [("weight", weight)]))
+                    emit(i, .linear(name: node.name, weight: weight, outFeatures: outFeatures, inFeatures: inFeatures))
                 }
             case .lif:
                 emit(i, lif(node.name, NeuronSpec(tau: spec.tau, threshold: spec.threshold), node.shape))
@@ -95,51 +93,41 @@ public enum NIRExporter {
             case let .maxPool(window):
                 var fire = FireSpec(name: node.name + ".fire", r: 1, threshold: 0.5)
                 if case let .maxPool(_, recorded)? = explicit[node.name]?.op, let recorded { fire = recorded }
-                emit(i, pool("SumPool2d", node.name, window))
-                nodes.append(NIRNode(name: fire.name, type: "IF", fields: [
-                    ("r", full(fire.r, node.shape)), ("v_threshold", full(fire.threshold, node.shape)), ("v_reset", full(0, node.shape))]))
+                emit(i, pool(node.name, window, average: false))
+                nodes.append(.integrateAndFire(name: fire.name, shape: node.shape, r: fire.r, vThreshold: fire.threshold))
                 edges.append((node.name, fire.name))
                 sources[i] = [fire.name]
             case let .sumPool(window):
-                emit(i, pool("SumPool2d", node.name, window))
+                emit(i, pool(node.name, window, average: false))
             case let .avgPool(window):
-                emit(i, pool("AvgPool2d", node.name, window))
+                emit(i, pool(node.name, window, average: true))
             case .flatten:
                 let inputShape = graph.nodes[node.inputs[0]].shape
-                emit(i, NIRNode(name: node.name, type: "Flatten", fields: [
-                    ("start_dim", .int(0)), ("end_dim", .int(-1)),
-                    ("input_type", .ints(inputShape.map(Int64.init), shape: [inputShape.count]))]))
+                emit(i, .flatten(name: node.name, inputShape: inputShape))
             case let .scale(factors):
-                emit(i, NIRNode(name: node.name, type: "Scale", fields: [("scale", floats(factors, node.shape))]))
+                emit(i, .scale(name: node.name, factors: factors, shape: node.shape))
             }
         }
         let last = graph.nodes.count - 1
-        nodes.append(NIRNode(name: outputName, type: "Output", fields: [("shape", .ints(graph.output.shape.map(Int64.init), shape: [graph.output.shape.count]))]))
+        nodes.append(.output(name: outputName, shape: graph.output.shape))
         for s in sources[last] ?? [] { edges.append((s, outputName)) }
-        return NIRDocument(nodes: nodes, edges: edges,
-                           metadata: [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))])
+        return NIRDocument(nodes: nodes, edges: edges, metadata: NIRDocument.snncMetadata(producer: producer))
     }
 
     private static func lif(_ name: String, _ neuron: NeuronSpec, _ shape: [Int]) -> NIRNode {
-        func full(_ value: Float) -> NIRField { .floats(Array(repeating: value, count: shape.reduce(1, *)), shape: shape) }
         guard let tau = neuron.tau else {
-            return NIRNode(name: name, type: "IF", fields: [("r", full(neuron.gain)), ("v_threshold", full(neuron.threshold)), ("v_reset", full(0))])
+            return .integrateAndFire(name: name, shape: shape, r: neuron.gain, vThreshold: neuron.threshold)
         }
         if let cuba = neuron.cubaInput {
-            return NIRNode(name: name, type: "CubaLIF", fields: [
-                ("tau_syn", full(1)), ("tau_mem", full(tau)), ("r", full(cuba.r)), ("v_leak", full(neuron.leak)),
-                ("v_threshold", full(neuron.threshold)), ("v_reset", full(0)), ("w_in", full(cuba.wIn))])
+            return .cubaLIF(name: name, shape: shape, tauSyn: 1, tauMem: tau, r: cuba.r, vLeak: neuron.leak,
+                            vThreshold: neuron.threshold, wIn: cuba.wIn)
         }
-        return NIRNode(name: name, type: "LIF", fields: [
-            ("tau", full(tau)), ("r", full(neuron.gain)), ("v_leak", full(neuron.leak)),
-            ("v_threshold", full(neuron.threshold)), ("v_reset", full(0))])
+        return .lif(name: name, shape: shape, tau: tau, r: neuron.gain, vLeak: neuron.leak, vThreshold: neuron.threshold)
     }
 
-    private static func pool(_ type: String, _ name: String, _ w: Window2d) -> NIRNode {
-        NIRNode(name: name, type: type, fields: [
-            ("kernel_size", .ints([Int64(w.kernelH), Int64(w.kernelW)], shape: [2])),
-            ("stride", .ints([Int64(w.strideH), Int64(w.strideW)], shape: [2])),
-            ("padding", .ints([Int64(w.padH), Int64(w.padW)], shape: [2]))])
+    private static func pool(_ name: String, _ w: Window2d, average: Bool) -> NIRNode {
+        .pool2d(name: name, average: average, kernel: (w.kernelH, w.kernelW), stride: (w.strideH, w.strideW),
+                padding: (w.padH, w.padW))
     }
 
     /// Conv weights and bias with the batch norm `bn` folded in (evaluation form, ε = 1e-5).
