@@ -12,7 +12,9 @@
 //       --sparse-limit D runs every masked conv keeping ≤ D sparse (default: the measured policy)
 //   swift run -c release snnc-bench --ticket imp.h5 --level 8 [--dense-kernels]
 //       one level of a `snnc prune` ticket file (its model, weights and masks) instead of a
-//       built-in model: the speed of training a real ticket
+//       built-in model: the speed of training a real ticket; --extra-rounds N prunes it N more
+//       IMP rounds (global magnitude, 25% of survivors each, no retraining between them) to time
+//       densities beyond the search's last round
 //   swift run -c release snnc-bench conv-layers [--runs 3] [--densities 0.9,0.5,0.1]
 //       every conv shape of vgg16-paper-w8: dense vs sparse kernels, forward + backward
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
@@ -38,6 +40,7 @@ struct Options {
     var sparseLimit: Double?
     var ticket: String?
     var level: Int?
+    var extraRounds = 0
 
     init(_ arguments: [String]) {
         var rest = arguments.makeIterator()
@@ -53,13 +56,14 @@ struct Options {
             case "--sparse-limit": sparseLimit = rest.next().flatMap(Double.init)
             case "--ticket": ticket = rest.next()
             case "--level": level = rest.next().flatMap(Int.init)
+            case "--extra-rounds": extraRounds = rest.next().flatMap(Int.init) ?? extraRounds
             case "small", "vgg16", "vgg16-paper-w8": model = a
             default:
                 FileHandle.standardError.write(Data("""
                     snnc-bench: unknown argument '\(a)'
                     usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
                                       [--sparsity S] [--dense-kernels] [--sparse-limit D]
-                                      [--ticket FILE --level K]
+                                      [--ticket FILE --level K [--extra-rounds N]]
                            snnc-bench sparse-vgg16 SPARSITY out.h5
 
                     """.utf8))
@@ -153,6 +157,14 @@ let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01,
                             seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
 var state = try TrainingState(spec: spec, config: config)
 if let ticketState { state.parameters = ticketState.parameters }
+if options.extraRounds > 0 {
+    // Further IMP rounds on the ticket's trained weights, with the search's own criterion.
+    var mask = WeightMask(state.parameters)
+    for _ in 0..<options.extraRounds {
+        mask = Pruning.magnitudeRound(state.parameters, current: mask, rate: 0.25, scope: .global, ties: .exact)
+    }
+    mask.apply(to: &state.parameters)
+}
 if options.sparsity > 0 { pruneLayerwise(&state.parameters, sparsity: options.sparsity) }
 var trainer = try Trainer(state: state, normalization: .unitRange(channels: spec.inputChannels))
 if let limit = options.sparseLimit { trainer.sparseKernels = .uniform(maxDensity: limit) }
@@ -173,7 +185,7 @@ let macs = macsPerStep(graph)
 let flopsPerImage = 2.0 * Double(macs) * Double(spec.timeSteps)
 let medTrain = median(trainTimes), medInfer = median(inferTimes)
 let result: [String: Any] = [
-    "model": options.ticket.map { "\($0) level \(options.level.map(String.init) ?? "default")" } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
+    "model": options.ticket.map { "\($0) level \(options.level.map(String.init) ?? "default")" + (options.extraRounds > 0 ? " + \(options.extraRounds) rounds" : "") } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
     "sparsity": options.sparsity, "kept": state.parameters.keptCount, "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
     "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
     "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
