@@ -313,9 +313,12 @@ def main():
             for lv in r["summary"]["levels"]:
                 by_round.setdefault(lv["round"], []).append(lv)
         peak = max(statistics.mean([lv["spikesPerImage"] for lv in lvs]) for lvs in by_round.values()) or 1
+        seeds = sorted({r["seed"] for r in imp_runs})
         add("Round time = wall time of that round's training (its epochs at T, excluding the test-set "
-            "evaluation), mean over seeds; the work of every round is the same dense count, while masked "
-            "convolutions move to the sparse kernels as rounds prune them (SparseKernelPolicy).")
+            "evaluation), one value per seed (seeds " + ", ".join(map(str, seeds)) + "): runs may use "
+            "different binaries, so times are not averaged. The work of every round is the same dense "
+            "count, while masked convolutions move to the sparse kernels as rounds prune them "
+            "(SparseKernelPolicy).")
         add("")
         add("| round | weight sparsity (%) | paper sparsity (%) | test acc (%) | round time | train TMAC | spikes / image | |")
         add("|---|---|---|---|---|---|---|---|")
@@ -323,9 +326,13 @@ def main():
             lvs = by_round[k]
             spikes = statistics.mean([lv["spikesPerImage"] for lv in lvs])
             bar = "█" * max(1, int(round(30 * spikes / peak)))
+            times = []
+            for seed in seeds:
+                lv = next((lv for r in imp_runs if r["seed"] == seed for lv in r["summary"]["levels"] if lv["round"] == k), None)
+                times.append(fmt_time([lv["trainCost"]["seconds"]]) if lv else "–")
             add(f"| {k} | {statistics.mean([lv['weightSparsity'] for lv in lvs]):.2f} | "
                 f"{statistics.mean([lv['paperSparsity'] for lv in lvs]):.2f} | {fmt_acc([lv['testAccuracy'] for lv in lvs])} | "
-                f"{fmt_time([lv['trainCost']['seconds'] for lv in lvs])} | {fmt_work([lv['trainCost']['work'] for lv in lvs])} | "
+                f"{' / '.join(times)} | {fmt_work([lv['trainCost']['work'] for lv in lvs])} | "
                 f"{spikes:.1f} | {bar} |")
         with open(os.path.join(out, "spikes.csv"), "w", newline="") as f:
             w = csv.writer(f)
