@@ -122,6 +122,43 @@ struct SearchTests {
         expectSameSearch(straight, killed)
     }
 
+    /// An IMP search taken on to more rounds, after it finished or while it was stopped, ends with
+    /// the same bits as a search started with those rounds.
+    @Test func extendedIMPEqualsASearchStartedWithMoreRounds() throws {
+        let straightPath = Fixture.temporaryPath("long.h5"), finishedPath = Fixture.temporaryPath("short.h5"),
+            stoppedPath = Fixture.temporaryPath("stopped.h5")
+        defer { removing(straightPath, finishedPath, stoppedPath) }
+        var search = SearchConfig(method: .imp, targets: [.rounds(3)])
+        search.rewind = .percent(50)
+        let straight = try Fixture.runSearch(search, path: straightPath)
+        #expect(straight.levels.keys.sorted() == [0, 1, 2, 3])
+        var short = search
+        short.targets = [.rounds(1)]
+        let data = try Fixture.data(Fixture.training())
+
+        let finished = try Fixture.runSearch(short, path: finishedPath)
+        #expect(finished.progress.finished && finished.levels.keys.sorted() == [0, 1])
+        #expect(finished.states["carry"] == nil)
+        let extended = try Fixture.resume(TicketSearch.extending(finished, to: [.rounds(3)], command: "more"),
+                                          data: data, path: finishedPath)
+        expectSameSearch(straight, extended)
+        #expect(extended.header.search == straight.header.search)
+        #expect(extended.header.command == "test; then: more")
+
+        let stopped = try Fixture.runSearch(short, path: stoppedPath, stopAfter: 2)
+        #expect(!stopped.progress.finished)
+        let continued = try Fixture.resume(TicketSearch.extending(stopped, to: [.rounds(3)], command: "more"),
+                                           data: data, path: stoppedPath)
+        expectSameSearch(straight, continued)
+
+        // Not further than the search already goes, or another method: refused.
+        #expect(throws: SearchConfigError.self) { try TicketSearch.extending(finished, to: [.rounds(1)], command: "") }
+        var other = finished
+        other.header.method = .impET
+        other.header.search.method = .impET
+        #expect(throws: SearchConfigError.self) { try TicketSearch.extending(other, to: [.rounds(3)], command: "") }
+    }
+
     @Test func killedEarlyBirdWithEarlyTimeEqualsUninterrupted() throws {
         let straightPath = Fixture.temporaryPath("eb.h5"), killedPath = Fixture.temporaryPath("eb-killed.h5")
         defer { removing(straightPath, killedPath) }

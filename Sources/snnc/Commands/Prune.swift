@@ -37,7 +37,9 @@ extension SNNC {
 
                 The ticket file is rewritten atomically after every epoch: kill a
                 search at any moment and continue it with --resume; the result is
-                the same bits as an uninterrupted run.
+                the same bits as an uninterrupted run. An imp search (finished or
+                not) goes on to more rounds with --resume --rounds N (or
+                --sparsity S): the same bits as a search started with them.
 
                 Examples:
                   snnc prune --method imp --width 0.125 --train-subset 10000 \\
@@ -51,6 +53,7 @@ extension SNNC {
                       --epochs-per-round 1 --rounds 2 -o toy.h5
                   snnc prune --resume -o imp.h5          # continue a killed search
                   snnc prune --resume -o imp.h5 --json   # summary of a finished file
+                  snnc prune --resume --rounds 11 -o imp.h5  # take imp on to round 11
                 """)
 
         @OptionGroup(title: "Model (ignored with --from and --resume)") var model: ModelOptions
@@ -73,8 +76,8 @@ extension SNNC {
         var stopAfterEpochs: Int?
 
         func validate() throws {
-            if resume && (model.isGiven || round.isGiven || searchOptions.isGiven || earlyBird.isGiven || earlyTime.isGiven) {
-                throw ValidationError("--resume continues with the settings stored in the ticket file; drop the model, data, training and search options")
+            if resume && (model.isGiven || round.isGiven || searchOptions.isGivenBesidesTargets || earlyBird.isGiven || earlyTime.isGiven) {
+                throw ValidationError("--resume continues with the settings stored in the ticket file; drop the model, data, training and search options (only --rounds or --sparsity may extend an imp search)")
             }
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if !resume && searchOptions.method == nil { throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))") }
@@ -89,6 +92,16 @@ extension SNNC {
             try reportingDiagnostics {
                 setBLASThreads(threads)
                 var document = try resume ? loadForResume() : newDocument()
+                if resume, searchOptions.rounds != nil || searchOptions.sparsity != nil {
+                    do {
+                        document = try TicketSearch.extending(document, to: try searchOptions.targets(),
+                                                              command: CommandLine.arguments.joined(separator: " "))
+                    } catch let error as SearchConfigError {
+                        throw Diagnostic(message: error.description, location: output,
+                                         hint: "--resume --rounds N takes an imp search further; start a new search for other changes")
+                    }
+                    printError("extending '\(output)' to round \(document.header.search.rounds)")
+                }
                 if resume, let dataDir = round.dataDir { document.header.training.data.directory = dataDir }
                 let data = try TrainingData.load(document.header.training.data, seed: document.header.training.seed)
                 if document.progress.finished {
@@ -309,8 +322,9 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Where a transferred ticket starts on the SNN: rewind (the ANN's rewind weights) or init. (default: rewind)")
     var transferStart: TransferStart?
 
-    var isGiven: Bool {
-        method != nil || from != nil || rounds != nil || sparsity != nil || pruneRate != nil || scope != nil || ties != nil
+    /// Any search option other than --rounds / --sparsity (the ones `--resume` may take).
+    var isGivenBesidesTargets: Bool {
+        method != nil || from != nil || pruneRate != nil || scope != nil || ties != nil
             || rewind != nil || rewindBnStats || snipImages != nil || transferStart != nil
     }
 

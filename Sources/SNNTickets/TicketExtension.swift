@@ -1,0 +1,40 @@
+extension TicketSearch {
+    /// `document`, an IMP search, set to go on to more rounds: `targets` (rounds, or sparsities
+    /// resolved to rounds as for a new search) replace the stored ones and must reach past the
+    /// search's last round. A finished search gets back the state its next round starts from
+    /// (the last level's weights, the carry the search dropped when it finished); an unfinished
+    /// one simply runs to the new last round. Running the result gives the same bits as a search
+    /// started with `targets` (wall times aside). `command` is appended to the header's command
+    /// after `; then: `.
+    /// - Throws: `SearchConfigError` for another method, targets that do not go further, or a
+    ///   document without its last level.
+    public static func extending(_ document: TicketDocument, to targets: [DensityTarget], command: String) throws -> TicketDocument {
+        var copy = document
+        let old = document.header.search
+        guard document.header.method == .imp else {
+            throw SearchConfigError("only imp searches can be extended to more rounds; this file holds a \(document.header.method.rawValue) search")
+        }
+        // Any stored state gives the prunable layout (a search stopped in round 0 has no level yet).
+        let stored = document.levels.sorted { $0.key < $1.key }.map(\.value.state)
+            + document.states.sorted { $0.key < $1.key }.map(\.value)
+        guard let any = stored.first else { throw SearchConfigError("the file holds no model state to extend") }
+        var search = old
+        search.targets = targets
+        search = try search.resolved(layout: PrunableLayout(any.parameters))
+        guard search.rounds > old.rounds else {
+            throw SearchConfigError("the search already runs to round \(old.rounds); give more rounds than that to extend it")
+        }
+        if document.progress.finished {
+            guard var carry = document.levels[old.rounds]?.state else {
+                throw SearchConfigError("the file has no level for its last round \(old.rounds)")
+            }
+            carry.notes["ticket.level"] = nil
+            carry.notes["ticket.method"] = nil
+            copy.states["carry"] = carry
+            copy.progress.finished = false
+        }
+        copy.header.search = search
+        copy.header.command += "; then: " + command
+        return copy
+    }
+}
