@@ -25,6 +25,9 @@
 #   OUT SNNC DATA_DIR MODEL WIDTH TIME_STEPS TRAIN_SUBSET TEST_SUBSET EPOCHS BATCH LR
 #   ROUNDS           IMP rounds (8 → 89.91%; 11 → 95.69%; 14 → 98.13%)
 #   REPORT_ROUNDS    rounds reported by imp / imp+et (retrained at T) / transfer (default 4,8)
+#   IMP_EXTEND       after everything else, take the imp searches of SEEDS on to these
+#                    reported rounds with `snnc prune --resume --rounds` (default 4,8,11;
+#                    empty: no extension). Log: logs/imp-s<seed>-extend.log
 #   EB_TARGETS       early-bird, SNIP and random targets in % (default 68.30,89.91)
 #   EB_CHECKS        early-bird mask checks per epoch of the main EB rows (default 4)
 #   ET_PROBE_EPOCHS  epochs before the early-time probe (default 1: rounds are short)
@@ -38,14 +41,15 @@
 #
 # Order: every method for the first seed (the headline rows, then the baselines), then the
 # headline rows for the other seeds, then the early-bird check-cadence ablation (eb-c1), so
-# that a partial run already covers every method and the headline rows' second seed.
+# that a partial run already covers every method and the headline rows' second seed; last, the
+# IMP searches go on to IMP_EXTEND's last round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ -n "${TOY:-}" ]]; then
     : "${OUT:=experiments/toy}" "${DATA_DIR:=fixtures/fashion-mnist}" "${TRAIN_SUBSET:=200}" "${TEST_SUBSET:=100}"
     : "${EPOCHS:=1}" "${ROUNDS:=2}" "${REPORT_ROUNDS:=1,2}" "${EB_TARGETS:=25,43.75}" "${SEEDS:=0}"
-    : "${ET_PROBE_IMAGES:=100}" "${BATCH:=50}"
+    : "${ET_PROBE_IMAGES:=100}" "${BATCH:=50}" "${IMP_EXTEND=1,2,3}"
 fi
 OUT=${OUT:-experiments/repro}
 SNNC=${SNNC:-.build/release/snnc}
@@ -66,6 +70,7 @@ ET_PROBE_EPOCHS=${ET_PROBE_EPOCHS:-1}
 ET_PROBE_IMAGES=${ET_PROBE_IMAGES:-1000}
 SEEDS=${SEEDS:-0 1}
 BASELINE_SEEDS=${BASELINE_SEEDS:-0}
+IMP_EXTEND=${IMP_EXTEND-4,8,11}
 THREADS=${THREADS:-2}
 TRAIN_FLAGS=${TRAIN_FLAGS---no-augment --bn-statistics pooled}
 ONLY=${ONLY:-}
@@ -131,6 +136,26 @@ baselines() {
     run random "$seed" --method random --sparsity "$EB_TARGETS"
     run transfer "$seed" --method transfer --rounds "$REPORT_ROUNDS"
 }
+# The IMP search of SEED taken on to IMP_EXTEND's rounds (a killed extension resumes with the
+# same command; an extended file is skipped).
+extend() {
+    local id="imp-s$1"
+    local ticket="$OUT/tickets/$id.h5" json="$OUT/results/$id.json" log="$OUT/logs/$id-extend.log"
+    if [[ -z "$IMP_EXTEND" || ! -f "$ticket" ]] || [[ -n "$ONLY" && " $ONLY " != *" imp "* ]]; then return; fi
+    if grep -q -- "--rounds $IMP_EXTEND " "$json" && grep -q '"complete" : true' "$json"; then
+        echo "== $id extended, skipped"
+        return
+    fi
+    echo "== $id to rounds $IMP_EXTEND ($(date -u +%H:%M:%S)), log: $log"
+    "$SNNC" prune --resume --rounds "$IMP_EXTEND" -o "$ticket" --threads "$THREADS" --json > "$json.tmp" 2>> "$log"
+    mv "$json.tmp" "$json"
+    tail -n 1 "$log"
+    if [[ -n "${COMMIT:-}" ]]; then
+        python3 scripts/tickets-report.py "$OUT" > /dev/null
+        git add "$OUT/results" "$OUT/logs" "$OUT"/*.md "$OUT"/*.csv
+        git commit --quiet -m "reproduction: $id extended to rounds $IMP_EXTEND ($(date -u +%Y-%m-%dT%H:%MZ))" || true
+    fi
+}
 # Ablation: early-bird with one mask check per epoch instead of EB_CHECKS.
 ablations() {
     local seed=$1
@@ -142,6 +167,7 @@ headline "${seeds[0]}"
 for seed in "${baseline_seeds[@]}"; do baselines "$seed"; done
 for seed in "${seeds[@]:1}"; do headline "$seed"; done
 for seed in "${baseline_seeds[@]}"; do ablations "$seed"; done
+for seed in "${seeds[@]}"; do extend "$seed"; done
 
 python3 scripts/tickets-report.py "$OUT"
 echo "Report: $OUT/report.md"

@@ -1,11 +1,13 @@
 extension TicketSearch {
     /// `document`, an IMP search, set to go on to more rounds: `targets` (rounds, or sparsities
-    /// resolved to rounds as for a new search) replace the stored ones and must reach past the
-    /// search's last round. A finished search gets back the state its next round starts from
+    /// resolved to rounds as for a new search) join the stored ones (rounds already reported stay
+    /// reported) and must reach past the search's last round. A finished search gets back the state its next round starts from
     /// (the last level's weights, the carry the search dropped when it finished); an unfinished
     /// one simply runs to the new last round. Running the result gives the same bits as a search
     /// started with `targets` (wall times aside). `command` is appended to the header's command
-    /// after `; then: `.
+    /// after `; then: `. Every round is a level either way; the targets name the reported ones.
+    /// Asking again for targets the document already has returns it unchanged, so the same
+    /// command resumes an extension that was killed.
     /// - Throws: `SearchConfigError` for another method, targets that do not go further, or a
     ///   document without its last level.
     public static func extending(_ document: TicketDocument, to targets: [DensityTarget], command: String) throws -> TicketDocument {
@@ -19,8 +21,9 @@ extension TicketSearch {
             + document.states.sorted { $0.key < $1.key }.map(\.value)
         guard let any = stored.first else { throw SearchConfigError("the file holds no model state to extend") }
         var search = old
-        search.targets = targets
+        search.targets = old.targets + targets
         search = try search.resolved(layout: PrunableLayout(any.parameters))
+        if search.targets == old.targets { return document }  // extended already: a plain resume
         guard search.rounds > old.rounds else {
             throw SearchConfigError("the search already runs to round \(old.rounds); give more rounds than that to extend it")
         }

@@ -35,6 +35,8 @@ struct CLITests {
         #expect((try? parse(["--resume", "-o", "t.h5"])) != nil)
         #expect((try? parse(["--resume", "--rounds", "11", "-o", "t.h5"])) != nil)  // extends an imp search
         #expect(throws: (any Error).self) { try parse(["--resume", "--rounds", "11", "--rewind", "init", "-o", "t.h5"]) }
+        #expect((try? parse(["--resume", "--data-dir", "d", "-o", "t.h5"])) != nil)  // the data moved
+        #expect(throws: (any Error).self) { try parse(["--resume", "--lr", "0.1", "-o", "t.h5"]) }
         #expect((try? parse(["--method", "imp", "--from", "dense.h5", "--data-dir", "d", "--rounds", "2", "-o", "t.h5"])) != nil)
     }
 

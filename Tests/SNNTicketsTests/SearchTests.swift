@@ -142,17 +142,25 @@ struct SearchTests {
         let extended = try Fixture.resume(TicketSearch.extending(finished, to: [.rounds(3)], command: "more"),
                                           data: data, path: finishedPath)
         expectSameSearch(straight, extended)
-        #expect(extended.header.search == straight.header.search)
+        var joined = straight.header.search
+        joined.targets = [.rounds(1), .rounds(3)]  // the stored round stays a reported one
+        #expect(extended.header.search == joined)
         #expect(extended.header.command == "test; then: more")
 
+        // Stopped before the extension, and again during it: the same command goes on.
         let stopped = try Fixture.runSearch(short, path: stoppedPath, stopAfter: 2)
         #expect(!stopped.progress.finished)
-        let continued = try Fixture.resume(TicketSearch.extending(stopped, to: [.rounds(3)], command: "more"),
-                                           data: data, path: stoppedPath)
+        var continued = try Fixture.resume(TicketSearch.extending(stopped, to: [.rounds(3)], command: "more"),
+                                           data: data, path: stoppedPath, stopAfter: 2)
+        #expect(!continued.progress.finished)
+        let again = try TicketSearch.extending(continued, to: [.rounds(3)], command: "more")
+        #expect(again == continued)
+        continued = try Fixture.resume(again, data: data, path: stoppedPath)
         expectSameSearch(straight, continued)
 
         // Not further than the search already goes, or another method: refused.
-        #expect(throws: SearchConfigError.self) { try TicketSearch.extending(finished, to: [.rounds(1)], command: "") }
+        #expect(try TicketSearch.extending(finished, to: [.rounds(1)], command: "x") == finished)  // already there
+        #expect(throws: SearchConfigError.self) { try TicketSearch.extending(straight, to: [.rounds(2)], command: "") }
         var other = finished
         other.header.method = .impET
         other.header.search.method = .impET

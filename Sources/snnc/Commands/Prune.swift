@@ -76,8 +76,8 @@ extension SNNC {
         var stopAfterEpochs: Int?
 
         func validate() throws {
-            if resume && (model.isGiven || round.isGiven || searchOptions.isGivenBesidesTargets || earlyBird.isGiven || earlyTime.isGiven) {
-                throw ValidationError("--resume continues with the settings stored in the ticket file; drop the model, data, training and search options (only --rounds or --sparsity may extend an imp search)")
+            if resume && (model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven || earlyTime.isGiven) {
+                throw ValidationError("--resume continues with the settings stored in the ticket file; drop the model, training and search options (--data-dir may stay; --rounds or --sparsity extend an imp search)")
             }
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if !resume && searchOptions.method == nil { throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))") }
@@ -283,8 +283,6 @@ struct RoundOptions: ParsableArguments {
 
     /// Options that change what is trained (all but --data-dir).
     var definesTraining: Bool { training.definesTraining || epochsPerRound != nil }
-
-    var isGiven: Bool { definesTraining || training.dataDir != nil }
 
     /// Where the data files are, if given.
     var dataDir: String? { training.dataDir }
