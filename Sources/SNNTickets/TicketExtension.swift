@@ -14,7 +14,7 @@ extension TicketSearch {
         var copy = document
         let old = document.header.search
         guard document.header.method == .imp else {
-            throw SearchConfigError("only imp searches can be extended to more rounds; this file holds a \(document.header.method.rawValue) search")
+            throw SearchConfigError("only imp searches can be extended to more rounds; this file's method is \(document.header.method.rawValue)")
         }
         // Any stored state gives the prunable layout (a search stopped in round 0 has no level yet).
         let stored = document.levels.sorted { $0.key < $1.key }.map(\.value.state)
