@@ -232,40 +232,18 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
                                              height: H, width: W, window: window, into: wide, threads: threads)
                     let offsets = wideOffsets(pattern.byOutput, shape: weight.shape, geometry: g, readsInput: true)
                     let y = SharedPointer(out.baseAddress! + n0 * cout * g.outH * g.outW)
-                    let source = SharedPointer(UnsafePointer(wide + g.halo))
-                    let chunks = (g.rows + g.rowsPerChunk - 1) / g.rowsPerChunk
-                    let parts = computeParts(threads: threads, units: chunks,
-                                             work: pattern.keptCount * g.length)
-                    offsets.withUnsafeBufferPointer { ob in
-                        values.withUnsafeBufferPointer { vb in
-                            biasScalars.withUnsafeBufferPointer { bb in
-                                let offs = SharedPointer(ob.baseAddress!), vals = SharedPointer(vb.baseAddress!)
-                                let bias = SharedPointer(bb.baseAddress!)
-                                forEachPart(parts) { part in
-                                    withUnsafeTemporaryAllocation(of: Float.self,
-                                                                  capacity: g.rowsPerChunk * g.paddedW + wideBlock) { tmp in
-                                        let t = tmp.baseAddress!
-                                        for c in slice(chunks, part: part, of: parts) {
-                                            let row0 = c * g.rowsPerChunk
-                                            let rowEnd = min(g.rows, row0 + g.rowsPerChunk)
-                                            let q0 = row0 * g.paddedW
-                                            for co in 0..<cout {
-                                                shiftedSum(count: (rowEnd - row0) * g.paddedW,
-                                                           terms: pattern.outputStart[co]..<pattern.outputStart[co + 1],
-                                                           source: source.base + q0, offsets: offs.base,
-                                                           weights: vals.base, out: t)
-                                                let b = bias.base[co]
-                                                for row in row0..<rowEnd {
-                                                    let (n, h) = row.quotientAndRemainder(dividingBy: g.paddedH)
-                                                    if h >= g.outH { continue }
-                                                    let dst = y.base + ((n * cout + co) * g.outH + h) * g.outW
-                                                    let src = t + (row - row0) * g.paddedW
-                                                    for w in 0..<g.outW { dst[w] = src[w] + b }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
+                    biasScalars.withUnsafeBufferPointer { bb in
+                        let bias = SharedPointer(bb.baseAddress!)
+                        forEachShiftedSum(g, groups: pattern.outputStart, work: pattern.keptCount * g.length,
+                                          threads: threads, source: wide + g.halo, offsets: offsets,
+                                          weights: values) { co, rows, sum in
+                            let b = bias.base[co]
+                            for row in rows {
+                                let (n, h) = row.quotientAndRemainder(dividingBy: g.paddedH)
+                                if h >= g.outH { continue }
+                                let dst = y.base + ((n * cout + co) * g.outH + h) * g.outW
+                                let src = sum + (row - rows.lowerBound) * g.paddedW
+                                for w in 0..<g.outW { dst[w] = src[w] + b }
                             }
                         }
                     }
@@ -398,30 +376,44 @@ private func inputGradient(pattern: SparseConvPattern, weight: UnsafePointer<Flo
     let offsets = wideOffsets(pattern.byInput, shape: weightShape, geometry: g, readsInput: false)
     let values = pattern.byInput.map { weight[$0] }
     let cin = g.channels
+    let out = SharedPointer(dx)
+    forEachShiftedSum(g, groups: pattern.inputStart, work: pattern.keptCount * g.length, threads: threads,
+                      source: wideGradient + g.halo, offsets: offsets, weights: values) { ci, rows, sum in
+        for row in rows {
+            let (n, hp) = row.quotientAndRemainder(dividingBy: g.paddedH)
+            let h = hp - g.padH
+            if h < 0 || h >= g.height { continue }
+            let dst = out.base + ((n * cin + ci) * g.height + h) * g.width
+            dst.update(from: sum + (row - rows.lowerBound) * g.paddedW + g.padW, count: g.width)
+        }
+    }
+}
+
+/// The loop both passes share: the wide rows are cut into chunks of `g.rowsPerChunk`, the
+/// chunks split over `threads`; for each chunk and each group `k` (kept weights
+/// `groups[k]..<groups[k + 1]` of `offsets` / `weights`) the shifted sum over the chunk is
+/// formed in a per-thread buffer and handed to `emit(k, rows, sum)`, `sum` holding row
+/// `rows.lowerBound` first, one row every `g.paddedW` floats. A group's sums never depend on how
+/// the rows are chunked or threaded.
+private func forEachShiftedSum(_ g: WideGeometry, groups: [Int], work: Int, threads: Int,
+                               source: UnsafePointer<Float>, offsets: [Int], weights: [Float],
+                               emit: @Sendable (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
     let chunks = (g.rows + g.rowsPerChunk - 1) / g.rowsPerChunk
-    let parts = computeParts(threads: threads, units: chunks, work: pattern.keptCount * g.length)
-    let source = SharedPointer(UnsafePointer(wideGradient + g.halo)), out = SharedPointer(dx)
+    let parts = computeParts(threads: threads, units: chunks, work: work)
+    let src = SharedPointer(source)
     offsets.withUnsafeBufferPointer { ob in
-        values.withUnsafeBufferPointer { vb in
-            let offs = SharedPointer(ob.baseAddress!), vals = SharedPointer(vb.baseAddress!)
+        weights.withUnsafeBufferPointer { wb in
+            let offs = SharedPointer(ob.baseAddress!), vals = SharedPointer(wb.baseAddress!)
             forEachPart(parts) { part in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: g.rowsPerChunk * g.paddedW + wideBlock) { tmp in
                     let t = tmp.baseAddress!
                     for c in slice(chunks, part: part, of: parts) {
-                        let row0 = c * g.rowsPerChunk
-                        let rowEnd = min(g.rows, row0 + g.rowsPerChunk)
-                        let r0 = row0 * g.paddedW
-                        for ci in 0..<cin {
-                            shiftedSum(count: (rowEnd - row0) * g.paddedW,
-                                       terms: pattern.inputStart[ci]..<pattern.inputStart[ci + 1],
-                                       source: source.base + r0, offsets: offs.base, weights: vals.base, out: t)
-                            for row in row0..<rowEnd {
-                                let (n, hp) = row.quotientAndRemainder(dividingBy: g.paddedH)
-                                let h = hp - g.padH
-                                if h < 0 || h >= g.height { continue }
-                                let dst = out.base + ((n * cin + ci) * g.height + h) * g.width
-                                (dst).update(from: t + (row - row0) * g.paddedW + g.padW, count: g.width)
-                            }
+                        let rows = c * g.rowsPerChunk..<min(g.rows, (c + 1) * g.rowsPerChunk)
+                        for k in 0..<(groups.count - 1) {
+                            shiftedSum(count: rows.count * g.paddedW, terms: groups[k]..<groups[k + 1],
+                                       source: src.base + rows.lowerBound * g.paddedW, offsets: offs.base,
+                                       weights: vals.base, out: t)
+                            emit(k, rows, t)
                         }
                     }
                 }
