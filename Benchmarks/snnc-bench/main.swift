@@ -13,8 +13,8 @@
 //   swift run -c release snnc-bench --ticket imp.h5 --level 8 [--dense-kernels]
 //       one level of a `snnc prune` ticket file (its model, weights and masks) instead of a
 //       built-in model: the speed of training a real ticket; --extra-rounds N prunes it N more
-//       IMP rounds (global magnitude, 25% of survivors each, no retraining between them) to time
-//       densities beyond the search's last round
+//       IMP rounds (the search's own rate, scope and tie rule; no retraining between them) to
+//       time densities beyond the search's last round
 //   swift run -c release snnc-bench conv-layers [--runs 3] [--densities 0.9,0.5,0.1]
 //       every conv shape of vgg16-paper-w8: dense vs sparse kernels, forward + backward
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
@@ -142,9 +142,13 @@ if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "conv-layers" {
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 setBLASThreads(options.threads)
 retainFreedMemoryForReuse()
-let ticketState = try options.ticket.map { path in
-    let file = try TicketFile.open(path)
-    guard let level = options.level ?? file.defaultLevel else { throw BenchError("\(path): give --level") }
+if options.extraRounds > 0 && options.ticket == nil {
+    FileHandle.standardError.write(Data("snnc-bench: --extra-rounds needs --ticket FILE\n".utf8))
+    exit(2)
+}
+let ticketFile = try options.ticket.map { try TicketFile.open($0) }
+let ticketState = try ticketFile.map { file in
+    guard let level = options.level ?? file.defaultLevel else { throw BenchError("\(file.path): give --level") }
     return try file.loadLevel(level)
 }
 var (spec, defaultBatch, defaultIters) = anchorSpec(options.model, timeSteps: options.timeSteps)
@@ -157,11 +161,12 @@ let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01,
                             seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
 var state = try TrainingState(spec: spec, config: config)
 if let ticketState { state.parameters = ticketState.parameters }
-if options.extraRounds > 0 {
+if options.extraRounds > 0, let search = ticketFile?.header.search {
     // Further IMP rounds on the ticket's trained weights, with the search's own criterion.
     var mask = WeightMask(state.parameters)
     for _ in 0..<options.extraRounds {
-        mask = Pruning.magnitudeRound(state.parameters, current: mask, rate: 0.25, scope: .global, ties: .exact)
+        mask = Pruning.magnitudeRound(state.parameters, current: mask, rate: search.pruneRate, scope: search.scope,
+                                      ties: search.ties)
     }
     mask.apply(to: &state.parameters)
 }

@@ -1,9 +1,9 @@
 extension TicketSearch {
     /// `document`, an IMP search, set to go on to more rounds: `targets` (rounds, or sparsities
     /// resolved to rounds as for a new search) join the stored ones (rounds already reported stay
-    /// reported) and must reach past the search's last round. A finished search gets back the state its next round starts from
-    /// (the last level's weights, the carry the search dropped when it finished); an unfinished
-    /// one simply runs to the new last round. Running the result gives the same bits as a search
+    /// reported) and must reach past the search's last round. A finished search gets back the
+    /// state its next round starts from (the carry it dropped when it finished, which its last
+    /// level stores unchanged); an unfinished one simply runs to the new last round. Running the result gives the same bits as a search
     /// started with `targets` (wall times aside). `command` is appended to the header's command
     /// after `; then: `. Every round is a level either way; the targets name the reported ones.
     /// Asking again for targets the document already has returns it unchanged, so the same
@@ -28,11 +28,9 @@ extension TicketSearch {
             throw SearchConfigError("the search already runs to round \(old.rounds); give more rounds than that to extend it")
         }
         if document.progress.finished {
-            guard var carry = document.levels[old.rounds]?.state else {
+            guard let carry = document.levels[old.rounds]?.state else {
                 throw SearchConfigError("the file has no level for its last round \(old.rounds)")
             }
-            carry.notes["ticket.level"] = nil
-            carry.notes["ticket.method"] = nil
             copy.states["carry"] = carry
             copy.progress.finished = false
         }

@@ -93,7 +93,7 @@ extension SNNC {
                 setBLASThreads(threads)
                 var document = try resume ? loadForResume() : newDocument()
                 if resume, searchOptions.rounds != nil || searchOptions.sparsity != nil {
-                    let stored = document
+                    let stored = document.header.search
                     do {
                         document = try TicketSearch.extending(document, to: try searchOptions.targets(),
                                                               command: CommandLine.arguments.joined(separator: " "))
@@ -101,7 +101,7 @@ extension SNNC {
                         throw Diagnostic(message: error.description, location: output,
                                          hint: "--resume --rounds N takes an imp search further; start a new search for other changes")
                     }
-                    if document != stored { printError("extending '\(output)' to round \(document.header.search.rounds)") }
+                    if document.header.search != stored { printError("extending '\(output)' to round \(document.header.search.rounds)") }
                 }
                 if resume, let dataDir = round.dataDir { document.header.training.data.directory = dataDir }
                 let data = try TrainingData.load(document.header.training.data, seed: document.header.training.seed)
