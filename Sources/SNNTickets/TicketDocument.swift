@@ -241,10 +241,10 @@ public struct TicketDocument: Equatable, Sendable {
     public var levels: [Int: TicketLevel] = [:]
     public var results = SearchResults()
     public var progress = SearchProgress()
-    /// Named states the search still needs: `run` (in progress), `carry` (the last trained
-    /// state of the search chain), `rewind`, `ann.carry`, `ann.rewind`.
+    /// Named states the search still needs (`StateKey`): `run` (in progress), `carry` (the last
+    /// trained state of the search chain), `rewind`, `ann.carry`, `ann.rewind`, `source`.
     public var states: [String: TrainingState] = [:]
-    /// Named masks: early-bird windows and tickets, SNIP masks, transferred masks.
+    /// Named masks (`MaskKey`): early-bird windows and tickets, SNIP masks, transferred masks.
     public var masks: [String: WeightMask] = [:]
 
     public init(header: TicketHeader) {
@@ -252,5 +252,5 @@ public struct TicketDocument: Equatable, Sendable {
     }
 
     /// Level summaries, ascending.
-    public var levelInfos: [LevelInfo] { levels.keys.sorted().map { levels[$0]!.info } }
+    public var levelInfos: [LevelInfo] { levels.sorted { $0.key < $1.key }.map(\.value.info) }
 }

@@ -14,7 +14,8 @@ extension TicketSearch {
         var copy = document
         let old = document.header.search
         guard document.header.method == .imp else {
-            throw SearchConfigError("only imp searches can be extended to more rounds; this file's method is \(document.header.method.rawValue)")
+            throw SearchConfigError("only imp searches can be extended to more rounds; "
+                                    + "this file's method is \(document.header.method.rawValue)")
         }
         // Any stored state gives the prunable layout (a search stopped in round 0 has no level yet).
         let stored = document.levels.sorted { $0.key < $1.key }.map(\.value.state)
@@ -31,7 +32,7 @@ extension TicketSearch {
             guard let carry = document.levels[old.rounds]?.state else {
                 throw SearchConfigError("the file has no level for its last round \(old.rounds)")
             }
-            copy.states["carry"] = carry
+            copy[state: .carry] = carry
             copy.progress.finished = false
         }
         copy.header.search = search

@@ -70,7 +70,8 @@ public struct TicketFile {
     /// The full training state of level `k` (weights, masks, BN statistics, history).
     public func loadLevel(_ k: Int) throws -> TrainingState {
         guard levels.contains(where: { $0.level == k }) else {
-            throw TicketFileError(path: path, reason: "has no level \(k) (levels: \(levels.map { String($0.level) }.joined(separator: ", ")))")
+            let stored = levels.map { String($0.level) }.joined(separator: ", ")
+            throw TicketFileError(path: path, reason: "has no level \(k) (levels: \(stored))")
         }
         return try Checkpoint.read(from: HDF5File.open(path).root.group("levels").group(String(k)))
     }
@@ -97,19 +98,17 @@ public struct TicketFile {
             try root.write("results.json", string: try json(document.results))
             try root.write("progress.json", string: try json(document.progress))
             let levels = try root.createGroup("levels")
-            for k in document.levels.keys.sorted() {
-                let level = document.levels[k]!
+            for (k, level) in document.levels.sorted(by: { $0.key < $1.key }) {
                 let group = try levels.createGroup(String(k))
                 try Checkpoint.write(level.state, into: group, snncVersion: version)
                 try group.write("level.json", string: try json(level.info))
             }
             let states = try root.createGroup("states")
-            for name in document.states.keys.sorted() {
-                try Checkpoint.write(document.states[name]!, into: try states.createGroup(name), snncVersion: version)
+            for (name, state) in document.states.sorted(by: { $0.key < $1.key }) {
+                try Checkpoint.write(state, into: try states.createGroup(name), snncVersion: version)
             }
             let masks = try root.createGroup("masks")
-            for name in document.masks.keys.sorted() {
-                let mask = document.masks[name]!
+            for (name, mask) in document.masks.sorted(by: { $0.key < $1.key }) {
                 let group = try masks.createGroup(name)
                 for l in 0..<mask.layout.layerCount {
                     try group.write(mask.layout.names[l], Array(mask.bits[mask.layout.range(of: l)]), shape: mask.layout.shapes[l])
@@ -158,7 +157,8 @@ public struct TicketFile {
         }
         let version = try root.scalarAttribute("format_version", as: Int32.self)
         guard version == formatVersion else {
-            throw TicketFileError(path: path, reason: "ticket file format version \(version) is not supported (this snnc reads version \(formatVersion))",
+            let reason = "ticket file format version \(version) is not supported (this snnc reads version \(formatVersion))"
+            throw TicketFileError(path: path, reason: reason,
                                   hint: "use the snnc version that wrote it")
         }
     }

@@ -84,7 +84,7 @@ struct SearchTests {
         // Rewinding: kept weights, biases and BN γ/β from the rewind state; pruned weights 0;
         // BN running statistics kept from the previous round (the code), or rewound on request.
         let engine = try TicketSearch(document: stopped, data: data) { _ in }
-        let start = try engine.ticketStart(carry: "carry", rewind: "rewind", timeSteps: 2)
+        let start = try engine.ticketStart(carry: .carry, rewind: .rewind, timeSteps: 2)
         let mask = WeightMask(start.parameters)
         #expect(mask == Pruning.magnitudeRound(carry.parameters, current: .dense(mask.layout), rate: 0.25, scope: .global, ties: .exact))
         for (p, r) in zip(start.parameters.parameters, rewind.parameters.parameters) {
@@ -100,7 +100,7 @@ struct SearchTests {
         var withStatistics = stopped
         withStatistics.header.search.rewindBatchNormStatistics = true
         let rewound = try TicketSearch(document: withStatistics, data: data) { _ in }
-            .ticketStart(carry: "carry", rewind: "rewind", timeSteps: 2)
+            .ticketStart(carry: .carry, rewind: .rewind, timeSteps: 2)
         #expect(rewound.parameters.buffers == rewind.parameters.buffers)
     }
 

@@ -29,14 +29,16 @@ struct CompareReport: Encodable {
                               100 * f, fc, result.images, 100 * i, ic, result.images)
         }
         lines.append(accuracy + String(format: "same prediction on %.2f%% of images", 100 * result.predictionAgreement))
-        let rows = result.layers.map { l in
-            [l.name, String(l.units), Self.rate(l.floatRate), Self.rate(l.integerRate), String(format: "%.4f", l.agreement),
-             String(format: "%.3f", l.jaccard), String(format: "%.3f", l.precision), String(format: "%.3f", l.recall),
-             l.flags.map(\.rawValue).joined(separator: ", ")]
+        var table = TextTable([.init("layer", .left), .init("units"), .init("float rate"), .init("int rate"), .init("agreement"),
+                               .init("jaccard"), .init("precision"), .init("recall"), .init("flags", .left)])
+        table.appendRule()
+        for l in result.layers {
+            table.append([l.name, String(l.units), Self.rate(l.floatRate), Self.rate(l.integerRate), String(format: "%.4f", l.agreement),
+                          String(format: "%.3f", l.jaccard), String(format: "%.3f", l.precision), String(format: "%.3f", l.recall),
+                          l.flags.map(\.rawValue).joined(separator: ", ")])
         }
-        lines += SimulateReport.table(header: ["layer", "units", "float rate", "int rate", "agreement", "jaccard", "precision",
-                                               "recall", "flags"], rows: rows)
-            .map { String($0.reversed().drop { $0 == " " }.reversed()) }
+        // A layer without flags would end in the separator.
+        lines += table.rendered().map { String($0.reversed().drop { $0 == " " }.reversed()) }
         let t = result.thresholds
         func g(_ x: Double) -> String { String(format: "%g", x) }
         let rule = "silent: int rate < \(g(t.silentFraction)) × float rate (float ≥ \(g(t.minimumFloatRate))); saturated: "

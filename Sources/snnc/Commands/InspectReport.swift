@@ -66,37 +66,28 @@ struct InspectReport: Encodable {
 
     /// The text table with a header and a totals row.
     static func table(graph: Graph, estimates e: Estimates, file: String) -> String {
-        let header = ["layer", "kind", "neurons", "synapses", "density", "CSR", "dense", "memory", "cores",
-                      "in ev/step", "SOPs", "energy"]
-        var rows: [[String]] = e.layers.map { r in
-            [r.layer, r.kind, String(r.neurons), Units.count(Double(r.synapses)), String(format: "%.1f%%", 100 * r.density),
-             Units.bytes(Double(r.csrBytes)), Units.bytes(Double(r.denseBytes)), Units.bytes(Double(r.memoryBytes)),
-             String(r.cores), Units.count(r.inputEventsPerStep), Units.count(r.synapticOps),
-             Units.energy(picojoules: r.energy.dynamic)]
+        var table = TextTable([.init("layer", .left), .init("kind", .left), .init("neurons"), .init("synapses"), .init("density"),
+                               .init("CSR"), .init("dense"), .init("memory"), .init("cores"), .init("in ev/step"), .init("SOPs"),
+                               .init("energy")])
+        table.appendRule()
+        for r in e.layers {
+            table.append([r.layer, r.kind, String(r.neurons), Units.count(Double(r.synapses)), String(format: "%.1f%%", 100 * r.density),
+                          Units.bytes(Double(r.csrBytes)), Units.bytes(Double(r.denseBytes)), Units.bytes(Double(r.memoryBytes)),
+                          String(r.cores), Units.count(r.inputEventsPerStep), Units.count(r.synapticOps),
+                          Units.energy(picojoules: r.energy.dynamic)])
         }
         let weights = e.layers.reduce(0) { $0 + $1.weights }, nonZero = e.layers.reduce(0) { $0 + $1.nonZeroWeights }
-        rows.append(["total", "", String(e.neurons), Units.count(Double(e.synapses)),
-                     String(format: "%.1f%%", weights == 0 ? 0 : 100 * Double(nonZero) / Double(weights)),
-                     Units.bytes(Double(e.csrBytes)), Units.bytes(Double(e.denseBytes)), Units.bytes(Double(e.memoryBytes)),
-                     String(e.cores), Units.count(e.layers.reduce(0) { $0 + $1.inputEventsPerStep }),
-                     Units.count(e.synapticOps), Units.energy(picojoules: e.energy.dynamic)])
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, cell in
-                c < 2 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                      : String(repeating: " ", count: widths[c] - cell.count) + cell
-            }.joined(separator: "  ")
-        }
+        table.appendRule()
+        table.append(["total", "", String(e.neurons), Units.count(Double(e.synapses)),
+                      String(format: "%.1f%%", weights == 0 ? 0 : 100 * Double(nonZero) / Double(weights)),
+                      Units.bytes(Double(e.csrBytes)), Units.bytes(Double(e.denseBytes)), Units.bytes(Double(e.memoryBytes)),
+                      String(e.cores), Units.count(e.layers.reduce(0) { $0 + $1.inputEventsPerStep }),
+                      Units.count(e.synapticOps), Units.energy(picojoules: e.energy.dynamic)])
         let energy = e.energy
         var lines = [
             "\(file): '\(graph.name)' for target '\(graph.target ?? "?")', T = \(graph.timeSteps) steps",
             "activity: \(e.activity.label)",
-            line(header),
-            line(widths.map { String(repeating: "-", count: $0) }),
-        ]
-        lines += rows.dropLast().map(line)
-        lines.append(line(widths.map { String(repeating: "-", count: $0) }))
-        lines.append(line(rows[rows.count - 1]))
+        ] + table.rendered()
         lines.append("energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) + static \(Units.energy(picojoules: energy.staticEnergy))"
                      + "; weight-memory reads \(Units.energy(picojoules: energy.memory)) (\(energy.memoryIncluded ? "included" : "inside the per-op energy, not added"))")
         lines.append("latency per inference: \(Units.time(seconds: e.latencySeconds)) (\(Units.count(e.cyclesPerStep)) cycles per step)")

@@ -86,9 +86,13 @@ struct SimulateReport: Encodable {
         if let accuracy, let correct {
             lines.append(String(format: "accuracy: %.2f%% (%d/%d)", 100 * accuracy, correct, images))
         }
-        let rows = spikes.map { [$0.name, String($0.units), Units.count($0.eventsPerImage), String(format: "%.4f", $0.rate),
-                                 $0.eventsPerStep.map { Units.count($0) }.joined(separator: " ")] }
-        lines += Self.table(header: ["layer", "units", "events/image", "rate", "per step"], rows: rows)
+        var table = TextTable([.init("layer", .left), .init("units"), .init("events/image"), .init("rate"), .init("per step", .left)])
+        table.appendRule()
+        for s in spikes {
+            table.append([s.name, String(s.units), Units.count(s.eventsPerImage), String(format: "%.4f", s.rate),
+                          s.eventsPerStep.map { Units.count($0) }.joined(separator: " ")])
+        }
+        lines += table.rendered()
         lines.append("synaptic events per image: \(Units.count(synapticEventsPerImage)) ("
                      + synapticEvents.map { "\($0.name) \(Units.count($0.perImage))" }.joined(separator: ", ") + ")")
         lines.append("neuron updates per image: \(Units.count(neuronUpdatesPerImage))")
@@ -108,17 +112,5 @@ struct SimulateReport: Encodable {
         }
         if let comparison { lines += [""] + comparison.text() }
         return lines.joined(separator: "\n")
-    }
-
-    /// A table with the first column left-aligned, the last one unpadded and the others right-aligned.
-    static func table(header: [String], rows: [[String]]) -> [String] {
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, cell in
-                c == 0 || c == cells.count - 1 ? cell.padding(toLength: c == 0 ? widths[c] : cell.count, withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[c] - cell.count) + cell
-            }.joined(separator: "  ")
-        }
-        return [line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)
     }
 }

@@ -1,0 +1,137 @@
+import SNNTrain
+
+/// A step of a search, and the run that trains it. Its `name` is what a ticket file records in
+/// `progress.completed`, `RunSetup.id`, ledger entries and the `ticket.run` note, so the names
+/// never change: files written by older builds must resume.
+enum StepID: Hashable, Sendable, CustomStringConvertible {
+    /// Evaluating the `--from` checkpoint as level 0.
+    case source
+    /// Re-training the `--from` checkpoint's first epochs (a run inside step `round(0)`).
+    case replay
+    /// IMP round k of the search chain (round 0: dense training).
+    case round(Int)
+    /// IMP+ET: round k's ticket retrained at the full T.
+    case final(Int)
+    /// The dense early-bird search.
+    case earlyBirdSearch
+    /// The early-bird ticket of a level retrained from the initialisation.
+    case earlyBirdRetrain(level: Int)
+    /// SNIP's gradient at initialisation.
+    case snipSaliency
+    /// A SNIP mask trained from the initialisation.
+    case snipTrain(level: Int)
+    /// A random mask trained from the initialisation.
+    case randomTrain(level: Int)
+    /// Transfer: IMP round k on the ANN twin.
+    case annRound(Int)
+    /// Transfer: round k's ANN mask trained on the SNN.
+    case transfer(round: Int)
+
+    /// The name stored in ticket files.
+    var name: String {
+        switch self {
+        case .source: "source"
+        case .replay: "replay"
+        case let .round(k): "round\(k)"
+        case let .final(k): "final\(k)"
+        case .earlyBirdSearch: "eb.search"
+        case let .earlyBirdRetrain(level): "eb.retrain\(level)"
+        case .snipSaliency: "snip.saliency"
+        case let .snipTrain(level): "snip.train\(level)"
+        case let .randomTrain(level): "random.train\(level)"
+        case let .annRound(k): "ann.round\(k)"
+        case let .transfer(k): "transfer\(k)"
+        }
+    }
+
+    var description: String { name }
+
+    /// The `BatchIterator` epoch key of the run's epoch 0 (epoch e uses this + e), which keeps
+    /// every run's batches apart. Steps that train no run of their own have 0.
+    var batchStreamBase: Int {
+        switch self {
+        case .source, .replay, .earlyBirdSearch, .snipSaliency: 0
+        case let .round(k), let .annRound(k): k * RandomStream.perRound
+        case let .final(k): k * RandomStream.perRound + RandomStream.retrainOffset
+        case let .earlyBirdRetrain(level): RandomStream.earlyBirdRetrain + level * RandomStream.perRound
+        case let .snipTrain(level), let .randomTrain(level): RandomStream.oneShotTrain + level * RandomStream.perRound
+        case let .transfer(k): RandomStream.transferTrain + k * RandomStream.perRound
+        }
+    }
+}
+
+/// The keys a search draws its random numbers with. They decide which batches, probe images and
+/// random masks a search sees, so they are part of what makes a resumed search the same bits:
+/// never change them.
+enum RandomStream {
+    /// Between the batch streams of consecutive rounds or levels.
+    static let perRound = 100_000
+    /// IMP+ET: the retrain of round k draws from round k's stream plus this.
+    static let retrainOffset = 50_000
+    /// Early-bird retrains, offset by level.
+    static let earlyBirdRetrain = 10_000_000
+    /// SNIP and random masks' training, offset by level.
+    static let oneShotTrain = 20_000_000
+    /// Transferred tickets' SNN training, offset by round.
+    static let transferTrain = 30_000_000
+    /// The early-time probe's batch.
+    static let probeBatch = 90_000_000
+    /// SNIP's gradient batch.
+    static let snipBatch = 90_000_001
+    /// A random mask's seed: derived from the training seed with this plus the level ("rand").
+    static let randomMask: UInt64 = 0x7261_6E64
+}
+
+/// Names of the states a ticket file keeps while a search runs (`/states/<name>`).
+enum StateKey: String, Sendable {
+    /// The run in progress, as of its last finished epoch.
+    case run
+    /// The last trained state of the IMP chain.
+    case carry
+    /// The state IMP rewinds to.
+    case rewind
+    /// Transfer: the last trained state of the ANN chain and the ANN's rewind state.
+    case annCarry = "ann.carry"
+    case annRewind = "ann.rewind"
+    /// The `--from` checkpoint until it is evaluated.
+    case source
+}
+
+/// Names of the masks a ticket file keeps while a search runs (`/masks/<name>`).
+enum MaskKey: Hashable, Sendable {
+    /// The early-bird ticket of a level.
+    case earlyBirdTicket(level: Int)
+    /// Slot `slot` of the early-bird window of a level.
+    case earlyBirdWindow(level: Int, slot: Int)
+    /// The SNIP mask of a level.
+    case snip(level: Int)
+    /// The ANN mask of transfer round k.
+    case transfer(round: Int)
+
+    /// The name stored in ticket files.
+    var name: String {
+        switch self {
+        case let .earlyBirdTicket(level): "eb.ticket\(level)"
+        case let .earlyBirdWindow(level, slot): "eb.window\(level).\(slot)"
+        case let .snip(level): "snip\(level)"
+        case let .transfer(k): "transfer\(k)"
+        }
+    }
+
+    /// Whether a stored name is a slot of some early-bird window.
+    static func isEarlyBirdWindow(_ name: String) -> Bool { name.hasPrefix("eb.window") }
+}
+
+extension TicketDocument {
+    /// The state stored under `key`.
+    subscript(state key: StateKey) -> TrainingState? {
+        get { states[key.rawValue] }
+        set { states[key.rawValue] = newValue }
+    }
+
+    /// The mask stored under `key`.
+    subscript(mask key: MaskKey) -> WeightMask? {
+        get { masks[key.name] }
+        set { masks[key.name] = newValue }
+    }
+}
