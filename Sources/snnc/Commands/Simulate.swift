@@ -112,7 +112,7 @@ extension SNNC {
                                      hint: "both read the same integer weights from the file, so this is a simulator bug; please report it with this file")
                 }
                 if let trace, let traces = result.traces {
-                    try SpikeTraceFile.write(to: trace, model: file, graph: graph, traces: traces, result: result)
+                    try SpikeTraceFile(model: file, graph: graph, traces: traces, result: result).write(to: trace)
                 }
                 if let calibrationOut { try CalibrationFile.write(result.calibration(), to: calibrationOut) }
                 var report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,
