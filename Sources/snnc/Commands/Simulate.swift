@@ -94,9 +94,9 @@ extension SNNC {
                 let started = ProcessInfo.processInfo.systemUptime
                 let total = inputs.count
                 let label = floatRun == nil ? "simulate" : "simulate + float model"
-                let batches = SimulationBatches(simulator: simulator, inputs: inputs, threads: threads, reference: reference,
-                                                keepTraces: trace != nil, tracesForEach: floatRun != nil,
-                                                unitCounts: calibrationOut != nil,
+                let batches = SimulationBatches(simulator: simulator, count: total, labels: inputs.labels, image: { inputs.image($0) },
+                                                threads: threads, reference: reference, keepTraces: trace != nil,
+                                                tracesForEach: floatRun != nil, unitCounts: calibrationOut != nil,
                                                 batchSize: floatRun == nil ? total : Self.compareBatch)
                 let result = try batches.run(progress: { done in
                     guard done == total || done % 10 == 0 else { return }
