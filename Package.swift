@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
                                                         "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData"]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
-        .testTarget(name: "snncTests", dependencies: ["snnc"]),
+        .testTarget(name: "snncTests", dependencies: ["snnc", "SNNTrain", "SNNFormat", "SNNIR"]),
         .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),
 
         // Benchmarks (run with -c release, never in `swift test`).

@@ -66,8 +66,7 @@ public final class HDF5File {
             throw HDF5Error(.writeFailed, file: path, reason: "folder '\(directory)' does not exist",
                             hint: "create the folder first")
         }
-        let temporary = directory + "/." + url.lastPathComponent
-            + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = temporaryPath(for: path, in: directory)
         do {
             let file: HDF5File = try HDF5Library.locked {
                 let id = snnc_h5_file_create(temporary)

@@ -1,4 +1,7 @@
 import Foundation
+import SNNFormat
+import SNNIR
+import SNNTrain
 import Testing
 
 /// Runs the built `snnc` binary and checks stdout, stderr, exit status and files.
@@ -50,9 +53,9 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try run(["train", "--data-dir", dir + "/nowhere", "--epochs", "1", "-o", dir + "/out.h5"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Error:"))
-        #expect(result.stderr.contains("nowhere"))
-        #expect(result.stderr.contains("dataset-fashion-mnist") || result.stderr.contains("hint"))
+        #expect(result.stderr.hasPrefix("Error: data file not found: \(dir)/nowhere/train-images-idx3-ubyte.gz"), "\(result.stderr)")
+        let hint = "install the Fashion-MNIST files with `apt-get install dataset-fashion-mnist`, or pass `--data-dir`"
+        #expect(result.stderr.contains(hint))
         #expect(result.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
@@ -105,10 +108,33 @@ struct CLITests {
                       "--train-subset", "100", "--test-subset", "50", "--batch-size", "50"]
         let first = try run(["train"] + common + ["--epochs", "2", "-o", path, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("\"testAccuracy\""))
+        // The checkpoint holds both epochs with their test accuracies, and --json printed its history.
+        let state = try Checkpoint.load(from: path)
+        #expect(state.epochsCompleted == 2)
+        #expect(state.config.epochs == 2 && state.config.batchSize == 50 && state.config.data.trainSubset == 100)
+        #expect(state.spec.architecture == .small && state.spec.timeSteps == 2)
+        #expect(state.history.map(\.epoch) == [0, 1])
+        #expect(state.history.allSatisfy { ($0.testAccuracy ?? -1) >= 0 && $0.trainLoss.isFinite })
+        #expect(state.notes["command"]?.contains("-o \(path)") == true)
+        let printed = try JSONDecoder().decode([EpochRecord].self, from: Data(first.stdout.utf8))
+        #expect(printed == state.history)
+        #expect(first.stderr.contains("epoch 2/2"))
+
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let again = try run(["train", "--resume", "-o", path])
         #expect(again.status == 0)
-        #expect(again.stderr.contains("already finished"))
+        #expect(again.stderr.contains("'\(path)' has already finished its 2 epochs; nothing to do"))
+        #expect(again.stdout.hasPrefix("\(path): 2 epochs, test accuracy "))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+
+        // --level picks a ticket file's level; with a checkpoint it is an error in every command.
+        for arguments in [["export", path, "--level", "1", "-o", dir + "/m.snn.h5"], ["evaluate", path, "--level", "1"],
+                          ["export", path, "--level", "1", "--format", "nir", "-o", dir + "/m.nir"]] {
+            let level = try run(arguments)
+            #expect(level.status == 1)
+            #expect(level.stderr == "Error: --level applies to ticket files; this is a checkpoint\nAt:    \(path)\nHint:  drop --level\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["tiny.h5"])
     }
 
     @Test func divergedTrainingIsAClearErrorAndWritesNothing() throws {
@@ -118,8 +144,10 @@ struct CLITests {
                               "--train-subset", "200", "--test-subset", "50", "--batch-size", "50", "--epochs", "1",
                               "--lr", "3e38", "-o", dir + "/nan.h5"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("training diverged"))
-        #expect(result.stderr.contains("--lr"))
+        #expect(result.stderr.contains("Error: training diverged: "), "\(result.stderr)")
+        #expect(result.stderr.contains("in epoch 1"))
+        #expect(result.stderr.contains("At:    \(dir)/nan.h5 (not written)"))
+        #expect(result.stderr.contains("Hint:  lower the learning rate (--lr) and start again with --force"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
@@ -134,7 +162,28 @@ struct CLITests {
         #expect(result.stdout.contains("\"levels\""))
         let export = try run(["export", tickets, "--level", "1", "--target", "edge", "-o", dir + "/m.snn.h5"])
         #expect(export.status == 0, "\(export.stderr)")
-        #expect(FileManager.default.fileExists(atPath: dir + "/m.snn.h5"))
+        #expect(export.stdout.hasPrefix("\(dir)/m.snn.h5: "))
+        // The deployment records the ticket file and the level it compiled.
+        let graph = try DeploymentFile.read(dir + "/m.snn.h5").graph
+        #expect(graph.target == "edge")
+        #expect(graph.provenance?.sourceFile == tickets)
+        #expect(graph.provenance?.sourceLevel == 1)
+        #expect(graph.provenance?.target == "edge")
+        #expect(!graph.synapticLayers.isEmpty)
+        let checkpoint = try run(["export", tickets, "--level", "9", "--target", "edge", "-o", dir + "/none.snn.h5"])
+        #expect(checkpoint.status == 1)
+        #expect(checkpoint.stderr.contains("has no level 9"), "\(checkpoint.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/none.snn.h5"))
+
+        // A deployment file is not a model to read or export.
+        let evaluate = try run(["evaluate", dir + "/m.snn.h5"])
+        #expect(evaluate.status == 1)
+        #expect(evaluate.stderr.hasPrefix("Error: cannot read this file as a model: it has no 'format' attribute\n"), "\(evaluate.stderr)")
+        #expect(evaluate.stderr.contains("Hint:  pass a checkpoint from 'snnc train' or 'snnc import', or a ticket file from 'snnc prune'"))
+        let again = try run(["export", dir + "/m.snn.h5", "-o", dir + "/again.snn.h5"])
+        #expect(again.status == 1)
+        #expect(again.stderr.hasPrefix("Error: cannot export this file: it has no 'format' attribute\n"), "\(again.stderr)")
+        #expect(again.stderr.contains("Hint:  pass a checkpoint from 'snnc train' or a ticket file from 'snnc prune' (--level picks"))
     }
 
     @Test func divergedPruningIsAClearErrorNotACrash() throws {

@@ -1,6 +1,5 @@
 import Foundation
 import SNNIR
-import SNNStore
 import SNNTickets
 import SNNTrain
 
@@ -35,35 +34,24 @@ struct ComparisonSource {
                 hint: "pass the file the export read (unchanged since; a resumed search rewrites it), or export this "
                     + "file again: \(provenance.command)")
         }
-        let root = try HDF5File.open(path).root
-        let format = (try? root.stringAttribute("format")) ?? ""
+        let recorded = provenance.sourceLevel ?? Self.level(inCommand: provenance.command)
         do {
-            switch format {
-            case Checkpoint.format:
-                return ComparisonSource(path: path, level: nil, sha256: hash, state: try Checkpoint.read(from: root))
-            case TicketFile.format:
-                let tickets = try TicketFile.open(path)
-                guard let level = provenance.sourceLevel ?? Self.level(inCommand: provenance.command) ?? tickets.defaultLevel else {
-                    throw Diagnostic(message: "the ticket file has no finished level", location: path,
-                                     hint: "pass the ticket file the export read")
-                }
-                return ComparisonSource(path: path, level: level, sha256: hash, state: try tickets.loadLevel(level))
-            default:
-                throw Diagnostic(message: "cannot compare against this file: "
-                                 + (format.isEmpty ? "it has no 'format' attribute" : "its format is '\(format)'"),
-                                 location: path, hint: "pass the checkpoint or ticket file the deployment was exported from")
+            let model = try openTrainedModel(path: path, level: recorded.map(LevelChoice.recorded) ?? .standard)
+            return ComparisonSource(path: path, level: model.level, sha256: hash, state: model.state)
+        } catch let error as ModelFileError {
+            switch error {
+            case .unrecognizedFormat:
+                throw Diagnostic(message: "cannot compare against this file: " + (error.formatProblem ?? ""), location: path,
+                                 hint: "pass the checkpoint or ticket file the deployment was exported from")
+            case .noFinishedLevel:
+                throw Diagnostic(message: "the ticket file has no finished level", location: path,
+                                 hint: "pass the ticket file the export read")
+            case .levelOfCheckpoint:  // a recorded level is ignored for checkpoints
+                throw Diagnostic(message: error.reason, location: path, hint: error.hint)
             }
         } catch let error as TicketFileError {
             throw Diagnostic(message: error.reason, location: error.path, hint: error.hint ?? "pass the ticket file the export read")
         }
-    }
-
-    /// The level `snnc export` compiles from `path` with `--level requested`: the requested or
-    /// default level of a ticket file, nil for anything else.
-    static func exportedLevel(of path: String, requested: Int?) throws -> Int? {
-        let root = try HDF5File.open(path).root
-        guard (try? root.stringAttribute("format")) == TicketFile.format else { return nil }
-        return try requested ?? TicketFile.open(path).defaultLevel
     }
 
     /// `N` of `--level N` or `--level=N` in a recorded command line (for files whose provenance

@@ -70,12 +70,13 @@ extension SNNC {
                 }
                 let profile = try loadProfile(target)
                 let calibrationValue = try calibration.map(CalibrationFile.read)
-                var graph = try ModelSource.graph(at: input, level: level)
+                let opened = try ModelSource.graph(at: input, level: level)
+                var graph = opened.graph
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try fileSHA256(input, role: "the input file"),
                     command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
                     target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()),
-                    sourceLevel: try ComparisonSource.exportedLevel(of: input, requested: level))
+                    sourceLevel: opened.level)
                 let options = QuantizeOptions(scaleRule: clipPercentile.map { .percentile($0) } ?? .maxAbs)
                 do {
                     graph = try compile(graph, for: profile, quantization: options, calibration: calibrationValue,

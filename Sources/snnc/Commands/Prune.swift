@@ -157,7 +157,7 @@ extension SNNC {
             guard FileManager.default.fileExists(atPath: output) else {
                 throw Diagnostic(message: "nothing to resume: '\(output)' does not exist", hint: "start the search without --resume")
             }
-            removeStaleTemporaries(of: output)
+            HDF5File.removeStaleTemporaries(of: output)
             let document = try TicketFile.readDocument(output)
             if document.header.snncVersion != SNNC.version {
                 printError("warning: '\(output)' was written by snnc \(document.header.snncVersion); this is \(SNNC.version)")
@@ -212,19 +212,4 @@ extension SNNC {
     }
 }
 
-/// Deletes `.<name>.tmp-<pid>-<n>` files next to `path` left by writers that were killed
-/// mid-write (`HDF5File.write` renames them into place only when complete). Files of live
-/// processes are left alone (`kill(pid, 0)` only checks that the process exists).
-func removeStaleTemporaries(of path: String) {
-    let url = URL(fileURLWithPath: path)
-    let folder = url.deletingLastPathComponent().path
-    let prefix = "." + url.lastPathComponent + ".tmp-"
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-    for name in names where name.hasPrefix(prefix) {
-        guard let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? "") else { continue }
-        if kill(pid, 0) != 0 && errno == ESRCH {
-            try? FileManager.default.removeItem(atPath: folder + "/" + name)
-        }
-    }
-}
 

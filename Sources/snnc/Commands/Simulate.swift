@@ -94,9 +94,9 @@ extension SNNC {
                 let started = ProcessInfo.processInfo.systemUptime
                 let total = inputs.count
                 let label = floatRun == nil ? "simulate" : "simulate + float model"
-                let batches = SimulationBatches(simulator: simulator, inputs: inputs, threads: threads, reference: reference,
-                                                keepTraces: trace != nil, tracesForEach: floatRun != nil,
-                                                unitCounts: calibrationOut != nil,
+                let batches = SimulationBatches(simulator: simulator, count: total, labels: inputs.labels, image: { inputs.image($0) },
+                                                threads: threads, reference: reference, keepTraces: trace != nil,
+                                                tracesForEach: floatRun != nil, unitCounts: calibrationOut != nil,
                                                 batchSize: floatRun == nil ? total : Self.compareBatch)
                 let result = try batches.run(progress: { done in
                     guard done == total || done % 10 == 0 else { return }
@@ -112,7 +112,7 @@ extension SNNC {
                                      hint: "both read the same integer weights from the file, so this is a simulator bug; please report it with this file")
                 }
                 if let trace, let traces = result.traces {
-                    try SpikeTraceFile.write(to: trace, model: file, graph: graph, traces: traces, result: result)
+                    try SpikeTraceFile(model: file, graph: graph, traces: traces, result: result).write(to: trace)
                 }
                 if let calibrationOut { try CalibrationFile.write(result.calibration(), to: calibrationOut) }
                 var report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,

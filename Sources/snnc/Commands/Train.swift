@@ -55,44 +55,46 @@ extension SNNC {
                 let data = try TrainingData.load(state.config.data, seed: state.config.seed)
                 try checkShapes(state.spec, data)
                 state.notes["command"] = CommandLine.arguments.joined(separator: " ")
-                var trainer = try Trainer(state: state, normalization: data.normalization)
+                var run = try TrainingRun(state: state, data: data) { finished in
+                    try Checkpoint.save(finished, to: output, snncVersion: SNNC.version)
+                }
                 let total = state.config.epochs
                 if state.epochsCompleted >= total {
                     printError("'\(output)' has already finished its \(total) epochs; nothing to do")
                 }
                 if state.epochsCompleted == 0 {
-                    printError("training \(state.spec.architecture.rawValue) width \(state.spec.width) on \(data.train.count) \(data.name.rawValue) images, testing on \(data.test.count); T = \(state.spec.timeSteps), \(trainer.state.parameters.parameterCount) parameters")
+                    printError("training \(state.spec.architecture.rawValue) width \(state.spec.width) on \(data.train.count) "
+                               + "\(data.name.rawValue) images, testing on \(data.test.count); T = \(state.spec.timeSteps), "
+                               + "\(run.state.parameters.parameterCount) parameters")
                 } else {
                     printError("resuming '\(output)' after epoch \(state.epochsCompleted) of \(total)")
                 }
                 let progress = ProgressLine()
-                while trainer.state.epochsCompleted < total {
-                    let epoch = trainer.state.epochsCompleted
-                    let record = trainer.trainEpoch(on: data.train) { p in
+                do {
+                    try run.run(progress: { p in
                         let rate = Double(p.imagesSeen) / max(p.elapsedSeconds, 1e-9)
                         let remaining = Double(data.train.count - p.imagesSeen) / max(rate, 1e-9)
-                        progress.update("epoch \(epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) \(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
-                    }
-                    do {
-                        try TrainingDiverged.check(loss: record.trainLoss, epoch: epoch, parameters: trainer.state.parameters)
-                    } catch let diverged as TrainingDiverged {
-                        throw Diagnostic(message: diverged.description,
-                                         location: epoch == 0 ? "\(output) (not written)" : "\(output) (keeps epoch \(epoch))",
-                                         hint: "lower the learning rate (--lr) and start again with --force")
-                    }
-                    let evaluation = trainer.evaluate(on: data.test)
-                    trainer.recordTestAccuracy(evaluation.accuracy)
-                    try Checkpoint.save(trainer.state, to: output, snncVersion: SNNC.version)
-                    progress.finish(String(format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.0f img/s  %@",
-                                           epoch + 1, total, record.learningRate, record.trainLoss, 100 * record.trainAccuracy,
-                                           100 * evaluation.accuracy, record.imagesPerSecond, formatDuration(record.seconds)))
+                        progress.update("epoch \(p.epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) "
+                                        + "\(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  "
+                                        + "loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
+                    }, epochFinished: { record, evaluation in
+                        progress.finish(String(format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.0f img/s  %@",
+                                               record.epoch + 1, total, record.learningRate, record.trainLoss,
+                                               100 * record.trainAccuracy, 100 * evaluation.accuracy, record.imagesPerSecond,
+                                               formatDuration(record.seconds)))
+                    })
+                } catch let diverged as TrainingDiverged {
+                    let epoch = diverged.epoch
+                    throw Diagnostic(message: diverged.description,
+                                     location: epoch == 0 ? "\(output) (not written)" : "\(output) (keeps epoch \(epoch))",
+                                     hint: "lower the learning rate (--lr) and start again with --force")
                 }
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(trainer.state.history), as: UTF8.self))
-                } else if let last = trainer.state.history.last {
-                    print(String(format: "%@: %d epochs, test accuracy %.2f%%", output, trainer.state.epochsCompleted,
+                    print(String(decoding: try encoder.encode(run.state.history), as: UTF8.self))
+                } else if let last = run.state.history.last {
+                    print(String(format: "%@: %d epochs, test accuracy %.2f%%", output, run.state.epochsCompleted,
                                  100 * (last.testAccuracy ?? 0)))
                 }
             }
