@@ -3,11 +3,11 @@
 //
 // One target per pipeline stage; dependencies point one way (see DESIGN.md).
 // C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), CZlib (zlib).
+// Linux only (glibc allocator settings, /proc, OpenBLAS via pkg-config), so no `platforms:`.
 import PackageDescription
 
 let package = Package(
     name: "snnc",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "snnc", targets: ["snnc"]),
         .library(name: "SNNDiagnostics", targets: ["SNNDiagnostics"]),
@@ -52,7 +52,7 @@ let package = Package(
         // The float model against the integer simulation of its deployment (snnc simulate --compare).
         .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR", "SNNDiagnostics"]),
         // NIR files <-> trainable snnc models (snnc import, snnc export --format nir).
-        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "SNNDiagnostics"]),
+        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNDiagnostics"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
