@@ -34,8 +34,10 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Runs `body`, turning any library error into a `Diagnostic` on stderr and exit status 1.
-/// Errors from argument parsing (`ExitCode`, `ValidationError`) pass through unchanged.
+/// Runs `body`, turning any error into a `Diagnostic` on stderr and exit status 1: an `SNNError`
+/// (every library error, and `Diagnostic` itself) by its reason, location and hint, anything else
+/// by its description. Errors from argument parsing (`ExitCode`, `ValidationError`) pass through
+/// unchanged.
 func reportingDiagnostics(_ body: () throws -> Void) throws {
     do {
         try body()
