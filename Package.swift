@@ -3,13 +3,14 @@
 //
 // One target per pipeline stage; dependencies point one way (see DESIGN.md).
 // C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), CZlib (zlib).
+// Linux only (glibc allocator settings, /proc, OpenBLAS via pkg-config), so no `platforms:`.
 import PackageDescription
 
 let package = Package(
     name: "snnc",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "snnc", targets: ["snnc"]),
+        .library(name: "SNNDiagnostics", targets: ["SNNDiagnostics"]),
         .library(name: "SNNStore", targets: ["SNNStore"]),
         .library(name: "SNNTensor", targets: ["SNNTensor"]),
         .library(name: "SNNData", targets: ["SNNData"]),
@@ -35,25 +36,28 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
+        // The error protocol every library error adopts (reason, location, hint); no dependencies.
+        .target(name: "SNNDiagnostics"),
+
         // Pipeline stages, bottom up.
-        .target(name: "SNNStore", dependencies: ["HDF5Shim"]),
+        .target(name: "SNNStore", dependencies: ["HDF5Shim", "SNNDiagnostics"]),
         .target(name: "SNNTensor", dependencies: ["CBLAS"]),
-        .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib"]),
-        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR"]),
-        .target(name: "SNNTickets", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNStore"]),
-        .target(name: "SNNIR"),
-        .target(name: "SNNCompiler", dependencies: ["SNNIR"]),
-        .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore"]),
-        .target(name: "SNNSimulator", dependencies: ["SNNIR"]),
+        .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib", "SNNDiagnostics"]),
+        .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR", "SNNDiagnostics"]),
+        .target(name: "SNNTickets", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNStore", "SNNDiagnostics"]),
+        .target(name: "SNNIR", dependencies: ["SNNDiagnostics"]),
+        .target(name: "SNNCompiler", dependencies: ["SNNIR", "SNNDiagnostics"]),
+        .target(name: "SNNFormat", dependencies: ["SNNIR", "SNNStore", "SNNDiagnostics"]),
+        .target(name: "SNNSimulator", dependencies: ["SNNIR", "SNNDiagnostics"]),
         // The float model against the integer simulation of its deployment (snnc simulate --compare).
-        .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR"]),
+        .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR", "SNNDiagnostics"]),
         // NIR files <-> trainable snnc models (snnc import, snnc export --format nir).
-        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNStore"]),
+        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNDiagnostics"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [
-            "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator",
-            "SNNCompare", "SNNInterop",
+            "SNNDiagnostics", "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat",
+            "SNNSimulator", "SNNCompare", "SNNInterop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,13 +67,14 @@ let package = Package(
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
-        .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain"]),
+        .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain", "SNNStore"]),
         .testTarget(name: "SNNTicketsTests", dependencies: ["SNNTickets", "SNNTrain", "SNNData", "SNNTensor", "SNNStore", "snnc"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
         .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
                                                         "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData"]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
-        .testTarget(name: "snncTests", dependencies: ["snnc", "SNNTrain", "SNNFormat", "SNNIR"]),
+        .testTarget(name: "snncTests", dependencies: ["snnc", "SNNDiagnostics", "SNNStore", "SNNData", "SNNTrain", "SNNTickets",
+                                                   "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare", "SNNInterop"]),
         .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),
 
         // Benchmarks (run with -c release, never in `swift test`).

@@ -96,8 +96,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// What to try next.
-    public var hint: String {
+    /// What to try next (every case has a hint; optional as `SNNError` requires).
+    public var hint: String? {
         switch self {
         case .missingFile(_, let hint):
             hint
@@ -127,7 +127,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `what: where: why (hint: hint)` on one line.
     public var description: String {
         let location = path.map { "\($0): " } ?? ""
-        return "\(what): \(location)\(why) (hint: \(hint))"
+        return "\(what): \(location)\(why)" + (hint.map { " (hint: \($0))" } ?? "")
     }
 
     private static func hex(_ value: UInt32) -> String {

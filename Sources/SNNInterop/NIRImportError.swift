@@ -19,14 +19,15 @@ public struct NIRImportError: Error, Sendable, Equatable, CustomStringConvertibl
         self.hint = hint
     }
 
-    /// Where: `node 'lif1', field 'tau'`.
-    public var location: String {
-        [node.map { "node '\($0)'" }, field.map { "field '\($0)'" }].compactMap { $0 }.joined(separator: ", ")
+    /// Where: `node 'lif1', field 'tau'`; nil when neither is known.
+    public var location: String? {
+        let parts = [node.map { "node '\($0)'" }, field.map { "field '\($0)'" }].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
     /// `node 'x', field 'y': reason (hint: …)`.
     public var description: String {
-        (location.isEmpty ? "" : location + ": ") + reason + (hint.map { " (hint: \($0))" } ?? "")
+        (location.map { $0 + ": " } ?? "") + reason + (hint.map { " (hint: \($0))" } ?? "")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SNNDiagnostics
 import SNNFormat
 import SNNStore
 import SNNTrain
@@ -12,10 +13,13 @@ import SNNTrain
 /// At:    <location>
 /// Hint:  <hint>
 /// ```
-struct Diagnostic: Error, CustomStringConvertible {
+struct Diagnostic: SNNError {
     var message: String
     var location: String?
     var hint: String?
+
+    /// The message (`SNNError`'s name for it).
+    var reason: String { message }
 
     var description: String {
         var lines = ["Error: \(message)"]
@@ -30,8 +34,10 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Runs `body`, turning any library error into a `Diagnostic` on stderr and exit status 1.
-/// Errors from argument parsing (`ExitCode`, `ValidationError`) pass through unchanged.
+/// Runs `body`, turning any error into a `Diagnostic` on stderr and exit status 1: an `SNNError`
+/// (every library error, and `Diagnostic` itself) by its reason, location and hint, anything else
+/// by its description. Errors from argument parsing (`ExitCode`, `ValidationError`) pass through
+/// unchanged.
 func reportingDiagnostics(_ body: () throws -> Void) throws {
     do {
         try body()
@@ -39,9 +45,6 @@ func reportingDiagnostics(_ body: () throws -> Void) throws {
         throw exit
     } catch let validation as ValidationError {
         throw validation
-    } catch let diagnostic as Diagnostic {
-        printError(diagnostic.description)
-        throw ExitCode.failure
     } catch {
         printError((Diagnostic(known: error) ?? Diagnostic(message: String(describing: error))).description)
         throw ExitCode.failure
@@ -49,22 +52,27 @@ func reportingDiagnostics(_ body: () throws -> Void) throws {
 }
 
 extension Diagnostic {
-    /// The diagnostic of a library error that carries a location and a hint, or nil.
-    init?(known error: Error) {
+    /// The diagnostic of any snnc error: its reason, location and hint, or the CLI's default hint
+    /// for its type when it carries none.
+    init(_ error: any SNNError) {
+        self.init(message: error.reason, location: error.location, hint: error.hint ?? Self.defaultHint(for: error))
+    }
+
+    /// The diagnostic of an `SNNError`, or nil for any other error.
+    init?(known error: any Error) {
+        guard let error = error as? any SNNError else { return nil }
+        self.init(error)
+    }
+
+    /// What the CLI suggests for errors whose type leaves the advice to the caller (it names
+    /// commands and flags, which the libraries do not know).
+    static func defaultHint(for error: any SNNError) -> String? {
         switch error {
-        case let e as HDF5Error:
-            self.init(message: e.reason, location: e.file + (e.object.map { ":" + $0 } ?? ""),
-                      hint: e.hint ?? "check that the file was written completely by snnc")
-        case let e as DeploymentFileError:
-            self.init(message: e.reason, location: e.path + (e.object.map { ":" + $0 } ?? ""),
-                      hint: e.hint ?? "export the model again with 'snnc export'")
-        case let e as TrainingDiverged:
-            self.init(message: e.description, location: nil,
-                      hint: "lower the learning rate (--lr) and start again with --force; the file keeps the last finished epoch")
-        case let e as CheckpointError:
-            self.init(message: e.reason, location: e.path, hint: e.hint ?? "pass a checkpoint written by 'snnc train'")
-        default:
-            return nil
+        case is HDF5Error: "check that the file was written completely by snnc"
+        case is DeploymentFileError: "export the model again with 'snnc export'"
+        case is TrainingDiverged: "lower the learning rate (--lr) and start again with --force; the file keeps the last finished epoch"
+        case is CheckpointError: "pass a checkpoint written by 'snnc train'"
+        default: nil
         }
     }
 }

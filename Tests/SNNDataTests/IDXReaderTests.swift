@@ -50,7 +50,7 @@ import Testing
         #expect(error.description.contains(path))
         #expect(error.description.contains("0x00000803"))
         #expect(error.description.contains("0x00000801"))
-        #expect(error.hint.contains("swapped"))
+        #expect(error.hint?.contains("swapped") == true)
     }
 
     @Test func truncatedImageFileSaysExpectedAndGotBytes() throws {

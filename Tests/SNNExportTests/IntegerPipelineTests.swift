@@ -6,6 +6,24 @@ import SNNIR
 /// The quantised integer pipeline, run as docs/FORMAT.md specifies, tracks the float model.
 @Suite("Integer pipeline")
 struct IntegerPipelineTests {
+    /// The index of the largest value (the first one on a tie).
+    static func argmax(_ values: [Double]) -> Int {
+        values.indices.reduce(0) { values[$1] > values[$0] ? $1 : $0 }
+    }
+
+    /// How far the largest value leads the second largest.
+    static func margin(_ values: [Double]) -> Double {
+        let sorted = values.sorted(by: >)
+        return sorted.count < 2 ? .infinity : sorted[0] - sorted[1]
+    }
+
+    /// Every image's class agrees, and for a reason: with 8-bit weights and 16-bit state (the
+    /// "roomy" profile) the integer logits stay within about 1% of the float ones (measured:
+    /// 1.04% VGG16, 1.16% ResNet19, 0.82% small), and on every one of the six images the float
+    /// winner leads the runner-up by more than twice the largest logit error. A lead larger than
+    /// 2·max|f − q| cannot be overturned by errors of at most max|f − q| each, so agreement is
+    /// implied, not a lucky count: 6 of 6 is the exact outcome, and a change that breaks it
+    /// breaks the error bound first.
     @Test(arguments: [Architecture.vgg16, .resnet19, .small])
     func integerLogitsTrackTheFloatModel(_ architecture: Architecture) throws {
         let size = architecture == .vgg16 ? 32 : 8
@@ -19,13 +37,14 @@ struct IntegerPipelineTests {
         var agree = 0, error = 0.0, magnitude = 0.0
         for i in 0..<6 {
             let image = Models.image(images, i)
-            let f = FloatEvaluator(graph: float).logits(image: image)
+            let f = FloatEvaluator(graph: float).logits(image: image).map { Double($0) }
             let q = IntegerEvaluator(graph: compiled).logits(image: image).map { Double($0) * readoutScale }
-            for k in f.indices { error += abs(Double(f[k]) - q[k]); magnitude += abs(Double(f[k])) }
-            if f.indices.max(by: { f[$0] < f[$1] }) == q.indices.max(by: { q[$0] < q[$1] }) { agree += 1 }
+            let worst = zip(f, q).map { abs($0 - $1) }.max() ?? 0
+            for k in f.indices { error += abs(f[k] - q[k]); magnitude += abs(f[k]) }
+            #expect(Self.margin(f) > 2 * worst, "\(architecture) image \(i): lead \(Self.margin(f)), largest error \(worst)")
+            if Self.argmax(f) == Self.argmax(q) { agree += 1 }
         }
-        print("\(architecture): argmax agreement \(agree)/6, relative logit error \(error / magnitude)")
-        #expect(agree >= 4)
-        #expect(error / magnitude < 0.2)
+        #expect(agree == 6, "\(architecture): argmax agreement \(agree)/6")
+        #expect(error / magnitude < 0.015, "\(architecture): relative logit error \(error / magnitude)")
     }
 }

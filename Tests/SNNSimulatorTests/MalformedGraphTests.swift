@@ -7,9 +7,16 @@ import Testing
 @Suite struct MalformedGraphTests {
     static func chain() -> Graph { TinyNetworks.chain(compareB: .greaterOrEqual) }
 
-    static func withLayer(_ name: String, in graph: Graph, _ change: (inout Layer) -> Void) -> Graph {
+    /// `graph` with the layer `name` changed; a name the graph does not have is a test failure
+    /// (the change would silently do nothing).
+    static func withLayer(_ name: String, in graph: Graph, sourceLocation: SourceLocation = #_sourceLocation,
+                          _ change: (inout Layer) -> Void) -> Graph {
         var graph = graph
-        if let i = graph.index(of: name) { change(&graph.layers[i]) }
+        guard let i = graph.index(of: name) else {
+            Issue.record("the graph has no layer '\(name)'", sourceLocation: sourceLocation)
+            return graph
+        }
+        change(&graph.layers[i])
         return graph
     }
 
@@ -18,11 +25,13 @@ import Testing
         #expect(throws: error) { try DenseReference(graph) }
     }
 
-    @Test func convOutputShapeMismatch() {
-        let graph = Self.withLayer("c", in: SyntheticPresets.smallVGG(options: SyntheticOptions(density: 1, seed: 1))) { _ in }
-        var broken = graph
-        broken.layers[1].shape = [6, 11, 12]
-        Self.expectBoth(broken, .shapeMismatch(layer: broken.layers[1].name,
+    @Test func convOutputShapeMismatch() throws {
+        // The encoder conv of the small VGG maps [2, 12, 12] to [6, 12, 12]; one row less is malformed.
+        let graph = SyntheticPresets.smallVGG(options: SyntheticOptions(density: 1, seed: 1))
+        let conv = try #require(graph.layers.first { if case .conv = $0.op { true } else { false } })
+        #expect(conv.shape == [6, 12, 12])
+        let broken = Self.withLayer(conv.name, in: graph) { layer in layer.shape = [6, 11, 12] }
+        Self.expectBoth(broken, .shapeMismatch(layer: conv.name,
                                                detail: "output shape [6, 11, 12] but the convolution gives [6, 12, 12]"))
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SNNTickets
 import Testing
 @testable import snnc
 
@@ -22,21 +23,37 @@ struct CLITests {
         #expect((try? parse(["--method", "et", "--rounds", "2", "-o", "t.h5"]))?.searchOptions.method == .impET)
     }
 
-    @Test func inconsistentOptionsAreRefused() {
-        #expect(throws: (any Error).self) { try parse(["--method", "imp", "-o", "t.h5"]) }  // no target
-        #expect(throws: (any Error).self) { try parse(["--method", "imp", "--rounds", "2", "--sparsity", "50", "-o", "t.h5"]) }
-        #expect(throws: (any Error).self) { try parse(["--method", "imp", "--rounds", "two", "-o", "t.h5"]) }
-        #expect(throws: (any Error).self) { try parse(["--method", "imp", "--rounds", "2", "--rewind", "soon", "-o", "t.h5"]) }
-        #expect(throws: (any Error).self) { try parse(["--resume", "--method", "imp", "-o", "t.h5"]) }
-        #expect(throws: (any Error).self) { try parse(["--rounds", "2", "-o", "t.h5"]) }  // no method
-        #expect(throws: (any Error).self) {
-            try parse(["--method", "imp", "--rounds", "2", "--from", "dense.h5", "--lr", "0.1", "-o", "t.h5"])
+    /// Parsing `arguments` fails as a usage error (exit status 64) whose message is `message`.
+    func expectRefused(_ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try parse(arguments)
+            Issue.record("parsed \(arguments)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(SNNC.Prune.exitCode(for: error) == .validationFailure, sourceLocation: sourceLocation)
+            #expect(SNNC.Prune.message(for: error) == message, sourceLocation: sourceLocation)
         }
+    }
+
+    @Test func inconsistentOptionsAreRefused() {
+        let resumeKeeps = "--resume continues with the settings stored in the ticket file; drop the model, training and "
+            + "search options (--data-dir may stay; --rounds or --sparsity extend an imp search)"
+        expectRefused(["--method", "imp", "-o", "t.h5"], "give --rounds or --sparsity")  // no target
+        expectRefused(["--method", "imp", "--rounds", "2", "--sparsity", "50", "-o", "t.h5"], "give --rounds or --sparsity, not both")
+        expectRefused(["--method", "imp", "--rounds", "two", "-o", "t.h5"], "--rounds takes a comma-separated list of numbers, got 'two'")
+        expectRefused(["--method", "imp", "--rounds", "2", "--rewind", "soon", "-o", "t.h5"],
+                      "--rewind takes init, a number of epochs or a percentage like 7%")
+        // The search options are checked before the command's own rules: a method without a target.
+        expectRefused(["--resume", "--method", "imp", "-o", "t.h5"], "give --rounds or --sparsity")
+        expectRefused(["--resume", "--method", "imp", "--rounds", "2", "-o", "t.h5"], resumeKeeps)
+        expectRefused(["--rounds", "2", "-o", "t.h5"], "give --method (\(TicketMethod.names.joined(separator: ", ")))")  // no method
+        expectRefused(["--method", "imp", "--rounds", "2", "--from", "dense.h5", "--lr", "0.1", "-o", "t.h5"],
+                      "--from takes the model and training settings from the checkpoint; drop the model, data and training "
+                        + "options (--data-dir may stay)")
         #expect((try? parse(["--resume", "-o", "t.h5"])) != nil)
         #expect((try? parse(["--resume", "--rounds", "11", "-o", "t.h5"])) != nil)  // extends an imp search
-        #expect(throws: (any Error).self) { try parse(["--resume", "--rounds", "11", "--rewind", "init", "-o", "t.h5"]) }
+        expectRefused(["--resume", "--rounds", "11", "--rewind", "init", "-o", "t.h5"], resumeKeeps)
         #expect((try? parse(["--resume", "--data-dir", "d", "-o", "t.h5"])) != nil)  // the data moved
-        #expect(throws: (any Error).self) { try parse(["--resume", "--lr", "0.1", "-o", "t.h5"]) }
+        expectRefused(["--resume", "--lr", "0.1", "-o", "t.h5"], resumeKeeps)
         #expect((try? parse(["--method", "imp", "--from", "dense.h5", "--data-dir", "d", "--rounds", "2", "-o", "t.h5"])) != nil)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SNNData
+import SNNStore
 import SNNTensor
 @testable import SNNTrain
 
@@ -97,7 +98,9 @@ struct TrainingTests {
         let path = temporaryPath("other.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try "not hdf5".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: (any Error).self) { try Checkpoint.load(from: path) }
+        let error = #expect(throws: HDF5Error.self) { try Checkpoint.load(from: path) }
+        #expect(error?.kind == .notHDF5)
+        #expect(error?.file == path)
     }
 
     @Test func cosineScheduleMatchesThePaper() {

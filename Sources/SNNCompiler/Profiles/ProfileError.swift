@@ -56,8 +56,11 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
         self.hint = hint
     }
 
+    /// `file` or `file:line:column`; never nil (optional as `SNNError` requires).
+    public var location: String? { place }
+
     /// `file` or `file:line:column`.
-    public var location: String {
+    private var place: String {
         guard let position else { return file }
         return "\(file):\(position.line):\(position.column)"
     }
@@ -75,7 +78,7 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The message without the hint: `location: subject: reason`.
     public var message: String {
-        ([location] + (subject.map { [$0] } ?? []) + [reason]).joined(separator: ": ")
+        ([place] + (subject.map { [$0] } ?? []) + [reason]).joined(separator: ": ")
     }
 
     /// The message, then ` (hint: ...)` if there is a hint.

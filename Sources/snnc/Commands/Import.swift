@@ -79,7 +79,7 @@ extension SNNC {
                 do {
                     model = try NIRImporter.model(from: document, mapping: mapping)
                 } catch let error as NIRImportError {
-                    throw Diagnostic(message: error.reason, location: input + (error.location.isEmpty ? "" : ", " + error.location),
+                    throw Diagnostic(message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
                                      hint: error.hint ?? "see docs/NIR.md for what snnc imports")
                 }
                 let name = try parseDataset(dataset)
@@ -94,7 +94,7 @@ extension SNNC {
                 } catch let error as ModelError {
                     throw Diagnostic(message: error.description, location: input, hint: "see docs/NIR.md for what snnc imports")
                 } catch let error as NIRImportError {
-                    throw Diagnostic(message: error.reason, location: input + (error.location.isEmpty ? "" : ", " + error.location),
+                    throw Diagnostic(message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
                                      hint: error.hint ?? "see docs/NIR.md for what snnc imports")
                 }
                 let imageShape = [name.imageShape[0], name.imageShape[1] + 2 * padding, name.imageShape[2] + 2 * padding]
