@@ -5,7 +5,8 @@ extension Graph {
     /// Throws `.passOrder` unless `pass` has been applied.
     func require(_ pass: String, before current: String) throws(CompileError) {
         guard passes.contains(pass) else {
-            throw CompileError(.passOrder, reason: "'\(current)' needs '\(pass)' to have run first (passes so far: \(passes.isEmpty ? "none" : passes.joined(separator: ", ")))")
+            let done = passes.isEmpty ? "none" : passes.joined(separator: ", ")
+            throw CompileError(.passOrder, reason: "'\(current)' needs '\(pass)' to have run first (passes so far: \(done))")
         }
     }
 
