@@ -78,7 +78,8 @@ public enum NIRExporter {
                                 inputSize: (inputShape[1], inputShape[2])))
             case .batchNorm:
                 guard let conv = foldedInto[i] else {
-                    throw NIRExportError(node: node.name, reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
+                    throw NIRExportError(node: node.name,
+                                         reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
                 }
                 sources[i] = sources[conv]
             case let .linear(inFeatures, outFeatures, hasBias):
