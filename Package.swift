@@ -52,7 +52,7 @@ let package = Package(
         // The float model against the integer simulation of its deployment (snnc simulate --compare).
         .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR", "SNNDiagnostics"]),
         // NIR files <-> trainable snnc models (snnc import, snnc export --format nir).
-        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNDiagnostics"]),
+        .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNIR", "SNNDiagnostics"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(name: "snnc", dependencies: [

@@ -103,8 +103,9 @@ struct SNNCGroupReader {
                                  encoder: try g.scalarAttribute("encoder", as: Int8.self) != 0,
                                  weights: SynapticWeights(weight: .zeros(weightShape), bias: nil))
             conv.weights = try readWeights(g, shape: weightShape, outputs: outChannels) { csr in
-                guard csr.rows == conv.inChannels, csr.columns == conv.kernelColumns else { return nil }
-                return denseKernelValues(csr, conv)
+                let layout = KernelCSRLayout(conv)
+                guard csr.rows == layout.rows, csr.columns == layout.columns else { return nil }
+                return layout.denseWeights(csr)
             }
             op = .conv(conv)
         case "linear":
@@ -277,17 +278,4 @@ struct SNNCGroupReader {
         return TargetCostFields.costs(target: try g.stringAttribute("target"), reals: reals, tickHz: tick,
                                       includesWeightRead: try g.scalarAttribute("synaptic_op_includes_weight_read", as: Int8.self) != 0)
     }
-}
-
-/// The dense `[Cout, Cin, kH, kW]` integers of a kernel CSR.
-func denseKernelValues(_ csr: CSRMatrix<Int32>, _ conv: ConvLayer) -> [Int32] {
-    let cin = conv.inChannels, kk = conv.geometry.kernelH * conv.geometry.kernelW
-    var out = [Int32](repeating: 0, count: conv.outChannels * cin * kk)
-    for ci in 0..<csr.rows {
-        for e in csr.entries(ofRow: ci) {
-            let column = Int(csr.columnIndices[e])
-            out[((column / kk) * cin + ci) * kk + column % kk] = csr.values[e]
-        }
-    }
-    return out
 }

@@ -135,7 +135,7 @@ public struct ConvLayer: Sendable, Equatable {
     }
 
     /// Columns of the kernel CSR: `Cout · kH · kW`.
-    public var kernelColumns: Int { outChannels * geometry.kernelH * geometry.kernelW }
+    public var kernelColumns: Int { KernelCSRLayout(self).columns }
 }
 
 /// A fully connected layer: `y[o] = b[o] + Σ w[o, i] · x[i]`.

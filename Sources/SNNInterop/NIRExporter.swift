@@ -1,4 +1,5 @@
 import SNNFormat
+import SNNIR
 import SNNTensor
 import SNNTrain
 
@@ -14,8 +15,9 @@ public struct NIRExportError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// Writes a trained (or imported, or pruned) snnc model as a plain, dense NIR graph in float32.
 ///
-/// - conv → `Conv2d` (a batch norm after it is folded in: `w·γ/√(var+ε)`,
-///   `(b − mean)·γ/√(var+ε) + β`); linear → `Affine` (`Linear` without bias);
+/// - conv → `Conv2d` (a batch norm after it is folded in with the model's ε,
+///   `BatchNormLayer.folded`: `w·γ/√(var+ε)`, `(b − mean)·γ/√(var+ε) + β`);
+/// - linear → `Affine` (`Linear` without bias);
 /// - neurons → `LIF` (τ in steps, `r` = gain, `v_leak` = leak, `v_reset` = 0), `IF`, or
 ///   `CubaLIF` (tau_syn = 1 step) for nodes imported from one; the spec's global LIF →
 ///   `LIF` with r = 1, v_leak = 0;
@@ -63,7 +65,11 @@ public enum NIRExporter {
                     guard graph.nodes.filter({ $0.inputs.contains(i) }).count == 1 else {
                         throw NIRExportError(node: node.name, reason: "its batch norm cannot be folded: the conv feeds other layers too")
                     }
-                    (weight, bias) = try foldBatchNorm(graph.nodes[next].name, weight: weight, bias: bias, channels: cout, parameters: parameters)
+                    let bnName = graph.nodes[next].name
+                    guard let bn = parameters.batchNormLayer(bnName, epsilon: spec.effectiveBatchNormEpsilon) else {
+                        throw NIRExportError(node: bnName, reason: "the batch norm has no running statistics")
+                    }
+                    (weight, bias) = bn.folded(weight: weight, bias: bias)
                     foldedInto[next] = i
                 }
                 let inputShape = graph.nodes[node.inputs[0]].shape
@@ -72,7 +78,8 @@ public enum NIRExporter {
                                 inputSize: (inputShape[1], inputShape[2])))
             case .batchNorm:
                 guard let conv = foldedInto[i] else {
-                    throw NIRExportError(node: node.name, reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
+                    throw NIRExportError(node: node.name,
+                                         reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
                 }
                 sources[i] = sources[conv]
             case let .linear(inFeatures, outFeatures, hasBias):
@@ -128,24 +135,5 @@ public enum NIRExporter {
     private static func pool(_ name: String, _ w: Window2d, average: Bool) -> NIRNode {
         .pool2d(name: name, average: average, kernel: (w.kernelH, w.kernelW), stride: (w.strideH, w.strideW),
                 padding: (w.padH, w.padW))
-    }
-
-    /// Conv weights and bias with the batch norm `bn` folded in (evaluation form, ε = 1e-5).
-    private static func foldBatchNorm(_ bn: String, weight: [Float], bias: [Float], channels: Int,
-                                      parameters: ParameterSet) throws -> (weight: [Float], bias: [Float]) {
-        guard let g = parameters.parameterIndex(bn + ".weight"), let b = parameters.parameterIndex(bn + ".bias"),
-              let m = parameters.bufferIndex(bn + ".running_mean"), let v = parameters.bufferIndex(bn + ".running_var") else {
-            throw NIRExportError(node: bn, reason: "the batch norm has no running statistics")
-        }
-        let gamma = parameters.parameters[g].value.scalars, beta = parameters.parameters[b].value.scalars
-        let mean = parameters.buffers[m].value.scalars, variance = parameters.buffers[v].value.scalars
-        let perChannel = weight.count / max(channels, 1)
-        var w = weight, out = bias
-        for c in 0..<channels {
-            let scale = Double(gamma[c]) / (Double(variance[c]) + 1e-5).squareRoot()
-            for j in 0..<perChannel { w[c * perChannel + j] = Float(Double(weight[c * perChannel + j]) * scale) }
-            out[c] = Float((Double(bias[c]) - Double(mean[c])) * scale + Double(beta[c]))
-        }
-        return (w, out)
     }
 }

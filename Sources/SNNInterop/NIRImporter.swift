@@ -66,7 +66,8 @@ public enum NIRImporter {
         mutating func add(_ name: String) throws {
             guard let node = nodes[name] else { return }
             let reader = FieldReader(node: node)
-            if node.type == "Input" {
+            let kind = node.kind
+            if kind == .input {
                 let shape = try reader.ints("shape")
                 // Each extent at most 2^16, so the element count (at most 2^48) cannot overflow.
                 guard shape.count == 3, shape.allSatisfy({ (1...(1 << 16)).contains($0) }), shape.reduce(1, *) <= 1 << 32 else {
@@ -82,7 +83,7 @@ public enum NIRImporter {
                 throw reader.fail(nil, "the name '\(GraphSpec.inputName)' is reserved for the Input node in snnc", hint: "rename the node")
             }
             let (source, inputShape) = try input(of: name)
-            if node.type == "Output" {
+            if kind == .output {
                 let shape = try reader.ints("shape")
                 guard shape == inputShape || shape == [inputShape.reduce(1, *)] else {
                     throw reader.fail("shape", "the Output shape \(shape) does not match the shape \(inputShape) of what feeds it")
@@ -107,12 +108,12 @@ public enum NIRImporter {
                 spiking.insert(name)
                 return
             }
-            let (op, shape) = try operation(node, reader: reader, inputShape: inputShape)
+            let (op, shape) = try operation(node, kind, reader: reader, inputShape: inputShape)
             specs.append(NodeSpec(name: name, inputs: [source], op: op))
             engineName[name] = name
             shapes[name] = shape
             if case .neuron = op { spiking.insert(name) }
-            if node.type == "SumPool2d", let fire = maxPoolFire(pool: name, input: topology.inputs[name] ?? []) {
+            if kind == .sumPool2d, let fire = maxPoolFire(pool: name, input: topology.inputs[name] ?? []) {
                 absorbed[fire.name] = fire
                 maxPools.append((pool: name, fire: fire.name))
             }
@@ -129,7 +130,8 @@ public enum NIRImporter {
             guard sources.count > 1 else { return (engine[0], first) }
             for (source, shape) in zip(sources, sourceShapes) where shape != first {
                 throw NIRImportError(node: name, field: "edges",
-                                     reason: "its inputs have different shapes: '\(sources[0])' gives \(first), '\(source)' gives \(shape); NIR sums the inputs of a node")
+                                     reason: "its inputs have different shapes: '\(sources[0])' gives \(first), "
+                                         + "'\(source)' gives \(shape); NIR sums the inputs of a node")
             }
             var sum = name + ".sum"
             while used.contains(sum) { sum += "_" }
@@ -142,7 +144,7 @@ public enum NIRImporter {
         func maxPoolFire(pool: String, input: [String]) -> FireSpec? {
             guard input.count == 1, spiking.contains(input[0]),
                   let next = topology.consumers[pool], next.count == 1,
-                  let fire = nodes[next[0]], fire.type == "IF", topology.inputs[fire.name]?.count == 1,
+                  let fire = nodes[next[0]], fire.kind == .integrateAndFire, topology.inputs[fire.name]?.count == 1,
                   let shape = shapes[pool] else { return nil }
             let reader = FieldReader(node: fire)
             guard let r = try? reader.uniform("r", neuronShape: shape),
@@ -154,118 +156,153 @@ public enum NIRImporter {
             return FireSpec(name: fire.name, r: Float(r), threshold: Float(threshold))
         }
 
-        mutating func operation(_ node: NIRNode, reader: FieldReader, inputShape shape: [Int]) throws -> (NodeSpecOp, [Int]) {
-            func spatial() throws {
-                guard shape.count == 3 else {
-                    throw reader.fail(nil, "a \(node.type) needs a (C, H, W) input, but its input has shape \(shape)")
-                }
-            }
-            func window(kernel: [Int]) throws -> WindowSpec {
-                let stride = try reader.pair("stride"), padding: [Int]
-                if case .string(let mode)? = node.field("padding") {
-                    switch mode {
-                    case "valid": padding = [0, 0]
-                    case "same" where stride == [1, 1] && kernel.allSatisfy({ $0 % 2 == 1 }):
-                        padding = kernel.map { ($0 - 1) / 2 }
-                    default:
-                        throw reader.fail("padding", "padding '\(mode)' has no symmetric equivalent here (kernel \(kernel), stride \(stride))")
-                    }
-                } else {
-                    padding = try reader.pair("padding")
-                }
-                guard kernel.allSatisfy({ $0 >= 1 }), stride.allSatisfy({ $0 >= 1 }), padding.allSatisfy({ $0 >= 0 }) else {
-                    throw reader.fail(nil, "kernel \(kernel), stride \(stride) and padding \(padding) must be positive (padding: non-negative)")
-                }
-                let w = WindowSpec(kernel: kernel, stride: stride, padding: padding)
-                guard let out = w.window.outputSize(height: shape[1], width: shape[2]), out.height >= 1, out.width >= 1 else {
-                    throw reader.fail(nil, "the window \(kernel) with padding \(padding) does not fit the \(shape[1])×\(shape[2]) input")
-                }
-                return w
-            }
-            let name = node.name
-            switch node.type {
-            case "Affine", "Linear":
-                guard shape.count == 1 else {
-                    throw reader.fail("weight", "an \(node.type) needs a flat input, but its input has shape \(shape)", hint: "put a Flatten before it")
-                }
-                let weight = try reader.floats("weight")
-                guard weight.shape.count == 2, weight.shape[1] == shape[0] else {
-                    throw reader.fail("weight", "shape \(weight.shape) does not take the \(shape[0]) inputs the node receives")
-                }
-                let out = weight.shape[0]
-                parameters[name + ".weight"] = Tensor(shape: weight.shape, scalars: weight.values)
-                if node.type == "Affine" {
-                    let bias = try reader.floats("bias", shape: [out])
-                    parameters[name + ".bias"] = Tensor(shape: [out], scalars: bias.values)
-                }
-                return (.linear(outFeatures: out, bias: node.type == "Affine"), [out])
-            case "Conv2d":
-                try spatial()
-                let weight = try reader.floats("weight")
-                guard weight.shape.count == 4 else { throw reader.fail("weight", "expected (Cout, Cin, kH, kW), found shape \(weight.shape)") }
-                let groups = node.field("groups") == nil ? 1 : try reader.int("groups")
-                guard groups == 1 else {
-                    throw reader.fail("groups", "groups = \(groups); snnc convolutions are dense (groups = 1)",
-                                      hint: "write the kernel as a dense groups = 1 convolution (zeros between groups)")
-                }
-                if node.field("dilation") != nil, try reader.pair("dilation") != [1, 1] {
-                    throw reader.fail("dilation", "dilation \(try reader.pair("dilation")); snnc convolutions have dilation 1")
-                }
-                guard weight.shape[1] == shape[0] else {
-                    throw reader.fail("weight", "shape \(weight.shape) takes \(weight.shape[1]) input channels, but the input has \(shape[0])")
-                }
-                if node.field("input_shape") != nil {
-                    let declared = try reader.ints("input_shape")
-                    guard declared == Array(shape.suffix(2)) else {
-                        throw reader.fail("input_shape", "input_shape \(declared) does not match the \(shape[1])×\(shape[2]) input")
-                    }
-                }
-                let w = try window(kernel: Array(weight.shape.suffix(2)))
-                let out = weight.shape[0]
-                let bias = try reader.floats("bias", shape: [out])
-                parameters[name + ".weight"] = Tensor(shape: weight.shape, scalars: weight.values)
-                parameters[name + ".bias"] = Tensor(shape: [out], scalars: bias.values)
-                return (.conv(outChannels: out, window: w, bias: true),
-                        [out, w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])])
-            case "LIF", "IF", "CubaLIF":
+        /// The engine operation of a layer node of `kind` (nil: a type snnc does not import) and
+        /// its output shape, for an input of shape `shape`.
+        mutating func operation(_ node: NIRNode, _ kind: NIRNodeKind?, reader: FieldReader,
+                                inputShape shape: [Int]) throws -> (NodeSpecOp, [Int]) {
+            switch kind {
+            case .affine?, .linear?:
+                return try affine(node, reader, shape, hasBias: kind == .affine)
+            case .conv2d?:
+                return try conv2d(node, reader, shape)
+            case .lif?, .integrateAndFire?, .cubaLIF?:
                 return (.neuron(try mapping.neuron(reader, shape: shape)), shape)
-            case "SumPool2d", "AvgPool2d":
-                try spatial()
-                let w = try window(kernel: try reader.pair("kernel_size"))
-                guard 2 * w.padding[0] <= w.kernel[0], 2 * w.padding[1] <= w.kernel[1] else {
-                    throw reader.fail("padding", "padding \(w.padding) is more than half the kernel \(w.kernel)")
-                }
-                let out = [shape[0], w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])]
-                return (node.type == "SumPool2d" ? .sumPool(w) : .avgPool(w), out)
-            case "Flatten":
-                let start = node.field("start_dim") == nil ? 0 : try reader.int("start_dim")
-                let end = node.field("end_dim") == nil ? -1 : try reader.int("end_dim")
-                let rank = shape.count
-                guard [0, -rank].contains(start), [-1, rank - 1].contains(end) else {
-                    throw reader.fail("start_dim", "flattens dimensions \(start)…\(end) of a \(shape) input; snnc flattens all of them (start_dim 0, end_dim −1)")
-                }
-                if node.field("input_type") != nil {
-                    let declared = try reader.ints("input_type")
-                    guard declared == shape else {
-                        throw reader.fail("input_type", "input_type \(declared) does not match the input shape \(shape)")
-                    }
-                }
-                return (.flatten, [shape.reduce(1, *)])
-            case "Scale":
-                let scale = try reader.floats("scale")
-                guard scale.values.count == shape.reduce(1, *), scale.shape == shape || scale.shape.count <= 1 else {
-                    throw reader.fail("scale", "shape \(scale.shape) does not match the input shape \(shape)")
-                }
-                return (.scale(scale.values), shape)
-            default:
-                throw reader.fail("type", "snnc cannot import a '\(node.type)' node",
-                                  hint: "supported: Input, Output, Affine, Linear, Conv2d, LIF, IF, CubaLIF, SumPool2d, AvgPool2d, Flatten, Scale")
+            case .sumPool2d?, .avgPool2d?:
+                return try pool(node, reader, shape, sum: kind == .sumPool2d)
+            case .flatten?:
+                return try flatten(node, reader, shape)
+            case .scale?:
+                return try scale(reader, shape)
+            case .input?, .output?, nil:
+                throw reader.fail("type", "snnc cannot import a '\(node.type)' node", hint: "supported: \(NIRNodeKind.supportedList)")
             }
+        }
+
+        /// `Affine` (with bias) or `Linear` on a flat input.
+        private mutating func affine(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int],
+                                     hasBias: Bool) throws -> (NodeSpecOp, [Int]) {
+            guard shape.count == 1 else {
+                throw reader.fail("weight", "an \(node.type) needs a flat input, but its input has shape \(shape)",
+                                  hint: "put a Flatten before it")
+            }
+            let weight = try reader.floats("weight")
+            guard weight.shape.count == 2, weight.shape[1] == shape[0] else {
+                throw reader.fail("weight", "shape \(weight.shape) does not take the \(shape[0]) inputs the node receives")
+            }
+            let out = weight.shape[0]
+            parameters[node.name + ".weight"] = Tensor(shape: weight.shape, scalars: weight.values)
+            if hasBias {
+                let bias = try reader.floats("bias", shape: [out])
+                parameters[node.name + ".bias"] = Tensor(shape: [out], scalars: bias.values)
+            }
+            return (.linear(outFeatures: out, bias: hasBias), [out])
+        }
+
+        /// `Conv2d`: dense (groups 1), dilation 1, on a `(C, H, W)` input.
+        private mutating func conv2d(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int]) throws -> (NodeSpecOp, [Int]) {
+            try requireSpatial(node, reader, shape)
+            let weight = try reader.floats("weight")
+            guard weight.shape.count == 4 else { throw reader.fail("weight", "expected (Cout, Cin, kH, kW), found shape \(weight.shape)") }
+            let groups = node.field("groups") == nil ? 1 : try reader.int("groups")
+            guard groups == 1 else {
+                throw reader.fail("groups", "groups = \(groups); snnc convolutions are dense (groups = 1)",
+                                  hint: "write the kernel as a dense groups = 1 convolution (zeros between groups)")
+            }
+            if node.field("dilation") != nil, try reader.pair("dilation") != [1, 1] {
+                throw reader.fail("dilation", "dilation \(try reader.pair("dilation")); snnc convolutions have dilation 1")
+            }
+            guard weight.shape[1] == shape[0] else {
+                throw reader.fail("weight", "shape \(weight.shape) takes \(weight.shape[1]) input channels, but the input has \(shape[0])")
+            }
+            if node.field("input_shape") != nil {
+                let declared = try reader.ints("input_shape")
+                guard declared == Array(shape.suffix(2)) else {
+                    throw reader.fail("input_shape", "input_shape \(declared) does not match the \(shape[1])×\(shape[2]) input")
+                }
+            }
+            let w = try window(node, reader, shape, kernel: Array(weight.shape.suffix(2)))
+            let out = weight.shape[0]
+            let bias = try reader.floats("bias", shape: [out])
+            parameters[node.name + ".weight"] = Tensor(shape: weight.shape, scalars: weight.values)
+            parameters[node.name + ".bias"] = Tensor(shape: [out], scalars: bias.values)
+            return (.conv(outChannels: out, window: w, bias: true),
+                    [out, w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])])
+        }
+
+        /// `SumPool2d` or `AvgPool2d` (padding at most half the kernel).
+        private func pool(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int], sum: Bool) throws -> (NodeSpecOp, [Int]) {
+            try requireSpatial(node, reader, shape)
+            let w = try window(node, reader, shape, kernel: try reader.pair("kernel_size"))
+            guard 2 * w.padding[0] <= w.kernel[0], 2 * w.padding[1] <= w.kernel[1] else {
+                throw reader.fail("padding", "padding \(w.padding) is more than half the kernel \(w.kernel)")
+            }
+            let out = [shape[0], w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])]
+            return (sum ? .sumPool(w) : .avgPool(w), out)
+        }
+
+        /// `Flatten` of all dimensions.
+        private func flatten(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int]) throws -> (NodeSpecOp, [Int]) {
+            let start = node.field("start_dim") == nil ? 0 : try reader.int("start_dim")
+            let end = node.field("end_dim") == nil ? -1 : try reader.int("end_dim")
+            let rank = shape.count
+            guard [0, -rank].contains(start), [-1, rank - 1].contains(end) else {
+                throw reader.fail("start_dim", "flattens dimensions \(start)…\(end) of a \(shape) input; "
+                                  + "snnc flattens all of them (start_dim 0, end_dim −1)")
+            }
+            if node.field("input_type") != nil {
+                let declared = try reader.ints("input_type")
+                guard declared == shape else {
+                    throw reader.fail("input_type", "input_type \(declared) does not match the input shape \(shape)")
+                }
+            }
+            return (.flatten, [shape.reduce(1, *)])
+        }
+
+        /// `Scale`: one factor per unit of the input.
+        private func scale(_ reader: FieldReader, _ shape: [Int]) throws -> (NodeSpecOp, [Int]) {
+            let scale = try reader.floats("scale")
+            guard scale.values.count == shape.reduce(1, *), scale.shape == shape || scale.shape.count <= 1 else {
+                throw reader.fail("scale", "shape \(scale.shape) does not match the input shape \(shape)")
+            }
+            return (.scale(scale.values), shape)
+        }
+
+        /// Throws unless the input is `(C, H, W)`.
+        private func requireSpatial(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int]) throws {
+            guard shape.count == 3 else {
+                throw reader.fail(nil, "a \(node.type) needs a (C, H, W) input, but its input has shape \(shape)")
+            }
+        }
+
+        /// The window of a conv or pool node: its stride and padding (a pair, or `valid` / `same`)
+        /// around `kernel`, checked to fit the `(C, H, W)` input.
+        private func window(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int], kernel: [Int]) throws -> WindowSpec {
+            let stride = try reader.pair("stride"), padding: [Int]
+            if case .string(let mode)? = node.field("padding") {
+                switch mode {
+                case "valid": padding = [0, 0]
+                case "same" where stride == [1, 1] && kernel.allSatisfy({ $0 % 2 == 1 }):
+                    padding = kernel.map { ($0 - 1) / 2 }
+                default:
+                    throw reader.fail("padding", "padding '\(mode)' has no symmetric equivalent here (kernel \(kernel), stride \(stride))")
+                }
+            } else {
+                padding = try reader.pair("padding")
+            }
+            guard kernel.allSatisfy({ $0 >= 1 }), stride.allSatisfy({ $0 >= 1 }), padding.allSatisfy({ $0 >= 0 }) else {
+                throw reader.fail(nil, "kernel \(kernel), stride \(stride) and padding \(padding) must be positive (padding: non-negative)")
+            }
+            let w = WindowSpec(kernel: kernel, stride: stride, padding: padding)
+            guard let out = w.window.outputSize(height: shape[1], width: shape[2]), out.height >= 1, out.width >= 1 else {
+                throw reader.fail(nil, "the window \(kernel) with padding \(padding) does not fit the \(shape[1])×\(shape[2]) input")
+            }
+            return w
         }
 
         func finish() throws -> ImportedModel {
             guard classes > 0 else {
-                throw NIRImportError(node: topology.outputNode, field: "edges", reason: "the graph has no layers between its Input and Output")
+                throw NIRImportError(node: topology.outputNode, field: "edges",
+                                     reason: "the graph has no layers between its Input and Output")
             }
             return ImportedModel(graph: GraphSpec(nodes: specs, nirInputName: topology.inputNode, nirOutputName: topology.outputNode),
                                  inputShape: inputShape, classes: classes, parameters: parameters, maxPools: maxPools)

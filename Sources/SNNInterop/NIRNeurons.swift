@@ -33,16 +33,16 @@ public struct NeuronMapping: Sendable, Equatable {
                               hint: "shift v_leak, v_threshold and v_reset by −v_reset (the dynamics are the same) and export again")
         }
         let threshold = try reader.uniform("v_threshold", neuronShape: shape)
-        switch node.type {
-        case "IF":
+        switch node.kind {
+        case .integrateAndFire?:
             let r = try reader.uniform("r", neuronShape: shape)
             return NeuronSpec(tau: nil, threshold: self.threshold(threshold), gain: Float(r * dt))
-        case "LIF":
+        case .lif?:
             let tau = try steps(reader, "tau", shape: shape)
             let r = try reader.uniform("r", neuronShape: shape)
             let leak = try reader.uniform("v_leak", neuronShape: shape, default: 0)
             return NeuronSpec(tau: tau, threshold: self.threshold(threshold), gain: Float(r), leak: Float(leak))
-        case "CubaLIF":
+        case .cubaLIF?:
             let tauSyn = try reader.uniform("tau_syn", neuronShape: shape)
             guard tauSyn == dt else {
                 throw reader.fail("tau_syn", "tau_syn is \(tauSyn / dt) steps; snnc neurons have no synaptic current state, so a CubaLIF maps exactly only when tau_syn = dt (\(dt))",

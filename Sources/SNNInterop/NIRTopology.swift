@@ -25,8 +25,8 @@ struct NIRTopology {
             inputs[destination, default: []].append(source)
             consumers[source, default: []].append(destination)
         }
-        let inputNodes = document.nodes.filter { $0.type == "Input" }.map(\.name).sorted()
-        let outputNodes = document.nodes.filter { $0.type == "Output" }.map(\.name).sorted()
+        let inputNodes = document.nodes.filter { $0.kind == .input }.map(\.name).sorted()
+        let outputNodes = document.nodes.filter { $0.kind == .output }.map(\.name).sorted()
         guard inputNodes.count == 1 else {
             throw NIRImportError(node: nil, field: nil, reason: "the graph has \(inputNodes.count) Input nodes \(inputNodes); snnc models take one input (the image)")
         }

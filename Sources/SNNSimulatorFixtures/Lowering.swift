@@ -1,24 +1,9 @@
 import SNNIR
 
-/// The fan-out tables of integer weights, built the way SNNIR documents them. The compiler's
-/// `lowerToCSR` owns this job; fixtures need their own copy to build lowered graphs by hand.
+/// The fan-out tables of integer weights, built the way SNNIR documents them, for lowered graphs
+/// built by hand (the compiler's `lowerToCSR` builds them for compiled ones). Conv kernels use
+/// SNNIR's `KernelCSRLayout`.
 public enum FixtureLowering {
-    /// Kernel CSR of conv weights `[Cout, Cin, kH, kW]`: row `ci`, column `(co·kH + ky)·kW + kx`.
-    public static func kernelCSR(_ w: [Int32], outChannels: Int, inChannels: Int, kernelH: Int, kernelW: Int) -> CSRMatrix<Int32> {
-        let columns = outChannels * kernelH * kernelW
-        var dense = [Int32](repeating: 0, count: inChannels * columns)
-        for co in 0..<outChannels {
-            for ci in 0..<inChannels {
-                for ky in 0..<kernelH {
-                    for kx in 0..<kernelW {
-                        dense[ci * columns + (co * kernelH + ky) * kernelW + kx] = w[((co * inChannels + ci) * kernelH + ky) * kernelW + kx]
-                    }
-                }
-            }
-        }
-        return CSRMatrix(dense: dense, rows: inChannels, columns: columns)
-    }
-
     /// `Wᵀ` of linear weights `[out, in]`: row = input unit, column = output unit.
     public static func linearCSR(_ w: [Int32], outFeatures: Int, inFeatures: Int) -> CSRMatrix<Int32> {
         CSRMatrix(dense: w, rows: outFeatures, columns: inFeatures).transposed()

@@ -31,7 +31,8 @@ public struct NetworkBuilder {
                               weights: [Int32], bias: [Int32]? = nil, name: String? = nil) -> String {
         let input = shape(of: from)
         let geometry = ConvGeometry(kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride, padH: pad, padW: pad)
-        let table = FixtureLowering.kernelCSR(weights, outChannels: outChannels, inChannels: input[0], kernelH: kernel, kernelW: kernel)
+        let layout = KernelCSRLayout(inChannels: input[0], outChannels: outChannels, kernelH: kernel, kernelW: kernel)
+        let table = layout.table(weights)
         let conv = ConvLayer(inputShape: input, outChannels: outChannels, geometry: geometry, encoder: from == "input",
                              weights: FixtureLowering.weights(weights, shape: [outChannels, input[0], kernel, kernel], bias: bias, fanout: table))
         let layerName = name ?? fresh("conv")

@@ -36,9 +36,8 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
     let outCount = d.planes * d.ho * d.wo
     precondition(d.h * d.w <= Int(Int32.max), "pooling plane too large for Int32 indices")
     var argmax = [Int32](repeating: 0, count: outCount)
-    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
-                                    window.padH, window.padW)
-    let isPair = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0
+    let isPair = window.kernelH == 2 && window.kernelW == 2 && window.strideH == 2 && window.strideW == 2
+        && window.padH == 0 && window.padW == 0
     let output = Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
             argmax.withUnsafeMutableBufferPointer { ab in
@@ -46,84 +45,108 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
                 let xs = SharedPointer(xb.baseAddress!)
                 let parts = elementwiseParts(input.count)
                 forEachPart(parts) { part in
-                let y = ys.base, idx = idxs.base
-                for plane in slice(d.planes, part: part, of: parts) {
-                    let x = UnsafePointer(xs.base) + plane * d.h * d.w
-                    let yPlane = y + plane * d.ho * d.wo, iPlane = idx + plane * d.ho * d.wo
-                    if isPair {
-                        // 2×2 stride 2 (VGG): four candidates in row-major order, no bounds.
-                        let evenLanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-                        for oh in 0..<d.ho {
-                            let r0 = 2 * oh * d.w, r1 = r0 + d.w
-                            var first = 0
-                            // Eight outputs at a time from the even/odd lanes of 16 inputs per row.
-                            while first + 8 <= d.wo {
-                                let a = r0 + 2 * first, b = r1 + 2 * first
-                                let rowA = UnsafeRawPointer(x + a).loadUnaligned(as: SIMD16<Float>.self)
-                                let rowB = UnsafeRawPointer(x + b).loadUnaligned(as: SIMD16<Float>.self)
-                                var best = rowA.evenHalf
-                                var bestIndex = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: a)) &+ evenLanes
-                                let v1 = rowA.oddHalf
-                                let t1 = (v1 .> best) .| (v1 .!= v1)
-                                best.replace(with: v1, where: t1)
-                                bestIndex.replace(with: bestIndex &+ 1, where: t1)
-                                let v2 = rowB.evenHalf, i2 = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: b)) &+ evenLanes
-                                let t2 = (v2 .> best) .| (v2 .!= v2)
-                                best.replace(with: v2, where: t2)
-                                bestIndex.replace(with: i2, where: t2)
-                                let v3 = rowB.oddHalf
-                                let t3 = (v3 .> best) .| (v3 .!= v3)
-                                best.replace(with: v3, where: t3)
-                                bestIndex.replace(with: i2 &+ 1, where: t3)
-                                UnsafeMutableRawPointer(yPlane + oh * d.wo + first)
-                                    .storeBytes(of: best, as: SIMD8<Float>.self)
-                                UnsafeMutableRawPointer(iPlane + oh * d.wo + first)
-                                    .storeBytes(of: bestIndex, as: SIMD8<Int32>.self)
-                                first += 8
-                            }
-                            for ow in first..<d.wo {
-                                // Branch-free selects (spike maps make comparisons unpredictable);
-                                // `(v > best) != v.isNaN` is `v > best || v.isNaN` (never both true)
-                                // without the short-circuit branch.
-                                let a = r0 + 2 * ow, b = r1 + 2 * ow
-                                var bestIndex = a, best = x[a]
-                                let v1 = x[a + 1], t1 = (v1 > best) != v1.isNaN
-                                best = t1 ? v1 : best
-                                bestIndex = t1 ? a + 1 : bestIndex
-                                let v2 = x[b], t2 = (v2 > best) != v2.isNaN
-                                best = t2 ? v2 : best
-                                bestIndex = t2 ? b : bestIndex
-                                let v3 = x[b + 1], t3 = (v3 > best) != v3.isNaN
-                                best = t3 ? v3 : best
-                                bestIndex = t3 ? b + 1 : bestIndex
-                                yPlane[oh * d.wo + ow] = best
-                                iPlane[oh * d.wo + ow] = Int32(truncatingIfNeeded: bestIndex)
-                            }
-                        }
-                        continue
-                    }
-                    for oh in 0..<d.ho {
-                        let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
-                        for ow in 0..<d.wo {
-                            let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
-                            var best = -Float.infinity, bestIndex = h0 * d.w + w0
-                            for ih in h0..<h1 {
-                                for iw in w0..<w1 {
-                                    let v = x[ih * d.w + iw], take = (v > best) != v.isNaN
-                                    best = take ? v : best
-                                    bestIndex = take ? ih * d.w + iw : bestIndex
-                                }
-                            }
-                            yPlane[oh * d.wo + ow] = best
-                            iPlane[oh * d.wo + ow] = Int32(truncatingIfNeeded: bestIndex)
+                    for plane in slice(d.planes, part: part, of: parts) {
+                        let x = UnsafePointer(xs.base) + plane * d.h * d.w
+                        let yPlane = ys.base + plane * d.ho * d.wo, iPlane = idxs.base + plane * d.ho * d.wo
+                        if isPair {
+                            maxPoolPairPlane(x, yPlane, iPlane, width: d.w, outHeight: d.ho, outWidth: d.wo)
+                        } else {
+                            maxPoolPlane(x, yPlane, iPlane, height: d.h, width: d.w, outHeight: d.ho, outWidth: d.wo,
+                                         window: window)
                         }
                     }
-                }
                 }
             }
         }
     }
     return (output, MaxPoolCache(inputShape: input.shape, argmax: argmax))
+}
+
+/// One plane of a 2×2 stride-2 max pool (VGG): four candidates in row-major order, no bounds;
+/// eight outputs at a time, then one at a time.
+@inline(__always)
+private func maxPoolPairPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+                              width w: Int, outHeight ho: Int, outWidth wo: Int) {
+    for oh in 0..<ho {
+        let r0 = 2 * oh * w, r1 = r0 + w
+        var first = 0
+        while first + 8 <= wo {
+            maxPoolPairEight(x, y + oh * wo + first, idx + oh * wo + first, a: r0 + 2 * first, b: r1 + 2 * first)
+            first += 8
+        }
+        for ow in first..<wo {
+            maxPoolPairOne(x, y + oh * wo + ow, idx + oh * wo + ow, a: r0 + 2 * ow, b: r1 + 2 * ow)
+        }
+    }
+}
+
+/// Eight 2×2 outputs from the even/odd lanes of the 16 inputs at `a` (upper row) and `b` (lower row).
+@inline(__always)
+private func maxPoolPairEight(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+                              a: Int, b: Int) {
+    let evenLanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+    let rowA = UnsafeRawPointer(x + a).loadUnaligned(as: SIMD16<Float>.self)
+    let rowB = UnsafeRawPointer(x + b).loadUnaligned(as: SIMD16<Float>.self)
+    var best = rowA.evenHalf
+    var bestIndex = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: a)) &+ evenLanes
+    let v1 = rowA.oddHalf
+    let t1 = (v1 .> best) .| (v1 .!= v1)
+    best.replace(with: v1, where: t1)
+    bestIndex.replace(with: bestIndex &+ 1, where: t1)
+    let v2 = rowB.evenHalf, i2 = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: b)) &+ evenLanes
+    let t2 = (v2 .> best) .| (v2 .!= v2)
+    best.replace(with: v2, where: t2)
+    bestIndex.replace(with: i2, where: t2)
+    let v3 = rowB.oddHalf
+    let t3 = (v3 .> best) .| (v3 .!= v3)
+    best.replace(with: v3, where: t3)
+    bestIndex.replace(with: i2 &+ 1, where: t3)
+    UnsafeMutableRawPointer(y).storeBytes(of: best, as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(idx).storeBytes(of: bestIndex, as: SIMD8<Int32>.self)
+}
+
+/// One 2×2 output from the inputs at `a`, `a + 1` (upper row) and `b`, `b + 1` (lower row).
+@inline(__always)
+private func maxPoolPairOne(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+                            a: Int, b: Int) {
+    // Branch-free selects (spike maps make comparisons unpredictable); `(v > best) != v.isNaN`
+    // is `v > best || v.isNaN` (never both true) without the short-circuit branch.
+    var bestIndex = a, best = x[a]
+    let v1 = x[a + 1], t1 = (v1 > best) != v1.isNaN
+    best = t1 ? v1 : best
+    bestIndex = t1 ? a + 1 : bestIndex
+    let v2 = x[b], t2 = (v2 > best) != v2.isNaN
+    best = t2 ? v2 : best
+    bestIndex = t2 ? b : bestIndex
+    let v3 = x[b + 1], t3 = (v3 > best) != v3.isNaN
+    best = t3 ? v3 : best
+    bestIndex = t3 ? b + 1 : bestIndex
+    y.pointee = best
+    idx.pointee = Int32(truncatingIfNeeded: bestIndex)
+}
+
+/// One plane of a max pool with any window: the maximum over each window's in-image positions.
+@inline(__always)
+private func maxPoolPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+                          height h: Int, width w: Int, outHeight ho: Int, outWidth wo: Int, window: Window2d) {
+    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
+                                    window.padH, window.padW)
+    for oh in 0..<ho {
+        let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, h)
+        for ow in 0..<wo {
+            let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, w)
+            var best = -Float.infinity, bestIndex = h0 * w + w0
+            for ih in h0..<h1 {
+                for iw in w0..<w1 {
+                    let v = x[ih * w + iw], take = (v > best) != v.isNaN
+                    best = take ? v : best
+                    bestIndex = take ? ih * w + iw : bestIndex
+                }
+            }
+            y[oh * wo + ow] = best
+            idx[oh * wo + ow] = Int32(truncatingIfNeeded: bestIndex)
+        }
+    }
 }
 
 /// Max pooling backward: routes each output gradient to its argmax input position

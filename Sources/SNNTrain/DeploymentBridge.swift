@@ -55,16 +55,11 @@ public enum DeploymentBridge {
                                      encoder: layerGraph.nodes[node.inputs[0]].op == .input,
                                      weights: weights([cout, cin, window.kernelH, window.kernelW])))
             case .batchNorm:
-                guard let meanIndex = parameters.bufferIndex(node.name + ".running_mean"),
-                      let varianceIndex = parameters.bufferIndex(node.name + ".running_var") else {
+                guard let bn = parameters.batchNormLayer(node.name, epsilon: spec.effectiveBatchNormEpsilon) else {
                     throw DeploymentBridgeError(reason: "batch norm '\(node.name)' has no running statistics",
                                                 hint: "export a checkpoint written by 'snnc train'")
                 }
-                let mean = parameters.buffers[meanIndex].value.scalars
-                let variance = parameters.buffers[varianceIndex].value.scalars
-                op = .batchNorm(BatchNormLayer(mean: mean, variance: variance,
-                                               gamma: parameters[node.name + ".weight"].value.scalars,
-                                               beta: parameters[node.name + ".bias"].value.scalars))
+                op = .batchNorm(bn)
             case .lif:
                 op = .lif(LIFGroup(tau: spec.tau, threshold: spec.threshold))
             case let .neuron(neuron):

@@ -59,6 +59,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var pooling: PoolKind
     public var encoding: Encoding
     public var batchNormStatistics: BatchNormStatistics
+    /// ε every batch norm adds to the variance, `y = γ·(x − mean)/√(var + ε) + β`; nil means
+    /// PyTorch's default 1e-5. Written to files only when set, so older files read as before.
+    public var batchNormEpsilon: Float?
     /// Whether convolutions carry a bias (VGG16 in the paper: yes; ResNet19: no).
     public var convBias: Bool
     /// `false` builds the ANN twin: ReLU instead of LIF, a single pass (T = 1).
@@ -89,6 +92,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.spiking = spiking
         self.graph = graph
     }
+
+    /// The ε of every batch norm: `batchNormEpsilon`, or 1e-5.
+    public var effectiveBatchNormEpsilon: Float { batchNormEpsilon ?? 1e-5 }
 
     /// The ANN twin of this spec (same layers and parameter names, ReLU, one pass).
     public var annTwin: ModelSpec {

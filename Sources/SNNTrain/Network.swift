@@ -105,7 +105,7 @@ public struct Network: Sendable {
                     var runningVar = parameters.buffers[varIndex[i]!].value
                     let (y, cache) = batchNormForwardTraining(input: x, gamma: gamma, beta: beta,
                                                               runningMean: &runningMean, runningVar: &runningVar,
-                                                              groups: statisticsGroups(node))
+                                                              eps: spec.effectiveBatchNormEpsilon, groups: statisticsGroups(node))
                     parameters.buffers[meanIndex[i]!].value = runningMean
                     parameters.buffers[varIndex[i]!].value = runningVar
                     values[i] = y
@@ -113,7 +113,8 @@ public struct Network: Sendable {
                 } else {
                     values[i] = batchNormForwardEval(input: x, gamma: gamma, beta: beta,
                                                      runningMean: parameters.buffers[meanIndex[i]!].value,
-                                                     runningVar: parameters.buffers[varIndex[i]!].value)
+                                                     runningVar: parameters.buffers[varIndex[i]!].value,
+                                                     eps: spec.effectiveBatchNormEpsilon)
                 }
             case .lif:
                 let (s, cache) = lifForward(input: x, timeSteps: timeSteps,

@@ -53,7 +53,7 @@ struct CSRTests {
         let conv = ConvLayer(inputShape: [2, 3, 3], outChannels: 3, geometry: ConvGeometry(kernelH: 2, kernelW: 2),
                              encoder: false, weights: SynapticWeights(weight: .zeros([3, 2, 2, 2]), bias: nil))
         let values: [Int32] = (0..<24).map { $0 % 4 == 0 ? 0 : Int32($0) - 12 }
-        let table = kernelCSR(values, conv)
+        let table = KernelCSRLayout(conv).table(values)
         #expect(table.rows == 2 && table.columns == 12)
         // Row ci, column (co·kH + ky)·kW + kx holds w[co, ci, ky, kx].
         for ci in 0..<2 {
@@ -65,6 +65,6 @@ struct CSRTests {
                 }
             }
         }
-        #expect(denseKernel(from: table, conv) == values)
+        #expect(KernelCSRLayout(conv).denseWeights(table) == values)
     }
 }

@@ -1,5 +1,3 @@
-import SNNIR
-
 /// A graph the compiler cannot lower for a target, naming the layer, the limit and a fix.
 ///
 /// The description reads `layer 'conv3': <reason> [limit] (hint: …)`.
@@ -48,35 +46,4 @@ public struct CompileError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The message, then ` (hint: …)` if there is one.
     public var description: String { hint.map { "\(message) (hint: \($0))" } ?? message }
-}
-
-extension Graph {
-    /// Throws `.passOrder` unless `pass` has been applied.
-    func require(_ pass: String, before current: String) throws(CompileError) {
-        guard passes.contains(pass) else {
-            throw CompileError(.passOrder, reason: "'\(current)' needs '\(pass)' to have run first (passes so far: \(passes.isEmpty ? "none" : passes.joined(separator: ", ")))")
-        }
-    }
-
-    /// The synaptic weights of the layer at `index`, if it is synaptic.
-    func weights(at index: Int) -> SynapticWeights? {
-        layers[index].op.synapticWeights
-    }
-
-    /// Replaces the synaptic weights of the layer at `index` (which must be synaptic).
-    mutating func setWeights(_ weights: SynapticWeights, at index: Int) {
-        switch layers[index].op {
-        case .conv(var c): c.weights = weights; layers[index].op = .conv(c)
-        case .linear(var l): l.weights = weights; layers[index].op = .linear(l)
-        case .identity(var i): i.weights = weights; layers[index].op = .identity(i)
-        default: preconditionFailure("layer '\(layers[index].name)' has no weights")
-        }
-    }
-
-    /// Renames every reference to `old` in layer inputs to `new`.
-    mutating func redirectInputs(from old: String, to new: String) {
-        for i in layers.indices {
-            layers[i].inputs = layers[i].inputs.map { $0 == old ? new : $0 }
-        }
-    }
 }

@@ -2,8 +2,8 @@ import SNNIR
 
 /// Folds every batch norm into the conv or linear layer before it, using running statistics.
 ///
-/// For output channel `c` with `k = γ_c / sqrt(var_c + ε)` (computed in Double):
-/// `w'[c, …] = k · w[c, …]` and `b'_c = k · (b_c − mean_c) + β_c` (b = 0 without a bias).
+/// For output channel `c` with `k = γ_c / sqrt(var_c + ε)`: `w'[c, …] = k · w[c, …]` and
+/// `b'_c = k · (b_c − mean_c) + β_c` (b = 0 without a bias; the rule is `BatchNormLayer.folded`).
 /// The folded layer takes the batch norm's place for its consumers; masks are kept, so pruned
 /// weights stay exactly 0.
 ///
@@ -31,15 +31,8 @@ public func foldBatchNorm(_ graph: Graph) throws(CompileError) -> Graph {
             throw CompileError(.unsupportedGraph, layer: bnLayer.name,
                                reason: "batch norm has \(bn.mean.count) channels but '\(source)' has \(channels) outputs")
         }
-        let perChannel = weights.weight.count / max(channels, 1)
-        var bias = weights.bias ?? [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
-            let k = Double(bn.gamma[c]) / (Double(bn.variance[c]) + Double(bn.epsilon)).squareRoot()
-            for j in c * perChannel..<(c + 1) * perChannel {
-                weights.weight.values[j] = Float(k * Double(weights.weight.values[j]))
-            }
-            bias[c] = Float(k * (Double(bias[c]) - Double(bn.mean[c])) + Double(bn.beta[c]))
-        }
+        let (weight, bias) = bn.folded(weight: weights.weight.values, bias: weights.bias)
+        weights.weight.values = weight
         weights.bias = bias
         g.setWeights(weights, at: sourceIndex)
         g.layers.remove(at: bnIndex)

@@ -1,4 +1,3 @@
-import Foundation
 import SNNIR
 
 /// Places every population on cores within the target's limits.
@@ -33,34 +32,9 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
     for p in populations {
         for f in p.feeders { connectivity[f] = Connectivity(g.layers[f].op) }
     }
-
-    // Per-neuron fan-in limit.
     if let limit = limits.maxFanInPerNeuron {
-        for p in populations {
-            var worst = (layer: p.name, degree: 0)
-            for f in p.feeders {
-                guard let c = connectivity[f] else { continue }
-                let (_, degree) = c.maxInDegree
-                if degree > worst.degree { worst = (g.layers[f].name, degree) }
-            }
-            if p.feeders.count > 1 {
-                // Residual sums: in-degrees add up per neuron.
-                var total = [Int](repeating: 0, count: p.units)
-                for f in p.feeders {
-                    guard let c = connectivity[f] else { continue }
-                    for u in 0..<p.units { total[u] += c.usageDegree(u) }
-                }
-                let most = total.max() ?? 0
-                if most > worst.degree { worst = (p.name, most) }
-            }
-            if worst.degree > limit {
-                throw CompileError(.capacity, layer: worst.layer, limit: "[cores] max_fan_in_per_neuron = \(limit)",
-                                   reason: "a neuron receives \(worst.degree) synapses",
-                                   hint: "prune this layer further or choose a target without a per-neuron fan-in limit")
-            }
-        }
+        try checkFanInPerNeuron(populations, connectivity, g, limit: limit)
     }
-
     // Smallest chunk count per population for neurons, memory and fan-in.
     var chunks: [Int] = []
     for p in populations {
@@ -68,8 +42,46 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
         chunks.append(try smallestChunkCount(p, feeders: feeders, profile: profile))
     }
     try requireCores(chunks, populations, limits, reason: "")
+    let fanOuts = try cutForFanOut(&chunks, populations, connectivity, g, limits: limits)
+    let cores = allocateCores(populations, chunks: chunks, fanOuts: fanOuts, connectivity, numerics: profile.numerics)
+    g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(limits.count).squareRoot().rounded(.up))))
+    g.passes.append("mapCores")
+    return g
+}
 
-    // Fan-out: cut sources finer until every core drives few enough axons.
+/// Throws `.capacity` when a neuron of some population receives more than `limit` synapses
+/// (in-degrees add up per neuron over the feeders of a residual sum).
+private func checkFanInPerNeuron(_ populations: [Population], _ connectivity: [Int: Connectivity], _ g: Graph,
+                                 limit: Int) throws(CompileError) {
+    for p in populations {
+        var worst = (layer: p.name, degree: 0)
+        for f in p.feeders {
+            guard let c = connectivity[f] else { continue }
+            let (_, degree) = c.maxInDegree
+            if degree > worst.degree { worst = (g.layers[f].name, degree) }
+        }
+        if p.feeders.count > 1 {
+            // Residual sums: in-degrees add up per neuron.
+            var total = [Int](repeating: 0, count: p.units)
+            for f in p.feeders {
+                guard let c = connectivity[f] else { continue }
+                for u in 0..<p.units { total[u] += c.usageDegree(u) }
+            }
+            let most = total.max() ?? 0
+            if most > worst.degree { worst = (p.name, most) }
+        }
+        if worst.degree > limit {
+            throw CompileError(.capacity, layer: worst.layer, limit: "[cores] max_fan_in_per_neuron = \(limit)",
+                               reason: "a neuron receives \(worst.degree) synapses",
+                               hint: "prune this layer further or choose a target without a per-neuron fan-in limit")
+        }
+    }
+}
+
+/// Cuts source populations finer until every core drives at most `fan_out_per_core` destination
+/// cores; returns the fan-out of every core (per population, per chunk).
+private func cutForFanOut(_ chunks: inout [Int], _ populations: [Population], _ connectivity: [Int: Connectivity],
+                          _ g: Graph, limits: ChipProfile.Cores) throws(CompileError) -> [[Int]] {
     var consumers: [[Int]] = Array(repeating: [], count: populations.count)   // synaptic layers reading population i
     let populationOfLayer = Dictionary(uniqueKeysWithValues: populations.enumerated().map { ($1.index, $0) })
     var postOfFeeder: [Int: Int] = [:]
@@ -92,10 +104,16 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
         }
         let grown = Int((Double(chunks[q]) * Double(most) / Double(limits.fanOutPerCore)).rounded(.up))
         chunks[q] = min(populations[q].units, max(chunks[q] + 1, grown))
-        try requireCores(chunks, populations, limits,
-                         reason: " ('\(populations[q].name)' was cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))")
+        let why = " ('\(populations[q].name)' was cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))"
+        try requireCores(chunks, populations, limits, reason: why)
     }
+    return fanOuts
+}
 
+/// One core per chunk, ids consecutive in population order, with the synapses, memory and
+/// fan-in of every layer feeding the chunk's neurons.
+private func allocateCores(_ populations: [Population], chunks: [Int], fanOuts: [[Int]],
+                           _ connectivity: [Int: Connectivity], numerics: ChipProfile.Numerics) -> [CoreAllocation] {
     var cores: [CoreAllocation] = []
     for (q, p) in populations.enumerated() {
         let size = (p.units + chunks[q] - 1) / chunks[q]
@@ -104,7 +122,7 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
             var stored = 0, bits = 0, fanIn = 0
             for f in p.feeders {
                 guard let c = connectivity[f] else { continue }
-                let u = c.usage(of: range, numerics: profile.numerics)
+                let u = c.usage(of: range, numerics: numerics)
                 stored += u.stored; bits += u.bits; fanIn += u.fanIn
             }
             cores.append(CoreAllocation(core: cores.count, population: p.name, neuronStart: range.lowerBound,
@@ -112,9 +130,7 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
                                         fanIn: fanIn, fanOut: j < fanOuts[q].count ? fanOuts[q][j] : 0))
         }
     }
-    g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(limits.count).squareRoot().rounded(.up))))
-    g.passes.append("mapCores")
-    return g
+    return cores
 }
 
 /// Chunk starts for `units` neurons cut into `k` chunks.
@@ -205,22 +221,4 @@ private func requireCores(_ chunks: [Int], _ populations: [Population], _ limits
     throw CompileError(.capacity, layer: ranked.first?.0.name, limit: "[cores] cores = \(limits.count)",
                        reason: "the network needs at least \(total) cores (largest: \(biggest)), the target has \(limits.count)\(reason)",
                        hint: "prune further, use a smaller model, or choose a larger target")
-}
-
-extension Graph {
-    /// The index in the source population of the first neuron whose events make up input unit
-    /// `unit` after the given pools (ordered from the source onward; flattens keep indices).
-    func sourceNeuron(of unit: Int, through pools: [Int]) -> Int {
-        var u = unit
-        for poolIndex in pools.reversed() {
-            guard case .pool(let pool) = layers[poolIndex].op, let input = layer(named: layers[poolIndex].inputs[0]) else { continue }
-            let out = layers[poolIndex].shape, inShape = input.shape
-            guard out.count == 3, inShape.count == 3 else { continue }
-            let c = u / (out[1] * out[2]), oy = (u / out[2]) % out[1], ox = u % out[2]
-            let iy = max(0, oy * pool.geometry.strideH - pool.geometry.padH)
-            let ix = max(0, ox * pool.geometry.strideW - pool.geometry.padW)
-            u = (c * inShape[1] + iy) * inShape[2] + ix
-        }
-        return u
-    }
 }

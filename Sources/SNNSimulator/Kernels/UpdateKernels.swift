@@ -17,8 +17,8 @@ enum UpdateKernels {
     /// ascending) to `spikes`, and leaves a position's mark set where the next step must visit
     /// again. `current` and `marks` follow `layout` (padded); `state`, `pinned` and the spikes
     /// are unpadded HWC; `constant` is per neuron (HWC, `perNeuronConstant`) or per channel.
-    /// `fast` selects the branch-free loop, valid when membranes, currents and constants all fit
-    /// 32 bits and the group does not fire at rest (see `fastLoop`).
+    /// `fast` selects the branch-free update, valid when membranes, currents and constants all
+    /// fit 32 bits and the group does not fire at rest (see `FastUpdate`).
     /// - Returns: spikes and neuron updates.
     static func lif<A: KernelInteger, S: KernelInteger>(
         _ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, fast: Bool, current: UnsafeMutablePointer<A>,
@@ -28,15 +28,18 @@ enum UpdateKernels {
     ) -> (spikes: Int, updates: Int) {
         let buffers = LIFBuffers(current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
                                  state: state, marks: marks, pinned: pinned, spikes: spikes)
+        let limits = MembraneLimits(rule)
         if fast && !updateAll {
             switch rule.leak {
-            case .shift(let k): return fastLoop(ShiftLeak(k: k), rule, layout, buffers, charge)
-            case .multiply(let m): return fastLoop(MultiplyLeak(m: m), rule, layout, buffers, charge)
+            case .shift(let k): return lifLoop(FastUpdate(leak: ShiftLeak(k: k), limits: limits), layout, buffers, charge)
+            case .multiply(let m): return lifLoop(FastUpdate(leak: MultiplyLeak(m: m), limits: limits), layout, buffers, charge)
             }
         }
         switch rule.leak {
-        case .shift(let k): return lifLoop(ShiftLeak(k: k), rule, layout, updateAll, buffers, charge)
-        case .multiply(let m): return lifLoop(MultiplyLeak(m: m), rule, layout, updateAll, buffers, charge)
+        case .shift(let k):
+            return lifLoop(CheckedUpdate(leak: ShiftLeak(k: k), limits: limits, updateAll: updateAll), layout, buffers, charge)
+        case .multiply(let m):
+            return lifLoop(CheckedUpdate(leak: MultiplyLeak(m: m), limits: limits, updateAll: updateAll), layout, buffers, charge)
         }
     }
 
@@ -52,18 +55,17 @@ enum UpdateKernels {
         let spikes: UnsafeMutablePointer<Int32>
     }
 
-    /// The LIF loop for one leak kind and storage types (specialised, so nothing is a branch
-    /// per neuron except the skip of neurons at rest).
+    /// The LIF loop for one membrane update and storage types (specialised, so nothing is a
+    /// branch per neuron except what the update asks for). Visits the marked positions, clears
+    /// the accumulators of the neurons it updates, writes every updated neuron's index to the
+    /// next spike slot and advances only on a spike, and keeps a position marked while a membrane
+    /// there is non-zero or it is pinned.
     @inline(__always)
-    private static func lifLoop<L: LeakKernel, A: KernelInteger, S: KernelInteger>(
-        _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool, _ b: LIFBuffers<A, S>,
-        _ charge: CoreCharge?
+    private static func lifLoop<U: MembraneUpdate, A: KernelInteger, S: KernelInteger>(
+        _ update: U, _ layout: AccumulatorLayout, _ b: LIFBuffers<A, S>, _ charge: CoreCharge?
     ) -> (spikes: Int, updates: Int) {
         let grid = layout.grid, channels = grid.channels
         let current = b.current, constant = b.constant, state = b.state, spikes = b.spikes
-        let minState = rule.minState, maxState = rule.maxState, reset = rule.reset
-        // `>` t is `>=` t + 1 on integers.
-        let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
         var spikeCount = 0, updates = 0
         var position = 0
         for y in 0..<grid.height {
@@ -78,20 +80,14 @@ enum UpdateKernels {
                     let j = base &+ c
                     let synaptic = Int64(current[paddedBase &+ c]), bias = constant[constantBase &+ c]
                     let v = Int64(state[j])
-                    if !updateAll && (synaptic | bias | v) == 0 { continue }
+                    guard let active = update.activity(synaptic: synaptic, constant: bias, membrane: v) else { continue }
                     current[paddedBase &+ c] = 0
-                    updates &+= 1
-                    if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= 1 }
-                    let input = synaptic &+ bias
-                    let (sum, overflow) = leak.apply(v).addingReportingOverflow(input)
-                    let h = overflow ? (input > 0 ? maxState : minState) : min(max(sum, minState), maxState)
-                    // Branch-free: select the reset by multiplying with the spike bit (exact in
-                    // wrapping arithmetic), always write the spike slot, advance only on a spike.
-                    let fired = Int64(h >= fireAt ? 1 : 0)
-                    let next = h &+ (reset &- h) &* fired
+                    updates &+= active
+                    if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= active }
+                    let (next, fired) = update.step(synaptic: synaptic, constant: bias, membrane: v)
                     state[j] = S(truncatingIfNeeded: next)
                     spikes[spikeCount] = Int32(truncatingIfNeeded: j)
-                    spikeCount &+= Int(fired)
+                    spikeCount &+= fired
                     keep |= next
                 }
                 b.marks[padded] = (keep != 0 || b.pinned[position] != 0) ? 1 : 0

@@ -29,7 +29,8 @@ extension Graph {
                 for branch in layers[s].inputs {
                     guard let b = index(of: branch), layers[b].op.isSynaptic else {
                         throw CompileError(.unsupportedGraph, layer: layer.name,
-                                           reason: "the sum feeding this LIF group has a branch '\(branch)' that is not a conv, linear or identity layer",
+                                           reason: "the sum feeding this LIF group has a branch '\(branch)' "
+                                               + "that is not a conv, linear or identity layer",
                                            hint: "run foldInputGain first")
                     }
                     feeders.append(b)
@@ -71,5 +72,21 @@ extension Graph {
             }
         }
         return (current, pools)
+    }
+
+    /// The index in the source population of the first neuron whose events make up input unit
+    /// `unit` after the given pools (ordered from the source onward; flattens keep indices).
+    func sourceNeuron(of unit: Int, through pools: [Int]) -> Int {
+        var u = unit
+        for poolIndex in pools.reversed() {
+            guard case .pool(let pool) = layers[poolIndex].op, let input = layer(named: layers[poolIndex].inputs[0]) else { continue }
+            let out = layers[poolIndex].shape, inShape = input.shape
+            guard out.count == 3, inShape.count == 3 else { continue }
+            let c = u / (out[1] * out[2]), oy = (u / out[2]) % out[1], ox = u % out[2]
+            let iy = max(0, oy * pool.geometry.strideH - pool.geometry.padH)
+            let ix = max(0, ox * pool.geometry.strideW - pool.geometry.padW)
+            u = (c * inShape[1] + iy) * inShape[2] + ix
+        }
+        return u
     }
 }
