@@ -6,6 +6,12 @@ extension TicketFileError: SNNError {
     public var location: String? { path }
 }
 
+/// `ModelFileError` as an `SNNError`: the file is the location.
+extension ModelFileError: SNNError {
+    /// The file as given.
+    public var location: String? { path }
+}
+
 /// `SearchConfigError` as an `SNNError`: the description is the reason.
 extension SearchConfigError: SNNError {
     /// The description.

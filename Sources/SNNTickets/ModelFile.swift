@@ -63,8 +63,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// What to try next.
-    public var hint: String {
+    /// What to try next (every case has one).
+    public var hint: String? {
         switch self {
         case .unrecognizedFormat: "pass a checkpoint from 'snnc train' or 'snnc import', or a ticket file from 'snnc prune'"
         case .levelOfCheckpoint: "drop --level"
@@ -72,7 +72,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "'\(path)': \(reason) (hint: \(hint))" }
+    public var description: String { "'\(path)': \(reason)" + (hint.map { " (hint: \($0))" } ?? "") }
 }
 
 /// Opens `path` — a checkpoint (`snnc train`, `snnc import`) or a ticket file (`snnc prune`),

@@ -65,6 +65,8 @@ struct DiagnosticTests {
         #expect(try Self.parts(NIRExportError(node: "pool1", reason: "r", hint: nil)) == ("r", "node 'pool1'", nil))
 
         #expect(try Self.parts(TicketFileError(path: "t.h5", reason: "not a ticket")) == ("not a ticket", "t.h5", nil))
+        #expect(try Self.parts(ModelFileError.levelOfCheckpoint(path: "c.h5")) == (
+            "--level applies to ticket files; this is a checkpoint", "c.h5", "drop --level"))
         #expect(try Self.parts(SimulatorError.notLowered(layer: "fc")) == (
             "layer 'fc' has no fan-out table (run the compiler's lowerToCSR pass first)", "layer 'fc'", nil))
         #expect(try Self.parts(SimulatorError.imageSize(expected: 1, found: 4)).1 == nil)
