@@ -24,17 +24,20 @@ let package = Package(
         .library(name: "SNNInterop", targets: ["SNNInterop"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C shims: the only C in the project.
-        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
-                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5Shim", dependencies: ["CHDF5"], path: "Sources/HDF5Shim"),
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
-                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // The error protocol every library error adopts (reason, location, hint); no dependencies.
         .target(name: "SNNDiagnostics"),
@@ -55,14 +58,17 @@ let package = Package(
         .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNIR", "SNNDiagnostics"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
-        .executableTarget(name: "snnc", dependencies: [
-            "SNNDiagnostics", "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat",
-            "SNNSimulator", "SNNCompare", "SNNInterop",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "snnc",
+            dependencies: [
+                "SNNDiagnostics", "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat",
+                "SNNSimulator", "SNNCompare", "SNNInterop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
-        .executableTarget(name: "snnc-bench", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNTickets"],
-                          path: "Benchmarks/snnc-bench"),
+        .executableTarget(
+            name: "snnc-bench", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNTickets"],
+            path: "Benchmarks/snnc-bench"),
 
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
@@ -70,15 +76,24 @@ let package = Package(
         .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain", "SNNStore"]),
         .testTarget(name: "SNNTicketsTests", dependencies: ["SNNTickets", "SNNTrain", "SNNData", "SNNTensor", "SNNStore", "snnc"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
-        .testTarget(name: "SNNExportTests", dependencies: ["snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
-                                                        "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData"]),
+        .testTarget(
+            name: "SNNExportTests",
+            dependencies: [
+                "snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
+                "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData",
+            ]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
-        .testTarget(name: "snncTests", dependencies: ["snnc", "SNNDiagnostics", "SNNStore", "SNNData", "SNNTrain", "SNNTickets",
-                                                   "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare", "SNNInterop"]),
+        .testTarget(
+            name: "snncTests",
+            dependencies: [
+                "snnc", "SNNDiagnostics", "SNNStore", "SNNData", "SNNTrain", "SNNTickets",
+                "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare", "SNNInterop",
+            ]),
         .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),
 
         // Benchmarks (run with -c release, never in `swift test`).
-        .executableTarget(name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],
-                          path: "Benchmarks/snnc-sim-bench"),
+        .executableTarget(
+            name: "snnc-sim-bench", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"],
+            path: "Benchmarks/snnc-sim-bench"),
     ]
 )

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, runs every test, then the NIR interop check.
+# The test command: installs what is missing, checks the style (scripts/lint.sh), builds, runs every
+# test, then the NIR interop check.
 # SNNC_INTEROP=0 skips the interop check (it needs PyPI the first time; see scripts/interop-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/lint.sh
 swift build --build-tests
 swift test --skip-build "$@"
 if [ "${SNNC_INTEROP:-1}" = "0" ]; then

@@ -7,7 +7,9 @@ import SNNTensor
 import SNNTrain
 
 func benchmarkConvLayers(arguments: [String]) throws {
-    var runs = 3, batch = 128, timeSteps = 5
+    var runs = 3
+    var batch = 128
+    var timeSteps = 5
     var densities = [0.9, 0.7, 0.5, 0.3, 0.1]
     var rest = arguments.makeIterator()
     while let a = rest.next() {
@@ -18,13 +20,14 @@ func benchmarkConvLayers(arguments: [String]) throws {
         default: throw BenchError("conv-layers: unknown argument '\(a)' (--runs N, --batch B, --densities 0.5,0.3)")
         }
     }
-    let spec = ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
-                         classes: 10, timeSteps: timeSteps)
+    let spec = ModelSpec(
+        architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
+        classes: 10, timeSteps: timeSteps)
     let graph = try LayerGraph(spec)
     var seen = Set<String>()
     var rng = SeededRNG(seed: 1)
     for node in graph.nodes {
-        guard case let .conv(cin, cout, window, _) = node.op, SparseConvPattern.supports(window) else { continue }
+        guard case .conv(let cin, let cout, let window, _) = node.op, SparseConvPattern.supports(window) else { continue }
         let inputShape = graph.nodes[node.inputs[0]].shape
         // The first conv runs once per image under direct coding, the others once per step.
         let images = node.inputs[0] == 0 ? batch : batch * timeSteps
@@ -45,12 +48,14 @@ func benchmarkConvLayers(arguments: [String]) throws {
             var db: Tensor? = nil
             if let pattern {
                 _ = sparseConv2dForward(input: x, weight: w, bias: nil, window: window, pattern: pattern, workspace: &ws)
-                _ = sparseConv2dBackward(dOutput: dy, input: x, weight: w, window: window, pattern: pattern, dWeight: &dw,
-                                         dBias: &db, computeInputGradient: needsInputGradient, workspace: &ws)
+                _ = sparseConv2dBackward(
+                    dOutput: dy, input: x, weight: w, window: window, pattern: pattern, dWeight: &dw,
+                    dBias: &db, computeInputGradient: needsInputGradient, workspace: &ws)
             } else {
                 _ = conv2dForward(input: x, weight: w, bias: nil, window: window, workspace: &ws)
-                _ = conv2dBackward(dOutput: dy, input: x, weight: w, window: window, dWeight: &dw, dBias: &db,
-                                   computeInputGradient: needsInputGradient, workspace: &ws)
+                _ = conv2dBackward(
+                    dOutput: dy, input: x, weight: w, window: window, dWeight: &dw, dBias: &db,
+                    computeInputGradient: needsInputGradient, workspace: &ws)
             }
         }
         for density in densities {
@@ -58,8 +63,10 @@ func benchmarkConvLayers(arguments: [String]) throws {
             for i in mask.scalars.indices { mask.scalars[i] = rng.nextUnitFloat() < Float(density) ? 1 : 0 }
             let pattern = SparseConvPattern(mask: mask)
             // Alternate dense and sparse runs; medians of `runs` each.
-            var dense: [Double] = [], sparse: [Double] = []
-            step(nil); step(pattern)
+            var dense: [Double] = []
+            var sparse: [Double] = []
+            step(nil)
+            step(pattern)
             for _ in 0..<runs {
                 dense.append(timed(warmup: 0, iters: 1) { step(nil) }[0])
                 sparse.append(timed(warmup: 0, iters: 1) { step(pattern) }[0])

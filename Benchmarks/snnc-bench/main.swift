@@ -59,14 +59,16 @@ struct Options {
             case "--extra-rounds": extraRounds = rest.next().flatMap(Int.init) ?? extraRounds
             case "small", "vgg16", "vgg16-paper-w8": model = a
             default:
-                FileHandle.standardError.write(Data("""
-                    snnc-bench: unknown argument '\(a)'
-                    usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
-                                      [--sparsity S] [--dense-kernels] [--sparse-limit D]
-                                      [--ticket FILE --level K [--extra-rounds N]]
-                           snnc-bench sparse-vgg16 SPARSITY out.h5
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        snnc-bench: unknown argument '\(a)'
+                        usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
+                                          [--sparsity S] [--dense-kernels] [--sparse-limit D]
+                                          [--ticket FILE --level K [--extra-rounds N]]
+                               snnc-bench sparse-vgg16 SPARSITY out.h5
 
-                    """.utf8))
+                        """.utf8))
                 exit(2)
             }
         }
@@ -80,16 +82,25 @@ func anchorSpec(_ name: String, timeSteps: Int) -> (ModelSpec, batch: Int, iters
     case "vgg16-paper-w8":
         // The workload of the ticket searches: the paper's VGG16 at width 1/8 on padded
         // Fashion-MNIST (direct coding, per-step BN, max pooling, tau 4/3).
-        return (ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
-                          classes: 10, timeSteps: timeSteps), 128, 10)
+        return (
+            ModelSpec(
+                architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
+                classes: 10, timeSteps: timeSteps), 128, 10
+        )
     case "vgg16":
-        return (ModelSpec(architecture: .vgg16, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10,
-                          timeSteps: timeSteps, tau: 2, pooling: .avg, encoding: .repeated,
-                          batchNormStatistics: .pooled, convBias: false), 32, 10)
+        return (
+            ModelSpec(
+                architecture: .vgg16, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10,
+                timeSteps: timeSteps, tau: 2, pooling: .avg, encoding: .repeated,
+                batchNormStatistics: .pooled, convBias: false), 32, 10
+        )
     default:
-        return (ModelSpec(architecture: .small, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
-                          timeSteps: timeSteps, tau: 2, encoding: .repeated, batchNormStatistics: .pooled,
-                          convBias: false), 128, 30)
+        return (
+            ModelSpec(
+                architecture: .small, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
+                timeSteps: timeSteps, tau: 2, encoding: .repeated, batchNormStatistics: .pooled,
+                convBias: false), 128, 30
+        )
     }
 }
 
@@ -97,9 +108,9 @@ func anchorSpec(_ name: String, timeSteps: Int) -> (ModelSpec, batch: Int, iters
 func macsPerStep(_ graph: LayerGraph) -> Int {
     graph.nodes.reduce(0) { total, node in
         switch node.op {
-        case let .conv(cin, cout, window, _):
+        case .conv(let cin, let cout, let window, _):
             return total + cout * node.shape[1] * node.shape[2] * cin * window.kernelH * window.kernelW
-        case let .linear(inFeatures, outFeatures, _):
+        case .linear(let inFeatures, let outFeatures, _):
             return total + inFeatures * outFeatures
         default:
             return total
@@ -129,7 +140,8 @@ func timed(warmup: Int, iters: Int, _ body: () -> Void) -> [Double] {
 
 restartWithSleepingBLASThreads()
 if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "sparse-vgg16",
-   let sparsity = Double(CommandLine.arguments[2]) {
+    let sparsity = Double(CommandLine.arguments[2])
+{
     try writeSparseVGG16(sparsity: sparsity, to: CommandLine.arguments[3])
     exit(0)
 }
@@ -157,16 +169,18 @@ let batchSize = options.batch ?? defaultBatch
 let iters = options.iters ?? defaultIters
 let graph = try LayerGraph(spec)
 var rng = SeededRNG(seed: 0)
-let config = TrainingConfig(epochs: 1, batchSize: batchSize, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4,
-                            seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
+let config = TrainingConfig(
+    epochs: 1, batchSize: batchSize, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4,
+    seed: 0, augment: false, data: DataConfig(dataset: "random", directory: ""))
 var state = try TrainingState(spec: spec, config: config)
 if let ticketState { state.parameters = ticketState.parameters }
 if options.extraRounds > 0, let search = ticketFile?.header.search {
     // Further IMP rounds on the ticket's trained weights, with the search's own criterion.
     var mask = WeightMask(state.parameters)
     for _ in 0..<options.extraRounds {
-        mask = Pruning.magnitudeRound(state.parameters, current: mask, rate: search.pruneRate, scope: search.scope,
-                                      ties: search.ties)
+        mask = Pruning.magnitudeRound(
+            state.parameters, current: mask, rate: search.pruneRate, scope: search.scope,
+            ties: search.ties)
     }
     mask.apply(to: &state.parameters)
 }
@@ -188,9 +202,12 @@ let peakTrain = peakRSSMegabytes()
 
 let macs = macsPerStep(graph)
 let flopsPerImage = 2.0 * Double(macs) * Double(spec.timeSteps)
-let medTrain = median(trainTimes), medInfer = median(inferTimes)
+let medTrain = median(trainTimes)
+let medInfer = median(inferTimes)
 let result: [String: Any] = [
-    "model": options.ticket.map { "\($0) level \(options.level.map(String.init) ?? "default")" + (options.extraRounds > 0 ? " + \(options.extraRounds) rounds" : "") } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
+    "model": options.ticket.map {
+        "\($0) level \(options.level.map(String.init) ?? "default")" + (options.extraRounds > 0 ? " + \(options.extraRounds) rounds" : "")
+    } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
     "sparsity": options.sparsity, "kept": state.parameters.keptCount, "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
     "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
     "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
@@ -219,8 +236,11 @@ func pruneLayerwise(_ parameters: inout ParameterSet, sparsity: Double) {
 /// A full-width VGG16 checkpoint (layer-wise magnitude masks at `sparsity`).
 func writeSparseVGG16(sparsity: Double, to path: String) throws {
     let spec = ModelSpec(architecture: .vgg16, inputChannels: 1, inputHeight: 32, inputWidth: 32, classes: 10)
-    let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: DatasetName.fmnist.defaultDirectory,
-                                                            padding: 2))
+    let config = TrainingConfig(
+        epochs: 1,
+        data: DataConfig(
+            dataset: "fmnist", directory: DatasetName.fmnist.defaultDirectory,
+            padding: 2))
     var state = try TrainingState(spec: spec, config: config)
     pruneLayerwise(&state.parameters, sparsity: sparsity)
     try Checkpoint.save(state, to: path, snncVersion: "bench")

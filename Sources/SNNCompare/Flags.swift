@@ -28,8 +28,10 @@ public struct FlagThresholds: Sendable, Equatable, Codable {
     public var excessRate: Double
 
     /// Creates thresholds; the defaults are documented on the type.
-    public init(silentFraction: Double = 0.1, minimumFloatRate: Double = 0.001, saturationRate: Double = 0.9,
-                excessFactor: Double = 4, excessRate: Double = 0.2) {
+    public init(
+        silentFraction: Double = 0.1, minimumFloatRate: Double = 0.001, saturationRate: Double = 0.9,
+        excessFactor: Double = 4, excessRate: Double = 0.2
+    ) {
         self.silentFraction = silentFraction
         self.minimumFloatRate = minimumFloatRate
         self.saturationRate = saturationRate
@@ -42,7 +44,8 @@ public struct FlagThresholds: Sendable, Equatable, Codable {
     public func flags(floatRate: Double, integerRate: Double) -> [LayerFlag] {
         var flags: [LayerFlag] = []
         if floatRate >= minimumFloatRate && integerRate < silentFraction * floatRate { flags.append(.silent) }
-        let saturated = (integerRate >= saturationRate && floatRate < saturationRate)
+        let saturated =
+            (integerRate >= saturationRate && floatRate < saturationRate)
             || (integerRate >= excessRate && integerRate >= excessFactor * floatRate)
         if saturated { flags.append(.saturated) }
         return flags

@@ -54,8 +54,9 @@ public struct FloatModel: Sendable {
     ///   if the spec does not build.
     public init(_ state: TrainingState) throws {
         guard state.spec.spiking else {
-            throw ComparisonError(reason: "the model is the ANN twin (ReLU, one pass): it has no spikes to compare",
-                                  hint: "compare against the spiking checkpoint or ticket file the export came from")
+            throw ComparisonError(
+                reason: "the model is the ANN twin (ReLU, one pass): it has no spikes to compare",
+                hint: "compare against the spiking checkpoint or ticket file the export came from")
         }
         let graph = try LayerGraph(state.spec)
         spec = state.spec
@@ -84,9 +85,10 @@ public struct FloatModel: Sendable {
         pixels.reserveCapacity(b * imageSize)
         for (i, image) in images.enumerated() {
             guard image.count == imageSize else {
-                throw ComparisonError(reason: "image \(i) has \(image.count) values but the float model reads "
-                                      + "\(spec.inputChannels)×\(spec.inputHeight)×\(spec.inputWidth) = \(imageSize)",
-                                      hint: "use the data set and padding the model was trained with")
+                throw ComparisonError(
+                    reason: "image \(i) has \(image.count) values but the float model reads "
+                        + "\(spec.inputChannels)×\(spec.inputHeight)×\(spec.inputWidth) = \(imageSize)",
+                    hint: "use the data set and padding the model was trained with")
             }
             pixels += image
         }
@@ -99,19 +101,24 @@ public struct FloatModel: Sendable {
         for layer in layers where layer.values.count != steps * b * layer.units {
             preconditionFailure("LIF '\(layer.name)' produced \(layer.values.count) values, expected \(steps * b * layer.units)")
         }
-        return FloatRun(images: b, timeSteps: steps, predictions: Self.predictions(pass.logits, images: b, steps: steps),
-                        layers: layers)
+        return FloatRun(
+            images: b, timeSteps: steps, predictions: Self.predictions(pass.logits, images: b, steps: steps),
+            layers: layers)
     }
 
     /// Argmax over classes of the logits `[T·B, K]` summed over steps (first index on ties).
     static func predictions(_ logits: Tensor, images b: Int, steps: Int) -> [Int] {
         let classes = logits.shape[1]
         return (0..<b).map { i in
-            var best = -Float.infinity, bestClass = 0
+            var best = -Float.infinity
+            var bestClass = 0
             for k in 0..<classes {
                 var sum: Float = 0
                 for t in 0..<steps { sum += logits.scalars[(t * b + i) * classes + k] }
-                if sum > best { best = sum; bestClass = k }
+                if sum > best {
+                    best = sum
+                    bestClass = k
+                }
             }
             return bestClass
         }

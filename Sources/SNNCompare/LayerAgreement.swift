@@ -71,7 +71,9 @@ public struct LayerAgreement: Sendable, Equatable {
     /// At low firing rates this is dominated by shared silence (a layer that never fires
     /// agrees on 1 − rate of the pairs); `jaccard` is the figure to read for the spikes.
     public var agreement: Double {
-        let f = floatSpikes.reduce(0, +), i = integerSpikes.reduce(0, +), both = bothSpiked.reduce(0, +)
+        let f = floatSpikes.reduce(0, +)
+        let i = integerSpikes.reduce(0, +)
+        let both = bothSpiked.reduce(0, +)
         return pairs == 0 ? 1 : 1 - Double(f + i - 2 * both) / Double(pairs)
     }
 

@@ -25,19 +25,22 @@ public struct SpikeComparison: Sendable {
     public init(model: FloatModel, deployment: Graph) throws {
         let hint = "compare against the checkpoint or ticket file (and level) the deployment was exported from"
         guard model.spec.timeSteps == deployment.timeSteps else {
-            throw ComparisonError(reason: "the float model runs T = \(model.spec.timeSteps) steps, the deployment "
-                                  + "T = \(deployment.timeSteps)", hint: hint)
+            throw ComparisonError(
+                reason: "the float model runs T = \(model.spec.timeSteps) steps, the deployment "
+                    + "T = \(deployment.timeSteps)", hint: hint)
         }
         let floatLayers = Dictionary(model.spikingLayers.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         let groups = deployment.neuronGroups
         for group in groups {
             guard let shape = floatLayers[group.name] else {
-                throw ComparisonError(reason: "the deployment's LIF group '\(group.name)' has no LIF layer of that name "
-                                      + "in the float model", hint: hint)
+                throw ComparisonError(
+                    reason: "the deployment's LIF group '\(group.name)' has no LIF layer of that name "
+                        + "in the float model", hint: hint)
             }
             guard shape == group.shape else {
-                throw ComparisonError(reason: "LIF '\(group.name)' has shape \(shape) in the float model but \(group.shape) "
-                                      + "in the deployment", hint: hint)
+                throw ComparisonError(
+                    reason: "LIF '\(group.name)' has shape \(shape) in the float model but \(group.shape) "
+                        + "in the deployment", hint: hint)
             }
         }
         if let extra = model.spikingLayers.first(where: { layer in !groups.contains { $0.name == layer.name } }) {
@@ -53,9 +56,11 @@ public struct SpikeComparison: Sendable {
     ///   simulator with tracing on).
     public mutating func add(_ run: FloatRun, traces: [SpikeTrace], predictions: [Int], labels: [Int]?) throws {
         guard traces.count == run.images, predictions.count == run.images, labels.map({ $0.count == run.images }) ?? true,
-              run.predictions.count == run.images else {
-            throw ComparisonError(reason: "a batch of \(run.images) float images came with \(traces.count) traces, "
-                                  + "\(predictions.count) predictions and \(labels?.count ?? 0) labels")
+            run.predictions.count == run.images
+        else {
+            throw ComparisonError(
+                reason: "a batch of \(run.images) float images came with \(traces.count) traces, "
+                    + "\(predictions.count) predictions and \(labels?.count ?? 0) labels")
         }
         guard run.timeSteps == timeSteps else {
             throw ComparisonError(reason: "the float run has T = \(run.timeSteps), the comparison T = \(timeSteps)")
@@ -69,8 +74,9 @@ public struct SpikeComparison: Sendable {
         for b in 0..<run.images {
             for (l, floatSpikes) in floatLayers.enumerated() {
                 guard let trace = traces[b][layers[l].name], trace.steps.count == timeSteps else {
-                    throw ComparisonError(reason: "the simulation recorded no \(timeSteps)-step trace of LIF '\(layers[l].name)'",
-                                          hint: "run the simulator with tracing on")
+                    throw ComparisonError(
+                        reason: "the simulation recorded no \(timeSteps)-step trace of LIF '\(layers[l].name)'",
+                        hint: "run the simulator with tracing on")
                 }
                 for t in 0..<timeSteps {
                     try layers[l].add(float: floatSpikes.spikes(image: b, step: t), integer: trace.steps[t], step: t)
@@ -95,10 +101,11 @@ public struct SpikeComparison: Sendable {
             integerCorrect: labelled == images && images > 0 ? integerCorrect : nil,
             samePredictions: samePredictions,
             layers: layers.map { a in
-                ComparisonSummary.Layer(name: a.name, units: a.units, floatRate: a.floatRate, integerRate: a.integerRate,
-                                       floatRatePerStep: a.floatRatePerStep, integerRatePerStep: a.integerRatePerStep,
-                                       agreement: a.agreement, jaccard: a.jaccard, precision: a.precision, recall: a.recall,
-                                       flags: thresholds.flags(floatRate: a.floatRate, integerRate: a.integerRate))
+                ComparisonSummary.Layer(
+                    name: a.name, units: a.units, floatRate: a.floatRate, integerRate: a.integerRate,
+                    floatRatePerStep: a.floatRatePerStep, integerRatePerStep: a.integerRatePerStep,
+                    agreement: a.agreement, jaccard: a.jaccard, precision: a.precision, recall: a.recall,
+                    flags: thresholds.flags(floatRate: a.floatRate, integerRate: a.integerRate))
             },
             thresholds: thresholds)
     }

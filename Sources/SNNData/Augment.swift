@@ -33,8 +33,9 @@ public struct CropFlip: Equatable, Sendable {
     /// - Precondition: `image.count == channels * height * width`.
     /// - Returns: a `C×H×W` image; pixels shifted in from outside are 0.
     public func apply(to image: [UInt8], channels: Int, height: Int, width: Int) -> [UInt8] {
-        precondition(image.count == channels * height * width,
-                     "\(image.count) bytes are not a \(channels)×\(height)×\(width) image")
+        precondition(
+            image.count == channels * height * width,
+            "\(image.count) bytes are not a \(channels)×\(height)×\(width) image")
         var out = [UInt8](repeating: 0, count: image.count)
         for c in 0..<channels {
             for y in 0..<height {

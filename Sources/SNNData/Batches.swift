@@ -14,8 +14,9 @@ public struct Batch: Equatable, Sendable {
 
     /// A batch from already prepared images `[B, C, H, W]`, their labels and source indices.
     public init(images: Tensor, labels: [Int32], indices: [Int]) {
-        precondition(images.shape.first == labels.count && indices.count == labels.count,
-                     "batch of \(images.shape) with \(labels.count) labels and \(indices.count) indices")
+        precondition(
+            images.shape.first == labels.count && indices.count == labels.count,
+            "batch of \(images.shape) with \(labels.count) labels and \(indices.count) indices")
         self.images = images
         self.labels = labels
         self.indices = indices
@@ -79,8 +80,9 @@ public struct BatchIterator: Sequence, IteratorProtocol, Sendable {
         precondition(batchSize > 0, "batch size must be positive, got \(batchSize)")
         precondition(epoch >= 0, "epoch must be non-negative, got \(epoch)")
         precondition(startBatch >= 0, "start batch must be non-negative, got \(startBatch)")
-        precondition(normalization.channels == data.channels,
-                     "normalisation has \(normalization.channels) channels, data has \(data.channels)")
+        precondition(
+            normalization.channels == data.channels,
+            "normalisation has \(normalization.channels) channels, data has \(data.channels)")
         self.data = data
         self.batchSize = batchSize
         self.epoch = epoch
@@ -91,8 +93,10 @@ public struct BatchIterator: Sequence, IteratorProtocol, Sendable {
         self.nextBatch = startBatch
         self.table = normalization.lookupTable()
         self.epochRNG = SeededRNG(seed: seed).derived(UInt64(epoch))
-        self.order = shuffle ? Self.permutation(count: data.count, rng: epochRNG)
-                             : Array(0..<data.count)
+        self.order =
+            shuffle
+            ? Self.permutation(count: data.count, rng: epochRNG)
+            : Array(0..<data.count)
     }
 
     /// The example order of epoch `epoch` for a data set of `count` examples under `seed`
@@ -145,7 +149,8 @@ public struct BatchIterator: Sequence, IteratorProtocol, Sendable {
             data.images.withUnsafeBufferPointer { pixels in
                 table.withUnsafeBufferPointer { table in
                     guard let source = pixels.baseAddress, let lut = table.baseAddress,
-                          let dest = buffer.baseAddress else { return }
+                        let dest = buffer.baseAddress
+                    else { return }
                     for (slot, index) in indices.enumerated() {
                         Kernels.normalizeImage(
                             source + index * imageSize, into: dest + slot * imageSize,

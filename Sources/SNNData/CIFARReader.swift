@@ -75,7 +75,8 @@ public enum CIFARReader {
     ) throws(DataError) -> LabeledImages {
         let names = variant.fileNames(split: split)
         let nested = FileIO.join(directory, variant.archiveDirectoryName)
-        let useNested = !FileIO.exists(FileIO.join(directory, names[0]))
+        let useNested =
+            !FileIO.exists(FileIO.join(directory, names[0]))
             && FileIO.exists(FileIO.join(nested, names[0]))
         let base = useNested ? nested : directory
         return try read(files: names.map { FileIO.join(base, $0) }, variant: variant)
@@ -96,8 +97,9 @@ public enum CIFARReader {
             let bytes = try FileIO.readAll(path: path, missingFileHint: hint)
             try parse(bytes, variant: variant, path: path, images: &images, labels: &labels)
         }
-        return LabeledImages(unchecked: images, labels: labels, channels: 3, height: 32,
-                             width: 32, classCount: variant.classCount)
+        return LabeledImages(
+            unchecked: images, labels: labels, channels: 3, height: 32,
+            width: 32, classCount: variant.classCount)
     }
 
     /// Decodes the records in `bytes` (one file's contents), appending their pixels to
@@ -123,14 +125,16 @@ public enum CIFARReader {
             if variant == .cifar100 {
                 let coarse = Int(bytes[start])
                 guard coarse < coarseClassCount else {
-                    throw .labelOutOfRange(path: path, index: record, label: coarse,
-                                           classCount: coarseClassCount)
+                    throw .labelOutOfRange(
+                        path: path, index: record, label: coarse,
+                        classCount: coarseClassCount)
                 }
             }
             let label = Int(bytes[start + variant.labelBytes - 1])
             guard label < variant.classCount else {
-                throw .labelOutOfRange(path: path, index: record, label: label,
-                                       classCount: variant.classCount)
+                throw .labelOutOfRange(
+                    path: path, index: record, label: label,
+                    classCount: variant.classCount)
             }
             newLabels[record] = Int32(label)
         }

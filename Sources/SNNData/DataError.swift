@@ -56,8 +56,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String? {
         switch self {
         case .missingFile(let path, _), .unreadable(let path, _), .wrongMagic(let path, _, _),
-             .badHeader(let path, _), .truncated(let path, _, _), .trailingBytes(let path, _, _),
-             .badRecordSize(let path, _, _), .labelOutOfRange(let path, _, _, _):
+            .badHeader(let path, _), .truncated(let path, _, _), .trailingBytes(let path, _, _),
+            .badRecordSize(let path, _, _), .labelOutOfRange(let path, _, _, _):
             path
         case .countMismatch(let imagesPath, _, let labelsPath, _):
             "\(imagesPath) and \(labelsPath)"

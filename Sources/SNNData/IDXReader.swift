@@ -71,8 +71,9 @@ public enum IDXReader {
         }
         let start = 4 + 4 * 3
         try checkSize(bytes.count, expected: start + payload, path: path)
-        return IDXImages(count: count, height: height, width: width,
-                         pixels: Array(bytes[start..<(start + payload)]))
+        return IDXImages(
+            count: count, height: height, width: width,
+            pixels: Array(bytes[start..<(start + payload)]))
     }
 
     /// Decodes the (already decompressed) bytes of a label file; `path` is only for errors.
@@ -133,8 +134,10 @@ public enum IDXReader {
         var bytes: [UInt8] = []
         for word in [Int(magic)] + dimensions {
             let value = UInt32(truncatingIfNeeded: word)
-            bytes += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF),
-                      UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+            bytes += [
+                UInt8(value >> 24), UInt8((value >> 16) & 0xFF),
+                UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF),
+            ]
         }
         return bytes + payload
     }

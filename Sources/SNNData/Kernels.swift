@@ -3,12 +3,15 @@
 enum Kernels {
     /// Copies `planes` planes of `height×width` bytes from `source` into the centre of
     /// `(height+2·pad)×(width+2·pad)` planes of `dest`, whose borders must already be 0.
-    static func pad(_ source: [UInt8], into dest: inout [UInt8], planes: Int, height: Int,
-                    width: Int, pad: Int) {
+    static func pad(
+        _ source: [UInt8], into dest: inout [UInt8], planes: Int, height: Int,
+        width: Int, pad: Int
+    ) {
         let outWidth = width + 2 * pad
         let outPlane = (height + 2 * pad) * outWidth
-        precondition(source.count == planes * height * width && dest.count == planes * outPlane,
-                     "pad kernel called with mismatched sizes")
+        precondition(
+            source.count == planes * height * width && dest.count == planes * outPlane,
+            "pad kernel called with mismatched sizes")
         source.withUnsafeBufferPointer { src in
             dest.withUnsafeMutableBufferPointer { dst in
                 guard let srcBase = src.baseAddress, let dstBase = dst.baseAddress else { return }
@@ -50,7 +53,8 @@ enum Kernels {
                 let row = inPlane + sy * width
                 // Output columns whose source column lies inside the image form one run
                 // [lo, hi); everything else is border.
-                let lo: Int, hi: Int
+                let lo: Int
+                let hi: Int
                 if transform.flipped {
                     // sx = width-1-x+offsetX must lie in 0..<width.
                     lo = max(0, transform.offsetX)

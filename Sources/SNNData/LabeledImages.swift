@@ -30,27 +30,33 @@ public struct LabeledImages: Equatable, Sendable {
         images: [UInt8], labels: [Int32], channels: Int, height: Int, width: Int, classCount: Int
     ) throws(DataError) {
         guard channels > 0, height > 0, width > 0, classCount > 0 else {
-            throw .inconsistent(reason: "channels \(channels), height \(height), width \(width) "
-                                + "and classCount \(classCount) must all be positive")
+            throw .inconsistent(
+                reason: "channels \(channels), height \(height), width \(width) "
+                    + "and classCount \(classCount) must all be positive")
         }
         let (perImage, o1) = channels.multipliedReportingOverflow(by: height)
         let (perImage2, o2) = perImage.multipliedReportingOverflow(by: width)
         let (total, o3) = perImage2.multipliedReportingOverflow(by: labels.count)
         guard !o1, !o2, !o3, total == images.count else {
-            throw .inconsistent(reason: "\(images.count) pixel bytes do not hold \(labels.count) "
-                                + "images of \(channels)×\(height)×\(width)")
+            throw .inconsistent(
+                reason: "\(images.count) pixel bytes do not hold \(labels.count) "
+                    + "images of \(channels)×\(height)×\(width)")
         }
         if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= classCount }) {
-            throw .labelOutOfRange(path: "<memory>", index: bad, label: Int(labels[bad]),
-                                   classCount: classCount)
+            throw .labelOutOfRange(
+                path: "<memory>", index: bad, label: Int(labels[bad]),
+                classCount: classCount)
         }
-        self.init(unchecked: images, labels: labels, channels: channels, height: height,
-                  width: width, classCount: classCount)
+        self.init(
+            unchecked: images, labels: labels, channels: channels, height: height,
+            width: width, classCount: classCount)
     }
 
     /// Creates a data set whose invariants the caller has already established.
-    init(unchecked images: [UInt8], labels: [Int32], channels: Int, height: Int, width: Int,
-         classCount: Int) {
+    init(
+        unchecked images: [UInt8], labels: [Int32], channels: Int, height: Int, width: Int,
+        classCount: Int
+    ) {
         self.images = images
         self.labels = labels
         self.channels = channels
@@ -102,8 +108,9 @@ public struct LabeledImages: Equatable, Sendable {
             pixels.append(contentsOf: images[(index * size)..<((index + 1) * size)])
             picked.append(labels[index])
         }
-        return LabeledImages(unchecked: pixels, labels: picked, channels: channels,
-                             height: height, width: width, classCount: classCount)
+        return LabeledImages(
+            unchecked: pixels, labels: picked, channels: channels,
+            height: height, width: width, classCount: classCount)
     }
 
     /// The same images with `pad` zero bytes added on every side of every channel:
@@ -116,9 +123,11 @@ public struct LabeledImages: Equatable, Sendable {
         let outHeight = height + 2 * pad
         let outWidth = width + 2 * pad
         var out = [UInt8](repeating: 0, count: count * channels * outHeight * outWidth)
-        Kernels.pad(images, into: &out, planes: count * channels, height: height, width: width,
-                    pad: pad)
-        return LabeledImages(unchecked: out, labels: labels, channels: channels,
-                             height: outHeight, width: outWidth, classCount: classCount)
+        Kernels.pad(
+            images, into: &out, planes: count * channels, height: height, width: width,
+            pad: pad)
+        return LabeledImages(
+            unchecked: out, labels: labels, channels: channels,
+            height: outHeight, width: outWidth, classCount: classCount)
     }
 }

@@ -18,11 +18,13 @@ extension LabeledImages {
         let images = try IDXReader.readImages(path: imagesPath)
         let labels = try IDXReader.readLabels(path: labelsPath, classCount: classCount)
         guard images.count == labels.count else {
-            throw .countMismatch(imagesPath: imagesPath, images: images.count,
-                                 labelsPath: labelsPath, labels: labels.count)
+            throw .countMismatch(
+                imagesPath: imagesPath, images: images.count,
+                labelsPath: labelsPath, labels: labels.count)
         }
-        return LabeledImages(unchecked: images.pixels, labels: labels, channels: 1,
-                             height: images.height, width: images.width, classCount: classCount)
+        return LabeledImages(
+            unchecked: images.pixels, labels: labels, channels: 1,
+            height: images.height, width: images.width, classCount: classCount)
     }
 
     /// Reads the CIFAR-10 binary version from `directory` (see `CIFARReader.read(directory:…)`).

@@ -21,8 +21,9 @@ public struct Normalization: Equatable, Sendable {
     /// Creates a normalisation from per-channel statistics.
     /// - Precondition: `mean.count == std.count > 0` and every `std` is positive and finite.
     public init(mean: [Float], std: [Float]) {
-        precondition(!mean.isEmpty && mean.count == std.count,
-                     "need one mean and one std per channel, got \(mean.count) and \(std.count)")
+        precondition(
+            !mean.isEmpty && mean.count == std.count,
+            "need one mean and one std per channel, got \(mean.count) and \(std.count)")
         precondition(std.allSatisfy { $0 > 0 && $0.isFinite }, "std must be positive: \(std)")
         self.mean = mean
         self.std = std
@@ -31,16 +32,19 @@ public struct Normalization: Equatable, Sendable {
     /// Fashion-MNIST: mean 0.2860, std 0.3530 (one channel).
     public static let fashionMNIST = Normalization(mean: [0.2860], std: [0.3530])
     /// CIFAR-10: mean (0.4914, 0.4822, 0.4465), std (0.2470, 0.2435, 0.2616), RGB.
-    public static let cifar10 = Normalization(mean: [0.4914, 0.4822, 0.4465],
-                                              std: [0.2470, 0.2435, 0.2616])
+    public static let cifar10 = Normalization(
+        mean: [0.4914, 0.4822, 0.4465],
+        std: [0.2470, 0.2435, 0.2616])
     /// CIFAR-100: mean (0.5071, 0.4865, 0.4409), std (0.2673, 0.2564, 0.2762), RGB.
-    public static let cifar100 = Normalization(mean: [0.5071, 0.4865, 0.4409],
-                                               std: [0.2673, 0.2564, 0.2762])
+    public static let cifar100 = Normalization(
+        mean: [0.5071, 0.4865, 0.4409],
+        std: [0.2673, 0.2564, 0.2762])
 
     /// Plain scaling to [0, 1] (mean 0, std 1) for `channels` channels.
     public static func unitRange(channels: Int) -> Normalization {
-        Normalization(mean: [Float](repeating: 0, count: channels),
-                      std: [Float](repeating: 1, count: channels))
+        Normalization(
+            mean: [Float](repeating: 0, count: channels),
+            std: [Float](repeating: 1, count: channels))
     }
 
     /// Number of channels this normalisation applies to.
@@ -69,8 +73,9 @@ public struct Normalization: Equatable, Sendable {
     /// each channel plane is `image.count / channels` bytes).
     /// - Returns: `image.count` floats in the same layout.
     public func apply<Bytes: Collection<UInt8>>(to image: Bytes) -> [Float] {
-        precondition(image.count % channels == 0,
-                     "\(image.count) bytes do not split into \(channels) channel planes")
+        precondition(
+            image.count % channels == 0,
+            "\(image.count) bytes do not split into \(channels) channel planes")
         let plane = image.count / channels
         return image.enumerated().map { offset, byte in value(of: byte, channel: offset / plane) }
     }

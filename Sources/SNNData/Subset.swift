@@ -22,8 +22,9 @@ extension LabeledImages {
     /// - Precondition: `quotas.count == classCount` and no quota is negative.
     /// - Throws: `DataError.notEnoughExamples` when a class has fewer images than its quota.
     public func stratifiedIndices(quotas: [Int], seed: UInt64) throws(DataError) -> [Int] {
-        precondition(quotas.count == classCount && quotas.allSatisfy { $0 >= 0 },
-                     "need one non-negative quota per class, got \(quotas)")
+        precondition(
+            quotas.count == classCount && quotas.allSatisfy { $0 >= 0 },
+            "need one non-negative quota per class, got \(quotas)")
         let root = SeededRNG(seed: seed)
         var chosen: [Int] = []
         chosen.reserveCapacity(quotas.reduce(0, +))

@@ -37,9 +37,10 @@ public struct DeploymentFile: Sendable, Equatable {
     /// - Throws: `DeploymentFileError` for a graph that is not lowered yet, `HDF5Error` for I/O.
     public static func write(_ graph: Graph, to path: String, producer: String) throws {
         guard graph.passes.contains("quantize"), graph.passes.contains("lowerToCSR") else {
-            throw DeploymentFileError(path: path, object: nil,
-                                      reason: "the graph has not been quantised and lowered to CSR (passes: \(graph.passes.joined(separator: ", ")))",
-                                      hint: "run the compiler pipeline before writing")
+            throw DeploymentFileError(
+                path: path, object: nil,
+                reason: "the graph has not been quantised and lowered to CSR (passes: \(graph.passes.joined(separator: ", ")))",
+                hint: "run the compiler pipeline before writing")
         }
         let nir: NIRGraph
         do {
@@ -61,9 +62,15 @@ public struct DeploymentFile: Sendable, Equatable {
         var result = graph
         for i in result.layers.indices {
             switch result.layers[i].op {
-            case .conv(var conv): conv.weights = conv.weights.storedForm; result.layers[i].op = .conv(conv)
-            case .linear(var linear): linear.weights = linear.weights.storedForm; result.layers[i].op = .linear(linear)
-            case .identity(var identity): identity.weights = identity.weights.storedForm; result.layers[i].op = .identity(identity)
+            case .conv(var conv):
+                conv.weights = conv.weights.storedForm
+                result.layers[i].op = .conv(conv)
+            case .linear(var linear):
+                linear.weights = linear.weights.storedForm
+                result.layers[i].op = .linear(linear)
+            case .identity(var identity):
+                identity.weights = identity.weights.storedForm
+                result.layers[i].op = .identity(identity)
             default: break
             }
         }
@@ -77,15 +84,17 @@ public struct DeploymentFile: Sendable, Equatable {
         let file = try HDF5File.open(path)
         let root = file.root
         guard root.kind(of: "snnc") == .group else {
-            throw DeploymentFileError(path: path, object: "/snnc",
-                                      reason: "not an snnc deployment file (no /snnc group)",
-                                      hint: "pass a file written by 'snnc export'")
+            throw DeploymentFileError(
+                path: path, object: "/snnc",
+                reason: "not an snnc deployment file (no /snnc group)",
+                hint: "pass a file written by 'snnc export'")
         }
         let snnc = try root.group("snnc")
         guard (try? snnc.stringAttribute("format")) == formatName else {
-            throw DeploymentFileError(path: path, object: "/snnc",
-                                      reason: "not an snnc deployment file (no format = \"\(formatName)\" attribute)",
-                                      hint: "pass a file written by 'snnc export'")
+            throw DeploymentFileError(
+                path: path, object: "/snnc",
+                reason: "not an snnc deployment file (no format = \"\(formatName)\" attribute)",
+                hint: "pass a file written by 'snnc export'")
         }
         let version = try snnc.attribute("format_version", as: Int32.self, convert: true).values
         guard version.count == 2 else {

@@ -80,8 +80,10 @@ public struct NIRDocument: Sendable, Equatable {
     public var metadata: [(String, NIRField)]
 
     /// Creates a document.
-    public init(version: String? = DeploymentFile.nirVersion, nodes: [NIRNode], edges: [(String, String)],
-                metadata: [(String, NIRField)] = []) {
+    public init(
+        version: String? = DeploymentFile.nirVersion, nodes: [NIRNode], edges: [(String, String)],
+        metadata: [(String, NIRField)] = []
+    ) {
         self.version = version
         self.nodes = nodes
         self.edges = edges

@@ -80,22 +80,30 @@ struct NIRGraph {
                 weightScales[layer.name] = scale
                 let (w, b) = try Self.dequantised(conv.weights, scale: scale, layer: layer.name)
                 let g = conv.geometry
-                nodes.append(.conv2d(name: layer.name, weight: w, shape: conv.weights.weight.shape, bias: b,
-                                     stride: (g.strideH, g.strideW), padding: (g.padH, g.padW),
-                                     inputSize: (conv.inputShape[1], conv.inputShape[2])))
+                nodes.append(
+                    .conv2d(
+                        name: layer.name, weight: w, shape: conv.weights.weight.shape, bias: b,
+                        stride: (g.strideH, g.strideW), padding: (g.padH, g.padW),
+                        inputSize: (conv.inputShape[1], conv.inputShape[2])))
             case .linear(let linear):
                 let scale = try factor(layer, linear.weights)
                 weightScales[layer.name] = scale
                 let (w, b) = try Self.dequantised(linear.weights, scale: scale, layer: layer.name)
-                nodes.append(.affine(name: layer.name, weight: w, outFeatures: linear.outFeatures,
-                                     inFeatures: linear.inFeatures, bias: b))
+                nodes.append(
+                    .affine(
+                        name: layer.name, weight: w, outFeatures: linear.outFeatures,
+                        inFeatures: linear.inFeatures, bias: b))
             case .lif(let lif):
-                nodes.append(.lif(name: layer.name, shape: layer.shape, tau: lif.tau,
-                                  r: Float(lifInputScales[layer.name] ?? 1), vLeak: 0, vThreshold: 1))
+                nodes.append(
+                    .lif(
+                        name: layer.name, shape: layer.shape, tau: lif.tau,
+                        r: Float(lifInputScales[layer.name] ?? 1), vLeak: 0, vThreshold: 1))
             case .pool(let pool):
                 let g = pool.geometry
-                nodes.append(.pool2d(name: layer.name, average: pool.kind == .average, kernel: (g.kernelH, g.kernelW),
-                                     stride: (g.strideH, g.strideW), padding: (g.padH, g.padW)))
+                nodes.append(
+                    .pool2d(
+                        name: layer.name, average: pool.kind == .average, kernel: (g.kernelH, g.kernelW),
+                        stride: (g.strideH, g.strideW), padding: (g.padH, g.padW)))
                 if pool.kind == .max {
                     let fire = layer.name + ".fire"
                     nodes.append(.integrateAndFire(name: fire, shape: layer.shape, r: 1, vThreshold: 0.5))
@@ -119,8 +127,10 @@ struct NIRGraph {
 
     /// The LIF group a synaptic layer drives (through add layers and shortcuts) and the factor
     /// `k` that puts its integers into that group's threshold-one units (see the type's comment).
-    static func thresholdOneScale(_ graph: Graph, layer: Layer, weights: SynapticWeights,
-                                  consumers: [String: [Layer]]) throws -> (lif: String, k: Double) {
+    static func thresholdOneScale(
+        _ graph: Graph, layer: Layer, weights: SynapticWeights,
+        consumers: [String: [Layer]]
+    ) throws -> (lif: String, k: Double) {
         guard let q = weights.quantized else {
             throw DeploymentFileError(path: "", object: layer.name, reason: "the layer has no integer weights")
         }
@@ -149,8 +159,9 @@ struct NIRGraph {
 
     /// The graph as a NIR document (dt = 1 step, producer in the metadata).
     func document(producer: String) -> NIRDocument {
-        NIRDocument(version: DeploymentFile.nirVersion, nodes: nodes, edges: edges,
-                    metadata: NIRDocument.snncMetadata(producer: producer))
+        NIRDocument(
+            version: DeploymentFile.nirVersion, nodes: nodes, edges: edges,
+            metadata: NIRDocument.snncMetadata(producer: producer))
     }
 
     /// Writes `/version` and `/node` into the file's root.

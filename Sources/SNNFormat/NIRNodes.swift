@@ -15,9 +15,11 @@ extension NIRNode {
 
     /// An `Affine` node: `weight` `[out, in]` C-order and `bias` `[out]`.
     public static func affine(name: String, weight: [Float], outFeatures: Int, inFeatures: Int, bias: [Float]) -> NIRNode {
-        NIRNode(name: name, type: "Affine", fields: [
-            ("weight", .floats(weight, shape: [outFeatures, inFeatures])), ("bias", .floats(bias, shape: [outFeatures])),
-        ])
+        NIRNode(
+            name: name, type: "Affine",
+            fields: [
+                ("weight", .floats(weight, shape: [outFeatures, inFeatures])), ("bias", .floats(bias, shape: [outFeatures])),
+            ])
     }
 
     /// A `Linear` node (an affine map without bias): `weight` `[out, in]` C-order.
@@ -27,53 +29,69 @@ extension NIRNode {
 
     /// A `Conv2d` node (groups 1, dilation 1): `weight` `[Cout, Cin, kH, kW]` C-order, `bias`
     /// `[Cout]`, and the (rows, columns) pairs of stride, padding and the input's size.
-    public static func conv2d(name: String, weight: [Float], shape: [Int], bias: [Float],
-                              stride: (Int, Int), padding: (Int, Int), inputSize: (Int, Int)) -> NIRNode {
-        NIRNode(name: name, type: "Conv2d", fields: [
-            ("weight", .floats(weight, shape: shape)), ("bias", .floats(bias, shape: [shape[0]])),
-            ("stride", pair(stride)), ("padding", pair(padding)), ("dilation", pair((1, 1))), ("groups", .int(1)),
-            ("input_shape", pair(inputSize)),
-        ])
+    public static func conv2d(
+        name: String, weight: [Float], shape: [Int], bias: [Float],
+        stride: (Int, Int), padding: (Int, Int), inputSize: (Int, Int)
+    ) -> NIRNode {
+        NIRNode(
+            name: name, type: "Conv2d",
+            fields: [
+                ("weight", .floats(weight, shape: shape)), ("bias", .floats(bias, shape: [shape[0]])),
+                ("stride", pair(stride)), ("padding", pair(padding)), ("dilation", pair((1, 1))), ("groups", .int(1)),
+                ("input_shape", pair(inputSize)),
+            ])
     }
 
     /// A `LIF` node (`v_reset` = 0) with one value of each parameter for every neuron of `shape`.
     public static func lif(name: String, shape: [Int], tau: Float, r: Float, vLeak: Float, vThreshold: Float) -> NIRNode {
-        NIRNode(name: name, type: "LIF", fields: [
-            ("tau", full(tau, shape)), ("r", full(r, shape)), ("v_leak", full(vLeak, shape)),
-            ("v_threshold", full(vThreshold, shape)), ("v_reset", full(0, shape)),
-        ])
+        NIRNode(
+            name: name, type: "LIF",
+            fields: [
+                ("tau", full(tau, shape)), ("r", full(r, shape)), ("v_leak", full(vLeak, shape)),
+                ("v_threshold", full(vThreshold, shape)), ("v_reset", full(0, shape)),
+            ])
     }
 
     /// A `CubaLIF` node (`v_reset` = 0) with one value of each parameter for every neuron of `shape`.
-    public static func cubaLIF(name: String, shape: [Int], tauSyn: Float, tauMem: Float, r: Float, vLeak: Float,
-                               vThreshold: Float, wIn: Float) -> NIRNode {
-        NIRNode(name: name, type: "CubaLIF", fields: [
-            ("tau_syn", full(tauSyn, shape)), ("tau_mem", full(tauMem, shape)), ("r", full(r, shape)),
-            ("v_leak", full(vLeak, shape)), ("v_threshold", full(vThreshold, shape)), ("v_reset", full(0, shape)),
-            ("w_in", full(wIn, shape)),
-        ])
+    public static func cubaLIF(
+        name: String, shape: [Int], tauSyn: Float, tauMem: Float, r: Float, vLeak: Float,
+        vThreshold: Float, wIn: Float
+    ) -> NIRNode {
+        NIRNode(
+            name: name, type: "CubaLIF",
+            fields: [
+                ("tau_syn", full(tauSyn, shape)), ("tau_mem", full(tauMem, shape)), ("r", full(r, shape)),
+                ("v_leak", full(vLeak, shape)), ("v_threshold", full(vThreshold, shape)), ("v_reset", full(0, shape)),
+                ("w_in", full(wIn, shape)),
+            ])
     }
 
     /// An `IF` (integrate-and-fire) node (`v_reset` = 0); a max pool is written as a `SumPool2d`
     /// followed by one of these.
     public static func integrateAndFire(name: String, shape: [Int], r: Float, vThreshold: Float) -> NIRNode {
-        NIRNode(name: name, type: "IF", fields: [
-            ("r", full(r, shape)), ("v_threshold", full(vThreshold, shape)), ("v_reset", full(0, shape)),
-        ])
+        NIRNode(
+            name: name, type: "IF",
+            fields: [
+                ("r", full(r, shape)), ("v_threshold", full(vThreshold, shape)), ("v_reset", full(0, shape)),
+            ])
     }
 
     /// A `SumPool2d` node, or an `AvgPool2d` one when `average`; each argument is (rows, columns).
     public static func pool2d(name: String, average: Bool, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)) -> NIRNode {
-        NIRNode(name: name, type: average ? "AvgPool2d" : "SumPool2d", fields: [
-            ("kernel_size", pair(kernel)), ("stride", pair(stride)), ("padding", pair(padding)),
-        ])
+        NIRNode(
+            name: name, type: average ? "AvgPool2d" : "SumPool2d",
+            fields: [
+                ("kernel_size", pair(kernel)), ("stride", pair(stride)), ("padding", pair(padding)),
+            ])
     }
 
     /// A `Flatten` node over every dimension of an input of shape `inputShape`.
     public static func flatten(name: String, inputShape: [Int]) -> NIRNode {
-        NIRNode(name: name, type: "Flatten", fields: [
-            ("start_dim", .int(0)), ("end_dim", .int(-1)), ("input_type", extents(inputShape)),
-        ])
+        NIRNode(
+            name: name, type: "Flatten",
+            fields: [
+                ("start_dim", .int(0)), ("end_dim", .int(-1)), ("input_type", extents(inputShape)),
+            ])
     }
 
     /// A `Scale` node: one factor per element of `shape`.

@@ -34,13 +34,16 @@ extension NIRDocument {
         let graph = try root.group("node")
         let type = try? graph.readString("type")
         guard type == "NIRGraph" else {
-            throw NIRReadError(path: path, object: "/node/type", reason: "the top node is \(type.map { "a '\($0)'" } ?? "missing its type"), not a 'NIRGraph'")
+            throw NIRReadError(
+                path: path, object: "/node/type",
+                reason: "the top node is \(type.map { "a '\($0)'" } ?? "missing its type"), not a 'NIRGraph'")
         }
         var edges: [(String, String)] = []
         if graph.contains("edges") {
             let stored = try graph.readStrings("edges")
             guard stored.values.isEmpty || (stored.shape.count == 2 && stored.shape[1] == 2) else {
-                throw NIRReadError(path: path, object: "/node/edges", reason: "edges must be an (E, 2) array of node names, found shape \(stored.shape)")
+                throw NIRReadError(
+                    path: path, object: "/node/edges", reason: "edges must be an (E, 2) array of node names, found shape \(stored.shape)")
             }
             edges = stride(from: 0, to: stored.values.count, by: 2).map { (stored.values[$0], stored.values[$0 + 1]) }
         }

@@ -7,7 +7,8 @@ struct SNNCGroupReader {
     let group: HDF5Group
 
     private func fail(_ object: String, _ reason: String) -> DeploymentFileError {
-        DeploymentFileError(path: path, object: object, reason: reason, hint: "the file is damaged or was not written by snnc; export it again")
+        DeploymentFileError(
+            path: path, object: object, reason: reason, hint: "the file is damaged or was not written by snnc; export it again")
     }
 
     private func strings(_ g: HDF5Group, _ name: String) throws -> [String] {
@@ -43,8 +44,9 @@ struct SNNCGroupReader {
             let input = try group.group("input")
             let attributes = try input.attributeNames()
             if attributes.contains("range_max_abs") {
-                graph.inputRange = InputRange(maxAbs: try input.scalarAttribute("range_max_abs", as: Double.self),
-                                              source: try input.stringAttribute("range_source"))
+                graph.inputRange = InputRange(
+                    maxAbs: try input.scalarAttribute("range_max_abs", as: Double.self),
+                    source: try input.stringAttribute("range_source"))
             }
             if attributes.contains("scale") {
                 let bits = Int(try input.scalarAttribute("bits", as: Int32.self))
@@ -70,7 +72,9 @@ struct SNNCGroupReader {
     }
 
     private func readGeometry(_ g: HDF5Group) throws -> ConvGeometry {
-        let k = try ints(g, "kernel", count: 2), s = try ints(g, "stride", count: 2), p = try ints(g, "padding", count: 2)
+        let k = try ints(g, "kernel", count: 2)
+        let s = try ints(g, "stride", count: 2)
+        let p = try ints(g, "padding", count: 2)
         guard k.allSatisfy({ $0 >= 1 }), s.allSatisfy({ $0 >= 1 }), p.allSatisfy({ $0 >= 0 }) else {
             throw fail(g.path, "invalid window: kernel \(k), stride \(s), padding \(p)")
         }
@@ -88,20 +92,23 @@ struct SNNCGroupReader {
         case "flatten": op = .flatten
         case "add": op = .add
         case "batchnorm":
-            op = .batchNorm(BatchNormLayer(mean: try g.read("mean", as: Float.self).values,
-                                           variance: try g.read("variance", as: Float.self).values,
-                                           gamma: try g.read("gamma", as: Float.self).values,
-                                           beta: try g.read("beta", as: Float.self).values,
-                                           epsilon: try g.scalarAttribute("epsilon", as: Float.self)))
+            op = .batchNorm(
+                BatchNormLayer(
+                    mean: try g.read("mean", as: Float.self).values,
+                    variance: try g.read("variance", as: Float.self).values,
+                    gamma: try g.read("gamma", as: Float.self).values,
+                    beta: try g.read("beta", as: Float.self).values,
+                    epsilon: try g.scalarAttribute("epsilon", as: Float.self)))
         case "conv":
             let inputShape = try ints(g, "input_shape", count: 3)
             let outChannels = try int(g, "out_channels")
             let geometry = try readGeometry(g)
             guard inputShape.allSatisfy({ $0 >= 1 }), outChannels >= 1 else { throw fail(g.path, "invalid conv sizes") }
             let weightShape = [outChannels, inputShape[0], geometry.kernelH, geometry.kernelW]
-            var conv = ConvLayer(inputShape: inputShape, outChannels: outChannels, geometry: geometry,
-                                 encoder: try g.scalarAttribute("encoder", as: Int8.self) != 0,
-                                 weights: SynapticWeights(weight: .zeros(weightShape), bias: nil))
+            var conv = ConvLayer(
+                inputShape: inputShape, outChannels: outChannels, geometry: geometry,
+                encoder: try g.scalarAttribute("encoder", as: Int8.self) != 0,
+                weights: SynapticWeights(weight: .zeros(weightShape), bias: nil))
             conv.weights = try readWeights(g, shape: weightShape, outputs: outChannels) { csr in
                 let layout = KernelCSRLayout(conv)
                 guard csr.rows == layout.rows, csr.columns == layout.columns else { return nil }
@@ -109,7 +116,8 @@ struct SNNCGroupReader {
             }
             op = .conv(conv)
         case "linear":
-            let n = try int(g, "in_features"), m = try int(g, "out_features")
+            let n = try int(g, "in_features")
+            let m = try int(g, "out_features")
             guard n >= 1, m >= 1 else { throw fail(g.path, "invalid linear sizes \(n)→\(m)") }
             let weights = try readWeights(g, shape: [m, n], outputs: m) { csr in
                 guard csr.rows == n, csr.columns == m else { return nil }
@@ -137,10 +145,11 @@ struct SNNCGroupReader {
             }
             op = .pool(PoolLayer(kind: poolKind, geometry: try readGeometry(g)))
         case "lif":
-            var lif = LIFGroup(tau: try g.scalarAttribute("tau", as: Float.self),
-                               threshold: try g.scalarAttribute("threshold", as: Float.self),
-                               reset: try g.scalarAttribute("reset", as: Float.self),
-                               inputGainFolded: try g.scalarAttribute("input_gain_folded", as: Int8.self) != 0)
+            var lif = LIFGroup(
+                tau: try g.scalarAttribute("tau", as: Float.self),
+                threshold: try g.scalarAttribute("threshold", as: Float.self),
+                reset: try g.scalarAttribute("reset", as: Float.self),
+                inputGainFolded: try g.scalarAttribute("input_gain_folded", as: Int8.self) != 0)
             if g.kind(of: "neurons") == .group { lif.quantized = try readNeurons(try g.group("neurons")) }
             op = .lif(lif)
         default:
@@ -162,18 +171,21 @@ struct SNNCGroupReader {
         case "multiply12" where (0...4096).contains(value): decay = .multiply12(value)
         default: throw fail(n.path, "unknown or out-of-range decay")
         }
-        return QuantizedNeurons(stateScale: try n.scalarAttribute("state_scale", as: Double.self), stateBits: bits,
-                                threshold: try n.scalarAttribute("threshold", as: Int32.self), compare: compare,
-                                reset: try n.scalarAttribute("reset", as: Int32.self), decay: decay,
-                                decayError: try n.scalarAttribute("decay_error", as: Double.self))
+        return QuantizedNeurons(
+            stateScale: try n.scalarAttribute("state_scale", as: Double.self), stateBits: bits,
+            threshold: try n.scalarAttribute("threshold", as: Int32.self), compare: compare,
+            reset: try n.scalarAttribute("reset", as: Int32.self), decay: decay,
+            decayError: try n.scalarAttribute("decay_error", as: Double.self))
     }
 
     /// Reads a layer's weights; `denseFromCSR` rebuilds the dense integer layout from the fan-out
     /// table (nil when the table's shape does not match the layer). A float layer has its dense
     /// weights and mask; a quantised layer's float `weight` comes back as the dequantised integers
     /// (`q · weight_scale`) and its mask as nil (see `SNNCGroupWriter.writeWeights`).
-    private func readWeights(_ g: HDF5Group, shape: [Int], outputs: Int,
-                             denseFromCSR: (CSRMatrix<Int32>) -> [Int32]?) throws -> SynapticWeights {
+    private func readWeights(
+        _ g: HDF5Group, shape: [Int], outputs: Int,
+        denseFromCSR: (CSRMatrix<Int32>) -> [Int32]?
+    ) throws -> SynapticWeights {
         var weights = SynapticWeights(weight: .zeros(shape), bias: nil)
         if g.kind(of: "bias_float") == .dataset { weights.bias = try g.read("bias_float", as: Float.self, shape: [outputs]).values }
         guard g.kind(of: "quant") == .group else {
@@ -227,22 +239,26 @@ struct SNNCGroupReader {
         }
         guard population.count == core.count else { throw fail(g.path, "mapping columns differ in length") }
         let cores = core.indices.map { i in
-            CoreAllocation(core: Int(core[i]), population: population[i], neuronStart: columns[0][i], neuronCount: columns[1][i],
-                           storedSynapses: columns[2][i], synapseBytes: columns[3][i], fanIn: columns[4][i], fanOut: columns[5][i])
+            CoreAllocation(
+                core: Int(core[i]), population: population[i], neuronStart: columns[0][i], neuronCount: columns[1][i],
+                storedSynapses: columns[2][i], synapseBytes: columns[3][i], fanIn: columns[4][i], fanOut: columns[5][i])
         }
         return Placement(cores: cores, meshWidth: meshWidth)
     }
 
     private func readEstimates(_ g: HDF5Group) throws -> Estimates {
-        let activity: ActivitySource = try g.stringAttribute("activity") == "calibrated"
+        let activity: ActivitySource =
+            try g.stringAttribute("activity") == "calibrated"
             ? .calibrated(images: try int(g, "calibration_images"))
             : .assumedRate(try g.scalarAttribute("assumed_rate", as: Double.self))
-        let memory = g.kind(of: "memory_per_core") == .dataset
+        let memory =
+            g.kind(of: "memory_per_core") == .dataset
             ? try g.read("memory_per_core", as: Int64.self).values.map(Int.init) : []
         var rows: [LayerEstimate] = []
         if g.kind(of: "layers") == .group {
             let t = try g.group("layers")
-            let layer = try t.readStrings("layer").values, kind = try t.readStrings("kind").values
+            let layer = try t.readStrings("layer").values
+            let kind = try t.readStrings("kind").values
             let population = try t.readStrings("population").values
             let n = layer.count
             guard kind.count == n, population.count == n else { throw fail(t.path, "estimate columns differ in length") }
@@ -257,16 +273,18 @@ struct SNNCGroupReader {
                     memoryBytes: integers[8][i], inputEventsPerStep: reals[0][i], outputSpikesPerStep: reals[1][i],
                     synapticOps: reals[2][i], structuralOps: reals[3][i], neuronUpdates: reals[4][i],
                     routedSpikes: reals[5][i], hops: reals[6][i], bytesMovedCSR: reals[7][i], bytesMovedDense: reals[8][i],
-                    energy: EnergyBreakdown(synapticOps: reals[9][i], neuronUpdates: reals[10][i], routing: reals[11][i],
-                                            memory: reals[12][i], memoryIncluded: included[i] != 0, staticEnergy: 0),
+                    energy: EnergyBreakdown(
+                        synapticOps: reals[9][i], neuronUpdates: reals[10][i], routing: reals[11][i],
+                        memory: reals[12][i], memoryIncluded: included[i] != 0, staticEnergy: 0),
                     cyclesPerStep: reals[13][i])
             }
         }
-        return Estimates(activity: activity, timeSteps: try int(g, "time_steps"), layers: rows, memoryPerCore: memory,
-                         cyclesPerStep: try g.scalarAttribute("cycles_per_step", as: Double.self),
-                         latencySeconds: try g.scalarAttribute("latency_seconds", as: Double.self),
-                         staticEnergyPJ: try g.scalarAttribute("static_energy_pj", as: Double.self),
-                         costs: g.kind(of: "target_costs") == .group ? try readCosts(try g.group("target_costs")) : nil)
+        return Estimates(
+            activity: activity, timeSteps: try int(g, "time_steps"), layers: rows, memoryPerCore: memory,
+            cyclesPerStep: try g.scalarAttribute("cycles_per_step", as: Double.self),
+            latencySeconds: try g.scalarAttribute("latency_seconds", as: Double.self),
+            staticEnergyPJ: try g.scalarAttribute("static_energy_pj", as: Double.self),
+            costs: g.kind(of: "target_costs") == .group ? try readCosts(try g.group("target_costs")) : nil)
     }
 
     /// Reads `/snnc/estimates/target_costs` (see `TargetCostFields`).
@@ -275,7 +293,8 @@ struct SNNCGroupReader {
         let reals = try TargetCostFields.names.map { try g.scalarAttribute($0, as: Double.self) }
         guard reals.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw fail(g.path, "a cost figure is negative or not finite") }
         let tick = names.contains("tick_hz") ? try g.scalarAttribute("tick_hz", as: Double.self) : nil
-        return TargetCostFields.costs(target: try g.stringAttribute("target"), reals: reals, tickHz: tick,
-                                      includesWeightRead: try g.scalarAttribute("synaptic_op_includes_weight_read", as: Int8.self) != 0)
+        return TargetCostFields.costs(
+            target: try g.stringAttribute("target"), reals: reals, tickHz: tick,
+            includesWeightRead: try g.scalarAttribute("synaptic_op_includes_weight_read", as: Int8.self) != 0)
     }
 }

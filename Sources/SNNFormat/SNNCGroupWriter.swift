@@ -233,24 +233,36 @@ enum EstimateColumns {
 
 /// The real-valued attributes of `/snnc/estimates/target_costs`, shared by writer and reader.
 enum TargetCostFields {
-    static let names = ["clock_hz", "cycles_per_row_fetch", "cycles_per_synaptic_op", "cycles_per_neuron_update",
-                        "cycles_per_hop", "cycles_per_barrier", "synaptic_op_pj", "neuron_update_pj", "spike_route_pj",
-                        "memory_pj_per_byte", "static_power_mw", "bytes_per_row_fetch", "bytes_per_synaptic_op"]
+    static let names = [
+        "clock_hz", "cycles_per_row_fetch", "cycles_per_synaptic_op", "cycles_per_neuron_update",
+        "cycles_per_hop", "cycles_per_barrier", "synaptic_op_pj", "neuron_update_pj", "spike_route_pj",
+        "memory_pj_per_byte", "static_power_mw", "bytes_per_row_fetch", "bytes_per_synaptic_op",
+    ]
 
     static func reals(_ c: TargetCosts) -> [(String, Double)] {
-        let t = c.timing, e = c.energy, m = c.memory
-        return Array(zip(names, [t.clockHz, t.cyclesPerRowFetch, t.cyclesPerSynapticOp, t.cyclesPerNeuronUpdate,
-                                 t.cyclesPerHop, t.cyclesPerBarrier, e.synapticOpPJ, e.neuronUpdatePJ, e.spikeRoutePJ,
-                                 e.memoryPJPerByte, e.staticPowerMW, m.bytesPerRowFetch, m.bytesPerSynapticOp]))
+        let t = c.timing
+        let e = c.energy
+        let m = c.memory
+        return Array(
+            zip(
+                names,
+                [
+                    t.clockHz, t.cyclesPerRowFetch, t.cyclesPerSynapticOp, t.cyclesPerNeuronUpdate,
+                    t.cyclesPerHop, t.cyclesPerBarrier, e.synapticOpPJ, e.neuronUpdatePJ, e.spikeRoutePJ,
+                    e.memoryPJPerByte, e.staticPowerMW, m.bytesPerRowFetch, m.bytesPerSynapticOp,
+                ]))
     }
 
     /// The costs from the attribute values in `names` order.
     static func costs(target: String, reals v: [Double], tickHz: Double?, includesWeightRead: Bool) -> TargetCosts {
-        TargetCosts(target: target,
-                    timing: ChipTiming(clockHz: v[0], cyclesPerRowFetch: v[1], cyclesPerSynapticOp: v[2], cyclesPerNeuronUpdate: v[3],
-                                       cyclesPerHop: v[4], cyclesPerBarrier: v[5], tickHz: tickHz),
-                    energy: ChipEnergy(synapticOpPJ: v[6], synapticOpIncludesWeightRead: includesWeightRead, neuronUpdatePJ: v[7],
-                                       spikeRoutePJ: v[8], memoryPJPerByte: v[9], staticPowerMW: v[10]),
-                    memory: .init(bytesPerRowFetch: v[11], bytesPerSynapticOp: v[12]))
+        TargetCosts(
+            target: target,
+            timing: ChipTiming(
+                clockHz: v[0], cyclesPerRowFetch: v[1], cyclesPerSynapticOp: v[2], cyclesPerNeuronUpdate: v[3],
+                cyclesPerHop: v[4], cyclesPerBarrier: v[5], tickHz: tickHz),
+            energy: ChipEnergy(
+                synapticOpPJ: v[6], synapticOpIncludesWeightRead: includesWeightRead, neuronUpdatePJ: v[7],
+                spikeRoutePJ: v[8], memoryPJPerByte: v[9], staticPowerMW: v[10]),
+            memory: .init(bytesPerRowFetch: v[11], bytesPerSynapticOp: v[12]))
     }
 }

@@ -63,8 +63,10 @@ public struct SpikeTraceFile: Sendable, Equatable {
     public var layers: [Layer]
 
     /// Creates a file value.
-    public init(model: String, images: Int, timeSteps: Int, predictions: [Int], labels: [Int]?, logits: [[Int64]],
-                layers: [Layer]) {
+    public init(
+        model: String, images: Int, timeSteps: Int, predictions: [Int], labels: [Int]?, logits: [[Int64]],
+        layers: [Layer]
+    ) {
         self.model = model
         self.images = images
         self.timeSteps = timeSteps

@@ -13,8 +13,9 @@ extension BatchNormLayer {
     /// - Precondition: `mean`, `variance`, `gamma`, `beta` (and `bias`) have one value per channel.
     public func folded(weight: [Float], bias: [Float]?) -> (weight: [Float], bias: [Float]) {
         let channels = mean.count
-        precondition(variance.count == channels && gamma.count == channels && beta.count == channels
-                     && (bias?.count ?? channels) == channels, "batch norm statistics and bias differ in length")
+        precondition(
+            variance.count == channels && gamma.count == channels && beta.count == channels
+                && (bias?.count ?? channels) == channels, "batch norm statistics and bias differ in length")
         let perChannel = weight.count / max(channels, 1)
         var w = weight
         var b = bias ?? [Float](repeating: 0, count: channels)

@@ -24,18 +24,24 @@ public struct CSRMatrix<Value: Sendable & Equatable>: Sendable, Equatable {
         self.rowOffsets = rowOffsets
         self.columnIndices = columnIndices
         self.values = values
-        if let problem = Self.problem(rows: rows, columns: columns, rowOffsets: rowOffsets,
-                                      columnIndices: columnIndices, valueCount: values.count) {
+        if let problem = Self.problem(
+            rows: rows, columns: columns, rowOffsets: rowOffsets,
+            columnIndices: columnIndices, valueCount: values.count)
+        {
             preconditionFailure("invalid CSR matrix: \(problem)")
         }
     }
 
     /// Creates a matrix from untrusted arrays (e.g. read from a file).
     /// - Throws: `CSRError` naming the first broken invariant.
-    public static func validated(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32],
-                                 values: [Value]) throws(CSRError) -> CSRMatrix {
-        if let problem = problem(rows: rows, columns: columns, rowOffsets: rowOffsets,
-                                 columnIndices: columnIndices, valueCount: values.count) {
+    public static func validated(
+        rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32],
+        values: [Value]
+    ) throws(CSRError) -> CSRMatrix {
+        if let problem = problem(
+            rows: rows, columns: columns, rowOffsets: rowOffsets,
+            columnIndices: columnIndices, valueCount: values.count)
+        {
             throw CSRError(reason: problem)
         }
         return CSRMatrix(unchecked: rows, columns, rowOffsets, columnIndices, values)
@@ -50,8 +56,10 @@ public struct CSRMatrix<Value: Sendable & Equatable>: Sendable, Equatable {
     }
 
     /// The first broken invariant, or nil.
-    static func problem(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32],
-                        valueCount: Int) -> String? {
+    static func problem(
+        rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32],
+        valueCount: Int
+    ) -> String? {
         guard rows >= 0, columns >= 0 else { return "negative shape (\(rows), \(columns))" }
         guard rowOffsets.count == rows + 1 else {
             return "indptr has \(rowOffsets.count) entries, expected rows + 1 = \(rows + 1)"
@@ -64,7 +72,8 @@ public struct CSRMatrix<Value: Sendable & Equatable>: Sendable, Equatable {
             return "indptr ends at \(rowOffsets.last ?? 0) but there are \(valueCount) entries"
         }
         for r in 0..<rows {
-            let start = rowOffsets[r], end = rowOffsets[r + 1]
+            let start = rowOffsets[r]
+            let end = rowOffsets[r + 1]
             guard start <= end else { return "indptr decreases at row \(r)" }
             guard end <= valueCount else { return "indptr exceeds the \(valueCount) entries at row \(r)" }
             var previous: Int32 = -1
@@ -102,7 +111,9 @@ extension CSRMatrix where Value: AdditiveArithmetic {
     /// The CSR form of a row-major dense `rows × columns` matrix, leaving out entries equal to zero.
     public init(dense: [Value], rows: Int, columns: Int) {
         precondition(dense.count == rows * columns, "\(dense.count) values do not fill \(rows)×\(columns)")
-        var offsets = [0], indices: [Int32] = [], values: [Value] = []
+        var offsets = [0]
+        var indices: [Int32] = []
+        var values: [Value] = []
         offsets.reserveCapacity(rows + 1)
         for r in 0..<rows {
             for c in 0..<columns where dense[r * columns + c] != .zero {

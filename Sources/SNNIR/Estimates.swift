@@ -56,8 +56,10 @@ public struct EnergyBreakdown: Sendable, Equatable {
     public var staticEnergy: Double
 
     /// Creates a breakdown.
-    public init(synapticOps: Double, neuronUpdates: Double, routing: Double, memory: Double,
-                memoryIncluded: Bool, staticEnergy: Double) {
+    public init(
+        synapticOps: Double, neuronUpdates: Double, routing: Double, memory: Double,
+        memoryIncluded: Bool, staticEnergy: Double
+    ) {
         self.synapticOps = synapticOps
         self.neuronUpdates = neuronUpdates
         self.routing = routing
@@ -67,8 +69,9 @@ public struct EnergyBreakdown: Sendable, Equatable {
     }
 
     /// All zeros.
-    public static let zero = EnergyBreakdown(synapticOps: 0, neuronUpdates: 0, routing: 0, memory: 0,
-                                             memoryIncluded: false, staticEnergy: 0)
+    public static let zero = EnergyBreakdown(
+        synapticOps: 0, neuronUpdates: 0, routing: 0, memory: 0,
+        memoryIncluded: false, staticEnergy: 0)
 
     /// Activity-dependent energy: ops + updates + routing (+ memory when not included in ops).
     public var dynamic: Double { synapticOps + neuronUpdates + routing + (memoryIncluded ? memory : 0) }
@@ -131,11 +134,13 @@ public struct LayerEstimate: Sendable, Equatable {
     public var cyclesPerStep: Double
 
     /// Creates a layer estimate.
-    public init(layer: String, kind: String, population: String, neurons: Int, cores: Int, weights: Int,
-                nonZeroWeights: Int, synapses: Int, connections: Int, csrBytes: Int, denseBytes: Int,
-                memoryBytes: Int, inputEventsPerStep: Double, outputSpikesPerStep: Double, synapticOps: Double,
-                structuralOps: Double, neuronUpdates: Double, routedSpikes: Double, hops: Double,
-                bytesMovedCSR: Double, bytesMovedDense: Double, energy: EnergyBreakdown, cyclesPerStep: Double) {
+    public init(
+        layer: String, kind: String, population: String, neurons: Int, cores: Int, weights: Int,
+        nonZeroWeights: Int, synapses: Int, connections: Int, csrBytes: Int, denseBytes: Int,
+        memoryBytes: Int, inputEventsPerStep: Double, outputSpikesPerStep: Double, synapticOps: Double,
+        structuralOps: Double, neuronUpdates: Double, routedSpikes: Double, hops: Double,
+        bytesMovedCSR: Double, bytesMovedDense: Double, energy: EnergyBreakdown, cyclesPerStep: Double
+    ) {
         self.layer = layer
         self.kind = kind
         self.population = population
@@ -187,8 +192,10 @@ public struct Estimates: Sendable, Equatable {
     public var costs: TargetCosts?
 
     /// Creates estimates.
-    public init(activity: ActivitySource, timeSteps: Int, layers: [LayerEstimate], memoryPerCore: [Int],
-                cyclesPerStep: Double, latencySeconds: Double, staticEnergyPJ: Double, costs: TargetCosts? = nil) {
+    public init(
+        activity: ActivitySource, timeSteps: Int, layers: [LayerEstimate], memoryPerCore: [Int],
+        cyclesPerStep: Double, latencySeconds: Double, staticEnergyPJ: Double, costs: TargetCosts? = nil
+    ) {
         self.costs = costs
         self.activity = activity
         self.timeSteps = timeSteps
@@ -218,10 +225,11 @@ public struct Estimates: Sendable, Equatable {
     /// Energy per inference, summed over layers plus static.
     public var energy: EnergyBreakdown {
         var e = layers.reduce(EnergyBreakdown.zero) { sum, row in
-            EnergyBreakdown(synapticOps: sum.synapticOps + row.energy.synapticOps,
-                            neuronUpdates: sum.neuronUpdates + row.energy.neuronUpdates,
-                            routing: sum.routing + row.energy.routing, memory: sum.memory + row.energy.memory,
-                            memoryIncluded: row.energy.memoryIncluded, staticEnergy: 0)
+            EnergyBreakdown(
+                synapticOps: sum.synapticOps + row.energy.synapticOps,
+                neuronUpdates: sum.neuronUpdates + row.energy.neuronUpdates,
+                routing: sum.routing + row.energy.routing, memory: sum.memory + row.energy.memory,
+                memoryIncluded: row.energy.memoryIncluded, staticEnergy: 0)
         }
         e.staticEnergy = staticEnergyPJ
         return e
@@ -247,8 +255,10 @@ public struct Provenance: Sendable, Equatable {
     public var sourceLevel: Int?
 
     /// Creates provenance.
-    public init(sourceFile: String, sourceSHA256: String, command: String, toolVersion: String, target: String,
-                createdUTC: String, sourceLevel: Int? = nil) {
+    public init(
+        sourceFile: String, sourceSHA256: String, command: String, toolVersion: String, target: String,
+        createdUTC: String, sourceLevel: Int? = nil
+    ) {
         self.sourceFile = sourceFile
         self.sourceSHA256 = sourceSHA256
         self.command = command

@@ -51,9 +51,11 @@ public struct Graph: Sendable, Equatable {
     public var provenance: Provenance?
 
     /// Creates a graph; the passes and estimates start empty.
-    public init(name: String, timeSteps: Int, layers: [Layer], inputRange: InputRange? = nil,
-                inputQuantization: InputQuantization? = nil, passes: [String] = [], target: String? = nil, placement: Placement? = nil,
-                estimates: Estimates? = nil, provenance: Provenance? = nil) {
+    public init(
+        name: String, timeSteps: Int, layers: [Layer], inputRange: InputRange? = nil,
+        inputQuantization: InputQuantization? = nil, passes: [String] = [], target: String? = nil, placement: Placement? = nil,
+        estimates: Estimates? = nil, provenance: Provenance? = nil
+    ) {
         self.name = name
         self.timeSteps = timeSteps
         self.layers = layers

@@ -25,8 +25,9 @@ public struct KernelCSRLayout: Sendable, Equatable {
 
     /// The layout of `conv`'s kernel.
     public init(_ conv: ConvLayer) {
-        self.init(inChannels: conv.inChannels, outChannels: conv.outChannels,
-                  kernelH: conv.geometry.kernelH, kernelW: conv.geometry.kernelW)
+        self.init(
+            inChannels: conv.inChannels, outChannels: conv.outChannels,
+            kernelH: conv.geometry.kernelH, kernelW: conv.geometry.kernelW)
     }
 
     /// Taps per kernel plane, `kH·kW`.
@@ -44,10 +45,13 @@ public struct KernelCSRLayout: Sendable, Equatable {
     /// The table of dense `[Cout, Cin, kH, kW]` integer weights (zeros left out).
     /// - Precondition: `weights.count == weightCount`.
     public func table(_ weights: [Int32]) -> CSRMatrix<Int32> {
-        precondition(weights.count == weightCount,
-                     "\(weights.count) weights do not fill a \(outChannels)×\(inChannels)×\(kernelH)×\(kernelW) kernel")
+        precondition(
+            weights.count == weightCount,
+            "\(weights.count) weights do not fill a \(outChannels)×\(inChannels)×\(kernelH)×\(kernelW) kernel")
         let kk = kernelArea
-        var offsets = [0], indices: [Int32] = [], data: [Int32] = []
+        var offsets = [0]
+        var indices: [Int32] = []
+        var data: [Int32] = []
         offsets.reserveCapacity(inChannels + 1)
         for ci in 0..<inChannels {
             for co in 0..<outChannels {
@@ -66,8 +70,9 @@ public struct KernelCSRLayout: Sendable, Equatable {
     /// entries are 0).
     /// - Precondition: `csr` has this layout's shape (`rows × columns`).
     public func denseWeights(_ csr: CSRMatrix<Int32>) -> [Int32] {
-        precondition(csr.rows == rows && csr.columns == columns,
-                     "a (\(csr.rows), \(csr.columns)) table is not a (\(rows), \(columns)) kernel CSR")
+        precondition(
+            csr.rows == rows && csr.columns == columns,
+            "a (\(csr.rows), \(csr.columns)) table is not a (\(rows), \(columns)) kernel CSR")
         let kk = kernelArea
         var out = [Int32](repeating: 0, count: weightCount)
         for ci in 0..<csr.rows {

@@ -43,8 +43,10 @@ public struct SynapticWeights: Sendable, Equatable {
     public var fanout: CSRMatrix<Int32>?
 
     /// Creates the weights of a layer; `quantized` and `fanout` start empty.
-    public init(weight: DenseTensor, bias: [Float]?, mask: [Bool]? = nil,
-                quantized: QuantizedSynapses? = nil, fanout: CSRMatrix<Int32>? = nil) {
+    public init(
+        weight: DenseTensor, bias: [Float]?, mask: [Bool]? = nil,
+        quantized: QuantizedSynapses? = nil, fanout: CSRMatrix<Int32>? = nil
+    ) {
         self.weight = weight
         self.bias = bias
         self.mask = mask
@@ -92,13 +94,16 @@ public struct ConvGeometry: Sendable, Equatable, Hashable {
 
     /// The output positions `o` (along one axis of `outputCount`) whose input coordinate
     /// `o·stride − pad + k` lies inside `0..<inputCount`, for kernel offset `k`.
-    public static func validOutputs(kernelOffset k: Int, stride: Int, pad: Int,
-                                    inputCount: Int, outputCount: Int) -> Range<Int> {
+    public static func validOutputs(
+        kernelOffset k: Int, stride: Int, pad: Int,
+        inputCount: Int, outputCount: Int
+    ) -> Range<Int> {
         let lowNumerator = pad - k
         let low = lowNumerator <= 0 ? 0 : (lowNumerator + stride - 1) / stride
         let highNumerator = inputCount - 1 + pad - k
         let high = highNumerator < 0 ? 0 : highNumerator / stride + 1
-        let lo = min(low, outputCount), hi = min(max(high, lo), outputCount)
+        let lo = min(low, outputCount)
+        let hi = min(max(high, lo), outputCount)
         return lo..<hi
     }
 }
@@ -240,8 +245,10 @@ public struct LIFGroup: Sendable, Equatable {
     public var quantized: QuantizedNeurons?
 
     /// Creates a LIF group.
-    public init(tau: Float, threshold: Float, reset: Float = 0, inputGainFolded: Bool = false,
-                quantized: QuantizedNeurons? = nil) {
+    public init(
+        tau: Float, threshold: Float, reset: Float = 0, inputGainFolded: Bool = false,
+        quantized: QuantizedNeurons? = nil
+    ) {
         self.tau = tau
         self.threshold = threshold
         self.reset = reset

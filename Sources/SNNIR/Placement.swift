@@ -49,8 +49,10 @@ public struct CoreAllocation: Sendable, Equatable {
     public var fanOut: Int
 
     /// Creates a core allocation.
-    public init(core: Int, population: String, neuronStart: Int, neuronCount: Int, storedSynapses: Int,
-                synapseBytes: Int, fanIn: Int, fanOut: Int) {
+    public init(
+        core: Int, population: String, neuronStart: Int, neuronCount: Int, storedSynapses: Int,
+        synapseBytes: Int, fanIn: Int, fanOut: Int
+    ) {
         self.core = core
         self.population = population
         self.neuronStart = neuronStart

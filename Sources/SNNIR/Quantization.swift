@@ -24,8 +24,10 @@ public struct QuantizedSynapses: Sendable, Equatable {
     public var stats: QuantizationStats
 
     /// Creates quantised weights.
-    public init(values: [Int32], bias: [Int32]?, bits: Int, weightScale: Double, eventScale: Double,
-                stateScale: Double, stats: QuantizationStats) {
+    public init(
+        values: [Int32], bias: [Int32]?, bits: Int, weightScale: Double, eventScale: Double,
+        stateScale: Double, stats: QuantizationStats
+    ) {
         self.values = values
         self.bias = bias
         self.bits = bits
@@ -52,8 +54,10 @@ public struct QuantizationStats: Sendable, Equatable {
     public var maxWeightError: Double
 
     /// Creates the counts.
-    public init(keptWeights: Int, clippedWeights: Int, zeroedWeights: Int, clippedBias: Int,
-                biasCount: Int, maxWeightError: Double) {
+    public init(
+        keptWeights: Int, clippedWeights: Int, zeroedWeights: Int, clippedBias: Int,
+        biasCount: Int, maxWeightError: Double
+    ) {
         self.keptWeights = keptWeights
         self.clippedWeights = clippedWeights
         self.zeroedWeights = zeroedWeights
@@ -94,8 +98,10 @@ public struct QuantizedNeurons: Sendable, Equatable {
     public var decayError: Double
 
     /// Creates integer neuron parameters.
-    public init(stateScale: Double, stateBits: Int, threshold: Int32, compare: ThresholdCompare,
-                reset: Int32, decay: IntegerDecay, decayError: Double) {
+    public init(
+        stateScale: Double, stateBits: Int, threshold: Int32, compare: ThresholdCompare,
+        reset: Int32, decay: IntegerDecay, decayError: Double
+    ) {
         self.stateScale = stateScale
         self.stateBits = stateBits
         self.threshold = threshold

@@ -10,9 +10,10 @@ extension ImportedModel {
     /// - Throws: `ModelError` if the engine rejects the graph, `NIRImportError` if a weight
     ///   does not fit the layout.
     public func trainingState(timeSteps: Int, config: TrainingConfig) throws -> TrainingState {
-        let spec = ModelSpec(architecture: .imported, inputChannels: inputShape[0], inputHeight: inputShape[1],
-                             inputWidth: inputShape[2], classes: classes, timeSteps: timeSteps, pooling: .max,
-                             encoding: .direct, convBias: true, graph: graph)
+        let spec = ModelSpec(
+            architecture: .imported, inputChannels: inputShape[0], inputHeight: inputShape[1],
+            inputWidth: inputShape[2], classes: classes, timeSteps: timeSteps, pooling: .max,
+            encoding: .direct, convBias: true, graph: graph)
         let layerGraph = try LayerGraph(spec)
         var state = try TrainingState(spec: spec, config: config)
         var layout = ParameterSet(layoutOf: layerGraph)
@@ -22,8 +23,9 @@ extension ImportedModel {
                 throw NIRImportError(node: String(name.prefix { $0 != "." }), field: nil, reason: "no value for parameter '\(name)'")
             }
             guard value.shape == layout.parameters[i].value.shape else {
-                throw NIRImportError(node: nil, field: nil,
-                                     reason: "parameter '\(name)' has shape \(value.shape), the engine expects \(layout.parameters[i].value.shape)")
+                throw NIRImportError(
+                    node: nil, field: nil,
+                    reason: "parameter '\(name)' has shape \(value.shape), the engine expects \(layout.parameters[i].value.shape)")
             }
             layout.parameters[i].value = value
         }

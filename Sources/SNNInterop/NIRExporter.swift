@@ -34,7 +34,8 @@ public enum NIRExporter {
         let graph = try LayerGraph(spec)
         let parameters = state.parameters
         let explicit = Dictionary((spec.graph?.nodes ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var nodes: [NIRNode] = [], edges: [(String, String)] = []
+        var nodes: [NIRNode] = []
+        var edges: [(String, String)] = []
         var sources: [Int: [String]] = [:]  // engine node → the NIR nodes carrying its output
         let inputName = spec.graph?.nirInputName ?? GraphSpec.inputName
         var outputName = spec.graph?.nirOutputName ?? "output"
@@ -56,12 +57,13 @@ public enum NIRExporter {
                 sources[i] = [inputName]
             case .repeatTime, .add:
                 sources[i] = node.inputs.flatMap { sources[$0] ?? [] }
-            case let .conv(cin, cout, window, _):
+            case .conv(let cin, let cout, let window, _):
                 var weight = value(node.name + ".weight")?.scalars ?? []
                 var bias = value(node.name + ".bias")?.scalars ?? Array(repeating: 0, count: cout)
                 // A batch norm right after the conv (and fed by nothing else) is folded into it.
                 if let next = graph.nodes.indices.first(where: { graph.nodes[$0].inputs == [i] }),
-                   case .batchNorm = graph.nodes[next].op {
+                    case .batchNorm = graph.nodes[next].op
+                {
                     guard graph.nodes.filter({ $0.inputs.contains(i) }).count == 1 else {
                         throw NIRExportError(node: node.name, reason: "its batch norm cannot be folded: the conv feeds other layers too")
                     }
@@ -73,45 +75,53 @@ public enum NIRExporter {
                     foldedInto[next] = i
                 }
                 let inputShape = graph.nodes[node.inputs[0]].shape
-                emit(i, .conv2d(name: node.name, weight: weight, shape: [cout, cin, window.kernelH, window.kernelW], bias: bias,
-                                stride: (window.strideH, window.strideW), padding: (window.padH, window.padW),
-                                inputSize: (inputShape[1], inputShape[2])))
+                emit(
+                    i,
+                    .conv2d(
+                        name: node.name, weight: weight, shape: [cout, cin, window.kernelH, window.kernelW], bias: bias,
+                        stride: (window.strideH, window.strideW), padding: (window.padH, window.padW),
+                        inputSize: (inputShape[1], inputShape[2])))
             case .batchNorm:
                 guard let conv = foldedInto[i] else {
-                    throw NIRExportError(node: node.name,
-                                         reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
+                    throw NIRExportError(
+                        node: node.name,
+                        reason: "a batch norm that does not follow a conv cannot be folded into a NIR graph")
                 }
                 sources[i] = sources[conv]
-            case let .linear(inFeatures, outFeatures, hasBias):
+            case .linear(let inFeatures, let outFeatures, let hasBias):
                 let weight = value(node.name + ".weight")?.scalars ?? []
                 if hasBias {
-                    emit(i, .affine(name: node.name, weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
-                                    bias: value(node.name + ".bias")?.scalars ?? []))
+                    emit(
+                        i,
+                        .affine(
+                            name: node.name, weight: weight, outFeatures: outFeatures, inFeatures: inFeatures,
+                            bias: value(node.name + ".bias")?.scalars ?? []))
                 } else {
                     emit(i, .linear(name: node.name, weight: weight, outFeatures: outFeatures, inFeatures: inFeatures))
                 }
             case .lif:
                 emit(i, lif(node.name, NeuronSpec(tau: spec.tau, threshold: spec.threshold), node.shape))
-            case let .neuron(neuron):
+            case .neuron(let neuron):
                 emit(i, lif(node.name, neuron, node.shape))
             case .relu:
-                throw NIRExportError(node: node.name, reason: "ReLU neurons (the ANN twin) have no spiking NIR form",
-                                     hint: "export a spiking model")
-            case let .maxPool(window):
+                throw NIRExportError(
+                    node: node.name, reason: "ReLU neurons (the ANN twin) have no spiking NIR form",
+                    hint: "export a spiking model")
+            case .maxPool(let window):
                 var fire = FireSpec(name: node.name + ".fire", r: 1, threshold: 0.5)
-                if case let .maxPool(_, recorded)? = explicit[node.name]?.op, let recorded { fire = recorded }
+                if case .maxPool(_, let recorded)? = explicit[node.name]?.op, let recorded { fire = recorded }
                 emit(i, pool(node.name, window, average: false))
                 nodes.append(.integrateAndFire(name: fire.name, shape: node.shape, r: fire.r, vThreshold: fire.threshold))
                 edges.append((node.name, fire.name))
                 sources[i] = [fire.name]
-            case let .sumPool(window):
+            case .sumPool(let window):
                 emit(i, pool(node.name, window, average: false))
-            case let .avgPool(window):
+            case .avgPool(let window):
                 emit(i, pool(node.name, window, average: true))
             case .flatten:
                 let inputShape = graph.nodes[node.inputs[0]].shape
                 emit(i, .flatten(name: node.name, inputShape: inputShape))
-            case let .scale(factors):
+            case .scale(let factors):
                 emit(i, .scale(name: node.name, factors: factors, shape: node.shape))
             }
         }
@@ -126,14 +136,16 @@ public enum NIRExporter {
             return .integrateAndFire(name: name, shape: shape, r: neuron.gain, vThreshold: neuron.threshold)
         }
         if let cuba = neuron.cubaInput {
-            return .cubaLIF(name: name, shape: shape, tauSyn: 1, tauMem: tau, r: cuba.r, vLeak: neuron.leak,
-                            vThreshold: neuron.threshold, wIn: cuba.wIn)
+            return .cubaLIF(
+                name: name, shape: shape, tauSyn: 1, tauMem: tau, r: cuba.r, vLeak: neuron.leak,
+                vThreshold: neuron.threshold, wIn: cuba.wIn)
         }
         return .lif(name: name, shape: shape, tau: tau, r: neuron.gain, vLeak: neuron.leak, vThreshold: neuron.threshold)
     }
 
     private static func pool(_ name: String, _ w: Window2d, average: Bool) -> NIRNode {
-        .pool2d(name: name, average: average, kernel: (w.kernelH, w.kernelW), stride: (w.strideH, w.strideW),
-                padding: (w.padH, w.padW))
+        .pool2d(
+            name: name, average: average, kernel: (w.kernelH, w.kernelW), stride: (w.strideH, w.strideW),
+            padding: (w.padH, w.padW))
     }
 }

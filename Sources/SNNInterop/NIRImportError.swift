@@ -111,8 +111,10 @@ struct FieldReader {
         }
         guard let first = values.first, first.isFinite else { throw fail(name, "the value is not a finite number") }
         if let i = values.firstIndex(where: { $0 != first }) {
-            throw fail(name, "per-neuron values differ (\(first) at index 0, \(values[i]) at flat index \(i)); snnc neurons share one value per node",
-                       hint: "give every neuron of the node the same \(name), or split the node")
+            throw fail(
+                name,
+                "per-neuron values differ (\(first) at index 0, \(values[i]) at flat index \(i)); snnc neurons share one value per node",
+                hint: "give every neuron of the node the same \(name), or split the node")
         }
         return first
     }

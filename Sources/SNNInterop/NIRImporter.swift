@@ -71,8 +71,9 @@ public enum NIRImporter {
                 let shape = try reader.ints("shape")
                 // Each extent at most 2^16, so the element count (at most 2^48) cannot overflow.
                 guard shape.count == 3, shape.allSatisfy({ (1...(1 << 16)).contains($0) }), shape.reduce(1, *) <= 1 << 32 else {
-                    throw reader.fail("shape", "the input shape is \(shape); snnc models take images (C, H, W)",
-                                      hint: "export the graph with an image-shaped Input and a Flatten before the first Affine")
+                    throw reader.fail(
+                        "shape", "the input shape is \(shape); snnc models take images (C, H, W)",
+                        hint: "export the graph with an image-shaped Input and a Flatten before the first Affine")
                 }
                 inputShape = shape
                 engineName[name] = GraphSpec.inputName
@@ -89,8 +90,9 @@ public enum NIRImporter {
                     throw reader.fail("shape", "the Output shape \(shape) does not match the shape \(inputShape) of what feeds it")
                 }
                 guard inputShape.count == 1 else {
-                    throw reader.fail("shape", "the output has shape \(inputShape); snnc models end in a flat vector of class scores",
-                                      hint: "end the graph with a Flatten or an Affine")
+                    throw reader.fail(
+                        "shape", "the output has shape \(inputShape); snnc models end in a flat vector of class scores",
+                        hint: "end the graph with a Flatten or an Affine")
                 }
                 guard source != GraphSpec.inputName, specs.last?.name == source else {
                     throw reader.fail("edges", "the Output must be fed by the last layer of the graph")
@@ -100,7 +102,7 @@ public enum NIRImporter {
             }
             if let fire = absorbed[name] {  // the IF of a recognised max-pool
                 guard let pool = topology.inputs[name]?.first, let poolEngine = engineName[pool] else { return }
-                if let i = specs.firstIndex(where: { $0.name == poolEngine }), case let .sumPool(window) = specs[i].op {
+                if let i = specs.firstIndex(where: { $0.name == poolEngine }), case .sumPool(let window) = specs[i].op {
                     specs[i].op = .maxPool(window, fire: fire)
                 }
                 engineName[name] = poolEngine
@@ -129,9 +131,10 @@ public enum NIRImporter {
             }
             guard sources.count > 1 else { return (engine[0], first) }
             for (source, shape) in zip(sources, sourceShapes) where shape != first {
-                throw NIRImportError(node: name, field: "edges",
-                                     reason: "its inputs have different shapes: '\(sources[0])' gives \(first), "
-                                         + "'\(source)' gives \(shape); NIR sums the inputs of a node")
+                throw NIRImportError(
+                    node: name, field: "edges",
+                    reason: "its inputs have different shapes: '\(sources[0])' gives \(first), "
+                        + "'\(source)' gives \(shape); NIR sums the inputs of a node")
             }
             var sum = name + ".sum"
             while used.contains(sum) { sum += "_" }
@@ -143,14 +146,17 @@ public enum NIRImporter {
         /// The IF a SumPool2d hands its sums to, if the pair is exactly max-pooling.
         func maxPoolFire(pool: String, input: [String]) -> FireSpec? {
             guard input.count == 1, spiking.contains(input[0]),
-                  let next = topology.consumers[pool], next.count == 1,
-                  let fire = nodes[next[0]], fire.kind == .integrateAndFire, topology.inputs[fire.name]?.count == 1,
-                  let shape = shapes[pool] else { return nil }
+                let next = topology.consumers[pool], next.count == 1,
+                let fire = nodes[next[0]], fire.kind == .integrateAndFire, topology.inputs[fire.name]?.count == 1,
+                let shape = shapes[pool]
+            else { return nil }
             let reader = FieldReader(node: fire)
             guard let r = try? reader.uniform("r", neuronShape: shape),
-                  let threshold = try? reader.uniform("v_threshold", neuronShape: shape),
-                  let reset = try? reader.uniform("v_reset", neuronShape: shape, default: 0) else { return nil }
-            let gain = Float(r * mapping.dt), theta = mapping.threshold(threshold)
+                let threshold = try? reader.uniform("v_threshold", neuronShape: shape),
+                let reset = try? reader.uniform("v_reset", neuronShape: shape, default: 0)
+            else { return nil }
+            let gain = Float(r * mapping.dt)
+            let theta = mapping.threshold(threshold)
             // Sum 0 → H = 0 < θ; sum n ≥ 1 → H = gain·n ≥ gain ≥ θ. Reset to 0 after each spike.
             guard reset == 0, theta > 0, gain >= theta else { return nil }
             return FireSpec(name: fire.name, r: Float(r), threshold: Float(threshold))
@@ -158,8 +164,10 @@ public enum NIRImporter {
 
         /// The engine operation of a layer node of `kind` (nil: a type snnc does not import) and
         /// its output shape, for an input of shape `shape`.
-        mutating func operation(_ node: NIRNode, _ kind: NIRNodeKind?, reader: FieldReader,
-                                inputShape shape: [Int]) throws -> (NodeSpecOp, [Int]) {
+        mutating func operation(
+            _ node: NIRNode, _ kind: NIRNodeKind?, reader: FieldReader,
+            inputShape shape: [Int]
+        ) throws -> (NodeSpecOp, [Int]) {
             switch kind {
             case .affine?, .linear?:
                 return try affine(node, reader, shape, hasBias: kind == .affine)
@@ -179,11 +187,14 @@ public enum NIRImporter {
         }
 
         /// `Affine` (with bias) or `Linear` on a flat input.
-        private mutating func affine(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int],
-                                     hasBias: Bool) throws -> (NodeSpecOp, [Int]) {
+        private mutating func affine(
+            _ node: NIRNode, _ reader: FieldReader, _ shape: [Int],
+            hasBias: Bool
+        ) throws -> (NodeSpecOp, [Int]) {
             guard shape.count == 1 else {
-                throw reader.fail("weight", "an \(node.type) needs a flat input, but its input has shape \(shape)",
-                                  hint: "put a Flatten before it")
+                throw reader.fail(
+                    "weight", "an \(node.type) needs a flat input, but its input has shape \(shape)",
+                    hint: "put a Flatten before it")
             }
             let weight = try reader.floats("weight")
             guard weight.shape.count == 2, weight.shape[1] == shape[0] else {
@@ -205,8 +216,9 @@ public enum NIRImporter {
             guard weight.shape.count == 4 else { throw reader.fail("weight", "expected (Cout, Cin, kH, kW), found shape \(weight.shape)") }
             let groups = node.field("groups") == nil ? 1 : try reader.int("groups")
             guard groups == 1 else {
-                throw reader.fail("groups", "groups = \(groups); snnc convolutions are dense (groups = 1)",
-                                  hint: "write the kernel as a dense groups = 1 convolution (zeros between groups)")
+                throw reader.fail(
+                    "groups", "groups = \(groups); snnc convolutions are dense (groups = 1)",
+                    hint: "write the kernel as a dense groups = 1 convolution (zeros between groups)")
             }
             if node.field("dilation") != nil, try reader.pair("dilation") != [1, 1] {
                 throw reader.fail("dilation", "dilation \(try reader.pair("dilation")); snnc convolutions have dilation 1")
@@ -225,8 +237,10 @@ public enum NIRImporter {
             let bias = try reader.floats("bias", shape: [out])
             parameters[node.name + ".weight"] = Tensor(shape: weight.shape, scalars: weight.values)
             parameters[node.name + ".bias"] = Tensor(shape: [out], scalars: bias.values)
-            return (.conv(outChannels: out, window: w, bias: true),
-                    [out, w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])])
+            return (
+                .conv(outChannels: out, window: w, bias: true),
+                [out, w.window.outputHeight(shape[1]), w.window.outputWidth(shape[2])]
+            )
         }
 
         /// `SumPool2d` or `AvgPool2d` (padding at most half the kernel).
@@ -246,8 +260,10 @@ public enum NIRImporter {
             let end = node.field("end_dim") == nil ? -1 : try reader.int("end_dim")
             let rank = shape.count
             guard [0, -rank].contains(start), [-1, rank - 1].contains(end) else {
-                throw reader.fail("start_dim", "flattens dimensions \(start)…\(end) of a \(shape) input; "
-                                  + "snnc flattens all of them (start_dim 0, end_dim −1)")
+                throw reader.fail(
+                    "start_dim",
+                    "flattens dimensions \(start)…\(end) of a \(shape) input; "
+                        + "snnc flattens all of them (start_dim 0, end_dim −1)")
             }
             if node.field("input_type") != nil {
                 let declared = try reader.ints("input_type")
@@ -277,7 +293,8 @@ public enum NIRImporter {
         /// The window of a conv or pool node: its stride and padding (a pair, or `valid` / `same`)
         /// around `kernel`, checked to fit the `(C, H, W)` input.
         private func window(_ node: NIRNode, _ reader: FieldReader, _ shape: [Int], kernel: [Int]) throws -> WindowSpec {
-            let stride = try reader.pair("stride"), padding: [Int]
+            let stride = try reader.pair("stride")
+            let padding: [Int]
             if case .string(let mode)? = node.field("padding") {
                 switch mode {
                 case "valid": padding = [0, 0]
@@ -301,11 +318,13 @@ public enum NIRImporter {
 
         func finish() throws -> ImportedModel {
             guard classes > 0 else {
-                throw NIRImportError(node: topology.outputNode, field: "edges",
-                                     reason: "the graph has no layers between its Input and Output")
+                throw NIRImportError(
+                    node: topology.outputNode, field: "edges",
+                    reason: "the graph has no layers between its Input and Output")
             }
-            return ImportedModel(graph: GraphSpec(nodes: specs, nirInputName: topology.inputNode, nirOutputName: topology.outputNode),
-                                 inputShape: inputShape, classes: classes, parameters: parameters, maxPools: maxPools)
+            return ImportedModel(
+                graph: GraphSpec(nodes: specs, nirInputName: topology.inputNode, nirOutputName: topology.outputNode),
+                inputShape: inputShape, classes: classes, parameters: parameters, maxPools: maxPools)
         }
     }
 }

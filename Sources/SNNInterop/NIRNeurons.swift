@@ -29,8 +29,9 @@ public struct NeuronMapping: Sendable, Equatable {
         let node = reader.node
         let vReset = try reader.uniform("v_reset", neuronShape: shape, default: 0)
         guard vReset == 0 else {
-            throw reader.fail("v_reset", "v_reset is \(vReset); snnc neurons reset to 0",
-                              hint: "shift v_leak, v_threshold and v_reset by −v_reset (the dynamics are the same) and export again")
+            throw reader.fail(
+                "v_reset", "v_reset is \(vReset); snnc neurons reset to 0",
+                hint: "shift v_leak, v_threshold and v_reset by −v_reset (the dynamics are the same) and export again")
         }
         let threshold = try reader.uniform("v_threshold", neuronShape: shape)
         switch node.kind {
@@ -45,8 +46,11 @@ public struct NeuronMapping: Sendable, Equatable {
         case .cubaLIF?:
             let tauSyn = try reader.uniform("tau_syn", neuronShape: shape)
             guard tauSyn == dt else {
-                throw reader.fail("tau_syn", "tau_syn is \(tauSyn / dt) steps; snnc neurons have no synaptic current state, so a CubaLIF maps exactly only when tau_syn = dt (\(dt))",
-                                  hint: "use tau_syn = dt (snnTorch Synaptic with alpha = 0), or LIF neurons")
+                throw reader.fail(
+                    "tau_syn",
+                    "tau_syn is \(tauSyn / dt) steps; snnc neurons have no synaptic current state, so a CubaLIF maps exactly only "
+                        + "when tau_syn = dt (\(dt))",
+                    hint: "use tau_syn = dt (snnTorch Synaptic with alpha = 0), or LIF neurons")
             }
             let tau = try steps(reader, "tau_mem", shape: shape)
             let r = try reader.uniform("r", neuronShape: shape)
@@ -54,11 +58,15 @@ public struct NeuronMapping: Sendable, Equatable {
             let leak = try reader.uniform("v_leak", neuronShape: shape, default: 0)
             let (rf, wf) = (Float(r), Float(wIn))
             guard rf.isPowerOfTwo || wf.isPowerOfTwo else {
-                throw reader.fail("w_in", "r = \(r) and w_in = \(wIn): NIR applies them one after the other, and their product rounds differently unless one of them is a power of two",
-                                  hint: "fold w_in into the weights before the node (w_in = 1)")
+                throw reader.fail(
+                    "w_in",
+                    "r = \(r) and w_in = \(wIn): NIR applies them one after the other, and their product rounds differently unless "
+                        + "one of them is a power of two",
+                    hint: "fold w_in into the weights before the node (w_in = 1)")
             }
-            return NeuronSpec(tau: tau, threshold: self.threshold(threshold), gain: rf * wf, leak: Float(leak),
-                              cubaInput: NeuronSpec.CubaInput(wIn: wf, r: rf))
+            return NeuronSpec(
+                tau: tau, threshold: self.threshold(threshold), gain: rf * wf, leak: Float(leak),
+                cubaInput: NeuronSpec.CubaInput(wIn: wf, r: rf))
         default:
             throw reader.fail("type", "'\(node.type)' is not a neuron type snnc maps")
         }
@@ -75,7 +83,7 @@ public struct NeuronMapping: Sendable, Equatable {
     }
 }
 
-private extension Float {
+extension Float {
     /// Whether the value is ±2^k (multiplying by it never rounds, barring overflow and subnormals).
-    var isPowerOfTwo: Bool { isNormal && significandBitPattern == 0 }
+    fileprivate var isPowerOfTwo: Bool { isNormal && significandBitPattern == 0 }
 }

@@ -17,10 +17,12 @@ struct NIRTopology {
         for node in document.nodes where !names.insert(node.name).inserted {
             throw NIRImportError(node: node.name, field: nil, reason: "two nodes have this name; NIR node names are unique")
         }
-        var inputs: [String: [String]] = [:], consumers: [String: [String]] = [:]
+        var inputs: [String: [String]] = [:]
+        var consumers: [String: [String]] = [:]
         for (source, destination) in document.edges {
             for end in [source, destination] where !names.contains(end) {
-                throw NIRImportError(node: end, field: "edges", reason: "the edge \(source) → \(destination) names a node that does not exist")
+                throw NIRImportError(
+                    node: end, field: "edges", reason: "the edge \(source) → \(destination) names a node that does not exist")
             }
             inputs[destination, default: []].append(source)
             consumers[source, default: []].append(destination)
@@ -28,12 +30,17 @@ struct NIRTopology {
         let inputNodes = document.nodes.filter { $0.kind == .input }.map(\.name).sorted()
         let outputNodes = document.nodes.filter { $0.kind == .output }.map(\.name).sorted()
         guard inputNodes.count == 1 else {
-            throw NIRImportError(node: nil, field: nil, reason: "the graph has \(inputNodes.count) Input nodes \(inputNodes); snnc models take one input (the image)")
+            throw NIRImportError(
+                node: nil, field: nil,
+                reason: "the graph has \(inputNodes.count) Input nodes \(inputNodes); snnc models take one input (the image)")
         }
         guard outputNodes.count == 1 else {
-            throw NIRImportError(node: nil, field: nil, reason: "the graph has \(outputNodes.count) Output nodes \(outputNodes); snnc models have one output (the class scores)")
+            throw NIRImportError(
+                node: nil, field: nil,
+                reason: "the graph has \(outputNodes.count) Output nodes \(outputNodes); snnc models have one output (the class scores)")
         }
-        let input = inputNodes[0], output = outputNodes[0]
+        let input = inputNodes[0]
+        let output = outputNodes[0]
         if let sources = inputs[input] {
             throw NIRImportError(node: input, field: "edges", reason: "the Input node is fed by \(sources)")
         }
@@ -58,17 +65,21 @@ struct NIRTopology {
         }
         if !pending.isEmpty {
             let cycle = Self.cycle(among: Set(pending.keys), inputs: inputs)
-            throw NIRImportError(node: cycle.first, field: "edges",
-                                 reason: "the graph has a cycle: \((cycle + [cycle.first ?? ""]).joined(separator: " → ")); snnc runs feed-forward graphs only",
-                                 hint: "recurrent connections cannot be imported")
+            let loop = (cycle + [cycle.first ?? ""]).joined(separator: " → ")
+            throw NIRImportError(
+                node: cycle.first, field: "edges",
+                reason: "the graph has a cycle: \(loop); snnc runs feed-forward graphs only",
+                hint: "recurrent connections cannot be imported")
         }
         let fromInput = Self.reachable(from: input, along: consumers)
         let toOutput = Self.reachable(from: output, along: inputs)
         for name in order where !fromInput.contains(name) || !toOutput.contains(name) {
-            throw NIRImportError(node: name, field: "edges",
-                                 reason: !fromInput.contains(name) ? "no path leads from the Input '\(input)' to this node"
-                                                                   : "no path leads from this node to the Output '\(output)'",
-                                 hint: "remove unconnected nodes from the graph")
+            throw NIRImportError(
+                node: name, field: "edges",
+                reason: !fromInput.contains(name)
+                    ? "no path leads from the Input '\(input)' to this node"
+                    : "no path leads from this node to the Output '\(output)'",
+                hint: "remove unconnected nodes from the graph")
         }
         self.order = order
         self.inputs = inputs
@@ -78,7 +89,8 @@ struct NIRTopology {
     }
 
     private static func reachable(from start: String, along next: [String: [String]]) -> Set<String> {
-        var seen: Set<String> = [start], stack = [start]
+        var seen: Set<String> = [start]
+        var stack = [start]
         while let n = stack.popLast() {
             for m in next[n] ?? [] where !seen.contains(m) {
                 seen.insert(m)
@@ -91,7 +103,8 @@ struct NIRTopology {
     /// One cycle among the nodes left over by Kahn's algorithm (each has an input among them).
     private static func cycle(among nodes: Set<String>, inputs: [String: [String]]) -> [String] {
         guard var current = nodes.min() else { return [] }
-        var path: [String] = [], position: [String: Int] = [:]
+        var path: [String] = []
+        var position: [String: Int] = [:]
         while position[current] == nil {
             position[current] = path.count
             path.append(current)

@@ -10,7 +10,7 @@ extension SimulatorError: SNNError {
     public var location: String? {
         switch self {
         case .unsupported(let layer, _), .notQuantized(let layer), .notLowered(let layer),
-             .shapeMismatch(let layer, _), .invalidFanout(let layer, _):
+            .shapeMismatch(let layer, _), .invalidFanout(let layer, _):
             "layer '\(layer)'"
         case .invalidGraph, .invalidPlacement, .missingInputQuantization, .imageSize:
             nil

@@ -9,8 +9,10 @@ public enum Verification {
     ///   - readout: the readout layer's name, for the report.
     ///   - image: the image's index in its batch, for the report.
     /// - Precondition: both inferences carry traces of the same layers.
-    public static func firstMismatch(_ simulated: Inference, _ reference: Inference, readout: String,
-                                     image: Int = 0) -> Mismatch? {
+    public static func firstMismatch(
+        _ simulated: Inference, _ reference: Inference, readout: String,
+        image: Int = 0
+    ) -> Mismatch? {
         guard let a = simulated.trace, let b = reference.trace else {
             preconditionFailure("Verification.firstMismatch needs inferences run with trace: true")
         }
@@ -20,15 +22,17 @@ public enum Verification {
             for (la, lb) in zip(a.layers, b.layers) {
                 guard t < la.steps.count, t < lb.steps.count else { continue }
                 if let (unit, x, y) = firstDifference(la.steps[t], lb.steps[t]) {
-                    return Mismatch(image: image, layer: la.name, step: t, neuron: unit,
-                                    coordinates: coordinates(of: unit, shape: la.shape), simulator: x, reference: y)
+                    return Mismatch(
+                        image: image, layer: la.name, step: t, neuron: unit,
+                        coordinates: coordinates(of: unit, shape: la.shape), simulator: x, reference: y)
                 }
             }
             let x = t < simulated.logitsPerStep.count ? simulated.logitsPerStep[t] : []
             let y = t < reference.logitsPerStep.count ? reference.logitsPerStep[t] : []
             for k in 0..<max(x.count, y.count) where (k < x.count ? x[k] : 0) != (k < y.count ? y[k] : 0) || x.count != y.count {
-                return Mismatch(image: image, layer: readout, step: t, neuron: k, coordinates: [k],
-                                simulator: k < x.count ? x[k] : 0, reference: k < y.count ? y[k] : 0)
+                return Mismatch(
+                    image: image, layer: readout, step: t, neuron: k, coordinates: [k],
+                    simulator: k < x.count ? x[k] : 0, reference: k < y.count ? y[k] : 0)
             }
         }
         return nil
@@ -36,9 +40,11 @@ public enum Verification {
 
     /// The lowest unit whose payload differs between two ascending event lists.
     static func firstDifference(_ a: EventList, _ b: EventList) -> (unit: Int, a: Int64, b: Int64)? {
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count || j < b.count {
-            let ua = i < a.count ? a.indices[i] : .max, ub = j < b.count ? b.indices[j] : .max
+            let ua = i < a.count ? a.indices[i] : .max
+            let ub = j < b.count ? b.indices[j] : .max
             if ua < ub { return (Int(ua), Int64(a.payload(i)), 0) }
             if ub < ua { return (Int(ub), 0, Int64(b.payload(j))) }
             if a.payload(i) != b.payload(j) { return (Int(ua), Int64(a.payload(i)), Int64(b.payload(j))) }
@@ -60,8 +66,10 @@ extension EventSimulator {
     /// Runs one quantised image on both simulators and compares them.
     /// - Returns: the event simulator's inference (with its trace) and the first mismatch, if any.
     /// - Throws: `SimulatorError.imageSize` when the image does not fit.
-    public func check(quantizedImage image: [Int32], against reference: DenseReference,
-                      image index: Int = 0) throws -> (inference: Inference, mismatch: Mismatch?) {
+    public func check(
+        quantizedImage image: [Int32], against reference: DenseReference,
+        image index: Int = 0
+    ) throws -> (inference: Inference, mismatch: Mismatch?) {
         let simulated = try run(quantizedImage: image, trace: true)
         let expected = try reference.run(quantizedImage: image, trace: true)
         let readout = plan.populations[plan.readout].name

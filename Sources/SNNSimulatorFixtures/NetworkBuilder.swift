@@ -27,14 +27,17 @@ public struct NetworkBuilder {
 
     /// A conv of layer `from` (an encoder when `from` is the input) with weights `[Cout, Cin, k, k]`.
     @discardableResult
-    public mutating func conv(_ from: String, outChannels: Int, kernel: Int, stride: Int = 1, pad: Int = 0,
-                              weights: [Int32], bias: [Int32]? = nil, name: String? = nil) -> String {
+    public mutating func conv(
+        _ from: String, outChannels: Int, kernel: Int, stride: Int = 1, pad: Int = 0,
+        weights: [Int32], bias: [Int32]? = nil, name: String? = nil
+    ) -> String {
         let input = shape(of: from)
         let geometry = ConvGeometry(kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride, padH: pad, padW: pad)
         let layout = KernelCSRLayout(inChannels: input[0], outChannels: outChannels, kernelH: kernel, kernelW: kernel)
         let table = layout.table(weights)
-        let conv = ConvLayer(inputShape: input, outChannels: outChannels, geometry: geometry, encoder: from == "input",
-                             weights: FixtureLowering.weights(weights, shape: [outChannels, input[0], kernel, kernel], bias: bias, fanout: table))
+        let conv = ConvLayer(
+            inputShape: input, outChannels: outChannels, geometry: geometry, encoder: from == "input",
+            weights: FixtureLowering.weights(weights, shape: [outChannels, input[0], kernel, kernel], bias: bias, fanout: table))
         let layerName = name ?? fresh("conv")
         layers.append(Layer(name: layerName, inputs: [from], shape: conv.outputShape, op: .conv(conv)))
         return layerName
@@ -42,12 +45,15 @@ public struct NetworkBuilder {
 
     /// A linear layer of layer `from` with weights `[out, in]`.
     @discardableResult
-    public mutating func linear(_ from: String, outFeatures: Int, weights: [Int32], bias: [Int32]? = nil,
-                                name: String? = nil) -> String {
+    public mutating func linear(
+        _ from: String, outFeatures: Int, weights: [Int32], bias: [Int32]? = nil,
+        name: String? = nil
+    ) -> String {
         let inFeatures = shape(of: from).reduce(1, *)
         let table = FixtureLowering.linearCSR(weights, outFeatures: outFeatures, inFeatures: inFeatures)
-        let linear = LinearLayer(inFeatures: inFeatures, outFeatures: outFeatures,
-                                 weights: FixtureLowering.weights(weights, shape: [outFeatures, inFeatures], bias: bias, fanout: table))
+        let linear = LinearLayer(
+            inFeatures: inFeatures, outFeatures: outFeatures,
+            weights: FixtureLowering.weights(weights, shape: [outFeatures, inFeatures], bias: bias, fanout: table))
         let layerName = name ?? fresh("fc")
         layers.append(Layer(name: layerName, inputs: [from], shape: [outFeatures], op: .linear(linear)))
         return layerName
@@ -57,9 +63,11 @@ public struct NetworkBuilder {
     @discardableResult
     public mutating func identity(_ from: String, gains: [Int32], name: String? = nil) -> String {
         let input = shape(of: from)
-        let identity = IdentityLayer(units: gains.count,
-                                     weights: FixtureLowering.weights(gains, shape: [gains.count], bias: nil,
-                                                                      fanout: FixtureLowering.identityCSR(gains)))
+        let identity = IdentityLayer(
+            units: gains.count,
+            weights: FixtureLowering.weights(
+                gains, shape: [gains.count], bias: nil,
+                fanout: FixtureLowering.identityCSR(gains)))
         let layerName = name ?? fresh("shortcut")
         layers.append(Layer(name: layerName, inputs: [from], shape: input, op: .identity(identity)))
         return layerName
@@ -76,8 +84,9 @@ public struct NetworkBuilder {
     /// A LIF group on the current of layer `from`.
     @discardableResult
     public mutating func lif(_ from: String, neurons: QuantizedNeurons, name: String? = nil) -> String {
-        let group = LIFGroup(tau: 4.0 / 3.0, threshold: Float(neurons.threshold), reset: Float(neurons.reset),
-                             inputGainFolded: true, quantized: neurons)
+        let group = LIFGroup(
+            tau: 4.0 / 3.0, threshold: Float(neurons.threshold), reset: Float(neurons.reset),
+            inputGainFolded: true, quantized: neurons)
         let layerName = name ?? fresh("lif")
         layers.append(Layer(name: layerName, inputs: [from], shape: shape(of: from), op: .lif(group)))
         return layerName
@@ -85,15 +94,20 @@ public struct NetworkBuilder {
 
     /// A pool over layer `from`.
     @discardableResult
-    public mutating func pool(_ from: String, kind: PoolLayer.Kind, kernel: Int, stride: Int? = nil, pad: Int = 0,
-                              name: String? = nil) -> String {
+    public mutating func pool(
+        _ from: String, kind: PoolLayer.Kind, kernel: Int, stride: Int? = nil, pad: Int = 0,
+        name: String? = nil
+    ) -> String {
         let input = shape(of: from)
-        let geometry = ConvGeometry(kernelH: kernel, kernelW: kernel, strideH: stride ?? kernel, strideW: stride ?? kernel,
-                                    padH: pad, padW: pad)
+        let geometry = ConvGeometry(
+            kernelH: kernel, kernelW: kernel, strideH: stride ?? kernel, strideW: stride ?? kernel,
+            padH: pad, padW: pad)
         let layerName = name ?? fresh("\(kind.rawValue)pool")
-        layers.append(Layer(name: layerName, inputs: [from],
-                            shape: [input[0], geometry.outputHeight(input[1]), geometry.outputWidth(input[2])],
-                            op: .pool(PoolLayer(kind: kind, geometry: geometry))))
+        layers.append(
+            Layer(
+                name: layerName, inputs: [from],
+                shape: [input[0], geometry.outputHeight(input[1]), geometry.outputWidth(input[2])],
+                op: .pool(PoolLayer(kind: kind, geometry: geometry))))
         return layerName
     }
 
@@ -107,17 +121,21 @@ public struct NetworkBuilder {
 
     /// The finished graph (input quantisation: scale 1/64, 8 bits).
     public func graph(name: String = "fixture", placement: Placement? = nil) -> Graph {
-        Graph(name: name, timeSteps: timeSteps, layers: layers,
-              inputQuantization: InputQuantization(scale: 1.0 / 64, bits: 8),
-              passes: ["foldBatchNorm", "quantize", "lowerToCSR"], target: "fixture", placement: placement)
+        Graph(
+            name: name, timeSteps: timeSteps, layers: layers,
+            inputQuantization: InputQuantization(scale: 1.0 / 64, bits: 8),
+            passes: ["foldBatchNorm", "quantize", "lowerToCSR"], target: "fixture", placement: placement)
     }
 }
 
 extension QuantizedNeurons {
     /// Integer LIF parameters for fixtures (state scale 1, no decay error recorded).
-    public static func fixture(threshold: Int32, compare: ThresholdCompare = .greaterOrEqual, reset: Int32 = 0,
-                               decay: IntegerDecay = .shift(2), stateBits: Int = 16) -> QuantizedNeurons {
-        QuantizedNeurons(stateScale: 1, stateBits: stateBits, threshold: threshold, compare: compare, reset: reset,
-                         decay: decay, decayError: 0)
+    public static func fixture(
+        threshold: Int32, compare: ThresholdCompare = .greaterOrEqual, reset: Int32 = 0,
+        decay: IntegerDecay = .shift(2), stateBits: Int = 16
+    ) -> QuantizedNeurons {
+        QuantizedNeurons(
+            stateScale: 1, stateBits: stateBits, threshold: threshold, compare: compare, reset: reset,
+            decay: decay, decayError: 0)
     }
 }

@@ -26,11 +26,11 @@ public enum SyntheticPresets {
         var net = SyntheticNetwork(input: input, options: options)
         var x = net.lif(net.conv("input", outChannels: 6))
         x = net.lif(net.conv(x, outChannels: 8))
-        x = net.pool(x, kind: .max)                                    // 6×6
-        x = net.lif(net.conv(x, outChannels: 10, stride: 2))           // 3×3
+        x = net.pool(x, kind: .max)  // 6×6
+        x = net.lif(net.conv(x, outChannels: 10, stride: 2))  // 3×3
         x = net.lif(net.conv(x, outChannels: 12, kernel: 3, stride: 1, pad: 1))
-        x = net.pool(x, kind: .max, kernel: 3, stride: 2, pad: 1)      // 2×2
-        x = net.pool(x, kind: .sum, kernel: 2)                         // 1×1
+        x = net.pool(x, kind: .max, kernel: 3, stride: 2, pad: 1)  // 2×2
+        x = net.pool(x, kind: .sum, kernel: 2)  // 1×1
         x = net.lif(net.linear(net.flatten(x), outFeatures: 16))
         _ = net.linear(x, outFeatures: options.classes, name: "readout")
         return net.builder.graph(name: "small-vgg")
@@ -45,10 +45,10 @@ public enum SyntheticPresets {
         let stem = net.lif(net.conv("input", outChannels: 8))
         var x = net.lif(net.conv(stem, outChannels: 8))
         let block1 = net.lif(net.add([net.conv(x, outChannels: 8), net.identity(stem)]))
-        x = net.lif(net.conv(block1, outChannels: 12, stride: 2))                          // 5×5
+        x = net.lif(net.conv(block1, outChannels: 12, stride: 2))  // 5×5
         let shortcut = net.conv(block1, outChannels: 12, kernel: 1, stride: 2, pad: 0)
         let block2 = net.lif(net.add([net.conv(x, outChannels: 12), shortcut]))
-        x = net.pool(block2, kind: .sum, kernel: 5)                                        // 1×1: a folded average pool
+        x = net.pool(block2, kind: .sum, kernel: 5)  // 1×1: a folded average pool
         x = net.lif(net.linear(net.flatten(x), outFeatures: 16))
         _ = net.linear(x, outFeatures: options.classes, name: "readout")
         return net.builder.graph(name: "small-resnet")

@@ -22,9 +22,11 @@ public struct SyntheticOptions: Sendable {
     public var bias: Bool
 
     /// Creates options; the defaults follow the project's LIF (decay 1/4 as `>> 2`, fire on `>=`).
-    public init(density: Double, seed: UInt64, timeSteps: Int = 5, classes: Int = 10,
-                compare: ThresholdCompare = .greaterOrEqual, decay: IntegerDecay = .shift(2), stateBits: Int = 16,
-                targetRate: Double = 0.15, bias: Bool = true) {
+    public init(
+        density: Double, seed: UInt64, timeSteps: Int = 5, classes: Int = 10,
+        compare: ThresholdCompare = .greaterOrEqual, decay: IntegerDecay = .shift(2), stateBits: Int = 16,
+        targetRate: Double = 0.15, bias: Bool = true
+    ) {
         self.density = density
         self.seed = seed
         self.timeSteps = timeSteps
@@ -91,11 +93,13 @@ public struct SyntheticNetwork {
         let cin = input[0]
         let weights = randomWeights(outChannels * cin * kernel * kernel)
         // Padding leaves border outputs (all of them, on a small map) with fewer inputs.
-        let taps = Self.meanTaps(input[1], kernel: kernel, stride: stride, pad: pad)
+        let taps =
+            Self.meanTaps(input[1], kernel: kernel, stride: stride, pad: pad)
             * Self.meanTaps(input[2], kernel: kernel, stride: stride, pad: pad)
         let fanIn = Int((Double(cin) * taps).rounded())
-        let name = builder.conv(from, outChannels: outChannels, kernel: kernel, stride: stride, pad: pad, weights: weights,
-                                bias: randomBias(outChannels, spread: spread(from: from, fanIn: fanIn)))
+        let name = builder.conv(
+            from, outChannels: outChannels, kernel: kernel, stride: stride, pad: pad, weights: weights,
+            bias: randomBias(outChannels, spread: spread(from: from, fanIn: fanIn)))
         noteCurrent(name, from: from, fanIn: fanIn)
         return name
     }
@@ -104,8 +108,9 @@ public struct SyntheticNetwork {
     public mutating func linear(_ from: String, outFeatures: Int, name: String? = nil) -> String {
         let inFeatures = builder.shape(of: from).reduce(1, *)
         let weights = randomWeights(outFeatures * inFeatures)
-        let layer = builder.linear(from, outFeatures: outFeatures, weights: weights,
-                                   bias: randomBias(outFeatures, spread: spread(from: from, fanIn: inFeatures)), name: name)
+        let layer = builder.linear(
+            from, outFeatures: outFeatures, weights: weights,
+            bias: randomBias(outFeatures, spread: spread(from: from, fanIn: inFeatures)), name: name)
         noteCurrent(layer, from: from, fanIn: inFeatures)
         return layer
     }
@@ -134,16 +139,18 @@ public struct SyntheticNetwork {
     public mutating func lif(_ from: String) -> String {
         let (mean, variance) = currents[from] ?? (0, 1)
         let sigma = max(variance, 1).squareRoot()
-        let isEncoder = builder.layers.last { $0.name == from }.map { layer in
-            if case .conv(let c) = layer.op { c.encoder } else { false }
-        } ?? false
+        let isEncoder =
+            builder.layers.last { $0.name == from }.map { layer in
+                if case .conv(let c) = layer.op { c.encoder } else { false }
+            } ?? false
         // A constant input (encoder) fires when it is above ~0.8·threshold; a random one when the
         // membrane (≈ 4/3 of the mean input) crosses it.
         let raw = isEncoder ? (mean + 1.0 * sigma) / 0.8 : 4.0 / 3.0 * mean + 0.8 * sigma
         let maxState = Double((Int64(1) << Int64(options.stateBits - 1)) - 1)
         let threshold = Int32(min(max(raw, 1), maxState))
-        let neurons = QuantizedNeurons.fixture(threshold: threshold, compare: options.compare, decay: options.decay,
-                                               stateBits: options.stateBits)
+        let neurons = QuantizedNeurons.fixture(
+            threshold: threshold, compare: options.compare, decay: options.decay,
+            stateBits: options.stateBits)
         let name = builder.lif(from, neurons: neurons)
         moments[name] = (options.targetRate, options.targetRate)
         return name

@@ -5,9 +5,16 @@ import HDF5Shim
 /// On disk every type is stored little-endian with its natural width, which is what h5py and
 /// numpy read as `float32`, `int8`, and so on.
 public enum HDF5ElementType: Int32, Sendable, CustomStringConvertible {
-    case float32 = 1, float64 = 2
-    case int8 = 3, int16 = 4, int32 = 5, int64 = 6
-    case uint8 = 7, uint16 = 8, uint32 = 9, uint64 = 10
+    case float32 = 1
+    case float64 = 2
+    case int8 = 3
+    case int16 = 4
+    case int32 = 5
+    case int64 = 6
+    case uint8 = 7
+    case uint16 = 8
+    case uint32 = 9
+    case uint64 = 10
     /// A string (variable or fixed length) — read with the string APIs.
     case string = 100
     /// A type SNNStore does not read (compound, enum, ...).

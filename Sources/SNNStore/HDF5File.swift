@@ -25,8 +25,9 @@ public final class HDF5File {
     public static func open(_ path: String) throws -> HDF5File {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw HDF5Error(.fileNotFound, file: path, reason: "no such file",
-                            hint: "check the path, or create the file with the command that writes it")
+            throw HDF5Error(
+                .fileNotFound, file: path, reason: "no such file",
+                hint: "check the path, or create the file with the command that writes it")
         }
         if isDirectory.boolValue {
             throw HDF5Error(.unreadable, file: path, reason: "is a directory, not an HDF5 file")
@@ -34,17 +35,19 @@ public final class HDF5File {
         return try HDF5Library.locked {
             let signature = snnc_h5_is_hdf5(path)
             if signature == 0 {
-                throw HDF5Error(.notHDF5, file: path, reason: "not an HDF5 file (no HDF5 signature)",
-                                hint: "pass a file written by snnc or another HDF5 writer")
+                throw HDF5Error(
+                    .notHDF5, file: path, reason: "not an HDF5 file (no HDF5 signature)",
+                    hint: "pass a file written by snnc or another HDF5 writer")
             }
             if signature < 0 {
                 throw HDF5Error(.unreadable, file: path, reason: HDF5Library.lastMessage())
             }
             let id = snnc_h5_file_open_readonly(path)
             guard id >= 0 else {
-                throw HDF5Error(.unreadable, file: path,
-                                reason: "cannot open: \(HDF5Library.lastMessage())",
-                                hint: "the file may be truncated or damaged; write it again")
+                throw HDF5Error(
+                    .unreadable, file: path,
+                    reason: "cannot open: \(HDF5Library.lastMessage())",
+                    hint: "the file may be truncated or damaged; write it again")
             }
             return HDF5File(path: path, handle: HDF5Handle(id: id, close: snnc_h5_file_close))
         }
@@ -62,18 +65,21 @@ public final class HDF5File {
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
-            throw HDF5Error(.writeFailed, file: path, reason: "folder '\(directory)' does not exist",
-                            hint: "create the folder first")
+            isDirectory.boolValue
+        else {
+            throw HDF5Error(
+                .writeFailed, file: path, reason: "folder '\(directory)' does not exist",
+                hint: "create the folder first")
         }
         let temporary = temporaryPath(for: path, in: directory)
         do {
             let file: HDF5File = try HDF5Library.locked {
                 let id = snnc_h5_file_create(temporary)
                 guard id >= 0 else {
-                    throw HDF5Error(.writeFailed, file: path,
-                                    reason: "cannot create: \(HDF5Library.lastMessage())",
-                                    hint: "check that the folder is writable")
+                    throw HDF5Error(
+                        .writeFailed, file: path,
+                        reason: "cannot create: \(HDF5Library.lastMessage())",
+                        hint: "check that the folder is writable")
                 }
                 return HDF5File(path: path, handle: HDF5Handle(id: id, close: snnc_h5_file_close))
             }

@@ -12,12 +12,6 @@ public struct HDF5Group {
     /// Absolute HDF5 path of this group, e.g. `/snnc/layers`.
     public let path: String
 
-    init(file: HDF5File, handle: HDF5Handle, path: String) {
-        self.file = file
-        self.handle = handle
-        self.path = path
-    }
-
     /// The absolute path of a child.
     func childPath(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
 
@@ -72,8 +66,9 @@ public struct HDF5Group {
                 guard id >= 0 else {
                     throw current.error(.writeFailed, component, "cannot create group: \(HDF5Library.lastMessage())")
                 }
-                return HDF5Group(file: file, handle: HDF5Handle(id: id, close: snnc_h5_group_close),
-                                 path: current.childPath(component))
+                return HDF5Group(
+                    file: file, handle: HDF5Handle(id: id, close: snnc_h5_group_close),
+                    path: current.childPath(component))
             }
         }
         return current
@@ -88,8 +83,9 @@ public struct HDF5Group {
         return try HDF5Library.locked {
             let id = snnc_h5_group_open(handle.id, name)
             guard id >= 0 else { throw error(.readFailed, name, HDF5Library.lastMessage()) }
-            return HDF5Group(file: file, handle: HDF5Handle(id: id, close: snnc_h5_group_close),
-                             path: childPath(name))
+            return HDF5Group(
+                file: file, handle: HDF5Handle(id: id, close: snnc_h5_group_close),
+                path: childPath(name))
         }
     }
 
@@ -100,8 +96,10 @@ public struct HDF5Group {
     ///   - values: row-major elements; `values.count` must equal the product of `shape`.
     ///   - shape: extents; defaults to `[values.count]` (a 1-D array).
     ///   - compression: `.automatic` chunks + shuffles + deflates arrays of 4 KiB or more.
-    public func write<E: HDF5Element>(_ name: String, _ values: [E], shape: [Int]? = nil,
-                                      compression: HDF5Compression = .automatic) throws {
+    public func write<E: HDF5Element>(
+        _ name: String, _ values: [E], shape: [Int]? = nil,
+        compression: HDF5Compression = .automatic
+    ) throws {
         let shape = shape ?? [values.count]
         guard values.count == shape.reduce(1, *), shape.allSatisfy({ $0 >= 0 }) else {
             throw error(.shapeMismatch, name, "\(values.count) values do not fill shape \(shape)")
@@ -113,8 +111,9 @@ public struct HDF5Group {
             let id: hid_t
             switch layout {
             case .deflate(let level, let shuffle):
-                id = snnc_h5_dataset_create(handle.id, name, E.hdf5Type.rawValue, Int32(dims.count), dims,
-                                            chunk.map { hsize_t($0) }, shuffle ? 1 : 0, Int32(level))
+                id = snnc_h5_dataset_create(
+                    handle.id, name, E.hdf5Type.rawValue, Int32(dims.count), dims,
+                    chunk.map { hsize_t($0) }, shuffle ? 1 : 0, Int32(level))
             default:
                 id = snnc_h5_dataset_create(handle.id, name, E.hdf5Type.rawValue, Int32(dims.count), dims, nil, 0, -1)
             }
@@ -135,8 +134,10 @@ public struct HDF5Group {
     /// - Parameter convert: if true, any numeric type is converted to `E` by libhdf5 instead of
     ///   requiring an exact type match.
     /// - Throws: `HDF5Error` of kind `.missingObject`, `.typeMismatch`, `.shapeMismatch` or `.readFailed`.
-    public func read<E: HDF5Element>(_ name: String, as type: E.Type = E.self, shape expected: [Int]? = nil,
-                                     convert: Bool = false) throws -> HDF5Array<E> {
+    public func read<E: HDF5Element>(
+        _ name: String, as type: E.Type = E.self, shape expected: [Int]? = nil,
+        convert: Bool = false
+    ) throws -> HDF5Array<E> {
         try HDF5Library.locked {
             let dataset = try openDataset(name)
             let (stored, shape) = try dataShape(dataset, name: name, isAttribute: false)
@@ -271,8 +272,10 @@ public struct HDF5Group {
     }
 
     /// Reads a numeric attribute with type (and optional shape) checks.
-    public func attribute<E: HDF5Element>(_ name: String, as type: E.Type = E.self, on object: String = ".",
-                                          shape expected: [Int]? = nil, convert: Bool = false) throws -> HDF5Array<E> {
+    public func attribute<E: HDF5Element>(
+        _ name: String, as type: E.Type = E.self, on object: String = ".",
+        shape expected: [Int]? = nil, convert: Bool = false
+    ) throws -> HDF5Array<E> {
         try HDF5Library.locked {
             let attribute = try openAttribute(name, on: object)
             let label = "attribute '\(name)'"
@@ -286,8 +289,10 @@ public struct HDF5Group {
     }
 
     /// Reads an attribute holding exactly one number.
-    public func scalarAttribute<E: HDF5Element>(_ name: String, as type: E.Type = E.self, on object: String = ".",
-                                                convert: Bool = false) throws -> E {
+    public func scalarAttribute<E: HDF5Element>(
+        _ name: String, as type: E.Type = E.self, on object: String = ".",
+        convert: Bool = false
+    ) throws -> E {
         let array = try attribute(name, as: E.self, on: object, convert: convert)
         guard array.values.count == 1 else {
             throw error(.shapeMismatch, object, "attribute '\(name)': expected one value, found shape \(array.shape)")
@@ -367,8 +372,10 @@ public struct HDF5Group {
         return (HDF5ElementType(rawValue: code) ?? .other, dims.prefix(Int(rank)).map { Int($0) })
     }
 
-    private func check<E: HDF5Element>(_ name: String, stored: HDF5ElementType, shape: [Int], as: E.Type,
-                                       expected: [Int]?, convert: Bool, label: String = "dataset") throws {
+    private func check<E: HDF5Element>(
+        _ name: String, stored: HDF5ElementType, shape: [Int], as: E.Type,
+        expected: [Int]?, convert: Bool, label: String = "dataset"
+    ) throws {
         let numeric = stored != .string && stored != .other
         guard stored == E.hdf5Type || (convert && numeric) else {
             throw error(.typeMismatch, name, "\(label) holds \(stored), expected \(E.hdf5Type)")
@@ -378,8 +385,10 @@ public struct HDF5Group {
         }
     }
 
-    private func readElements<E: HDF5Element>(_ type: E.Type, count: Int, name: String,
-                                              _ read: (UnsafeMutableRawPointer?) -> Int32) throws -> [E] {
+    private func readElements<E: HDF5Element>(
+        _ type: E.Type, count: Int, name: String,
+        _ read: (UnsafeMutableRawPointer?) -> Int32
+    ) throws -> [E] {
         var values = [E](repeating: E.zero, count: count)
         let status = values.withUnsafeMutableBytes { read($0.baseAddress) }
         guard status >= 0 else { throw error(.readFailed, name, HDF5Library.lastMessage()) }
@@ -404,6 +413,6 @@ public struct HDF5Group {
 /// Calls `body` with NUL-terminated copies of `strings` that live for the duration of the call.
 private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) throws -> R) rethrows -> R {
     let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
+    defer { for copy in copies { free(copy) } }
     return try body(copies.map { UnsafePointer($0) })
 }

@@ -1,6 +1,6 @@
 // Opt-in process setting: keep freed tensor memory in the heap instead of returning it to the OS.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tells glibc's malloc to serve every allocation from its heap and never give freed memory
@@ -15,13 +15,14 @@ import Glibc
 @discardableResult
 public func retainFreedMemoryForReuse() -> Bool {
     #if os(Linux) && canImport(Glibc)
-    // mallopt is declared in <malloc.h>, which the Glibc module does not import; look it up.
-    guard let symbol = dlsym(nil, "mallopt") else { return false }
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    let trimThreshold: Int32 = -1, mmapMax: Int32 = -4  // M_TRIM_THRESHOLD, M_MMAP_MAX
-    return mallopt(mmapMax, 0) == 1 && mallopt(trimThreshold, Int32.max) == 1
+        // mallopt is declared in <malloc.h>, which the Glibc module does not import; look it up.
+        guard let symbol = dlsym(nil, "mallopt") else { return false }
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let trimThreshold: Int32 = -1
+        let mmapMax: Int32 = -4  // M_TRIM_THRESHOLD, M_MMAP_MAX
+        return mallopt(mmapMax, 0) == 1 && mallopt(trimThreshold, Int32.max) == 1
     #else
-    return false
+        return false
     #endif
 }

@@ -42,18 +42,25 @@ private func checkGroups(_ n: Int, _ groups: Int) -> Int {
 
 /// Applies `y = (x − center[u]) · scale[u] + shift[ch]` over an `[N, C, P]` block, where
 /// u = group·C + ch and images `g·rows ..< (g+1)·rows` form group g.
-private func applyAffine(_ input: Tensor, n: Int, c: Int, p: Int, groups: Int,
-                         center: [Float], scale: [Float], shift: [Float]) -> Tensor {
+private func applyAffine(
+    _ input: Tensor, n: Int, c: Int, p: Int, groups: Int,
+    center: [Float], scale: [Float], shift: [Float]
+) -> Tensor {
     let rows = n / groups
     return Tensor(shape: input.shape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
-            let xs = SharedPointer(xb.baseAddress!), ys = SharedPointer(out.baseAddress!)
+            let xs = SharedPointer(xb.baseAddress!)
+            let ys = SharedPointer(out.baseAddress!)
             let parts = unitParts(n * c * p, units: groups * c)
             forEachPart(parts) { part in
-                let x = xs.base, y = ys.base
+                let x = xs.base
+                let y = ys.base
                 for u in slice(groups * c, part: part, of: parts) {
-                    let g = u / c, ch = u % c
-                    let mu = center[u], a = scale[u], b = shift[ch]
+                    let g = u / c
+                    let ch = u % c
+                    let mu = center[u]
+                    let a = scale[u]
+                    let b = shift[ch]
                     for i in (g * rows)..<((g + 1) * rows) {
                         let base = (i * c + ch) * p
                         for j in 0..<p { y[base + j] = (x[base + j] - mu) * a + b }
@@ -76,13 +83,18 @@ private func applyAffine(_ input: Tensor, n: Int, c: Int, p: Int, groups: Int,
 /// - returns `y = γ·(x − μ)/sqrt(σ² + eps) + β` with the **biased** batch variance
 ///   `σ² = Σ(x − μ)² / M`, and the cache for `batchNormBackward`.
 /// - Precondition: M > 1 (PyTorch refuses one value per channel in training mode too).
-public func batchNormForwardTraining(input: Tensor, gamma: Tensor, beta: Tensor,
-                                     runningMean: inout Tensor, runningVar: inout Tensor,
-                                     momentum: Float = 0.1, eps: Float = 1e-5, groups: Int = 1)
-    -> (output: Tensor, cache: BatchNormCache) {
+public func batchNormForwardTraining(
+    input: Tensor, gamma: Tensor, beta: Tensor,
+    runningMean: inout Tensor, runningVar: inout Tensor,
+    momentum: Float = 0.1, eps: Float = 1e-5, groups: Int = 1
+)
+    -> (output: Tensor, cache: BatchNormCache)
+{
     let (n, c, p) = bnDims(input.shape)
-    for (t, name) in [(gamma, "gamma"), (beta, "beta"), (runningMean, "runningMean"),
-                      (runningVar, "runningVar")] { checkChannelVector(t, c, name) }
+    for (t, name) in [
+        (gamma, "gamma"), (beta, "beta"), (runningMean, "runningMean"),
+        (runningVar, "runningVar"),
+    ] { checkChannelVector(t, c, name) }
     let rows = checkGroups(n, groups)
     let m = rows * p
     precondition(m > 1, "batch norm training needs more than one value per channel, got shape \(input.shape) in \(groups) groups")
@@ -97,12 +109,14 @@ public func batchNormForwardTraining(input: Tensor, gamma: Tensor, beta: Tensor,
         mean.withUnsafeMutableBufferPointer { meanB in
             squares.withUnsafeMutableBufferPointer { squaresB in
                 let xs = SharedPointer(xb.baseAddress!)
-                let means = SharedPointer(meanB.baseAddress!), sq = SharedPointer(squaresB.baseAddress!)
+                let means = SharedPointer(meanB.baseAddress!)
+                let sq = SharedPointer(squaresB.baseAddress!)
                 let parts = unitParts(n * c * p, units: units)
                 forEachPart(parts) { part in
                     let x = xs.base
                     for u in slice(units, part: part, of: parts) {
-                        let g = u / c, ch = u % c
+                        let g = u / c
+                        let ch = u % c
                         let images = (g * rows)..<((g + 1) * rows)
                         var sum = 0.0
                         for i in images { sum += Double(runSum(x + (i * c + ch) * p, p)) }
@@ -116,7 +130,8 @@ public func batchNormForwardTraining(input: Tensor, gamma: Tensor, beta: Tensor,
             }
         }
     }
-    var invStd = [Float](repeating: 0, count: units), scale = invStd
+    var invStd = [Float](repeating: 0, count: units)
+    var scale = invStd
     for g in 0..<groups {
         for ch in 0..<c {
             let u = g * c + ch
@@ -135,16 +150,21 @@ public func batchNormForwardTraining(input: Tensor, gamma: Tensor, beta: Tensor,
 /// Batch norm forward in evaluation mode: `y = γ·(x − runningMean)/sqrt(runningVar + eps) + β`.
 ///
 /// Shapes as in `batchNormForwardTraining`; running statistics are only read.
-public func batchNormForwardEval(input: Tensor, gamma: Tensor, beta: Tensor,
-                                 runningMean: Tensor, runningVar: Tensor,
-                                 eps: Float = 1e-5) -> Tensor {
+public func batchNormForwardEval(
+    input: Tensor, gamma: Tensor, beta: Tensor,
+    runningMean: Tensor, runningVar: Tensor,
+    eps: Float = 1e-5
+) -> Tensor {
     let (n, c, p) = bnDims(input.shape)
-    for (t, name) in [(gamma, "gamma"), (beta, "beta"), (runningMean, "runningMean"),
-                      (runningVar, "runningVar")] { checkChannelVector(t, c, name) }
+    for (t, name) in [
+        (gamma, "gamma"), (beta, "beta"), (runningMean, "runningMean"),
+        (runningVar, "runningVar"),
+    ] { checkChannelVector(t, c, name) }
     var scale = [Float](repeating: 0, count: c)
     for ch in 0..<c { scale[ch] = gamma.scalars[ch] / (runningVar.scalars[ch] + eps).squareRoot() }
-    return applyAffine(input, n: n, c: c, p: p, groups: 1, center: runningMean.scalars, scale: scale,
-                       shift: beta.scalars)
+    return applyAffine(
+        input, n: n, c: c, p: p, groups: 1, center: runningMean.scalars, scale: scale,
+        shift: beta.scalars)
 }
 
 /// Batch norm backward for the training-mode forward (gradients flow through the batch
@@ -157,29 +177,40 @@ public func batchNormForwardEval(input: Tensor, gamma: Tensor, beta: Tensor,
 ///
 /// - dOutput, input: the forward's output gradient and input, same shape `[N, C, …]`
 /// - gamma: `[C]`; cache: from `batchNormForwardTraining`; dGamma, dBeta: `[C]`.
-public func batchNormBackward(dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
-                              dGamma: inout Tensor, dBeta: inout Tensor) -> Tensor {
+public func batchNormBackward(
+    dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
+    dGamma: inout Tensor, dBeta: inout Tensor
+) -> Tensor {
     let (n, c, p) = bnDims(input.shape)
-    precondition(input.shape == cache.shape && dOutput.shape == input.shape,
-                 "batch norm backward shapes differ: dOutput \(dOutput.shape), input \(input.shape), cache \(cache.shape)")
+    precondition(
+        input.shape == cache.shape && dOutput.shape == input.shape,
+        "batch norm backward shapes differ: dOutput \(dOutput.shape), input \(input.shape), cache \(cache.shape)")
     for (t, name) in [(gamma, "gamma"), (dGamma, "dGamma"), (dBeta, "dBeta")] {
         checkChannelVector(t, c, name)
     }
-    let groups = cache.groups, rows = checkGroups(n, groups), units = groups * c
+    let groups = cache.groups
+    let rows = checkGroups(n, groups)
+    let units = groups * c
     let m = Double(rows * p)
-    var sumDy = [Double](repeating: 0, count: units), sumDyXc = sumDy  // Σdy, Σdy·(x − μ)
+    var sumDy = [Double](repeating: 0, count: units)
+    var sumDyXc = sumDy  // Σdy, Σdy·(x − μ)
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         input.scalars.withUnsafeBufferPointer { xb in
             sumDy.withUnsafeMutableBufferPointer { sdb in
                 sumDyXc.withUnsafeMutableBufferPointer { sxb in
-                    let dys = SharedPointer(dyb.baseAddress!), xs = SharedPointer(xb.baseAddress!)
-                    let sd = SharedPointer(sdb.baseAddress!), sx = SharedPointer(sxb.baseAddress!)
+                    let dys = SharedPointer(dyb.baseAddress!)
+                    let xs = SharedPointer(xb.baseAddress!)
+                    let sd = SharedPointer(sdb.baseAddress!)
+                    let sx = SharedPointer(sxb.baseAddress!)
                     let parts = unitParts(n * c * p, units: units)
                     forEachPart(parts) { part in
-                        let dy = dys.base, x = xs.base
+                        let dy = dys.base
+                        let x = xs.base
                         for u in slice(units, part: part, of: parts) {
-                            let g = u / c, ch = u % c
-                            var a = 0.0, b = 0.0
+                            let g = u / c
+                            let ch = u % c
+                            var a = 0.0
+                            var b = 0.0
                             for i in (g * rows)..<((g + 1) * rows) {
                                 let base = (i * c + ch) * p
                                 a += Double(runSum(dy + base, p))
@@ -195,11 +226,14 @@ public func batchNormBackward(dOutput: Tensor, input: Tensor, gamma: Tensor, cac
     }
     // dx = a·dy + b·(x − μ) + k per (group, channel), with
     //   a = γ·invStd, b = −γ·invStd³·Σ(dy·(x−μ))/M, k = −a·Σdy/M.
-    var a = [Float](repeating: 0, count: units), b = a, k = a
+    var a = [Float](repeating: 0, count: units)
+    var b = a
+    var k = a
     for g in 0..<groups {
         for ch in 0..<c {
             let u = g * c + ch
-            let inv = Double(cache.invStd[u]), gm = Double(gamma.scalars[ch])
+            let inv = Double(cache.invStd[u])
+            let gm = Double(gamma.scalars[ch])
             dBeta.scalars[ch] += Float(sumDy[u])
             dGamma.scalars[ch] += Float(sumDyXc[u] * inv)
             let ad = gm * inv
@@ -212,14 +246,21 @@ public func batchNormBackward(dOutput: Tensor, input: Tensor, gamma: Tensor, cac
     return Tensor(shape: input.shape) { out in
         dOutput.scalars.withUnsafeBufferPointer { dyb in
             input.scalars.withUnsafeBufferPointer { xb in
-                let dys = SharedPointer(dyb.baseAddress!), xs = SharedPointer(xb.baseAddress!)
+                let dys = SharedPointer(dyb.baseAddress!)
+                let xs = SharedPointer(xb.baseAddress!)
                 let dxs = SharedPointer(out.baseAddress!)
                 let parts = unitParts(n * c * p, units: units)
                 forEachPart(parts) { part in
-                    let dy = dys.base, x = xs.base, dx = dxs.base
+                    let dy = dys.base
+                    let x = xs.base
+                    let dx = dxs.base
                     for u in slice(units, part: part, of: parts) {
-                        let g = u / c, ch = u % c
-                        let ac = a0[u], bc = b0[u], kc = k0[u], mu = cache.mean[u]
+                        let g = u / c
+                        let ch = u % c
+                        let ac = a0[u]
+                        let bc = b0[u]
+                        let kc = k0[u]
+                        let mu = cache.mean[u]
                         for i in (g * rows)..<((g + 1) * rows) {
                             let base = (i * c + ch) * p
                             for j in 0..<p { dx[base + j] = ac * dy[base + j] + bc * (x[base + j] - mu) + kc }

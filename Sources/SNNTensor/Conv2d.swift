@@ -31,8 +31,9 @@ public struct ConvWorkspace: Sendable {
     /// - Precondition: all positive.
     public init(maxColumnBytes: Int = 32 << 20, targetColumns: Int = 2048, threads: Int? = nil) {
         let threads = threads ?? blasThreads()
-        precondition(maxColumnBytes > 0 && targetColumns > 0 && threads > 0,
-                     "workspace limits must be positive")
+        precondition(
+            maxColumnBytes > 0 && targetColumns > 0 && threads > 0,
+            "workspace limits must be positive")
         self.maxColumnBytes = maxColumnBytes
         self.targetColumns = targetColumns
         self.threads = threads
@@ -58,16 +59,20 @@ public struct ConvWorkspace: Sendable {
 
 /// Checks shapes and returns the geometry and output channel count of a convolution.
 func convShapes(input: Tensor, weight: Tensor, window: Window2d)
-    -> (g: ConvGeometry, batch: Int, outChannels: Int) {
+    -> (g: ConvGeometry, batch: Int, outChannels: Int)
+{
     precondition(input.rank == 4, "conv2d input must be [N, Cin, H, W], got \(input.shape)")
     precondition(weight.rank == 4, "conv2d weight must be [Cout, Cin, kH, kW], got \(weight.shape)")
     precondition(input.shape[1] >= 1, "conv2d needs at least one input channel, got \(input.shape)")
-    precondition(weight.shape[1] == input.shape[1],
-                 "conv2d weight \(weight.shape) does not match input channels \(input.shape[1])")
-    precondition(weight.shape[2] == window.kernelH && weight.shape[3] == window.kernelW,
-                 "conv2d weight \(weight.shape) does not match window \(window)")
-    let g = ConvGeometry(channels: input.shape[1], height: input.shape[2], width: input.shape[3],
-                         window: window)
+    precondition(
+        weight.shape[1] == input.shape[1],
+        "conv2d weight \(weight.shape) does not match input channels \(input.shape[1])")
+    precondition(
+        weight.shape[2] == window.kernelH && weight.shape[3] == window.kernelW,
+        "conv2d weight \(weight.shape) does not match window \(window)")
+    let g = ConvGeometry(
+        channels: input.shape[1], height: input.shape[2], width: input.shape[3],
+        window: window)
     return (g, input.shape[0], weight.shape[0])
 }
 
@@ -86,8 +91,10 @@ func addBiasGradient(_ dOutput: Tensor, into dBias: inout Tensor?) {
 /// `outChannels` filters and geometry `window`.
 public func conv2dOutputShape(inputShape: [Int], outChannels: Int, window: Window2d) -> [Int] {
     precondition(inputShape.count == 4, "conv2d input must be [N, Cin, H, W], got \(inputShape)")
-    return [inputShape[0], outChannels, window.outputHeight(inputShape[2]),
-            window.outputWidth(inputShape[3])]
+    return [
+        inputShape[0], outChannels, window.outputHeight(inputShape[2]),
+        window.outputWidth(inputShape[3]),
+    ]
 }
 
 /// Conv2d forward: `y[n, co, oh, ow] = b[co] + Σ_{ci, kh, kw} w[co, ci, kh, kw] ·
@@ -100,11 +107,14 @@ public func conv2dOutputShape(inputShape: [Int], outChannels: Int, window: Windo
 ///
 /// Backward needs `input` and `weight` again; the caller keeps them (no cache is returned).
 /// One GEMM `[Cout, K]·[K, chunk·Ho·Wo]` (K = Cin·kH·kW) per chunk of images; see `ConvWorkspace`.
-public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, window: Window2d,
-                          workspace: inout ConvWorkspace) -> Tensor {
+public func conv2dForward(
+    input: Tensor, weight: Tensor, bias: Tensor?, window: Window2d,
+    workspace: inout ConvWorkspace
+) -> Tensor {
     let (g, batch, cout) = convShapes(input: input, weight: weight, window: window)
     if let bias { precondition(bias.shape == [cout], "conv2d bias must be [\(cout)], got \(bias.shape)") }
-    let K = g.columnRows, P = g.outputPixels
+    let K = g.columnRows
+    let P = g.outputPixels
     let outShape = [batch, cout, g.outH, g.outW]
     if batch == 0 || cout == 0 || P == 0 { return Tensor.zeros(outShape) }
     let chunk = workspace.chunkSize(batch: batch, columnRows: K, pixels: P)
@@ -117,7 +127,9 @@ public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, window: 
                 biasScalars.withUnsafeBufferPointer { bb in
                     workspace.columns.withUnsafeMutableBufferPointer { colsB in
                         workspace.product.withUnsafeMutableBufferPointer { prodB in
-                            let x = xb.baseAddress!, w = wb.baseAddress!, y = out.baseAddress!
+                            let x = xb.baseAddress!
+                            let w = wb.baseAddress!
+                            let y = out.baseAddress!
                             let cols = colsB.baseAddress!
                             let biasPtr: UnsafePointer<Float>? = bias == nil ? nil : bb.baseAddress
                             let threads = workspace.threads
@@ -125,17 +137,20 @@ public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, window: 
                             while n0 < batch {
                                 let c = min(chunk, batch - n0)
                                 let ld = c * P
-                                im2colParallel(x + n0 * g.inputImageSize, images: c, geometry: g,
-                                               cols: cols, ld: ld, threads: threads)
+                                im2colParallel(
+                                    x + n0 * g.inputImageSize, images: c, geometry: g,
+                                    cols: cols, ld: ld, threads: threads)
                                 let yChunk = y + n0 * cout * P
                                 // One image: the GEMM writes the NCHW block directly.
                                 let product = c == 1 ? yChunk : prodB.baseAddress!
-                                sgemmKernel(transA: false, transB: false, m: cout, n: ld, k: K,
-                                            alpha: 1, a: w, lda: K, b: cols, ldb: ld,
-                                            beta: 0, c: product, ldc: ld)
+                                sgemmKernel(
+                                    transA: false, transB: false, m: cout, n: ld, k: K,
+                                    alpha: 1, a: w, lda: K, b: cols, ldb: ld,
+                                    beta: 0, c: product, ldc: ld)
                                 // [Cout, c·P] → [c, Cout, P], adding the bias.
-                                scatterProduct(product, ld: ld, images: c, outChannels: cout, pixels: P,
-                                               bias: biasPtr, into: yChunk, threads: threads)
+                                scatterProduct(
+                                    product, ld: ld, images: c, outChannels: cout, pixels: P,
+                                    bias: biasPtr, into: yChunk, threads: threads)
                                 n0 += c
                             }
                         }
@@ -155,17 +170,22 @@ public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, window: 
 /// - dBias: `[Cout]` or nil; if non-nil the bias gradient `Σ_{n, oh, ow} dY` is **added** to it
 /// - computeInputGradient: pass false for the first layer to skip the col2im work
 /// - returns dInput `[N, Cin, H, W]` (freshly **assigned**), or nil when not requested.
-public func conv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, window: Window2d,
-                           dWeight: inout Tensor, dBias: inout Tensor?,
-                           computeInputGradient: Bool = true,
-                           workspace: inout ConvWorkspace) -> Tensor? {
+public func conv2dBackward(
+    dOutput: Tensor, input: Tensor, weight: Tensor, window: Window2d,
+    dWeight: inout Tensor, dBias: inout Tensor?,
+    computeInputGradient: Bool = true,
+    workspace: inout ConvWorkspace
+) -> Tensor? {
     let (g, batch, cout) = convShapes(input: input, weight: weight, window: window)
-    precondition(dOutput.shape == [batch, cout, g.outH, g.outW],
-                 "conv2d dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
-    precondition(dWeight.shape == weight.shape,
-                 "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
+    precondition(
+        dOutput.shape == [batch, cout, g.outH, g.outW],
+        "conv2d dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
+    precondition(
+        dWeight.shape == weight.shape,
+        "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
     if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
-    let K = g.columnRows, P = g.outputPixels
+    let K = g.columnRows
+    let P = g.outputPixels
 
     addBiasGradient(dOutput, into: &dBias)
     // col2im accumulates, so the input gradient starts from zero.
@@ -184,8 +204,11 @@ public func conv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, windo
                     dxScalars.withUnsafeMutableBufferPointer { dxb in
                         workspace.columns.withUnsafeMutableBufferPointer { colsB in
                             workspace.product.withUnsafeMutableBufferPointer { prodB in
-                                let x = xb.baseAddress!, w = wb.baseAddress!, dy = dyb.baseAddress!
-                                let dw = dwb.baseAddress!, cols = colsB.baseAddress!
+                                let x = xb.baseAddress!
+                                let w = wb.baseAddress!
+                                let dy = dyb.baseAddress!
+                                let dw = dwb.baseAddress!
+                                let cols = colsB.baseAddress!
                                 let threads = workspace.threads
                                 var n0 = 0
                                 while n0 < batch {
@@ -197,24 +220,29 @@ public func conv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, windo
                                         dyChunk = dy + n0 * cout * P
                                     } else {
                                         let prod = prodB.baseAddress!
-                                        gatherOutputGradient(dy + n0 * cout * P, images: c, outChannels: cout,
-                                                             pixels: P, into: prod, ld: ld, threads: threads)
+                                        gatherOutputGradient(
+                                            dy + n0 * cout * P, images: c, outChannels: cout,
+                                            pixels: P, into: prod, ld: ld, threads: threads)
                                         dyChunk = UnsafePointer(prod)
                                     }
-                                    im2colParallel(x + n0 * g.inputImageSize, images: c, geometry: g,
-                                                   cols: cols, ld: ld, threads: threads)
+                                    im2colParallel(
+                                        x + n0 * g.inputImageSize, images: c, geometry: g,
+                                        cols: cols, ld: ld, threads: threads)
                                     // dW[Cout, K] += dY[Cout, c·P] · colsᵀ[c·P, K]
-                                    sgemmKernel(transA: false, transB: true, m: cout, n: K, k: ld,
-                                                alpha: 1, a: dyChunk, lda: ld, b: cols, ldb: ld,
-                                                beta: 1, c: dw, ldc: K)
+                                    sgemmKernel(
+                                        transA: false, transB: true, m: cout, n: K, k: ld,
+                                        alpha: 1, a: dyChunk, lda: ld, b: cols, ldb: ld,
+                                        beta: 1, c: dw, ldc: K)
                                     if computeInputGradient {
                                         // dCols[K, c·P] = Wᵀ[K, Cout] · dY[Cout, c·P], reusing cols.
-                                        sgemmKernel(transA: true, transB: false, m: K, n: ld, k: cout,
-                                                    alpha: 1, a: w, lda: K, b: dyChunk, ldb: ld,
-                                                    beta: 0, c: cols, ldc: ld)
-                                        col2imParallel(cols, ld: ld, images: c, geometry: g,
-                                                       dx: dxb.baseAddress! + n0 * g.inputImageSize,
-                                                       threads: threads)
+                                        sgemmKernel(
+                                            transA: true, transB: false, m: K, n: ld, k: cout,
+                                            alpha: 1, a: w, lda: K, b: dyChunk, ldb: ld,
+                                            beta: 0, c: cols, ldc: ld)
+                                        col2imParallel(
+                                            cols, ld: ld, images: c, geometry: g,
+                                            dx: dxb.baseAddress! + n0 * g.inputImageSize,
+                                            threads: threads)
                                     }
                                     n0 += c
                                 }

@@ -41,41 +41,53 @@ func forEachPart(_ parts: Int, _ body: @Sendable (Int) -> Void) {
 }
 
 /// `im2col` for a chunk, split over input channels.
-func im2colParallel(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
-                    cols: UnsafeMutablePointer<Float>, ld: Int, threads: Int) {
+func im2colParallel(
+    _ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+    cols: UnsafeMutablePointer<Float>, ld: Int, threads: Int
+) {
     let parts = copyParts(threads: threads, units: g.channels, elements: g.columnRows * ld)
-    let xs = SharedPointer(x), cs = SharedPointer(cols)
+    let xs = SharedPointer(x)
+    let cs = SharedPointer(cols)
     forEachPart(parts) { part in
-        im2col(xs.base, images: images, geometry: g, cols: cs.base, ld: ld,
-               channelRange: slice(g.channels, part: part, of: parts))
+        im2col(
+            xs.base, images: images, geometry: g, cols: cs.base, ld: ld,
+            channelRange: slice(g.channels, part: part, of: parts))
     }
 }
 
 /// `col2imAccumulate` for a chunk, split over input channels.
-func col2imParallel(_ cols: UnsafePointer<Float>, ld: Int, images: Int, geometry g: ConvGeometry,
-                    dx: UnsafeMutablePointer<Float>, threads: Int) {
+func col2imParallel(
+    _ cols: UnsafePointer<Float>, ld: Int, images: Int, geometry g: ConvGeometry,
+    dx: UnsafeMutablePointer<Float>, threads: Int
+) {
     let parts = copyParts(threads: threads, units: g.channels, elements: g.columnRows * ld)
-    let cs = SharedPointer(cols), ds = SharedPointer(dx)
+    let cs = SharedPointer(cols)
+    let ds = SharedPointer(dx)
     forEachPart(parts) { part in
-        col2imAccumulate(cs.base, ld: ld, images: images, geometry: g, dx: ds.base,
-                         channelRange: slice(g.channels, part: part, of: parts))
+        col2imAccumulate(
+            cs.base, ld: ld, images: images, geometry: g, dx: ds.base,
+            channelRange: slice(g.channels, part: part, of: parts))
     }
 }
 
 /// Scatters a GEMM product `[Cout, images·P]` (row stride `ld`) into `images` NCHW output
 /// blocks `[Cout, P]` at `y`, adding `bias[co]` when given. With `images == 1` and
 /// `product == y` (the GEMM wrote the output in place), only the bias is added.
-func scatterProduct(_ product: UnsafePointer<Float>, ld: Int, images: Int, outChannels cout: Int,
-                    pixels P: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
-                    threads: Int) {
+func scatterProduct(
+    _ product: UnsafePointer<Float>, ld: Int, images: Int, outChannels cout: Int,
+    pixels P: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+    threads: Int
+) {
     let inPlace = UnsafeMutablePointer(mutating: product) == y
     precondition(!inPlace || (images == 1 && ld == P), "in-place scatter needs a single image")
     if inPlace && bias == nil { return }
     let parts = copyParts(threads: threads, units: cout, elements: cout * images * P)
-    let ps = SharedPointer(product), ys = SharedPointer(y)
+    let ps = SharedPointer(product)
+    let ys = SharedPointer(y)
     let bs = bias.map { SharedPointer($0) }
     forEachPart(parts) { part in
-        let product = UnsafePointer(ps.base), y = ys.base
+        let product = UnsafePointer(ps.base)
+        let y = ys.base
         for img in 0..<images {
             for co in slice(cout, part: part, of: parts) {
                 let src = product + co * ld + img * P
@@ -93,12 +105,16 @@ func scatterProduct(_ product: UnsafePointer<Float>, ld: Int, images: Int, outCh
 
 /// Gathers `images` NCHW blocks `[Cout, P]` at `dy` into one `[Cout, images·P]` matrix
 /// (row stride `ld`) — the inverse of `scatterProduct` without bias.
-func gatherOutputGradient(_ dy: UnsafePointer<Float>, images: Int, outChannels cout: Int, pixels P: Int,
-                          into matrix: UnsafeMutablePointer<Float>, ld: Int, threads: Int) {
+func gatherOutputGradient(
+    _ dy: UnsafePointer<Float>, images: Int, outChannels cout: Int, pixels P: Int,
+    into matrix: UnsafeMutablePointer<Float>, ld: Int, threads: Int
+) {
     let parts = copyParts(threads: threads, units: cout, elements: cout * images * P)
-    let ds = SharedPointer(dy), ms = SharedPointer(matrix)
+    let ds = SharedPointer(dy)
+    let ms = SharedPointer(matrix)
     forEachPart(parts) { part in
-        let dy = UnsafePointer(ds.base), matrix = ms.base
+        let dy = UnsafePointer(ds.base)
+        let matrix = ms.base
         for img in 0..<images {
             for co in slice(cout, part: part, of: parts) {
                 (matrix + co * ld + img * P).update(from: dy + (img * cout + co) * P, count: P)

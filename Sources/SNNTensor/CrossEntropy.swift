@@ -11,7 +11,8 @@ import Foundation
 /// accumulated in Double. - Precondition: N ≥ 1, K ≥ 1, labels in range.
 public func softmaxCrossEntropy(logits: Tensor, labels: [Int32]) -> (loss: Float, dLogits: Tensor) {
     precondition(logits.rank == 2, "cross-entropy logits must be [N, K], got \(logits.shape)")
-    let n = logits.shape[0], k = logits.shape[1]
+    let n = logits.shape[0]
+    let k = logits.shape[1]
     precondition(n >= 1 && k >= 1, "cross-entropy needs N, K >= 1, got \(logits.shape)")
     precondition(labels.count == n, "cross-entropy: \(labels.count) labels for \(n) rows")
     precondition(labels.allSatisfy { $0 >= 0 && Int($0) < k }, "cross-entropy label out of 0..<\(k)")
@@ -19,9 +20,11 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int32]) -> (loss: Float
     let invN = 1 / Double(n)
     let grad = Tensor(shape: logits.shape) { out in
         logits.scalars.withUnsafeBufferPointer { zb in
-            let z = zb.baseAddress!, g = out.baseAddress!
+            let z = zb.baseAddress!
+            let g = out.baseAddress!
             for row in 0..<n {
-                let zr = z + row * k, gr = g + row * k
+                let zr = z + row * k
+                let gr = g + row * k
                 var m = zr[0]
                 for j in 1..<k where zr[j] > m { m = zr[j] }
                 var sum = 0.0
@@ -44,7 +47,8 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int32]) -> (loss: Float
 /// The predicted class of each row of `logits` `[N, K]`: the index of its first maximum.
 public func argmaxRows(_ logits: Tensor) -> [Int32] {
     precondition(logits.rank == 2 && logits.shape[1] >= 1, "argmaxRows needs [N, K>=1], got \(logits.shape)")
-    let n = logits.shape[0], k = logits.shape[1]
+    let n = logits.shape[0]
+    let k = logits.shape[1]
     return logits.scalars.withUnsafeBufferPointer { zb in
         (0..<n).map { row in
             let z = zb.baseAddress! + row * k

@@ -8,7 +8,9 @@ public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
     return Tensor(shape: a.shape) { out in
         a.scalars.withUnsafeBufferPointer { ab in
             b.scalars.withUnsafeBufferPointer { bb in
-                let x = ab.baseAddress!, y = bb.baseAddress!, z = out.baseAddress!
+                let x = ab.baseAddress!
+                let y = bb.baseAddress!
+                let z = out.baseAddress!
                 for i in 0..<out.count { z[i] = x[i] + y[i] }
             }
         }
@@ -43,8 +45,9 @@ public func scale(_ x: inout Tensor, by factor: Float) {
 /// → `[B, …]`, `y = (1/T) Σ_t x[t]`. Summed in step order, so deterministic.
 /// - Precondition: `shape[0]` divisible by `timeSteps`.
 public func meanOverTime(_ input: Tensor, timeSteps: Int) -> Tensor {
-    precondition(timeSteps >= 1 && input.rank >= 1 && input.shape[0] % timeSteps == 0,
-                 "meanOverTime: leading extent of \(input.shape) not divisible by T = \(timeSteps)")
+    precondition(
+        timeSteps >= 1 && input.rank >= 1 && input.shape[0] % timeSteps == 0,
+        "meanOverTime: leading extent of \(input.shape) not divisible by T = \(timeSteps)")
     var shape = input.shape
     shape[0] /= timeSteps
     let m = input.count / timeSteps

@@ -1,8 +1,9 @@
 // GEMM: the single doorway to BLAS. Every matrix product in SNNTensor goes through
 // `sgemmKernel`, the only function that calls `cblas_sgemm`.
 import CBLAS
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sets the number of threads OpenBLAS uses for every later GEMM (process-wide).
@@ -45,14 +46,16 @@ func sgemmKernel(
         }
         return
     }
-    precondition(m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max),
-                 "GEMM dimensions exceed 32-bit BLAS indices")
-    cblas_sgemm(CblasRowMajor,
-                transA ? CblasTrans : CblasNoTrans,
-                transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k),
-                alpha, a, Int32(lda), b, Int32(ldb),
-                beta, c, Int32(ldc))
+    precondition(
+        m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max),
+        "GEMM dimensions exceed 32-bit BLAS indices")
+    cblas_sgemm(
+        CblasRowMajor,
+        transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k),
+        alpha, a, Int32(lda), b, Int32(ldb),
+        beta, c, Int32(ldc))
 }
 
 /// Row-major single-precision GEMM on arrays: `C = alpha · op(A) · op(B) + beta · C`.
@@ -72,17 +75,25 @@ public func gemm(
     c: inout [Float], ldc: Int? = nil
 ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM dimension m=\(m) n=\(n) k=\(k)")
-    let aRows = transA ? k : m, aCols = transA ? m : k
-    let bRows = transB ? n : k, bCols = transB ? k : n
-    let lda = lda ?? max(1, aCols), ldb = ldb ?? max(1, bCols), ldc = ldc ?? max(1, n)
-    precondition(lda >= max(1, aCols) && ldb >= max(1, bCols) && ldc >= max(1, n),
-                 "leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
-    precondition(aRows == 0 || aCols == 0 || a.count >= (aRows - 1) * lda + aCols,
-                 "A has \(a.count) elements, needs \(aRows)x\(aCols) with lda \(lda)")
-    precondition(bRows == 0 || bCols == 0 || b.count >= (bRows - 1) * ldb + bCols,
-                 "B has \(b.count) elements, needs \(bRows)x\(bCols) with ldb \(ldb)")
-    precondition(m == 0 || c.count >= (m - 1) * ldc + n,
-                 "C has \(c.count) elements, needs \(m)x\(n) with ldc \(ldc)")
+    let aRows = transA ? k : m
+    let aCols = transA ? m : k
+    let bRows = transB ? n : k
+    let bCols = transB ? k : n
+    let lda = lda ?? max(1, aCols)
+    let ldb = ldb ?? max(1, bCols)
+    let ldc = ldc ?? max(1, n)
+    precondition(
+        lda >= max(1, aCols) && ldb >= max(1, bCols) && ldc >= max(1, n),
+        "leading dimension too small (lda \(lda), ldb \(ldb), ldc \(ldc))")
+    precondition(
+        aRows == 0 || aCols == 0 || a.count >= (aRows - 1) * lda + aCols,
+        "A has \(a.count) elements, needs \(aRows)x\(aCols) with lda \(lda)")
+    precondition(
+        bRows == 0 || bCols == 0 || b.count >= (bRows - 1) * ldb + bCols,
+        "B has \(b.count) elements, needs \(bRows)x\(bCols) with ldb \(ldb)")
+    precondition(
+        m == 0 || c.count >= (m - 1) * ldc + n,
+        "C has \(c.count) elements, needs \(m)x\(n) with ldc \(ldc)")
     if m == 0 || n == 0 { return }
     if k == 0 {  // empty sum: C = beta · C
         for i in 0..<m {
@@ -93,9 +104,10 @@ public func gemm(
     a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
             c.withUnsafeMutableBufferPointer { pc in
-                sgemmKernel(transA: transA, transB: transB, m: m, n: n, k: k,
-                            alpha: alpha, a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
-                            beta: beta, c: pc.baseAddress!, ldc: ldc)
+                sgemmKernel(
+                    transA: transA, transB: transB, m: m, n: n, k: k,
+                    alpha: alpha, a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                    beta: beta, c: pc.baseAddress!, ldc: ldc)
             }
         }
     }
@@ -111,9 +123,9 @@ public func gemm(
 /// is already set (the user's choice wins) or where `/proc/self/exe` is unavailable.
 public func restartWithSleepingBLASThreads() {
     #if os(Linux)
-    guard getenv("OPENBLAS_THREAD_TIMEOUT") == nil else { return }
-    setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles: sleep almost at once
-    execv("/proc/self/exe", CommandLine.unsafeArgv)
+        guard getenv("OPENBLAS_THREAD_TIMEOUT") == nil else { return }
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles: sleep almost at once
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
     // execv only returns on failure: carry on with spinning workers.
     #endif
 }

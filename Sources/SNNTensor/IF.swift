@@ -21,9 +21,11 @@ public struct IFCache: Sendable, Equatable {
 ///
 /// - Precondition: the element count is divisible by `timeSteps`.
 public func ifForward(input: Tensor, timeSteps: Int, threshold: Float, surrogateAlpha: Float = 2)
-    -> (spikes: Tensor, cache: IFCache) {
-    precondition(timeSteps >= 1 && input.count % timeSteps == 0,
-                 "IF input \(input.shape) does not split into T = \(timeSteps) steps")
+    -> (spikes: Tensor, cache: IFCache)
+{
+    precondition(
+        timeSteps >= 1 && input.count % timeSteps == 0,
+        "IF input \(input.shape) does not split into T = \(timeSteps) steps")
     let m = input.count / timeSteps
     var membrane = [Float](repeating: 0, count: input.count)
     var spikes = [Float](repeating: 0, count: input.count)
@@ -40,19 +42,25 @@ public func ifForward(input: Tensor, timeSteps: Int, threshold: Float, surrogate
             }
         }
     }
-    return (Tensor(shape: input.shape, scalars: spikes),
-            IFCache(timeSteps: timeSteps, shape: input.shape, threshold: threshold,
-                    surrogateAlpha: surrogateAlpha, membrane: membrane))
+    return (
+        Tensor(shape: input.shape, scalars: spikes),
+        IFCache(
+            timeSteps: timeSteps, shape: input.shape, threshold: threshold,
+            surrogateAlpha: surrogateAlpha, membrane: membrane)
+    )
 }
 
 /// IF backward through time with the ATan surrogate and a detached reset:
 ///
 ///     dH[t] = dS[t] · σ'(H[t]) + gV[t] · (1 − S[t]);   dX[t] = dH[t];   gV[t−1] = dH[t]
 public func ifBackward(dSpikes: Tensor, cache: IFCache) -> Tensor {
-    precondition(dSpikes.shape == cache.shape,
-                 "IF dSpikes \(dSpikes.shape) does not match the forward input \(cache.shape)")
-    let steps = cache.timeSteps, m = dSpikes.count / steps
-    let k = Float.pi / 2 * cache.surrogateAlpha, peak = cache.surrogateAlpha / 2
+    precondition(
+        dSpikes.shape == cache.shape,
+        "IF dSpikes \(dSpikes.shape) does not match the forward input \(cache.shape)")
+    let steps = cache.timeSteps
+    let m = dSpikes.count / steps
+    let k = Float.pi / 2 * cache.surrogateAlpha
+    let peak = cache.surrogateAlpha / 2
     var dx = [Float](repeating: 0, count: dSpikes.count)
     for i in 0..<m {
         var carried: Float = 0

@@ -37,8 +37,10 @@ struct ConvGeometry {
 /// the input channels in `channelRange` (default all): every element of the rows
 /// `channelRange.lowerBound·kH·kW ..< channelRange.upperBound·kH·kW` is written, so disjoint
 /// channel ranges can run on different threads.
-func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
-            cols: UnsafeMutablePointer<Float>, ld: Int, channelRange: Range<Int>? = nil) {
+func im2col(
+    _ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+    cols: UnsafeMutablePointer<Float>, ld: Int, channelRange: Range<Int>? = nil
+) {
     let w = g.window
     let (H, W, outH, outW) = (g.height, g.width, g.outH, g.outW)
     let (kH, kW, sH, sW, pH, pW) = (w.kernelH, w.kernelW, w.strideH, w.strideW, w.padH, w.padW)
@@ -48,13 +50,15 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
         for ci in channelRange ?? 0..<g.channels {
             let plane = x + (img * g.channels + ci) * planeSize
             for kh in 0..<kH {
-                let rowsValid = Window2d.validOutputRange(kernelOffset: kh, stride: sH, pad: pH,
-                                                          inputCount: H, outputCount: outH)
+                let rowsValid = Window2d.validOutputRange(
+                    kernelOffset: kh, stride: sH, pad: pH,
+                    inputCount: H, outputCount: outH)
                 for kw in 0..<kW {
                     let r = (ci * kH + kh) * kW + kw
                     let dst = cols + r * ld + img * P
-                    let colsValid = Window2d.validOutputRange(kernelOffset: kw, stride: sW, pad: pW,
-                                                              inputCount: W, outputCount: outW)
+                    let colsValid = Window2d.validOutputRange(
+                        kernelOffset: kw, stride: sW, pad: pW,
+                        inputCount: W, outputCount: outW)
                     // Rows entirely in the top/bottom padding.
                     if rowsValid.lowerBound > 0 {
                         dst.update(repeating: 0, count: rowsValid.lowerBound * outW)
@@ -70,7 +74,8 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
                         }
                         continue
                     }
-                    let lo = colsValid.lowerBound, hi = colsValid.upperBound
+                    let lo = colsValid.lowerBound
+                    let hi = colsValid.upperBound
                     let iwStart = lo * sW - pW + kw
                     for oh in rowsValid {
                         let d = dst + oh * outW
@@ -97,8 +102,10 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
 /// **adding** each column entry to the input position it was copied from (the adjoint of
 /// `im2col`). Entries that came from padding are dropped. Only the input channels in
 /// `channelRange` (default all) are touched, so disjoint ranges can run on different threads.
-func col2imAccumulate(_ cols: UnsafePointer<Float>, ld: Int, images: Int, geometry g: ConvGeometry,
-                      dx: UnsafeMutablePointer<Float>, channelRange: Range<Int>? = nil) {
+func col2imAccumulate(
+    _ cols: UnsafePointer<Float>, ld: Int, images: Int, geometry g: ConvGeometry,
+    dx: UnsafeMutablePointer<Float>, channelRange: Range<Int>? = nil
+) {
     let w = g.window
     let (H, W, outH, outW) = (g.height, g.width, g.outH, g.outW)
     let (kH, kW, sH, sW, pH, pW) = (w.kernelH, w.kernelW, w.strideH, w.strideW, w.padH, w.padW)
@@ -108,15 +115,18 @@ func col2imAccumulate(_ cols: UnsafePointer<Float>, ld: Int, images: Int, geomet
         for ci in channelRange ?? 0..<g.channels {
             let plane = dx + (img * g.channels + ci) * planeSize
             for kh in 0..<kH {
-                let rowsValid = Window2d.validOutputRange(kernelOffset: kh, stride: sH, pad: pH,
-                                                          inputCount: H, outputCount: outH)
+                let rowsValid = Window2d.validOutputRange(
+                    kernelOffset: kh, stride: sH, pad: pH,
+                    inputCount: H, outputCount: outH)
                 for kw in 0..<kW {
-                    let colsValid = Window2d.validOutputRange(kernelOffset: kw, stride: sW, pad: pW,
-                                                              inputCount: W, outputCount: outW)
+                    let colsValid = Window2d.validOutputRange(
+                        kernelOffset: kw, stride: sW, pad: pW,
+                        inputCount: W, outputCount: outW)
                     if colsValid.isEmpty { continue }
                     let r = (ci * kH + kh) * kW + kw
                     let srcBase = cols + r * ld + img * P
-                    let lo = colsValid.lowerBound, n = colsValid.count
+                    let lo = colsValid.lowerBound
+                    let n = colsValid.count
                     let iwStart = lo * sW - pW + kw
                     for oh in rowsValid {
                         let s = srcBase + oh * outW + lo

@@ -45,11 +45,14 @@ public struct LIFCache: Sendable, Equatable {
 /// - returns spikes S with the input's shape and the cache (H) for `lifBackward`.
 /// - Precondition: the element count is divisible by `timeSteps`.
 public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters = LIFParameters())
-    -> (spikes: Tensor, cache: LIFCache) {
-    precondition(timeSteps >= 1 && input.count % timeSteps == 0,
-                 "LIF input \(input.shape) does not split into T = \(timeSteps) steps")
+    -> (spikes: Tensor, cache: LIFCache)
+{
+    precondition(
+        timeSteps >= 1 && input.count % timeSteps == 0,
+        "LIF input \(input.shape) does not split into T = \(timeSteps) steps")
     let m = input.count / timeSteps
-    let tau = parameters.tau, vth = parameters.vThreshold
+    let tau = parameters.tau
+    let vth = parameters.vThreshold
     let count = input.count
     var membrane: [Float] = []
     let spikes = Tensor(shape: input.shape) { out in
@@ -57,47 +60,58 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
         membrane = [Float](unsafeUninitializedCapacity: count) { hb, initialized in
             initialized = count
             input.scalars.withUnsafeBufferPointer { xb in
-                let xs = SharedPointer(xb.baseAddress!), hs = SharedPointer(hb.baseAddress!)
+                let xs = SharedPointer(xb.baseAddress!)
+                let hs = SharedPointer(hb.baseAddress!)
                 let ss = SharedPointer(out.baseAddress!)
                 // Neurons are independent: split them over threads, each running all T steps.
                 let parts = elementwiseParts(count)
                 forEachPart(parts) { part in
-                let range = slice(m, part: part, of: parts)
-                let x = xs.base + range.lowerBound, h = hs.base + range.lowerBound, s = ss.base + range.lowerBound
-                let n = range.count
-                let tauV = SIMD16<Float>(repeating: tau), vthV = SIMD16<Float>(repeating: vth)
-                let zero = SIMD16<Float>(), one = SIMD16<Float>(repeating: 1)
-                for t in 0..<timeSteps {
-                    let xt = x + t * m, ht = h + t * m, st = s + t * m
-                    // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
-                    let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
-                    var i = 0
-                    while i + 16 <= n {
-                        var v = zero
-                        if let hPrev {
-                            let hp = load16(hPrev, i)
-                            v = hp.replacing(with: 0, where: hp .>= vthV)
+                    let range = slice(m, part: part, of: parts)
+                    let x = xs.base + range.lowerBound
+                    let h = hs.base + range.lowerBound
+                    let s = ss.base + range.lowerBound
+                    let n = range.count
+                    let tauV = SIMD16<Float>(repeating: tau)
+                    let vthV = SIMD16<Float>(repeating: vth)
+                    let zero = SIMD16<Float>()
+                    let one = SIMD16<Float>(repeating: 1)
+                    for t in 0..<timeSteps {
+                        let xt = x + t * m
+                        let ht = h + t * m
+                        let st = s + t * m
+                        // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
+                        let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
+                        var i = 0
+                        while i + 16 <= n {
+                            var v = zero
+                            if let hPrev {
+                                let hp = load16(hPrev, i)
+                                v = hp.replacing(with: 0, where: hp .>= vthV)
+                            }
+                            let hv = v + (load16(xt, i) - v) / tauV
+                            store16(hv, ht, i)
+                            store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
+                            i += 16
                         }
-                        let hv = v + (load16(xt, i) - v) / tauV
-                        store16(hv, ht, i)
-                        store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
-                        i += 16
+                        while i < n {
+                            var v: Float = 0
+                            if let hPrev { v = hPrev[i] >= vth ? 0 : hPrev[i] }
+                            let hv = v + (xt[i] - v) / tau
+                            ht[i] = hv
+                            st[i] = hv >= vth ? 1 : 0
+                            i += 1
+                        }
                     }
-                    while i < n {
-                        var v: Float = 0
-                        if let hPrev { v = hPrev[i] >= vth ? 0 : hPrev[i] }
-                        let hv = v + (xt[i] - v) / tau
-                        ht[i] = hv
-                        st[i] = hv >= vth ? 1 : 0
-                        i += 1
-                    }
-                }
                 }
             }
         }
     }
-    return (spikes, LIFCache(timeSteps: timeSteps, shape: input.shape, parameters: parameters,
-                             membrane: membrane))
+    return (
+        spikes,
+        LIFCache(
+            timeSteps: timeSteps, shape: input.shape, parameters: parameters,
+            membrane: membrane)
+    )
 }
 
 /// LIF backward through time (BPTT) with the ATan surrogate and a detached reset.
@@ -115,55 +129,66 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
 /// - cache: from `lifForward`
 /// - returns dInput (freshly assigned), same shape.
 public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
-    precondition(dSpikes.shape == cache.shape,
-                 "LIF dSpikes \(dSpikes.shape) does not match the forward input \(cache.shape)")
+    precondition(
+        dSpikes.shape == cache.shape,
+        "LIF dSpikes \(dSpikes.shape) does not match the forward input \(cache.shape)")
     let steps = cache.timeSteps
     let m = dSpikes.count / steps
-    let tau = cache.parameters.tau, vth = cache.parameters.vThreshold
+    let tau = cache.parameters.tau
+    let vth = cache.parameters.vThreshold
     let alpha = cache.parameters.surrogateAlpha
-    let k = Float.pi / 2 * alpha, peak = alpha / 2
+    let k = Float.pi / 2 * alpha
+    let peak = alpha / 2
     var carried = [Float](repeating: 0, count: m)  // gV[t], gradient reaching V[t] from step t+1
     return Tensor(shape: cache.shape) { out in
         dSpikes.scalars.withUnsafeBufferPointer { dsb in
             cache.membrane.withUnsafeBufferPointer { hb in
                 carried.withUnsafeMutableBufferPointer { gb in
-                    let dss = SharedPointer(dsb.baseAddress!), hs = SharedPointer(hb.baseAddress!)
-                    let dxs = SharedPointer(out.baseAddress!), gs = SharedPointer(gb.baseAddress!)
+                    let dss = SharedPointer(dsb.baseAddress!)
+                    let hs = SharedPointer(hb.baseAddress!)
+                    let dxs = SharedPointer(out.baseAddress!)
+                    let gs = SharedPointer(gb.baseAddress!)
                     let parts = elementwiseParts(m * steps)
                     forEachPart(parts) { part in
-                    let range = slice(m, part: part, of: parts)
-                    let ds = dss.base + range.lowerBound, h = hs.base + range.lowerBound
-                    let dx = dxs.base + range.lowerBound, gV = gs.base + range.lowerBound
-                    let n = range.count
-                    let kV = SIMD16<Float>(repeating: k), peakV = SIMD16<Float>(repeating: peak)
-                    let vthV = SIMD16<Float>(repeating: vth), tauV = SIMD16<Float>(repeating: tau)
-                    let oneV = SIMD16<Float>(repeating: 1)
-                    for t in stride(from: steps - 1, through: 0, by: -1) {
-                        let dst = ds + t * m, ht = h + t * m, dxt = dx + t * m
-                        var i = 0
-                        while i + 16 <= n {
-                            let hv = load16(ht, i)
-                            let u = kV * (hv - vthV)
-                            let surrogate = peakV / (oneV + u * u)
-                            let fromReset = load16(gV, i).replacing(with: 0, where: hv .>= vthV)
-                            let dh = load16(dst, i) * surrogate + fromReset
-                            let dxv = dh / tauV
-                            store16(dxv, dxt, i)
-                            store16(dh - dxv, gV, i)
-                            i += 16
+                        let range = slice(m, part: part, of: parts)
+                        let ds = dss.base + range.lowerBound
+                        let h = hs.base + range.lowerBound
+                        let dx = dxs.base + range.lowerBound
+                        let gV = gs.base + range.lowerBound
+                        let n = range.count
+                        let kV = SIMD16<Float>(repeating: k)
+                        let peakV = SIMD16<Float>(repeating: peak)
+                        let vthV = SIMD16<Float>(repeating: vth)
+                        let tauV = SIMD16<Float>(repeating: tau)
+                        let oneV = SIMD16<Float>(repeating: 1)
+                        for t in stride(from: steps - 1, through: 0, by: -1) {
+                            let dst = ds + t * m
+                            let ht = h + t * m
+                            let dxt = dx + t * m
+                            var i = 0
+                            while i + 16 <= n {
+                                let hv = load16(ht, i)
+                                let u = kV * (hv - vthV)
+                                let surrogate = peakV / (oneV + u * u)
+                                let fromReset = load16(gV, i).replacing(with: 0, where: hv .>= vthV)
+                                let dh = load16(dst, i) * surrogate + fromReset
+                                let dxv = dh / tauV
+                                store16(dxv, dxt, i)
+                                store16(dh - dxv, gV, i)
+                                i += 16
+                            }
+                            while i < n {
+                                let hv = ht[i]
+                                let u = k * (hv - vth)
+                                let surrogate = peak / (1 + u * u)
+                                let fromReset = hv >= vth ? 0 : gV[i]
+                                let dh = dst[i] * surrogate + fromReset
+                                let dxv = dh / tau
+                                dxt[i] = dxv
+                                gV[i] = dh - dxv
+                                i += 1
+                            }
                         }
-                        while i < n {
-                            let hv = ht[i]
-                            let u = k * (hv - vth)
-                            let surrogate = peak / (1 + u * u)
-                            let fromReset = hv >= vth ? 0 : gV[i]
-                            let dh = dst[i] * surrogate + fromReset
-                            let dxv = dh / tau
-                            dxt[i] = dxv
-                            gV[i] = dh - dxv
-                            i += 1
-                        }
-                    }
                     }
                 }
             }

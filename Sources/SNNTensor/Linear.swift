@@ -8,8 +8,9 @@ private func linearShapes(input: Tensor, weight: Tensor) -> (n: Int, inF: Int, o
     precondition(weight.rank == 2, "linear weight must be [out, in], got \(weight.shape)")
     let n = input.shape[0]
     let inF = input.shape.dropFirst().reduce(1, *)
-    precondition(weight.shape[1] == inF,
-                 "linear weight \(weight.shape) does not match \(inF) input features of \(input.shape)")
+    precondition(
+        weight.shape[1] == inF,
+        "linear weight \(weight.shape) does not match \(inF) input features of \(input.shape)")
     return (n, inF, weight.shape[0])
 }
 
@@ -40,9 +41,10 @@ public func linearForward(input: Tensor, weight: Tensor, bias: Tensor?) -> Tenso
                         if bias == nil { y.update(repeating: 0, count: n * outF) }
                         return
                     }
-                    sgemmKernel(transA: false, transB: true, m: n, n: outF, k: inF,
-                                alpha: 1, a: xb.baseAddress!, lda: inF, b: wb.baseAddress!, ldb: inF,
-                                beta: bias == nil ? 0 : 1, c: y, ldc: outF)
+                    sgemmKernel(
+                        transA: false, transB: true, m: n, n: outF, k: inF,
+                        alpha: 1, a: xb.baseAddress!, lda: inF, b: wb.baseAddress!, ldb: inF,
+                        beta: bias == nil ? 0 : 1, c: y, ldc: outF)
                 }
             }
         }
@@ -57,13 +59,16 @@ public func linearForward(input: Tensor, weight: Tensor, bias: Tensor?) -> Tenso
 /// - dBias: `[out]` or nil; if non-nil the column sums of `dY` are **added** to it
 /// - computeInputGradient: pass false to skip `dX`
 /// - returns dInput `dY · W` with the shape of `input` (freshly **assigned**), or nil.
-public func linearBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
-                           dWeight: inout Tensor, dBias: inout Tensor?,
-                           computeInputGradient: Bool = true) -> Tensor? {
+public func linearBackward(
+    dOutput: Tensor, input: Tensor, weight: Tensor,
+    dWeight: inout Tensor, dBias: inout Tensor?,
+    computeInputGradient: Bool = true
+) -> Tensor? {
     let (n, inF, outF) = linearShapes(input: input, weight: weight)
     precondition(dOutput.shape == [n, outF], "linear dOutput \(dOutput.shape) must be [\(n), \(outF)]")
-    precondition(dWeight.shape == weight.shape,
-                 "linear dWeight \(dWeight.shape) does not match weight \(weight.shape)")
+    precondition(
+        dWeight.shape == weight.shape,
+        "linear dWeight \(dWeight.shape) does not match weight \(weight.shape)")
     if let dBias { precondition(dBias.shape == [outF], "linear dBias must be [\(outF)], got \(dBias.shape)") }
 
     if dBias != nil {
@@ -84,9 +89,10 @@ public func linearBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
             input.scalars.withUnsafeBufferPointer { xb in
                 dWeight.scalars.withUnsafeMutableBufferPointer { dwb in
                     // dW[out, in] += dYᵀ[out, N] · x[N, in]
-                    sgemmKernel(transA: true, transB: false, m: outF, n: inF, k: n,
-                                alpha: 1, a: dyb.baseAddress!, lda: outF, b: xb.baseAddress!, ldb: inF,
-                                beta: 1, c: dwb.baseAddress!, ldc: inF)
+                    sgemmKernel(
+                        transA: true, transB: false, m: outF, n: inF, k: n,
+                        alpha: 1, a: dyb.baseAddress!, lda: outF, b: xb.baseAddress!, ldb: inF,
+                        beta: 1, c: dwb.baseAddress!, ldc: inF)
                 }
             }
         }
@@ -97,9 +103,10 @@ public func linearBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
         dOutput.scalars.withUnsafeBufferPointer { dyb in
             weight.scalars.withUnsafeBufferPointer { wb in
                 // dX[N, in] = dY[N, out] · W[out, in]
-                sgemmKernel(transA: false, transB: false, m: n, n: inF, k: outF,
-                            alpha: 1, a: dyb.baseAddress!, lda: outF, b: wb.baseAddress!, ldb: inF,
-                            beta: 0, c: dx.baseAddress!, ldc: inF)
+                sgemmKernel(
+                    transA: false, transB: false, m: n, n: inF, k: outF,
+                    alpha: 1, a: dyb.baseAddress!, lda: outF, b: wb.baseAddress!, ldb: inF,
+                    beta: 0, c: dx.baseAddress!, ldc: inF)
             }
         }
     }

@@ -12,10 +12,13 @@ public struct MaxPoolCache: Sendable, Equatable {
 /// Checks an `[N, C, H, W]` input; returns (planes N·C, H, W, Ho, Wo).
 private func poolDims(_ shape: [Int], _ window: Window2d) -> (planes: Int, h: Int, w: Int, ho: Int, wo: Int) {
     precondition(shape.count == 4, "pooling input must be [N, C, H, W], got \(shape)")
-    precondition(window.padH * 2 <= window.kernelH && window.padW * 2 <= window.kernelW,
-                 "pooling padding must be at most half the kernel (\(window))")
-    return (shape[0] * shape[1], shape[2], shape[3], window.outputHeight(shape[2]),
-            window.outputWidth(shape[3]))
+    precondition(
+        window.padH * 2 <= window.kernelH && window.padW * 2 <= window.kernelW,
+        "pooling padding must be at most half the kernel (\(window))")
+    return (
+        shape[0] * shape[1], shape[2], shape[3], window.outputHeight(shape[2]),
+        window.outputWidth(shape[3])
+    )
 }
 
 /// Output shape `[N, C, Ho, Wo]` of pooling `inputShape` `[N, C, H, W]` with `window`.
@@ -36,23 +39,27 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
     let outCount = d.planes * d.ho * d.wo
     precondition(d.h * d.w <= Int(Int32.max), "pooling plane too large for Int32 indices")
     var argmax = [Int32](repeating: 0, count: outCount)
-    let isPair = window.kernelH == 2 && window.kernelW == 2 && window.strideH == 2 && window.strideW == 2
+    let isPair =
+        window.kernelH == 2 && window.kernelW == 2 && window.strideH == 2 && window.strideW == 2
         && window.padH == 0 && window.padW == 0
     let output = Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
             argmax.withUnsafeMutableBufferPointer { ab in
-                let ys = SharedPointer(out.baseAddress!), idxs = SharedPointer(ab.baseAddress!)
+                let ys = SharedPointer(out.baseAddress!)
+                let idxs = SharedPointer(ab.baseAddress!)
                 let xs = SharedPointer(xb.baseAddress!)
                 let parts = elementwiseParts(input.count)
                 forEachPart(parts) { part in
                     for plane in slice(d.planes, part: part, of: parts) {
                         let x = UnsafePointer(xs.base) + plane * d.h * d.w
-                        let yPlane = ys.base + plane * d.ho * d.wo, iPlane = idxs.base + plane * d.ho * d.wo
+                        let yPlane = ys.base + plane * d.ho * d.wo
+                        let iPlane = idxs.base + plane * d.ho * d.wo
                         if isPair {
                             maxPoolPairPlane(x, yPlane, iPlane, width: d.w, outHeight: d.ho, outWidth: d.wo)
                         } else {
-                            maxPoolPlane(x, yPlane, iPlane, height: d.h, width: d.w, outHeight: d.ho, outWidth: d.wo,
-                                         window: window)
+                            maxPoolPlane(
+                                x, yPlane, iPlane, height: d.h, width: d.w, outHeight: d.ho, outWidth: d.wo,
+                                window: window)
                         }
                     }
                 }
@@ -65,10 +72,13 @@ public func maxPool2dForward(input: Tensor, window: Window2d) -> (output: Tensor
 /// One plane of a 2×2 stride-2 max pool (VGG): four candidates in row-major order, no bounds;
 /// eight outputs at a time, then one at a time.
 @inline(__always)
-private func maxPoolPairPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
-                              width w: Int, outHeight ho: Int, outWidth wo: Int) {
+private func maxPoolPairPlane(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+    width w: Int, outHeight ho: Int, outWidth wo: Int
+) {
     for oh in 0..<ho {
-        let r0 = 2 * oh * w, r1 = r0 + w
+        let r0 = 2 * oh * w
+        let r1 = r0 + w
         var first = 0
         while first + 8 <= wo {
             maxPoolPairEight(x, y + oh * wo + first, idx + oh * wo + first, a: r0 + 2 * first, b: r1 + 2 * first)
@@ -82,8 +92,10 @@ private func maxPoolPairPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
 
 /// Eight 2×2 outputs from the even/odd lanes of the 16 inputs at `a` (upper row) and `b` (lower row).
 @inline(__always)
-private func maxPoolPairEight(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
-                              a: Int, b: Int) {
+private func maxPoolPairEight(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+    a: Int, b: Int
+) {
     let evenLanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
     let rowA = UnsafeRawPointer(x + a).loadUnaligned(as: SIMD16<Float>.self)
     let rowB = UnsafeRawPointer(x + b).loadUnaligned(as: SIMD16<Float>.self)
@@ -93,7 +105,8 @@ private func maxPoolPairEight(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
     let t1 = (v1 .> best) .| (v1 .!= v1)
     best.replace(with: v1, where: t1)
     bestIndex.replace(with: bestIndex &+ 1, where: t1)
-    let v2 = rowB.evenHalf, i2 = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: b)) &+ evenLanes
+    let v2 = rowB.evenHalf
+    let i2 = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: b)) &+ evenLanes
     let t2 = (v2 .> best) .| (v2 .!= v2)
     best.replace(with: v2, where: t2)
     bestIndex.replace(with: i2, where: t2)
@@ -107,18 +120,24 @@ private func maxPoolPairEight(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
 
 /// One 2×2 output from the inputs at `a`, `a + 1` (upper row) and `b`, `b + 1` (lower row).
 @inline(__always)
-private func maxPoolPairOne(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
-                            a: Int, b: Int) {
+private func maxPoolPairOne(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+    a: Int, b: Int
+) {
     // Branch-free selects (spike maps make comparisons unpredictable); `(v > best) != v.isNaN`
     // is `v > best || v.isNaN` (never both true) without the short-circuit branch.
-    var bestIndex = a, best = x[a]
-    let v1 = x[a + 1], t1 = (v1 > best) != v1.isNaN
+    var bestIndex = a
+    var best = x[a]
+    let v1 = x[a + 1]
+    let t1 = (v1 > best) != v1.isNaN
     best = t1 ? v1 : best
     bestIndex = t1 ? a + 1 : bestIndex
-    let v2 = x[b], t2 = (v2 > best) != v2.isNaN
+    let v2 = x[b]
+    let t2 = (v2 > best) != v2.isNaN
     best = t2 ? v2 : best
     bestIndex = t2 ? b : bestIndex
-    let v3 = x[b + 1], t3 = (v3 > best) != v3.isNaN
+    let v3 = x[b + 1]
+    let t3 = (v3 > best) != v3.isNaN
     best = t3 ? v3 : best
     bestIndex = t3 ? b + 1 : bestIndex
     y.pointee = best
@@ -127,18 +146,26 @@ private func maxPoolPairOne(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer
 
 /// One plane of a max pool with any window: the maximum over each window's in-image positions.
 @inline(__always)
-private func maxPoolPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
-                          height h: Int, width w: Int, outHeight ho: Int, outWidth wo: Int, window: Window2d) {
-    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
-                                    window.padH, window.padW)
+private func maxPoolPlane(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
+    height h: Int, width w: Int, outHeight ho: Int, outWidth wo: Int, window: Window2d
+) {
+    let (kH, kW, sH, sW, pH, pW) = (
+        window.kernelH, window.kernelW, window.strideH, window.strideW,
+        window.padH, window.padW
+    )
     for oh in 0..<ho {
-        let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, h)
+        let h0 = max(oh * sH - pH, 0)
+        let h1 = min(oh * sH - pH + kH, h)
         for ow in 0..<wo {
-            let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, w)
-            var best = -Float.infinity, bestIndex = h0 * w + w0
+            let w0 = max(ow * sW - pW, 0)
+            let w1 = min(ow * sW - pW + kW, w)
+            var best = -Float.infinity
+            var bestIndex = h0 * w + w0
             for ih in h0..<h1 {
                 for iw in w0..<w1 {
-                    let v = x[ih * w + iw], take = (v > best) != v.isNaN
+                    let v = x[ih * w + iw]
+                    let take = (v > best) != v.isNaN
                     best = take ? v : best
                     bestIndex = take ? ih * w + iw : bestIndex
                 }
@@ -156,19 +183,25 @@ private func maxPoolPlane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
 /// - returns dInput `[N, C, H, W]`, freshly assigned (zero where nothing was routed).
 public func maxPool2dBackward(dOutput: Tensor, cache: MaxPoolCache) -> Tensor {
     let s = cache.inputShape
-    precondition(dOutput.count == cache.argmax.count && dOutput.rank == 4
-                 && dOutput.shape[0] == s[0] && dOutput.shape[1] == s[1],
-                 "max pool dOutput \(dOutput.shape) does not match the cached forward (input \(s))")
-    let planes = s[0] * s[1], planeIn = s[2] * s[3], planeOut = dOutput.shape[2] * dOutput.shape[3]
+    precondition(
+        dOutput.count == cache.argmax.count && dOutput.rank == 4
+            && dOutput.shape[0] == s[0] && dOutput.shape[1] == s[1],
+        "max pool dOutput \(dOutput.shape) does not match the cached forward (input \(s))")
+    let planes = s[0] * s[1]
+    let planeIn = s[2] * s[3]
+    let planeOut = dOutput.shape[2] * dOutput.shape[3]
     var dx = [Float](repeating: 0, count: planes * planeIn)
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         cache.argmax.withUnsafeBufferPointer { ab in
             dx.withUnsafeMutableBufferPointer { dxb in
-                let dys = SharedPointer(dyb.baseAddress!), idxs = SharedPointer(ab.baseAddress!)
+                let dys = SharedPointer(dyb.baseAddress!)
+                let idxs = SharedPointer(ab.baseAddress!)
                 let dxs = SharedPointer(dxb.baseAddress!)
                 let parts = elementwiseParts(planes * planeIn)
                 forEachPart(parts) { part in
-                    let dy = dys.base, idx = idxs.base, dxp = dxs.base
+                    let dy = dys.base
+                    let idx = idxs.base
+                    let dxp = dxs.base
                     for plane in slice(planes, part: part, of: parts) {
                         let dxPlane = dxp + plane * planeIn
                         let base = plane * planeOut
@@ -188,41 +221,48 @@ public func maxPool2dBackward(dOutput: Tensor, cache: MaxPoolCache) -> Tensor {
 /// - input: `[N, C, H, W]`; returns `[N, C, Ho, Wo]`.
 public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
     let d = poolDims(input.shape, window)
-    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
-                                    window.padH, window.padW)
+    let (kH, kW, sH, sW, pH, pW) = (
+        window.kernelH, window.kernelW, window.strideH, window.strideW,
+        window.padH, window.padW
+    )
     let inv = 1 / Float(kH * kW)
     return Tensor(shape: [input.shape[0], input.shape[1], d.ho, d.wo]) { out in
         input.scalars.withUnsafeBufferPointer { xb in
-            let ys = SharedPointer(out.baseAddress!), xs = SharedPointer(xb.baseAddress!)
+            let ys = SharedPointer(out.baseAddress!)
+            let xs = SharedPointer(xb.baseAddress!)
             let isPair = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0
             let parts = elementwiseParts(input.count)
             forEachPart(parts) { part in
-            let y = ys.base
-            for plane in slice(d.planes, part: part, of: parts) {
-                let x = UnsafePointer(xs.base) + plane * d.h * d.w
-                let yPlane = y + plane * d.ho * d.wo
-                if isPair {
+                let y = ys.base
+                for plane in slice(d.planes, part: part, of: parts) {
+                    let x = UnsafePointer(xs.base) + plane * d.h * d.w
+                    let yPlane = y + plane * d.ho * d.wo
+                    if isPair {
+                        for oh in 0..<d.ho {
+                            let r0 = x + 2 * oh * d.w
+                            let r1 = r0 + d.w
+                            let yr = yPlane + oh * d.wo
+                            for ow in 0..<d.wo {
+                                yr[ow] = ((r0[2 * ow] + r0[2 * ow + 1]) + (r1[2 * ow] + r1[2 * ow + 1])) * inv
+                            }
+                        }
+                        continue
+                    }
                     for oh in 0..<d.ho {
-                        let r0 = x + 2 * oh * d.w, r1 = r0 + d.w, yr = yPlane + oh * d.wo
+                        let h0 = max(oh * sH - pH, 0)
+                        let h1 = min(oh * sH - pH + kH, d.h)
                         for ow in 0..<d.wo {
-                            yr[ow] = ((r0[2 * ow] + r0[2 * ow + 1]) + (r1[2 * ow] + r1[2 * ow + 1])) * inv
+                            let w0 = max(ow * sW - pW, 0)
+                            let w1 = min(ow * sW - pW + kW, d.w)
+                            var s: Float = 0
+                            for ih in h0..<h1 {
+                                let row = x + ih * d.w
+                                for iw in w0..<w1 { s += row[iw] }
+                            }
+                            yPlane[oh * d.wo + ow] = s * inv
                         }
                     }
-                    continue
                 }
-                for oh in 0..<d.ho {
-                    let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
-                    for ow in 0..<d.wo {
-                        let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
-                        var s: Float = 0
-                        for ih in h0..<h1 {
-                            let row = x + ih * d.w
-                            for iw in w0..<w1 { s += row[iw] }
-                        }
-                        yPlane[oh * d.wo + ow] = s * inv
-                    }
-                }
-            }
             }
         }
     }
@@ -235,32 +275,38 @@ public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
 /// - returns dInput with `inputShape`, freshly assigned.
 public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window2d) -> Tensor {
     let d = poolDims(inputShape, window)
-    precondition(dOutput.shape == [inputShape[0], inputShape[1], d.ho, d.wo],
-                 "avg pool dOutput \(dOutput.shape) does not match input \(inputShape) with \(window)")
-    let (kH, kW, sH, sW, pH, pW) = (window.kernelH, window.kernelW, window.strideH, window.strideW,
-                                    window.padH, window.padW)
+    precondition(
+        dOutput.shape == [inputShape[0], inputShape[1], d.ho, d.wo],
+        "avg pool dOutput \(dOutput.shape) does not match input \(inputShape) with \(window)")
+    let (kH, kW, sH, sW, pH, pW) = (
+        window.kernelH, window.kernelW, window.strideH, window.strideW,
+        window.padH, window.padW
+    )
     let inv = 1 / Float(kH * kW)
     var dx = [Float](repeating: 0, count: d.planes * d.h * d.w)
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         dx.withUnsafeMutableBufferPointer { dxb in
-            let dxs = SharedPointer(dxb.baseAddress!), dys = SharedPointer(dyb.baseAddress!)
+            let dxs = SharedPointer(dxb.baseAddress!)
+            let dys = SharedPointer(dyb.baseAddress!)
             let parts = elementwiseParts(d.planes * d.h * d.w)
             forEachPart(parts) { part in
-            for plane in slice(d.planes, part: part, of: parts) {
-                let dxPlane = dxs.base + plane * d.h * d.w
-                let dyPlane = UnsafePointer(dys.base) + plane * d.ho * d.wo
-                for oh in 0..<d.ho {
-                    let h0 = max(oh * sH - pH, 0), h1 = min(oh * sH - pH + kH, d.h)
-                    for ow in 0..<d.wo {
-                        let w0 = max(ow * sW - pW, 0), w1 = min(ow * sW - pW + kW, d.w)
-                        let g = dyPlane[oh * d.wo + ow] * inv
-                        for ih in h0..<h1 {
-                            let row = dxPlane + ih * d.w
-                            for iw in w0..<w1 { row[iw] += g }
+                for plane in slice(d.planes, part: part, of: parts) {
+                    let dxPlane = dxs.base + plane * d.h * d.w
+                    let dyPlane = UnsafePointer(dys.base) + plane * d.ho * d.wo
+                    for oh in 0..<d.ho {
+                        let h0 = max(oh * sH - pH, 0)
+                        let h1 = min(oh * sH - pH + kH, d.h)
+                        for ow in 0..<d.wo {
+                            let w0 = max(ow * sW - pW, 0)
+                            let w1 = min(ow * sW - pW + kW, d.w)
+                            let g = dyPlane[oh * d.wo + ow] * inv
+                            for ih in h0..<h1 {
+                                let row = dxPlane + ih * d.w
+                                for iw in w0..<w1 { row[iw] += g }
+                            }
                         }
                     }
                 }
-            }
             }
         }
     }
@@ -278,6 +324,7 @@ public func globalAvgPool2dForward(input: Tensor) -> Tensor {
 /// - dOutput: `[N, C, 1, 1]`; inputShape: `[N, C, H, W]`; returns dInput, freshly assigned.
 public func globalAvgPool2dBackward(dOutput: Tensor, inputShape: [Int]) -> Tensor {
     precondition(inputShape.count == 4, "pooling input must be [N, C, H, W], got \(inputShape)")
-    return avgPool2dBackward(dOutput: dOutput, inputShape: inputShape,
-                             window: Window2d(kernelH: inputShape[2], kernelW: inputShape[3]))
+    return avgPool2dBackward(
+        dOutput: dOutput, inputShape: inputShape,
+        window: Window2d(kernelH: inputShape[2], kernelW: inputShape[3]))
 }

@@ -59,8 +59,10 @@ func runSumSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, from c: Float) 
 
 /// Σ p[i] · (q[i] − c) for i in 0..<n.
 @inline(__always)
-func runDotCentered(_ p: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ n: Int,
-                    center c: Float) -> Float {
+func runDotCentered(
+    _ p: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ n: Int,
+    center c: Float
+) -> Float {
     var acc = SIMD16<Float>()
     let cv = SIMD16<Float>(repeating: c)
     var i = 0

@@ -12,8 +12,9 @@ public struct SGDConfig: Sendable, Equatable {
 
     /// - Precondition: all values ≥ 0.
     public init(learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 0) {
-        precondition(learningRate >= 0 && momentum >= 0 && weightDecay >= 0,
-                     "SGD hyperparameters must be non-negative")
+        precondition(
+            learningRate >= 0 && momentum >= 0 && weightDecay >= 0,
+            "SGD hyperparameters must be non-negative")
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
@@ -30,14 +31,19 @@ public struct SGDConfig: Sendable, Equatable {
 /// With a `mask` (same shape, 0 = pruned, anything else = kept), pruned weights are set to
 /// exactly 0 and their momentum entries too, so they stay pruned.
 /// - momentumBuffer: nil before the first step; created on it (when momentum > 0).
-public func sgdStep(weight: inout Tensor, gradient: Tensor, momentumBuffer: inout Tensor?,
-                    mask: Tensor? = nil, config: SGDConfig) {
-    precondition(gradient.shape == weight.shape,
-                 "SGD gradient \(gradient.shape) does not match weight \(weight.shape)")
+public func sgdStep(
+    weight: inout Tensor, gradient: Tensor, momentumBuffer: inout Tensor?,
+    mask: Tensor? = nil, config: SGDConfig
+) {
+    precondition(
+        gradient.shape == weight.shape,
+        "SGD gradient \(gradient.shape) does not match weight \(weight.shape)")
     if let mask { precondition(mask.shape == weight.shape, "SGD mask \(mask.shape) does not match weight \(weight.shape)") }
     let count = weight.count
     if count == 0 { return }
-    let lr = config.learningRate, mu = config.momentum, wd = config.weightDecay
+    let lr = config.learningRate
+    let mu = config.momentum
+    let wd = config.weightDecay
     let useBuffer = mu != 0
     let firstStep = momentumBuffer == nil
     if useBuffer, momentumBuffer == nil { momentumBuffer = Tensor.zeros(weight.shape) }
@@ -52,7 +58,8 @@ public func sgdStep(weight: inout Tensor, gradient: Tensor, momentumBuffer: inou
         gradient.scalars.withUnsafeBufferPointer { gb in
             buffer.withUnsafeMutableBufferPointer { bb in
                 maskScalars.withUnsafeBufferPointer { mb in
-                    let w = wb.baseAddress!, g = gb.baseAddress!
+                    let w = wb.baseAddress!
+                    let g = gb.baseAddress!
                     for i in 0..<count {
                         let d = g[i] + wd * w[i]
                         var step = d

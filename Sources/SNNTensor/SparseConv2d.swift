@@ -73,19 +73,25 @@ struct WideGeometry {
 
 /// Images per wide chunk: as many as fit `maxBytes` in one wide buffer of `channels` channels
 /// (at least one).
-private func wideImagesPerChunk(batch: Int, channels: Int, height: Int, width: Int,
-                                window: Window2d, maxBytes: Int) -> Int {
-    let perImage = max(1, channels * (height + 2 * window.padH) * (width + 2 * window.padW)
-                       * MemoryLayout<Float>.stride)
+private func wideImagesPerChunk(
+    batch: Int, channels: Int, height: Int, width: Int,
+    window: Window2d, maxBytes: Int
+) -> Int {
+    let perImage = max(
+        1,
+        channels * (height + 2 * window.padH) * (width + 2 * window.padW)
+            * MemoryLayout<Float>.stride)
     return max(1, min(batch, maxBytes / perImage))
 }
 
 /// Fills wide channels `channelRange` of `buffer` (layout of `g`) with zeros and copies
 /// `src` (`[images, channels, rows, cols]`, NCHW) in, each plane at padded row `rowOffset`,
 /// column `colOffset`.
-private func spreadWide(_ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int,
-                        rowOffset: Int, colOffset: Int, geometry g: WideGeometry,
-                        into buffer: UnsafeMutablePointer<Float>, channelRange: Range<Int>) {
+private func spreadWide(
+    _ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int,
+    rowOffset: Int, colOffset: Int, geometry g: WideGeometry,
+    into buffer: UnsafeMutablePointer<Float>, channelRange: Range<Int>
+) {
     for c in channelRange {
         let base = buffer + c * g.channelStride
         base.update(repeating: 0, count: g.channelStride)
@@ -100,26 +106,33 @@ private func spreadWide(_ src: UnsafePointer<Float>, channels: Int, rows: Int, c
 }
 
 /// `spreadWide` over all channels, split over `threads` threads by channel.
-private func spreadWideParallel(_ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int,
-                                rowOffset: Int, colOffset: Int, geometry g: WideGeometry,
-                                into buffer: UnsafeMutablePointer<Float>, threads: Int) {
+private func spreadWideParallel(
+    _ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int,
+    rowOffset: Int, colOffset: Int, geometry g: WideGeometry,
+    into buffer: UnsafeMutablePointer<Float>, threads: Int
+) {
     let parts = copyParts(threads: threads, units: channels, elements: channels * g.channelStride)
-    let s = SharedPointer(src), b = SharedPointer(buffer)
+    let s = SharedPointer(src)
+    let b = SharedPointer(buffer)
     forEachPart(parts) { part in
-        spreadWide(s.base, channels: channels, rows: rows, cols: cols, rowOffset: rowOffset,
-                   colOffset: colOffset, geometry: g, into: b.base,
-                   channelRange: slice(channels, part: part, of: parts))
+        spreadWide(
+            s.base, channels: channels, rows: rows, cols: cols, rowOffset: rowOffset,
+            colOffset: colOffset, geometry: g, into: b.base,
+            channelRange: slice(channels, part: part, of: parts))
     }
 }
 
 /// Spreads images `first ..< first + images` of the NCHW input `x` into `buffer`, padded as
 /// `window` pads them, and returns the chunk's geometry.
-private func spreadInputChunk(_ x: UnsafePointer<Float>, from first: Int, images: Int, channels: Int,
-                              height: Int, width: Int, window: Window2d,
-                              into buffer: UnsafeMutablePointer<Float>, threads: Int) -> WideGeometry {
+private func spreadInputChunk(
+    _ x: UnsafePointer<Float>, from first: Int, images: Int, channels: Int,
+    height: Int, width: Int, window: Window2d,
+    into buffer: UnsafeMutablePointer<Float>, threads: Int
+) -> WideGeometry {
     let g = WideGeometry(channels: channels, height: height, width: width, window: window, images: images)
-    spreadWideParallel(x + first * channels * height * width, channels: channels, rows: height, cols: width,
-                       rowOffset: g.padH, colOffset: g.padW, geometry: g, into: buffer, threads: threads)
+    spreadWideParallel(
+        x + first * channels * height * width, channels: channels, rows: height, cols: width,
+        rowOffset: g.padH, colOffset: g.padW, geometry: g, into: buffer, threads: threads)
     return g
 }
 
@@ -137,12 +150,15 @@ private func storeBlock(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
 /// rounded up to `wideBlock` (so `out` and every shifted source need that much slack).
 /// Terms are added in ascending `k`, each element independently.
 @inline(__always)
-private func shiftedSum(count: Int, terms: Range<Int>, source: UnsafePointer<Float>,
-                        offsets: UnsafePointer<Int>, weights: UnsafePointer<Float>,
-                        out: UnsafeMutablePointer<Float>) {
+private func shiftedSum(
+    count: Int, terms: Range<Int>, source: UnsafePointer<Float>,
+    offsets: UnsafePointer<Int>, weights: UnsafePointer<Float>,
+    out: UnsafeMutablePointer<Float>
+) {
     var i = 0
     while i < count {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
+        var a0 = SIMD16<Float>()
+        var a1 = SIMD16<Float>()
         for k in terms {
             let p = source + offsets[k] + i
             let w = weights[k]
@@ -158,7 +174,8 @@ private func shiftedSum(count: Int, terms: Range<Int>, source: UnsafePointer<Flo
 /// `Σ_i a[i] · b[i]` for `i` in `0..<count` rounded up to `wideBlock`, in a fixed order.
 @inline(__always)
 private func blockDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
+    var s0 = SIMD16<Float>()
+    var s1 = SIMD16<Float>()
     var i = 0
     while i < count {
         s0 += loadBlock(a + i) * loadBlock(b + i)
@@ -179,8 +196,10 @@ private func computeParts(threads: Int, units: Int, work: Int) -> Int {
 private func wideOffsets(_ order: [Int], shape: [Int], geometry g: WideGeometry, readsInput: Bool) -> [Int] {
     let (cin, kH, kW) = (shape[1], shape[2], shape[3])
     return order.map { flat in
-        let kw = flat % kW, kh = (flat / kW) % kH
-        let ci = (flat / (kW * kH)) % cin, co = flat / (kW * kH * cin)
+        let kw = flat % kW
+        let kh = (flat / kW) % kH
+        let ci = (flat / (kW * kH)) % cin
+        let co = flat / (kW * kH * cin)
         let shift = g.offset(kh: kh, kw: kw)
         return readsInput ? ci * g.channelStride + shift : co * g.channelStride - shift
     }
@@ -194,11 +213,14 @@ private func wideOffsets(_ order: [Int], shape: [Int], geometry g: WideGeometry,
 ///   not read
 /// - window: stride 1 (`SparseConvPattern.supports`)
 /// - returns `[N, Cout, Ho, Wo]`
-public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, window: Window2d,
-                                pattern: SparseConvPattern, workspace: inout ConvWorkspace) -> Tensor {
+public func sparseConv2dForward(
+    input: Tensor, weight: Tensor, bias: Tensor?, window: Window2d,
+    pattern: SparseConvPattern, workspace: inout ConvWorkspace
+) -> Tensor {
     let (g0, batch, cout) = convShapes(input: input, weight: weight, window: window)
-    precondition(pattern.weightShape == weight.shape,
-                 "sparse pattern \(pattern.weightShape) does not match weight \(weight.shape)")
+    precondition(
+        pattern.weightShape == weight.shape,
+        "sparse pattern \(pattern.weightShape) does not match weight \(weight.shape)")
     if let bias { precondition(bias.shape == [cout], "conv2d bias must be [\(cout)], got \(bias.shape)") }
     let (cin, H, W) = (g0.channels, g0.height, g0.width)
     let outShape = [batch, cout, g0.outH, g0.outW]
@@ -214,8 +236,9 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
             }
         }
     }
-    let chunk = wideImagesPerChunk(batch: batch, channels: cin, height: H, width: W, window: window,
-                                   maxBytes: workspace.maxColumnBytes)
+    let chunk = wideImagesPerChunk(
+        batch: batch, channels: cin, height: H, width: W, window: window,
+        maxBytes: workspace.maxColumnBytes)
     let full = WideGeometry(channels: cin, height: H, width: W, window: window, images: chunk)
     workspace.reserve(columns: cin * full.channelStride, product: 0)
     let biasScalars = bias?.scalars ?? [Float](repeating: 0, count: cout)
@@ -225,18 +248,22 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
     return Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { xb in
             workspace.columns.withUnsafeMutableBufferPointer { wideB in
-                let x = xb.baseAddress!, wide = wideB.baseAddress!
+                let x = xb.baseAddress!
+                let wide = wideB.baseAddress!
                 var n0 = 0
                 while n0 < batch {
-                    let g = spreadInputChunk(x, from: n0, images: min(chunk, batch - n0), channels: cin,
-                                             height: H, width: W, window: window, into: wide, threads: threads)
+                    let g = spreadInputChunk(
+                        x, from: n0, images: min(chunk, batch - n0), channels: cin,
+                        height: H, width: W, window: window, into: wide, threads: threads)
                     let offsets = wideOffsets(pattern.byOutput, shape: weight.shape, geometry: g, readsInput: true)
                     let y = SharedPointer(out.baseAddress! + n0 * cout * g.outH * g.outW)
                     biasScalars.withUnsafeBufferPointer { bb in
                         let bias = SharedPointer(bb.baseAddress!)
-                        forEachShiftedSum(g, groups: pattern.outputStart, work: pattern.keptCount * g.length,
-                                          threads: threads, source: wide + g.halo, offsets: offsets,
-                                          weights: values) { co, rows, sum in
+                        forEachShiftedSum(
+                            g, groups: pattern.outputStart, work: pattern.keptCount * g.length,
+                            threads: threads, source: wide + g.halo, offsets: offsets,
+                            weights: values
+                        ) { co, rows, sum in
                             let b = bias.base[co]
                             for row in rows {
                                 let (n, h) = row.quotientAndRemainder(dividingBy: g.paddedH)
@@ -259,17 +286,22 @@ public func sparseConv2dForward(input: Tensor, weight: Tensor, bias: Tensor?, wi
 /// they are — pruned weights get no gradient), adds the bias gradient, and returns the input
 /// gradient (assigned) when `computeInputGradient`. Arguments as for `conv2dBackward` plus
 /// the pattern given to `sparseConv2dForward`.
-public func sparseConv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor, window: Window2d,
-                                 pattern: SparseConvPattern, dWeight: inout Tensor, dBias: inout Tensor?,
-                                 computeInputGradient: Bool = true,
-                                 workspace: inout ConvWorkspace) -> Tensor? {
+public func sparseConv2dBackward(
+    dOutput: Tensor, input: Tensor, weight: Tensor, window: Window2d,
+    pattern: SparseConvPattern, dWeight: inout Tensor, dBias: inout Tensor?,
+    computeInputGradient: Bool = true,
+    workspace: inout ConvWorkspace
+) -> Tensor? {
     let (g0, batch, cout) = convShapes(input: input, weight: weight, window: window)
-    precondition(pattern.weightShape == weight.shape,
-                 "sparse pattern \(pattern.weightShape) does not match weight \(weight.shape)")
-    precondition(dOutput.shape == [batch, cout, g0.outH, g0.outW],
-                 "conv2d dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g0.outH), \(g0.outW)]")
-    precondition(dWeight.shape == weight.shape,
-                 "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
+    precondition(
+        pattern.weightShape == weight.shape,
+        "sparse pattern \(pattern.weightShape) does not match weight \(weight.shape)")
+    precondition(
+        dOutput.shape == [batch, cout, g0.outH, g0.outW],
+        "conv2d dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g0.outH), \(g0.outW)]")
+    precondition(
+        dWeight.shape == weight.shape,
+        "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
     if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
     let (cin, H, W) = (g0.channels, g0.height, g0.width)
     let (outH, outW) = (g0.outH, g0.outW)
@@ -279,8 +311,9 @@ public func sparseConv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
     if batch == 0 || cout == 0 || g0.outputPixels == 0 || pattern.keptCount == 0 {
         return computeInputGradient ? Tensor(shape: input.shape, scalars: dxScalars) : nil
     }
-    let chunk = wideImagesPerChunk(batch: batch, channels: max(cin, cout), height: H, width: W,
-                                   window: window, maxBytes: workspace.maxColumnBytes)
+    let chunk = wideImagesPerChunk(
+        batch: batch, channels: max(cin, cout), height: H, width: W,
+        window: window, maxBytes: workspace.maxColumnBytes)
     let full = WideGeometry(channels: cin, height: H, width: W, window: window, images: chunk)
     workspace.reserve(columns: cin * full.channelStride, product: cout * full.channelStride)
     let kept = pattern.keptCount
@@ -295,23 +328,30 @@ public func sparseConv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
                     partials.withUnsafeMutableBufferPointer { pb in
                         workspace.columns.withUnsafeMutableBufferPointer { wideInB in
                             workspace.product.withUnsafeMutableBufferPointer { wideGradB in
-                                let x = xb.baseAddress!, dy = dyb.baseAddress!, w = wb.baseAddress!
-                                let wideIn = wideInB.baseAddress!, wideGrad = wideGradB.baseAddress!
+                                let x = xb.baseAddress!
+                                let dy = dyb.baseAddress!
+                                let w = wb.baseAddress!
+                                let wideIn = wideInB.baseAddress!
+                                let wideGrad = wideGradB.baseAddress!
                                 var n0 = 0
                                 while n0 < batch {
-                                    let g = spreadInputChunk(x, from: n0, images: min(chunk, batch - n0), channels: cin,
-                                                             height: H, width: W, window: window, into: wideIn,
-                                                             threads: threads)
-                                    spreadWideParallel(dy + n0 * cout * outH * outW, channels: cout,
-                                                       rows: outH, cols: outW, rowOffset: 0, colOffset: 0,
-                                                       geometry: g, into: wideGrad, threads: threads)
-                                    accumulateWeightGradient(pattern: pattern, weightShape: weight.shape, geometry: g,
-                                                             wideInput: wideIn, wideGradient: wideGrad,
-                                                             partials: pb.baseAddress!, threads: threads)
+                                    let g = spreadInputChunk(
+                                        x, from: n0, images: min(chunk, batch - n0), channels: cin,
+                                        height: H, width: W, window: window, into: wideIn,
+                                        threads: threads)
+                                    spreadWideParallel(
+                                        dy + n0 * cout * outH * outW, channels: cout,
+                                        rows: outH, cols: outW, rowOffset: 0, colOffset: 0,
+                                        geometry: g, into: wideGrad, threads: threads)
+                                    accumulateWeightGradient(
+                                        pattern: pattern, weightShape: weight.shape, geometry: g,
+                                        wideInput: wideIn, wideGradient: wideGrad,
+                                        partials: pb.baseAddress!, threads: threads)
                                     if computeInputGradient {
-                                        inputGradient(pattern: pattern, weight: w, weightShape: weight.shape, geometry: g,
-                                                      wideGradient: wideGrad, dx: dxb.baseAddress! + n0 * cin * H * W,
-                                                      threads: threads)
+                                        inputGradient(
+                                            pattern: pattern, weight: w, weightShape: weight.shape, geometry: g,
+                                            wideGradient: wideGrad, dx: dxb.baseAddress! + n0 * cin * H * W,
+                                            threads: threads)
                                     }
                                     n0 += g.images
                                 }
@@ -336,16 +376,20 @@ public func sparseConv2dBackward(dOutput: Tensor, input: Tensor, weight: Tensor,
 /// output channel's wide gradient with its shifted wide input over each group of positions to
 /// `partials[group · kept + k]`. Groups are fixed runs of `wideChunkPositions`-position
 /// chunks, so the sums do not depend on `threads`.
-private func accumulateWeightGradient(pattern: SparseConvPattern, weightShape: [Int], geometry g: WideGeometry,
-                                      wideInput: UnsafeMutablePointer<Float>,
-                                      wideGradient: UnsafeMutablePointer<Float>,
-                                      partials: UnsafeMutablePointer<Float>, threads: Int) {
-    let kept = pattern.keptCount, cout = weightShape[0]
+private func accumulateWeightGradient(
+    pattern: SparseConvPattern, weightShape: [Int], geometry g: WideGeometry,
+    wideInput: UnsafeMutablePointer<Float>,
+    wideGradient: UnsafeMutablePointer<Float>,
+    partials: UnsafeMutablePointer<Float>, threads: Int
+) {
+    let kept = pattern.keptCount
+    let cout = weightShape[0]
     let offsets = wideOffsets(pattern.byOutput, shape: weightShape, geometry: g, readsInput: true)
     let chunks = (g.length + wideChunkPositions - 1) / wideChunkPositions
     let groups = min(wideGradientGroups, chunks)
     let parts = computeParts(threads: threads, units: groups, work: kept * g.length)
-    let input = SharedPointer(wideInput + g.halo), grad = SharedPointer(wideGradient + g.halo)
+    let input = SharedPointer(wideInput + g.halo)
+    let grad = SharedPointer(wideGradient + g.halo)
     let out = SharedPointer(partials)
     offsets.withUnsafeBufferPointer { ob in
         let offs = SharedPointer(ob.baseAddress!)
@@ -370,15 +414,19 @@ private func accumulateWeightGradient(pattern: SparseConvPattern, weightShape: [
 /// Writes the input gradient of `g.images` images at `dx` (`[images, Cin, H, W]`): for each
 /// input channel, the sum of its kept weights times the shifted wide output gradient, whose
 /// interior is copied out.
-private func inputGradient(pattern: SparseConvPattern, weight: UnsafePointer<Float>, weightShape: [Int],
-                           geometry g: WideGeometry, wideGradient: UnsafeMutablePointer<Float>,
-                           dx: UnsafeMutablePointer<Float>, threads: Int) {
+private func inputGradient(
+    pattern: SparseConvPattern, weight: UnsafePointer<Float>, weightShape: [Int],
+    geometry g: WideGeometry, wideGradient: UnsafeMutablePointer<Float>,
+    dx: UnsafeMutablePointer<Float>, threads: Int
+) {
     let offsets = wideOffsets(pattern.byInput, shape: weightShape, geometry: g, readsInput: false)
     let values = pattern.byInput.map { weight[$0] }
     let cin = g.channels
     let out = SharedPointer(dx)
-    forEachShiftedSum(g, groups: pattern.inputStart, work: pattern.keptCount * g.length, threads: threads,
-                      source: wideGradient + g.halo, offsets: offsets, weights: values) { ci, rows, sum in
+    forEachShiftedSum(
+        g, groups: pattern.inputStart, work: pattern.keptCount * g.length, threads: threads,
+        source: wideGradient + g.halo, offsets: offsets, weights: values
+    ) { ci, rows, sum in
         for row in rows {
             let (n, hp) = row.quotientAndRemainder(dividingBy: g.paddedH)
             let h = hp - g.padH
@@ -395,24 +443,28 @@ private func inputGradient(pattern: SparseConvPattern, weight: UnsafePointer<Flo
 /// formed in a per-thread buffer and handed to `emit(k, rows, sum)`, `sum` holding row
 /// `rows.lowerBound` first, one row every `g.paddedW` floats. A group's sums never depend on how
 /// the rows are chunked or threaded.
-private func forEachShiftedSum(_ g: WideGeometry, groups: [Int], work: Int, threads: Int,
-                               source: UnsafePointer<Float>, offsets: [Int], weights: [Float],
-                               emit: @Sendable (Int, Range<Int>, UnsafePointer<Float>) -> Void) {
+private func forEachShiftedSum(
+    _ g: WideGeometry, groups: [Int], work: Int, threads: Int,
+    source: UnsafePointer<Float>, offsets: [Int], weights: [Float],
+    emit: @Sendable (Int, Range<Int>, UnsafePointer<Float>) -> Void
+) {
     let chunks = (g.rows + g.rowsPerChunk - 1) / g.rowsPerChunk
     let parts = computeParts(threads: threads, units: chunks, work: work)
     let src = SharedPointer(source)
     offsets.withUnsafeBufferPointer { ob in
         weights.withUnsafeBufferPointer { wb in
-            let offs = SharedPointer(ob.baseAddress!), vals = SharedPointer(wb.baseAddress!)
+            let offs = SharedPointer(ob.baseAddress!)
+            let vals = SharedPointer(wb.baseAddress!)
             forEachPart(parts) { part in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: g.rowsPerChunk * g.paddedW + wideBlock) { tmp in
                     let t = tmp.baseAddress!
                     for c in slice(chunks, part: part, of: parts) {
                         let rows = c * g.rowsPerChunk..<min(g.rows, (c + 1) * g.rowsPerChunk)
                         for k in 0..<(groups.count - 1) {
-                            shiftedSum(count: rows.count * g.paddedW, terms: groups[k]..<groups[k + 1],
-                                       source: src.base + rows.lowerBound * g.paddedW, offsets: offs.base,
-                                       weights: vals.base, out: t)
+                            shiftedSum(
+                                count: rows.count * g.paddedW, terms: groups[k]..<groups[k + 1],
+                                source: src.base + rows.lowerBound * g.paddedW, offsets: offs.base,
+                                weights: vals.base, out: t)
                             emit(k, rows, t)
                         }
                     }

@@ -5,14 +5,20 @@
 /// - input: `[N, C, H, W]`; returns `[N, C, Ho, Wo]` (floor division, like the other pools).
 public func sumPool2dForward(input: Tensor, window: Window2d) -> Tensor {
     let shape = pool2dOutputShape(inputShape: input.shape, window: window)
-    let planes = shape[0] * shape[1], h = input.shape[2], w = input.shape[3], ho = shape[2], wo = shape[3]
+    let planes = shape[0] * shape[1]
+    let h = input.shape[2]
+    let w = input.shape[3]
+    let ho = shape[2]
+    let wo = shape[3]
     var y = [Float](repeating: 0, count: planes * ho * wo)
     for plane in 0..<planes {
         let x = plane * h * w
         for oh in 0..<ho {
-            let h0 = max(oh * window.strideH - window.padH, 0), h1 = min(oh * window.strideH - window.padH + window.kernelH, h)
+            let h0 = max(oh * window.strideH - window.padH, 0)
+            let h1 = min(oh * window.strideH - window.padH + window.kernelH, h)
             for ow in 0..<wo {
-                let w0 = max(ow * window.strideW - window.padW, 0), w1 = min(ow * window.strideW - window.padW + window.kernelW, w)
+                let w0 = max(ow * window.strideW - window.padW, 0)
+                let w1 = min(ow * window.strideW - window.padW + window.kernelW, w)
                 var s: Float = 0
                 for ih in h0..<h1 {
                     for iw in w0..<w1 { s += input.scalars[x + ih * w + iw] }
@@ -29,14 +35,20 @@ public func sumPool2dForward(input: Tensor, window: Window2d) -> Tensor {
 public func sumPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window2d) -> Tensor {
     let shape = pool2dOutputShape(inputShape: inputShape, window: window)
     precondition(dOutput.shape == shape, "sum pool dOutput \(dOutput.shape) does not match \(shape)")
-    let planes = shape[0] * shape[1], h = inputShape[2], w = inputShape[3], ho = shape[2], wo = shape[3]
+    let planes = shape[0] * shape[1]
+    let h = inputShape[2]
+    let w = inputShape[3]
+    let ho = shape[2]
+    let wo = shape[3]
     var dx = [Float](repeating: 0, count: planes * h * w)
     for plane in 0..<planes {
         let x = plane * h * w
         for oh in 0..<ho {
-            let h0 = max(oh * window.strideH - window.padH, 0), h1 = min(oh * window.strideH - window.padH + window.kernelH, h)
+            let h0 = max(oh * window.strideH - window.padH, 0)
+            let h1 = min(oh * window.strideH - window.padH + window.kernelH, h)
             for ow in 0..<wo {
-                let w0 = max(ow * window.strideW - window.padW, 0), w1 = min(ow * window.strideW - window.padW + window.kernelW, w)
+                let w0 = max(ow * window.strideW - window.padW, 0)
+                let w1 = min(ow * window.strideW - window.padW + window.kernelW, w)
                 let g = dOutput.scalars[(plane * ho + oh) * wo + ow]
                 for ih in h0..<h1 {
                     for iw in w0..<w1 { dx[x + ih * w + iw] += g }

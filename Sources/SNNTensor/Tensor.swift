@@ -13,8 +13,9 @@ public struct Tensor: Equatable, Sendable {
     /// Creates a tensor from its elements; `scalars.count` must equal the product of `shape`.
     public init(shape: [Int], scalars: [Float]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
-        precondition(scalars.count == shape.reduce(1, *),
-                     "\(scalars.count) scalars do not fill shape \(shape)")
+        precondition(
+            scalars.count == shape.reduce(1, *),
+            "\(scalars.count) scalars do not fill shape \(shape)")
         self.shape = shape
         self.scalars = scalars
     }

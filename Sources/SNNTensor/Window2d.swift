@@ -19,8 +19,10 @@ public struct Window2d: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     /// A window with per-axis kernel, stride and padding.
     /// - Precondition: kernels and strides ≥ 1, paddings ≥ 0.
-    public init(kernelH: Int, kernelW: Int, strideH: Int = 1, strideW: Int = 1,
-                padH: Int = 0, padW: Int = 0) {
+    public init(
+        kernelH: Int, kernelW: Int, strideH: Int = 1, strideW: Int = 1,
+        padH: Int = 0, padW: Int = 0
+    ) {
         precondition(kernelH >= 1 && kernelW >= 1, "kernel must be at least 1x1, got \(kernelH)x\(kernelW)")
         precondition(strideH >= 1 && strideW >= 1, "stride must be at least 1, got \(strideH)x\(strideW)")
         precondition(padH >= 0 && padW >= 0, "padding must be non-negative, got \(padH)x\(padW)")
@@ -34,23 +36,26 @@ public struct Window2d: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     /// A square window: `kernel`×`kernel`, the same stride and padding on both axes.
     public init(kernel: Int, stride: Int = 1, padding: Int = 0) {
-        self.init(kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride,
-                  padH: padding, padW: padding)
+        self.init(
+            kernelH: kernel, kernelW: kernel, strideH: stride, strideW: stride,
+            padH: padding, padW: padding)
     }
 
     /// Output rows for an input of `height` rows.
     /// - Precondition: the padded input is at least one kernel tall.
     public func outputHeight(_ height: Int) -> Int {
-        precondition(height + 2 * padH >= kernelH,
-                     "input height \(height) (+2·\(padH) padding) smaller than kernel \(kernelH)")
+        precondition(
+            height + 2 * padH >= kernelH,
+            "input height \(height) (+2·\(padH) padding) smaller than kernel \(kernelH)")
         return (height + 2 * padH - kernelH) / strideH + 1
     }
 
     /// Output columns for an input of `width` columns.
     /// - Precondition: the padded input is at least one kernel wide.
     public func outputWidth(_ width: Int) -> Int {
-        precondition(width + 2 * padW >= kernelW,
-                     "input width \(width) (+2·\(padW) padding) smaller than kernel \(kernelW)")
+        precondition(
+            width + 2 * padW >= kernelW,
+            "input width \(width) (+2·\(padW) padding) smaller than kernel \(kernelW)")
         return (width + 2 * padW - kernelW) / strideW + 1
     }
 
@@ -60,7 +65,8 @@ public struct Window2d: Equatable, Hashable, Sendable, CustomStringConvertible {
         let (h, overflowH) = padH.multipliedReportingOverflow(by: 2)
         let (w, overflowW) = padW.multipliedReportingOverflow(by: 2)
         guard !overflowH, !overflowW, height <= Int.max - h, width <= Int.max - w,
-              height + h >= kernelH, width + w >= kernelW else { return nil }
+            height + h >= kernelH, width + w >= kernelW
+        else { return nil }
         return (outputHeight(height), outputWidth(width))
     }
 
@@ -72,14 +78,17 @@ public struct Window2d: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// The output positions `o` in `0..<outputCount` whose input index `o·stride − pad + k`
     /// lies inside `0..<inputCount`, for kernel offset `k` (an empty range if none).
     @inline(__always)
-    static func validOutputRange(kernelOffset k: Int, stride: Int, pad: Int,
-                                 inputCount: Int, outputCount: Int) -> Range<Int> {
+    static func validOutputRange(
+        kernelOffset k: Int, stride: Int, pad: Int,
+        inputCount: Int, outputCount: Int
+    ) -> Range<Int> {
         // o·stride ≥ pad − k   and   o·stride ≤ inputCount − 1 + pad − k
         let lowNumerator = pad - k
         let low = lowNumerator <= 0 ? 0 : (lowNumerator + stride - 1) / stride
         let highNumerator = inputCount - 1 + pad - k
         let high = highNumerator < 0 ? 0 : highNumerator / stride + 1
-        let lo = min(low, outputCount), hi = min(max(high, lo), outputCount)
+        let lo = min(low, outputCount)
+        let hi = min(max(high, lo), outputCount)
         return lo..<hi
     }
 }

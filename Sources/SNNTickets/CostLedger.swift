@@ -72,12 +72,16 @@ public struct CostLedger: Codable, Equatable, Sendable {
 
     /// Records `images` passed forward (and backward if `trained`) through a network of `macs`
     /// at `timeSteps`.
-    public mutating func record(phase: String, run: String, timeSteps: Int, images: Int, macs: MACCount,
-                                trained: Bool, seconds: Double) {
+    public mutating func record(
+        phase: String, run: String, timeSteps: Int, images: Int, macs: MACCount,
+        trained: Bool, seconds: Double
+    ) {
         let forward = images * macs.forward(timeSteps: timeSteps)
         let backward = trained ? images * macs.backward(timeSteps: timeSteps) : 0
-        add(CostEntry(phase: phase, run: run, timeSteps: timeSteps, images: images, forwardMACs: forward,
-                      backwardMACs: backward, seconds: seconds))
+        add(
+            CostEntry(
+                phase: phase, run: run, timeSteps: timeSteps, images: images, forwardMACs: forward,
+                backwardMACs: backward, seconds: seconds))
     }
 
     /// Adds an entry, merging it into an existing one of the same phase, run and T.

@@ -62,8 +62,10 @@ public struct EarlyTimeProbe: Codable, Equatable, Sendable {
     /// Images probed.
     public var images: Int
 
-    public init(candidates: [Int], divergences: [Double], normalized: [Double], lambda: Double, chosen: Int,
-                afterEpochs: Int, images: Int) {
+    public init(
+        candidates: [Int], divergences: [Double], normalized: [Double], lambda: Double, chosen: Int,
+        afterEpochs: Int, images: Int
+    ) {
         self.candidates = candidates
         self.divergences = divergences
         self.normalized = normalized
@@ -102,7 +104,8 @@ public enum EarlyTime {
         precondition(reference.count == candidate.count, "different numbers of images")
         var total = 0.0
         for (zT, zt) in zip(reference, candidate) {
-            let logT = logSoftmax(zT), logt = logSoftmax(zt)
+            let logT = logSoftmax(zT)
+            let logt = logSoftmax(zt)
             let (logP, logQ) = direction == .code ? (logT, logt) : (logt, logT)
             for k in logP.indices { total += exp(logP[k]) * (logP[k] - logQ[k]) }
         }
@@ -111,14 +114,17 @@ public enum EarlyTime {
 
     /// Normalises `divergences` and picks T_early: the first candidate (in the given order) with
     /// a normalised value strictly below `lambda`, otherwise `fallback` (the full T).
-    public static func choose(candidates: [Int], divergences: [Double], lambda: Double, normalization: KLNormalization,
-                              fallback: Int, afterEpochs: Int = 0, images: Int = 0) -> EarlyTimeProbe {
+    public static func choose(
+        candidates: [Int], divergences: [Double], lambda: Double, normalization: KLNormalization,
+        fallback: Int, afterEpochs: Int = 0, images: Int = 0
+    ) -> EarlyTimeProbe {
         precondition(candidates.count == divergences.count && !candidates.isEmpty, "one divergence per candidate")
         let scale = normalization == .maximum ? (divergences.max() ?? 1) : divergences[0]
         let normalized = divergences.map { scale > 0 ? $0 / scale : 0 }
         let chosen = zip(candidates, normalized).first { $0.1 < lambda }?.0 ?? fallback
-        return EarlyTimeProbe(candidates: candidates, divergences: divergences, normalized: normalized, lambda: lambda,
-                              chosen: chosen, afterEpochs: afterEpochs, images: images)
+        return EarlyTimeProbe(
+            candidates: candidates, divergences: divergences, normalized: normalized, lambda: lambda,
+            chosen: chosen, afterEpochs: afterEpochs, images: images)
     }
 
     /// Runs the probe on `batch`: the network at the full `spec.timeSteps`, then at every
@@ -126,15 +132,18 @@ public enum EarlyTime {
     /// network between runs). In training mode BatchNorm uses the batch's statistics and updates
     /// the running statistics in `parameters` once per pass, as the code does.
     /// - Returns: the probe and the image-steps of every pass (for the cost ledger).
-    public static func probe(parameters: inout ParameterSet, spec: ModelSpec, batch: Batch, config: EarlyTimeConfig,
-                             afterEpochs: Int) throws -> (probe: EarlyTimeProbe, passes: [Int]) {
+    public static func probe(
+        parameters: inout ParameterSet, spec: ModelSpec, batch: Batch, config: EarlyTimeConfig,
+        afterEpochs: Int
+    ) throws -> (probe: EarlyTimeProbe, passes: [Int]) {
         func logits(_ steps: Int) throws -> [[Double]] {
             var stepSpec = spec
             stepSpec.timeSteps = steps
             let graph = try LayerGraph(stepSpec)
             var network = Network(graph: graph, parameters: parameters)
-            let pass = network.forward(batch.images, parameters: &parameters, training: config.probeInTrainingMode,
-                                       keepIntermediates: false)
+            let pass = network.forward(
+                batch.images, parameters: &parameters, training: config.probeInTrainingMode,
+                keepIntermediates: false)
             return prefixMeanLogits(pass.logits, steps: steps, batch: batch.count)
         }
         let reference = try logits(spec.timeSteps)
@@ -142,9 +151,10 @@ public enum EarlyTime {
         for t in config.candidates {
             divergences.append(divergence(reference: reference, candidate: try logits(t), direction: config.direction))
         }
-        let probe = choose(candidates: config.candidates, divergences: divergences, lambda: config.lambda,
-                           normalization: config.normalization, fallback: spec.timeSteps, afterEpochs: afterEpochs,
-                           images: batch.count)
+        let probe = choose(
+            candidates: config.candidates, divergences: divergences, lambda: config.lambda,
+            normalization: config.normalization, fallback: spec.timeSteps, afterEpochs: afterEpochs,
+            images: batch.count)
         return (probe, [spec.timeSteps] + config.candidates)
     }
 }

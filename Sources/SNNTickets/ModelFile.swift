@@ -43,14 +43,14 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     /// The file as given.
     public var path: String {
         switch self {
-        case let .unrecognizedFormat(path, _), let .levelOfCheckpoint(path), let .noFinishedLevel(path): path
+        case .unrecognizedFormat(let path, _), .levelOfCheckpoint(let path), .noFinishedLevel(let path): path
         }
     }
 
     /// What is wrong with the format of an unrecognised file: "it has no 'format' attribute" or
     /// "its format is '…'"; nil for the other cases.
     public var formatProblem: String? {
-        guard case let .unrecognizedFormat(_, format) = self else { return nil }
+        guard case .unrecognizedFormat(_, let format) = self else { return nil }
         return format.isEmpty ? "it has no 'format' attribute" : "its format is '\(format)'"
     }
 
@@ -93,7 +93,7 @@ public func openTrainedModel(path: String, level: LevelChoice = .standard) throw
         let chosen: Int?
         switch level {
         case .standard: chosen = tickets.defaultLevel
-        case let .requested(k), let .recorded(k): chosen = k
+        case .requested(let k), .recorded(let k): chosen = k
         }
         guard let chosen else { throw ModelFileError.noFinishedLevel(path: path) }
         return TrainedModel(state: try tickets.loadLevel(chosen), level: chosen)

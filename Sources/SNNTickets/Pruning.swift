@@ -137,8 +137,10 @@ public enum Pruning {
 
     /// One IMP round: prunes `⌊rate·survivors⌋` of the weights `current` keeps, lowest |w| first,
     /// over the whole model or per layer. Pruned weights stay pruned.
-    public static func magnitudeRound(_ parameters: ParameterSet, current: WeightMask, rate: Double,
-                                      scope: PruningScope, ties: TieRule) -> WeightMask {
+    public static func magnitudeRound(
+        _ parameters: ParameterSet, current: WeightMask, rate: Double,
+        scope: PruningScope, ties: TieRule
+    ) -> WeightMask {
         let scores = magnitudes(parameters)
         var mask = current
         for pool in pools(current.layout, scope) {
@@ -152,8 +154,10 @@ public enum Pruning {
 
     /// A mask built from scratch that keeps the highest-scoring weights at `target`, every weight
     /// being a candidate (early-bird masks from |w|, SNIP from |g·w|).
-    public static func keepHighest(_ scores: [Float], layout: PrunableLayout, target: DensityTarget, rate: Double,
-                                   scope: PruningScope, ties: TieRule) -> WeightMask {
+    public static func keepHighest(
+        _ scores: [Float], layout: PrunableLayout, target: DensityTarget, rate: Double,
+        scope: PruningScope, ties: TieRule
+    ) -> WeightMask {
         precondition(scores.count == layout.total, "one score per prunable weight")
         var mask = WeightMask.dense(layout)
         for pool in pools(layout, scope) {
@@ -165,8 +169,10 @@ public enum Pruning {
 
     /// A uniformly random mask at `target`: exactly the target's kept count of the whole model
     /// (global) or of every layer (layer-wise), drawn with a partial Fisher–Yates shuffle.
-    public static func random(layout: PrunableLayout, target: DensityTarget, rate: Double, scope: PruningScope,
-                              seed: UInt64) -> WeightMask {
+    public static func random(
+        layout: PrunableLayout, target: DensityTarget, rate: Double, scope: PruningScope,
+        seed: UInt64
+    ) -> WeightMask {
         var rng = SeededRNG(seed: seed)
         var mask = WeightMask(layout: layout, bits: [UInt8](repeating: 0, count: layout.total))
         for pool in pools(layout, scope) {

@@ -24,7 +24,10 @@ public enum TicketMethod: String, Codable, CaseIterable, Sendable {
     /// Parses a method name; `et` is accepted for `imp+et` (early-time modifies a search, and
     /// the paper's main ET rows are IMP+ET).
     public init?(name: String) {
-        if name == "et" { self = .impET; return }
+        if name == "et" {
+            self = .impET
+            return
+        }
         self.init(rawValue: name)
     }
 
@@ -156,7 +159,8 @@ public struct SearchConfig: Codable, Equatable, Sendable {
             copy.targets = Array(Set(copy.targets)).sorted { ($0.rounds ?? 0) < ($1.rounds ?? 0) }
         } else {
             var seen = Set<Int>()
-            copy.targets = targets
+            copy.targets =
+                targets
                 .map { ($0, Pruning.keptCount($0, layout: layout, scope: scope, rate: pruneRate)) }
                 .sorted { $0.1 > $1.1 }
                 .filter { seen.insert($0.1).inserted }

@@ -32,15 +32,15 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .source: "source"
         case .replay: "replay"
-        case let .round(k): "round\(k)"
-        case let .final(k): "final\(k)"
+        case .round(let k): "round\(k)"
+        case .final(let k): "final\(k)"
         case .earlyBirdSearch: "eb.search"
-        case let .earlyBirdRetrain(level): "eb.retrain\(level)"
+        case .earlyBirdRetrain(let level): "eb.retrain\(level)"
         case .snipSaliency: "snip.saliency"
-        case let .snipTrain(level): "snip.train\(level)"
-        case let .randomTrain(level): "random.train\(level)"
-        case let .annRound(k): "ann.round\(k)"
-        case let .transfer(k): "transfer\(k)"
+        case .snipTrain(let level): "snip.train\(level)"
+        case .randomTrain(let level): "random.train\(level)"
+        case .annRound(let k): "ann.round\(k)"
+        case .transfer(let k): "transfer\(k)"
         }
     }
 
@@ -51,11 +51,11 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
     var batchStreamBase: Int {
         switch self {
         case .source, .replay, .earlyBirdSearch, .snipSaliency: 0
-        case let .round(k), let .annRound(k): k * RandomStream.perRound
-        case let .final(k): k * RandomStream.perRound + RandomStream.retrainOffset
-        case let .earlyBirdRetrain(level): RandomStream.earlyBirdRetrain + level * RandomStream.perRound
-        case let .snipTrain(level), let .randomTrain(level): RandomStream.oneShotTrain + level * RandomStream.perRound
-        case let .transfer(k): RandomStream.transferTrain + k * RandomStream.perRound
+        case .round(let k), .annRound(let k): k * RandomStream.perRound
+        case .final(let k): k * RandomStream.perRound + RandomStream.retrainOffset
+        case .earlyBirdRetrain(let level): RandomStream.earlyBirdRetrain + level * RandomStream.perRound
+        case .snipTrain(let level), .randomTrain(let level): RandomStream.oneShotTrain + level * RandomStream.perRound
+        case .transfer(let k): RandomStream.transferTrain + k * RandomStream.perRound
         }
     }
 }
@@ -111,10 +111,10 @@ enum MaskKey: Hashable, Sendable {
     /// The name stored in ticket files.
     var name: String {
         switch self {
-        case let .earlyBirdTicket(level): "eb.ticket\(level)"
-        case let .earlyBirdWindow(level, slot): "eb.window\(level).\(slot)"
-        case let .snip(level): "snip\(level)"
-        case let .transfer(k): "transfer\(k)"
+        case .earlyBirdTicket(let level): "eb.ticket\(level)"
+        case .earlyBirdWindow(let level, let slot): "eb.window\(level).\(slot)"
+        case .snip(let level): "snip\(level)"
+        case .transfer(let k): "transfer\(k)"
         }
     }
 

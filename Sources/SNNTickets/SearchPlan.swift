@@ -24,13 +24,16 @@ struct PlannedRun: Sendable {
     var timeSteps: PlannedTimeSteps
 
     /// A run named `id` whose batches come from `id`'s stream.
-    init(_ id: StepID, level: Int, epochs: Int, learningRate: Float, learningRateScale: Float = 1,
-         minimumLearningRate: Float = 0, doubleStep: Bool = false, timeSteps: PlannedTimeSteps) {
+    init(
+        _ id: StepID, level: Int, epochs: Int, learningRate: Float, learningRateScale: Float = 1,
+        minimumLearningRate: Float = 0, doubleStep: Bool = false, timeSteps: PlannedTimeSteps
+    ) {
         self.id = id
         self.timeSteps = timeSteps
-        setup = RunSetup(id: id.name, level: level, epochs: epochs, learningRate: learningRate,
-                         learningRateScale: learningRateScale, minimumLearningRate: minimumLearningRate,
-                         doubleStep: doubleStep, streamBase: id.batchStreamBase, ann: timeSteps.isANN)
+        setup = RunSetup(
+            id: id.name, level: level, epochs: epochs, learningRate: learningRate,
+            learningRateScale: learningRateScale, minimumLearningRate: minimumLearningRate,
+            doubleStep: doubleStep, streamBase: id.batchStreamBase, ann: timeSteps.isANN)
     }
 }
 
@@ -63,8 +66,8 @@ enum SearchStep: Sendable {
         switch self {
         case .replaySource: .round(0)
         case .snipSaliency: .snipSaliency
-        case let .roundZero(run), let .round(run, _, _), let .final(run, _), let .earlyBirdSearch(run),
-             let .earlyBirdRetrain(run, _), let .oneShot(run, _), let .annRound(run, _), let .transfer(run, _):
+        case .roundZero(let run), .round(let run, _, _), .final(let run, _), .earlyBirdSearch(let run),
+            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _):
             run.id
         }
     }
@@ -73,8 +76,8 @@ enum SearchStep: Sendable {
     var plannedRun: PlannedRun? {
         switch self {
         case .replaySource, .snipSaliency: nil
-        case let .roundZero(run), let .round(run, _, _), let .final(run, _), let .earlyBirdSearch(run),
-             let .earlyBirdRetrain(run, _), let .oneShot(run, _), let .annRound(run, _), let .transfer(run, _):
+        case .roundZero(let run), .round(let run, _, _), .final(let run, _), .earlyBirdSearch(let run),
+            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _):
             run
         }
     }
@@ -95,16 +98,16 @@ extension TicketSearch {
     /// Performs one step of the plan (its results go into the document; it is marked complete).
     func perform(_ step: SearchStep) throws {
         switch step {
-        case let .roundZero(run): try trainRoundZero(run)
-        case let .replaySource(probe): try replaySource(probe: probe)
-        case let .round(run, k, retrained): try trainRound(run, round: k, retrained: retrained)
-        case let .final(run, k): try trainFinal(run, round: k)
-        case let .earlyBirdSearch(run): try searchEarlyBird(run)
-        case let .earlyBirdRetrain(run, target): try retrainEarlyBird(run, target: target)
+        case .roundZero(let run): try trainRoundZero(run)
+        case .replaySource(let probe): try replaySource(probe: probe)
+        case .round(let run, let k, let retrained): try trainRound(run, round: k, retrained: retrained)
+        case .final(let run, let k): try trainFinal(run, round: k)
+        case .earlyBirdSearch(let run): try searchEarlyBird(run)
+        case .earlyBirdRetrain(let run, let target): try retrainEarlyBird(run, target: target)
         case .snipSaliency: try computeSaliency()
-        case let .oneShot(run, target): try trainOneShot(run, target: target)
-        case let .annRound(run, k): try trainANNRound(run, round: k)
-        case let .transfer(run, k): try trainTransferred(run, round: k)
+        case .oneShot(let run, let target): try trainOneShot(run, target: target)
+        case .annRound(let run, let k): try trainANNRound(run, round: k)
+        case .transfer(let run, let k): try trainTransferred(run, round: k)
         }
     }
 
@@ -114,7 +117,7 @@ extension TicketSearch {
         switch planned {
         case .full: return fullT
         case .early: return early
-        case let .probed(afterEpochs): return epoch < afterEpochs ? fullT : early
+        case .probed(let afterEpochs): return epoch < afterEpochs ? fullT : early
         case .single: return 1
         }
     }

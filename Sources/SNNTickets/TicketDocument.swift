@@ -15,8 +15,10 @@ public struct TicketHeader: Codable, Equatable, Sendable {
     /// The dense checkpoint the search started from (`--from`), if any.
     public var source: SourceCheckpoint?
 
-    public init(snncVersion: String, method: TicketMethod, seed: UInt64, command: String, search: SearchConfig,
-                spec: ModelSpec, training: TrainingConfig, source: SourceCheckpoint?) {
+    public init(
+        snncVersion: String, method: TicketMethod, seed: UInt64, command: String, search: SearchConfig,
+        spec: ModelSpec, training: TrainingConfig, source: SourceCheckpoint?
+    ) {
         self.snncVersion = snncVersion
         self.method = method
         self.seed = seed
@@ -196,9 +198,11 @@ public struct RunSetup: Codable, Equatable, Sendable {
     /// Whether the network is the ANN twin.
     public var ann: Bool
 
-    public init(id: String, level: Int, epochs: Int, trainEpochs: Int? = nil, learningRate: Float,
-                learningRateScale: Float = 1, minimumLearningRate: Float = 0, doubleStep: Bool = false,
-                streamBase: Int, ann: Bool = false) {
+    public init(
+        id: String, level: Int, epochs: Int, trainEpochs: Int? = nil, learningRate: Float,
+        learningRateScale: Float = 1, minimumLearningRate: Float = 0, doubleStep: Bool = false,
+        streamBase: Int, ann: Bool = false
+    ) {
         self.id = id
         self.level = level
         self.epochs = epochs

@@ -14,11 +14,13 @@ extension TicketSearch {
         var copy = document
         let old = document.header.search
         guard document.header.method == .imp else {
-            throw SearchConfigError("only imp searches can be extended to more rounds; "
-                                    + "this file's method is \(document.header.method.rawValue)")
+            throw SearchConfigError(
+                "only imp searches can be extended to more rounds; "
+                    + "this file's method is \(document.header.method.rawValue)")
         }
         // Any stored state gives the prunable layout (a search stopped in round 0 has no level yet).
-        let stored = document.levels.sorted { $0.key < $1.key }.map(\.value.state)
+        let stored =
+            document.levels.sorted { $0.key < $1.key }.map(\.value.state)
             + document.states.sorted { $0.key < $1.key }.map(\.value)
         guard let any = stored.first else { throw SearchConfigError("the file holds no model state to extend") }
         var search = old

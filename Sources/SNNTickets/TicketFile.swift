@@ -152,14 +152,16 @@ public struct TicketFile {
 
     private static func checkFormat(_ root: HDF5Group, _ path: String) throws {
         guard (try? root.stringAttribute("format")) == format else {
-            throw TicketFileError(path: path, reason: "not an snnc ticket file (no format = \"\(format)\" attribute on '/')",
-                                  hint: "pass a file written by 'snnc prune'")
+            throw TicketFileError(
+                path: path, reason: "not an snnc ticket file (no format = \"\(format)\" attribute on '/')",
+                hint: "pass a file written by 'snnc prune'")
         }
         let version = try root.scalarAttribute("format_version", as: Int32.self)
         guard version == formatVersion else {
             let reason = "ticket file format version \(version) is not supported (this snnc reads version \(formatVersion))"
-            throw TicketFileError(path: path, reason: reason,
-                                  hint: "use the snnc version that wrote it")
+            throw TicketFileError(
+                path: path, reason: reason,
+                hint: "use the snnc version that wrote it")
         }
     }
 

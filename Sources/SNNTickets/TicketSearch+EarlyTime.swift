@@ -15,17 +15,21 @@ extension TicketSearch {
     private func probe(_ state: inout TrainingState, ledger: inout CostLedger, run: String, switchTimeSteps: Bool) throws {
         let batch = fixedBatch(images: min(search.earlyTime.probeImages, data.train.count), stream: RandomStream.probeBatch)
         let started = now()
-        let (probe, passes) = try EarlyTime.probe(parameters: &state.parameters, spec: state.spec, batch: batch,
-                                                  config: search.earlyTime, afterEpochs: state.epochsCompleted)
+        let (probe, passes) = try EarlyTime.probe(
+            parameters: &state.parameters, spec: state.spec, batch: batch,
+            config: search.earlyTime, afterEpochs: state.epochsCompleted)
         let seconds = now() - started
         for (i, steps) in passes.enumerated() {
-            ledger.record(phase: "probe", run: run, timeSteps: steps, images: batch.count, macs: snnMACs, trained: false,
-                          seconds: i == 0 ? seconds : 0)
+            ledger.record(
+                phase: "probe", run: run, timeSteps: steps, images: batch.count, macs: snnMACs, trained: false,
+                seconds: i == 0 ? seconds : 0)
         }
         document.results.earlyTime = probe
         let values = zip(probe.candidates, probe.normalized).map { String(format: "n%d=%.3f", $0.0, $0.1) }.joined(separator: " ")
-        onEvent(.note("early-time probe after \(probe.afterEpochs) epochs on \(probe.images) images: \(values) "
-                      + "→ T_early = \(probe.chosen) (λ = \(probe.lambda))"))
+        onEvent(
+            .note(
+                "early-time probe after \(probe.afterEpochs) epochs on \(probe.images) images: \(values) "
+                    + "→ T_early = \(probe.chosen) (λ = \(probe.lambda))"))
         if switchTimeSteps { state.spec.timeSteps = probe.chosen }
     }
 }

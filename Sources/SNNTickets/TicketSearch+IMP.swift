@@ -15,18 +15,28 @@ extension TicketSearch {
         } else {
             let probeEpochs = min(search.earlyTime.probeAfterEpochs, training.epochs)
             let minimum = et ? search.earlyTime.roundZeroMinimumLearningRate * training.learningRate : 0
-            steps = [.roundZero(PlannedRun(.round(0), level: 0, epochs: training.epochs, learningRate: training.learningRate,
-                                           minimumLearningRate: minimum, timeSteps: et ? .probed(afterEpochs: probeEpochs) : .full))]
+            steps = [
+                .roundZero(
+                    PlannedRun(
+                        .round(0), level: 0, epochs: training.epochs, learningRate: training.learningRate,
+                        minimumLearningRate: minimum, timeSteps: et ? .probed(afterEpochs: probeEpochs) : .full))
+            ]
         }
         for k in stride(from: 1, through: rounds, by: 1) {
             let retrained = et && (reported.contains(k) || k == rounds)
             if retrained {
-                steps.append(.final(PlannedRun(.final(k), level: k, epochs: later, learningRate: training.learningRate,
-                                               timeSteps: .full), round: k))
+                steps.append(
+                    .final(
+                        PlannedRun(
+                            .final(k), level: k, epochs: later, learningRate: training.learningRate,
+                            timeSteps: .full), round: k))
             }
             if !et || k < rounds {
-                steps.append(.round(PlannedRun(.round(k), level: k, epochs: later, learningRate: training.learningRate,
-                                               timeSteps: et ? .early : .full), round: k, retrained: retrained))
+                steps.append(
+                    .round(
+                        PlannedRun(
+                            .round(k), level: k, epochs: later, learningRate: training.learningRate,
+                            timeSteps: et ? .early : .full), round: k, retrained: retrained))
             }
         }
         return steps
@@ -37,7 +47,7 @@ extension TicketSearch {
         var hooks = RunHooks()
         hooks.rewindStep = rewindStep
         hooks.onRewind = { [unowned self] state in self.takeRewind(state, key: .rewind) }
-        if case let .probed(afterEpochs) = run.timeSteps { addProbe(to: &hooks, afterEpochs: afterEpochs, switchTimeSteps: true) }
+        if case .probed(let afterEpochs) = run.timeSteps { addProbe(to: &hooks, afterEpochs: afterEpochs, switchTimeSteps: true) }
         let result = try execute(run.setup, start: { self.base }, hooks: hooks)
         storeLevel(0, result, label: "dense", round: 0, search: .zero)
         document.results.chainCost = [result.ledger.total()]
@@ -83,11 +93,13 @@ extension TicketSearch {
     /// the carry's unless `rewindBatchNormStatistics`. The optimiser starts fresh.
     func ticketStart(carry carryKey: StateKey, rewind rewindKey: StateKey, timeSteps: Int) throws -> TrainingState {
         guard let carry = document[state: carryKey], let rewind = document[state: rewindKey] else {
-            throw SearchConfigError("the ticket file lacks the '\(carryKey.rawValue)' or '\(rewindKey.rawValue)' state; "
-                                    + "it cannot be resumed")
+            throw SearchConfigError(
+                "the ticket file lacks the '\(carryKey.rawValue)' or '\(rewindKey.rawValue)' state; "
+                    + "it cannot be resumed")
         }
-        let mask = Pruning.magnitudeRound(carry.parameters, current: WeightMask(carry.parameters), rate: search.pruneRate,
-                                          scope: search.scope, ties: search.ties)
+        let mask = Pruning.magnitudeRound(
+            carry.parameters, current: WeightMask(carry.parameters), rate: search.pruneRate,
+            scope: search.scope, ties: search.ties)
         var state = carry
         if state.spec.spiking { state.spec.timeSteps = timeSteps }
         for i in state.parameters.parameters.indices {
@@ -102,7 +114,10 @@ extension TicketSearch {
     func takeRewind(_ state: TrainingState, key: StateKey) {
         document[state: key] = trimmed(state)
         let step = document.results.rewindStep ?? 0
-        onEvent(.note(String(format: "%@ state taken after step %d of round 0 (epoch %.2f)", key == .rewind ? "rewind" : "ANN rewind",
-                             step, Double(step) / Double(max(batchesPerEpoch, 1)))))
+        onEvent(
+            .note(
+                String(
+                    format: "%@ state taken after step %d of round 0 (epoch %.2f)", key == .rewind ? "rewind" : "ANN rewind",
+                    step, Double(step) / Double(max(batchesPerEpoch, 1)))))
     }
 }

@@ -6,9 +6,11 @@ extension TicketSearch {
     ///   - source: a dense checkpoint to use as level 0 (`--from`); its spec and training config
     ///     must be `spec` and `training`.
     /// - Throws: `SearchConfigError` for settings that cannot run.
-    public static func newDocument(search: SearchConfig, spec: ModelSpec, training: TrainingConfig, command: String,
-                                   snncVersion: String, source: (state: TrainingState, info: SourceCheckpoint)? = nil,
-                                   trainImages: Int) throws -> TicketDocument {
+    public static func newDocument(
+        search: SearchConfig, spec: ModelSpec, training: TrainingConfig, command: String,
+        snncVersion: String, source: (state: TrainingState, info: SourceCheckpoint)? = nil,
+        trainImages: Int
+    ) throws -> TicketDocument {
         let base = try TrainingState(spec: spec, config: training)
         let resolved = try search.resolved(layout: PrunableLayout(base.parameters))
         guard spec.spiking else {
@@ -17,7 +19,8 @@ extension TicketSearch {
         guard training.epochs >= 1 else { throw SearchConfigError("a round needs at least one epoch") }
         let candidates = resolved.earlyTime.candidates
         if resolved.method.usesEarlyTime, let longest = candidates.max(), let shortest = candidates.min(),
-           longest >= spec.timeSteps || shortest < 1 {
+            longest >= spec.timeSteps || shortest < 1
+        {
             throw SearchConfigError("early-time candidates \(candidates) must lie in 1..<T = \(spec.timeSteps)")
         }
         if resolved.method.isIterative {
@@ -25,13 +28,16 @@ extension TicketSearch {
             let step = resolved.rewind.step(batchesPerEpoch: batches, epochs: training.epochs)
             guard step < training.epochs * batches else {
                 let epochs = "\(training.epochs) epoch\(training.epochs == 1 ? "" : "s")"
-                throw SearchConfigError("the rewind point (\(resolved.rewind)) must lie inside round 0 (\(epochs)); "
-                                        + "use a smaller --rewind, a percentage, or init")
+                throw SearchConfigError(
+                    "the rewind point (\(resolved.rewind)) must lie inside round 0 (\(epochs)); "
+                        + "use a smaller --rewind, a percentage, or init")
             }
         }
-        var document = TicketDocument(header: TicketHeader(snncVersion: snncVersion, method: resolved.method, seed: training.seed,
-                                                            command: command, search: resolved, spec: spec, training: training,
-                                                            source: source?.info))
+        var document = TicketDocument(
+            header: TicketHeader(
+                snncVersion: snncVersion, method: resolved.method, seed: training.seed,
+                command: command, search: resolved, spec: spec, training: training,
+                source: source?.info))
         if let source {
             guard source.state.spec == spec, source.state.config == training else {
                 throw SearchConfigError("the checkpoint's model and training settings must be the search's")

@@ -16,8 +16,10 @@ extension TicketSearch {
     /// One training step per target, level 1 the densest.
     private func oneShotSteps(_ id: (Int) -> StepID) -> [SearchStep] {
         search.targets.enumerated().map { i, target in
-            .oneShot(PlannedRun(id(i + 1), level: i + 1, epochs: training.epochs, learningRate: training.learningRate,
-                                timeSteps: .full), target: target)
+            .oneShot(
+                PlannedRun(
+                    id(i + 1), level: i + 1, epochs: training.epochs, learningRate: training.learningRate,
+                    timeSteps: .full), target: target)
         }
     }
 
@@ -28,12 +30,14 @@ extension TicketSearch {
         let started = now()
         let scores = try SNIP.saliency(parameters: base.parameters, spec: base.spec, batch: batch)
         var ledger = CostLedger()
-        ledger.record(phase: "saliency", run: StepID.snipSaliency.name, timeSteps: fullT, images: batch.count, macs: snnMACs,
-                      trained: true, seconds: now() - started)
+        ledger.record(
+            phase: "saliency", run: StepID.snipSaliency.name, timeSteps: fullT, images: batch.count, macs: snnMACs,
+            trained: true, seconds: now() - started)
         document.results.saliencyCost = ledger.total()
         for (i, target) in search.targets.enumerated() {
-            document[mask: .snip(level: i + 1)] = Pruning.keepHighest(scores, layout: layout, target: target, rate: search.pruneRate,
-                                                                      scope: search.scope, ties: search.ties)
+            document[mask: .snip(level: i + 1)] = Pruning.keepHighest(
+                scores, layout: layout, target: target, rate: search.pruneRate,
+                scope: search.scope, ties: search.ties)
         }
         try complete(.snipSaliency)
     }
@@ -56,11 +60,13 @@ extension TicketSearch {
             mask = { Pruning.random(layout: layout, target: target, rate: rate, scope: scope, seed: seed) }
             searchCost = .zero
         }
-        let result = try execute(run.setup, start: {
-            var state = self.base
-            mask().apply(to: &state.parameters)
-            return state
-        })
+        let result = try execute(
+            run.setup,
+            start: {
+                var state = self.base
+                mask().apply(to: &state.parameters)
+                return state
+            })
         storeLevel(level, result, label: target.description, target: target, search: searchCost)
         try complete(run.id)
     }

@@ -38,8 +38,9 @@ extension TicketSearch {
         var state: TrainingState
         if let cursor = document.progress.current, let saved = document[state: .run] {
             guard cursor.setup.id == requested.id else {
-                throw SearchConfigError("the ticket file is in the middle of run '\(cursor.setup.id)' but the search expected "
-                                        + "'\(requested.id)'; it cannot be resumed")
+                throw SearchConfigError(
+                    "the ticket file is in the middle of run '\(cursor.setup.id)' but the search expected "
+                        + "'\(requested.id)'; it cannot be resumed")
             }
             setup = cursor.setup
             ledger = cursor.ledger
@@ -60,24 +61,30 @@ extension TicketSearch {
         let macs = setup.ann ? annMACs : snnMACs
         var trainer = try Trainer(state: state, normalization: data.normalization)
         let batches = batchesPerEpoch
-        let checkBatches = hooks.checksPerEpoch > 0
+        let checkBatches =
+            hooks.checksPerEpoch > 0
             ? Set((0..<hooks.checksPerEpoch).map { $0 * batches / hooks.checksPerEpoch }) : []
         var stopped = false
         while !stopped && trainer.state.epochsCompleted < setup.trainEpochs {
             let epoch = trainer.state.epochsCompleted
             let timeSteps = trainer.state.spec.timeSteps
             let lr = learningRate(setup, epoch: epoch, timeSteps: timeSteps)
-            let iterator = BatchIterator(data: data.train, batchSize: training.batchSize, epoch: setup.streamBase + epoch,
-                                         seed: training.seed, shuffle: true, augmentation: training.augment ? .standard : .none,
-                                         normalization: data.normalization, dropLast: false)
+            let iterator = BatchIterator(
+                data: data.train, batchSize: training.batchSize, epoch: setup.streamBase + epoch,
+                seed: training.seed, shuffle: true, augmentation: training.augment ? .standard : .none,
+                normalization: data.normalization, dropLast: false)
             let epochStart = now()
-            var lossSum = 0.0, correct = 0, seen = 0
+            var lossSum = 0.0
+            var correct = 0
+            var seen = 0
             for b in 0..<batches {
                 if checkBatches.contains(b), let onCheck = hooks.onCheck {
                     let checkStart = now()
                     let stop = onCheck(trainer.state, Double(epoch) + Double(b) / Double(batches), ledger)
-                    ledger.add(CostEntry(phase: "check", run: setup.id, timeSteps: timeSteps, images: 0, forwardMACs: 0,
-                                         backwardMACs: 0, seconds: now() - checkStart))
+                    ledger.add(
+                        CostEntry(
+                            phase: "check", run: setup.id, timeSteps: timeSteps, images: 0, forwardMACs: 0,
+                            backwardMACs: 0, seconds: now() - checkStart))
                     if stop {
                         stopped = true
                         break
@@ -87,8 +94,9 @@ extension TicketSearch {
                 let batch = iterator.batch(at: b)
                 let (loss, right) = trainer.step(batch, learningRate: lr)
                 let seconds = now() - stepStart
-                ledger.record(phase: hooks.phase, run: setup.id, timeSteps: timeSteps, images: batch.count, macs: macs,
-                              trained: true, seconds: seconds)
+                ledger.record(
+                    phase: hooks.phase, run: setup.id, timeSteps: timeSteps, images: batch.count, macs: macs,
+                    trained: true, seconds: seconds)
                 sessionWork += batch.count * (macs.forward(timeSteps: timeSteps) + macs.backward(timeSteps: timeSteps))
                 sessionSeconds += seconds
                 lossSum += loss * Double(batch.count)
@@ -97,18 +105,25 @@ extension TicketSearch {
                 if let rewindStep = hooks.rewindStep, rewindStep > 0, epoch * batches + b + 1 == rewindStep {
                     hooks.onRewind?(trainer.state)
                 }
-                onEvent(.batch(status(setup, epoch: epoch, batch: b + 1, batches: batches, timeSteps: timeSteps,
-                                      meanLoss: lossSum / Double(seen), ledger: ledger)))
+                onEvent(
+                    .batch(
+                        status(
+                            setup, epoch: epoch, batch: b + 1, batches: batches, timeSteps: timeSteps,
+                            meanLoss: lossSum / Double(seen), ledger: ledger)))
             }
             let seconds = now() - epochStart
             // A blown-up run stops here, before its state is saved: the file keeps the last good epoch.
             try TrainingDiverged.check(loss: lossSum, epoch: epoch, run: setup.id, parameters: trainer.state.parameters)
             var next = trainer.state
-            let record = EpochRecord(epoch: epoch, learningRate: lr, trainLoss: lossSum / Double(max(seen, 1)),
-                                     trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: nil,
-                                     seconds: seconds, imagesPerSecond: Double(seen) / max(seconds, 1e-9))
+            let record = EpochRecord(
+                epoch: epoch, learningRate: lr, trainLoss: lossSum / Double(max(seen, 1)),
+                trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: nil,
+                seconds: seconds, imagesPerSecond: Double(seen) / max(seconds, 1e-9))
             if seen > 0 || !stopped { next.history.append(record) }
-            if stopped { trainer.setState(next); break }
+            if stopped {
+                trainer.setState(next)
+                break
+            }
             next.epochsCompleted += 1
             if hooks.probeAfterEpochs == next.epochsCompleted, let onProbe = hooks.onProbe {
                 try onProbe(&next, &ledger, setup.id)
@@ -116,8 +131,11 @@ extension TicketSearch {
             } else {
                 trainer.setState(next)
             }
-            onEvent(.epochFinished(status(setup, epoch: epoch, batch: batches, batches: batches, timeSteps: timeSteps,
-                                          meanLoss: lossSum / Double(max(seen, 1)), ledger: ledger), record))
+            onEvent(
+                .epochFinished(
+                    status(
+                        setup, epoch: epoch, batch: batches, batches: batches, timeSteps: timeSteps,
+                        meanLoss: lossSum / Double(max(seen, 1)), ledger: ledger), record))
             document[state: .run] = trainer.state
             document.progress.current = RunCursor(setup: setup, ledger: ledger)
             try persist(document)
@@ -129,8 +147,9 @@ extension TicketSearch {
         if hooks.evaluate {
             let started = now()
             let result = trainer.evaluate(on: data.test)
-            evalLedger.record(phase: "eval", run: setup.id, timeSteps: trainer.state.spec.timeSteps, images: result.images,
-                              macs: macs, trained: false, seconds: now() - started)
+            evalLedger.record(
+                phase: "eval", run: setup.id, timeSteps: trainer.state.spec.timeSteps, images: result.images,
+                macs: macs, trained: false, seconds: now() - started)
             trainer.recordTestAccuracy(result.accuracy)
             lastAccuracy = result.accuracy
             evaluation = result
@@ -151,8 +170,9 @@ extension TicketSearch {
             lr = config.learningRate(atEpoch: step)  // the same bits as `snnc train`
         } else {
             let phase = Double.pi * Double(step) / Double(setup.epochs)
-            lr = Float(Double(setup.minimumLearningRate)
-                       + Double(setup.learningRate - setup.minimumLearningRate) * (1 + cos(phase)) / 2)
+            lr = Float(
+                Double(setup.minimumLearningRate)
+                    + Double(setup.learningRate - setup.minimumLearningRate) * (1 + cos(phase)) / 2)
         }
         var scale = setup.learningRateScale
         if !setup.ann && timeSteps < fullT && search.earlyTime.scaleLossByTimeSteps {
@@ -164,7 +184,9 @@ extension TicketSearch {
     /// One deterministic batch of training images (with the training augmentation), for the
     /// probe and SNIP.
     func fixedBatch(images: Int, stream: Int) -> Batch {
-        BatchIterator(data: data.train, batchSize: max(images, 1), epoch: stream, seed: training.seed, shuffle: true,
-                      augmentation: training.augment ? .standard : .none, normalization: data.normalization).batch(at: 0)
+        BatchIterator(
+            data: data.train, batchSize: max(images, 1), epoch: stream, seed: training.seed, shuffle: true,
+            augmentation: training.augment ? .standard : .none, normalization: data.normalization
+        ).batch(at: 0)
     }
 }

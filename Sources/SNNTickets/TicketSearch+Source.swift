@@ -10,12 +10,14 @@ extension TicketSearch {
         let started = now()
         let evaluation = trainer.evaluate(on: data.test)
         var evalLedger = CostLedger()
-        evalLedger.record(phase: "eval", run: StepID.source.name, timeSteps: state.spec.timeSteps, images: evaluation.images,
-                          macs: snnMACs, trained: false, seconds: now() - started)
+        evalLedger.record(
+            phase: "eval", run: StepID.source.name, timeSteps: state.spec.timeSteps, images: evaluation.images,
+            macs: snnMACs, trained: false, seconds: now() - started)
         var sourceLedger = CostLedger()
         for record in state.history {
-            sourceLedger.record(phase: "source", run: StepID.source.name, timeSteps: state.spec.timeSteps, images: data.train.count,
-                                macs: snnMACs, trained: true, seconds: record.seconds)
+            sourceLedger.record(
+                phase: "source", run: StepID.source.name, timeSteps: state.spec.timeSteps, images: data.train.count,
+                macs: snnMACs, trained: true, seconds: record.seconds)
         }
         state.notes["ticket.level"] = "0"
         document.results.sourceCost = sourceLedger.total()
@@ -39,8 +41,9 @@ extension TicketSearch {
         if replayEpochs == 0 {
             takeRewind(base, key: .rewind)
         } else {
-            let setup = RunSetup(id: StepID.replay.name, level: 0, epochs: training.epochs, trainEpochs: replayEpochs,
-                                 learningRate: training.learningRate, streamBase: StepID.replay.batchStreamBase)
+            let setup = RunSetup(
+                id: StepID.replay.name, level: 0, epochs: training.epochs, trainEpochs: replayEpochs,
+                learningRate: training.learningRate, streamBase: StepID.replay.batchStreamBase)
             var hooks = RunHooks()
             hooks.rewindStep = rewindStep
             hooks.onRewind = { [unowned self] state in self.takeRewind(state, key: .rewind) }
@@ -49,10 +52,11 @@ extension TicketSearch {
             if probe { addProbe(to: &hooks, afterEpochs: probeEpochs, switchTimeSteps: false) }
             let result = try execute(setup, start: { self.base }, hooks: hooks)
             for (replayed, original) in zip(result.state.history, source.history) where replayed.trainLoss != original.trainLoss {
-                throw SearchConfigError("replaying epoch \(replayed.epoch + 1) of the checkpoint gave training loss "
-                                        + "\(replayed.trainLoss), its history says \(original.trainLoss); it was written by "
-                                        + "another snnc build or BLAS setup, so its rewind point cannot be recovered "
-                                        + "(hint: use --rewind init)")
+                throw SearchConfigError(
+                    "replaying epoch \(replayed.epoch + 1) of the checkpoint gave training loss "
+                        + "\(replayed.trainLoss), its history says \(original.trainLoss); it was written by "
+                        + "another snnc build or BLAS setup, so its rewind point cannot be recovered "
+                        + "(hint: use --rewind init)")
             }
             replayCost = result.ledger.total()
         }

@@ -7,13 +7,17 @@ extension TicketSearch {
     func transferPlan() -> [SearchStep] {
         let later = laterRoundEpochs
         let annRounds = (0...search.rounds).map { k in
-            SearchStep.annRound(PlannedRun(.annRound(k), level: k, epochs: k == 0 ? training.epochs : later,
-                                           learningRate: training.learningRate, timeSteps: .single), round: k)
+            SearchStep.annRound(
+                PlannedRun(
+                    .annRound(k), level: k, epochs: k == 0 ? training.epochs : later,
+                    learningRate: training.learningRate, timeSteps: .single), round: k)
         }
         let snnEpochs = search.transferStart == .rewind ? later : training.epochs
         let transfers = search.reportedRounds.map { k in
-            SearchStep.transfer(PlannedRun(.transfer(round: k), level: k, epochs: snnEpochs, learningRate: training.learningRate,
-                                           timeSteps: .full), round: k)
+            SearchStep.transfer(
+                PlannedRun(
+                    .transfer(round: k), level: k, epochs: snnEpochs, learningRate: training.learningRate,
+                    timeSteps: .full), round: k)
         }
         return annRounds + transfers
     }
@@ -38,8 +42,10 @@ extension TicketSearch {
             result = try execute(run.setup, start: { try self.ticketStart(carry: .annCarry, rewind: .annRewind, timeSteps: 1) })
         }
         let cost = result.ledger.total()
-        document.results.annRounds.append(ANNRound(round: k, kept: result.state.parameters.keptCount,
-                                                   testAccuracy: result.accuracy, trainCost: cost))
+        document.results.annRounds.append(
+            ANNRound(
+                round: k, kept: result.state.parameters.keptCount,
+                testAccuracy: result.accuracy, trainCost: cost))
         document.results.annChainCost.append(chainBefore + cost)
         document[state: .annCarry] = trimmed(result.state)
         onEvent(.note(String(format: "ANN round %d: test %.2f%%", k, 100 * result.accuracy)))
@@ -50,15 +56,19 @@ extension TicketSearch {
     /// Round k's ANN mask trained on the SNN, from the ANN's rewind weights or the initialisation.
     func trainTransferred(_ run: PlannedRun, round k: Int) throws {
         guard let mask = document[mask: .transfer(round: k)], let annRewind = document[state: .annRewind],
-              document.results.annChainCost.indices.contains(k - 1) else {
+            document.results.annChainCost.indices.contains(k - 1)
+        else {
             throw SearchConfigError("the ticket file lacks the ANN mask of round \(k); it cannot be resumed")
         }
         let fromRewind = search.transferStart == .rewind
-        let result = try execute(run.setup, start: {
-            var state = self.base
-            state.parameters = try Transfer.move(mask: mask, values: fromRewind ? annRewind.parameters : nil, onto: self.base.parameters)
-            return state
-        })
+        let result = try execute(
+            run.setup,
+            start: {
+                var state = self.base
+                state.parameters = try Transfer.move(
+                    mask: mask, values: fromRewind ? annRewind.parameters : nil, onto: self.base.parameters)
+                return state
+            })
         let annAccuracy = document.results.annRounds.first { $0.round == k }?.testAccuracy
         storeLevel(k, result, label: "round \(k)", round: k, search: document.results.annChainCost[k - 1], annAccuracy: annAccuracy)
         try complete(run.id)

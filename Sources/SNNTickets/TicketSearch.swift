@@ -95,8 +95,11 @@ public final class TicketSearch {
         case .eb, .ebET:
             if document.results.earlyBird.isEmpty {
                 document.results.earlyBird = search.targets.map {
-                    EarlyBirdTargetState(target: $0, kept: Pruning.keptCount($0, layout: layout, scope: search.scope,
-                                                                             rate: search.pruneRate))
+                    EarlyBirdTargetState(
+                        target: $0,
+                        kept: Pruning.keptCount(
+                            $0, layout: layout, scope: search.scope,
+                            rate: search.pruneRate))
                 }
             }
         case .snip, .random:
@@ -106,8 +109,10 @@ public final class TicketSearch {
 
     // MARK: - Levels
 
-    func storeLevel(_ level: Int, _ result: RunResult, label: String, round: Int? = nil, target: DensityTarget? = nil,
-                    search searchCost: CostTotals, earlyBird: EarlyBirdDetection? = nil, annAccuracy: Double? = nil) {
+    func storeLevel(
+        _ level: Int, _ result: RunResult, label: String, round: Int? = nil, target: DensityTarget? = nil,
+        search searchCost: CostTotals, earlyBird: EarlyBirdDetection? = nil, annAccuracy: Double? = nil
+    ) {
         var state = trimmed(result.state)
         state.notes["ticket.level"] = String(level)
         state.notes["ticket.method"] = header.method.rawValue
@@ -116,15 +121,16 @@ public final class TicketSearch {
         let spikes = (evaluation?.spikesPerImage ?? []).map { LayerSpikes(node: $0.node, spikes: $0.spikes, neurons: $0.neurons) }
         var ledger = result.ledger
         ledger.add(result.evalLedger)
-        let info = LevelInfo(level: level, label: label, round: round, target: target, sparsity: report,
-                             paperSparsity: report.paperPercent, weightSparsity: report.weightPercent,
-                             layers: WeightMask(state.parameters).layerDensities, timeSteps: state.spec.timeSteps,
-                             testAccuracy: evaluation?.accuracy ?? 0, testImages: evaluation?.images ?? 0,
-                             testLoss: evaluation?.loss ?? 0,
-                             spikes: spikes, spikesPerImage: spikes.reduce(0) { $0 + $1.spikes },
-                             trainEpochs: state.epochsCompleted, searchCost: searchCost, trainCost: result.ledger.total(),
-                             evalCost: result.evalLedger.total(excluding: []), ledger: ledger.entries,
-                             searchAccuracy: nil, searchTimeSteps: nil, earlyBird: earlyBird, annAccuracy: annAccuracy)
+        let info = LevelInfo(
+            level: level, label: label, round: round, target: target, sparsity: report,
+            paperSparsity: report.paperPercent, weightSparsity: report.weightPercent,
+            layers: WeightMask(state.parameters).layerDensities, timeSteps: state.spec.timeSteps,
+            testAccuracy: evaluation?.accuracy ?? 0, testImages: evaluation?.images ?? 0,
+            testLoss: evaluation?.loss ?? 0,
+            spikes: spikes, spikesPerImage: spikes.reduce(0) { $0 + $1.spikes },
+            trainEpochs: state.epochsCompleted, searchCost: searchCost, trainCost: result.ledger.total(),
+            evalCost: result.evalLedger.total(excluding: []), ledger: ledger.entries,
+            searchAccuracy: nil, searchTimeSteps: nil, earlyBird: earlyBird, annAccuracy: annAccuracy)
         document.levels[level] = TicketLevel(info: info, state: state)
         onEvent(.levelFinished(info))
     }
@@ -138,13 +144,16 @@ public final class TicketSearch {
 
     // MARK: - Progress
 
-    func status(_ setup: RunSetup, epoch: Int, batch: Int, batches: Int, timeSteps: Int, meanLoss: Double,
-                ledger: CostLedger) -> SearchStatus {
+    func status(
+        _ setup: RunSetup, epoch: Int, batch: Int, batches: Int, timeSteps: Int, meanLoss: Double,
+        ledger: CostLedger
+    ) -> SearchStatus {
         let rate = sessionSeconds > 0 ? Double(sessionWork) / sessionSeconds : 0
         let remaining = rate > 0 ? Double(max(0, plannedWork() - ledger.total().work)) / rate : nil
-        return SearchStatus(method: header.method, run: setup.id, level: setup.level, lastLevel: lastLevel, epoch: epoch,
-                            epochs: setup.trainEpochs, batch: batch, batches: batches, timeSteps: timeSteps,
-                            meanLoss: meanLoss, lastAccuracy: lastAccuracy, remainingSeconds: remaining)
+        return SearchStatus(
+            method: header.method, run: setup.id, level: setup.level, lastLevel: lastLevel, epoch: epoch,
+            epochs: setup.trainEpochs, batch: batch, batches: batches, timeSteps: timeSteps,
+            meanLoss: meanLoss, lastAccuracy: lastAccuracy, remainingSeconds: remaining)
     }
 
     private var lastLevel: Int {

@@ -13,8 +13,10 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var seconds: Double
     public var imagesPerSecond: Double
 
-    public init(epoch: Int, learningRate: Float, trainLoss: Double, trainAccuracy: Double,
-                testAccuracy: Double?, seconds: Double, imagesPerSecond: Double) {
+    public init(
+        epoch: Int, learningRate: Float, trainLoss: Double, trainAccuracy: Double,
+        testAccuracy: Double?, seconds: Double, imagesPerSecond: Double
+    ) {
         self.epoch = epoch
         self.learningRate = learningRate
         self.trainLoss = trainLoss
@@ -50,8 +52,10 @@ public struct TrainingState: Equatable, Sendable {
         notes = [:]
     }
 
-    init(spec: ModelSpec, config: TrainingConfig, parameters: ParameterSet, momentum: [Tensor],
-         epochsCompleted: Int, history: [EpochRecord], notes: [String: String]) {
+    init(
+        spec: ModelSpec, config: TrainingConfig, parameters: ParameterSet, momentum: [Tensor],
+        epochsCompleted: Int, history: [EpochRecord], notes: [String: String]
+    ) {
         self.spec = spec
         self.config = config
         self.parameters = parameters
@@ -135,13 +139,15 @@ public enum Checkpoint {
     public static func read(from root: HDF5Group) throws -> TrainingState {
         let path = root.file.path + (root.path == "/" ? "" : ":" + root.path)
         guard (try? root.stringAttribute("format")) == format else {
-            throw CheckpointError(path: path, reason: "not an snnc checkpoint (no format = \"\(format)\" attribute on '/')",
-                                  hint: "pass a file written by 'snnc train' or 'snnc import'")
+            throw CheckpointError(
+                path: path, reason: "not an snnc checkpoint (no format = \"\(format)\" attribute on '/')",
+                hint: "pass a file written by 'snnc train' or 'snnc import'")
         }
         let version = try root.scalarAttribute("format_version", as: Int32.self)
         guard version == formatVersion else {
-            throw CheckpointError(path: path, reason: "checkpoint format version \(version) is not supported (this snnc reads version \(formatVersion))",
-                                  hint: "use the snnc version that wrote it")
+            throw CheckpointError(
+                path: path, reason: "checkpoint format version \(version) is not supported (this snnc reads version \(formatVersion))",
+                hint: "use the snnc version that wrote it")
         }
         let decoder = JSONDecoder()
         let spec = try decode(ModelSpec.self, root.stringAttribute("model_spec"), path, "model_spec", decoder)
@@ -180,12 +186,15 @@ public enum Checkpoint {
         for name in try root.attributeNames() where name.hasPrefix("note.") {
             notes[String(name.dropFirst(5))] = try root.stringAttribute(name)
         }
-        return TrainingState(spec: spec, config: config, parameters: parameters, momentum: momentum,
-                             epochsCompleted: epochs, history: history, notes: notes)
+        return TrainingState(
+            spec: spec, config: config, parameters: parameters, momentum: momentum,
+            epochsCompleted: epochs, history: history, notes: notes)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ json: String, _ path: String, _ key: String,
-                                             _ decoder: JSONDecoder) throws -> T {
+    private static func decode<T: Decodable>(
+        _ type: T.Type, _ json: String, _ path: String, _ key: String,
+        _ decoder: JSONDecoder
+    ) throws -> T {
         do {
             return try decoder.decode(T.self, from: Data(json.utf8))
         } catch {

@@ -28,8 +28,9 @@ public enum DeploymentBridge {
     public static func graph(from state: TrainingState, name: String) throws -> SNNIR.Graph {
         let spec = state.spec
         guard spec.spiking else {
-            throw DeploymentBridgeError(reason: "the model is the ANN twin (ReLU, one pass); only spiking models deploy",
-                                        hint: "export a checkpoint trained without --ann")
+            throw DeploymentBridgeError(
+                reason: "the model is the ANN twin (ReLU, one pass); only spiking models deploy",
+                hint: "export a checkpoint trained without --ann")
         }
         let layerGraph = try LayerGraph(spec)
         let parameters = state.parameters
@@ -40,57 +41,73 @@ public enum DeploymentBridge {
             func weights(_ shape: [Int]) -> SynapticWeights {
                 let weight = parameters[node.name + ".weight"]
                 let bias = parameters.parameterIndex(node.name + ".bias").map { parameters.parameters[$0].value.scalars }
-                return SynapticWeights(weight: DenseTensor(shape: shape, values: weight.value.scalars), bias: bias,
-                                       mask: weight.mask.map { $0.scalars.map { $0 != 0 } })
+                return SynapticWeights(
+                    weight: DenseTensor(shape: shape, values: weight.value.scalars), bias: bias,
+                    mask: weight.mask.map { $0.scalars.map { $0 != 0 } })
             }
             let op: SNNIR.Operation
             switch node.op {
             case .input:
                 op = .input
-            case let .conv(cin, cout, window, _):
+            case .conv(let cin, let cout, let window, _):
                 let inputShape = layerGraph.nodes[node.inputs[0]].shape
-                let geometry = ConvGeometry(kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
-                                            strideW: window.strideW, padH: window.padH, padW: window.padW)
-                op = .conv(ConvLayer(inputShape: inputShape, outChannels: cout, geometry: geometry,
-                                     encoder: layerGraph.nodes[node.inputs[0]].op == .input,
-                                     weights: weights([cout, cin, window.kernelH, window.kernelW])))
+                let geometry = ConvGeometry(
+                    kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
+                    strideW: window.strideW, padH: window.padH, padW: window.padW)
+                op = .conv(
+                    ConvLayer(
+                        inputShape: inputShape, outChannels: cout, geometry: geometry,
+                        encoder: layerGraph.nodes[node.inputs[0]].op == .input,
+                        weights: weights([cout, cin, window.kernelH, window.kernelW])))
             case .batchNorm:
                 guard let bn = parameters.batchNormLayer(node.name, epsilon: spec.effectiveBatchNormEpsilon) else {
-                    throw DeploymentBridgeError(reason: "batch norm '\(node.name)' has no running statistics",
-                                                hint: "export a checkpoint written by 'snnc train'")
+                    throw DeploymentBridgeError(
+                        reason: "batch norm '\(node.name)' has no running statistics",
+                        hint: "export a checkpoint written by 'snnc train'")
                 }
                 op = .batchNorm(bn)
             case .lif:
                 op = .lif(LIFGroup(tau: spec.tau, threshold: spec.threshold))
-            case let .neuron(neuron):
+            case .neuron(let neuron):
                 guard let tau = neuron.tau else {
-                    throw DeploymentBridgeError(reason: "node '\(node.name)' is an IF neuron (no leak); the deployment IR has LIF groups only",
-                                                hint: "IF neurons deploy only as the fire stage of a max-pool (SumPool2d + IF with threshold ≤ r)")
+                    throw DeploymentBridgeError(
+                        reason: "node '\(node.name)' is an IF neuron (no leak); the deployment IR has LIF groups only",
+                        hint: "IF neurons deploy only as the fire stage of a max-pool (SumPool2d + IF with threshold ≤ r)")
                 }
                 if neuron.gain != 1 || neuron.leak != 0 {
-                    try foldNeuronInput(neuron, of: node.name, into: &layers, feeder: inputs.first,
-                                        feedsOnlyIt: layerGraph.consumerCount(ofResolved: node.inputs[0]) == 1)
+                    try foldNeuronInput(
+                        neuron, of: node.name, into: &layers, feeder: inputs.first,
+                        feedsOnlyIt: layerGraph.consumerCount(ofResolved: node.inputs[0]) == 1)
                 }
                 op = .lif(LIFGroup(tau: tau, threshold: neuron.threshold))
             case .scale:
-                throw DeploymentBridgeError(reason: "node '\(node.name)' is a Scale; the deployment IR has no elementwise scaling",
-                                            hint: "fold the factors into the layer before it and import again")
-            case let .sumPool(window):
-                op = .pool(PoolLayer(kind: .sum, geometry: ConvGeometry(
-                    kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
-                    strideW: window.strideW, padH: window.padH, padW: window.padW)))
+                throw DeploymentBridgeError(
+                    reason: "node '\(node.name)' is a Scale; the deployment IR has no elementwise scaling",
+                    hint: "fold the factors into the layer before it and import again")
+            case .sumPool(let window):
+                op = .pool(
+                    PoolLayer(
+                        kind: .sum,
+                        geometry: ConvGeometry(
+                            kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
+                            strideW: window.strideW, padH: window.padH, padW: window.padW)))
             case .relu:
                 throw DeploymentBridgeError(reason: "node '\(node.name)' is a ReLU; only LIF neurons deploy", hint: nil)
-            case let .maxPool(window), let .avgPool(window):
+            case .maxPool(let window), .avgPool(let window):
                 let kind: PoolLayer.Kind = if case .maxPool = node.op { .max } else { .average }
-                op = .pool(PoolLayer(kind: kind, geometry: ConvGeometry(
-                    kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
-                    strideW: window.strideW, padH: window.padH, padW: window.padW)))
+                op = .pool(
+                    PoolLayer(
+                        kind: kind,
+                        geometry: ConvGeometry(
+                            kernelH: window.kernelH, kernelW: window.kernelW, strideH: window.strideH,
+                            strideW: window.strideW, padH: window.padH, padW: window.padW)))
             case .flatten:
                 op = .flatten
-            case let .linear(inFeatures, outFeatures, _):
-                op = .linear(LinearLayer(inFeatures: inFeatures, outFeatures: outFeatures,
-                                         weights: weights([outFeatures, inFeatures])))
+            case .linear(let inFeatures, let outFeatures, _):
+                op = .linear(
+                    LinearLayer(
+                        inFeatures: inFeatures, outFeatures: outFeatures,
+                        weights: weights([outFeatures, inFeatures])))
             case .add:
                 op = .add
             case .repeatTime:
@@ -101,17 +118,23 @@ public enum DeploymentBridge {
             irName[i] = node.name
             layers.append(SNNIR.Layer(name: node.name, inputs: inputs, shape: node.shape, op: op))
         }
-        return SNNIR.Graph(name: name, timeSteps: spec.timeSteps, layers: layers,
-                           inputRange: inputRange(dataset: state.config.data.dataset, channels: spec.inputChannels))
+        return SNNIR.Graph(
+            name: name, timeSteps: spec.timeSteps, layers: layers,
+            inputRange: inputRange(dataset: state.config.data.dataset, channels: spec.inputChannels))
     }
 
     /// Folds a neuron's input transform `gain · I + leak` into the conv or linear layer that
     /// feeds it (weights and bias times gain, leak added to the bias), which must feed nothing else.
-    private static func foldNeuronInput(_ neuron: NeuronSpec, of name: String, into layers: inout [SNNIR.Layer],
-                                        feeder: String?, feedsOnlyIt: Bool) throws {
+    private static func foldNeuronInput(
+        _ neuron: NeuronSpec, of name: String, into layers: inout [SNNIR.Layer],
+        feeder: String?, feedsOnlyIt: Bool
+    ) throws {
         guard let feeder, let index = layers.firstIndex(where: { $0.name == feeder }), feedsOnlyIt else {
-            throw DeploymentBridgeError(reason: "node '\(name)' has input gain \(neuron.gain) and leak \(neuron.leak), and its input '\(feeder ?? "?")' is not a conv or linear layer feeding only it",
-                                        hint: "the deployment IR needs the gain folded into one synaptic layer")
+            throw DeploymentBridgeError(
+                reason:
+                    "node '\(name)' has input gain \(neuron.gain) and leak \(neuron.leak), and its input '\(feeder ?? "?")' is not "
+                    + "a conv or linear layer feeding only it",
+                hint: "the deployment IR needs the gain folded into one synaptic layer")
         }
         func fold(_ weights: inout SynapticWeights) {
             weights.weight.values = weights.weight.values.map { $0 * neuron.gain }
@@ -119,15 +142,18 @@ public enum DeploymentBridge {
             weights.bias = (weights.bias ?? Array(repeating: 0, count: outputs)).map { $0 * neuron.gain + neuron.leak }
         }
         switch layers[index].op {
-        case var .conv(conv):
+        case .conv(var conv):
             fold(&conv.weights)
             layers[index].op = .conv(conv)
-        case var .linear(linear):
+        case .linear(var linear):
             fold(&linear.weights)
             layers[index].op = .linear(linear)
         default:
-            throw DeploymentBridgeError(reason: "node '\(name)' has input gain \(neuron.gain) and leak \(neuron.leak), and its input '\(feeder)' is a \(layers[index].op.kindName) layer",
-                                        hint: "the deployment IR needs the gain folded into a conv or linear layer")
+            throw DeploymentBridgeError(
+                reason:
+                    "node '\(name)' has input gain \(neuron.gain) and leak \(neuron.leak), and its input '\(feeder)' is a "
+                    + "\(layers[index].op.kindName) layer",
+                hint: "the deployment IR needs the gain folded into a conv or linear layer")
         }
     }
 
@@ -139,7 +165,8 @@ public enum DeploymentBridge {
         guard n.channels == channels else { return nil }
         var maxAbs = 0.0
         for c in 0..<n.channels {
-            let m = Double(n.mean[c]), s = Double(n.std[c])
+            let m = Double(n.mean[c])
+            let s = Double(n.std[c])
             maxAbs = max(maxAbs, max(m, 1 - m) / s)
         }
         let stats = (0..<n.channels).map { "mean \(n.mean[$0]) std \(n.std[$0])" }.joined(separator: ", ")

@@ -79,8 +79,9 @@ public struct WindowSpec: Codable, Equatable, Sendable {
 
     /// The engine's window.
     public var window: Window2d {
-        Window2d(kernelH: kernel[0], kernelW: kernel[1], strideH: stride[0], strideW: stride[1],
-                 padH: padding[0], padW: padding[1])
+        Window2d(
+            kernelH: kernel[0], kernelW: kernel[1], strideH: stride[0], strideW: stride[1],
+            padH: padding[0], padW: padding[1])
     }
 }
 

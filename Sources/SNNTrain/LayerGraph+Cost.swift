@@ -41,9 +41,9 @@ extension LayerGraph {
         for node in nodes {
             let forward: Int
             switch node.op {
-            case let .conv(inChannels, outChannels, window, _):
+            case .conv(let inChannels, let outChannels, let window, _):
                 forward = outChannels * inChannels * window.kernelH * window.kernelW * node.shape[1] * node.shape[2]
-            case let .linear(inFeatures, outFeatures, _):
+            case .linear(let inFeatures, let outFeatures, _):
                 forward = inFeatures * outFeatures
             default:
                 continue

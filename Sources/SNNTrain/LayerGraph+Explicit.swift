@@ -57,8 +57,9 @@ extension LayerGraphBuilder {
         func spatial(_ window: WindowSpec) throws -> Window2d {
             guard shape.count == 3 else { throw fail("needs a [C, H, W] input, got \(shape)") }
             guard window.kernel.count == 2, window.stride.count == 2, window.padding.count == 2,
-                  window.kernel.allSatisfy({ $0 >= 1 }), window.stride.allSatisfy({ $0 >= 1 }),
-                  window.padding.allSatisfy({ $0 >= 0 }) else {
+                window.kernel.allSatisfy({ $0 >= 1 }), window.stride.allSatisfy({ $0 >= 1 }),
+                window.padding.allSatisfy({ $0 >= 0 })
+            else {
                 throw fail("kernel, stride and padding must be pairs of positive (padding: non-negative) sizes")
             }
             let w = window.window
@@ -75,27 +76,29 @@ extension LayerGraphBuilder {
             return (w, [shape[0], w.outputHeight(shape[1]), w.outputWidth(shape[2])])
         }
         switch node.op {
-        case let .conv(outChannels, window, bias):
+        case .conv(let outChannels, let window, let bias):
             let w = try spatial(window)
-            return (.conv(inChannels: shape[0], outChannels: outChannels, window: w, bias: bias),
-                    [outChannels, w.outputHeight(shape[1]), w.outputWidth(shape[2])])
-        case let .linear(outFeatures, bias):
+            return (
+                .conv(inChannels: shape[0], outChannels: outChannels, window: w, bias: bias),
+                [outChannels, w.outputHeight(shape[1]), w.outputWidth(shape[2])]
+            )
+        case .linear(let outFeatures, let bias):
             guard shape.count == 1 else { throw fail("needs a flat [F] input, got \(shape) (add a Flatten)") }
             return (.linear(inFeatures: shape[0], outFeatures: outFeatures, bias: bias), [outFeatures])
-        case let .neuron(neuron):
+        case .neuron(let neuron):
             return (spec.spiking ? .neuron(neuron) : .relu, shape)
-        case let .scale(factors):
+        case .scale(let factors):
             guard factors.count == shape.reduce(1, *) else {
                 throw fail("\(factors.count) factors for an input of shape \(shape)")
             }
             return (.scale(factors), shape)
-        case let .sumPool(window):
+        case .sumPool(let window):
             let (w, out) = try pooled(window)
             return (.sumPool(w), out)
-        case let .avgPool(window):
+        case .avgPool(let window):
             let (w, out) = try pooled(window)
             return (.avgPool(w), out)
-        case let .maxPool(window, _):
+        case .maxPool(let window, _):
             let (w, out) = try pooled(window)
             return (.maxPool(w), out)
         case .flatten:

@@ -84,9 +84,11 @@ struct LayerGraphBuilder {
     init(spec: ModelSpec) { self.spec = spec }
 
     mutating func build() throws {
-        nodes.append(LayerNode(name: "input", op: .input, inputs: [],
-                               shape: [spec.inputChannels, spec.inputHeight, spec.inputWidth],
-                               perStep: false))
+        nodes.append(
+            LayerNode(
+                name: "input", op: .input, inputs: [],
+                shape: [spec.inputChannels, spec.inputHeight, spec.inputWidth],
+                perStep: false))
         if !spec.spiking {
             inTime = true  // the ANN twin has one pass: every node sees [B, …]
         } else if spec.encoding == .repeated {
@@ -111,21 +113,27 @@ struct LayerGraphBuilder {
     mutating func enterTime(after index: Int) {
         guard !inTime else { return }
         inTime = true
-        nodes.append(LayerNode(name: "repeat", op: .repeatTime, inputs: [index],
-                               shape: nodes[index].shape, perStep: true))
+        nodes.append(
+            LayerNode(
+                name: "repeat", op: .repeatTime, inputs: [index],
+                shape: nodes[index].shape, perStep: true))
     }
 
     var last: Int { nodes.count - 1 }
 
     /// conv → BN, entering the time dimension after the first BN under direct coding.
-    mutating func convBN(_ conv: String, _ bn: String, from input: Int, out: Int, kernel: Int = 3,
-                         stride: Int = 1, padding: Int = 1, bias: Bool) throws -> Int {
+    mutating func convBN(
+        _ conv: String, _ bn: String, from input: Int, out: Int, kernel: Int = 3,
+        stride: Int = 1, padding: Int = 1, bias: Bool
+    ) throws -> Int {
         let shape = nodes[input].shape
         let window = Window2d(kernel: kernel, stride: stride, padding: padding)
         guard shape[1] + 2 * padding >= kernel, shape[2] + 2 * padding >= kernel else {
-            throw ModelError(description: "input \(spec.inputHeight)×\(spec.inputWidth) is too small for '\(conv)' of \(spec.architecture.rawValue)")
+            throw ModelError(
+                description: "input \(spec.inputHeight)×\(spec.inputWidth) is too small for '\(conv)' of \(spec.architecture.rawValue)")
         }
-        let h = window.outputHeight(shape[1]), w = window.outputWidth(shape[2])
+        let h = window.outputHeight(shape[1])
+        let w = window.outputWidth(shape[2])
         let c = add(conv, .conv(inChannels: shape[0], outChannels: out, window: window, bias: bias), [input], [out, h, w])
         let b = add(bn, .batchNorm(channels: out), [c], [out, h, w])
         if !inTime { enterTime(after: b) }
@@ -140,9 +148,14 @@ struct LayerGraphBuilder {
         let shape = nodes[input].shape
         let window = Window2d(kernel: kernel, stride: stride, padding: 0)
         guard shape[1] >= kernel, shape[2] >= kernel else {
-            throw ModelError(description: "input \(spec.inputHeight)×\(spec.inputWidth) is too small for \(spec.architecture.rawValue): '\(name)' would have no pixels (use 32×32, e.g. --pad 2 for 28×28 images)")
+            throw ModelError(
+                description:
+                    "input \(spec.inputHeight)×\(spec.inputWidth) is too small for \(spec.architecture.rawValue): '\(name)' would "
+                    + "have no pixels (use 32×32, e.g. --pad 2 for 28×28 images)"
+            )
         }
-        let h = window.outputHeight(shape[1]), w = window.outputWidth(shape[2])
+        let h = window.outputHeight(shape[1])
+        let w = window.outputWidth(shape[2])
         let op: LayerOp = spec.pooling == .max ? .maxPool(window) : .avgPool(window)
         return add(name, op, [input], [shape[0], h, w])
     }
@@ -159,9 +172,13 @@ struct LayerGraphBuilder {
     }
 
     mutating func buildVGG16() throws {
-        let config: [Int?] = [64, 64, nil, 128, 128, nil, 256, 256, 256, nil,
-                              512, 512, 512, nil, 512, 512, 512, nil]
-        var x = last, conv = 0, pools = 0
+        let config: [Int?] = [
+            64, 64, nil, 128, 128, nil, 256, 256, 256, nil,
+            512, 512, 512, nil, 512, 512, 512, nil,
+        ]
+        var x = last
+        var conv = 0
+        var pools = 0
         for entry in config {
             if let channels = entry {
                 conv += 1
@@ -194,22 +211,25 @@ struct LayerGraphBuilder {
                 let stride = block == 0 ? 2 : 1
                 let out = spec.channels(paperChannels)
                 let blockInput = x
-                var main = try convBN("\(prefix).conv1", "\(prefix).bn1", from: blockInput, out: out,
-                                      stride: stride, bias: spec.convBias)
+                var main = try convBN(
+                    "\(prefix).conv1", "\(prefix).bn1", from: blockInput, out: out,
+                    stride: stride, bias: spec.convBias)
                 main = neuron("\(prefix).lif1", from: main)
                 main = try convBN("\(prefix).conv2", "\(prefix).bn2", from: main, out: out, bias: spec.convBias)
                 var shortcut = blockInput
                 if stride != 1 || nodes[blockInput].shape[0] != out {
-                    shortcut = try convBN("\(prefix).shortcut.conv", "\(prefix).shortcut.bn", from: blockInput,
-                                          out: out, kernel: 1, stride: stride, padding: 0, bias: spec.convBias)
+                    shortcut = try convBN(
+                        "\(prefix).shortcut.conv", "\(prefix).shortcut.bn", from: blockInput,
+                        out: out, kernel: 1, stride: stride, padding: 0, bias: spec.convBias)
                 }
                 let sum = add("\(prefix).add", .add, [main, shortcut], nodes[main].shape)
                 x = neuron("\(prefix).lif2", from: sum)
             }
         }
         let shape = nodes[x].shape
-        x = add("avgpool", .avgPool(Window2d(kernelH: shape[1], kernelW: shape[2], strideH: shape[1], strideW: shape[2])),
-                [x], [shape[0], 1, 1])
+        x = add(
+            "avgpool", .avgPool(Window2d(kernelH: shape[1], kernelW: shape[2], strideH: shape[1], strideW: shape[2])),
+            [x], [shape[0], 1, 1])
         classifier(from: x, hidden: spec.channels(256))
     }
 }

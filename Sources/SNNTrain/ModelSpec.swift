@@ -71,11 +71,13 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var graph: GraphSpec?
 
     /// The paper's configuration of an architecture for a given input and class count.
-    public init(architecture: Architecture, width: Double = 1, inputChannels: Int, inputHeight: Int,
-                inputWidth: Int, classes: Int, timeSteps: Int = 5, tau: Float = 4.0 / 3.0,
-                threshold: Float = 1, pooling: PoolKind? = nil, encoding: Encoding = .direct,
-                batchNormStatistics: BatchNormStatistics = .perStep, convBias: Bool? = nil,
-                spiking: Bool = true, graph: GraphSpec? = nil) {
+    public init(
+        architecture: Architecture, width: Double = 1, inputChannels: Int, inputHeight: Int,
+        inputWidth: Int, classes: Int, timeSteps: Int = 5, tau: Float = 4.0 / 3.0,
+        threshold: Float = 1, pooling: PoolKind? = nil, encoding: Encoding = .direct,
+        batchNormStatistics: BatchNormStatistics = .perStep, convBias: Bool? = nil,
+        spiking: Bool = true, graph: GraphSpec? = nil
+    ) {
         self.architecture = architecture
         self.width = width
         self.inputChannels = inputChannels

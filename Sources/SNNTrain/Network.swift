@@ -64,8 +64,10 @@ public struct Network: Sendable {
     ///     forward-only pass (evaluation, the early-time probe on 1000 images) holds a few
     ///     layers' activations instead of all of them. The logits and spike counts are the same
     ///     bits either way; the returned pass cannot be used for `backward`.
-    public mutating func forward(_ images: Tensor, parameters: inout ParameterSet, training: Bool,
-                                 keepIntermediates: Bool = true) -> ForwardPass {
+    public mutating func forward(
+        _ images: Tensor, parameters: inout ParameterSet, training: Bool,
+        keepIntermediates: Bool = true
+    ) -> ForwardPass {
         let nodes = graph.nodes
         let batch = images.shape[0]
         var values = [Tensor](repeating: Tensor.zeros([0]), count: nodes.count)
@@ -86,16 +88,18 @@ public struct Network: Sendable {
             switch node.op {
             case .input:
                 preconditionFailure("input node after position 0")
-            case let .conv(_, _, window, _):
+            case .conv(_, _, let window, _):
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
                 let weight = parameters.parameters[weightIndex[i]!]
                 if let pattern = sparsePattern(weight, window: window, node: node) {
                     patterns[i] = pattern
-                    values[i] = sparseConv2dForward(input: x, weight: weight.value, bias: bias, window: window,
-                                                    pattern: pattern, workspace: &workspace)
+                    values[i] = sparseConv2dForward(
+                        input: x, weight: weight.value, bias: bias, window: window,
+                        pattern: pattern, workspace: &workspace)
                 } else {
-                    values[i] = conv2dForward(input: x, weight: weight.value, bias: bias, window: window,
-                                              workspace: &workspace)
+                    values[i] = conv2dForward(
+                        input: x, weight: weight.value, bias: bias, window: window,
+                        workspace: &workspace)
                 }
             case .batchNorm:
                 let gamma = parameters.parameters[weightIndex[i]!].value
@@ -103,30 +107,34 @@ public struct Network: Sendable {
                 if training {
                     var runningMean = parameters.buffers[meanIndex[i]!].value
                     var runningVar = parameters.buffers[varIndex[i]!].value
-                    let (y, cache) = batchNormForwardTraining(input: x, gamma: gamma, beta: beta,
-                                                              runningMean: &runningMean, runningVar: &runningVar,
-                                                              eps: spec.effectiveBatchNormEpsilon, groups: statisticsGroups(node))
+                    let (y, cache) = batchNormForwardTraining(
+                        input: x, gamma: gamma, beta: beta,
+                        runningMean: &runningMean, runningVar: &runningVar,
+                        eps: spec.effectiveBatchNormEpsilon, groups: statisticsGroups(node))
                     parameters.buffers[meanIndex[i]!].value = runningMean
                     parameters.buffers[varIndex[i]!].value = runningVar
                     values[i] = y
                     caches[i] = .batchNorm(cache)
                 } else {
-                    values[i] = batchNormForwardEval(input: x, gamma: gamma, beta: beta,
-                                                     runningMean: parameters.buffers[meanIndex[i]!].value,
-                                                     runningVar: parameters.buffers[varIndex[i]!].value,
-                                                     eps: spec.effectiveBatchNormEpsilon)
+                    values[i] = batchNormForwardEval(
+                        input: x, gamma: gamma, beta: beta,
+                        runningMean: parameters.buffers[meanIndex[i]!].value,
+                        runningVar: parameters.buffers[varIndex[i]!].value,
+                        eps: spec.effectiveBatchNormEpsilon)
                 }
             case .lif:
-                let (s, cache) = lifForward(input: x, timeSteps: timeSteps,
-                                            parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold))
+                let (s, cache) = lifForward(
+                    input: x, timeSteps: timeSteps,
+                    parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold))
                 values[i] = s
                 caches[i] = .lif(cache)
                 spikes.append((node.name, Double(s.scalars.reduce(0, +)), node.shape.reduce(1, *)))
-            case let .neuron(neuron):
+            case .neuron(let neuron):
                 let input = neuron.gain == 1 && neuron.leak == 0 ? x : affineElementwise(x, gain: neuron.gain, offset: neuron.leak)
                 if let tau = neuron.tau {
-                    let (s, cache) = lifForward(input: input, timeSteps: timeSteps,
-                                                parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold))
+                    let (s, cache) = lifForward(
+                        input: input, timeSteps: timeSteps,
+                        parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold))
                     values[i] = s
                     caches[i] = .lif(cache)
                 } else {
@@ -135,17 +143,17 @@ public struct Network: Sendable {
                     caches[i] = .integrate(cache)
                 }
                 spikes.append((node.name, Double(values[i].scalars.reduce(0, +)), node.shape.reduce(1, *)))
-            case let .scale(factors):
+            case .scale(let factors):
                 values[i] = scaleUnits(x, by: factors)
-            case let .sumPool(window):
+            case .sumPool(let window):
                 values[i] = sumPool2dForward(input: x, window: window)
             case .relu:
                 values[i] = reluForward(x)
-            case let .maxPool(window):
+            case .maxPool(let window):
                 let (y, cache) = maxPool2dForward(input: x, window: window)
                 values[i] = y
                 caches[i] = .maxPool(cache)
-            case let .avgPool(window):
+            case .avgPool(let window):
                 values[i] = avgPool2dForward(input: x, window: window)
             case .flatten:
                 values[i] = x.reshaped([x.shape[0], x.count / max(x.shape[0], 1)])
@@ -160,8 +168,9 @@ public struct Network: Sendable {
                 values[i] = repeatOverTime(x, timeSteps: timeSteps)
             }
         }
-        return ForwardPass(logits: values[nodes.count - 1], batchSize: batch, spikeCounts: spikes,
-                           values: values, caches: caches, sparsePatterns: patterns)
+        return ForwardPass(
+            logits: values[nodes.count - 1], batchSize: batch, spikeCounts: spikes,
+            values: values, caches: caches, sparsePatterns: patterns)
     }
 
     /// Backpropagates `dLogits` (same shape as `pass.logits`) and returns one gradient per
@@ -182,57 +191,62 @@ public struct Network: Sendable {
             switch node.op {
             case .input:
                 break
-            case let .conv(_, _, window, _):
+            case .conv(_, _, let window, _):
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
                 let weight = parameters.parameters[weightIndex[i]!].value
                 if let pattern = pass.sparsePatterns[i] {
-                    dx = sparseConv2dBackward(dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
-                                              dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                                              computeInputGradient: needsInputGradient, workspace: &workspace)
+                    dx = sparseConv2dBackward(
+                        dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
+                        dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                        computeInputGradient: needsInputGradient, workspace: &workspace)
                 } else {
-                    dx = conv2dBackward(dOutput: dy, input: x, weight: weight, window: window,
-                                        dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                                        computeInputGradient: needsInputGradient, workspace: &workspace)
+                    dx = conv2dBackward(
+                        dOutput: dy, input: x, weight: weight, window: window,
+                        dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                        computeInputGradient: needsInputGradient, workspace: &workspace)
                 }
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }
             case .batchNorm:
-                guard case let .batchNorm(cache) = pass.caches[i] else {
+                guard case .batchNorm(let cache) = pass.caches[i] else {
                     preconditionFailure("backward through '\(node.name)' needs a training-mode forward")
                 }
-                var dGamma = grads[weightIndex[i]!], dBeta = grads[biasIndex[i]!]
-                dx = batchNormBackward(dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value,
-                                       cache: cache, dGamma: &dGamma, dBeta: &dBeta)
+                var dGamma = grads[weightIndex[i]!]
+                var dBeta = grads[biasIndex[i]!]
+                dx = batchNormBackward(
+                    dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value,
+                    cache: cache, dGamma: &dGamma, dBeta: &dBeta)
                 grads[weightIndex[i]!] = dGamma
                 grads[biasIndex[i]!] = dBeta
             case .lif:
-                guard case let .lif(cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
+                guard case .lif(let cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
                 dx = lifBackward(dSpikes: dy, cache: cache)
-            case let .neuron(neuron):
+            case .neuron(let neuron):
                 let dInput: Tensor
                 switch pass.caches[i] {
-                case let .lif(cache): dInput = lifBackward(dSpikes: dy, cache: cache)
-                case let .integrate(cache): dInput = ifBackward(dSpikes: dy, cache: cache)
+                case .lif(let cache): dInput = lifBackward(dSpikes: dy, cache: cache)
+                case .integrate(let cache): dInput = ifBackward(dSpikes: dy, cache: cache)
                 default: preconditionFailure("missing neuron cache")
                 }
                 dx = neuron.gain == 1 ? dInput : affineElementwise(dInput, gain: neuron.gain, offset: 0)
-            case let .scale(factors):
+            case .scale(let factors):
                 dx = scaleUnits(dy, by: factors)
-            case let .sumPool(window):
+            case .sumPool(let window):
                 dx = sumPool2dBackward(dOutput: dy, inputShape: x.shape, window: window)
             case .relu:
                 dx = reluBackward(dOutput: dy, output: pass.values[i])
             case .maxPool:
-                guard case let .maxPool(cache) = pass.caches[i] else { preconditionFailure("missing pool cache") }
+                guard case .maxPool(let cache) = pass.caches[i] else { preconditionFailure("missing pool cache") }
                 dx = maxPool2dBackward(dOutput: dy, cache: cache)
-            case let .avgPool(window):
+            case .avgPool(let window):
                 dx = avgPool2dBackward(dOutput: dy, inputShape: x.shape, window: window)
             case .flatten:
                 dx = dy.reshaped(x.shape)
             case .linear:
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
-                dx = linearBackward(dOutput: dy, input: x, weight: parameters.parameters[weightIndex[i]!].value,
-                                    dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                                    computeInputGradient: needsInputGradient)
+                dx = linearBackward(
+                    dOutput: dy, input: x, weight: parameters.parameters[weightIndex[i]!].value,
+                    dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                    computeInputGradient: needsInputGradient)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }
             case .add:
                 for j in node.inputs.dropFirst() where j != 0 { accumulateGradient(dy, into: &dValues[j]) }

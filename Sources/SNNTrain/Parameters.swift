@@ -55,13 +55,13 @@ public struct ParameterSet: Equatable, Sendable {
         buffers = []
         for node in graph.nodes {
             switch node.op {
-            case let .conv(cin, cout, window, bias):
+            case .conv(let cin, let cout, let window, let bias):
                 append(node.name + ".weight", .weight, .zeros([cout, cin, window.kernelH, window.kernelW]))
                 if bias { append(node.name + ".bias", .bias, .zeros([cout])) }
-            case let .linear(inFeatures, outFeatures, bias):
+            case .linear(let inFeatures, let outFeatures, let bias):
                 append(node.name + ".weight", .weight, .zeros([outFeatures, inFeatures]))
                 if bias { append(node.name + ".bias", .bias, .zeros([outFeatures])) }
-            case let .batchNorm(channels):
+            case .batchNorm(let channels):
                 append(node.name + ".weight", .scale, Tensor(repeating: 1, shape: [channels]))
                 append(node.name + ".bias", .shift, .zeros([channels]))
                 buffers.append(Buffer(name: node.name + ".running_mean", value: .zeros([channels])))
@@ -160,7 +160,8 @@ private func normal(_ shape: [Int], std: Float, rng: inout SeededRNG) -> Tensor 
     var t = Tensor.zeros(shape)
     var i = 0
     while i < t.count {
-        let u1 = max(rng.nextUnitFloat(), Float.leastNormalMagnitude), u2 = rng.nextUnitFloat()
+        let u1 = max(rng.nextUnitFloat(), Float.leastNormalMagnitude)
+        let u2 = rng.nextUnitFloat()
         let r = (-2 * log(u1)).squareRoot() * std
         t.scalars[i] = r * cos(2 * Float.pi * u2)
         if i + 1 < t.count { t.scalars[i + 1] = r * sin(2 * Float.pi * u2) }

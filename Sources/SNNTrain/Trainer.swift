@@ -62,14 +62,19 @@ public struct Trainer: Sendable {
 
     /// Images whose logits summed over steps have their maximum at the label (first index on ties).
     static func countCorrect(_ logits: Tensor, labels: [Int32], timeSteps: Int) -> Int {
-        let batch = labels.count, classes = logits.shape[1]
+        let batch = labels.count
+        let classes = logits.shape[1]
         var correct = 0
         for b in 0..<batch {
-            var best = -Float.infinity, bestClass = 0
+            var best = -Float.infinity
+            var bestClass = 0
             for k in 0..<classes {
                 var sum: Float = 0
                 for t in 0..<timeSteps { sum += logits.scalars[(t * batch + b) * classes + k] }
-                if sum > best { best = sum; bestClass = k }
+                if sum > best {
+                    best = sum
+                    bestClass = k
+                }
             }
             if bestClass == Int(labels[b]) { correct += 1 }
         }
@@ -81,8 +86,9 @@ public struct Trainer: Sendable {
         let pass = network.forward(batch.images, parameters: &state.parameters, training: true)
         let (loss, dLogits, correct) = Self.loss(pass.logits, labels: batch.labels, timeSteps: pass.logits.shape[0] / batch.count)
         let grads = network.backward(pass, dLogits: dLogits, parameters: state.parameters)
-        SGD.step(&state.parameters, gradients: grads, momentum: &state.momentum, learningRate: learningRate,
-                 momentum: state.config.momentum, weightDecay: state.config.weightDecay)
+        SGD.step(
+            &state.parameters, gradients: grads, momentum: &state.momentum, learningRate: learningRate,
+            momentum: state.config.momentum, weightDecay: state.config.weightDecay)
         return (loss, correct)
     }
 
@@ -90,11 +96,15 @@ public struct Trainer: Sendable {
     public mutating func trainEpoch(on data: LabeledImages, progress: (BatchProgress) -> Void = { _ in }) -> EpochRecord {
         let epoch = state.epochsCompleted
         let lr = state.config.learningRate(atEpoch: epoch)
-        let batches = BatchIterator(data: data, batchSize: state.config.batchSize, epoch: epoch, seed: state.config.seed,
-                                    shuffle: true, augmentation: state.config.augment ? .standard : .none,
-                                    normalization: normalization, dropLast: false)
+        let batches = BatchIterator(
+            data: data, batchSize: state.config.batchSize, epoch: epoch, seed: state.config.seed,
+            shuffle: true, augmentation: state.config.augment ? .standard : .none,
+            normalization: normalization, dropLast: false)
         let start = Date()
-        var lossSum = 0.0, correct = 0, seen = 0, index = 0
+        var lossSum = 0.0
+        var correct = 0
+        var seen = 0
+        var index = 0
         let count = batches.batchCount
         for batch in batches {
             let (loss, right) = step(batch, learningRate: lr)
@@ -102,14 +112,17 @@ public struct Trainer: Sendable {
             correct += right
             seen += batch.count
             index += 1
-            progress(BatchProgress(epoch: epoch, batch: index, batches: count, imagesSeen: seen,
-                                   meanLoss: lossSum / Double(seen), elapsedSeconds: Date().timeIntervalSince(start)))
+            progress(
+                BatchProgress(
+                    epoch: epoch, batch: index, batches: count, imagesSeen: seen,
+                    meanLoss: lossSum / Double(seen), elapsedSeconds: Date().timeIntervalSince(start)))
         }
         let seconds = Date().timeIntervalSince(start)
         state.epochsCompleted += 1
-        let record = EpochRecord(epoch: epoch, learningRate: lr, trainLoss: lossSum / Double(max(seen, 1)),
-                                 trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: nil,
-                                 seconds: seconds, imagesPerSecond: Double(seen) / max(seconds, 1e-9))
+        let record = EpochRecord(
+            epoch: epoch, learningRate: lr, trainLoss: lossSum / Double(max(seen, 1)),
+            trainAccuracy: Double(correct) / Double(max(seen, 1)), testAccuracy: nil,
+            seconds: seconds, imagesPerSecond: Double(seen) / max(seconds, 1e-9))
         state.history.append(record)
         return record
     }
@@ -121,15 +134,21 @@ public struct Trainer: Sendable {
     }
 
     /// Evaluates on `data` with running BN statistics (no parameter changes).
-    public mutating func evaluate(on data: LabeledImages, batchSize: Int = 256,
-                                  progress: (Int) -> Void = { _ in }) -> Evaluation {
-        let batches = BatchIterator(data: data, batchSize: batchSize, epoch: 0, seed: 0, shuffle: false,
-                                    augmentation: .none, normalization: normalization, dropLast: false)
-        var correct = 0, lossSum = 0.0, seen = 0
+    public mutating func evaluate(
+        on data: LabeledImages, batchSize: Int = 256,
+        progress: (Int) -> Void = { _ in }
+    ) -> Evaluation {
+        let batches = BatchIterator(
+            data: data, batchSize: batchSize, epoch: 0, seed: 0, shuffle: false,
+            augmentation: .none, normalization: normalization, dropLast: false)
+        var correct = 0
+        var lossSum = 0.0
+        var seen = 0
         var spikes: [(String, Double, Int)] = []
         for batch in batches {
-            let pass = network.forward(batch.images, parameters: &state.parameters, training: false,
-                                       keepIntermediates: false)
+            let pass = network.forward(
+                batch.images, parameters: &state.parameters, training: false,
+                keepIntermediates: false)
             let steps = pass.logits.shape[0] / batch.count
             let (loss, _, right) = Self.loss(pass.logits, labels: batch.labels, timeSteps: steps)
             correct += right
@@ -142,8 +161,9 @@ public struct Trainer: Sendable {
             }
             progress(seen)
         }
-        return Evaluation(images: seen, correct: correct, loss: lossSum / Double(max(seen, 1)),
-                          spikesPerImage: spikes.map { ($0.0, $0.1 / Double(max(seen, 1)), $0.2) })
+        return Evaluation(
+            images: seen, correct: correct, loss: lossSum / Double(max(seen, 1)),
+            spikesPerImage: spikes.map { ($0.0, $0.1 / Double(max(seen, 1)), $0.2) })
     }
 
     /// Replaces the parameters (e.g. a rewound ticket), keeping the runner.

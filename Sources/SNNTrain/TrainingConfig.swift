@@ -20,9 +20,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Where the training and test images come from.
     public var data: DataConfig
 
-    public init(epochs: Int, batchSize: Int = 128, learningRate: Float = 0.3, momentum: Float = 0.9,
-                weightDecay: Float = 0, seed: UInt64 = 0, augment: Bool = true, initScheme: InitScheme = .pytorch,
-                data: DataConfig) {
+    public init(
+        epochs: Int, batchSize: Int = 128, learningRate: Float = 0.3, momentum: Float = 0.9,
+        weightDecay: Float = 0, seed: UInt64 = 0, augment: Bool = true, initScheme: InitScheme = .pytorch,
+        data: DataConfig
+    ) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

@@ -11,7 +11,8 @@ public struct TrainingData: Sendable {
     /// - Throws: `DataError` for missing or malformed files or impossible subset sizes.
     public static func load(_ config: DataConfig, seed: UInt64) throws -> TrainingData {
         guard let name = DatasetName(rawValue: config.dataset) else {
-            throw DataError.inconsistent(reason: "unknown dataset '\(config.dataset)' (known: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw DataError.inconsistent(
+                reason: "unknown dataset '\(config.dataset)' (known: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         var train = try LabeledImages.load(name, directory: config.directory, split: .train)
         var test = try LabeledImages.load(name, directory: config.directory, split: .test)

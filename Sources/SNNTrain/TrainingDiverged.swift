@@ -20,8 +20,10 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Equatable, Senda
 
     /// Throws `TrainingDiverged` when `loss` is not finite, or when a parameter of `parameters`
     /// holds NaN or ±∞ (the loss of a spiking network can stay finite after its weights blew up).
-    public static func check(loss: Double, epoch: Int, run: String? = nil,
-                             parameters: ParameterSet? = nil) throws(TrainingDiverged) {
+    public static func check(
+        loss: Double, epoch: Int, run: String? = nil,
+        parameters: ParameterSet? = nil
+    ) throws(TrainingDiverged) {
         guard loss.isFinite else { throw TrainingDiverged(epoch: epoch, loss: loss, run: run) }
         if let name = parameters?.firstNonFinite {
             throw TrainingDiverged(epoch: epoch, loss: loss, run: run, parameter: name)

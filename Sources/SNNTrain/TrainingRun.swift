@@ -31,8 +31,10 @@ public struct TrainingRun {
     /// Trains the remaining epochs. `progress` is called after every batch; `epochFinished`
     /// with the epoch's record and test evaluation after its state was persisted.
     /// - Throws: `TrainingDiverged` (nothing of that epoch persisted); errors of `persist`.
-    public mutating func run(progress: (BatchProgress) -> Void = { _ in },
-                             epochFinished: (EpochRecord, Evaluation) -> Void = { _, _ in }) throws {
+    public mutating func run(
+        progress: (BatchProgress) -> Void = { _ in },
+        epochFinished: (EpochRecord, Evaluation) -> Void = { _, _ in }
+    ) throws {
         let total = trainer.state.config.epochs
         while trainer.state.epochsCompleted < total {
             let epoch = trainer.state.epochsCompleted

@@ -43,10 +43,12 @@ struct TextTable {
     /// The rendered lines, header first. A left-aligned last column is not padded, so no line ends
     /// in padding.
     func rendered() -> [String] {
-        let rows = [columns.map(\.header)] + lines.compactMap { line -> [String]? in
-            if case let .cells(cells) = line { return cells }
-            return nil
-        }
+        let rows =
+            [columns.map(\.header)]
+            + lines.compactMap { line -> [String]? in
+                if case .cells(let cells) = line { return cells }
+                return nil
+            }
         let widths = columns.indices.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
         func render(_ cells: [String]) -> String {
             cells.enumerated().map { c, cell in
@@ -58,11 +60,12 @@ struct TextTable {
             }.joined(separator: "  ")
         }
         let rule = widths.map { String(repeating: "-", count: $0) }
-        return [render(columns.map(\.header))] + lines.map { line in
-            switch line {
-            case let .cells(cells): render(cells)
-            case .rule: render(rule)
+        return [render(columns.map(\.header))]
+            + lines.map { line in
+                switch line {
+                case .cells(let cells): render(cells)
+                case .rule: render(rule)
+                }
             }
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNCompiler
 
 /// The profiles shipped in `targets/` load, validate, and match the research note.

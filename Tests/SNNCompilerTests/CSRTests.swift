@@ -1,13 +1,16 @@
-import Testing
-@testable import SNNCompiler
 import SNNIR
+import Testing
+
+@testable import SNNCompiler
 
 @Suite("CSR tables")
 struct CSRTests {
     @Test func denseRoundTripAndTranspose() {
-        let dense: [Int32] = [0, 2, 0, -1,
-                              0, 0, 0, 0,
-                              3, 0, 4, 0]
+        let dense: [Int32] = [
+            0, 2, 0, -1,
+            0, 0, 0, 0,
+            3, 0, 4, 0,
+        ]
         let m = CSRMatrix(dense: dense, rows: 3, columns: 4)
         #expect(m.rowOffsets == [0, 2, 2, 4])
         #expect(m.columnIndices == [1, 3, 0, 2])
@@ -23,13 +26,13 @@ struct CSRTests {
         #expect(throws: CSRError.self) {
             try CSRMatrix<Int32>.validated(rows: 2, columns: 3, rowOffsets: [0, 2, 1], columnIndices: [0], values: [1])
         }
-        #expect(throws: CSRError.self) {   // column out of range
+        #expect(throws: CSRError.self) {  // column out of range
             try CSRMatrix<Int32>.validated(rows: 1, columns: 3, rowOffsets: [0, 1], columnIndices: [3], values: [1])
         }
-        #expect(throws: CSRError.self) {   // not ascending
+        #expect(throws: CSRError.self) {  // not ascending
             try CSRMatrix<Int32>.validated(rows: 1, columns: 3, rowOffsets: [0, 2], columnIndices: [2, 1], values: [1, 1])
         }
-        #expect(throws: CSRError.self) {   // indptr too short
+        #expect(throws: CSRError.self) {  // indptr too short
             try CSRMatrix<Int32>.validated(rows: 2, columns: 3, rowOffsets: [0, 0], columnIndices: [], values: [])
         }
     }
@@ -42,16 +45,18 @@ struct CSRTests {
         var g = try IRFixtures.folded(IRFixtures.linearNet(fc1: w, inputs: 4, hidden: 3, mask: mask))
         g = try lowerToCSR(quantize(g, for: IRFixtures.profile()))
         let fc1 = try #require(IRFixtures.weights(g, "fc1"))
-        let q = try #require(fc1.quantized), table = try #require(fc1.fanout)
-        #expect(table.rows == 4 && table.columns == 3)   // row = input unit
+        let q = try #require(fc1.quantized)
+        let table = try #require(fc1.fanout)
+        #expect(table.rows == 4 && table.columns == 3)  // row = input unit
         #expect(table.transposed().dense() == q.values)
         for (i, v) in q.values.enumerated() where !mask[i] { #expect(v == 0) }
         #expect(table.values.allSatisfy { $0 != 0 })
     }
 
     @Test func kernelTableRowsAreInputChannels() throws {
-        let conv = ConvLayer(inputShape: [2, 3, 3], outChannels: 3, geometry: ConvGeometry(kernelH: 2, kernelW: 2),
-                             encoder: false, weights: SynapticWeights(weight: .zeros([3, 2, 2, 2]), bias: nil))
+        let conv = ConvLayer(
+            inputShape: [2, 3, 3], outChannels: 3, geometry: ConvGeometry(kernelH: 2, kernelW: 2),
+            encoder: false, weights: SynapticWeights(weight: .zeros([3, 2, 2, 2]), bias: nil))
         let values: [Int32] = (0..<24).map { $0 % 4 == 0 ? 0 : Int32($0) - 12 }
         let table = KernelCSRLayout(conv).table(values)
         #expect(table.rows == 2 && table.columns == 12)

@@ -1,6 +1,7 @@
-import Testing
-@testable import SNNCompiler
 import SNNIR
+import Testing
+
+@testable import SNNCompiler
 
 /// Hand counts on `IRFixtures.convNet()`: input [1, 2, 2] → conv1 (1×1, 2 channels, encoder) →
 /// lif1 (8 neurons) → flatten → fc (8 → 2, 13 non-zero weights), T = 3, edge-like profile
@@ -17,15 +18,16 @@ struct EstimateTests {
         let e = try estimated(Calibration(images: 4, events: ["lif1": [2, 1, 3]]))
         #expect(e.activity == .calibrated(images: 4))
         #expect(e.layers.map(\.layer) == ["conv1", "fc"])
-        let conv = e.layers[0], fc = e.layers[1]
+        let conv = e.layers[0]
+        let fc = e.layers[1]
 
         // conv1: 2 kernel entries × 4 positions; the encoder reads the 4 analog inputs once.
         #expect(conv.weights == 2 && conv.nonZeroWeights == 2 && conv.synapses == 8 && conv.connections == 8)
         #expect(conv.synapticOps == 8 && conv.structuralOps == 8)
         #expect(conv.neurons == 8 && conv.cores == 1 && conv.neuronUpdates == 24)
-        #expect(conv.outputSpikesPerStep == 2)                 // (2 + 1 + 3) / 3
-        #expect(conv.routedSpikes == 6 && conv.hops == 6)      // one destination core, one hop away
-        #expect(conv.csrBytes == 14 && conv.denseBytes == 2)   // (2·24 + 2·32)/8; 2·8/8
+        #expect(conv.outputSpikesPerStep == 2)  // (2 + 1 + 3) / 3
+        #expect(conv.routedSpikes == 6 && conv.hops == 6)  // one destination core, one hop away
+        #expect(conv.csrBytes == 14 && conv.denseBytes == 2)  // (2·24 + 2·32)/8; 2·8/8
         #expect(conv.bytesMovedCSR == 40 && conv.bytesMovedDense == 8)
         #expect(conv.energy.synapticOps == 48 && conv.energy.neuronUpdates == 240 && conv.energy.routing == 18)
         #expect(abs(conv.energy.memory - 72) < 1e-9 && !conv.energy.memoryIncluded)
@@ -35,7 +37,7 @@ struct EstimateTests {
         #expect(fc.inputEventsPerStep == 2)
         #expect(fc.synapticOps == 9.75 && fc.structuralOps == 12)
         #expect(fc.neurons == 2 && fc.neuronUpdates == 6 && fc.routedSpikes == 0)
-        #expect(fc.csrBytes == 75 && fc.denseBytes == 16)      // (13·24 + 9·32)/8; 16·8/8
+        #expect(fc.csrBytes == 75 && fc.denseBytes == 16)  // (13·24 + 9·32)/8; 16·8/8
         #expect(fc.bytesMovedCSR == 53.25 && fc.bytesMovedDense == 12)
 
         #expect(e.cores == 2 && e.neurons == 10 && e.synapses == 21)

@@ -1,5 +1,5 @@
-import Testing
 import SNNIR
+import Testing
 
 @Suite("Integer arithmetic of the IR")
 struct IntegerArithmeticTests {

@@ -1,6 +1,7 @@
-import Testing
-@testable import SNNCompiler
 import SNNIR
+import Testing
+
+@testable import SNNCompiler
 
 @Suite("Core mapping")
 struct MapCoresTests {
@@ -25,7 +26,10 @@ struct MapCoresTests {
             let cores = placement.cores(of: layer.name)
             #expect(cores.reduce(0) { $0 + $1.neuronCount } == layer.unitCount)
             var next = 0
-            for c in cores { #expect(c.neuronStart == next); next += c.neuronCount }
+            for c in cores {
+                #expect(c.neuronStart == next)
+                next += c.neuronCount
+            }
         }
     }
 
@@ -34,7 +38,7 @@ struct MapCoresTests {
         let g = try mapCores(lowered(profile), for: profile)
         try check(g, profile)
         #expect(g.placement?.cores(of: "lif1").map(\.neuronCount) == [3, 3, 2])
-        #expect(g.placement?.cores(of: "lif0").count == 6)   // 16 neurons
+        #expect(g.placement?.cores(of: "lif0").count == 6)  // 16 neurons
     }
 
     @Test func splitsBySynapseMemory() throws {
@@ -45,7 +49,7 @@ struct MapCoresTests {
         let cores = try #require(g.placement?.cores(of: "lif1"))
         #expect(cores.count > 1)
         // One neuron: 16 × 24 bits + 17 × 32 bits = 116 B; the search finds the fewest cores.
-        #expect(cores.count == 4)   // 2 neurons: 96 + 68 = 164 B fits; 3 neurons: 144 + 68 = 212 B does not
+        #expect(cores.count == 4)  // 2 neurons: 96 + 68 = 164 B fits; 3 neurons: 144 + 68 = 212 B does not
     }
 
     @Test func splitsByFanIn() throws {
@@ -71,12 +75,12 @@ struct MapCoresTests {
         let lif1 = try #require(g.placement?.cores(of: "lif1"))
         #expect(lif1.count == 8)
         let lif0 = try #require(g.placement?.cores(of: "lif0"))
-        #expect(lif0.count == 4)   // 4 neurons × 8 destinations = 32 ≤ 40; 6 × 8 = 48 is too many
+        #expect(lif0.count == 4)  // 4 neurons × 8 destinations = 32 ≤ 40; 6 × 8 = 48 is too many
         #expect(lif0.map(\.fanOut) == [32, 32, 32, 32])
     }
 
     @Test func aLayerThatCannotFitNamesTheLayerAndTheLimit() throws {
-        let profile = IRFixtures.profile(memory: 100)   // one neuron needs 116 B
+        let profile = IRFixtures.profile(memory: 100)  // one neuron needs 116 B
         #expect {
             try mapCores(lowered(profile), for: profile)
         } throws: { error in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNCompiler
 
 /// Every way a profile can be wrong gives an error that names the file, the key and the problem.
@@ -117,13 +118,19 @@ import Testing
         ("cores = 64", "cores = 0", "[cores] cores = 0", "must be at least 1"),
         ("neurons_per_core = 1024", "neurons_per_core = 0", "[cores] neurons_per_core = 0", "must be at least 1"),
         ("fan_in_per_core = 4096", "fan_in_per_core = -1", "[cores] fan_in_per_core = -1", "must be at least 1"),
-        ("fan_out_per_core = 4096", "fan_out_per_core = 4096\nmax_fan_in_per_neuron = 0", "[cores] max_fan_in_per_neuron = 0", "must be at least 1"),
+        (
+            "fan_out_per_core = 4096", "fan_out_per_core = 4096\nmax_fan_in_per_neuron = 0", "[cores] max_fan_in_per_neuron = 0",
+            "must be at least 1"
+        ),
         ("weight_bits = 8", "weight_bits = 0", "[numerics] weight_bits = 0", "must be at least 1"),
         ("weight_bits = 8", "weight_bits = 17", "[numerics] weight_bits = 17", "must be at most 16"),
         ("state_bits = 16", "state_bits = 4", "[numerics] state_bits = 4", "must be at least weight_bits (8)"),
         ("index_bits = 16", "index_bits = 33", "[numerics] index_bits = 33", "must be at most 32"),
         ("threshold_compare = \">=\"", "threshold_compare = \"=>\"", "[numerics] threshold_compare = \"=>\"", "must be \">=\" or \">\""),
-        ("leak = \"multiply12\"", "leak = \"linear\"", "[numerics] leak = \"linear\"", "must be \"shift\" or \"multiply12\" or \"subtract\""),
+        (
+            "leak = \"multiply12\"", "leak = \"linear\"", "[numerics] leak = \"linear\"",
+            "must be \"shift\" or \"multiply12\" or \"subtract\""
+        ),
         ("kind = \"generic\"", "kind = \"asic\"", "[chip] kind = \"asic\"", "must be \"generic\" or \"chip\""),
         ("description = \"Test profile\"", "description = \" \"", "[chip] description = \" \"", "must not be empty"),
         ("clock_hz = 100e6", "clock_hz = 0", "[timing] clock_hz = 0", "must be greater than 0"),

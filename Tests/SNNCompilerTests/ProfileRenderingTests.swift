@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNCompiler
 
 /// `snnc targets` and `snnc targets show` text, and the profile written back as TOML.

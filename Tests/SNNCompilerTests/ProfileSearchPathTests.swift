@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNCompiler
 
 /// Profiles are found by name on the search path, or loaded from a path.
@@ -8,10 +9,11 @@ import Testing
         let path = ProfileSearchPath.standard(
             environment: ["SNNC_TARGETS": "/opt/a:/opt/b"], currentDirectory: "/work/repo",
             executablePath: "/work/repo/.build/x86_64-unknown-linux-gnu/debug/snnc")
-        #expect(path.directories == [
-            "/opt/a", "/opt/b", "/work/repo/targets",
-            "/work/repo/.build/x86_64-unknown-linux-gnu/share/snnc/targets",
-        ])
+        #expect(
+            path.directories == [
+                "/opt/a", "/opt/b", "/work/repo/targets",
+                "/work/repo/.build/x86_64-unknown-linux-gnu/share/snnc/targets",
+            ])
     }
 
     @Test func installedBinaryLooksInShare() {
@@ -44,10 +46,11 @@ import Testing
         let path = ProfileSearchPath([first.path, second.path])
         #expect(try ChipProfile.named("sample", searchPath: path).cores.count == 1)
         #expect(try ChipProfile.named("other", searchPath: path).name == "other")
-        #expect(path.profiles() == [
-            ProfileLocation(name: "other", path: second.path + "/other.toml"),
-            ProfileLocation(name: "sample", path: first.path + "/sample.toml"),
-        ])
+        #expect(
+            path.profiles() == [
+                ProfileLocation(name: "other", path: second.path + "/other.toml"),
+                ProfileLocation(name: "sample", path: first.path + "/sample.toml"),
+            ])
     }
 
     @Test func namedAcceptsAPath() throws {

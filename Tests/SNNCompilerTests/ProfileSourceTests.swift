@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNCompiler
 
 /// Every number in `targets/*.toml` names its source and confidence, estimates are listed, and the

@@ -1,6 +1,7 @@
-import Testing
-@testable import SNNCompiler
 import SNNIR
+import Testing
+
+@testable import SNNCompiler
 
 @Suite("Quantisation")
 struct QuantizeTests {
@@ -8,8 +9,10 @@ struct QuantizeTests {
     /// 0.5, 1.5, 2.5, −1.5, 127, 0 and round half away from zero.
     let fc1: [Float] = [1.0 / 64, 3.0 / 64, 5.0 / 64, -3.0 / 64, 127.0 / 32, 0]
 
-    func quantized(_ g: Graph, _ profile: ChipProfile = IRFixtures.profile(),
-                   options: QuantizeOptions = QuantizeOptions()) throws -> Graph {
+    func quantized(
+        _ g: Graph, _ profile: ChipProfile = IRFixtures.profile(),
+        options: QuantizeOptions = QuantizeOptions()
+    ) throws -> Graph {
         try quantize(IRFixtures.folded(g), for: profile, options: options)
     }
 
@@ -18,7 +21,7 @@ struct QuantizeTests {
         let q = try #require(IRFixtures.weights(g, "fc1")?.quantized)
         #expect(q.stateScale == 1.0 / 64)
         #expect(q.values == [1, 2, 3, -2, 127, 0])
-        #expect(q.bias == [3, -64])   // 0.05·64 = 3.2 → 3; −1·64 = −64
+        #expect(q.bias == [3, -64])  // 0.05·64 = 3.2 → 3; −1·64 = −64
         #expect(q.stats.clippedWeights == 0 && q.stats.clippedBias == 0 && q.stats.zeroedWeights == 0)
         #expect(abs(q.stats.maxWeightError - 0.5 / 64) < 1e-12)
         let n = try #require(IRFixtures.neurons(g, "lif1"))
@@ -53,10 +56,10 @@ struct QuantizeTests {
     @Test func multiply12ApproximatesOtherDecaysAndReportsTheError() throws {
         let g = try quantized(IRFixtures.linearNet(fc1: fc1, inputs: 3, hidden: 2, tau: 3))
         let n = try #require(IRFixtures.neurons(g, "lif1"))
-        #expect(n.decay == .multiply12(1365))            // round(4096/3)
+        #expect(n.decay == .multiply12(1365))  // round(4096/3)
         #expect(abs(n.decayError - abs(2731.0 / 4096 - 2.0 / 3)) < 1e-12)
-        #expect(IntegerDecay.multiply12(3072).apply(-7) == -1)   // toward zero
-        #expect(IntegerDecay.shift(2).apply(-7) == -2)            // toward −∞
+        #expect(IntegerDecay.multiply12(3072).apply(-7) == -1)  // toward zero
+        #expect(IntegerDecay.shift(2).apply(-7) == -2)  // toward −∞
     }
 
     @Test func subtractLeakIsAnError() throws {
@@ -70,10 +73,11 @@ struct QuantizeTests {
 
     @Test func percentileScaleClipsAndCountsTheLargestWeights() throws {
         let weights: [Float] = (1...20).map { Float($0) / 10 }
-        let g = try quantized(IRFixtures.linearNet(fc1: weights, inputs: 5, hidden: 4),
-                              options: QuantizeOptions(scaleRule: .percentile(50)))
+        let g = try quantized(
+            IRFixtures.linearNet(fc1: weights, inputs: 5, hidden: 4),
+            options: QuantizeOptions(scaleRule: .percentile(50)))
         let q = try #require(IRFixtures.weights(g, "fc1")?.quantized)
-        #expect(q.stats.clippedWeights == 9)   // magnitudes above the 50th percentile (rank 10 of 0…19)
+        #expect(q.stats.clippedWeights == 9)  // magnitudes above the 50th percentile (rank 10 of 0…19)
         #expect(q.stats.keptWeights == 20)
         #expect(abs(q.stats.clippedFraction - 0.45) < 1e-12)
         #expect(q.values.filter { $0 == 127 }.count == 10)

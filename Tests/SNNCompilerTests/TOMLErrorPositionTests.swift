@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNCompiler
 
 /// A malformed input and where and why parsing must stop.

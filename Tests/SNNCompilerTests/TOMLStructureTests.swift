@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNCompiler
 
 /// Tables, keys, comments and line endings.
@@ -64,7 +65,10 @@ import Testing
     }
 
     @Test func errorsNameTheFile() {
-        #expect(throws: TOMLError(file: "dir/p.toml", position: TOMLPosition(line: 1, column: 3), reason: "expected '=' after key 'a', found 'b'")) {
+        #expect(
+            throws: TOMLError(
+                file: "dir/p.toml", position: TOMLPosition(line: 1, column: 3), reason: "expected '=' after key 'a', found 'b'")
+        ) {
             try TOMLDocument(parsing: "a b", file: "dir/p.toml")
         }
         let error = TOMLError(file: "dir/p.toml", position: TOMLPosition(line: 4, column: 9), reason: "why")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNCompiler
 
 /// Each value kind the TOML subset reads.

@@ -1,5 +1,6 @@
-import Testing
 import SNNTensor
+import Testing
+
 @testable import SNNData
 
 /// Deterministic shuffling and batching.
@@ -10,12 +11,15 @@ import SNNTensor
         data = try syntheticData(perClass: [20, 21, 22, 19, 21], channels: 3, height: 6, width: 5)
     }
 
-    func iterator(epoch: Int, seed: UInt64 = 1234, batchSize: Int = 10, dropLast: Bool = false,
-                  augmentation: Augmentation = .standard, shuffle: Bool = true) -> BatchIterator {
-        BatchIterator(data: data, batchSize: batchSize, epoch: epoch, seed: seed, shuffle: shuffle,
-                      augmentation: augmentation,
-                      normalization: Normalization(mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3]),
-                      dropLast: dropLast)
+    func iterator(
+        epoch: Int, seed: UInt64 = 1234, batchSize: Int = 10, dropLast: Bool = false,
+        augmentation: Augmentation = .standard, shuffle: Bool = true
+    ) -> BatchIterator {
+        BatchIterator(
+            data: data, batchSize: batchSize, epoch: epoch, seed: seed, shuffle: shuffle,
+            augmentation: augmentation,
+            normalization: Normalization(mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3]),
+            dropLast: dropLast)
     }
 
     @Test func everyIndexAppearsExactlyOncePerEpoch() {
@@ -85,8 +89,11 @@ import SNNTensor
             let got = Array(batch.images.scalars[(slot * size)..<((slot + 1) * size)])
             let source = Array(data.image(at: index))
             // Some crop/flip with offsets in -4...4 must reproduce the output exactly.
-            let candidates = (-4...4).flatMap { dy in (-4...4).flatMap { dx in
-                [false, true].map { CropFlip(offsetY: dy, offsetX: dx, flipped: $0) } } }
+            let candidates = (-4...4).flatMap { dy in
+                (-4...4).flatMap { dx in
+                    [false, true].map { CropFlip(offsetY: dy, offsetX: dx, flipped: $0) }
+                }
+            }
             let matches = candidates.filter {
                 norm.apply(to: $0.apply(to: source, channels: 3, height: 6, width: 5)) == got
             }
@@ -104,8 +111,9 @@ import SNNTensor
     @Test func paddedFixtureBatchesHaveTrainingShape() throws {
         let train = try LabeledImages.fashionMNIST(directory: fixtureDirectory, split: .train)
             .padded(by: 2)
-        let batches = BatchIterator(data: train, batchSize: 128, epoch: 0, seed: 1,
-                                    augmentation: .standard, normalization: .fashionMNIST)
+        let batches = BatchIterator(
+            data: train, batchSize: 128, epoch: 0, seed: 1,
+            augmentation: .standard, normalization: .fashionMNIST)
         #expect(batches.batchCount == 16)
         let first = batches.batch(at: 0)
         #expect(first.images.shape == [128, 1, 32, 32])

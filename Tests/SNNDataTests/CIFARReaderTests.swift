@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNData
 
 /// CIFAR-10 / CIFAR-100 binary files generated in the format, in temporary directories.
@@ -26,9 +27,11 @@ import Testing
     /// test_batch.bin holds images 100...102.
     static func makeCIFAR10(in dir: TemporaryDirectory) throws {
         for batch in 1...5 {
-            try dir.write("data_batch_\(batch).bin", cifar10File([
-                (UInt8(batch), 10 * batch), (UInt8(9 - batch), 10 * batch + 1),
-            ]))
+            try dir.write(
+                "data_batch_\(batch).bin",
+                cifar10File([
+                    (UInt8(batch), 10 * batch), (UInt8(9 - batch), 10 * batch + 1),
+                ]))
         }
         try dir.write("test_batch.bin", cifar10File([(0, 100), (5, 101), (9, 102)]))
     }
@@ -53,8 +56,9 @@ import Testing
 
     @Test func readsCIFAR100FineLabels() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("train.bin", Self.cifar100File([(19, 99, 1), (0, 0, 2), (7, 42, 3)]),
-                      compressed: true)
+        try dir.write(
+            "train.bin", Self.cifar100File([(19, 99, 1), (0, 0, 2), (7, 42, 3)]),
+            compressed: true)
         try dir.write("test.bin", Self.cifar100File([(3, 55, 4)]))
         let train = try LabeledImages.cifar100(directory: dir.path, split: .train)
         #expect(train.classCount == 100)
@@ -69,8 +73,9 @@ import Testing
         let outer = try TemporaryDirectory()
         let nested = outer.file("cifar-10-batches-bin")
         try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
-        try FileIO.write(Self.cifar10File([(3, 7)]), to: nested + "/test_batch.bin",
-                         compressed: false)
+        try FileIO.write(
+            Self.cifar10File([(3, 7)]), to: nested + "/test_batch.bin",
+            compressed: false)
         let test = try LabeledImages.cifar10(directory: outer.path, split: .test)
         #expect(test.labels == [3])
     }
@@ -83,8 +88,11 @@ import Testing
         let error = try #require(throws: DataError.self) {
             try CIFARReader.read(files: [path], variant: variant)
         }
-        #expect(error == .badRecordSize(path: path, size: 2 * variant.recordSize + 5,
-                                        recordSize: variant.recordSize))
+        #expect(
+            error
+                == .badRecordSize(
+                    path: path, size: 2 * variant.recordSize + 5,
+                    recordSize: variant.recordSize))
         #expect(error.description.contains(path))
         #expect(error.description.contains("2 whole records and 5 bytes left over"))
     }

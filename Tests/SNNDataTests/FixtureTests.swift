@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNData
 
 /// The committed Fashion-MNIST fixtures (fixtures/fashion-mnist).
@@ -56,8 +57,9 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: fullFashionMNISTInstalled, "needs the dataset-fashion-mnist package"),
-          arguments: [Split.train, .test])
+    @Test(
+        .enabled(if: fullFashionMNISTInstalled, "needs the dataset-fashion-mnist package"),
+        arguments: [Split.train, .test])
     func fixtureImagesEqualTheFullDataSet(split: Split) throws {
         let fixture = try LabeledImages.fashionMNIST(directory: fixtureDirectory, split: split)
         let full = try LabeledImages.fashionMNIST(directory: fullFashionMNISTDirectory, split: split)
@@ -67,7 +69,8 @@ import Testing
         var mismatches = 0
         for (position, original) in originals.enumerated() {
             if fixture.image(at: position) != full.image(at: original)
-                || fixture.labels[position] != full.labels[original] {
+                || fixture.labels[position] != full.labels[original]
+            {
                 mismatches += 1
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNData
 
 /// IDX reading, happy path and every error path, on small files written per test.
@@ -9,9 +10,12 @@ import Testing
     @Test(arguments: [false, true])
     func readsImagesAndLabelsRawOrCompressed(compressed: Bool) throws {
         let dir = try TemporaryDirectory()
-        let imagesPath = try dir.write("images", idxImageBytes(count: 3, height: 4, width: 5,
-                                                               pixels: pixels),
-                                       compressed: compressed)
+        let imagesPath = try dir.write(
+            "images",
+            idxImageBytes(
+                count: 3, height: 4, width: 5,
+                pixels: pixels),
+            compressed: compressed)
         let labelsPath = try dir.write("labels", idxLabelBytes([9, 0, 4]), compressed: compressed)
         let images = try IDXReader.readImages(path: imagesPath)
         #expect(images == IDXImages(count: 3, height: 4, width: 5, pixels: pixels))
@@ -37,8 +41,11 @@ import Testing
         let error = try #require(throws: DataError.self) {
             try LabeledImages.fashionMNIST(directory: dir.path, split: .test)
         }
-        #expect(error == .missingFile(path: dir.file("t10k-images-idx3-ubyte.gz"),
-                                      hint: IDXReader.defaultMissingFileHint))
+        #expect(
+            error
+                == .missingFile(
+                    path: dir.file("t10k-images-idx3-ubyte.gz"),
+                    hint: IDXReader.defaultMissingFileHint))
     }
 
     @Test func wrongMagicSaysExpectedAndFound() throws {
@@ -67,16 +74,20 @@ import Testing
         let dir = try TemporaryDirectory()
         let lying = idxImageBytes(count: 1_000_000_000, height: 28, width: 28, pixels: [1, 2])
         let path = try dir.write("lying", lying)
-        #expect(throws: DataError.truncated(path: path, expectedBytes: 16 + 784_000_000_000,
-                                            gotBytes: 18)) {
+        #expect(
+            throws: DataError.truncated(
+                path: path, expectedBytes: 16 + 784_000_000_000,
+                gotBytes: 18)
+        ) {
             try IDXReader.readImages(path: path)
         }
     }
 
     @Test func headerWhoseSizeOverflowsIsABadHeader() throws {
         let dir = try TemporaryDirectory()
-        let lying = idxImageBytes(count: 0xFFFF_FFFF, height: 0xFFFF_FFFF, width: 0xFFFF_FFFF,
-                                  pixels: [])
+        let lying = idxImageBytes(
+            count: 0xFFFF_FFFF, height: 0xFFFF_FFFF, width: 0xFFFF_FFFF,
+            pixels: [])
         let path = try dir.write("overflow", lying)
         let error = try #require(throws: DataError.self) { try IDXReader.readImages(path: path) }
         guard case .badHeader(let reported, let reason) = error else {
@@ -135,21 +146,26 @@ import Testing
             "train-images-idx3-ubyte.gz",
             idxImageBytes(count: 3, height: 28, width: 28, pixels: randomBytes(3 * 784, seed: 2)),
             compressed: true)
-        let labelsPath = try dir.write("train-labels-idx1-ubyte.gz", idxLabelBytes([1, 2]),
-                                       compressed: true)
+        let labelsPath = try dir.write(
+            "train-labels-idx1-ubyte.gz", idxLabelBytes([1, 2]),
+            compressed: true)
         let error = try #require(throws: DataError.self) {
             try LabeledImages.fashionMNIST(directory: dir.path, split: .train)
         }
-        #expect(error == .countMismatch(imagesPath: imagesPath, images: 3,
-                                        labelsPath: labelsPath, labels: 2))
+        #expect(
+            error
+                == .countMismatch(
+                    imagesPath: imagesPath, images: 3,
+                    labelsPath: labelsPath, labels: 2))
         #expect(error.description.contains(imagesPath) && error.description.contains(labelsPath))
         #expect(error.description.contains("3 images but 2 labels"))
     }
 
     @Test func uncompressedFilesAreFoundWithoutGzSuffix() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("t10k-images-idx3-ubyte",
-                      idxImageBytes(count: 2, height: 2, width: 3, pixels: Array(0..<12)))
+        try dir.write(
+            "t10k-images-idx3-ubyte",
+            idxImageBytes(count: 2, height: 2, width: 3, pixels: Array(0..<12)))
         try dir.write("t10k-labels-idx1-ubyte", idxLabelBytes([7, 1]))
         let data = try LabeledImages.fashionMNIST(directory: dir.path, split: .test)
         #expect(data.imageShape == [1, 2, 3])
@@ -159,8 +175,11 @@ import Testing
 
     @Test func cutShortGzipStreamIsUnreadable() throws {
         let dir = try TemporaryDirectory()
-        let whole = try dir.write("whole.gz", idxImageBytes(count: 3, height: 4, width: 5,
-                                                            pixels: pixels), compressed: true)
+        let whole = try dir.write(
+            "whole.gz",
+            idxImageBytes(
+                count: 3, height: 4, width: 5,
+                pixels: pixels), compressed: true)
         let compressed = try #require(FileManager.default.contents(atPath: whole))
         let path = try dir.write("cut.gz", Array(compressed.prefix(compressed.count / 2)))
         let error = try #require(throws: DataError.self) { try IDXReader.readImages(path: path) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNData
 
 /// Stratified subsets.
@@ -28,8 +29,11 @@ import Testing
     @Test func subsetKeepsOriginalOrderAndPairsImagesWithLabels() throws {
         let subset = try data.subset(perClass: 7, seed: 42)
         let origin = originalIndices(subset)
-        #expect(origin == (try data.stratifiedIndices(quotas: [Int](repeating: 7, count: 10),
-                                                      seed: 42)))
+        #expect(
+            origin
+                == (try data.stratifiedIndices(
+                    quotas: [Int](repeating: 7, count: 10),
+                    seed: 42)))
         #expect(zip(origin, origin.dropFirst()).allSatisfy { $0 < $1 }, "ascending, no duplicates")
         for (position, original) in origin.enumerated() {
             #expect(subset.labels[position] == data.labels[original])
@@ -47,9 +51,11 @@ import Testing
     }
 
     @Test func remainderGoesToTheLowestClasses() throws {
-        #expect(LabeledImages.stratifiedQuotas(count: 23, classCount: 10)
+        #expect(
+            LabeledImages.stratifiedQuotas(count: 23, classCount: 10)
                 == [3, 3, 3, 2, 2, 2, 2, 2, 2, 2])
-        #expect(LabeledImages.stratifiedQuotas(count: 20, classCount: 10)
+        #expect(
+            LabeledImages.stratifiedQuotas(count: 20, classCount: 10)
                 == [Int](repeating: 2, count: 10))
         let subset = try data.stratifiedSubset(count: 23, seed: 9)
         #expect(subset.count == 23)

@@ -1,5 +1,6 @@
 import Foundation
 import SNNTensor
+
 @testable import SNNData
 
 /// The package root, found from this file's location (Tests/SNNDataTests/TestSupport.swift).
@@ -23,7 +24,8 @@ final class TemporaryDirectory: Sendable {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("snndata-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -44,8 +46,9 @@ final class TemporaryDirectory: Sendable {
 
 /// IDX image-file bytes for `count` images of `height`×`width` with the given pixels.
 func idxImageBytes(count: Int, height: Int, width: Int, pixels: [UInt8]) -> [UInt8] {
-    IDXReader.encode(magic: IDXReader.imageMagic, dimensions: [count, height, width],
-                     payload: pixels)
+    IDXReader.encode(
+        magic: IDXReader.imageMagic, dimensions: [count, height, width],
+        payload: pixels)
 }
 
 /// IDX label-file bytes for `labels`.
@@ -61,8 +64,10 @@ func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
 
 /// A synthetic data set with `perClass[k]` images of class `k`, labels interleaved in a
 /// seeded random order, and pixels that encode the image's own index (first two bytes).
-func syntheticData(perClass: [Int], channels: Int = 1, height: Int = 4, width: Int = 4,
-                   seed: UInt64 = 99) throws -> LabeledImages {
+func syntheticData(
+    perClass: [Int], channels: Int = 1, height: Int = 4, width: Int = 4,
+    seed: UInt64 = 99
+) throws -> LabeledImages {
     var labels: [Int32] = []
     for (label, count) in perClass.enumerated() {
         labels += [Int32](repeating: Int32(label), count: count)
@@ -75,6 +80,7 @@ func syntheticData(perClass: [Int], channels: Int = 1, height: Int = 4, width: I
         images[index * size] = UInt8(index & 0xFF)
         images[index * size + 1] = UInt8(index >> 8)
     }
-    return try LabeledImages(images: images, labels: labels, channels: channels,
-                             height: height, width: width, classCount: perClass.count)
+    return try LabeledImages(
+        images: images, labels: labels, channels: channels,
+        height: height, width: width, classCount: perClass.count)
 }

@@ -1,5 +1,6 @@
-import Testing
 import SNNTensor
+import Testing
+
 @testable import SNNData
 
 /// Padding, normalisation, and the crop/flip augmentation.
@@ -24,12 +25,16 @@ import SNNTensor
     }
 
     @Test func paddingKeepsChannelsApart() throws {
-        let data = try LabeledImages(images: [1, 2, 3, 4, 5, 6, 7, 8], labels: [0], channels: 2,
-                                     height: 2, width: 2, classCount: 1)
+        let data = try LabeledImages(
+            images: [1, 2, 3, 4, 5, 6, 7, 8], labels: [0], channels: 2,
+            height: 2, width: 2, classCount: 1)
         let padded = data.padded(by: 1)
         #expect(padded.imageShape == [2, 4, 4])
-        #expect(padded.images == [0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0,
-                                  0, 0, 0, 0, 0, 5, 6, 0, 0, 7, 8, 0, 0, 0, 0, 0])
+        #expect(
+            padded.images == [
+                0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 5, 6, 0, 0, 7, 8, 0, 0, 0, 0, 0,
+            ])
         #expect(data.padded(by: 0) == data)
     }
 
@@ -45,9 +50,11 @@ import SNNTensor
     @Test func cifarNormalisationIsPerChannel() {
         let norm = Normalization.cifar10
         #expect(norm.channels == 3)
-        let expectedAt128: [Float] = [(128.0 / 255 - 0.4914) / 0.2470,
-                                      (128.0 / 255 - 0.4822) / 0.2435,
-                                      (128.0 / 255 - 0.4465) / 0.2616]
+        let expectedAt128: [Float] = [
+            (128.0 / 255 - 0.4914) / 0.2470,
+            (128.0 / 255 - 0.4822) / 0.2435,
+            (128.0 / 255 - 0.4465) / 0.2616,
+        ]
         for channel in 0..<3 {
             #expect(abs(norm.value(of: 128, channel: channel) - expectedAt128[channel]) < 1e-6)
         }
@@ -61,9 +68,10 @@ import SNNTensor
         // The lookup table agrees with value(of:channel:) everywhere.
         let table = norm.lookupTable()
         #expect(table.count == 3 * 256)
-        #expect((0..<3).allSatisfy { c in
-            (0...255).allSatisfy { b in table[c * 256 + b] == norm.value(of: UInt8(b), channel: c) }
-        })
+        #expect(
+            (0..<3).allSatisfy { c in
+                (0...255).allSatisfy { b in table[c * 256 + b] == norm.value(of: UInt8(b), channel: c) }
+            })
         #expect(DatasetName.cifar100.normalization.mean == [0.5071, 0.4865, 0.4409])
         #expect(Normalization.unitRange(channels: 1).value(of: 255, channel: 0) == 1)
     }
@@ -77,23 +85,32 @@ import SNNTensor
     @Test func cropShiftsAndFillsWithZero() {
         let shifted = CropFlip(offsetY: 1, offsetX: -1, flipped: false)
             .apply(to: square, channels: 1, height: 3, width: 3)
-        #expect(shifted == [0, 4, 5,
-                            0, 7, 8,
-                            0, 0, 0])
+        #expect(
+            shifted == [
+                0, 4, 5,
+                0, 7, 8,
+                0, 0, 0,
+            ])
     }
 
     @Test func flipMirrorsRows() {
         let flipped = CropFlip(offsetY: 0, offsetX: 0, flipped: true)
             .apply(to: square, channels: 1, height: 3, width: 3)
-        #expect(flipped == [3, 2, 1,
-                            6, 5, 4,
-                            9, 8, 7])
+        #expect(
+            flipped == [
+                3, 2, 1,
+                6, 5, 4,
+                9, 8, 7,
+            ])
         let shiftedFlip = CropFlip(offsetY: 0, offsetX: 1, flipped: true)
             .apply(to: square, channels: 1, height: 3, width: 3)
         // Crop window moved right by one (columns 2, 3, pad), then mirrored.
-        #expect(shiftedFlip == [0, 3, 2,
-                                0, 6, 5,
-                                0, 9, 8])
+        #expect(
+            shiftedFlip == [
+                0, 3, 2,
+                0, 6, 5,
+                0, 9, 8,
+            ])
     }
 
     @Test func flipTwiceIsIdentity() {
@@ -127,8 +144,9 @@ import SNNTensor
     /// order would break bit-exact resume of saved runs, so this is checked by hand-computed
     /// images rather than by re-running the same code.
     @Test func seededCropFlipMatchesHandComputedImages() throws {
-        let data = try LabeledImages(images: square + square.map { $0 + 10 }, labels: [0, 1],
-                                     channels: 1, height: 3, width: 3, classCount: 2)
+        let data = try LabeledImages(
+            images: square + square.map { $0 + 10 }, labels: [0, 1],
+            channels: 1, height: 3, width: 3, classCount: 2)
         let batches = BatchIterator(
             data: data, batchSize: 2, epoch: 0, seed: 1, shuffle: false,
             augmentation: Augmentation(cropPadding: 1, horizontalFlip: true),
@@ -136,8 +154,10 @@ import SNNTensor
         let batch = batches.batch(at: 0)
         // Image 0 moved down by one row:  0 0 0 / 1 2 3 / 4 5 6.
         // Image 1 window moved up one and right one, mirrored: 0 0 0 / 0 13 12 / 0 16 15.
-        let expected: [UInt8] = [0, 0, 0, 1, 2, 3, 4, 5, 6,
-                                 0, 0, 0, 0, 13, 12, 0, 16, 15]
+        let expected: [UInt8] = [
+            0, 0, 0, 1, 2, 3, 4, 5, 6,
+            0, 0, 0, 0, 13, 12, 0, 16, 15,
+        ]
         #expect(batch.images.shape == [2, 1, 3, 3])
         #expect(batch.images.scalars == expected.map { Float($0) / 255 })
         #expect(batch.labels == [0, 1])

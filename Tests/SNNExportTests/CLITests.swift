@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SNNFormat
-@testable import SNNTrain
 import SNNStore
+import Testing
+
+@testable import SNNTrain
 
 /// `snnc export`, `inspect` and `targets` as a user runs them.
 @Suite("CLI")
@@ -72,8 +73,9 @@ struct CLITests {
             .replacingOccurrences(of: "synapse_memory_bytes_per_core = 16384", with: "synapse_memory_bytes_per_core = 64")
         let tinyPath = d.path + "/tiny.toml"
         try tiny.write(toFile: tinyPath, atomically: true, encoding: .utf8)
-        expectDiagnostic(try CLI.run(["export", input, "--target", tinyPath, "-o", output]),
-                         ["layer 'conv", "synapse_memory_bytes_per_core = 64"])
+        expectDiagnostic(
+            try CLI.run(["export", input, "--target", tinyPath, "-o", output]),
+            ["layer 'conv", "synapse_memory_bytes_per_core = 64"])
         // A target whose leak cannot do the LIF decay.
         expectDiagnostic(try CLI.run(["export", input, "--target", "speck", "-o", output]), ["leak = \"subtract\"", "lif1"])
         #expect(!FileManager.default.fileExists(atPath: output))

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SNNCompiler
 import SNNIR
 import SNNSimulator
+import Testing
+
 @testable import SNNTrain
 
 /// The compiler's calibrated estimates against what the simulator measures on the same images.
@@ -18,8 +19,9 @@ struct CalibrationAgreementTests {
 
         /// The estimate rows of the model compiled with `calibration`.
         func estimateRows(_ calibration: Calibration) throws -> [LayerEstimate] {
-            let estimated = try compile(DeploymentBridge.graph(from: state, name: "m"), for: DeploymentFileTests.profile,
-                                        calibration: calibration)
+            let estimated = try compile(
+                DeploymentBridge.graph(from: state, name: "m"), for: DeploymentFileTests.profile,
+                calibration: calibration)
             return try #require(estimated.estimates).layers
         }
     }
@@ -33,9 +35,10 @@ struct CalibrationAgreementTests {
         let quantized = try (0..<6).map { try simulator.quantize(image: Models.image(images, $0)) }
         let result = try simulator.run(quantizedImages: quantized, options: BatchOptions(threads: 2, unitCounts: true))
         let events = result.work.synapticEvents
-        let simulated = Dictionary(uniqueKeysWithValues: events.layers.compactMap { name in
-            events[name].map { (name, Double($0.reduce(0, +)) / 6) }
-        })
+        let simulated = Dictionary(
+            uniqueKeysWithValues: events.layers.compactMap { name in
+                events[name].map { (name, Double($0.reduce(0, +)) / 6) }
+            })
         return Measurement(state: state, graph: graph, calibration: result.calibration(), simulated: simulated)
     }
 
@@ -73,7 +76,8 @@ struct CalibrationAgreementTests {
         layerMean.unitEvents = [:]
         let rows = try measurement.estimateRows(layerMean)
         let close = { (a: Double, b: Double) in abs(a - b) <= 1e-9 * max(1, abs(b)) }
-        var checked = 0, missed = 0
+        var checked = 0
+        var missed = 0
         for row in rows {
             let layer = try #require(measurement.graph.layer(named: row.layer))
             let fanOut = try Self.fanOut(of: layer)
@@ -112,7 +116,10 @@ struct CalibrationAgreementTests {
             return try #require(identity.weights.quantized).values.map { $0 != 0 ? 1 : 0 }
         case .conv(let conv):
             let w = try #require(conv.weights.quantized).values
-            let g = conv.geometry, cin = conv.inChannels, height = conv.inputShape[1], width = conv.inputShape[2]
+            let g = conv.geometry
+            let cin = conv.inChannels
+            let height = conv.inputShape[1]
+            let width = conv.inputShape[2]
             // Does input row/column `position` reach an output through kernel offset `k`?
             func reaches(_ position: Int, _ k: Int, stride: Int, pad: Int, outputs: Int) -> Bool {
                 let offset = position + pad - k
@@ -156,9 +163,12 @@ struct CalibrationAgreementTests {
         let state = try Models.state(.small, width: 0.25, size: 8)
         let graph = try compile(DeploymentBridge.graph(from: state, name: "m"), for: DeploymentFileTests.profile)
         let lif = try #require(graph.neuronGroups.first)
-        var calibration = Calibration(images: 1, events: Dictionary(uniqueKeysWithValues: graph.neuronGroups.map {
-            ($0.name, Array(repeating: 1.0, count: graph.timeSteps))
-        }))
+        var calibration = Calibration(
+            images: 1,
+            events: Dictionary(
+                uniqueKeysWithValues: graph.neuronGroups.map {
+                    ($0.name, Array(repeating: 1.0, count: graph.timeSteps))
+                }))
         calibration.unitEvents[lif.name] = [1, 2, 3]
         #expect {
             try compile(DeploymentBridge.graph(from: state, name: "m"), for: DeploymentFileTests.profile, calibration: calibration)
@@ -170,8 +180,10 @@ struct CalibrationAgreementTests {
     @Test func aCalibrationFileWithoutImagesOrWithNegativeCountsIsRejected() throws {
         let d = try TemporaryDirectory()
         let checkpoint = try CLITests.checkpoint(in: d)
-        for (name, text) in [("zero.json", #"{"images": 0, "events": {}}"#),
-                             ("negative.json", #"{"images": 2, "events": {"lif1": [-1, 1, 1, 1, 1]}}"#)] {
+        for (name, text) in [
+            ("zero.json", #"{"images": 0, "events": {}}"#),
+            ("negative.json", #"{"images": 2, "events": {"lif1": [-1, 1, 1, 1, 1]}}"#),
+        ] {
             let path = d.path + "/" + name
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             let run = try CLI.run(["export", checkpoint, "--target", "edge", "--calibration", path, "-o", d.path + "/m.snn.h5"])

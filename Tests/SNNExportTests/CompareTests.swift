@@ -1,10 +1,11 @@
 import Foundation
-import Testing
 import SNNCompare
 import SNNData
 import SNNFormat
 import SNNIR
 import SNNTickets
+import Testing
+
 @testable import SNNTrain
 
 /// A trained and pruned ticket file on the fixtures, built once per test run with `snnc prune`:
@@ -17,10 +18,12 @@ enum CompareFixture {
         let directory = NSTemporaryDirectory() + "snnc-compare-fixture-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/tickets.h5"
-        let prune = try CLI.run(["prune", "--method", "imp", "--data-dir", data, "--model", "small", "--width", "0.25",
-                                 "--time-steps", "3", "--threshold", "0.5", "--train-subset", "200", "--test-subset", "40",
-                                 "--batch-size", "20", "--epochs-per-round", "2", "--rounds", "1", "--lr", "0.1",
-                                 "--no-augment", "-o", path])
+        let prune = try CLI.run([
+            "prune", "--method", "imp", "--data-dir", data, "--model", "small", "--width", "0.25",
+            "--time-steps", "3", "--threshold", "0.5", "--train-subset", "200", "--test-subset", "40",
+            "--batch-size", "20", "--epochs-per-round", "2", "--rounds", "1", "--lr", "0.1",
+            "--no-augment", "-o", path,
+        ])
         guard prune.status == 0 else { throw ComparisonError(reason: "snnc prune failed: \(prune.stderr)") }
         return path
     }
@@ -64,7 +67,8 @@ struct CompareCLITests {
         #expect(layers.map { $0["name"] as? String } == ["lif1", "lif2", "lif_fc1"])
         for layer in layers {
             let name = layer["name"] as? String ?? "?"
-            let floatRate = layer["float_rate"] as? Double ?? 0, intRate = layer["integer_rate"] as? Double ?? 0
+            let floatRate = layer["float_rate"] as? Double ?? 0
+            let intRate = layer["integer_rate"] as? Double ?? 0
             #expect(floatRate > 0.01, "\(name) does not fire in the float model")
             #expect(abs(floatRate - intRate) < 0.1 * floatRate, "\(name): rates \(floatRate) vs \(intRate)")
             #expect(layer["jaccard"] as? Double ?? 0 > 0.9, "\(name): \(layer)")
@@ -84,7 +88,9 @@ struct CompareCLITests {
         #expect(result["float_correct"] as? Int == evaluation.correct)
         #expect(evaluation.correct > 15, "the fixture model should have learnt something")
 
-        let text = try CLI.run(["simulate", model, "--data-dir", CompareFixture.data, "--limit", "16", "--compare", try CompareFixture.tickets()])
+        let text = try CLI.run([
+            "simulate", model, "--data-dir", CompareFixture.data, "--limit", "16", "--compare", try CompareFixture.tickets(),
+        ])
         #expect(text.status == 0, "\(text.stderr)")
         for fragment in ["float model", "level 1, SHA-256 matches", "same prediction on", "jaccard", "flags: none"] {
             #expect(text.stdout.contains(fragment), "missing '\(fragment)' in \(text.stdout)")
@@ -181,7 +187,9 @@ struct CompareCLITests {
         graph.provenance = nil
         let anonymous = d.path + "/anonymous.snn.h5"
         try DeploymentFile.write(graph, to: anonymous, producer: "test")
-        let none = try CLI.run(["simulate", anonymous, "--data-dir", CompareFixture.data, "--limit", "4", "--compare", try CompareFixture.tickets()])
+        let none = try CLI.run([
+            "simulate", anonymous, "--data-dir", CompareFixture.data, "--limit", "4", "--compare", try CompareFixture.tickets(),
+        ])
         #expect(none.status == 1 && none.stderr.contains("records no provenance"), "\(none.stderr)")
         // --fail-on-flags means nothing without --compare.
         #expect(try CLI.run(["simulate", model, "--fail-on-flags"]).status == 64)

@@ -1,29 +1,37 @@
 import Foundation
-import Testing
 import SNNCompiler
 import SNNFormat
 import SNNIR
 import SNNStore
+import Testing
+
 @testable import SNNTrain
 
 @Suite("Deployment file")
 struct DeploymentFileTests {
     static let profile = ChipProfile(
         name: "roomy", description: "large cores for format tests", kind: .generic,
-        cores: .init(count: 256, neuronsPerCore: 4096, synapseMemoryBytesPerCore: 1 << 20, fanInPerCore: 1 << 16,
-                     fanOutPerCore: 1 << 20, maxFanInPerNeuron: nil),
-        numerics: .init(weightBits: 8, stateBits: 16, indexBits: 16, pointerBits: 32, weightSharing: true,
-                        sparseStorage: true, thresholdCompare: .greaterOrEqual, leak: .shift),
-        timing: .init(clockHz: 1e8, cyclesPerRowFetch: 2, cyclesPerSynapticOp: 2, cyclesPerNeuronUpdate: 4,
-                      cyclesPerHop: 2, cyclesPerBarrier: 50),
-        energy: .init(synapticOpPJ: 6, synapticOpIncludesWeightRead: true, neuronUpdatePJ: 10, spikeRoutePJ: 3,
-                      memoryPJPerByte: 1.8, staticPowerMW: 3.2))
+        cores: .init(
+            count: 256, neuronsPerCore: 4096, synapseMemoryBytesPerCore: 1 << 20, fanInPerCore: 1 << 16,
+            fanOutPerCore: 1 << 20, maxFanInPerNeuron: nil),
+        numerics: .init(
+            weightBits: 8, stateBits: 16, indexBits: 16, pointerBits: 32, weightSharing: true,
+            sparseStorage: true, thresholdCompare: .greaterOrEqual, leak: .shift),
+        timing: .init(
+            clockHz: 1e8, cyclesPerRowFetch: 2, cyclesPerSynapticOp: 2, cyclesPerNeuronUpdate: 4,
+            cyclesPerHop: 2, cyclesPerBarrier: 50),
+        energy: .init(
+            synapticOpPJ: 6, synapticOpIncludesWeightRead: true, neuronUpdatePJ: 10, spikeRoutePJ: 3,
+            memoryPJPerByte: 1.8, staticPowerMW: 3.2))
 
-    static func compiled(_ architecture: Architecture = .resnet19, width: Double = 1.0 / 32, size: Int = 8,
-                         prune: Double = 0.4) throws -> Graph {
+    static func compiled(
+        _ architecture: Architecture = .resnet19, width: Double = 1.0 / 32, size: Int = 8,
+        prune: Double = 0.4
+    ) throws -> Graph {
         var g = try DeploymentBridge.graph(from: Models.state(architecture, width: width, size: size, prune: prune), name: "m")
-        g.provenance = Provenance(sourceFile: "m.h5", sourceSHA256: String(repeating: "ab", count: 32), command: "snnc export m.h5",
-                                  toolVersion: "0.1.0", target: profile.name, createdUTC: "2026-01-01T00:00:00Z")
+        g.provenance = Provenance(
+            sourceFile: "m.h5", sourceSHA256: String(repeating: "ab", count: 32), command: "snnc export m.h5",
+            toolVersion: "0.1.0", target: profile.name, createdUTC: "2026-01-01T00:00:00Z")
         return try compile(g, for: profile, calibration: nil)
     }
 
@@ -84,7 +92,8 @@ struct DeploymentFileTests {
             try DeploymentFile.read(path)
         } throws: { error in
             guard let e = error as? DeploymentFileError else { return false }
-            return e.reason.contains("version \(DeploymentFile.majorVersion + 1).0 is not supported") && e.hint?.contains("upgrade snnc") == true
+            return e.reason.contains("version \(DeploymentFile.majorVersion + 1).0 is not supported")
+                && e.hint?.contains("upgrade snnc") == true
         }
     }
 

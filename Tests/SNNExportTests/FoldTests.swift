@@ -1,7 +1,8 @@
-import Testing
 import SNNCompiler
 import SNNIR
 import SNNTensor
+import Testing
+
 @testable import SNNTrain
 
 /// The bridge reproduces the trainer's evaluation, and the folds keep the float function.

@@ -1,6 +1,7 @@
-import Testing
 import SNNCompiler
 import SNNIR
+import Testing
+
 @testable import SNNTrain
 
 /// The quantised integer pipeline, run as docs/FORMAT.md specifies, tracks the float model.
@@ -30,17 +31,23 @@ struct IntegerPipelineTests {
         let state = try Models.state(architecture, width: architecture == .small ? 0.25 : 1.0 / 16, size: size, prune: 0.5)
         let float = try foldInputGain(foldAveragePooling(foldBatchNorm(DeploymentBridge.graph(from: state, name: "m"))))
         let compiled = try compile(DeploymentBridge.graph(from: state, name: "m"), for: DeploymentFileTests.profile)
-        let readoutScale = try #require(compiled.synapticLayers.last.flatMap { layer -> Double? in
-            if case .linear(let l) = layer.op { l.weights.quantized?.stateScale } else { nil }
-        })
+        let readoutScale = try #require(
+            compiled.synapticLayers.last.flatMap { layer -> Double? in
+                if case .linear(let l) = layer.op { l.weights.quantized?.stateScale } else { nil }
+            })
         let images = Models.images(state, count: 6, seed: 11)
-        var agree = 0, error = 0.0, magnitude = 0.0
+        var agree = 0
+        var error = 0.0
+        var magnitude = 0.0
         for i in 0..<6 {
             let image = Models.image(images, i)
             let f = FloatEvaluator(graph: float).logits(image: image).map { Double($0) }
             let q = IntegerEvaluator(graph: compiled).logits(image: image).map { Double($0) * readoutScale }
             let worst = zip(f, q).map { abs($0 - $1) }.max() ?? 0
-            for k in f.indices { error += abs(f[k] - q[k]); magnitude += abs(f[k]) }
+            for k in f.indices {
+                error += abs(f[k] - q[k])
+                magnitude += abs(f[k])
+            }
             #expect(Self.margin(f) > 2 * worst, "\(architecture) image \(i): lead \(Self.margin(f)), largest error \(worst)")
             if Self.argmax(f) == Self.argmax(q) { agree += 1 }
         }

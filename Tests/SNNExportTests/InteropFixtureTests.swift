@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SNNCompiler
 import SNNFormat
 import SNNIR
+import Testing
+
 @testable import SNNTrain
 
 /// Writes the files `scripts/interop-check.sh` hands to Python (`nir.read`, scipy): a pruned VGG
@@ -18,8 +19,10 @@ struct InteropFixtureTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try writeCheckpoint(to: directory + "/interop-vgg.h5")
         let edge = try ChipProfile.load(from: Repository.targets + "/edge.toml")
-        for (name, state) in [("resnet", try Models.state(.resnet19, width: 1.0 / 32, size: 8, prune: 0.5)),
-                              ("small", try Models.state(.small, width: 0.25, size: 8, prune: 0.5))] {
+        for (name, state) in [
+            ("resnet", try Models.state(.resnet19, width: 1.0 / 32, size: 8, prune: 0.5)),
+            ("small", try Models.state(.small, width: 0.25, size: 8, prune: 0.5)),
+        ] {
             let graph = try compile(DeploymentBridge.graph(from: state, name: name), for: edge)
             let path = directory + "/interop-\(name).snn.h5"
             try DeploymentFile.write(graph, to: path, producer: "snnc test")
@@ -45,7 +48,8 @@ struct InteropFixtureTests {
     func checkNIRRoot(of path: String, graph: Graph, hasShortcuts: Bool) throws {
         let document = try NIRDocument.read(path)
         let types = Dictionary(document.nodes.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
-        var tables = 0, shortcuts = 0
+        var tables = 0
+        var shortcuts = 0
         for layer in graph.synapticLayers {
             guard let fanout = layer.op.synapticWeights?.fanout else { continue }
             tables += 1

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import SNNCompiler
 import SNNFormat
 import SNNIR
 import SNNSimulator
+import Testing
+
 @testable import SNNTrain
 
 /// The simulators on graphs the real pipeline produces (trainer bridge → compile): the event
@@ -19,19 +20,28 @@ struct SimulatorOnCompiledModelsTests {
         return p
     }
 
-    @Test(arguments: [(Architecture.vgg16, ChipProfile.ThresholdCompare.greaterOrEqual, ChipProfile.Leak.shift),
-                      (.resnet19, .greater, .multiply12), (.small, .greaterOrEqual, .shift)])
-    func simulatorsAgreeWithTheLiteralEvaluator(_ architecture: Architecture, _ compare: ChipProfile.ThresholdCompare,
-                                                _ leak: ChipProfile.Leak) throws {
+    @Test(arguments: [
+        (Architecture.vgg16, ChipProfile.ThresholdCompare.greaterOrEqual, ChipProfile.Leak.shift),
+        (.resnet19, .greater, .multiply12), (.small, .greaterOrEqual, .shift),
+    ])
+    func simulatorsAgreeWithTheLiteralEvaluator(
+        _ architecture: Architecture, _ compare: ChipProfile.ThresholdCompare,
+        _ leak: ChipProfile.Leak
+    ) throws {
         let size = architecture == .vgg16 ? 32 : 8
         let state = try Models.state(architecture, width: architecture == .small ? 0.25 : 1.0 / 16, size: size, prune: 0.7)
         let graph = try compile(DeploymentBridge.graph(from: state, name: "m"), for: Self.profile(compare: compare, leak: leak))
-        let simulator = try EventSimulator(graph, cost: CostModel(
-            target: "roomy", timing: .init(clockHz: 1e8, cyclesPerRowFetch: 2, cyclesPerSynapticOp: 2, cyclesPerNeuronUpdate: 4,
-                                           cyclesPerHop: 2, cyclesPerBarrier: 50),
-            energy: .init(synapticOpPJ: 6, synapticOpIncludesWeightRead: true, neuronUpdatePJ: 10, spikeRoutePJ: 3,
-                          memoryPJPerByte: 1.8, staticPowerMW: 3.2),
-            memory: .init(bytesPerRowFetch: 4, bytesPerSynapticOp: 3)))
+        let simulator = try EventSimulator(
+            graph,
+            cost: CostModel(
+                target: "roomy",
+                timing: .init(
+                    clockHz: 1e8, cyclesPerRowFetch: 2, cyclesPerSynapticOp: 2, cyclesPerNeuronUpdate: 4,
+                    cyclesPerHop: 2, cyclesPerBarrier: 50),
+                energy: .init(
+                    synapticOpPJ: 6, synapticOpIncludesWeightRead: true, neuronUpdatePJ: 10, spikeRoutePJ: 3,
+                    memoryPJPerByte: 1.8, staticPowerMW: 3.2),
+                memory: .init(bytesPerRowFetch: 4, bytesPerSynapticOp: 3)))
         let reference = try DenseReference(graph)
         let images = Models.images(state, count: 4, seed: 5)
         var spikes = 0
@@ -64,8 +74,10 @@ struct SimulateCLITests {
         let data = Repository.root + "/fixtures/fashion-mnist"
         let text = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "6", "--check"])
         #expect(text.status == 0, "\(text.stderr)")
-        for fragment in ["accuracy:", "synaptic events per image", "latency per inference on 'edge'", "energy per inference",
-                         "identical to the dense integer reference on 6 images"] {
+        for fragment in [
+            "accuracy:", "synaptic events per image", "latency per inference on 'edge'", "energy per inference",
+            "identical to the dense integer reference on 6 images",
+        ] {
             #expect(text.stdout.contains(fragment), "missing '\(fragment)' in \(text.stdout)")
         }
         #expect(text.stderr.contains("simulated 6 images"))

@@ -1,8 +1,9 @@
-import Testing
 import SNNCompare
 import SNNCompiler
 import SNNIR
 import SNNSimulator
+import Testing
+
 @testable import SNNTrain
 
 /// The comparison's arithmetic and its refusals, on hand-made spikes and in-memory models.
@@ -17,7 +18,7 @@ struct SpikeComparisonTests {
         #expect(layer.pairs == 8)
         #expect(layer.floatRate == 0.25 && layer.integerRate == 0.25)
         #expect(layer.floatRatePerStep == [0.5, 0] && layer.integerRatePerStep == [0.5, 0])
-        #expect(layer.agreement == 0.75)            // 2 of 8 pairs differ
+        #expect(layer.agreement == 0.75)  // 2 of 8 pairs differ
         #expect(abs(layer.jaccard - 1.0 / 3) < 1e-12)  // 1 in both of 3 in either
         #expect(layer.precision == 0.5 && layer.recall == 0.5)
         #expect(throws: ComparisonError.self) { try layer.add(float: [0, 0, 0, 0][...], integer: EventList(indices: [4]), step: 0) }

@@ -17,8 +17,9 @@ struct SpikeTraceFileTests {
             pool.appendStep(indices: indices, payloads: payloads)
         }
         #expect(lif.binary && !pool.binary)
-        let file = SpikeTraceFile(model: "m.snn.h5", images: 2, timeSteps: 2, predictions: [3, 1], labels: [3, 0],
-                                  logits: [[1, 2, 3, 9], [0, 7, -1, 2]], layers: [lif, pool])
+        let file = SpikeTraceFile(
+            model: "m.snn.h5", images: 2, timeSteps: 2, predictions: [3, 1], labels: [3, 0],
+            logits: [[1, 2, 3, 9], [0, 7, -1, 2]], layers: [lif, pool])
         let directory = try TemporaryDirectory()
         let path = directory.path + "/trace.h5"
         try file.write(to: path)

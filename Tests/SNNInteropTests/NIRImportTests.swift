@@ -10,24 +10,46 @@ func smallDocument(ifThreshold: Float = 1) -> NIRDocument {
     func full(_ v: Float, _ shape: [Int]) -> NIRField { .floats(Array(repeating: v, count: shape.reduce(1, *)), shape: shape) }
     let weight = (0..<18).map { Float($0 % 5) * 0.25 - 0.5 }
     let fc = (0..<24).map { Float($0 % 7) * 0.1 - 0.3 }
-    return NIRDocument(nodes: [
-        NIRNode(name: "in", type: "Input", fields: [("shape", .ints([1, 4, 4], shape: [3]))]),
-        NIRNode(name: "conv", type: "Conv2d", fields: [
-            ("weight", .floats(weight, shape: [2, 1, 3, 3])), ("bias", .floats([0.1, -0.1], shape: [2])),
-            ("stride", .ints([1, 1], shape: [2])), ("padding", .ints([1, 1], shape: [2])),
-            ("dilation", .ints([1, 1], shape: [2])), ("groups", .int(1)), ("input_shape", .ints([4, 4], shape: [2]))]),
-        NIRNode(name: "lif", type: "LIF", fields: [("tau", full(2, [2, 4, 4])), ("r", full(1, [2, 4, 4])),
-                                                   ("v_leak", full(0, [2, 4, 4])), ("v_threshold", full(1, [2, 4, 4])),
-                                                   ("v_reset", full(0, [2, 4, 4]))]),
-        NIRNode(name: "pool", type: "SumPool2d", fields: [("kernel_size", .ints([2, 2], shape: [2])),
-                                                          ("stride", .ints([2, 2], shape: [2])), ("padding", .ints([0, 0], shape: [2]))]),
-        NIRNode(name: "fire", type: "IF", fields: [("r", full(1, [2, 2, 2])), ("v_threshold", full(ifThreshold, [2, 2, 2])),
-                                                   ("v_reset", full(0, [2, 2, 2]))]),
-        NIRNode(name: "flat", type: "Flatten", fields: [("start_dim", .int(0)), ("end_dim", .int(-1)),
-                                                        ("input_type", .ints([2, 2, 2], shape: [3]))]),
-        NIRNode(name: "fc", type: "Affine", fields: [("weight", .floats(fc, shape: [3, 8])), ("bias", .floats([0, 0.5, -0.5], shape: [3]))]),
-        NIRNode(name: "out", type: "Output", fields: [("shape", .ints([3], shape: [1]))]),
-    ], edges: [("in", "conv"), ("conv", "lif"), ("lif", "pool"), ("pool", "fire"), ("fire", "flat"), ("flat", "fc"), ("fc", "out")])
+    return NIRDocument(
+        nodes: [
+            NIRNode(name: "in", type: "Input", fields: [("shape", .ints([1, 4, 4], shape: [3]))]),
+            NIRNode(
+                name: "conv", type: "Conv2d",
+                fields: [
+                    ("weight", .floats(weight, shape: [2, 1, 3, 3])), ("bias", .floats([0.1, -0.1], shape: [2])),
+                    ("stride", .ints([1, 1], shape: [2])), ("padding", .ints([1, 1], shape: [2])),
+                    ("dilation", .ints([1, 1], shape: [2])), ("groups", .int(1)), ("input_shape", .ints([4, 4], shape: [2])),
+                ]),
+            NIRNode(
+                name: "lif", type: "LIF",
+                fields: [
+                    ("tau", full(2, [2, 4, 4])), ("r", full(1, [2, 4, 4])),
+                    ("v_leak", full(0, [2, 4, 4])), ("v_threshold", full(1, [2, 4, 4])),
+                    ("v_reset", full(0, [2, 4, 4])),
+                ]),
+            NIRNode(
+                name: "pool", type: "SumPool2d",
+                fields: [
+                    ("kernel_size", .ints([2, 2], shape: [2])),
+                    ("stride", .ints([2, 2], shape: [2])), ("padding", .ints([0, 0], shape: [2])),
+                ]),
+            NIRNode(
+                name: "fire", type: "IF",
+                fields: [
+                    ("r", full(1, [2, 2, 2])), ("v_threshold", full(ifThreshold, [2, 2, 2])),
+                    ("v_reset", full(0, [2, 2, 2])),
+                ]),
+            NIRNode(
+                name: "flat", type: "Flatten",
+                fields: [
+                    ("start_dim", .int(0)), ("end_dim", .int(-1)),
+                    ("input_type", .ints([2, 2, 2], shape: [3])),
+                ]),
+            NIRNode(
+                name: "fc", type: "Affine",
+                fields: [("weight", .floats(fc, shape: [3, 8])), ("bias", .floats([0, 0.5, -0.5], shape: [3]))]),
+            NIRNode(name: "out", type: "Output", fields: [("shape", .ints([3], shape: [1]))]),
+        ], edges: [("in", "conv"), ("conv", "lif"), ("lif", "pool"), ("pool", "fire"), ("fire", "flat"), ("flat", "fc"), ("fc", "out")])
 }
 
 func temporaryPath(_ name: String) -> String {
@@ -42,7 +64,7 @@ struct NIRImportTests {
         #expect(model.classes == 3)
         #expect(model.maxPools.map(\.pool) == ["pool"])
         #expect(model.graph.nodes.map(\.name) == ["conv", "lif", "pool", "flat", "fc"])
-        guard case let .maxPool(_, fire)? = model.graph.nodes.first(where: { $0.name == "pool" })?.op else {
+        guard case .maxPool(_, let fire)? = model.graph.nodes.first(where: { $0.name == "pool" })?.op else {
             Issue.record("pool is not a max-pool")
             return
         }
@@ -84,15 +106,16 @@ struct NIRImportTests {
         let j = try #require(document.nodes.firstIndex { $0.name == "fire" })
         document.nodes[j].fields[0].1 = .doubles(Array(repeating: 1e4, count: 8), shape: [2, 2, 2])
         let model = try NIRImporter.model(from: document, mapping: NeuronMapping(dt: 1e-4))
-        guard case let .neuron(lif)? = model.graph.nodes.first(where: { $0.name == "lif" })?.op,
-              case let .neuron(fire)? = model.graph.nodes.first(where: { $0.name == "fire" })?.op else {
+        guard case .neuron(let lif)? = model.graph.nodes.first(where: { $0.name == "lif" })?.op,
+            case .neuron(let fire)? = model.graph.nodes.first(where: { $0.name == "fire" })?.op
+        else {
             Issue.record("neurons missing")
             return
         }
         #expect(lif.tau == 2)
         #expect(fire.tau == nil && fire.gain == 1)
         let strict = try NIRImporter.model(from: document, mapping: NeuronMapping(dt: 1e-4, fireOnGreater: true))
-        guard case let .neuron(strictLIF)? = strict.graph.nodes.first(where: { $0.name == "lif" })?.op else { return }
+        guard case .neuron(let strictLIF)? = strict.graph.nodes.first(where: { $0.name == "lif" })?.op else { return }
         #expect(strictLIF.threshold == Float(1).nextUp)
     }
 }
@@ -167,15 +190,17 @@ struct NIRExportTests {
     /// A small model with batch norm and max-pooling, exported to NIR (BN folded, max-pool as
     /// SumPool2d + IF) and imported again, computes the same logits and predictions.
     @Test func exportedModelReimportsWithTheSameOutputs() throws {
-        let spec = ModelSpec(architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 8, inputWidth: 8, classes: 4,
-                             timeSteps: 3, pooling: .max)
+        let spec = ModelSpec(
+            architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 8, inputWidth: 8, classes: 4,
+            timeSteps: 3, pooling: .max)
         let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: "/nonexistent"))
         var state = try TrainingState(spec: spec, config: config)
         // Non-trivial BN statistics, so folding is exercised.
         for i in state.parameters.buffers.indices {
             let n = state.parameters.buffers[i].value.count
             let isVar = state.parameters.buffers[i].name.hasSuffix("running_var")
-            state.parameters.buffers[i].value = Tensor(shape: [n], scalars: (0..<n).map { isVar ? 0.5 + Float($0 % 3) * 0.25 : Float($0 % 4) * 0.05 })
+            state.parameters.buffers[i].value = Tensor(
+                shape: [n], scalars: (0..<n).map { isVar ? 0.5 + Float($0 % 3) * 0.25 : Float($0 % 4) * 0.05 })
         }
         let document = try NIRExporter.document(of: state, producer: "test")
         #expect(document.nodes.contains { $0.type == "IF" && $0.name == "pool1.fire" })
@@ -191,7 +216,8 @@ struct NIRExportTests {
             var parameters = s.parameters
             return network.forward(images, parameters: &parameters, training: false).logits
         }
-        let a = try logits(state), b = try logits(back)
+        let a = try logits(state)
+        let b = try logits(back)
         #expect(a.shape == b.shape)
         let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 1e-4, "largest logit difference \(worst)")
@@ -219,8 +245,9 @@ struct NIRExportTests {
 
     @Test func aWindowLargerThanItsPaddedInputIsANamedErrorNotACrash() throws {
         // A 2×2 pool on the 4×4 conv output fits; a 5×5 one does not (and used to trap).
-        Self.expectImportError(Self.document(setting: "kernel_size", of: "pool", to: .ints([5, 5], shape: [2])),
-                               node: "pool", field: nil, saying: "does not fit")
+        Self.expectImportError(
+            Self.document(setting: "kernel_size", of: "pool", to: .ints([5, 5], shape: [2])),
+            node: "pool", field: nil, saying: "does not fit")
         // A conv kernel of 7×7 with padding 1 on a 4×4 input.
         var big = smallDocument()
         for n in big.nodes.indices where big.nodes[n].name == "conv" {
@@ -232,10 +259,12 @@ struct NIRExportTests {
     }
 
     @Test func hugeOrDuplicateValuesAreNamedErrors() throws {
-        Self.expectImportError(Self.document(setting: "padding", of: "pool", to: .ints([1 << 40, 0], shape: [2])),
-                               node: "pool", field: "padding", saying: "out of range")
-        Self.expectImportError(Self.document(setting: "shape", of: "in", to: .ints([1 << 20, 1 << 20, 1 << 20], shape: [3])),
-                               node: "in", field: "shape", saying: "input shape")
+        Self.expectImportError(
+            Self.document(setting: "padding", of: "pool", to: .ints([1 << 40, 0], shape: [2])),
+            node: "pool", field: "padding", saying: "out of range")
+        Self.expectImportError(
+            Self.document(setting: "shape", of: "in", to: .ints([1 << 20, 1 << 20, 1 << 20], shape: [3])),
+            node: "in", field: "shape", saying: "input shape")
         var twice = smallDocument()
         twice.nodes.append(NIRNode(name: "lif", type: "LIF", fields: []))
         Self.expectImportError(twice, node: "lif", field: nil, saying: "two nodes have this name")

@@ -53,8 +53,9 @@ import Testing
 
     @Test func checkedBatchAgreesWithTheReference() throws {
         let reference = try DenseReference(Self.graph)
-        let result = try EventSimulator(Self.graph).run(quantizedImages: Self.images,
-                                                        options: BatchOptions(threads: 2, reference: reference))
+        let result = try EventSimulator(Self.graph).run(
+            quantizedImages: Self.images,
+            options: BatchOptions(threads: 2, reference: reference))
         #expect(result.mismatch == nil)
         #expect(result.checkedImages == 7)
         #expect(result.traces == nil)
@@ -62,10 +63,13 @@ import Testing
 
     @Test func progressReportsEveryImage() throws {
         let counter = Counter()
-        _ = try EventSimulator(Self.graph).run(quantizedImages: Self.images,
-                                               options: BatchOptions(threads: 2, progress: { done, total in
-                                                   counter.add(done, total)
-                                               }))
+        _ = try EventSimulator(Self.graph).run(
+            quantizedImages: Self.images,
+            options: BatchOptions(
+                threads: 2,
+                progress: { done, total in
+                    counter.add(done, total)
+                }))
         #expect(counter.seen.sorted() == Array(1...7))
     }
 

@@ -8,15 +8,18 @@ import Testing
     /// Round numbers so every product is checkable by hand.
     static let model = CostModel(
         target: "hand",
-        timing: .init(clockHz: 1000, cyclesPerRowFetch: 2, cyclesPerSynapticOp: 3, cyclesPerNeuronUpdate: 5,
-                      cyclesPerHop: 7, cyclesPerBarrier: 11),
-        energy: .init(synapticOpPJ: 1, synapticOpIncludesWeightRead: false, neuronUpdatePJ: 2, spikeRoutePJ: 4,
-                      memoryPJPerByte: 0.5, staticPowerMW: 1),
+        timing: .init(
+            clockHz: 1000, cyclesPerRowFetch: 2, cyclesPerSynapticOp: 3, cyclesPerNeuronUpdate: 5,
+            cyclesPerHop: 7, cyclesPerBarrier: 11),
+        energy: .init(
+            synapticOpPJ: 1, synapticOpIncludesWeightRead: false, neuronUpdatePJ: 2, spikeRoutePJ: 4,
+            memoryPJPerByte: 0.5, staticPowerMW: 1),
         memory: .init(bytesPerRowFetch: 4, bytesPerSynapticOp: 3))
 
     static func core(_ id: Int, _ population: String, _ start: Int = 0, _ count: Int = 1) -> CoreAllocation {
-        CoreAllocation(core: id, population: population, neuronStart: start, neuronCount: count, storedSynapses: 0,
-                       synapseBytes: 0, fanIn: 0, fanOut: 0)
+        CoreAllocation(
+            core: id, population: population, neuronStart: start, neuronCount: count, storedSynapses: 0,
+            synapseBytes: 0, fanIn: 0, fanOut: 0)
     }
 
     /// The `>=` chain with `a` on core 0 (0,0), `b` on core 3 (1,1), the readout on core 1 (1,0).
@@ -33,16 +36,16 @@ import Testing
         #expect(cost.cyclesPerStep == [26, 21, 57, 21, 21, 57])
         #expect(cost.cycles == 203)
         #expect(abs(cost.latencySeconds - 0.203) < 1e-12)
-        #expect(cost.rowFetches == 5)       // encoder 1, a→b 2, b→readout 2
-        #expect(cost.hops == 6)             // 2·2 + 2·1
+        #expect(cost.rowFetches == 5)  // encoder 1, a→b 2, b→readout 2
+        #expect(cost.hops == 6)  // 2·2 + 2·1
         #expect(cost.synapticOps == 5)
-        #expect(cost.neuronUpdates == 14)   // a 6, b 2, readout 6
+        #expect(cost.neuronUpdates == 14)  // a 6, b 2, readout 6
         #expect(cost.energy.synapticOps == 5)
         #expect(cost.energy.neuronUpdates == 28)
         #expect(cost.energy.routing == 24)
-        #expect(cost.energy.memory == 17.5) // (5·4 + 5·3) bytes · 0.5 pJ
+        #expect(cost.energy.memory == 17.5)  // (5·4 + 5·3) bytes · 0.5 pJ
         #expect(cost.energy.memoryIncluded)
-        #expect(abs(cost.energy.staticEnergy - 2.03e8) < 1)   // 1 mW · 0.203 s
+        #expect(abs(cost.energy.staticEnergy - 2.03e8) < 1)  // 1 mW · 0.203 s
         #expect(abs(cost.energy.dynamic - (5 + 28 + 24 + 17.5)) < 1e-9)
     }
 

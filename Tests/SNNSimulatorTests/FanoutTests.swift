@@ -1,7 +1,8 @@
 import SNNIR
-@testable import SNNSimulator
 import SNNSimulatorFixtures
 import Testing
+
+@testable import SNNSimulator
 
 /// The regrouped conv tables: the O(1) count of the synapses a border event reaches equals a
 /// walk over its buckets, and every synapse lands where the IR's geometry says.
@@ -20,8 +21,9 @@ import Testing
             for ci in 0..<f.input.channels {
                 for y in 0..<f.input.height {
                     for x in 0..<f.input.width {
-                        #expect(rows.reached(channel: ci, y: y, x: x, kernelH: f.kernelH, kernelW: f.kernelW)
-                            == f.reachedSynapses(channel: ci, y: y, x: x))
+                        #expect(
+                            rows.reached(channel: ci, y: y, x: x, kernelH: f.kernelH, kernelW: f.kernelW)
+                                == f.reachedSynapses(channel: ci, y: y, x: x))
                     }
                 }
             }
@@ -38,10 +40,17 @@ import Testing
         b.linear(lif, outFeatures: 1, weights: Array(repeating: 1, count: 3 * 3 * 3))
         let f = try #require(Self.convs(b.graph()).first)
         for unit in 0..<f.input.count {
-            let position = unit / 2, ci = unit % 2, y = position / 6, x = position % 6
+            let position = unit / 2
+            let ci = unit % 2
+            let y = position / 6
+            let x = position % 6
             f.forEachSynapse(ofUnit: unit) { target, w in
-                let co = target % 3, outPosition = target / 3, oy = outPosition / 3, ox = outPosition % 3
-                let ky = y + 1 - 2 * oy, kx = x + 1 - 2 * ox
+                let co = target % 3
+                let outPosition = target / 3
+                let oy = outPosition / 3
+                let ox = outPosition % 3
+                let ky = y + 1 - 2 * oy
+                let kx = x + 1 - 2 * ox
                 #expect((0..<3).contains(ky) && (0..<3).contains(kx))
                 #expect(w == weights[((co * 2 + ci) * 3 + ky) * 3 + kx])
             }
@@ -55,7 +64,8 @@ import Testing
     func equalsIntegerDivision(divisor: Int) {
         let d = Divisor(divisor)
         var rng = SplitMix64(seed: UInt64(divisor))
-        let samples = [0, 1, divisor - 1, divisor, divisor + 1, (1 << 32) - 1, (1 << 31) - 1]
+        let samples =
+            [0, 1, divisor - 1, divisor, divisor + 1, (1 << 32) - 1, (1 << 31) - 1]
             + (0..<2000).map { _ in Int(rng.next() % (1 << 32)) }
         for n in samples where n >= 0 {
             #expect(d.split(n) == (n / divisor, n % divisor), "\(n) / \(divisor)")

@@ -1,7 +1,8 @@
 import SNNIR
-@testable import SNNSimulator
 import SNNSimulatorFixtures
 import Testing
+
+@testable import SNNSimulator
 
 /// Tiny networks whose spikes are worked out by hand.
 @Suite struct HandComputedTests {

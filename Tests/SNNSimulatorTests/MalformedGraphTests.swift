@@ -9,8 +9,10 @@ import Testing
 
     /// `graph` with the layer `name` changed; a name the graph does not have is a test failure
     /// (the change would silently do nothing).
-    static func withLayer(_ name: String, in graph: Graph, sourceLocation: SourceLocation = #_sourceLocation,
-                          _ change: (inout Layer) -> Void) -> Graph {
+    static func withLayer(
+        _ name: String, in graph: Graph, sourceLocation: SourceLocation = #_sourceLocation,
+        _ change: (inout Layer) -> Void
+    ) -> Graph {
         var graph = graph
         guard let i = graph.index(of: name) else {
             Issue.record("the graph has no layer '\(name)'", sourceLocation: sourceLocation)
@@ -31,8 +33,11 @@ import Testing
         let conv = try #require(graph.layers.first { if case .conv = $0.op { true } else { false } })
         #expect(conv.shape == [6, 12, 12])
         let broken = Self.withLayer(conv.name, in: graph) { layer in layer.shape = [6, 11, 12] }
-        Self.expectBoth(broken, .shapeMismatch(layer: conv.name,
-                                               detail: "output shape [6, 11, 12] but the convolution gives [6, 12, 12]"))
+        Self.expectBoth(
+            broken,
+            .shapeMismatch(
+                layer: conv.name,
+                detail: "output shape [6, 11, 12] but the convolution gives [6, 12, 12]"))
     }
 
     @Test func weightCountMismatch() {
@@ -83,8 +88,10 @@ import Testing
 
     @Test func unfoldedBatchNorm() {
         var graph = Self.chain()
-        graph.layers.insert(Layer(name: "bn", inputs: ["enc"], shape: [1, 1, 1],
-                                  op: .batchNorm(BatchNormLayer(mean: [0], variance: [1], gamma: [1], beta: [0]))), at: 2)
+        graph.layers.insert(
+            Layer(
+                name: "bn", inputs: ["enc"], shape: [1, 1, 1],
+                op: .batchNorm(BatchNormLayer(mean: [0], variance: [1], gamma: [1], beta: [0]))), at: 2)
         graph.layers[3].inputs = ["bn"]
         Self.expectBoth(graph, .unsupported(layer: "bn", reason: "batch norm must be folded first (foldBatchNorm)"))
     }
@@ -100,8 +107,11 @@ import Testing
         guard case .pool(var pool) = graph.layers[i].op else { return }
         pool.kind = .average
         graph.layers[i].op = .pool(pool)
-        Self.expectBoth(graph, .unsupported(layer: graph.layers[i].name,
-                                            reason: "an average pool must be folded into its readers first (the compiler's foldAveragePooling makes it a sum pool)"))
+        Self.expectBoth(
+            graph,
+            .unsupported(
+                layer: graph.layers[i].name,
+                reason: "an average pool must be folded into its readers first (the compiler's foldAveragePooling makes it a sum pool)"))
     }
 
     @Test func readoutMustBeLinear() {
@@ -135,14 +145,16 @@ import Testing
     @Test func placementThatMissesNeurons() {
         var graph = TinyNetworks.placedChain()
         graph.placement?.cores.removeLast()
-        #expect(throws: SimulatorError.invalidPlacement(detail: "the cores of 'b' do not tile its neurons: core 2 starts at 1, expected 0")) {
+        #expect(throws: SimulatorError.invalidPlacement(detail: "the cores of 'b' do not tile its neurons: core 2 starts at 1, expected 0"))
+        {
             try EventSimulator(graph, cost: CostModelTests.model)
         }
     }
 
     @Test func errorsReadAsSentences() {
-        #expect(SimulatorError.notLowered(layer: "conv3").description
-            == "layer 'conv3' has no fan-out table (run the compiler's lowerToCSR pass first)")
+        #expect(
+            SimulatorError.notLowered(layer: "conv3").description
+                == "layer 'conv3' has no fan-out table (run the compiler's lowerToCSR pass first)")
         #expect(SimulatorError.shapeMismatch(layer: "fc", detail: "x").description == "layer 'fc' has inconsistent shapes: x")
     }
 }

@@ -14,9 +14,10 @@ import Testing
 
     func batches(_ simulator: EventSimulator, size: Int, keepTraces: Bool, tracesForEach: Bool) -> SimulationBatches {
         let images = Self.floatImages
-        return SimulationBatches(simulator: simulator, count: images.count, labels: (0..<images.count).map { $0 % 10 },
-                                 image: { images[$0] }, threads: 2, reference: nil, keepTraces: keepTraces,
-                                 tracesForEach: tracesForEach, unitCounts: true, batchSize: size)
+        return SimulationBatches(
+            simulator: simulator, count: images.count, labels: (0..<images.count).map { $0 % 10 },
+            image: { images[$0] }, threads: 2, reference: nil, keepTraces: keepTraces,
+            tracesForEach: tracesForEach, unitCounts: true, batchSize: size)
     }
 
     @Test func floatImagesQuantiseToTheFixtures() throws {
@@ -28,8 +29,9 @@ import Testing
         // No cost model: its energies are floating-point sums, which batches would group differently.
         let simulator = try EventSimulator(Self.graph)
         let labels = (0..<Self.images.count).map { $0 % 10 }
-        let whole = try simulator.run(quantizedImages: Self.images, labels: labels,
-                                      options: BatchOptions(threads: 2, trace: true, unitCounts: true))
+        let whole = try simulator.run(
+            quantizedImages: Self.images, labels: labels,
+            options: BatchOptions(threads: 2, trace: true, unitCounts: true))
         var ranges: [Range<Int>] = []
         let split = try batches(simulator, size: 3, keepTraces: true, tracesForEach: false)
             .run(progress: { _ in }, each: { range, _ in ranges.append(range) })

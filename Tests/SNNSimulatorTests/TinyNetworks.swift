@@ -35,11 +35,13 @@ enum TinyNetworks {
         let lifB = b.lif(fc, neurons: .fixture(threshold: 30), name: "b")
         b.linear(lifB, outFeatures: 1, weights: [5, 5], bias: [1], name: "readout")
         func core(_ id: Int, _ population: String, _ start: Int, _ count: Int) -> CoreAllocation {
-            CoreAllocation(core: id, population: population, neuronStart: start, neuronCount: count, storedSynapses: 0,
-                           synapseBytes: 0, fanIn: 0, fanOut: 0)
+            CoreAllocation(
+                core: id, population: population, neuronStart: start, neuronCount: count, storedSynapses: 0,
+                synapseBytes: 0, fanIn: 0, fanOut: 0)
         }
-        let placement = Placement(cores: [core(0, "a", 0, 1), core(1, "readout", 0, 1), core(2, "b", 1, 1), core(3, "b", 0, 1)],
-                                  meshWidth: 2)
+        let placement = Placement(
+            cores: [core(0, "a", 0, 1), core(1, "readout", 0, 1), core(2, "b", 1, 1), core(3, "b", 0, 1)],
+            meshWidth: 2)
         return b.graph(name: "placed-chain", placement: placement)
     }
 }

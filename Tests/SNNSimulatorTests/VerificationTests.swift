@@ -17,7 +17,7 @@ import Testing
         let image = SyntheticImages.make(count: 1, shape: graph.layers[0].shape, seed: 3)[0]
         let (_, found) = try EventSimulator(graph).check(quantizedImage: image, against: DenseReference(graph))
         let mismatch = try #require(found)
-        #expect(mismatch.layer == graph.layers[i + 1].name)   // the LIF group the conv feeds
+        #expect(mismatch.layer == graph.layers[i + 1].name)  // the LIF group the conv feeds
         #expect(mismatch.coordinates.count == 3)
         #expect(mismatch.simulator != mismatch.reference)
         #expect(String(describing: mismatch).contains("layer '\(mismatch.layer)', step \(mismatch.step), neuron \(mismatch.neuron)"))
@@ -39,8 +39,9 @@ import Testing
 
     @Test func firstDifferenceIsTheLowestUnitOfTheEarliestStep() {
         func inference(_ steps: [[Int32]]) -> Inference {
-            Inference(logits: [0], logitsPerStep: steps.map { _ in [0] }, spikes: StepCounts(layers: ["l"], steps: steps.count),
-                      trace: SpikeTrace(layers: [LayerTrace(name: "l", shape: [2, 2, 3], steps: steps.map { EventList(indices: $0) })]))
+            Inference(
+                logits: [0], logitsPerStep: steps.map { _ in [0] }, spikes: StepCounts(layers: ["l"], steps: steps.count),
+                trace: SpikeTrace(layers: [LayerTrace(name: "l", shape: [2, 2, 3], steps: steps.map { EventList(indices: $0) })]))
         }
         let a = inference([[1, 4], [0, 5, 7], [2]])
         let b = inference([[1, 4], [0, 7, 9], [3]])

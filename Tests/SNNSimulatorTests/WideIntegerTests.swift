@@ -1,7 +1,8 @@
 import SNNIR
-@testable import SNNSimulator
 import SNNSimulatorFixtures
 import Testing
+
+@testable import SNNSimulator
 
 /// Accumulators and membranes are 32-bit only when a bound proves the values fit; otherwise the
 /// 64-bit kernels run, with the same results as the dense reference.
@@ -18,9 +19,15 @@ import Testing
         }
         for i in graph.layers.indices {
             switch graph.layers[i].op {
-            case .conv(var c): scale(&c.weights); graph.layers[i].op = .conv(c)
-            case .linear(var l): scale(&l.weights); graph.layers[i].op = .linear(l)
-            case .identity(var d): scale(&d.weights); graph.layers[i].op = .identity(d)
+            case .conv(var c):
+                scale(&c.weights)
+                graph.layers[i].op = .conv(c)
+            case .linear(var l):
+                scale(&l.weights)
+                graph.layers[i].op = .linear(l)
+            case .identity(var d):
+                scale(&d.weights)
+                graph.layers[i].op = .identity(d)
             case .lif(var g):
                 g.quantized?.threshold &*= factor
                 g.quantized?.stateBits = stateBits

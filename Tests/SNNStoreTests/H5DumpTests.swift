@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNStore
 
 /// The files SNNStore writes must read correctly in the reference tool, h5dump (hdf5-tools).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNStore
 
 @Suite("Clear errors on bad files")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SNNStore
+import Testing
 
 @Suite("SHA-256")
 struct SHA256Tests {
@@ -20,7 +20,8 @@ struct SHA256Tests {
         // Piece sizes that cross, fill and skip block boundaries; arrays, slices and Data.
         for sizes in [[1], [63, 1, 64], [65, 200], [7, 128, 3]] {
             var hasher = SHA256()
-            var offset = 0, k = 0
+            var offset = 0
+            var k = 0
             while offset < bytes.count {
                 let end = min(bytes.count, offset + sizes[k % sizes.count])
                 if k % 2 == 0 { hasher.update(bytes[offset..<end]) } else { hasher.update(Data(bytes[offset..<end])) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNStore
 
 @Suite("Stale temporary files")
@@ -27,11 +28,11 @@ struct StaleTemporaryTests {
         let live = getpid()
         let stale = [".model.h5.tmp-\(dead)-42", ".model.h5.tmp-\(dead)-7"]
         let kept = [
-            "model.h5",                         // the file itself
-            ".model.h5.tmp-\(live)-3",          // a live writer's temporary
-            ".other.h5.tmp-\(dead)-1",          // another file's temporary
-            "model.h5.tmp-\(dead)-1",           // no leading dot: not a temporary
-            ".model.h5.tmp-notapid-5",          // no process id
+            "model.h5",  // the file itself
+            ".model.h5.tmp-\(live)-3",  // a live writer's temporary
+            ".other.h5.tmp-\(dead)-1",  // another file's temporary
+            "model.h5.tmp-\(dead)-1",  // no leading dot: not a temporary
+            ".model.h5.tmp-notapid-5",  // no process id
         ]
         for name in stale + kept { try Data("x".utf8).write(to: URL(fileURLWithPath: directory.file(name))) }
         HDF5File.removeStaleTemporaries(of: directory.file("model.h5"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct Conv2dTests {} }
@@ -58,21 +59,23 @@ extension SNNTensorTests.Conv2dTests {
             var ws = ConvWorkspace(maxColumnBytes: budget)
             let y = conv2dForward(input: x, weight: w, bias: b, window: win, workspace: &ws)
             #expect(y.shape == conv2dOutputShape(inputShape: shape, outChannels: cout, window: win))
-            expectClose(y.scalars, naiveConv2d(x, w, b, win), atol: 1e-5, rtol: 1e-5,
-                        "conv case \(caseIndex) budget \(budget)")
+            expectClose(
+                y.scalars, naiveConv2d(x, w, b, win), atol: 1e-5, rtol: 1e-5,
+                "conv case \(caseIndex) budget \(budget)")
             let yNoBias = conv2dForward(input: x, weight: w, bias: nil, window: win, workspace: &ws)
-            expectClose(yNoBias.scalars, naiveConv2d(x, w, nil, win), atol: 1e-5, rtol: 1e-5,
-                        "conv case \(caseIndex) no bias budget \(budget)")
+            expectClose(
+                yNoBias.scalars, naiveConv2d(x, w, nil, win), atol: 1e-5, rtol: 1e-5,
+                "conv case \(caseIndex) no bias budget \(budget)")
         }
     }
 
     @Test func chunkSizeBatchesSmallMapsWithinTheByteBudget() {
         let ws = ConvWorkspace(maxColumnBytes: 32 << 20, targetColumns: 2048)
-        #expect(ws.chunkSize(batch: 64, columnRows: 576, pixels: 1024) == 2)    // 32x32 maps
-        #expect(ws.chunkSize(batch: 64, columnRows: 1152, pixels: 256) == 8)    // 16x16
-        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 16) == 64)    // 4x4: whole batch
-        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 64) == 28)    // capped by 32 MiB
-        #expect(ws.chunkSize(batch: 5, columnRows: 27, pixels: 16) == 5)        // never above N
+        #expect(ws.chunkSize(batch: 64, columnRows: 576, pixels: 1024) == 2)  // 32x32 maps
+        #expect(ws.chunkSize(batch: 64, columnRows: 1152, pixels: 256) == 8)  // 16x16
+        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 16) == 64)  // 4x4: whole batch
+        #expect(ws.chunkSize(batch: 64, columnRows: 4608, pixels: 64) == 28)  // capped by 32 MiB
+        #expect(ws.chunkSize(batch: 5, columnRows: 27, pixels: 16) == 5)  // never above N
         #expect(ConvWorkspace(maxColumnBytes: 1).chunkSize(batch: 9, columnRows: 9, pixels: 9) == 1)
     }
 
@@ -92,12 +95,16 @@ extension SNNTensorTests.Conv2dTests {
         // Backward through chunks equals backward in one chunk up to GEMM summation order.
         let dy = randomTensor(y.shape, seed: 16)
         var big = ConvWorkspace()
-        var dw1 = Tensor.zeros(w.shape), dw2 = Tensor.zeros(w.shape)
-        var db1: Tensor? = Tensor.zeros([3]), db2: Tensor? = Tensor.zeros([3])
-        let dx1 = conv2dBackward(dOutput: dy, input: x, weight: w, window: win,
-                                 dWeight: &dw1, dBias: &db1, workspace: &small)
-        let dx2 = conv2dBackward(dOutput: dy, input: x, weight: w, window: win,
-                                 dWeight: &dw2, dBias: &db2, workspace: &big)
+        var dw1 = Tensor.zeros(w.shape)
+        var dw2 = Tensor.zeros(w.shape)
+        var db1: Tensor? = Tensor.zeros([3])
+        var db2: Tensor? = Tensor.zeros([3])
+        let dx1 = conv2dBackward(
+            dOutput: dy, input: x, weight: w, window: win,
+            dWeight: &dw1, dBias: &db1, workspace: &small)
+        let dx2 = conv2dBackward(
+            dOutput: dy, input: x, weight: w, window: win,
+            dWeight: &dw2, dBias: &db2, workspace: &big)
         expectClose(dx1!.scalars, dx2!.scalars, "dInput chunked vs whole")
         expectClose(dw1.scalars, dw2.scalars, atol: 1e-5, rtol: 1e-5, "dWeight chunked vs whole")
         #expect(db1 == db2)
@@ -117,9 +124,11 @@ extension SNNTensorTests.Conv2dTests {
         // Gradients accumulate: start dW, dB from ones and subtract afterwards.
         var dw = Tensor(repeating: 1, shape: w.shape)
         var db: Tensor? = Tensor(repeating: 1, shape: [cout])
-        let dx = conv2dBackward(dOutput: dy, input: x, weight: w, window: win,
-                                dWeight: &dw, dBias: &db, workspace: &ws)!
-        let dwOnly = dw.scalars.map { $0 - 1 }, dbOnly = db!.scalars.map { $0 - 1 }
+        let dx = conv2dBackward(
+            dOutput: dy, input: x, weight: w, window: win,
+            dWeight: &dw, dBias: &db, workspace: &ws)!
+        let dwOnly = dw.scalars.map { $0 - 1 }
+        let dbOnly = db!.scalars.map { $0 - 1 }
 
         // The loss is linear in each argument, so central differences have no truncation error
         // and a large step (0.1) keeps Float rounding of the loss (~1e-5) below 1e-4 in the
@@ -128,15 +137,18 @@ extension SNNTensorTests.Conv2dTests {
             var ws = ConvWorkspace()
             return weightedSum(conv2dForward(input: x, weight: w, bias: b, window: win, workspace: &ws).scalars, r)
         }
-        expectGradientMatches(analytic: dx.scalars,
-                              numeric: finiteDifferenceGradient(at: x, step: 0.1) { loss($0, w, b) },
-                              atol: 1e-3, rtol: 1e-3, "conv \(caseIndex) dInput")
-        expectGradientMatches(analytic: dwOnly,
-                              numeric: finiteDifferenceGradient(at: w, step: 0.1) { loss(x, $0, b) },
-                              atol: 1e-3, rtol: 1e-3, "conv \(caseIndex) dWeight")
-        expectGradientMatches(analytic: dbOnly,
-                              numeric: finiteDifferenceGradient(at: b, step: 0.1) { loss(x, w, $0) },
-                              atol: 1e-3, rtol: 1e-3, "conv \(caseIndex) dBias")
+        expectGradientMatches(
+            analytic: dx.scalars,
+            numeric: finiteDifferenceGradient(at: x, step: 0.1) { loss($0, w, b) },
+            atol: 1e-3, rtol: 1e-3, "conv \(caseIndex) dInput")
+        expectGradientMatches(
+            analytic: dwOnly,
+            numeric: finiteDifferenceGradient(at: w, step: 0.1) { loss(x, $0, b) },
+            atol: 1e-3, rtol: 1e-3, "conv \(caseIndex) dWeight")
+        expectGradientMatches(
+            analytic: dbOnly,
+            numeric: finiteDifferenceGradient(at: b, step: 0.1) { loss(x, w, $0) },
+            atol: 1e-3, rtol: 1e-3, "conv \(caseIndex) dBias")
     }
 
     @Test func backwardWithoutInputGradientStillGivesWeightGradient() {
@@ -145,13 +157,16 @@ extension SNNTensorTests.Conv2dTests {
         let w = randomTensor([4, 3, 3, 3], seed: 31)
         let dy = randomTensor([2, 4, 5, 5], seed: 32)
         var ws = ConvWorkspace()
-        var dwA = Tensor.zeros(w.shape), dwB = Tensor.zeros(w.shape)
+        var dwA = Tensor.zeros(w.shape)
+        var dwB = Tensor.zeros(w.shape)
         var noBias: Tensor? = nil
-        let dx = conv2dBackward(dOutput: dy, input: x, weight: w, window: win, dWeight: &dwA,
-                                dBias: &noBias, computeInputGradient: false, workspace: &ws)
+        let dx = conv2dBackward(
+            dOutput: dy, input: x, weight: w, window: win, dWeight: &dwA,
+            dBias: &noBias, computeInputGradient: false, workspace: &ws)
         #expect(dx == nil)
-        _ = conv2dBackward(dOutput: dy, input: x, weight: w, window: win, dWeight: &dwB,
-                           dBias: &noBias, workspace: &ws)
+        _ = conv2dBackward(
+            dOutput: dy, input: x, weight: w, window: win, dWeight: &dwB,
+            dBias: &noBias, workspace: &ws)
         #expect(dwA == dwB)
         #expect(dwA.scalars.contains { $0 != 0 })
         #expect(noBias == nil)
@@ -171,8 +186,9 @@ extension SNNTensorTests.Conv2dTests {
             let y = conv2dForward(input: x, weight: w, bias: b, window: win, workspace: &ws)
             var dw = Tensor.zeros(w.shape)
             var db: Tensor? = Tensor.zeros([64])
-            let dx = conv2dBackward(dOutput: dy, input: x, weight: w, window: win,
-                                    dWeight: &dw, dBias: &db, workspace: &ws)!
+            let dx = conv2dBackward(
+                dOutput: dy, input: x, weight: w, window: win,
+                dWeight: &dw, dBias: &db, workspace: &ws)!
             results.append((y, dx, dw, db))
         }
         expectClose(results[0].0.scalars, naiveConv2d(x, w, b, win), atol: 1e-5, rtol: 1e-5, "threaded forward")

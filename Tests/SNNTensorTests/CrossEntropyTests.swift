@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct CrossEntropyTests {} }
@@ -26,10 +27,11 @@ extension SNNTensorTests.CrossEntropyTests {
         let (_, d) = softmaxCrossEntropy(logits: logits, labels: labels)
         // Rows of (softmax − onehot)/N sum to zero.
         for row in 0..<5 { #expect(abs(d.scalars[row * 7..<(row + 1) * 7].reduce(0, +)) < 1e-6) }
-        expectGradientMatches(analytic: d.scalars,
-                              numeric: finiteDifferenceGradient(at: logits, step: 1e-2) {
-                                  Double(softmaxCrossEntropy(logits: $0, labels: labels).loss)
-                              }, atol: 2e-4, rtol: 2e-3, "cross-entropy dLogits")
+        expectGradientMatches(
+            analytic: d.scalars,
+            numeric: finiteDifferenceGradient(at: logits, step: 1e-2) {
+                Double(softmaxCrossEntropy(logits: $0, labels: labels).loss)
+            }, atol: 2e-4, rtol: 2e-3, "cross-entropy dLogits")
         #expect(argmaxRows(Tensor(shape: [2, 3], scalars: [1, 3, 3, -1, -2, -0.5])) == [1, 2])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct ElementwiseTests {} }
@@ -18,13 +19,15 @@ extension SNNTensorTests.ElementwiseTests {
         for i in 0..<x.count where abs(x.scalars[i]) < 0.05 { x.scalars[i] += 0.1 }
         let r = randomDoubles(x.count, seed: 2)
         let dx = reluBackward(dOutput: Tensor(shape: x.shape, scalars: r.map(Float.init)), output: reluForward(x))
-        expectGradientMatches(analytic: dx.scalars,
-                              numeric: finiteDifferenceGradient(at: x) { weightedSum(reluForward($0).scalars, r) },
-                              atol: 1e-4, rtol: 1e-4, "relu dInput")
+        expectGradientMatches(
+            analytic: dx.scalars,
+            numeric: finiteDifferenceGradient(at: x) { weightedSum(reluForward($0).scalars, r) },
+            atol: 1e-4, rtol: 1e-4, "relu dInput")
     }
 
     @Test func addAccumulateScale() {
-        let a = Tensor(shape: [3], scalars: [1, 2, 3]), b = Tensor(shape: [3], scalars: [10, 20, 30])
+        let a = Tensor(shape: [3], scalars: [1, 2, 3])
+        let b = Tensor(shape: [3], scalars: [10, 20, 30])
         #expect(add(a, b).scalars == [11, 22, 33])
         var y = b
         accumulate(a, into: &y)
@@ -51,9 +54,9 @@ extension SNNTensorTests.ElementwiseTests {
 extension SNNTensorTests.ElementwiseTests {
     @Test func allocatorSettingIsAvailableOnLinux() {
         #if os(Linux)
-        #expect(retainFreedMemoryForReuse())
-        // Kernels still work (and allocate) afterwards.
-        #expect(reluForward(Tensor(shape: [2], scalars: [-1, 1])).scalars == [0, 1])
+            #expect(retainFreedMemoryForReuse())
+            // Kernels still work (and allocate) afterwards.
+            #expect(reluForward(Tensor(shape: [2], scalars: [-1, 1])).scalars == [0, 1])
         #endif
     }
 }

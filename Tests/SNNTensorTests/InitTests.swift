@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct InitTests {} }
@@ -24,7 +25,9 @@ extension SNNTensorTests.InitTests {
     }
 
     @Test func drawsAreRowMajorAndDeterministic() {
-        var a = SeededRNG(seed: 42), b = SeededRNG(seed: 42), c = SeededRNG(seed: 43)
+        var a = SeededRNG(seed: 42)
+        var b = SeededRNG(seed: 42)
+        var c = SeededRNG(seed: 43)
         let wa = kaimingUniformWeight(shape: [4, 2, 3, 3], rng: &a)
         let wb = kaimingUniformWeight(shape: [4, 2, 3, 3], rng: &b)
         #expect(wa == wb)

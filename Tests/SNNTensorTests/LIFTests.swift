@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct LIFTests {} }
@@ -10,11 +11,15 @@ extension SNNTensorTests { @Suite struct LIFTests {} }
 /// flip, which is exactly the detached reset; so finite differences of `Σ r·S̃` must equal
 /// `lifBackward` fed `dSpikes = r`.
 private func smoothLIFLoss(_ x: [Double], steps: Int, _ p: LIFParameters, _ r: [Double])
-    -> (loss: Double, closestToThreshold: Double) {
+    -> (loss: Double, closestToThreshold: Double)
+{
     let m = x.count / steps
-    let tau = Double(p.tau), vth = Double(p.vThreshold), alpha = Double(p.surrogateAlpha)
+    let tau = Double(p.tau)
+    let vth = Double(p.vThreshold)
+    let alpha = Double(p.surrogateAlpha)
     var v = [Double](repeating: 0, count: m)
-    var loss = 0.0, closest = Double.infinity
+    var loss = 0.0
+    var closest = Double.infinity
     for t in 0..<steps {
         for i in 0..<m {
             let h = v[i] + (x[t * m + i] - v[i]) / tau
@@ -42,8 +47,9 @@ extension SNNTensorTests.LIFTests {
         #expect(s.scalars == [Float](repeating: 1, count: 6))
         expectClose(cache.membrane, [Float](repeating: 1.5, count: 6), atol: 1e-6, rtol: 1e-6, "H")
         // tau = 2, X = 2: H = 1 exactly, and the threshold is inclusive.
-        let (s2, _) = lifForward(input: Tensor(repeating: 2, shape: [3, 1]), timeSteps: 3,
-                                 parameters: LIFParameters(tau: 2))
+        let (s2, _) = lifForward(
+            input: Tensor(repeating: 2, shape: [3, 1]), timeSteps: 3,
+            parameters: LIFParameters(tau: 2))
         #expect(s2.scalars == [1, 1, 1])
     }
 
@@ -79,10 +85,12 @@ extension SNNTensorTests.LIFTests {
         expectClose(dx.scalars, expected, atol: 1e-6, rtol: 1e-5, "dX")
     }
 
-    @Test("LIF backward matches finite differences of the smooth-surrogate reference",
-          arguments: [LIFParameters(), LIFParameters(tau: 2), LIFParameters(tau: 1.6, vThreshold: 0.8, surrogateAlpha: 3)])
+    @Test(
+        "LIF backward matches finite differences of the smooth-surrogate reference",
+        arguments: [LIFParameters(), LIFParameters(tau: 2), LIFParameters(tau: 1.6, vThreshold: 0.8, surrogateAlpha: 3)])
     func backwardMatchesSmoothReference(parameters p: LIFParameters) throws {
-        let steps = 6, m = 40
+        let steps = 6
+        let m = 40
         var rng = SeededRNG(seed: 7)
         let xs = (0..<steps * m).map { _ in Double(rng.nextFloat(in: -0.5, 2.5)) }
         let r = randomDoubles(steps * m, seed: 8)
@@ -98,7 +106,8 @@ extension SNNTensorTests.LIFTests {
         try #require(margin > 1e-3, "some H within \(margin) of threshold: a step could flip a spike")
         var numeric = [Float]()
         for i in 0..<x64.count {
-            var xp = x64, xm = x64
+            var xp = x64
+            var xm = x64
             xp[i] += h
             xm[i] -= h
             let d = (smoothLIFLoss(xp, steps: steps, p, r).loss - smoothLIFLoss(xm, steps: steps, p, r).loss) / (2 * h)
@@ -112,7 +121,8 @@ extension SNNTensorTests.LIFTests {
 
     @Test func forwardAndBackwardAreDeterministic() {
         let x = randomTensor([8, 3, 4, 4], seed: 9, range: 2)
-        let a = lifForward(input: x, timeSteps: 4), b = lifForward(input: x, timeSteps: 4)
+        let a = lifForward(input: x, timeSteps: 4)
+        let b = lifForward(input: x, timeSteps: 4)
         #expect(a.spikes == b.spikes && a.cache == b.cache)
         let dy = randomTensor(x.shape, seed: 10)
         #expect(lifBackward(dSpikes: dy, cache: a.cache) == lifBackward(dSpikes: dy, cache: b.cache))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct SGDTests {} }
@@ -24,8 +25,9 @@ extension SNNTensorTests.SGDTests {
         let mask = Tensor(shape: [4], scalars: [1, 0, 1, 0])
         var buf: Tensor? = nil
         for step in 0..<3 {
-            sgdStep(weight: &w, gradient: Tensor(repeating: Float(step + 1), shape: [4]),
-                    momentumBuffer: &buf, mask: mask, config: config)
+            sgdStep(
+                weight: &w, gradient: Tensor(repeating: Float(step + 1), shape: [4]),
+                momentumBuffer: &buf, mask: mask, config: config)
             #expect(w.scalars[1] == 0 && w.scalars[3] == 0)
             #expect(buf!.scalars[1] == 0 && buf!.scalars[3] == 0)
             #expect(w.scalars[0] != 0 && w.scalars[2] != 0)
@@ -34,8 +36,9 @@ extension SNNTensorTests.SGDTests {
         var free = Tensor(shape: [4], scalars: [1, 2, 3, 4])
         var freeBuf: Tensor? = nil
         for step in 0..<3 {
-            sgdStep(weight: &free, gradient: Tensor(repeating: Float(step + 1), shape: [4]),
-                    momentumBuffer: &freeBuf, config: config)
+            sgdStep(
+                weight: &free, gradient: Tensor(repeating: Float(step + 1), shape: [4]),
+                momentumBuffer: &freeBuf, config: config)
         }
         #expect(w.scalars[0] == free.scalars[0] && w.scalars[2] == free.scalars[2])
     }
@@ -43,8 +46,9 @@ extension SNNTensorTests.SGDTests {
     @Test func plainSGDKeepsNoBuffer() {
         var w = Tensor(shape: [2], scalars: [1, 1])
         var buf: Tensor? = nil
-        sgdStep(weight: &w, gradient: Tensor(shape: [2], scalars: [1, -1]), momentumBuffer: &buf,
-                config: SGDConfig(learningRate: 0.25, momentum: 0))
+        sgdStep(
+            weight: &w, gradient: Tensor(shape: [2], scalars: [1, -1]), momentumBuffer: &buf,
+            config: SGDConfig(learningRate: 0.25, momentum: 0))
         #expect(buf == nil)
         #expect(w.scalars == [0.75, 1.25])
     }

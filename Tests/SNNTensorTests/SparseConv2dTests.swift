@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNNTensor
 
 extension SNNTensorTests { @Suite struct SparseConv2dTests {} }
@@ -9,9 +10,9 @@ private let sparseCases: [([Int], Int, Window2d)] = [
     ([1, 2, 5, 5], 3, Window2d(kernel: 5, stride: 1, padding: 2)),
     ([2, 2, 7, 6], 3, Window2d(kernelH: 3, kernelW: 2, padH: 1, padW: 0)),
     ([3, 4, 4, 4], 5, Window2d(kernel: 1)),
-    ([2, 2, 3, 3], 2, Window2d(kernel: 3, stride: 1, padding: 0)),   // 1×1 output
-    ([2, 3, 4, 5], 2, Window2d(kernel: 1, stride: 1, padding: 1)),   // 1×1 kernel with padding
-    ([3, 2, 1, 1], 3, Window2d(kernel: 3, stride: 1, padding: 1)),   // kernel larger than the image
+    ([2, 2, 3, 3], 2, Window2d(kernel: 3, stride: 1, padding: 0)),  // 1×1 output
+    ([2, 3, 4, 5], 2, Window2d(kernel: 1, stride: 1, padding: 1)),  // 1×1 kernel with padding
+    ([3, 2, 1, 1], 3, Window2d(kernel: 3, stride: 1, padding: 1)),  // kernel larger than the image
     ([2, 2, 5, 6], 3, Window2d(kernelH: 3, kernelW: 5, padH: 2, padW: 1)),
 ]
 
@@ -28,12 +29,16 @@ private func masked(_ w: Tensor, _ mask: Tensor) -> Tensor {
 extension SNNTensorTests.SparseConv2dTests {
     @Test func patternGroupsKeptWeightsByOutputAndByInputChannel() {
         // [Cout 2, Cin 2, 1, 2]: flat = (co·2 + ci)·2 + kw.
-        let mask = Tensor(shape: [2, 2, 1, 2], scalars: [1, 0, 0, 1,
-                                                          1, 1, 0, 0])
+        let mask = Tensor(
+            shape: [2, 2, 1, 2],
+            scalars: [
+                1, 0, 0, 1,
+                1, 1, 0, 0,
+            ])
         let p = SparseConvPattern(mask: mask)
         #expect(p.byOutput == [0, 3, 4, 5])
         #expect(p.outputStart == [0, 2, 4])
-        #expect(p.byInput == [0, 4, 5, 3])    // ci 0: (co 0, kw 0), (co 1, kw 0), (co 1, kw 1); ci 1: (co 0, kw 1)
+        #expect(p.byInput == [0, 4, 5, 3])  // ci 0: (co 0, kw 0), (co 1, kw 0), (co 1, kw 1); ci 1: (co 0, kw 1)
         #expect(p.inputStart == [0, 3, 4])
         #expect(p.keptCount == 4 && p.density == 0.5)
         #expect(SparseConvPattern(mask: Tensor.zeros([3, 1, 3, 3])).keptCount == 0)
@@ -62,8 +67,9 @@ extension SNNTensorTests.SparseConv2dTests {
                 expectClose(y.scalars, expected, atol: 1e-5, rtol: 1e-5, "case \(caseIndex) density \(density)")
                 results.append(y)
                 let yNoBias = sparseConv2dForward(input: x, weight: w, bias: nil, window: win, pattern: pattern, workspace: &ws)
-                expectClose(yNoBias.scalars, naiveConv2d(x, masked(w, mask), nil, win), atol: 1e-5, rtol: 1e-5,
-                            "case \(caseIndex) density \(density) no bias")
+                expectClose(
+                    yNoBias.scalars, naiveConv2d(x, masked(w, mask), nil, win), atol: 1e-5, rtol: 1e-5,
+                    "case \(caseIndex) density \(density) no bias")
             }
             // Each output element sums its kept weights in one fixed order: chunking changes no bit.
             #expect(results[0] == results[1] && results[1] == results[2])
@@ -83,27 +89,34 @@ extension SNNTensorTests.SparseConv2dTests {
         for budget in [1, 2 * perImage, 32 << 20] {
             var ws = ConvWorkspace(maxColumnBytes: budget)
             // Gradients accumulate: start from ones; pruned positions must stay exactly 1.
-            var dwSparse = Tensor(repeating: 1, shape: w.shape), dwDense = Tensor(repeating: 1, shape: w.shape)
-            var dbSparse: Tensor? = Tensor(repeating: 1, shape: [cout]), dbDense: Tensor? = Tensor(repeating: 1, shape: [cout])
-            let dxSparse = sparseConv2dBackward(dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
-                                                dWeight: &dwSparse, dBias: &dbSparse, workspace: &ws)!
-            let dxDense = conv2dBackward(dOutput: dy, input: x, weight: masked(w, mask), window: win,
-                                         dWeight: &dwDense, dBias: &dbDense, workspace: &ws)!
+            var dwSparse = Tensor(repeating: 1, shape: w.shape)
+            var dwDense = Tensor(repeating: 1, shape: w.shape)
+            var dbSparse: Tensor? = Tensor(repeating: 1, shape: [cout])
+            var dbDense: Tensor? = Tensor(repeating: 1, shape: [cout])
+            let dxSparse = sparseConv2dBackward(
+                dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
+                dWeight: &dwSparse, dBias: &dbSparse, workspace: &ws)!
+            let dxDense = conv2dBackward(
+                dOutput: dy, input: x, weight: masked(w, mask), window: win,
+                dWeight: &dwDense, dBias: &dbDense, workspace: &ws)!
             expectClose(dxSparse.scalars, dxDense.scalars, atol: 1e-5, rtol: 1e-5, "case \(caseIndex) dInput")
             for i in 0..<w.count {
                 if mask.scalars[i] == 0 {
                     #expect(dwSparse.scalars[i] == 1, "case \(caseIndex): pruned weight \(i) got a gradient")
                 } else {
-                    #expect(abs(dwSparse.scalars[i] - dwDense.scalars[i]) <= 1e-4 * max(1, abs(dwDense.scalars[i])),
-                            "case \(caseIndex) dWeight[\(i)] \(dwSparse.scalars[i]) vs \(dwDense.scalars[i])")
+                    #expect(
+                        abs(dwSparse.scalars[i] - dwDense.scalars[i]) <= 1e-4 * max(1, abs(dwDense.scalars[i])),
+                        "case \(caseIndex) dWeight[\(i)] \(dwSparse.scalars[i]) vs \(dwDense.scalars[i])")
                 }
             }
             #expect(dbSparse == dbDense)
             var dwNoInput = Tensor(repeating: 1, shape: w.shape)
             var noBias: Tensor? = nil
-            #expect(sparseConv2dBackward(dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
-                                         dWeight: &dwNoInput, dBias: &noBias, computeInputGradient: false,
-                                         workspace: &ws) == nil)
+            #expect(
+                sparseConv2dBackward(
+                    dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
+                    dWeight: &dwNoInput, dBias: &noBias, computeInputGradient: false,
+                    workspace: &ws) == nil)
             #expect(dwNoInput == dwSparse && noBias == nil)
         }
     }
@@ -119,18 +132,25 @@ extension SNNTensorTests.SparseConv2dTests {
         #expect(y.scalars == (0..<2).flatMap { _ in [Float](repeating: 0.5, count: 16) + [Float](repeating: -2, count: 16) })
         var dw = Tensor(repeating: 1, shape: w.shape)
         var db: Tensor? = Tensor.zeros([2])
-        let dx = sparseConv2dBackward(dOutput: randomTensor(y.shape, seed: 77), input: x, weight: w, window: win,
-                                      pattern: pattern, dWeight: &dw, dBias: &db, workspace: &ws)!
+        let dx = sparseConv2dBackward(
+            dOutput: randomTensor(y.shape, seed: 77), input: x, weight: w, window: win,
+            pattern: pattern, dWeight: &dw, dBias: &db, workspace: &ws)!
         #expect(dx == Tensor.zeros(x.shape))
         #expect(dw == Tensor(repeating: 1, shape: w.shape))
         #expect(db!.scalars.allSatisfy { $0 != 0 })
         // Empty batch and no output channels.
-        #expect(sparseConv2dForward(input: Tensor.zeros([0, 3, 4, 4]), weight: w, bias: b, window: win,
-                                    pattern: SparseConvPattern(mask: Tensor(repeating: 1, shape: w.shape)),
-                                    workspace: &ws).shape == [0, 2, 4, 4])
+        #expect(
+            sparseConv2dForward(
+                input: Tensor.zeros([0, 3, 4, 4]), weight: w, bias: b, window: win,
+                pattern: SparseConvPattern(mask: Tensor(repeating: 1, shape: w.shape)),
+                workspace: &ws
+            ).shape == [0, 2, 4, 4])
         let noOutputs = Tensor.zeros([0, 3, 3, 3])
-        #expect(sparseConv2dForward(input: x, weight: noOutputs, bias: nil, window: win,
-                                    pattern: SparseConvPattern(mask: noOutputs), workspace: &ws).shape == [2, 0, 4, 4])
+        #expect(
+            sparseConv2dForward(
+                input: x, weight: noOutputs, bias: nil, window: win,
+                pattern: SparseConvPattern(mask: noOutputs), workspace: &ws
+            ).shape == [2, 0, 4, 4])
     }
 
     @Test func backwardMatchesFiniteDifferencesOfTheSparseForward() {
@@ -144,19 +164,25 @@ extension SNNTensorTests.SparseConv2dTests {
         var ws = ConvWorkspace()
         var dw = Tensor.zeros(w.shape)
         var db: Tensor? = Tensor.zeros([4])
-        let dx = sparseConv2dBackward(dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
-                                      dWeight: &dw, dBias: &db, workspace: &ws)!
+        let dx = sparseConv2dBackward(
+            dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
+            dWeight: &dw, dBias: &db, workspace: &ws)!
         // Linear loss: central differences are exact up to Float rounding (see Conv2dTests).
         func loss(_ x: Tensor, _ w: Tensor) -> Double {
             var ws = ConvWorkspace()
-            return weightedSum(sparseConv2dForward(input: x, weight: w, bias: b, window: win, pattern: pattern,
-                                                   workspace: &ws).scalars, r)
+            return weightedSum(
+                sparseConv2dForward(
+                    input: x, weight: w, bias: b, window: win, pattern: pattern,
+                    workspace: &ws
+                ).scalars, r)
         }
-        expectGradientMatches(analytic: dx.scalars, numeric: finiteDifferenceGradient(at: x, step: 0.1) { loss($0, w) },
-                              atol: 1e-3, rtol: 1e-3, "sparse dInput")
+        expectGradientMatches(
+            analytic: dx.scalars, numeric: finiteDifferenceGradient(at: x, step: 0.1) { loss($0, w) },
+            atol: 1e-3, rtol: 1e-3, "sparse dInput")
         // The sparse forward ignores pruned weights, so their numeric gradient is 0 as well.
-        expectGradientMatches(analytic: dw.scalars, numeric: finiteDifferenceGradient(at: w, step: 0.1) { loss(x, $0) },
-                              atol: 1e-3, rtol: 1e-3, "sparse dWeight")
+        expectGradientMatches(
+            analytic: dw.scalars, numeric: finiteDifferenceGradient(at: w, step: 0.1) { loss(x, $0) },
+            atol: 1e-3, rtol: 1e-3, "sparse dWeight")
     }
 
     @Test func threadCountChangesNoBit() {
@@ -176,8 +202,9 @@ extension SNNTensorTests.SparseConv2dTests {
             let y = sparseConv2dForward(input: x, weight: w, bias: b, window: win, pattern: pattern, workspace: &ws)
             var dw = Tensor.zeros(w.shape)
             var db: Tensor? = Tensor.zeros([16])
-            let dx = sparseConv2dBackward(dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
-                                          dWeight: &dw, dBias: &db, workspace: &ws)!
+            let dx = sparseConv2dBackward(
+                dOutput: dy, input: x, weight: w, window: win, pattern: pattern,
+                dWeight: &dw, dBias: &db, workspace: &ws)!
             results.append((y, dx, dw))
         }
         for r in results.dropFirst() {
@@ -189,8 +216,9 @@ extension SNNTensorTests.SparseConv2dTests {
         var ws = ConvWorkspace()
         var dwDense = Tensor.zeros(w.shape)
         var dbDense: Tensor? = Tensor.zeros([16])
-        let dxDense = conv2dBackward(dOutput: dy, input: x, weight: maskedW, window: win, dWeight: &dwDense,
-                                     dBias: &dbDense, workspace: &ws)!
+        let dxDense = conv2dBackward(
+            dOutput: dy, input: x, weight: maskedW, window: win, dWeight: &dwDense,
+            dBias: &dbDense, workspace: &ws)!
         expectClose(results[0].1.scalars, dxDense.scalars, atol: 1e-5, rtol: 1e-5, "multi-chunk dInput")
         for k in pattern.byOutput {
             #expect(abs(results[0].2.scalars[k] - dwDense.scalars[k]) <= 1e-3 * max(1, abs(dwDense.scalars[k])))

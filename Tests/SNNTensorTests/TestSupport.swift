@@ -1,5 +1,6 @@
 // Helpers shared by the SNNTensor tests: random data, comparisons, finite differences.
 import Testing
+
 @testable import SNNTensor
 
 /// Root of all SNNTensor tests. Serialized because OpenBLAS is process-global (thread count)
@@ -31,22 +32,29 @@ func weightedSum(_ y: [Float], _ r: [Double]) -> Double {
 /// Largest violation of |a − b| ≤ atol + rtol·|b| (≤ 0 means all close), and where.
 func worstViolation(_ a: [Float], _ b: [Float], atol: Float, rtol: Float) -> (excess: Float, index: Int) {
     precondition(a.count == b.count, "count mismatch \(a.count) vs \(b.count)")
-    var worst: Float = -.infinity, at = -1
+    var worst: Float = -.infinity
+    var at = -1
     for i in 0..<a.count {
         let excess = abs(a[i] - b[i]) - (atol + rtol * abs(b[i]))
-        if excess > worst || excess.isNaN { worst = excess.isNaN ? .infinity : excess; at = i }
+        if excess > worst || excess.isNaN {
+            worst = excess.isNaN ? .infinity : excess
+            at = i
+        }
     }
     return (worst, at)
 }
 
 /// Expects `actual` ≈ `expected` elementwise (|a − e| ≤ atol + rtol·|e|), reporting the worst element.
-func expectClose(_ actual: [Float], _ expected: [Float], atol: Float = 1e-5, rtol: Float = 1e-5,
-                 _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ actual: [Float], _ expected: [Float], atol: Float = 1e-5, rtol: Float = 1e-5,
+    _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(actual.count == expected.count, "\(what): count", sourceLocation: sourceLocation)
     guard actual.count == expected.count, !actual.isEmpty else { return }
     let (excess, i) = worstViolation(actual, expected, atol: atol, rtol: rtol)
-    #expect(excess <= 0, "\(what): element \(i) is \(actual[i]), expected \(expected[i])",
-            sourceLocation: sourceLocation)
+    #expect(
+        excess <= 0, "\(what): element \(i) is \(actual[i]), expected \(expected[i])",
+        sourceLocation: sourceLocation)
 }
 
 /// Central finite differences of `loss` at `x`, probing every element (or, for large x, about
@@ -54,15 +62,18 @@ func expectClose(_ actual: [Float], _ expected: [Float], atol: Float = 1e-5, rto
 ///
 /// The perturbation actually applied is measured after rounding to Float, so the quotient uses
 /// the true step. Returns the numeric gradient (0 where not probed) and the probed indices.
-func finiteDifferenceGradient(at x: Tensor, step h: Float = 1e-2, maxProbes: Int = 400,
-                              _ loss: (Tensor) -> Double) -> (grad: [Float], probed: [Int]) {
+func finiteDifferenceGradient(
+    at x: Tensor, step h: Float = 1e-2, maxProbes: Int = 400,
+    _ loss: (Tensor) -> Double
+) -> (grad: [Float], probed: [Int]) {
     var grad = [Float](repeating: 0, count: x.count)
     let every = max(1, x.count / maxProbes)
     var probed: [Int] = []
     var xp = x
     for i in stride(from: 0, to: x.count, by: every) {
         let orig = x.scalars[i]
-        let plus = orig + h, minus = orig - h
+        let plus = orig + h
+        let minus = orig - h
         xp.scalars[i] = plus
         let lp = loss(xp)
         xp.scalars[i] = minus
@@ -80,14 +91,17 @@ func finiteDifferenceGradient(at x: Tensor, step h: Float = 1e-2, maxProbes: Int
 /// rounding (~1e-6 relative on losses of order 10) contributes ≲ 1e-3 absolute to the quotient,
 /// and the O(h²) truncation of smooth ops is ≲ 1e-3 relative, hence atol 3e-3 + rtol 1e-2.
 /// Also fails when every probed numeric gradient is ~0, so a check cannot pass vacuously.
-func expectGradientMatches(analytic: [Float], numeric: (grad: [Float], probed: [Int]),
-                           atol: Float = 3e-3, rtol: Float = 1e-2, _ what: String,
-                           sourceLocation: SourceLocation = #_sourceLocation) {
+func expectGradientMatches(
+    analytic: [Float], numeric: (grad: [Float], probed: [Int]),
+    atol: Float = 3e-3, rtol: Float = 1e-2, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(analytic.count == numeric.grad.count, "\(what): gradient size", sourceLocation: sourceLocation)
     guard analytic.count == numeric.grad.count else { return }
     let a = numeric.probed.map { analytic[$0] }
     let n = numeric.probed.map { numeric.grad[$0] }
     expectClose(a, n, atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
-    #expect(n.contains { abs($0) > 10 * atol }, "\(what): probed only ~zero gradients",
-            sourceLocation: sourceLocation)
+    #expect(
+        n.contains { abs($0) > 10 * atol }, "\(what): probed only ~zero gradients",
+        sourceLocation: sourceLocation)
 }

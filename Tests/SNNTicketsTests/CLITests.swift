@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SNNTickets
 import Testing
+
 @testable import snnc
 
 /// `snnc prune` argument checking and its error paths.
@@ -35,20 +36,23 @@ struct CLITests {
     }
 
     @Test func inconsistentOptionsAreRefused() {
-        let resumeKeeps = "--resume continues with the settings stored in the ticket file; drop the model, training and "
+        let resumeKeeps =
+            "--resume continues with the settings stored in the ticket file; drop the model, training and "
             + "search options (--data-dir may stay; --rounds or --sparsity extend an imp search)"
         expectRefused(["--method", "imp", "-o", "t.h5"], "give --rounds or --sparsity")  // no target
         expectRefused(["--method", "imp", "--rounds", "2", "--sparsity", "50", "-o", "t.h5"], "give --rounds or --sparsity, not both")
         expectRefused(["--method", "imp", "--rounds", "two", "-o", "t.h5"], "--rounds takes a comma-separated list of numbers, got 'two'")
-        expectRefused(["--method", "imp", "--rounds", "2", "--rewind", "soon", "-o", "t.h5"],
-                      "--rewind takes init, a number of epochs or a percentage like 7%")
+        expectRefused(
+            ["--method", "imp", "--rounds", "2", "--rewind", "soon", "-o", "t.h5"],
+            "--rewind takes init, a number of epochs or a percentage like 7%")
         // The search options are checked before the command's own rules: a method without a target.
         expectRefused(["--resume", "--method", "imp", "-o", "t.h5"], "give --rounds or --sparsity")
         expectRefused(["--resume", "--method", "imp", "--rounds", "2", "-o", "t.h5"], resumeKeeps)
         expectRefused(["--rounds", "2", "-o", "t.h5"], "give --method (\(TicketMethod.names.joined(separator: ", ")))")  // no method
-        expectRefused(["--method", "imp", "--rounds", "2", "--from", "dense.h5", "--lr", "0.1", "-o", "t.h5"],
-                      "--from takes the model and training settings from the checkpoint; drop the model, data and training "
-                        + "options (--data-dir may stay)")
+        expectRefused(
+            ["--method", "imp", "--rounds", "2", "--from", "dense.h5", "--lr", "0.1", "-o", "t.h5"],
+            "--from takes the model and training settings from the checkpoint; drop the model, data and training "
+                + "options (--data-dir may stay)")
         #expect((try? parse(["--resume", "-o", "t.h5"])) != nil)
         #expect((try? parse(["--resume", "--rounds", "11", "-o", "t.h5"])) != nil)  // extends an imp search
         expectRefused(["--resume", "--rounds", "11", "--rewind", "init", "-o", "t.h5"], resumeKeeps)
@@ -84,12 +88,16 @@ struct CLITests {
     @Test func impossibleSearchesAreDiagnostics() throws {
         // Early-time candidates must be shorter than T.
         let output = Fixture.temporaryPath("et.h5")
-        let command = try parse(["--method", "imp+et", "--rounds", "1", "--model", "small", "--time-steps", "3",
-                                 "--data-dir", Fixture.directory, "--train-subset", "40", "-o", output])
+        let command = try parse([
+            "--method", "imp+et", "--rounds", "1", "--model", "small", "--time-steps", "3",
+            "--data-dir", Fixture.directory, "--train-subset", "40", "-o", output,
+        ])
         #expect(throws: Diagnostic.self) { _ = try command.newDocument() }
         // A rewind point past the end of round 0.
-        let late = try parse(["--method", "imp", "--rounds", "1", "--model", "small", "--epochs-per-round", "1",
-                              "--rewind", "1", "--data-dir", Fixture.directory, "--train-subset", "40", "-o", output])
+        let late = try parse([
+            "--method", "imp", "--rounds", "1", "--model", "small", "--epochs-per-round", "1",
+            "--rewind", "1", "--data-dir", Fixture.directory, "--train-subset", "40", "-o", output,
+        ])
         #expect(throws: Diagnostic.self) { _ = try late.newDocument() }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SNNData
 import SNNTensor
 import SNNTrain
+import Testing
+
 @testable import SNNTickets
 
 /// Early-bird windows and early-time probes on constructed inputs.
@@ -20,14 +21,14 @@ struct EarlyTicketTests {
     @Test func windowFiresExactlyWhenEveryDistanceDropsBelowTau() {
         var window = EarlyBirdWindow(size: 3, tau: 0.05)
         let m0 = mask(pruning: Array(0..<20))
-        let m1 = mask(pruning: Array(10..<30))           // 20 differences from m0
-        let m2 = mask(pruning: Array(11..<30) + [5])     // 2 from m1, 20 from m0
-        let m3 = mask(pruning: Array(11..<30) + [6])     // 2 from m2, 2 from m1
+        let m1 = mask(pruning: Array(10..<30))  // 20 differences from m0
+        let m2 = mask(pruning: Array(11..<30) + [5])  // 2 from m1, 20 from m0
+        let m3 = mask(pruning: Array(11..<30) + [6])  // 2 from m2, 2 from m1
         #expect(window.push(m0) == false)
-        #expect(window.push(m1) == false)                // window not full yet
-        #expect(window.push(m2) == false)                // full, but d(m2, m0) = 0.20
+        #expect(window.push(m1) == false)  // window not full yet
+        #expect(window.push(m2) == false)  // full, but d(m2, m0) = 0.20
         #expect(window.distances == [0.20, 0.02])
-        #expect(window.push(m3) == true)                 // [m1, m2, m3]: 0.02, 0.02 < 0.05
+        #expect(window.push(m3) == true)  // [m1, m2, m3]: 0.02, 0.02 < 0.05
         #expect(window.distances == [0.02, 0.02])
         #expect(window.masks == [m1, m2, m3])
     }
@@ -40,7 +41,7 @@ struct EarlyTicketTests {
         // Counting 100 always-kept BN entries halves every distance.
         var pooled = EarlyBirdWindow(size: 2, tau: 0.02, extraPositions: 100)
         pooled.push(mask(pruning: [0, 1]))
-        #expect(pooled.push(mask(pruning: [0, 2])) == true)   // 2 of 200 = 0.01
+        #expect(pooled.push(mask(pruning: [0, 2])) == true)  // 2 of 200 = 0.01
         #expect(pooled.distances == [0.01])
     }
 
@@ -59,10 +60,10 @@ struct EarlyTicketTests {
             return masks.indices.first { window.push(masks[$0]) }
         }
         #expect(firstFiring(tau: 0.05) == 8)
-        #expect(firstFiring(tau: 0.04) == 9)             // 0.04 is not below 0.04
+        #expect(firstFiring(tau: 0.04) == 9)  // 0.04 is not below 0.04
         #expect(firstFiring(tau: 0.03) == 9)
         #expect(firstFiring(tau: 0.02) == 10)
-        #expect(firstFiring(tau: 0.07) == 3)             // the first full window
+        #expect(firstFiring(tau: 0.07) == 3)  // the first full window
     }
 
     @Test func klDivergenceDirections() {
@@ -93,7 +94,7 @@ struct EarlyTicketTests {
         }
         #expect(kl[0] > kl[1] && kl[1] > kl[2])
         let chosen = EarlyTime.choose(candidates: [2, 3, 4], divergences: kl, lambda: 0.6, normalization: .maximum, fallback: 5)
-        #expect(chosen.chosen == 3)                      // n_3 ≈ 0.18
+        #expect(chosen.chosen == 3)  // n_3 ≈ 0.18
         #expect(chosen.normalized[0] == 1)
         #expect(EarlyTime.choose(candidates: [2, 3, 4], divergences: kl, lambda: 0.1, normalization: .maximum, fallback: 5).chosen == 4)
         #expect(EarlyTime.choose(candidates: [2, 3, 4], divergences: kl, lambda: 0.01, normalization: .maximum, fallback: 5).chosen == 5)
@@ -108,8 +109,10 @@ struct EarlyTicketTests {
         #expect(paper.normalized == [1.0, 2.0, 1.1] && paper.chosen == 5)
         // Monotone curves: both pick the same.
         let monotone = [1.0, 0.5, 0.2]
-        #expect(EarlyTime.choose(candidates: [2, 3, 4], divergences: monotone, lambda: 0.6, normalization: .maximum, fallback: 5).chosen == 3)
-        #expect(EarlyTime.choose(candidates: [2, 3, 4], divergences: monotone, lambda: 0.6, normalization: .first, fallback: 5).chosen == 3)
+        #expect(
+            EarlyTime.choose(candidates: [2, 3, 4], divergences: monotone, lambda: 0.6, normalization: .maximum, fallback: 5).chosen == 3)
+        #expect(
+            EarlyTime.choose(candidates: [2, 3, 4], divergences: monotone, lambda: 0.6, normalization: .first, fallback: 5).chosen == 3)
     }
 
     @Test func probeOnANetworkReportsEveryPass() throws {
@@ -123,12 +126,12 @@ struct EarlyTicketTests {
         let before = parameters
         let (probe, passes) = try EarlyTime.probe(parameters: &parameters, spec: spec, batch: batch, config: config, afterEpochs: 2)
         #expect(passes == [5, 2, 3, 4])
-        #expect(parameters == before)                    // eval mode leaves running statistics alone
+        #expect(parameters == before)  // eval mode leaves running statistics alone
         #expect(probe.divergences.count == 3 && probe.divergences.allSatisfy { $0 >= 0 })
         #expect(probe.images == 30 && probe.afterEpochs == 2)
         config.probeInTrainingMode = true
         _ = try EarlyTime.probe(parameters: &parameters, spec: spec, batch: batch, config: config, afterEpochs: 2)
-        #expect(parameters.buffers != before.buffers)    // the code's train-mode probe updates them
+        #expect(parameters.buffers != before.buffers)  // the code's train-mode probe updates them
         #expect(parameters.parameters == before.parameters)
     }
 }

@@ -1,6 +1,7 @@
-import Testing
 import SNNStore
 import SNNTrain
+import Testing
+
 @testable import SNNTickets
 
 /// MAC counts and the cost ledger's deterministic work.
@@ -10,7 +11,10 @@ struct LedgerTests {
     /// direct coding), conv2 4→8 (14×14 out), fc1 392→16, fc2 16→10.
     @Test func macCountsOfTheSmallModelByHand() throws {
         let macs = try LayerGraph(Fixture.spec()).macs
-        let conv1 = 4 * 1 * 9 * 28 * 28, conv2 = 8 * 4 * 9 * 14 * 14, fc1 = 392 * 16, fc2 = 16 * 10
+        let conv1 = 4 * 1 * 9 * 28 * 28
+        let conv2 = 8 * 4 * 9 * 14 * 14
+        let fc1 = 392 * 16
+        let fc2 = 16 * 10
         #expect(macs.forwardOnce == conv1)
         #expect(macs.forwardPerStep == conv2 + fc1 + fc2)
         #expect(macs.backwardOnce == conv1)  // the first conv needs no input gradient
@@ -33,7 +37,8 @@ struct LedgerTests {
         ledger.record(phase: "train", run: "round0", timeSteps: 3, images: 40, macs: macs, trained: true, seconds: 1)
         ledger.record(phase: "eval", run: "round0", timeSteps: 5, images: 20, macs: macs, trained: false, seconds: 5)
         #expect(ledger.entries.count == 3)
-        let atFive = ledger.entries[0], atThree = ledger.entries[1]
+        let atFive = ledger.entries[0]
+        let atThree = ledger.entries[1]
         #expect(atFive.images == 40 && atFive.seconds == 3)
         #expect(atFive.work == 40 * (macs.forward(timeSteps: 5) + macs.backward(timeSteps: 5)))
         // Early-time's saving is visible without timing: the same images at T = 3 cost less.

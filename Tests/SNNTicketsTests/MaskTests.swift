@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SNNTensor
 import SNNTrain
+import Testing
+
 @testable import SNNTickets
 
 /// Magnitude pruning: exact kept counts per round, ties, scopes, sparsity labels.
@@ -85,7 +86,8 @@ struct MaskTests {
     /// reference-code-notes §4: rounds 4 / 8 / 11 / 14 of VGG16 (F-MNIST: 14,714,432 prunable
     /// weights, 12,682 other parameters) are the paper's 68.30 / 89.91 / 95.69 / 98.13%.
     @Test func paperSparsityLabelsOfVGG16() {
-        let prunable = 14_714_432, other = 12_682
+        let prunable = 14_714_432
+        let other = 12_682
         let expected = [4: 68.30, 8: 89.91, 11: 95.69, 14: 98.13]
         for (round, label) in expected {
             let kept = Pruning.keptAfterRounds(prunable, rounds: round, rate: 0.25)

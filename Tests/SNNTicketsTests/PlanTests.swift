@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SNNData
 import SNNTrain
+import Testing
+
 @testable import SNNTickets
 
 /// The one plan per method: the engine runs it and `plannedWork()` sums it, so what it plans is
@@ -26,7 +27,7 @@ struct PlanTests {
         #expect(MaskKey.earlyBirdTicket(level: 2).name == "eb.ticket2" && MaskKey.earlyBirdWindow(level: 1, slot: 3).name == "eb.window1.3")
         #expect(MaskKey.snip(level: 2).name == "snip2" && MaskKey.transfer(round: 4).name == "transfer4")
         #expect(RandomStream.probeBatch == 90_000_000 && RandomStream.snipBatch == 90_000_001)
-        #expect(RandomStream.randomMask == 0x72616E64)
+        #expect(RandomStream.randomMask == 0x7261_6E64)
     }
 
     /// Small searches whose plan is exact: the early-bird window never settles (τ tiny), so the
@@ -58,8 +59,9 @@ struct PlanTests {
         let spec = Fixture.spec(timeSteps: 3)
         let training = Fixture.training(epochs: 2)
         let data = try Fixture.data(training)
-        let document = try TicketSearch.newDocument(search: search, spec: spec, training: training, command: "test",
-                                                    snncVersion: "test", trainImages: data.train.count)
+        let document = try TicketSearch.newDocument(
+            search: search, spec: spec, training: training, command: "test",
+            snncVersion: "test", trainImages: data.train.count)
         final class Recorder {
             var engine: TicketSearch?
             var planned: Int?

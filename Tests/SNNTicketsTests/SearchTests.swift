@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-import SNNStore
 import SNNData
+import SNNStore
 import SNNTensor
 import SNNTrain
+import Testing
+
 @testable import SNNTickets
 
 /// Whole searches on the tiny model: training with masks, rewinding, resuming, every method.
@@ -37,7 +38,10 @@ struct SearchTests {
         #expect(running.epochsCompleted == 1 && !running.momentum.isEmpty)
         func expectZeroWherePruned(_ state: TrainingState, momentum: Bool) {
             for (i, p) in state.parameters.parameters.enumerated() {
-                guard let mask = p.mask else { #expect(!p.isPrunable); continue }
+                guard let mask = p.mask else {
+                    #expect(!p.isPrunable)
+                    continue
+                }
                 for j in mask.scalars.indices where mask.scalars[j] == 0 {
                     #expect(p.value.scalars[j] == 0, "\(p.name)[\(j)] = \(p.value.scalars[j])")
                     if momentum { #expect(state.momentum[i].scalars[j] == 0) }
@@ -54,7 +58,8 @@ struct SearchTests {
             #expect(level.info.sparsity.kept == Pruning.keptAfterRounds(layout.total, rounds: k, rate: 0.25))
         }
         // Round 2's mask only removes weights round 1 kept.
-        let m1 = WeightMask(finished.levels[1]!.state.parameters), m2 = WeightMask(finished.levels[2]!.state.parameters)
+        let m1 = WeightMask(finished.levels[1]!.state.parameters)
+        let m2 = WeightMask(finished.levels[2]!.state.parameters)
         #expect(m1.bits.indices.allSatisfy { m2.bits[$0] <= m1.bits[$0] })
     }
 
@@ -75,8 +80,10 @@ struct SearchTests {
         var trainer = try Trainer(state: try TrainingState(spec: Fixture.spec(), config: training), normalization: data.normalization)
         for step in 0..<3 {
             let epoch = step / 2
-            let batch = BatchIterator(data: data.train, batchSize: 20, epoch: epoch, seed: training.seed,
-                                      augmentation: .standard, normalization: data.normalization).batch(at: step % 2)
+            let batch = BatchIterator(
+                data: data.train, batchSize: 20, epoch: epoch, seed: training.seed,
+                augmentation: .standard, normalization: data.normalization
+            ).batch(at: step % 2)
             _ = trainer.step(batch, learningRate: training.learningRate(atEpoch: epoch))
         }
         #expect(rewind.parameters == trainer.state.parameters)
@@ -106,7 +113,8 @@ struct SearchTests {
 
     /// A search killed after every single epoch and resumed each time ends with the same bits.
     @Test func killedAfterEveryEpochEqualsUninterruptedIMP() throws {
-        let straightPath = Fixture.temporaryPath("straight.h5"), killedPath = Fixture.temporaryPath("killed.h5")
+        let straightPath = Fixture.temporaryPath("straight.h5")
+        let killedPath = Fixture.temporaryPath("killed.h5")
         defer { removing(straightPath, killedPath) }
         var search = SearchConfig(method: .imp, targets: [.rounds(2)])
         search.rewind = .percent(50)
@@ -125,8 +133,9 @@ struct SearchTests {
     /// An IMP search taken on to more rounds, after it finished or while it was stopped, ends with
     /// the same bits as a search started with those rounds.
     @Test func extendedIMPEqualsASearchStartedWithMoreRounds() throws {
-        let straightPath = Fixture.temporaryPath("long.h5"), finishedPath = Fixture.temporaryPath("short.h5"),
-            stoppedPath = Fixture.temporaryPath("stopped.h5")
+        let straightPath = Fixture.temporaryPath("long.h5")
+        let finishedPath = Fixture.temporaryPath("short.h5")
+        let stoppedPath = Fixture.temporaryPath("stopped.h5")
         defer { removing(straightPath, finishedPath, stoppedPath) }
         var search = SearchConfig(method: .imp, targets: [.rounds(3)])
         search.rewind = .percent(50)
@@ -139,8 +148,9 @@ struct SearchTests {
         let finished = try Fixture.runSearch(short, path: finishedPath)
         #expect(finished.progress.finished && finished.levels.keys.sorted() == [0, 1])
         #expect(finished.states["carry"] == nil)
-        let extended = try Fixture.resume(TicketSearch.extending(finished, to: [.rounds(3)], command: "more"),
-                                          data: data, path: finishedPath)
+        let extended = try Fixture.resume(
+            TicketSearch.extending(finished, to: [.rounds(3)], command: "more"),
+            data: data, path: finishedPath)
         expectSameSearch(straight, extended)
         var joined = straight.header.search
         joined.targets = [.rounds(1), .rounds(3)]  // the stored round stays a reported one
@@ -150,8 +160,9 @@ struct SearchTests {
         // Stopped before the extension, and again during it: the same command goes on.
         let stopped = try Fixture.runSearch(short, path: stoppedPath, stopAfter: 2)
         #expect(!stopped.progress.finished)
-        var continued = try Fixture.resume(TicketSearch.extending(stopped, to: [.rounds(3)], command: "more"),
-                                           data: data, path: stoppedPath, stopAfter: 2)
+        var continued = try Fixture.resume(
+            TicketSearch.extending(stopped, to: [.rounds(3)], command: "more"),
+            data: data, path: stoppedPath, stopAfter: 2)
         #expect(!continued.progress.finished)
         let again = try TicketSearch.extending(continued, to: [.rounds(3)], command: "more")
         #expect(again == continued)
@@ -168,7 +179,8 @@ struct SearchTests {
     }
 
     @Test func killedEarlyBirdWithEarlyTimeEqualsUninterrupted() throws {
-        let straightPath = Fixture.temporaryPath("eb.h5"), killedPath = Fixture.temporaryPath("eb-killed.h5")
+        let straightPath = Fixture.temporaryPath("eb.h5")
+        let killedPath = Fixture.temporaryPath("eb-killed.h5")
         defer { removing(straightPath, killedPath) }
         var search = SearchConfig(method: .ebET, targets: [.sparsity(50), .sparsity(90)])
         search.earlyBird.window = 3
@@ -196,7 +208,8 @@ struct SearchTests {
     }
 
     @Test func impWithEarlyTimeRetrainsReportedRoundsAtTheFullT() throws {
-        let straightPath = Fixture.temporaryPath("et.h5"), killedPath = Fixture.temporaryPath("et-killed.h5")
+        let straightPath = Fixture.temporaryPath("et.h5")
+        let killedPath = Fixture.temporaryPath("et-killed.h5")
         defer { removing(straightPath, killedPath) }
         var search = SearchConfig(method: .impET, targets: [.rounds(1), .rounds(2)])
         search.rewind = .epochs(0)
@@ -247,7 +260,8 @@ struct SearchTests {
                 if scope == .global { #expect((0..<layout.total).filter { snip.bits[$0] == 0 }.allSatisfy { scores[$0] <= keptMin }) }
             }
         }
-        #expect(Pruning.random(layout: layout, target: .sparsity(50), rate: 0.25, scope: .global, seed: 5)
+        #expect(
+            Pruning.random(layout: layout, target: .sparsity(50), rate: 0.25, scope: .global, seed: 5)
                 != Pruning.random(layout: layout, target: .sparsity(50), rate: 0.25, scope: .global, seed: 6))
 
         // Through the engine: one level per target, dense to sparse, exact kept counts.
@@ -301,7 +315,8 @@ struct SearchTests {
     /// `--from`: the checkpoint is level 0; replaying its first epochs recovers the rewind point,
     /// so round 1 is the same bits as a search that trained round 0 itself.
     @Test func searchFromACheckpointMatchesASearchFromScratch() throws {
-        let scratchPath = Fixture.temporaryPath("scratch.h5"), fromPath = Fixture.temporaryPath("from.h5")
+        let scratchPath = Fixture.temporaryPath("scratch.h5")
+        let fromPath = Fixture.temporaryPath("from.h5")
         let checkpointPath = Fixture.temporaryPath("dense.h5")
         defer { removing(scratchPath, fromPath, checkpointPath) }
         let training = Fixture.training()
@@ -315,8 +330,9 @@ struct SearchTests {
         try Checkpoint.save(trainer.state, to: checkpointPath, snncVersion: "test")
         let checkpoint = try Checkpoint.load(from: checkpointPath)
         let info = SourceCheckpoint(path: checkpointPath, sha256: try SHA256.hexDigest(ofFile: checkpointPath), epochsCompleted: 2)
-        let document = try TicketSearch.newDocument(search: search, spec: checkpoint.spec, training: checkpoint.config, command: "test",
-                                                    snncVersion: "test", source: (checkpoint, info), trainImages: data.train.count)
+        let document = try TicketSearch.newDocument(
+            search: search, spec: checkpoint.spec, training: checkpoint.config, command: "test",
+            snncVersion: "test", source: (checkpoint, info), trainImages: data.train.count)
         let fromCheckpoint = try Fixture.resume(document, data: data, path: fromPath)
         #expect(fromCheckpoint.progress.completed == ["source", "round0", "round1"])
         #expect(fromCheckpoint.levels[0]?.state.parameters == scratch.levels[0]?.state.parameters)
@@ -329,8 +345,9 @@ struct SearchTests {
         var pruned = checkpoint
         WeightMask.dense(PrunableLayout(pruned.parameters)).apply(to: &pruned.parameters)
         #expect(throws: SearchConfigError.self) {
-            try TicketSearch.newDocument(search: search, spec: pruned.spec, training: pruned.config, command: "", snncVersion: "",
-                                         source: (pruned, info), trainImages: data.train.count)
+            try TicketSearch.newDocument(
+                search: search, spec: pruned.spec, training: pruned.config, command: "", snncVersion: "",
+                source: (pruned, info), trainImages: data.train.count)
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SNNData
 import SNNTensor
 import SNNTrain
+import Testing
+
 @testable import SNNTickets
 
 /// Tiny models on the committed Fashion-MNIST fixtures: every search takes seconds in debug.
@@ -12,13 +13,15 @@ enum Fixture {
 
     /// `small` at width 0.125: conv 1→4, conv 4→8, fc 392→16, fc 16→10.
     static func spec(timeSteps: Int = 2) -> ModelSpec {
-        ModelSpec(architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
-                  timeSteps: timeSteps)
+        ModelSpec(
+            architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
+            timeSteps: timeSteps)
     }
 
     static func training(epochs: Int = 2, seed: UInt64 = 1, images: Int = 40) -> TrainingConfig {
-        TrainingConfig(epochs: epochs, batchSize: 20, learningRate: 0.1, seed: seed,
-                       data: DataConfig(dataset: "fmnist", directory: directory, trainSubset: images, testSubset: 20))
+        TrainingConfig(
+            epochs: epochs, batchSize: 20, learningRate: 0.1, seed: seed,
+            data: DataConfig(dataset: "fmnist", directory: directory, trainSubset: images, testSubset: 20))
     }
 
     static func data(_ training: TrainingConfig) throws -> TrainingData {
@@ -35,11 +38,14 @@ enum Fixture {
     }
 
     /// Runs a whole search writing to `path`; returns the final document read back from the file.
-    static func runSearch(_ search: SearchConfig, spec: ModelSpec = spec(), training: TrainingConfig = training(),
-                          path: String, stopAfter: Int? = nil) throws -> TicketDocument {
+    static func runSearch(
+        _ search: SearchConfig, spec: ModelSpec = spec(), training: TrainingConfig = training(),
+        path: String, stopAfter: Int? = nil
+    ) throws -> TicketDocument {
         let data = try data(training)
-        let document = try TicketSearch.newDocument(search: search, spec: spec, training: training, command: "test",
-                                                    snncVersion: "test", trainImages: data.train.count)
+        let document = try TicketSearch.newDocument(
+            search: search, spec: spec, training: training, command: "test",
+            snncVersion: "test", trainImages: data.train.count)
         return try resume(document, data: data, path: path, stopAfter: stopAfter)
     }
 
@@ -63,7 +69,11 @@ func withoutTimes(_ info: LevelInfo) -> LevelInfo {
     copy.searchCost.seconds = 0
     copy.trainCost.seconds = 0
     copy.evalCost.seconds = 0
-    copy.ledger = copy.ledger.map { var e = $0; e.seconds = 0; return e }
+    copy.ledger = copy.ledger.map {
+        var e = $0
+        e.seconds = 0
+        return e
+    }
     copy.earlyBird?.cost.seconds = 0
     return copy
 }
@@ -72,8 +82,16 @@ func withoutTimes(_ results: SearchResults) -> SearchResults {
     var copy = results
     copy.chainCost = copy.chainCost.map { CostTotals(work: $0.work) }
     copy.annChainCost = copy.annChainCost.map { CostTotals(work: $0.work) }
-    copy.annRounds = copy.annRounds.map { var r = $0; r.trainCost.seconds = 0; return r }
-    copy.earlyBird = copy.earlyBird.map { var t = $0; t.detection?.cost.seconds = 0; return t }
+    copy.annRounds = copy.annRounds.map {
+        var r = $0
+        r.trainCost.seconds = 0
+        return r
+    }
+    copy.earlyBird = copy.earlyBird.map {
+        var t = $0
+        t.detection?.cost.seconds = 0
+        return t
+    }
     copy.saliencyCost?.seconds = 0
     copy.sourceCost?.seconds = 0
     copy.replayCost?.seconds = 0
@@ -94,5 +112,7 @@ func expectSameSearch(_ a: TicketDocument, _ b: TicketDocument, sourceLocation: 
     }
     #expect(withoutTimes(a.results) == withoutTimes(b.results), sourceLocation: sourceLocation)
     #expect(a.states.keys.sorted() == b.states.keys.sorted(), sourceLocation: sourceLocation)
-    for (name, state) in a.states { #expect(state.parameters == b.states[name]?.parameters, "state \(name)", sourceLocation: sourceLocation) }
+    for (name, state) in a.states {
+        #expect(state.parameters == b.states[name]?.parameters, "state \(name)", sourceLocation: sourceLocation)
+    }
 }

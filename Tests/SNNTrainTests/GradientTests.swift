@@ -1,5 +1,6 @@
-import Testing
 import SNNTensor
+import Testing
+
 @testable import SNNTrain
 
 /// End-to-end gradient checks of the network runner's wiring (node order, fan-out, residual
@@ -43,56 +44,69 @@ struct GradientTests {
             let norm = Double(g.reduce(Float(0)) { $0 + $1 * $1 }).squareRoot()
             guard norm > 1e-6 else { continue }
             let h = 2e-4
-            var plus = parameters, minus = parameters
+            var plus = parameters
+            var minus = parameters
             for j in g.indices {
                 let step = Float(h * Double(g[j]) / norm)
                 plus.parameters[p].value.scalars[j] += step
                 minus.parameters[p].value.scalars[j] -= step
             }
             let numeric = (loss(&network, plus, x, labels) - loss(&network, minus, x, labels)) / (2 * h)
-            #expect(abs(numeric - norm) <= 0.05 * norm + 2e-4,
-                    "\(parameter.name): directional derivative \(numeric), gradient norm \(norm)")
+            #expect(
+                abs(numeric - norm) <= 0.05 * norm + 2e-4,
+                "\(parameter.name): directional derivative \(numeric), gradient norm \(norm)")
         }
     }
 
     @Test func smallNetGradientsMatchFiniteDifferences() throws {
-        try check(ModelSpec(architecture: .small, width: 0.125, inputChannels: 2, inputHeight: 8, inputWidth: 8,
-                            classes: 3, spiking: false), batch: 4)
+        try check(
+            ModelSpec(
+                architecture: .small, width: 0.125, inputChannels: 2, inputHeight: 8, inputWidth: 8,
+                classes: 3, spiking: false), batch: 4)
     }
 
     @Test func resnetGradientsMatchFiniteDifferences() throws {
         // 16×16 input and 8 images, so the last stage's BN (2×2 pixels) averages 32 values.
-        try check(ModelSpec(architecture: .resnet19, width: 1.0 / 32, inputChannels: 1, inputHeight: 16, inputWidth: 16,
-                            classes: 3, pooling: .avg, spiking: false), batch: 8)
+        try check(
+            ModelSpec(
+                architecture: .resnet19, width: 1.0 / 32, inputChannels: 1, inputHeight: 16, inputWidth: 16,
+                classes: 3, pooling: .avg, spiking: false), batch: 8)
     }
 
     /// Masked stride-1 convolutions at 20% kept (within the policy) run on the sparse kernels; stride-2 ones and
     /// unmasked layers stay on im2col + GEMM. Both paths give the same logits and gradients
     /// (up to rounding), except that pruned weights get no gradient on the sparse path.
     @Test func prunedConvolutionsRunSparseAndMatchTheDenseKernels() throws {
-        let spec = ModelSpec(architecture: .resnet19, width: 1.0 / 32, inputChannels: 1, inputHeight: 16, inputWidth: 16,
-                             classes: 3, pooling: .avg, spiking: false)
+        let spec = ModelSpec(
+            architecture: .resnet19, width: 1.0 / 32, inputChannels: 1, inputHeight: 16, inputWidth: 16,
+            classes: 3, pooling: .avg, spiking: false)
         let graph = try LayerGraph(spec)
         var rng = SeededRNG(seed: 11)
         var parameters = ParameterSet(graph: graph, scheme: .pytorch, rng: &rng)
         for i in parameters.parameters.indices where parameters.parameters[i].isPrunable {
             let shape = parameters.parameters[i].value.shape
-            parameters.parameters[i].mask = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
-                rng.nextUnitFloat() < 0.2 ? 1 : 0
-            })
+            parameters.parameters[i].mask = Tensor(
+                shape: shape,
+                scalars: (0..<shape.reduce(1, *)).map { _ in
+                    rng.nextUnitFloat() < 0.2 ? 1 : 0
+                })
         }
         parameters.applyMasks()
         let x = images([4, 1, 16, 16], seed: 12)
         let labels: [Int32] = [0, 1, 2, 0]
         var sparse = Network(graph: graph, parameters: parameters)
-        sparse.sparseKernels = .uniform(maxDensity: 0.3)   // every map size, so every stride-1 conv
+        sparse.sparseKernels = .uniform(maxDensity: 0.3)  // every map size, so every stride-1 conv
         var dense = Network(graph: graph, parameters: parameters)
         dense.sparseKernels = .off
-        var scratchA = parameters, scratchB = parameters
+        var scratchA = parameters
+        var scratchB = parameters
         let passA = sparse.forward(x, parameters: &scratchA, training: true)
         let passB = dense.forward(x, parameters: &scratchB, training: true)
         for (i, node) in graph.nodes.enumerated() {
-            guard case let .conv(_, _, window, _) = node.op else { #expect(passA.sparsePatterns[i] == nil); continue }
+            guard case .conv(_, _, let window, _) = node.op else {
+                #expect(passA.sparsePatterns[i] == nil)
+                continue
+            }
             #expect((passA.sparsePatterns[i] != nil) == (window.strideH == 1), "\(node.name) \(window)")
             #expect(passB.sparsePatterns[i] == nil)
         }
@@ -109,8 +123,9 @@ struct GradientTests {
                 let node = parameter.name.split(separator: ".").dropLast().joined(separator: ".")
                 let nodeIndex = try #require(graph.index(of: node))
                 let isSparse = parameter.mask != nil && passA.sparsePatterns[nodeIndex] != nil
-                #expect(abs(gradsA[p].scalars[j] - (isSparse ? expected : gradsB[p].scalars[j])) <= 1e-3 * max(scale, 1e-3),
-                        "\(parameter.name)[\(j)]")
+                #expect(
+                    abs(gradsA[p].scalars[j] - (isSparse ? expected : gradsB[p].scalars[j])) <= 1e-3 * max(scale, 1e-3),
+                    "\(parameter.name)[\(j)]")
             }
         }
     }
@@ -140,8 +155,9 @@ struct GradientTests {
     /// Per-step BN: in training, each time step's B images form their own statistics group and
     /// the running statistics are updated T times per batch.
     @Test func perStepBatchNormUsesEachStepsStatistics() throws {
-        let spec = ModelSpec(architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 8, inputWidth: 8,
-                             classes: 3, timeSteps: 3, tau: 1.5)
+        let spec = ModelSpec(
+            architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 8, inputWidth: 8,
+            classes: 3, timeSteps: 3, tau: 1.5)
         let graph = try LayerGraph(spec)
         var rng = SeededRNG(seed: 5)
         var parameters = ParameterSet(graph: graph, scheme: .pytorch, rng: &rng)
@@ -150,7 +166,8 @@ struct GradientTests {
         let pass = network.forward(x.map { 3 * $0 }, parameters: &parameters, training: true)
         let conv2 = try #require(graph.index(of: "conv2"))
         let input = pass.values[conv2]  // bn2's input, [T·B, C, H, W]
-        let channels = input.shape[1], pixels = input.shape[2] * input.shape[3]
+        let channels = input.shape[1]
+        let pixels = input.shape[2] * input.shape[3]
         var expected = [Float](repeating: 0, count: channels)
         for part in split(input, into: 3) {
             for c in 0..<channels {

@@ -1,5 +1,6 @@
-import Testing
 import SNNTensor
+import Testing
+
 @testable import SNNTrain
 
 @Suite("Model structure")
@@ -29,29 +30,37 @@ struct ModelStructureTests {
     @Test func anchorModelsHaveTheAnchorsParameterCounts() throws {
         // ../shared/anchors RESULTS.md: small 421,738 and vgg16 14,724,042 parameters (no conv bias,
         // BN γ/β included, repeated encoding, average pooling).
-        let small = try counts(ModelSpec(architecture: .small, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
-                                         tau: 2, encoding: .repeated, batchNormStatistics: .pooled, convBias: false))
+        let small = try counts(
+            ModelSpec(
+                architecture: .small, inputChannels: 1, inputHeight: 28, inputWidth: 28, classes: 10,
+                tau: 2, encoding: .repeated, batchNormStatistics: .pooled, convBias: false))
         #expect(small.prunable + small.other == 421_738)
-        let vgg = try counts(ModelSpec(architecture: .vgg16, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10,
-                                       tau: 2, pooling: .avg, encoding: .repeated, batchNormStatistics: .pooled, convBias: false))
+        let vgg = try counts(
+            ModelSpec(
+                architecture: .vgg16, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10,
+                tau: 2, pooling: .avg, encoding: .repeated, batchNormStatistics: .pooled, convBias: false))
         #expect(vgg.prunable + vgg.other == 14_724_042)
     }
 
     @Test func directCodingRepeatsAfterTheFirstBatchNorm() throws {
-        let graph = try LayerGraph(ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32, classes: 10))
+        let graph = try LayerGraph(
+            ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32, classes: 10))
         #expect(graph.nodes.map(\.name).prefix(5) == ["input", "conv1", "bn1", "repeat", "lif1"])
         #expect(graph.nodes[2].perStep == false)
         #expect(graph.nodes[4].perStep == true)
         #expect(graph.output.shape == [10])
         #expect(graph.nodes.filter { $0.op == .lif }.count == 13)
-        let repeated = try LayerGraph(ModelSpec(architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
-                                                classes: 10, encoding: .repeated))
+        let repeated = try LayerGraph(
+            ModelSpec(
+                architecture: .vgg16, width: 0.125, inputChannels: 1, inputHeight: 32, inputWidth: 32,
+                classes: 10, encoding: .repeated))
         #expect(repeated.nodes.map(\.name).prefix(3) == ["input", "repeat", "conv1"])
         #expect(repeated.nodes[2].inputs == [1], "conv1 must read the repeated input")
     }
 
     @Test func resnet19HasShortcutsAndResidualAdds() throws {
-        let graph = try LayerGraph(ModelSpec(architecture: .resnet19, width: 0.125, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10))
+        let graph = try LayerGraph(
+            ModelSpec(architecture: .resnet19, width: 0.125, inputChannels: 3, inputHeight: 32, inputWidth: 32, classes: 10))
         #expect(graph.nodes.filter { $0.op == .add }.count == 8)
         #expect(graph.nodes.filter { $0.name.hasSuffix("shortcut.conv") }.count == 3)
         let avg = try #require(graph.index(of: "avgpool"))

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import SNNData
+import Testing
+
 @testable import SNNTrain
 
 /// `TrainingRun`: the epoch loop of `snnc train` — persist after every epoch, resume bit for bit,

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import SNNData
 import SNNStore
 import SNNTensor
+import Testing
+
 @testable import SNNTrain
 
 /// Training on the committed Fashion-MNIST fixtures: determinism, resume, masks, checkpoints.
@@ -12,11 +13,15 @@ struct TrainingTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/fashion-mnist").path
 
     func state(epochs: Int = 2, seed: UInt64 = 3) throws -> TrainingState {
-        let spec = ModelSpec(architecture: .small, width: 0.25, inputChannels: 1, inputHeight: 28, inputWidth: 28,
-                             classes: 10, timeSteps: 2)
+        let spec = ModelSpec(
+            architecture: .small, width: 0.25, inputChannels: 1, inputHeight: 28, inputWidth: 28,
+            classes: 10, timeSteps: 2)
         let data = DataConfig(dataset: "fmnist", directory: Self.fixtures, trainSubset: 60, testSubset: 40)
-        return try TrainingState(spec: spec, config: TrainingConfig(epochs: epochs, batchSize: 20, learningRate: 0.1,
-                                                                    seed: seed, data: data))
+        return try TrainingState(
+            spec: spec,
+            config: TrainingConfig(
+                epochs: epochs, batchSize: 20, learningRate: 0.1,
+                seed: seed, data: data))
     }
 
     func train(_ state: TrainingState, epochs: Int, data: TrainingData) throws -> TrainingState {

@@ -15,21 +15,27 @@ struct CLITests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/fashion-mnist").path
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
 
     func run(_ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     func temporaryDirectory() throws -> String {
@@ -54,7 +60,8 @@ struct CLITests {
         let result = try run(["train", "--data-dir", dir + "/nowhere", "--epochs", "1", "-o", dir + "/out.h5"])
         #expect(result.status == 1)
         let hint = "install the Fashion-MNIST files with `apt-get install dataset-fashion-mnist`, or pass `--data-dir`"
-        #expect(result.stderr == "Error: data file not found: no such file\nAt:    \(dir)/nowhere/train-images-idx3-ubyte.gz\nHint:  \(hint)\n")
+        #expect(
+            result.stderr == "Error: data file not found: no such file\nAt:    \(dir)/nowhere/train-images-idx3-ubyte.gz\nHint:  \(hint)\n")
         #expect(result.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
@@ -103,8 +110,10 @@ struct CLITests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/tiny.h5"
-        let common = ["--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
-                      "--train-subset", "100", "--test-subset", "50", "--batch-size", "50"]
+        let common = [
+            "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+            "--train-subset", "100", "--test-subset", "50", "--batch-size", "50",
+        ]
         let first = try run(["train"] + common + ["--epochs", "2", "-o", path, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         // The checkpoint holds both epochs with their test accuracies, and --json printed its history.
@@ -127,8 +136,10 @@ struct CLITests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
 
         // --level picks a ticket file's level; with a checkpoint it is an error in every command.
-        for arguments in [["export", path, "--level", "1", "-o", dir + "/m.snn.h5"], ["evaluate", path, "--level", "1"],
-                          ["export", path, "--level", "1", "--format", "nir", "-o", dir + "/m.nir"]] {
+        for arguments in [
+            ["export", path, "--level", "1", "-o", dir + "/m.snn.h5"], ["evaluate", path, "--level", "1"],
+            ["export", path, "--level", "1", "--format", "nir", "-o", dir + "/m.nir"],
+        ] {
             let level = try run(arguments)
             #expect(level.status == 1)
             #expect(level.stderr == "Error: --level applies to ticket files; this is a checkpoint\nAt:    \(path)\nHint:  drop --level\n")
@@ -139,9 +150,11 @@ struct CLITests {
     @Test func divergedTrainingIsAClearErrorAndWritesNothing() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let result = try run(["train", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
-                              "--train-subset", "200", "--test-subset", "50", "--batch-size", "50", "--epochs", "1",
-                              "--lr", "3e38", "-o", dir + "/nan.h5"])
+        let result = try run([
+            "train", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+            "--train-subset", "200", "--test-subset", "50", "--batch-size", "50", "--epochs", "1",
+            "--lr", "3e38", "-o", dir + "/nan.h5",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("Error: training diverged: "), "\(result.stderr)")
         #expect(result.stderr.contains("in epoch 1"))
@@ -154,9 +167,11 @@ struct CLITests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tickets = dir + "/tickets.h5"
-        let result = try run(["prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
-                              "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs-per-round", "1",
-                              "--method", "imp", "--rounds", "1", "--lr", "0.05", "--json", "-o", tickets])
+        let result = try run([
+            "prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+            "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs-per-round", "1",
+            "--method", "imp", "--rounds", "1", "--lr", "0.05", "--json", "-o", tickets,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"levels\""))
         let export = try run(["export", tickets, "--level", "1", "--target", "edge", "-o", dir + "/m.snn.h5"])
@@ -188,9 +203,11 @@ struct CLITests {
     @Test func divergedPruningIsAClearErrorNotACrash() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let result = try run(["prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
-                              "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs-per-round", "1",
-                              "--method", "imp", "--rounds", "1", "--lr", "3e38", "-o", dir + "/nan.h5"])
+        let result = try run([
+            "prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+            "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs-per-round", "1",
+            "--method", "imp", "--rounds", "1", "--lr", "3e38", "-o", dir + "/nan.h5",
+        ])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("training diverged"), "\(result.stderr)")
         #expect(result.stderr.contains("--lr"))

@@ -1,13 +1,14 @@
-import Testing
 import SNNCompare
 import SNNCompiler
 import SNNData
 import SNNDiagnostics
 import SNNFormat
 import SNNIR
-@testable import SNNInterop
 import SNNSimulator
 import SNNStore
+import Testing
+
+@testable import SNNInterop
 @testable import SNNTickets
 @testable import SNNTrain
 @testable import snnc
@@ -31,31 +32,41 @@ struct DiagnosticTests {
         #expect(try Self.parts(deployment) == ("not a deployment file", "d.snn.h5", "export the model again with 'snnc export'"))
 
         let diverged = TrainingDiverged(epoch: 2, loss: .nan, run: "imp/level-1")
-        #expect(try Self.parts(diverged) == (
-            "training diverged: the loss became nan in epoch 3 of run imp/level-1", nil,
-            "lower the learning rate (--lr) and start again with --force; the file keeps the last finished epoch"))
+        #expect(
+            try Self.parts(diverged) == (
+                "training diverged: the loss became nan in epoch 3 of run imp/level-1", nil,
+                "lower the learning rate (--lr) and start again with --force; the file keeps the last finished epoch"
+            ))
 
         let checkpoint = CheckpointError(path: "c.h5", reason: "not a checkpoint", hint: nil)
         #expect(try Self.parts(checkpoint) == ("not a checkpoint", "c.h5", "pass a checkpoint written by 'snnc train'"))
     }
 
     @Test func errorsWithPlacesPutThemOnTheAtLine() throws {
-        let compile = CompileError(.capacity, layer: "conv3", limit: "[cores] neurons_per_core = 1024",
-                                   reason: "needs 2048 neurons on one core", hint: "use a wider target")
-        #expect(try Self.parts(compile) == ("needs 2048 neurons on one core", "layer 'conv3'; limit [cores] neurons_per_core = 1024",
-                                            "use a wider target"))
+        let compile = CompileError(
+            .capacity, layer: "conv3", limit: "[cores] neurons_per_core = 1024",
+            reason: "needs 2048 neurons on one core", hint: "use a wider target")
+        #expect(
+            try Self.parts(compile) == (
+                "needs 2048 neurons on one core", "layer 'conv3'; limit [cores] neurons_per_core = 1024",
+                "use a wider target"
+            ))
         #expect(try Self.parts(CompileError(.passOrder, reason: "x")) == ("x", nil, nil))
 
         let toml = TOMLError(file: "edge.toml", position: TOMLPosition(line: 4, column: 7), reason: "expected a value")
         #expect(try Self.parts(toml) == ("expected a value", "edge.toml:4:7", nil))
 
-        let profile = ProfileError(.invalidValue, file: "edge.toml", position: TOMLPosition(line: 2, column: 1),
-                                   table: "cores", key: "count", value: "0", reason: "must be at least 1")
+        let profile = ProfileError(
+            .invalidValue, file: "edge.toml", position: TOMLPosition(line: 2, column: 1),
+            table: "cores", key: "count", value: "0", reason: "must be at least 1")
         #expect(try Self.parts(profile) == ("must be at least 1", "edge.toml:2:1", nil))
 
         let data = DataError.truncated(path: "/d/x.gz", expectedBytes: 800, gotBytes: 10)
-        #expect(try Self.parts(data) == ("truncated file: expected 800 bytes but got only 10 (790 missing)", "/d/x.gz",
-                                         "the file is corrupt or incomplete; re-download or re-extract it"))
+        #expect(
+            try Self.parts(data) == (
+                "truncated file: expected 800 bytes but got only 10 (790 missing)", "/d/x.gz",
+                "the file is corrupt or incomplete; re-download or re-extract it"
+            ))
         #expect(try Self.parts(DataError.inconsistent(reason: "r")).1 == nil)
 
         #expect(try Self.parts(NIRReadError(path: "n.nir", object: "/node", reason: "no graph")) == ("no graph", "n.nir:/node", nil))
@@ -65,10 +76,14 @@ struct DiagnosticTests {
         #expect(try Self.parts(NIRExportError(node: "pool1", reason: "r", hint: nil)) == ("r", "node 'pool1'", nil))
 
         #expect(try Self.parts(TicketFileError(path: "t.h5", reason: "not a ticket")) == ("not a ticket", "t.h5", nil))
-        #expect(try Self.parts(ModelFileError.levelOfCheckpoint(path: "c.h5")) == (
-            "--level applies to ticket files; this is a checkpoint", "c.h5", "drop --level"))
-        #expect(try Self.parts(SimulatorError.notLowered(layer: "fc")) == (
-            "layer 'fc' has no fan-out table (run the compiler's lowerToCSR pass first)", "layer 'fc'", nil))
+        #expect(
+            try Self.parts(ModelFileError.levelOfCheckpoint(path: "c.h5")) == (
+                "--level applies to ticket files; this is a checkpoint", "c.h5", "drop --level"
+            ))
+        #expect(
+            try Self.parts(SimulatorError.notLowered(layer: "fc")) == (
+                "layer 'fc' has no fan-out table (run the compiler's lowerToCSR pass first)", "layer 'fc'", nil
+            ))
         #expect(try Self.parts(SimulatorError.imageSize(expected: 1, found: 4)).1 == nil)
     }
 

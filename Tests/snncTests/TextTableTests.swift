@@ -1,4 +1,5 @@
 import Testing
+
 @testable import snnc
 
 /// The one table renderer: padding, alignment, rules, and no trailing padding.
@@ -8,11 +9,12 @@ struct TextTableTests {
         var table = TextTable([.init("level"), .init("label", .left), .init("time")])
         table.append(["0", "dense", "12s"])
         table.append(["10", "round 10", "1s"])
-        #expect(table.rendered() == [
-            "level  label     time",
-            "    0  dense      12s",
-            "   10  round 10    1s",
-        ])
+        #expect(
+            table.rendered() == [
+                "level  label     time",
+                "    0  dense      12s",
+                "   10  round 10    1s",
+            ])
     }
 
     @Test func rulesSpanEachColumnAndALeftAlignedLastColumnIsNotPadded() {
@@ -22,13 +24,14 @@ struct TextTableTests {
         table.append(["lif_fc1", "16", ""])
         table.appendRule()
         table.append(["total", "3152", "x"])
-        #expect(table.rendered() == [
-            "layer    units  per step",
-            "-------  -----  --------",
-            "lif1      3136  202 319",
-            "lif_fc1     16  ",
-            "-------  -----  --------",
-            "total     3152  x",
-        ])
+        #expect(
+            table.rendered() == [
+                "layer    units  per step",
+                "-------  -----  --------",
+                "lif1      3136  202 319",
+                "lif_fc1     16  ",
+                "-------  -----  --------",
+                "total     3152  x",
+            ])
     }
 }

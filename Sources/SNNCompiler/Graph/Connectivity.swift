@@ -57,7 +57,8 @@ struct Connectivity {
         storedNonZero = values.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
         var inDegree = [Int](repeating: 0, count: outputUnits)
         var structural = [Int](repeating: 0, count: outputUnits)
-        var pairs: [Bool] = [], perOut: [Int] = []
+        var pairs: [Bool] = []
+        var perOut: [Int] = []
         switch shape {
         case .linear(let n, let m):
             for o in 0..<m {
@@ -67,11 +68,17 @@ struct Connectivity {
                 structural[o] = n
             }
         case .identity(let n):
-            for i in 0..<n { inDegree[i] = values[i] != 0 ? 1 : 0; structural[i] = 1 }
+            for i in 0..<n {
+                inDegree[i] = values[i] != 0 ? 1 : 0
+                structural[i] = 1
+            }
         case .conv(let c):
-            let g = c.geometry, cin = c.inChannels, cout = c.outChannels
+            let g = c.geometry
+            let cin = c.inChannels
+            let cout = c.outChannels
             let kk = g.kernelH * g.kernelW
-            let ho = c.outputShape[1], wo = c.outputShape[2]
+            let ho = c.outputShape[1]
+            let wo = c.outputShape[2]
             var counts = [Int](repeating: 0, count: cout * kk)
             pairs = [Bool](repeating: false, count: cout * cin)
             perOut = [Int](repeating: 0, count: cout)
@@ -88,7 +95,8 @@ struct Connectivity {
             for co in 0..<cout {
                 for oy in 0..<ho {
                     for ox in 0..<wo {
-                        var nz = 0, all = 0
+                        var nz = 0
+                        var all = 0
                         for ky in 0..<g.kernelH where valid.rows[ky].contains(oy) {
                             for kx in 0..<g.kernelW where valid.columns[kx].contains(ox) {
                                 nz += counts[co * kk + ky * g.kernelW + kx]
@@ -117,7 +125,8 @@ struct Connectivity {
     /// For each kernel row / column offset, the output rows / columns it connects to an input.
     static func validity(_ c: ConvLayer) -> (rows: [Range<Int>], columns: [Range<Int>]) {
         let g = c.geometry
-        let ho = c.outputShape[1], wo = c.outputShape[2]
+        let ho = c.outputShape[1]
+        let wo = c.outputShape[2]
         let rows = (0..<g.kernelH).map {
             ConvGeometry.validOutputs(kernelOffset: $0, stride: g.strideH, pad: g.padH, inputCount: c.inputShape[1], outputCount: ho)
         }
@@ -160,8 +169,14 @@ struct Connectivity {
         case .identity(let n):
             return (0..<n).map { values[$0] != 0 ? 1 : 0 }
         case .conv(let c):
-            let g = c.geometry, cin = c.inChannels, cout = c.outChannels, kk = g.kernelH * g.kernelW
-            let h = c.inputShape[1], w = c.inputShape[2], ho = c.outputShape[1], wo = c.outputShape[2]
+            let g = c.geometry
+            let cin = c.inChannels
+            let cout = c.outChannels
+            let kk = g.kernelH * g.kernelW
+            let h = c.inputShape[1]
+            let w = c.inputShape[2]
+            let ho = c.outputShape[1]
+            let wo = c.outputShape[2]
             // Non-zero entries per (input channel, kernel offset), over output channels.
             var perOffset = [Int](repeating: 0, count: cin * kk)
             for co in 0..<cout {
@@ -231,7 +246,9 @@ struct Connectivity {
     /// What post units `range` need on one core.
     /// - Returns: stored synapse entries, storage bits, distinct input axons.
     func usage(of range: Range<Int>, numerics: ChipProfile.Numerics) -> (stored: Int, bits: Int, fanIn: Int) {
-        let wb = numerics.weightBits, ib = numerics.indexBits, pb = numerics.pointerBits
+        let wb = numerics.weightBits
+        let ib = numerics.indexBits
+        let pb = numerics.pointerBits
         let sparse = numerics.sparseStorage
         func bits(stored: Int, rows: Int) -> Int {
             sparse ? stored * (wb + ib) + (rows + 1) * pb : stored * wb
@@ -250,7 +267,8 @@ struct Connectivity {
         case .conv(let c):
             let positions = c.outputShape[1] * c.outputShape[2]
             let channels = (range.lowerBound / positions)...((range.upperBound - 1) / positions)
-            let cin = c.inChannels, kk = c.geometry.kernelH * c.geometry.kernelW
+            let cin = c.inChannels
+            let kk = c.geometry.kernelH * c.geometry.kernelW
             var activeInputs = 0
             for ci in 0..<cin where channels.contains(where: { channelPairNonZero[$0 * cin + ci] }) { activeInputs += 1 }
             if numerics.weightSharing {
@@ -258,7 +276,8 @@ struct Connectivity {
                 return (stored, bits(stored: stored, rows: activeInputs), activeInputs)
             }
             let fanIn = activeInputs * receptiveField(of: range, c)
-            let stored = sparse
+            let stored =
+                sparse
                 ? inDegreePrefix[range.upperBound] - inDegreePrefix[range.lowerBound]
                 : structuralPrefix[range.upperBound] - structuralPrefix[range.lowerBound]
             return (stored, bits(stored: stored, rows: fanIn), fanIn)
@@ -267,8 +286,12 @@ struct Connectivity {
 
     /// Input pixels of one channel that the output positions of `range` read (any kernel offset).
     private func receptiveField(of range: Range<Int>, _ c: ConvLayer) -> Int {
-        let g = c.geometry, h = c.inputShape[1], w = c.inputShape[2]
-        let ho = c.outputShape[1], wo = c.outputShape[2], positions = ho * wo
+        let g = c.geometry
+        let h = c.inputShape[1]
+        let w = c.inputShape[2]
+        let ho = c.outputShape[1]
+        let wo = c.outputShape[2]
+        let positions = ho * wo
         var outputs = [Bool](repeating: false, count: positions)
         if range.count >= positions {
             outputs = [Bool](repeating: true, count: positions)
@@ -277,7 +300,8 @@ struct Connectivity {
         }
         var inputs = [Bool](repeating: false, count: h * w)
         for p in 0..<positions where outputs[p] {
-            let oy = p / wo, ox = p % wo
+            let oy = p / wo
+            let ox = p % wo
             for ky in 0..<g.kernelH {
                 let iy = oy * g.strideH - g.padH + ky
                 guard iy >= 0 && iy < h else { continue }
@@ -296,7 +320,8 @@ struct Connectivity {
     /// channel with a non-zero kernel entry for it.
     func destinationCounts(chunkStarts: [Int]) -> [Int] {
         func chunk(of unit: Int) -> Int {
-            var lo = 0, hi = chunkStarts.count - 1
+            var lo = 0
+            var hi = chunkStarts.count - 1
             while lo < hi {
                 let mid = (lo + hi + 1) / 2
                 if chunkStarts[mid] <= unit { lo = mid } else { hi = mid - 1 }
@@ -312,12 +337,16 @@ struct Connectivity {
                 var last = -1
                 for o in 0..<m where values[o * n + i] != 0 {
                     let k = chunk(of: o)
-                    if k != last { counts[i] += 1; last = k }
+                    if k != last {
+                        counts[i] += 1
+                        last = k
+                    }
                 }
             }
             return counts
         case .conv(let c):
-            let positions = c.outputShape[1] * c.outputShape[2], cin = c.inChannels
+            let positions = c.outputShape[1] * c.outputShape[2]
+            let cin = c.inChannels
             let plane = c.inputShape[1] * c.inputShape[2]
             var counts = [Int](repeating: 0, count: inputUnits)
             for ci in 0..<cin {

@@ -18,9 +18,15 @@ extension Graph {
     /// Replaces the synaptic weights of the layer at `index` (which must be synaptic).
     mutating func setWeights(_ weights: SynapticWeights, at index: Int) {
         switch layers[index].op {
-        case .conv(var c): c.weights = weights; layers[index].op = .conv(c)
-        case .linear(var l): l.weights = weights; layers[index].op = .linear(l)
-        case .identity(var i): i.weights = weights; layers[index].op = .identity(i)
+        case .conv(var c):
+            c.weights = weights
+            layers[index].op = .conv(c)
+        case .linear(var l):
+            l.weights = weights
+            layers[index].op = .linear(l)
+        case .identity(var i):
+            i.weights = weights
+            layers[index].op = .identity(i)
         default: preconditionFailure("layer '\(layers[index].name)' has no weights")
         }
     }

@@ -28,33 +28,39 @@ extension Graph {
             if layers[s].op == .add {
                 for branch in layers[s].inputs {
                     guard let b = index(of: branch), layers[b].op.isSynaptic else {
-                        throw CompileError(.unsupportedGraph, layer: layer.name,
-                                           reason: "the sum feeding this LIF group has a branch '\(branch)' "
-                                               + "that is not a conv, linear or identity layer",
-                                           hint: "run foldInputGain first")
+                        throw CompileError(
+                            .unsupportedGraph, layer: layer.name,
+                            reason: "the sum feeding this LIF group has a branch '\(branch)' "
+                                + "that is not a conv, linear or identity layer",
+                            hint: "run foldInputGain first")
                     }
                     feeders.append(b)
                 }
             } else if layers[s].op.isSynaptic {
                 feeders = [s]
             } else {
-                throw CompileError(.unsupportedGraph, layer: layer.name,
-                                   reason: "this LIF group reads '\(source)', which is not a conv, linear or identity layer",
-                                   hint: "run foldInputGain first")
+                throw CompileError(
+                    .unsupportedGraph, layer: layer.name,
+                    reason: "this LIF group reads '\(source)', which is not a conv, linear or identity layer",
+                    hint: "run foldInputGain first")
             }
             fed.formUnion(feeders)
             result.append(Population(name: layer.name, index: i, units: layer.unitCount, isReadout: false, feeders: feeders))
         }
         guard let last = layers.indices.last, case .linear = layers[last].op else {
-            throw CompileError(.unsupportedGraph, layer: layers.last?.name,
-                               reason: "the last layer must be the linear readout")
+            throw CompileError(
+                .unsupportedGraph, layer: layers.last?.name,
+                reason: "the last layer must be the linear readout")
         }
         fed.insert(last)
-        result.append(Population(name: layers[last].name, index: last, units: layers[last].unitCount,
-                                 isReadout: true, feeders: [last]))
+        result.append(
+            Population(
+                name: layers[last].name, index: last, units: layers[last].unitCount,
+                isReadout: true, feeders: [last]))
         for (i, layer) in layers.enumerated() where layer.op.isSynaptic && !fed.contains(i) {
-            throw CompileError(.unsupportedGraph, layer: layer.name,
-                               reason: "this synaptic layer drives neither a LIF group nor the readout")
+            throw CompileError(
+                .unsupportedGraph, layer: layer.name,
+                reason: "this synaptic layer drives neither a LIF group nor the readout")
         }
         return result
     }
@@ -66,7 +72,9 @@ extension Graph {
         var current = layerIndex
         while let input = layers[current].inputs.first, let i = index(of: input) {
             switch layers[i].op {
-            case .pool: pools.insert(i, at: 0); current = i
+            case .pool:
+                pools.insert(i, at: 0)
+                current = i
             case .flatten: current = i
             default: return (i, pools)
             }
@@ -80,9 +88,12 @@ extension Graph {
         var u = unit
         for poolIndex in pools.reversed() {
             guard case .pool(let pool) = layers[poolIndex].op, let input = layer(named: layers[poolIndex].inputs[0]) else { continue }
-            let out = layers[poolIndex].shape, inShape = input.shape
+            let out = layers[poolIndex].shape
+            let inShape = input.shape
             guard out.count == 3, inShape.count == 3 else { continue }
-            let c = u / (out[1] * out[2]), oy = (u / out[2]) % out[1], ox = u % out[2]
+            let c = u / (out[1] * out[2])
+            let oy = (u / out[2]) % out[1]
+            let ox = u % out[2]
             let iy = max(0, oy * pool.geometry.strideH - pool.geometry.padH)
             let ix = max(0, ox * pool.geometry.strideW - pool.geometry.padW)
             u = (c * inShape[1] + iy) * inShape[2] + ix

@@ -7,8 +7,10 @@ import SNNIR
 /// - Parameters:
 ///   - calibration: measured activity for `estimate`; nil gives a structure-only estimate at `assumedRate`.
 /// - Throws: the first pass's `CompileError`.
-public func compile(_ graph: Graph, for profile: ChipProfile, quantization: QuantizeOptions = QuantizeOptions(),
-                    calibration: Calibration? = nil, assumedRate: Double = 0.1) throws(CompileError) -> Graph {
+public func compile(
+    _ graph: Graph, for profile: ChipProfile, quantization: QuantizeOptions = QuantizeOptions(),
+    calibration: Calibration? = nil, assumedRate: Double = 0.1
+) throws(CompileError) -> Graph {
     var g = graph
     if let problem = g.structuralProblems().first {
         throw CompileError(.unsupportedGraph, reason: problem)

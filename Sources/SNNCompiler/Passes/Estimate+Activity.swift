@@ -8,20 +8,23 @@ func checkCalibration(_ calibration: Calibration, for g: Graph) throws(CompileEr
     let T = g.timeSteps
     // Sorted, so that the same bad calibration always names the same layer.
     for (name, counts) in calibration.events.sorted(by: { $0.key < $1.key }) where counts.count != T {
-        throw CompileError(.unsupportedGraph, layer: name,
-                           reason: "the calibration has \(counts.count) steps for this layer, the graph runs \(T)")
+        throw CompileError(
+            .unsupportedGraph, layer: name,
+            reason: "the calibration has \(counts.count) steps for this layer, the graph runs \(T)")
     }
     for lif in g.neuronGroups where calibration.events[lif.name] == nil {
         throw CompileError(.unsupportedGraph, layer: lif.name, reason: "the calibration has no spike counts for this LIF group")
     }
     for (name, counts) in calibration.unitEvents.sorted(by: { $0.key < $1.key }) {
         guard let layer = g.layer(named: name) else {
-            throw CompileError(.unsupportedGraph, layer: name,
-                               reason: "the calibration has unit counts for a layer the graph does not have")
+            throw CompileError(
+                .unsupportedGraph, layer: name,
+                reason: "the calibration has unit counts for a layer the graph does not have")
         }
         guard counts.count == layer.unitCount else {
-            throw CompileError(.unsupportedGraph, layer: name,
-                               reason: "the calibration has \(counts.count) unit counts for a layer of \(layer.unitCount) units")
+            throw CompileError(
+                .unsupportedGraph, layer: name,
+                reason: "the calibration has \(counts.count) unit counts for a layer of \(layer.unitCount) units")
         }
     }
 }
@@ -33,7 +36,10 @@ func outputEvents(of g: Graph, calibration: Calibration?, assumedRate: Double) -
     let T = g.timeSteps
     var events: [String: [Double]] = [:]
     for layer in g.layers {
-        if let measured = calibration?.events[layer.name] { events[layer.name] = measured; continue }
+        if let measured = calibration?.events[layer.name] {
+            events[layer.name] = measured
+            continue
+        }
         let input = layer.inputs.first.flatMap { events[$0] } ?? []
         switch layer.op {
         case .input:

@@ -69,8 +69,10 @@ struct LayerCosts {
 
     /// The row of `layer` (connectivity `c`) feeding population `p`; the `first` feeder also
     /// carries the population's neurons, cores, updates and routing.
-    func row(_ layer: Layer, _ c: Connectivity, population p: Population, traffic: PopulationTraffic,
-             first: Bool) -> LayerEstimate {
+    func row(
+        _ layer: Layer, _ c: Connectivity, population p: Population, traffic: PopulationTraffic,
+        first: Bool
+    ) -> LayerEstimate {
         let isEncoder: Bool = if case .conv(let conv) = layer.op { conv.encoder } else { false }
         let sharing: Bool = if case .conv = layer.op { numerics.weightSharing } else { false }
         let inputs = Double(max(c.inputUnits, 1))
@@ -102,7 +104,9 @@ struct LayerCosts {
     /// calibration counts them per unit), synaptic ops and bytes moved per inference.
     private func synapticTraffic(_ layer: Layer, _ c: Connectivity, encoder: Bool, sharing: Bool) -> SynapticTraffic {
         let inputs = Double(max(c.inputUnits, 1))
-        var eventsIn: Double = encoder ? Double(c.inputUnits)
+        var eventsIn: Double =
+            encoder
+            ? Double(c.inputUnits)
             : (layer.inputs.first.flatMap { events[$0] } ?? []).reduce(0, +)
         if encoder, let nonZero = calibration?.unitEvents[layer.inputs.first ?? ""] { eventsIn = nonZero.reduce(0, +) }
         let rowNonZero = sharing ? c.meanStoredRow : Double(c.synapses) / inputs
@@ -112,18 +116,22 @@ struct LayerCosts {
         if let perUnit = calibration.flatMap({ unitEvents(feeding: layer, in: graph, $0) }), perUnit.count == c.inputUnits {
             (synapticOps, movedCSR) = perUnitTraffic(perUnit, c, sharing: sharing, eventsIn: eventsIn)
         }
-        return SynapticTraffic(eventsIn: eventsIn, synapticOps: synapticOps, movedCSR: movedCSR,
-                               movedDense: eventsIn * rowDense * wb / 8)
+        return SynapticTraffic(
+            eventsIn: eventsIn, synapticOps: synapticOps, movedCSR: movedCSR,
+            movedDense: eventsIn * rowDense * wb / 8)
     }
 
     /// Synaptic ops and CSR bytes moved from per-unit event counts: `Σ_u e_u · fanout(u)` and the
     /// row non-zeros weighted per unit.
-    private func perUnitTraffic(_ perUnit: [Double], _ c: Connectivity, sharing: Bool,
-                                eventsIn: Double) -> (synapticOps: Double, movedCSR: Double) {
+    private func perUnitTraffic(
+        _ perUnit: [Double], _ c: Connectivity, sharing: Bool,
+        eventsIn: Double
+    ) -> (synapticOps: Double, movedCSR: Double) {
         let degrees = c.outDegrees()
         let rows = sharing ? c.storedRowNonZero() : degrees
         let unitsPerRow = c.inputUnits / max(rows.count, 1)
-        var ops = 0.0, rowEntries = 0.0
+        var ops = 0.0
+        var rowEntries = 0.0
         for u in perUnit.indices where perUnit[u] != 0 {
             ops += perUnit[u] * Double(degrees[u])
             rowEntries += perUnit[u] * Double(rows[u / unitsPerRow])
@@ -133,13 +141,16 @@ struct LayerCosts {
 
     /// Cycles per step on the busiest core: its share of row fetches and synaptic ops, plus (for
     /// the first feeder) its neuron updates and share of hops; the encoder's one-off work / T.
-    private func cyclesPerStep(_ flow: SynapticTraffic, _ c: Connectivity, _ traffic: PopulationTraffic,
-                               hops: Double, first: Bool) -> Double {
+    private func cyclesPerStep(
+        _ flow: SynapticTraffic, _ c: Connectivity, _ traffic: PopulationTraffic,
+        hops: Double, first: Bool
+    ) -> Double {
         let inputs = Double(max(c.inputUnits, 1))
         let destinations = c.destinationCounts(chunkStarts: traffic.starts.isEmpty ? [0] : traffic.starts)
         let rowFetchesPerEvent = Double(destinations.reduce(0, +)) / inputs
-        var work = (flow.synapticOps * timing.cyclesPerSynapticOp
-                    + flow.eventsIn * rowFetchesPerEvent * timing.cyclesPerRowFetch) * traffic.share
+        var work =
+            (flow.synapticOps * timing.cyclesPerSynapticOp
+                + flow.eventsIn * rowFetchesPerEvent * timing.cyclesPerRowFetch) * traffic.share
         if first {
             work += Double(traffic.maxNeurons * T) * timing.cyclesPerNeuronUpdate
             work += hops * timing.cyclesPerHop / Double(max(traffic.cores.count, 1))

@@ -33,8 +33,10 @@ import SNNIR
 /// - Throws: `CompileError.passOrder` before `mapCores`; `.unsupportedGraph` for a calibration
 ///   whose step count differs from the graph's, that lacks a LIF group, or whose per-unit
 ///   counts do not fit their layer.
-public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Calibration? = nil,
-                     assumedRate: Double = 0.1) throws(CompileError) -> Graph {
+public func estimate(
+    _ graph: Graph, for profile: ChipProfile, calibration: Calibration? = nil,
+    assumedRate: Double = 0.1
+) throws(CompileError) -> Graph {
     try graph.require("mapCores", before: "estimate")
     guard let placement = graph.placement else {
         throw CompileError(.passOrder, reason: "'estimate' needs a placement")
@@ -56,8 +58,9 @@ public func estimate(_ graph: Graph, for profile: ChipProfile, calibration: Cali
         }
     }
     var g = graph
-    g.estimates = totals(rows, layerCyclesPerStep: cyclesPerStep, timeSteps: graph.timeSteps, placement: placement,
-                         profile: profile, activity: calibration.map { .calibrated(images: $0.images) } ?? .assumedRate(assumedRate))
+    g.estimates = totals(
+        rows, layerCyclesPerStep: cyclesPerStep, timeSteps: graph.timeSteps, placement: placement,
+        profile: profile, activity: calibration.map { .calibrated(images: $0.images) } ?? .assumedRate(assumedRate))
     g.passes.append("estimate")
     return g
 }
@@ -76,14 +79,17 @@ private func consumerCores(of populations: [Population], in graph: Graph, placem
 
 /// The whole network's figures from its layer rows: cycles per step (the layers' plus the
 /// barrier), latency (bounded below by the tick when the target has one) and static energy.
-private func totals(_ rows: [LayerEstimate], layerCyclesPerStep: Double, timeSteps T: Int, placement: Placement,
-                    profile: ChipProfile, activity: ActivitySource) -> Estimates {
+private func totals(
+    _ rows: [LayerEstimate], layerCyclesPerStep: Double, timeSteps T: Int, placement: Placement,
+    profile: ChipProfile, activity: ActivitySource
+) -> Estimates {
     let timing = profile.timing
     let cyclesPerStep = layerCyclesPerStep + timing.cyclesPerBarrier
     var latency = Double(T) * cyclesPerStep / timing.clockHz
     if let tick = timing.tickHz { latency = max(latency, Double(T) / tick) }
-    return Estimates(activity: activity, timeSteps: T, layers: rows,
-                     memoryPerCore: placement.cores.map(\.synapseBytes), cyclesPerStep: cyclesPerStep,
-                     latencySeconds: latency, staticEnergyPJ: profile.energy.staticPowerMW * latency * 1e9,
-                     costs: profile.costs)
+    return Estimates(
+        activity: activity, timeSteps: T, layers: rows,
+        memoryPerCore: placement.cores.map(\.synapseBytes), cyclesPerStep: cyclesPerStep,
+        latencySeconds: latency, staticEnergyPJ: profile.energy.staticPowerMW * latency * 1e9,
+        costs: profile.costs)
 }

@@ -25,9 +25,11 @@ public func foldAveragePooling(_ graph: Graph) throws(CompileError) -> Graph {
         let divisor = Double(pool.geometry.kernelH * pool.geometry.kernelW)
         for reader in readers {
             guard let readerIndex = g.index(of: reader), var weights = g.weights(at: readerIndex),
-                  !{ if case .identity = g.layers[readerIndex].op { true } else { false } }() else {
-                throw CompileError(.unsupportedGraph, layer: name,
-                                   reason: "an average pool must feed conv or linear layers (directly or through a flatten), but it feeds '\(reader)'")
+                !{ if case .identity = g.layers[readerIndex].op { true } else { false } }()
+            else {
+                throw CompileError(
+                    .unsupportedGraph, layer: name,
+                    reason: "an average pool must feed conv or linear layers (directly or through a flatten), but it feeds '\(reader)'")
             }
             weights.weight.values = weights.weight.values.map { Float(Double($0) / divisor) }
             g.setWeights(weights, at: readerIndex)

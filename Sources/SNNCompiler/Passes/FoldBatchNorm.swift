@@ -15,21 +15,26 @@ public func foldBatchNorm(_ graph: Graph) throws(CompileError) -> Graph {
         let bnLayer = g.layers[bnIndex]
         guard case .batchNorm(let bn) = bnLayer.op else { break }
         guard let source = bnLayer.inputs.first, let sourceIndex = g.index(of: source),
-              var weights = g.weights(at: sourceIndex), g.layers[sourceIndex].op.isSynaptic,
-              !{ if case .identity = g.layers[sourceIndex].op { true } else { false } }() else {
-            throw CompileError(.unsupportedGraph, layer: bnLayer.name,
-                               reason: "batch norm must directly follow a conv or linear layer",
-                               hint: "fold it by hand or change the model")
+            var weights = g.weights(at: sourceIndex), g.layers[sourceIndex].op.isSynaptic,
+            !{ if case .identity = g.layers[sourceIndex].op { true } else { false } }()
+        else {
+            throw CompileError(
+                .unsupportedGraph, layer: bnLayer.name,
+                reason: "batch norm must directly follow a conv or linear layer",
+                hint: "fold it by hand or change the model")
         }
         guard g.consumers(of: source) == [bnLayer.name] else {
-            throw CompileError(.unsupportedGraph, layer: bnLayer.name,
-                               reason: "'\(source)' feeds other layers besides this batch norm, so the batch norm cannot be folded into it")
+            throw CompileError(
+                .unsupportedGraph, layer: bnLayer.name,
+                reason: "'\(source)' feeds other layers besides this batch norm, so the batch norm cannot be folded into it")
         }
         let channels = weights.weight.shape[0]
         guard bn.mean.count == channels, bn.variance.count == channels, bn.gamma.count == channels,
-              bn.beta.count == channels else {
-            throw CompileError(.unsupportedGraph, layer: bnLayer.name,
-                               reason: "batch norm has \(bn.mean.count) channels but '\(source)' has \(channels) outputs")
+            bn.beta.count == channels
+        else {
+            throw CompileError(
+                .unsupportedGraph, layer: bnLayer.name,
+                reason: "batch norm has \(bn.mean.count) channels but '\(source)' has \(channels) outputs")
         }
         let (weight, bias) = bn.folded(weight: weights.weight.values, bias: weights.bias)
         weights.weight.values = weight

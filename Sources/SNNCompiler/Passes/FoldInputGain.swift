@@ -16,10 +16,16 @@ public func foldInputGain(_ graph: Graph) throws(CompileError) -> Graph {
     var g = graph
     var i = 0
     while i < g.layers.count {
-        guard case .lif(var lif) = g.layers[i].op, !lif.inputGainFolded else { i += 1; continue }
+        guard case .lif(var lif) = g.layers[i].op, !lif.inputGainFolded else {
+            i += 1
+            continue
+        }
         let lifName = g.layers[i].name
         let gain = 1 / Double(lif.tau)
-        guard let source = g.layers[i].inputs.first, let sourceIndex = g.index(of: source) else { i += 1; continue }
+        guard let source = g.layers[i].inputs.first, let sourceIndex = g.index(of: source) else {
+            i += 1
+            continue
+        }
         if case .add = g.layers[sourceIndex].op {
             try requireSoleConsumer(g, source, of: lifName)
             let branches = g.layers[sourceIndex].inputs
@@ -32,8 +38,9 @@ public func foldInputGain(_ graph: Graph) throws(CompileError) -> Graph {
                 } else {
                     let name = g.layers[sourceIndex].name + ".skip" + (branches.count > 2 ? String(skips) : "")
                     skips += 1
-                    insertIdentity(&g, named: name, reading: branch, before: g.index(of: source) ?? sourceIndex,
-                                   consumer: source, gain: gain)
+                    insertIdentity(
+                        &g, named: name, reading: branch, before: g.index(of: source) ?? sourceIndex,
+                        consumer: source, gain: gain)
                 }
             }
         } else if isScalable(g.layers[sourceIndex].op) {
@@ -62,8 +69,12 @@ private func isScalable(_ op: Operation) -> Bool {
 private func requireSoleConsumer(_ g: Graph, _ name: String, of consumer: String) throws(CompileError) {
     let consumers = g.consumers(of: name)
     guard consumers == [consumer] else {
-        throw CompileError(.unsupportedGraph, layer: name,
-                           reason: "feeds \(consumers.map { "'\($0)'" }.joined(separator: ", ")); the LIF input gain can only be folded into a layer that feeds one LIF group")
+        throw CompileError(
+            .unsupportedGraph, layer: name,
+            reason:
+                "feeds \(consumers.map { "'\($0)'" }.joined(separator: ", ")); the LIF input gain can only be folded into a layer "
+                + "that feeds one LIF group"
+        )
     }
 }
 
@@ -74,14 +85,18 @@ private func scale(_ g: inout Graph, at index: Int, by gain: Double) {
     g.setWeights(weights, at: index)
 }
 
-private func insertIdentity(_ g: inout Graph, named name: String, reading source: String, before position: Int,
-                            consumer: String, gain: Double) {
+private func insertIdentity(
+    _ g: inout Graph, named name: String, reading source: String, before position: Int,
+    consumer: String, gain: Double
+) {
     guard let sourceLayer = g.layer(named: source) else { return }
     let units = sourceLayer.unitCount
-    let weights = SynapticWeights(weight: DenseTensor(shape: [units], values: [Float](repeating: Float(gain), count: units)),
-                                  bias: nil)
-    let layer = Layer(name: name, inputs: [source], shape: sourceLayer.shape,
-                      op: .identity(IdentityLayer(units: units, weights: weights)))
+    let weights = SynapticWeights(
+        weight: DenseTensor(shape: [units], values: [Float](repeating: Float(gain), count: units)),
+        bias: nil)
+    let layer = Layer(
+        name: name, inputs: [source], shape: sourceLayer.shape,
+        op: .identity(IdentityLayer(units: units, weights: weights)))
     g.layers.insert(layer, at: position)
     if let consumerIndex = g.index(of: consumer) {
         g.layers[consumerIndex].inputs = g.layers[consumerIndex].inputs.map { $0 == source ? name : $0 }

@@ -23,9 +23,11 @@ public func lowerToCSR(_ graph: Graph) throws(CompileError) -> Graph {
             weights.fanout = CSRMatrix(dense: q.values, rows: l.outFeatures, columns: l.inFeatures).transposed()
         case .identity(let id):
             let rowOffsets = Array(0...id.units)
-            weights.fanout = CSRMatrix(rows: id.units, columns: id.units, rowOffsets: rowOffsets,
-                                       columnIndices: (0..<id.units).map { Int32($0) }, values: q.values)
-                .dropZeros()
+            weights.fanout = CSRMatrix(
+                rows: id.units, columns: id.units, rowOffsets: rowOffsets,
+                columnIndices: (0..<id.units).map { Int32($0) }, values: q.values
+            )
+            .dropZeros()
         case .conv(let c):
             weights.fanout = KernelCSRLayout(c).table(q.values)
         default:
@@ -40,7 +42,9 @@ public func lowerToCSR(_ graph: Graph) throws(CompileError) -> Graph {
 extension CSRMatrix where Value == Int32 {
     /// The same matrix without stored zeros.
     func dropZeros() -> CSRMatrix {
-        var offsets = [0], indices: [Int32] = [], data: [Int32] = []
+        var offsets = [0]
+        var indices: [Int32] = []
+        var data: [Int32] = []
         for r in 0..<rows {
             for e in entries(ofRow: r) where values[e] != 0 {
                 indices.append(columnIndices[e])

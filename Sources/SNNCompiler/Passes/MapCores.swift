@@ -51,8 +51,10 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
 
 /// Throws `.capacity` when a neuron of some population receives more than `limit` synapses
 /// (in-degrees add up per neuron over the feeders of a residual sum).
-private func checkFanInPerNeuron(_ populations: [Population], _ connectivity: [Int: Connectivity], _ g: Graph,
-                                 limit: Int) throws(CompileError) {
+private func checkFanInPerNeuron(
+    _ populations: [Population], _ connectivity: [Int: Connectivity], _ g: Graph,
+    limit: Int
+) throws(CompileError) {
     for p in populations {
         var worst = (layer: p.name, degree: 0)
         for f in p.feeders {
@@ -71,18 +73,21 @@ private func checkFanInPerNeuron(_ populations: [Population], _ connectivity: [I
             if most > worst.degree { worst = (p.name, most) }
         }
         if worst.degree > limit {
-            throw CompileError(.capacity, layer: worst.layer, limit: "[cores] max_fan_in_per_neuron = \(limit)",
-                               reason: "a neuron receives \(worst.degree) synapses",
-                               hint: "prune this layer further or choose a target without a per-neuron fan-in limit")
+            throw CompileError(
+                .capacity, layer: worst.layer, limit: "[cores] max_fan_in_per_neuron = \(limit)",
+                reason: "a neuron receives \(worst.degree) synapses",
+                hint: "prune this layer further or choose a target without a per-neuron fan-in limit")
         }
     }
 }
 
 /// Cuts source populations finer until every core drives at most `fan_out_per_core` destination
 /// cores; returns the fan-out of every core (per population, per chunk).
-private func cutForFanOut(_ chunks: inout [Int], _ populations: [Population], _ connectivity: [Int: Connectivity],
-                          _ g: Graph, limits: ChipProfile.Cores) throws(CompileError) -> [[Int]] {
-    var consumers: [[Int]] = Array(repeating: [], count: populations.count)   // synaptic layers reading population i
+private func cutForFanOut(
+    _ chunks: inout [Int], _ populations: [Population], _ connectivity: [Int: Connectivity],
+    _ g: Graph, limits: ChipProfile.Cores
+) throws(CompileError) -> [[Int]] {
+    var consumers: [[Int]] = Array(repeating: [], count: populations.count)  // synaptic layers reading population i
     let populationOfLayer = Dictionary(uniqueKeysWithValues: populations.enumerated().map { ($1.index, $0) })
     var postOfFeeder: [Int: Int] = [:]
     for (i, p) in populations.enumerated() { for f in p.feeders { postOfFeeder[f] = i } }
@@ -98,9 +103,10 @@ private func cutForFanOut(_ chunks: inout [Int], _ populations: [Population], _ 
         guard let q = populations.indices.first(where: { (fanOuts[$0].max() ?? 0) > limits.fanOutPerCore }) else { break }
         let most = fanOuts[q].max() ?? 0
         if chunks[q] >= populations[q].units {
-            throw CompileError(.capacity, layer: populations[q].name, limit: "[cores] fan_out_per_core = \(limits.fanOutPerCore)",
-                               reason: "a single neuron reaches \(most) destination cores",
-                               hint: "choose a target with a larger fan-out, or with more neurons per core downstream")
+            throw CompileError(
+                .capacity, layer: populations[q].name, limit: "[cores] fan_out_per_core = \(limits.fanOutPerCore)",
+                reason: "a single neuron reaches \(most) destination cores",
+                hint: "choose a target with a larger fan-out, or with more neurons per core downstream")
         }
         let grown = Int((Double(chunks[q]) * Double(most) / Double(limits.fanOutPerCore)).rounded(.up))
         chunks[q] = min(populations[q].units, max(chunks[q] + 1, grown))
@@ -112,22 +118,30 @@ private func cutForFanOut(_ chunks: inout [Int], _ populations: [Population], _ 
 
 /// One core per chunk, ids consecutive in population order, with the synapses, memory and
 /// fan-in of every layer feeding the chunk's neurons.
-private func allocateCores(_ populations: [Population], chunks: [Int], fanOuts: [[Int]],
-                           _ connectivity: [Int: Connectivity], numerics: ChipProfile.Numerics) -> [CoreAllocation] {
+private func allocateCores(
+    _ populations: [Population], chunks: [Int], fanOuts: [[Int]],
+    _ connectivity: [Int: Connectivity], numerics: ChipProfile.Numerics
+) -> [CoreAllocation] {
     var cores: [CoreAllocation] = []
     for (q, p) in populations.enumerated() {
         let size = (p.units + chunks[q] - 1) / chunks[q]
         for (j, start) in stride(from: 0, to: p.units, by: size).enumerated() {
             let range = start..<min(p.units, start + size)
-            var stored = 0, bits = 0, fanIn = 0
+            var stored = 0
+            var bits = 0
+            var fanIn = 0
             for f in p.feeders {
                 guard let c = connectivity[f] else { continue }
                 let u = c.usage(of: range, numerics: numerics)
-                stored += u.stored; bits += u.bits; fanIn += u.fanIn
+                stored += u.stored
+                bits += u.bits
+                fanIn += u.fanIn
             }
-            cores.append(CoreAllocation(core: cores.count, population: p.name, neuronStart: range.lowerBound,
-                                        neuronCount: range.count, storedSynapses: stored, synapseBytes: (bits + 7) / 8,
-                                        fanIn: fanIn, fanOut: j < fanOuts[q].count ? fanOuts[q][j] : 0))
+            cores.append(
+                CoreAllocation(
+                    core: cores.count, population: p.name, neuronStart: range.lowerBound,
+                    neuronCount: range.count, storedSynapses: stored, synapseBytes: (bits + 7) / 8,
+                    fanIn: fanIn, fanOut: j < fanOuts[q].count ? fanOuts[q][j] : 0))
         }
     }
     return cores
@@ -140,8 +154,10 @@ func chunkStarts(units: Int, chunks k: Int) -> [Int] {
 }
 
 /// The first limit a cut into `k` chunks breaks, or nil if it fits.
-private func violation(_ p: Population, _ feeders: [(String, Connectivity)], k: Int,
-                       profile: ChipProfile) -> (limit: String, needed: Int, layer: String)? {
+private func violation(
+    _ p: Population, _ feeders: [(String, Connectivity)], k: Int,
+    profile: ChipProfile
+) -> (limit: String, needed: Int, layer: String)? {
     let limits = profile.cores
     let size = (p.units + k - 1) / k
     if size > limits.neuronsPerCore {
@@ -149,7 +165,8 @@ private func violation(_ p: Population, _ feeders: [(String, Connectivity)], k: 
     }
     for start in stride(from: 0, to: p.units, by: size) {
         let range = start..<min(p.units, start + size)
-        var bits = 0, fanIn = 0
+        var bits = 0
+        var fanIn = 0
         var heaviest = (name: p.name, bits: -1)
         for (name, c) in feeders {
             let u = c.usage(of: range, numerics: profile.numerics)
@@ -167,8 +184,10 @@ private func violation(_ p: Population, _ feeders: [(String, Connectivity)], k: 
     return nil
 }
 
-private func smallestChunkCount(_ p: Population, feeders: [(String, Connectivity)],
-                                profile: ChipProfile) throws(CompileError) -> Int {
+private func smallestChunkCount(
+    _ p: Population, feeders: [(String, Connectivity)],
+    profile: ChipProfile
+) throws(CompileError) -> Int {
     var low = max(1, (p.units + profile.cores.neuronsPerCore - 1) / profile.cores.neuronsPerCore)
     if violation(p, feeders, k: low, profile: profile) == nil { return low }
     var high = low
@@ -178,9 +197,10 @@ private func smallestChunkCount(_ p: Population, feeders: [(String, Connectivity
         if high == p.units {
             let v = violation(p, feeders, k: high, profile: profile)
             let what = v?.limit.contains("memory") == true ? "bytes of synapse memory" : "input axons"
-            throw CompileError(.capacity, layer: v?.layer ?? p.name, limit: v?.limit,
-                               reason: "does not fit on any core: even one neuron of '\(p.name)' per core needs \(v?.needed ?? 0) \(what)",
-                               hint: "prune this layer further, or choose a target with larger cores")
+            throw CompileError(
+                .capacity, layer: v?.layer ?? p.name, limit: v?.limit,
+                reason: "does not fit on any core: even one neuron of '\(p.name)' per core needs \(v?.needed ?? 0) \(what)",
+                hint: "prune this layer further, or choose a target with larger cores")
         }
         low = high
     }
@@ -193,8 +213,10 @@ private func smallestChunkCount(_ p: Population, feeders: [(String, Connectivity
 }
 
 /// Fan-out per core of population `q` (one entry per chunk).
-private func fanOut(of q: Int, _ populations: [Population], _ chunks: [Int], _ consumers: [Int],
-                    _ postOfFeeder: [Int: Int], _ connectivity: [Int: Connectivity], _ g: Graph) -> [Int] {
+private func fanOut(
+    of q: Int, _ populations: [Population], _ chunks: [Int], _ consumers: [Int],
+    _ postOfFeeder: [Int: Int], _ connectivity: [Int: Connectivity], _ g: Graph
+) -> [Int] {
     let p = populations[q]
     let sourceStarts = chunkStarts(units: p.units, chunks: chunks[q])
     var perCore = [Int](repeating: 0, count: sourceStarts.count)
@@ -212,13 +234,16 @@ private func fanOut(of q: Int, _ populations: [Population], _ chunks: [Int], _ c
 }
 
 /// Throws the `[cores] cores` error when the chunks need more cores than the target has.
-private func requireCores(_ chunks: [Int], _ populations: [Population], _ limits: ChipProfile.Cores,
-                          reason: String) throws(CompileError) {
+private func requireCores(
+    _ chunks: [Int], _ populations: [Population], _ limits: ChipProfile.Cores,
+    reason: String
+) throws(CompileError) {
     let total = chunks.reduce(0, +)
     guard total > limits.count else { return }
     let ranked = zip(populations, chunks).sorted { $0.1 > $1.1 }
     let biggest = ranked.prefix(3).map { "'\($0.0.name)' \($0.1)" }.joined(separator: ", ")
-    throw CompileError(.capacity, layer: ranked.first?.0.name, limit: "[cores] cores = \(limits.count)",
-                       reason: "the network needs at least \(total) cores (largest: \(biggest)), the target has \(limits.count)\(reason)",
-                       hint: "prune further, use a smaller model, or choose a larger target")
+    throw CompileError(
+        .capacity, layer: ranked.first?.0.name, limit: "[cores] cores = \(limits.count)",
+        reason: "the network needs at least \(total) cores (largest: \(biggest)), the target has \(limits.count)\(reason)",
+        hint: "prune further, use a smaller model, or choose a larger target")
 }

@@ -48,15 +48,18 @@ public struct QuantizeOptions: Sendable, Equatable {
 ///
 /// - Throws: `CompileError` (`.quantization`) for a layer whose kept weights all round to zero,
 ///   weight widths below 2 bits, a missing input range; (`.leak`) for a decay the target cannot do.
-public func quantize(_ graph: Graph, for profile: ChipProfile,
-                     options: QuantizeOptions = QuantizeOptions()) throws(CompileError) -> Graph {
+public func quantize(
+    _ graph: Graph, for profile: ChipProfile,
+    options: QuantizeOptions = QuantizeOptions()
+) throws(CompileError) -> Graph {
     try graph.require("foldBatchNorm", before: "quantize")
     try graph.require("foldInputGain", before: "quantize")
     let numerics = profile.numerics
     guard numerics.weightBits >= 2 else {
-        throw CompileError(.quantization, limit: "[numerics] weight_bits = \(numerics.weightBits)",
-                           reason: "signed weights need at least 2 bits",
-                           hint: "binary-weight chips need a binarised model, which snnc does not train")
+        throw CompileError(
+            .quantization, limit: "[numerics] weight_bits = \(numerics.weightBits)",
+            reason: "signed weights need at least 2 bits",
+            hint: "binary-weight chips need a binarised model, which snnc does not train")
     }
     var g = graph
     let qw = Double(IntegerArithmetic.maxSigned(bits: numerics.weightBits))
@@ -66,9 +69,10 @@ public func quantize(_ graph: Graph, for profile: ChipProfile,
     var inputScale: Double?
     if g.layers.contains(where: { if case .conv(let c) = $0.op { c.encoder } else { false } }) {
         guard let range = g.inputRange, range.maxAbs > 0 else {
-            throw CompileError(.quantization, layer: g.layers.first?.name,
-                               reason: "the range of the analog input is unknown, so the encoder's input scale cannot be chosen",
-                               hint: "export from a checkpoint of a known data set (fmnist, cifar10, cifar100)")
+            throw CompileError(
+                .quantization, layer: g.layers.first?.name,
+                reason: "the range of the analog input is unknown, so the encoder's input scale cannot be chosen",
+                hint: "export from a checkpoint of a known data set (fmnist, cifar10, cifar100)")
         }
         guard options.inputBits >= 2 else {
             throw CompileError(.quantization, reason: "input bits must be at least 2, got \(options.inputBits)")
@@ -92,16 +96,18 @@ public func quantize(_ graph: Graph, for profile: ChipProfile,
         }
         if let lif { scale = max(scale, Double(lif.threshold) / thresholdLimit) }
         guard scale > 0, scale.isFinite else {
-            throw CompileError(.quantization, layer: g.layers[population.feeders[0]].name,
-                               reason: "every kept weight is zero, so the layer cannot be quantised",
-                               hint: "the layer was pruned away entirely; keep some of its weights")
+            throw CompileError(
+                .quantization, layer: g.layers[population.feeders[0]].name,
+                reason: "every kept weight is zero, so the layer cannot be quantised",
+                hint: "the layer was pruned away entirely; keep some of its weights")
         }
         let biasBits = population.isReadout ? 32 : numerics.stateBits
         for (f, e) in zip(population.feeders, eventScales) {
             guard let weights = g.weights(at: f) else { continue }
             var updated = weights
-            updated.quantized = try quantizeLayer(weights, name: g.layers[f].name, stateScale: scale, eventScale: e,
-                                                  weightBits: numerics.weightBits, biasBits: biasBits, profile: profile)
+            updated.quantized = try quantizeLayer(
+                weights, name: g.layers[f].name, stateScale: scale, eventScale: e,
+                weightBits: numerics.weightBits, biasBits: biasBits, profile: profile)
             g.setWeights(updated, at: f)
         }
         if var lif {
@@ -132,12 +138,18 @@ private func magnitude(_ weights: SynapticWeights, rule: QuantizeOptions.ScaleRu
     }
 }
 
-private func quantizeLayer(_ weights: SynapticWeights, name: String, stateScale: Double, eventScale: Double,
-                           weightBits: Int, biasBits: Int, profile: ChipProfile) throws(CompileError) -> QuantizedSynapses {
+private func quantizeLayer(
+    _ weights: SynapticWeights, name: String, stateScale: Double, eventScale: Double,
+    weightBits: Int, biasBits: Int, profile: ChipProfile
+) throws(CompileError) -> QuantizedSynapses {
     let qw = IntegerArithmetic.maxSigned(bits: weightBits)
     let weightScale = stateScale / eventScale
     var values = [Int32](repeating: 0, count: weights.weight.count)
-    var kept = 0, clipped = 0, zeroed = 0, nonZeroFloat = 0, maxError = 0.0
+    var kept = 0
+    var clipped = 0
+    var zeroed = 0
+    var nonZeroFloat = 0
+    var maxError = 0.0
     for (i, w) in weights.weight.values.enumerated() where weights.isKept(i) {
         kept += 1
         let exact = Double(w) / weightScale
@@ -152,18 +164,23 @@ private func quantizeLayer(_ weights: SynapticWeights, name: String, stateScale:
         maxError = max(maxError, abs(Double(w) - Double(q) * weightScale))
     }
     if nonZeroFloat == 0 {
-        throw CompileError(.quantization, layer: name, reason: "every kept weight is zero",
-                           hint: "the layer was pruned away entirely; keep some of its weights")
+        throw CompileError(
+            .quantization, layer: name, reason: "every kept weight is zero",
+            hint: "the layer was pruned away entirely; keep some of its weights")
     }
     if zeroed == nonZeroFloat {
-        throw CompileError(.quantization, layer: name, limit: "[numerics] weight_bits = \(weightBits)",
-                           reason: "all \(nonZeroFloat) kept weights round to 0 at this layer's scale \(stateScale) (the scale is shared with the other inputs of its neurons and bounded by the threshold)",
-                           hint: "use a target with more weight bits or state bits")
+        throw CompileError(
+            .quantization, layer: name, limit: "[numerics] weight_bits = \(weightBits)",
+            reason:
+                "all \(nonZeroFloat) kept weights round to 0 at this layer's scale \(stateScale) (the scale is shared with the "
+                + "other inputs of its neurons and bounded by the threshold)",
+            hint: "use a target with more weight bits or state bits")
     }
     var bias: [Int32]?
     var clippedBias = 0
     if let b = weights.bias {
-        let low = IntegerArithmetic.minSigned(bits: biasBits), high = IntegerArithmetic.maxSigned(bits: biasBits)
+        let low = IntegerArithmetic.minSigned(bits: biasBits)
+        let high = IntegerArithmetic.maxSigned(bits: biasBits)
         bias = b.map { value in
             var q = Int64(max(-9e18, min(9e18, (Double(value) / stateScale).rounded(.toNearestOrAwayFromZero))))
             if q < low || q > high {
@@ -173,14 +190,18 @@ private func quantizeLayer(_ weights: SynapticWeights, name: String, stateScale:
             return Int32(q)
         }
     }
-    let stats = QuantizationStats(keptWeights: kept, clippedWeights: clipped, zeroedWeights: zeroed,
-                                  clippedBias: clippedBias, biasCount: weights.bias?.count ?? 0, maxWeightError: maxError)
-    return QuantizedSynapses(values: values, bias: bias, bits: weightBits, weightScale: weightScale,
-                             eventScale: eventScale, stateScale: stateScale, stats: stats)
+    let stats = QuantizationStats(
+        keptWeights: kept, clippedWeights: clipped, zeroedWeights: zeroed,
+        clippedBias: clippedBias, biasCount: weights.bias?.count ?? 0, maxWeightError: maxError)
+    return QuantizedSynapses(
+        values: values, bias: bias, bits: weightBits, weightScale: weightScale,
+        eventScale: eventScale, stateScale: stateScale, stats: stats)
 }
 
-private func quantizeNeurons(_ lif: LIFGroup, name: String, stateScale: Double,
-                             profile: ChipProfile) throws(CompileError) -> QuantizedNeurons {
+private func quantizeNeurons(
+    _ lif: LIFGroup, name: String, stateScale: Double,
+    profile: ChipProfile
+) throws(CompileError) -> QuantizedNeurons {
     let numerics = profile.numerics
     let decay = lif.decay
     let integerDecay: IntegerDecay
@@ -188,18 +209,20 @@ private func quantizeNeurons(_ lif: LIFGroup, name: String, stateScale: Double,
     case .shift:
         let k = (-log2(decay)).rounded()
         guard decay > 0, k >= 1, k < Double(numerics.stateBits), abs(1 / pow(2, k) - decay) <= 1e-6 else {
-            throw CompileError(.leak, layer: name, limit: "[numerics] leak = \"shift\"",
-                               reason: "τ = \(lif.tau) keeps \(decay) of the membrane per step, which is not a power of two, so a shift cannot do it",
-                               hint: "use a target with leak = \"multiply12\", or train with τ = 4/3 (decay 1/4) or τ = 2 (decay 1/2)")
+            throw CompileError(
+                .leak, layer: name, limit: "[numerics] leak = \"shift\"",
+                reason: "τ = \(lif.tau) keeps \(decay) of the membrane per step, which is not a power of two, so a shift cannot do it",
+                hint: "use a target with leak = \"multiply12\", or train with τ = 4/3 (decay 1/4) or τ = 2 (decay 1/2)")
         }
         integerDecay = .shift(Int(k))
     case .multiply12:
         let d = Int((4096 / Double(lif.tau)).rounded(.toNearestOrAwayFromZero))
         integerDecay = .multiply12(max(0, min(4096, d)))
     case .subtract:
-        throw CompileError(.leak, layer: name, limit: "[numerics] leak = \"subtract\"",
-                           reason: "the target leaks by subtracting a constant, but this LIF group decays by a factor \(decay) per step",
-                           hint: "choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi)")
+        throw CompileError(
+            .leak, layer: name, limit: "[numerics] leak = \"subtract\"",
+            reason: "the target leaks by subtracting a constant, but this LIF group decays by a factor \(decay) per step",
+            hint: "choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi)")
     }
     let threshold = (Double(lif.threshold) / stateScale).rounded(.toNearestOrAwayFromZero)
     guard threshold >= 1 else {
@@ -207,12 +230,14 @@ private func quantizeNeurons(_ lif: LIFGroup, name: String, stateScale: Double,
     }
     let stateMax = Double(IntegerArithmetic.maxSigned(bits: numerics.stateBits))
     guard threshold <= stateMax else {
-        throw CompileError(.quantization, layer: name, limit: "[numerics] state_bits = \(numerics.stateBits)",
-                           reason: "the threshold needs \(Int(threshold)) state units, more than the state holds")
+        throw CompileError(
+            .quantization, layer: name, limit: "[numerics] state_bits = \(numerics.stateBits)",
+            reason: "the threshold needs \(Int(threshold)) state units, more than the state holds")
     }
     let compare: ThresholdCompare = numerics.thresholdCompare == .greater ? .greater : .greaterOrEqual
     let q = Int32(threshold) - (compare == .greater ? 1 : 0)
     let reset = Int32((Double(lif.reset) / stateScale).rounded(.toNearestOrAwayFromZero))
-    return QuantizedNeurons(stateScale: stateScale, stateBits: numerics.stateBits, threshold: q, compare: compare,
-                            reset: reset, decay: integerDecay, decayError: abs(integerDecay.factor - decay))
+    return QuantizedNeurons(
+        stateScale: stateScale, stateBits: numerics.stateBits, threshold: q, compare: compare,
+        reset: reset, decay: integerDecay, decayError: abs(integerDecay.factor - decay))
 }

@@ -1,7 +1,8 @@
 /// Edit distance between two strings: insertions, deletions, substitutions and swaps of two
 /// neighbouring characters each count 1 (optimal string alignment), so `=>` is one edit from `>=`.
 func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     // rows[i][j] = distance between the first i characters of a and the first j of b

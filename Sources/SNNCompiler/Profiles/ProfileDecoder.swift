@@ -287,7 +287,8 @@ struct ProfileDecoder {
         case .string where expected != "a string":
             hint = "write \(expected == "true or false" ? "booleans" : "numbers") without quotes"
         case .float(let value) where expected == "an integer":
-            hint = value == value.rounded() && abs(value) < 1e15
+            hint =
+                value == value.rounded() && abs(value) < 1e15
                 ? "write \(Int64(value)) (no fraction or exponent)" : "use a whole number"
         default:
             hint = nil

@@ -48,7 +48,7 @@ public struct ProfileSearchPath: Sendable, Equatable {
     /// The path of the running executable, symlinks resolved where the platform allows.
     public static func runningExecutablePath() -> String? {
         #if os(Linux)
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
         #endif
         return Bundle.main.executablePath
     }

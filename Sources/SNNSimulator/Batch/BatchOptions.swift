@@ -14,8 +14,10 @@ public struct BatchOptions: Sendable {
     public var progress: (@Sendable (Int, Int) -> Void)?
 
     /// Creates batch options.
-    public init(threads: Int = 1, trace: Bool = false, unitCounts: Bool = false, reference: DenseReference? = nil,
-                progress: (@Sendable (Int, Int) -> Void)? = nil) {
+    public init(
+        threads: Int = 1, trace: Bool = false, unitCounts: Bool = false, reference: DenseReference? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) {
         self.threads = threads
         self.trace = trace
         self.unitCounts = unitCounts

@@ -30,8 +30,10 @@ public struct BatchResult: Sendable, Equatable {
     public var mismatch: Mismatch?
 
     /// Creates a batch result.
-    public init(images: Int, predictions: [Int], logits: [[Int64]], labels: [Int]?, spikes: StepCounts, work: Work,
-                cost: InferenceCost?, traces: [SpikeTrace]?, unitEvents: [String: [Int]]? = nil, checkedImages: Int, mismatch: Mismatch?) {
+    public init(
+        images: Int, predictions: [Int], logits: [[Int64]], labels: [Int]?, spikes: StepCounts, work: Work,
+        cost: InferenceCost?, traces: [SpikeTrace]?, unitEvents: [String: [Int]]? = nil, checkedImages: Int, mismatch: Mismatch?
+    ) {
         self.images = images
         self.predictions = predictions
         self.logits = logits
@@ -63,7 +65,8 @@ public struct BatchResult: Sendable, Equatable {
     /// events per image at each step, for every LIF group and pool, and (when counted) the mean
     /// events of each unit per image.
     public func calibration() -> Calibration {
-        var events: [String: [Double]] = [:], perUnit: [String: [Double]] = [:]
+        var events: [String: [Double]] = [:]
+        var perUnit: [String: [Double]] = [:]
         let n = Double(max(images, 1))
         for (l, name) in spikes.layers.enumerated() { events[name] = spikes.counts[l].map { Double($0) / n } }
         for (name, counts) in unitEvents ?? [:] { perUnit[name] = counts.map { Double($0) / n } }

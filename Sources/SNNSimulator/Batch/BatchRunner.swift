@@ -15,8 +15,10 @@ extension EventSimulator {
     ///   - image: the quantised image `i` (C-order integers); called from the worker threads.
     /// - Throws: the error of the lowest-numbered image that failed (an image of the wrong size
     ///   is `SimulatorError.imageSize`), or the error `image` threw.
-    public func run(batch count: Int, labels: [Int]? = nil, options: BatchOptions = BatchOptions(),
-                    image: @escaping @Sendable (Int) throws -> [Int32]) throws -> BatchResult {
+    public func run(
+        batch count: Int, labels: [Int]? = nil, options: BatchOptions = BatchOptions(),
+        image: @escaping @Sendable (Int) throws -> [Int32]
+    ) throws -> BatchResult {
         precondition(labels == nil || labels?.count == count, "\(labels?.count ?? 0) labels for \(count) images")
         let slots = BatchSlots(count: count)
         let threads = max(1, min(options.threads, count))
@@ -36,8 +38,10 @@ extension EventSimulator {
     }
 
     /// Runs an array of quantised images (see `run(batch:labels:options:image:)`).
-    public func run(quantizedImages images: [[Int32]], labels: [Int]? = nil,
-                    options: BatchOptions = BatchOptions()) throws -> BatchResult {
+    public func run(
+        quantizedImages images: [[Int32]], labels: [Int]? = nil,
+        options: BatchOptions = BatchOptions()
+    ) throws -> BatchResult {
         try run(batch: images.count, labels: labels, options: options) { images[$0] }
     }
 
@@ -53,8 +57,9 @@ extension EventSimulator {
                 guard pixels.count == plan.inputGrid.count else {
                     throw SimulatorError.imageSize(expected: plan.inputGrid.count, found: pixels.count)
                 }
-                var inference = run(pixels, trace: options.trace || options.unitCounts || options.reference != nil,
-                                    workspace: workspace)
+                var inference = run(
+                    pixels, trace: options.trace || options.unitCounts || options.reference != nil,
+                    workspace: workspace)
                 var mismatch: Mismatch?
                 if let reference = options.reference {
                     let expected = try reference.run(quantizedImage: pixels, trace: true)
@@ -73,7 +78,9 @@ extension EventSimulator {
     /// Adds one image's events to per-unit counts (created on first use): one row per traced
     /// layer, then the input's non-zero values.
     private static func count(_ trace: SpikeTrace, input: [Int32], into counts: inout [[Int]]) {
-        if counts.isEmpty { counts = trace.layers.map { [Int](repeating: 0, count: $0.shape.reduce(1, *)) } + [[Int](repeating: 0, count: input.count)] }
+        if counts.isEmpty {
+            counts = trace.layers.map { [Int](repeating: 0, count: $0.shape.reduce(1, *)) } + [[Int](repeating: 0, count: input.count)]
+        }
         for (l, layer) in trace.layers.enumerated() {
             for step in layer.steps {
                 for unit in step.indices { counts[l][Int(unit)] += 1 }
@@ -92,19 +99,21 @@ extension EventSimulator {
         if let (_, error) = finished.error { throw error }
         let inferences = finished.inferences
         var spikes = StepCounts(layers: recordedLayers, steps: timeSteps)
-        var work = Work(synapticEvents: StepCounts(layers: synapticLayers, steps: timeSteps),
-                        neuronUpdates: StepCounts(layers: populations, steps: timeSteps))
+        var work = Work(
+            synapticEvents: StepCounts(layers: synapticLayers, steps: timeSteps),
+            neuronUpdates: StepCounts(layers: populations, steps: timeSteps))
         var cost: InferenceCost?
         for inference in inferences {
             spikes = spikes + inference.spikes
             if let w = inference.work { work = work + w }
             if let c = inference.cost { cost = cost.map { $0 + c } ?? c }
         }
-        return BatchResult(images: inferences.count, predictions: inferences.map(\.prediction), logits: inferences.map(\.logits),
-                           labels: labels.map { Array($0.prefix(inferences.count)) }, spikes: spikes, work: work,
-                           cost: cost, traces: options.trace ? inferences.compactMap(\.trace) : nil,
-                           unitEvents: options.unitCounts && finished.mismatch == nil ? finished.unitEvents.map(namedUnitEvents) : nil,
-                           checkedImages: options.reference == nil ? 0 : inferences.count, mismatch: finished.mismatch)
+        return BatchResult(
+            images: inferences.count, predictions: inferences.map(\.prediction), logits: inferences.map(\.logits),
+            labels: labels.map { Array($0.prefix(inferences.count)) }, spikes: spikes, work: work,
+            cost: cost, traces: options.trace ? inferences.compactMap(\.trace) : nil,
+            unitEvents: options.unitCounts && finished.mismatch == nil ? finished.unitEvents.map(namedUnitEvents) : nil,
+            checkedImages: options.reference == nil ? 0 : inferences.count, mismatch: finished.mismatch)
     }
 }
 
@@ -158,7 +167,10 @@ final class BatchSlots: @unchecked Sendable {
     func add(unitEvents counts: [[Int]]) {
         guard !counts.isEmpty else { return }
         lock.withLock {
-            guard var sum = unitEvents else { unitEvents = counts; return }
+            guard var sum = unitEvents else {
+                unitEvents = counts
+                return
+            }
             for l in sum.indices { for u in sum[l].indices { sum[l][u] += counts[l][u] } }
             unitEvents = sum
         }

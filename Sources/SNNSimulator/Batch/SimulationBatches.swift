@@ -25,9 +25,11 @@ public struct SimulationBatches: Sendable {
     public var batchSize: Int
 
     /// Creates a batched run.
-    public init(simulator: EventSimulator, count: Int, labels: [Int], image: @escaping @Sendable (Int) -> [Float],
-                threads: Int, reference: DenseReference?, keepTraces: Bool, tracesForEach: Bool, unitCounts: Bool,
-                batchSize: Int) {
+    public init(
+        simulator: EventSimulator, count: Int, labels: [Int], image: @escaping @Sendable (Int) -> [Float],
+        threads: Int, reference: DenseReference?, keepTraces: Bool, tracesForEach: Bool, unitCounts: Bool,
+        batchSize: Int
+    ) {
         self.simulator = simulator
         self.count = count
         self.labels = labels
@@ -46,16 +48,20 @@ public struct SimulationBatches: Sendable {
     /// mismatch then names the image's index among all images.
     /// With no images it runs one empty batch. `batchSize` must be at least 1 when there are images.
     /// - Throws: what `EventSimulator.run(batch:labels:options:image:)` or `each` throws.
-    public func run(progress: @escaping @Sendable (Int) -> Void,
-                    each: (Range<Int>, BatchResult) throws -> Void = { _, _ in }) throws -> BatchResult {
+    public func run(
+        progress: @escaping @Sendable (Int) -> Void,
+        each: (Range<Int>, BatchResult) throws -> Void = { _, _ in }
+    ) throws -> BatchResult {
         precondition(batchSize > 0 || count == 0, "batches of \(batchSize) images")
         var merged: BatchResult?
         var start = 0
         repeat {
             let range = start..<min(start + batchSize, count)
             let offset = range.lowerBound
-            let options = BatchOptions(threads: threads, trace: keepTraces || tracesForEach, unitCounts: unitCounts,
-                                       reference: reference) { done, _ in progress(offset + done) }
+            let options = BatchOptions(
+                threads: threads, trace: keepTraces || tracesForEach, unitCounts: unitCounts,
+                reference: reference
+            ) { done, _ in progress(offset + done) }
             let (simulator, image) = (self.simulator, self.image)
             var batch = try simulator.run(batch: range.count, labels: Array(labels[range]), options: options) { i in
                 try simulator.quantize(image: image(offset + i))
@@ -76,14 +82,16 @@ extension BatchResult {
     /// This result followed by `next` (images in order): counts add, lists concatenate, the
     /// first mismatch is kept; per-unit counts add when both have them.
     public func appending(_ next: BatchResult) -> BatchResult {
-        let cost: InferenceCost? = switch (self.cost, next.cost) {
-        case let (a?, b?): a + b
-        case let (a, b): a ?? b
-        }
+        let cost: InferenceCost? =
+            switch (self.cost, next.cost) {
+            case (let a?, let b?): a + b
+            case (let a, let b): a ?? b
+            }
         let units = unitEvents.flatMap { a in next.unitEvents.map { b in a.merging(b) { zip($0, $1).map(+) } } }
-        return BatchResult(images: images + next.images, predictions: predictions + next.predictions, logits: logits + next.logits,
-                           labels: labels.map { $0 + (next.labels ?? []) }, spikes: spikes + next.spikes, work: work + next.work,
-                           cost: cost, traces: traces.map { $0 + (next.traces ?? []) }, unitEvents: units,
-                           checkedImages: checkedImages + next.checkedImages, mismatch: mismatch ?? next.mismatch)
+        return BatchResult(
+            images: images + next.images, predictions: predictions + next.predictions, logits: logits + next.logits,
+            labels: labels.map { $0 + (next.labels ?? []) }, spikes: spikes + next.spikes, work: work + next.work,
+            cost: cost, traces: traces.map { $0 + (next.traces ?? []) }, unitEvents: units,
+            checkedImages: checkedImages + next.checkedImages, mismatch: mismatch ?? next.mismatch)
     }
 }

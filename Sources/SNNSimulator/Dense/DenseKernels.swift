@@ -6,10 +6,13 @@ import SNNIR
 /// computation the event simulator must agree with, not a fast path.
 enum DenseKernels {
     /// `out[co, oy, ox] = bias[co] + Σ w[co, ci, ky, kx] · in[ci, oy·sH − pH + ky, ox·sW − pW + kx]`.
-    static func conv(input: UnsafePointer<Int64>, inputShape: [Int], weights: UnsafePointer<Int64>,
-                     bias: [Int64]?, outChannels: Int, geometry g: ConvGeometry, output: UnsafeMutablePointer<Int64>) {
+    static func conv(
+        input: UnsafePointer<Int64>, inputShape: [Int], weights: UnsafePointer<Int64>,
+        bias: [Int64]?, outChannels: Int, geometry g: ConvGeometry, output: UnsafeMutablePointer<Int64>
+    ) {
         let (cin, h, w) = (inputShape[0], inputShape[1], inputShape[2])
-        let oh = g.outputHeight(h), ow = g.outputWidth(w)
+        let oh = g.outputHeight(h)
+        let ow = g.outputWidth(w)
         // The outputs each kernel row / column reaches inside the input (padding reads zeros).
         let rowRanges = (0..<g.kernelH).map {
             ConvGeometry.validOutputs(kernelOffset: $0, stride: g.strideH, pad: g.padH, inputCount: h, outputCount: oh)
@@ -36,8 +39,10 @@ enum DenseKernels {
     }
 
     /// `out[o] = bias[o] + Σ w[o, i] · in[i]`.
-    static func linear(input: UnsafePointer<Int64>, inFeatures: Int, weights: UnsafePointer<Int64>, bias: [Int64]?,
-                       outFeatures: Int, output: UnsafeMutablePointer<Int64>) {
+    static func linear(
+        input: UnsafePointer<Int64>, inFeatures: Int, weights: UnsafePointer<Int64>, bias: [Int64]?,
+        outFeatures: Int, output: UnsafeMutablePointer<Int64>
+    ) {
         for o in 0..<outFeatures {
             var sum = bias?[o] ?? 0
             let row = weights + o * inFeatures
@@ -48,10 +53,13 @@ enum DenseKernels {
 
     /// Pooling of `[C, H, W]`: max gives 1 when any input of the window is non-zero, sum the
     /// window's sum (padding is zero).
-    static func pool(input: UnsafePointer<Int64>, inputShape: [Int], kind: PoolLayer.Kind, geometry g: ConvGeometry,
-                     output: UnsafeMutablePointer<Int64>) {
+    static func pool(
+        input: UnsafePointer<Int64>, inputShape: [Int], kind: PoolLayer.Kind, geometry g: ConvGeometry,
+        output: UnsafeMutablePointer<Int64>
+    ) {
         let (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
-        let oh = g.outputHeight(h), ow = g.outputWidth(w)
+        let oh = g.outputHeight(h)
+        let ow = g.outputWidth(w)
         for ch in 0..<c {
             for oy in 0..<oh {
                 for ox in 0..<ow {

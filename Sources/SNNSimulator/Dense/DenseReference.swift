@@ -33,7 +33,9 @@ public struct DenseReference: Sendable {
         _ = try Topology(graph, requireFanout: false)
         self.graph = graph
         var index: [String: Int] = [:]
-        var steps: [Step] = [], inputs: [[Int]] = [], binary: [Bool] = []
+        var steps: [Step] = []
+        var inputs: [[Int]] = []
+        var binary: [Bool] = []
         for (i, layer) in graph.layers.enumerated() {
             let from = layer.inputs.compactMap { index[$0] }
             inputs.append(from)
@@ -62,8 +64,9 @@ public struct DenseReference: Sendable {
             return .input
         case .conv(let conv):
             let (values, bias) = try integers(conv.weights)
-            return .conv(weights: values, bias: bias, outChannels: conv.outChannels, geometry: conv.geometry,
-                         inputShape: conv.inputShape, encoder: conv.encoder)
+            return .conv(
+                weights: values, bias: bias, outChannels: conv.outChannels, geometry: conv.geometry,
+                inputShape: conv.inputShape, encoder: conv.encoder)
         case .linear(let linear):
             let (values, bias) = try integers(linear.weights)
             return .linear(weights: values, bias: bias, inFeatures: linear.inFeatures, outFeatures: linear.outFeatures)
@@ -90,8 +93,9 @@ public struct DenseReference: Sendable {
     /// Runs one normalised image, quantised with the graph's input quantisation.
     public func run(image: [Float], trace: Bool = false) throws -> Inference {
         let count = graph.layers[0].unitCount
-        return try run(quantizedImage: InputEncoding.quantize(image, quantization: graph.inputQuantization, expected: count),
-                       trace: trace)
+        return try run(
+            quantizedImage: InputEncoding.quantize(image, quantization: graph.inputQuantization, expected: count),
+            trace: trace)
     }
 
     /// Runs one quantised image (C-order `[C, H, W]` integers).

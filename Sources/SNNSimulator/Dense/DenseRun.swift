@@ -49,9 +49,12 @@ extension DenseReference {
                 if trace { traces[r].append(list) }
             }
         }
-        let spikeTrace = trace ? SpikeTrace(layers: recorded.enumerated().map { r, i in
-            LayerTrace(name: layers[i].name, shape: layers[i].shape, steps: traces[r])
-        }) : nil
+        let spikeTrace =
+            trace
+            ? SpikeTrace(
+                layers: recorded.enumerated().map { r, i in
+                    LayerTrace(name: layers[i].name, shape: layers[i].shape, steps: traces[r])
+                }) : nil
         return Inference(logits: logits, logitsPerStep: logitsPerStep, spikes: spikes, trace: spikeTrace)
     }
 
@@ -67,8 +70,9 @@ extension DenseReference {
                 weights.withUnsafeBufferPointer { w in
                     out.withUnsafeMutableBufferPointer { y in
                         guard let x = x.baseAddress, let w = w.baseAddress, let y = y.baseAddress else { return }
-                        DenseKernels.conv(input: x, inputShape: inputShape, weights: w, bias: bias,
-                                          outChannels: outChannels, geometry: geometry, output: y)
+                        DenseKernels.conv(
+                            input: x, inputShape: inputShape, weights: w, bias: bias,
+                            outChannels: outChannels, geometry: geometry, output: y)
                     }
                 }
             }
@@ -77,8 +81,9 @@ extension DenseReference {
                 weights.withUnsafeBufferPointer { w in
                     out.withUnsafeMutableBufferPointer { y in
                         guard let x = x.baseAddress, let w = w.baseAddress, let y = y.baseAddress else { return }
-                        DenseKernels.linear(input: x, inFeatures: inFeatures, weights: w, bias: bias,
-                                            outFeatures: outFeatures, output: y)
+                        DenseKernels.linear(
+                            input: x, inFeatures: inFeatures, weights: w, bias: bias,
+                            outFeatures: outFeatures, output: y)
                     }
                 }
             }
@@ -110,7 +115,8 @@ extension DenseReference {
 
     /// The non-zero entries of a layer's output, in C-order.
     static func events(_ values: [Int64], binary: Bool) -> EventList {
-        var indices: [Int32] = [], payloads: [Int32] = []
+        var indices: [Int32] = []
+        var payloads: [Int32] = []
         for (n, v) in values.enumerated() where v != 0 {
             indices.append(Int32(n))
             payloads.append(Int32(truncatingIfNeeded: v))

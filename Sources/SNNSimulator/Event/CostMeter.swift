@@ -11,11 +11,18 @@ struct CostMeter {
     init(plan: CostPlan) { self.plan = plan }
 
     /// Charges the packets of `count` events of a projection to its target population's cores.
-    func chargeDelivery(projection: Int, population p: Int, events: UnsafePointer<Int32>, count: Int,
-                        workspace ws: Workspace) {
+    func chargeDelivery(
+        projection: Int, population p: Int, events: UnsafePointer<Int32>, count: Int,
+        workspace ws: Workspace
+    ) {
         let routes = plan.routes[projection]
-        let start = routes.start.base, core = routes.core.base, routeOps = routes.ops.base, routeHops = routes.hops.base
-        let fetches = ws.coreFetches[p].base, coreOps = ws.coreOps[p].base, coreHops = ws.coreHops[p].base
+        let start = routes.start.base
+        let core = routes.core.base
+        let routeOps = routes.ops.base
+        let routeHops = routes.hops.base
+        let fetches = ws.coreFetches[p].base
+        let coreOps = ws.coreOps[p].base
+        let coreHops = ws.coreHops[p].base
         for e in 0..<count {
             let u = Int(events[e])
             for r in start[u]..<start[u + 1] {
@@ -32,8 +39,12 @@ struct CostMeter {
         let t = plan.model.timing
         var busiest = 0.0
         for c in 0..<ws.coreFetches[p].count {
-            let f = ws.coreFetches[p][c], o = ws.coreOps[p][c], h = ws.coreHops[p][c], u = ws.coreUpdates[p][c]
-            let cycles = Double(f) * t.cyclesPerRowFetch + Double(o) * t.cyclesPerSynapticOp
+            let f = ws.coreFetches[p][c]
+            let o = ws.coreOps[p][c]
+            let h = ws.coreHops[p][c]
+            let u = ws.coreUpdates[p][c]
+            let cycles =
+                Double(f) * t.cyclesPerRowFetch + Double(o) * t.cyclesPerSynapticOp
                 + Double(u) * t.cyclesPerNeuronUpdate + Double(h) * t.cyclesPerHop
             busiest = max(busiest, cycles)
             rowFetches += f
@@ -53,7 +64,9 @@ struct CostMeter {
 
     /// The inference's cycles, latency and energy.
     func result() -> InferenceCost {
-        let timing = plan.model.timing, energy = plan.model.energy, memory = plan.model.memory
+        let timing = plan.model.timing
+        let energy = plan.model.energy
+        let memory = plan.model.memory
         let seconds = cyclesPerStep.map { cycles in
             max(cycles / timing.clockHz, timing.tickHz.map { 1 / $0 } ?? 0)
         }
@@ -66,7 +79,8 @@ struct CostMeter {
             memory: bytes * energy.memoryPJPerByte,
             memoryIncluded: !energy.synapticOpIncludesWeightRead,
             staticEnergy: energy.staticPowerMW * 1e-3 * latency * 1e12)
-        return InferenceCost(cyclesPerStep: cyclesPerStep, secondsPerStep: seconds, rowFetches: rowFetches, hops: hops,
-                             synapticOps: ops, neuronUpdates: updates, energy: breakdown)
+        return InferenceCost(
+            cyclesPerStep: cyclesPerStep, secondsPerStep: seconds, rowFetches: rowFetches, hops: hops,
+            synapticOps: ops, neuronUpdates: updates, energy: breakdown)
     }
 }

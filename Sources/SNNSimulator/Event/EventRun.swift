@@ -37,17 +37,23 @@ extension EventSimulator {
         }
         let readout = plan.populations[plan.readout]
         let logits = ws.state[plan.readout].prefix(readout.grid.count)
-        let spikeTrace = trace ? SpikeTrace(layers: recorded.enumerated().map { r, s in
-            LayerTrace(name: plan.streams[s].name, shape: plan.streams[s].shape, steps: traces[r])
-        }) : nil
-        return Inference(logits: logits, logitsPerStep: logitsPerStep, spikes: spikes,
-                         work: Work(synapticEvents: synaptic, neuronUpdates: updates),
-                         cost: meter?.result(), trace: spikeTrace)
+        let spikeTrace =
+            trace
+            ? SpikeTrace(
+                layers: recorded.enumerated().map { r, s in
+                    LayerTrace(name: plan.streams[s].name, shape: plan.streams[s].shape, steps: traces[r])
+                }) : nil
+        return Inference(
+            logits: logits, logitsPerStep: logitsPerStep, spikes: spikes,
+            work: Work(synapticEvents: synaptic, neuronUpdates: updates),
+            cost: meter?.result(), trace: spikeTrace)
     }
 
     /// Resets the state and runs the encoders: constant currents, pinned and marked positions.
-    private func startImage(_ image: [Int32], workspace ws: Workspace, meter: CostMeter?,
-                            synaptic: inout StepCounts, synapticRow: [Int]) {
+    private func startImage(
+        _ image: [Int32], workspace ws: Workspace, meter: CostMeter?,
+        synaptic: inout StepCounts, synapticRow: [Int]
+    ) {
         for p in plan.populations.indices {
             ws.state[p].zero()
             ws.current[p].zero()
@@ -65,12 +71,14 @@ extension EventSimulator {
             let projection = plan.projections[j]
             guard case .conv(let fanout) = projection.fanout else { continue }
             ws.encoderOutput[k].fill(0)
-            let ops = ScatterKernels.conv(fanout, events: ws.inputEvents.base, payloads: ws.inputPayloads.base,
-                                          count: inputCount, binary: false, accumulators: ws.encoderOutput[k].base,
-                                          marks: ws.encoderMarks[k].base)
+            let ops = ScatterKernels.conv(
+                fanout, events: ws.inputEvents.base, payloads: ws.inputPayloads.base,
+                count: inputCount, binary: false, accumulators: ws.encoderOutput[k].base,
+                marks: ws.encoderMarks[k].base)
             synaptic.counts[synapticRow[j]][0] += ops
-            meter?.chargeDelivery(projection: j, population: projection.target, events: ws.inputEvents.base,
-                                  count: inputCount, workspace: ws)
+            meter?.chargeDelivery(
+                projection: j, population: projection.target, events: ws.inputEvents.base,
+                count: inputCount, workspace: ws)
             // An encoder-fed population keeps a constant per neuron (`perNeuronConstant`).
             for u in 0..<ws.encoderOutput[k].count { ws.constant[projection.target][u] &+= ws.encoderOutput[k][u] }
         }
@@ -78,11 +86,15 @@ extension EventSimulator {
             let population = plan.populations[p]
             let limit = Int64(Int32.max)
             ws.smallConstants[p] = (0..<ws.constant[p].count).allSatisfy { abs(ws.constant[p][$0]) <= limit }
-            let channels = population.grid.channels, stride = population.perNeuronConstant ? channels : 0
+            let channels = population.grid.channels
+            let stride = population.perNeuronConstant ? channels : 0
             var pinnedCount = 0
             for position in 0..<population.grid.positions {
                 var pin = population.updateAll
-                for c in 0..<channels where ws.constant[p][position * stride + c] != 0 { pin = true; break }
+                for c in 0..<channels where ws.constant[p][position * stride + c] != 0 {
+                    pin = true
+                    break
+                }
                 ws.pinned[p][position] = pin ? 1 : 0
                 ws.marks[p][population.layout.paddedPosition(position)] = pin ? 1 : 0
                 pinnedCount += pin ? 1 : 0
@@ -103,19 +115,25 @@ extension EventSimulator {
         }
     }
 
-    private func scatter<A: KernelInteger>(_ projection: ProjectionPlan, stream s: Int, into current: UnsafeMutablePointer<A>,
-                                           workspace ws: Workspace) -> Int {
-        let events = ws.events[s].base, payloads = ws.payloads[s].base, count = ws.eventCount[s]
+    private func scatter<A: KernelInteger>(
+        _ projection: ProjectionPlan, stream s: Int, into current: UnsafeMutablePointer<A>,
+        workspace ws: Workspace
+    ) -> Int {
+        let events = ws.events[s].base
+        let payloads = ws.payloads[s].base
+        let count = ws.eventCount[s]
         let marks = ws.allPinned[projection.target] ? nil : ws.marks[projection.target].base
         let binary = plan.streams[s].binary
         switch projection.fanout {
         case .conv(let f):
             if let rows = f.flat {
-                return ScatterKernels.convFlat(f, rows: rows, events: events, payloads: payloads, count: count,
-                                               binary: binary, accumulators: current, marks: marks)
+                return ScatterKernels.convFlat(
+                    f, rows: rows, events: events, payloads: payloads, count: count,
+                    binary: binary, accumulators: current, marks: marks)
             }
-            return ScatterKernels.conv(f, events: events, payloads: payloads, count: count, binary: binary,
-                                       accumulators: current, marks: marks)
+            return ScatterKernels.conv(
+                f, events: events, payloads: payloads, count: count, binary: binary,
+                accumulators: current, marks: marks)
         case .linear(let f):
             return ScatterKernels.linear(f, events: events, payloads: payloads, count: count, accumulators: current, marks: marks)
         case .identity(let f):
@@ -134,12 +152,13 @@ extension EventSimulator {
             case .wide(let current): return readout(population, current.base, logits, charge, ws)
             }
         }
-        let (spikes, updated) = switch (ws.current[p], ws.state[p]) {
-        case (.narrow(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
-        case (.narrow(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
-        case (.wide(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
-        case (.wide(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
-        }
+        let (spikes, updated) =
+            switch (ws.current[p], ws.state[p]) {
+            case (.narrow(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+            case (.narrow(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+            case (.wide(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+            case (.wide(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
+            }
         ws.eventCount[s] = spikes
         return updated
     }
@@ -150,17 +169,21 @@ extension EventSimulator {
     ) -> (spikes: Int, updates: Int) {
         let population = plan.populations[p]
         let fast = population.narrowCurrent && population.narrowState && ws.smallConstants[p]
-        return UpdateKernels.lif(rule, layout: population.layout, updateAll: population.updateAll, fast: fast, current: current,
-                                 constant: ws.constant[p].base, perNeuronConstant: population.perNeuronConstant, state: state,
-                                 marks: ws.marks[p].base, pinned: ws.pinned[p].base, spikes: ws.events[stream].base, charge: charge)
+        return UpdateKernels.lif(
+            rule, layout: population.layout, updateAll: population.updateAll, fast: fast, current: current,
+            constant: ws.constant[p].base, perNeuronConstant: population.perNeuronConstant, state: state,
+            marks: ws.marks[p].base, pinned: ws.pinned[p].base, spikes: ws.events[stream].base, charge: charge)
     }
 
-    private func readout<A: KernelInteger>(_ population: PopulationPlan, _ current: UnsafeMutablePointer<A>,
-                                           _ logits: ScratchBuffer<Int64>, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace) -> Int {
+    private func readout<A: KernelInteger>(
+        _ population: PopulationPlan, _ current: UnsafeMutablePointer<A>,
+        _ logits: ScratchBuffer<Int64>, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace
+    ) -> Int {
         let p = plan.readout
-        return UpdateKernels.readout(outputs: population.grid.count, current: current, constant: ws.constant[p].base,
-                                     logits: logits.base, stepOutput: ws.stepOutput.base, marks: ws.marks[p].base,
-                                     pinned: ws.pinned[p].base, charge: charge)
+        return UpdateKernels.readout(
+            outputs: population.grid.count, current: current, constant: ws.constant[p].base,
+            logits: logits.base, stepOutput: ws.stepOutput.base, marks: ws.marks[p].base,
+            pinned: ws.pinned[p].base, charge: charge)
     }
 
     /// Computes stream `s` from its source stream (pool or flatten).
@@ -176,8 +199,9 @@ extension EventSimulator {
                 value: ws.poolValue[s].base, seen: ws.poolSeen[s].base,
                 outEvents: ws.events[s].base, outPayloads: ws.payloads[s].base)
         case .flatten(let u):
-            StreamKernels.flatten(input: plan.streams[u].grid, events: ws.events[u].base, payloads: ws.payloads[u].base,
-                                  count: ws.eventCount[u], outEvents: ws.events[s].base, outPayloads: ws.payloads[s].base)
+            StreamKernels.flatten(
+                input: plan.streams[u].grid, events: ws.events[u].base, payloads: ws.payloads[u].base,
+                count: ws.eventCount[u], outEvents: ws.events[s].base, outPayloads: ws.payloads[s].base)
             ws.eventCount[s] = ws.eventCount[u]
         }
     }

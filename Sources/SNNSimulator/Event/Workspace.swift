@@ -43,10 +43,18 @@ final class Workspace {
         payloads = plan.streams.map { ScratchBuffer(repeating: 1, count: $0.grid.count) }
         eventCount = Array(repeating: 0, count: plan.streams.count)
         poolValue = plan.streams.map { stream in
-            if case .pool = stream.source { ScratchBuffer(repeating: 0, count: stream.grid.count) } else { ScratchBuffer(repeating: 0, count: 0) }
+            if case .pool = stream.source {
+                ScratchBuffer(repeating: 0, count: stream.grid.count)
+            } else {
+                ScratchBuffer(repeating: 0, count: 0)
+            }
         }
         poolSeen = plan.streams.map { stream in
-            if case .pool = stream.source { ScratchBuffer(repeating: 0, count: stream.grid.count) } else { ScratchBuffer(repeating: 0, count: 0) }
+            if case .pool = stream.source {
+                ScratchBuffer(repeating: 0, count: stream.grid.count)
+            } else {
+                ScratchBuffer(repeating: 0, count: 0)
+            }
         }
         inputEvents = ScratchBuffer(repeating: 0, count: plan.inputGrid.count)
         inputPayloads = ScratchBuffer(repeating: 0, count: plan.inputGrid.count)

@@ -66,7 +66,7 @@ struct FastUpdate<L: LeakKernel>: MembraneUpdate {
         let h = min(max(leak.apply(v) &+ synaptic &+ constant, limits.minState), limits.maxState)
         // Sign arithmetic, not comparisons: LLVM would turn a compare-and-select on the spike
         // (a loop-carried count) back into a mispredicted branch.
-        let spike = (limits.fireAt &- 1 &- h) &>> 63     // −1: spike, 0: none
+        let spike = (limits.fireAt &- 1 &- h) &>> 63  // −1: spike, 0: none
         return (h ^ ((h ^ limits.reset) & spike), 0 &- Int(spike))
     }
 }

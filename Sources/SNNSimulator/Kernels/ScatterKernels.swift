@@ -9,16 +9,28 @@ enum ScatterKernels {
     /// Conv fan-out through buckets (any stride). An event at `(ci, y, x)` reaches, for each
     /// kernel offset `(ky, kx)` whose output `(oy, ox)` exists, the bucket of `(co, w)` entries of
     /// `(ci, ky, kx)`: `acc[padded(oy, ox)·Cout + co] += p · w`.
-    static func conv<A: KernelInteger>(_ f: ConvFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
-                     binary: Bool, accumulators acc: UnsafeMutablePointer<A>,
-                     marks: UnsafeMutablePointer<UInt8>?) -> Int {
-        let channelDivisor = f.input.channelDivisor, widthDivisor = f.input.widthDivisor
-        let outChannels = f.output.channels, paddedWidth = f.target.paddedWidth
-        let haloH = f.target.haloH, haloW = f.target.haloW
-        let taps = f.taps, kernelW = f.kernelW
-        let rowStart = f.rows.start.base, rowK = f.rows.kernelOffset.base, rowOut = f.rows.output.base
-        let colStart = f.columns.start.base, colK = f.columns.kernelOffset.base, colOut = f.columns.output.base
-        let bucketStart = f.bucketStart.base, channel = f.channel.base, weight = f.weight.base
+    static func conv<A: KernelInteger>(
+        _ f: ConvFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
+        binary: Bool, accumulators acc: UnsafeMutablePointer<A>,
+        marks: UnsafeMutablePointer<UInt8>?
+    ) -> Int {
+        let channelDivisor = f.input.channelDivisor
+        let widthDivisor = f.input.widthDivisor
+        let outChannels = f.output.channels
+        let paddedWidth = f.target.paddedWidth
+        let haloH = f.target.haloH
+        let haloW = f.target.haloW
+        let taps = f.taps
+        let kernelW = f.kernelW
+        let rowStart = f.rows.start.base
+        let rowK = f.rows.kernelOffset.base
+        let rowOut = f.rows.output.base
+        let colStart = f.columns.start.base
+        let colK = f.columns.kernelOffset.base
+        let colOut = f.columns.output.base
+        let bucketStart = f.bucketStart.base
+        let channel = f.channel.base
+        let weight = f.weight.base
         var ops = 0
         for e in 0..<count {
             let unit = Int(events[e])
@@ -30,7 +42,8 @@ enum ScatterKernels {
                 let bucketRow = ci * taps + Int(rowK[r]) * kernelW
                 for c in Int(colStart[x])..<Int(colStart[x + 1]) {
                     let bucket = bucketRow + Int(colK[c])
-                    let first = bucketStart[bucket], end = bucketStart[bucket + 1]
+                    let first = bucketStart[bucket]
+                    let end = bucketStart[bucket + 1]
                     if first == end { continue }
                     let outPosition = outRow + Int(colOut[c])
                     marks?[outPosition] = 1
@@ -51,15 +64,24 @@ enum ScatterKernels {
     /// `(ci, y, x)` marks the `kH·kW` output positions around it and adds its whole row:
     /// `acc[origin·Cout + offset] += p · w`, where `origin` is the padded position of tap (0, 0),
     /// `(y + padH, x + padW)`. Taps outside the output land in the halo and are not counted.
-    static func convFlat<A: KernelInteger>(_ f: ConvFanout, rows flat: ConvFanout.FlatRows, events: UnsafePointer<Int32>,
-                                           payloads: UnsafePointer<Int32>, count: Int, binary: Bool,
-                                           accumulators acc: UnsafeMutablePointer<A>, marks: UnsafeMutablePointer<UInt8>?) -> Int {
-        let channelDivisor = f.input.channelDivisor, widthDivisor = f.input.widthDivisor
-        let outChannels = f.output.channels, paddedWidth = f.target.paddedWidth
-        let kernelH = f.kernelH, kernelW = f.kernelW
-        let originY = f.padH + f.target.haloH, originX = f.padW + f.target.haloW
-        let rowStart = flat.rowStart.base, offset = flat.offset.base, weight = f.weight.base
-        let rowInside = flat.rowInside.base, columnInside = flat.columnInside.base
+    static func convFlat<A: KernelInteger>(
+        _ f: ConvFanout, rows flat: ConvFanout.FlatRows, events: UnsafePointer<Int32>,
+        payloads: UnsafePointer<Int32>, count: Int, binary: Bool,
+        accumulators acc: UnsafeMutablePointer<A>, marks: UnsafeMutablePointer<UInt8>?
+    ) -> Int {
+        let channelDivisor = f.input.channelDivisor
+        let widthDivisor = f.input.widthDivisor
+        let outChannels = f.output.channels
+        let paddedWidth = f.target.paddedWidth
+        let kernelH = f.kernelH
+        let kernelW = f.kernelW
+        let originY = f.padH + f.target.haloH
+        let originX = f.padW + f.target.haloW
+        let rowStart = flat.rowStart.base
+        let offset = flat.offset.base
+        let weight = f.weight.base
+        let rowInside = flat.rowInside.base
+        let columnInside = flat.columnInside.base
         var ops = 0
         for e in 0..<count {
             let unit = Int(events[e])
@@ -72,7 +94,8 @@ enum ScatterKernels {
                     for kx in 0..<kernelW { markRow[-kx] = 1 }
                 }
             }
-            let first = rowStart[ci], end = rowStart[ci + 1]
+            let first = rowStart[ci]
+            let end = rowStart[ci + 1]
             let target = acc + origin * outChannels
             if binary {
                 for k in first..<end { target[Int(offset[k])] &+= A(truncatingIfNeeded: weight[k]) }
@@ -80,22 +103,28 @@ enum ScatterKernels {
                 let p = A(truncatingIfNeeded: payloads[e])
                 for k in first..<end { target[Int(offset[k])] &+= p &* A(truncatingIfNeeded: weight[k]) }
             }
-            ops &+= rowInside[y] && columnInside[x] ? end - first : flat.reached(channel: ci, y: y, x: x, kernelH: kernelH, kernelW: kernelW)
+            ops &+=
+                rowInside[y] && columnInside[x] ? end - first : flat.reached(channel: ci, y: y, x: x, kernelH: kernelH, kernelW: kernelW)
         }
         return ops
     }
 
     /// Linear fan-out: the table row of the event's unit (C-order) adds `p · w` to each output.
     /// The target population is `[F]`, a single position, marked when any synapse is reached.
-    static func linear<A: KernelInteger>(_ f: LinearFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>,
-                                         count: Int, accumulators acc: UnsafeMutablePointer<A>,
-                                         marks: UnsafeMutablePointer<UInt8>?) -> Int {
-        let rowStart = f.rowStart.base, column = f.column.base, weight = f.weight.base
+    static func linear<A: KernelInteger>(
+        _ f: LinearFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>,
+        count: Int, accumulators acc: UnsafeMutablePointer<A>,
+        marks: UnsafeMutablePointer<UInt8>?
+    ) -> Int {
+        let rowStart = f.rowStart.base
+        let column = f.column.base
+        let weight = f.weight.base
         var ops = 0
         for e in 0..<count {
             let r = f.row(ofUnit: Int(events[e]))
             let p = A(truncatingIfNeeded: payloads[e])
-            let first = rowStart[r], end = rowStart[r + 1]
+            let first = rowStart[r]
+            let end = rowStart[r + 1]
             ops &+= end - first
             for k in first..<end { acc[Int(column[k])] &+= p &* A(truncatingIfNeeded: weight[k]) }
         }
@@ -104,10 +133,15 @@ enum ScatterKernels {
     }
 
     /// Identity fan-out: unit `u` adds `p · gain[u]` to unit `u` of the target.
-    static func identity<A: KernelInteger>(_ f: IdentityFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>,
-                                           count: Int, accumulators acc: UnsafeMutablePointer<A>,
-                                           marks: UnsafeMutablePointer<UInt8>?) -> Int {
-        let present = f.present.base, gain = f.gain.base, accumulator = f.accumulator.base, position = f.position.base
+    static func identity<A: KernelInteger>(
+        _ f: IdentityFanout, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>,
+        count: Int, accumulators acc: UnsafeMutablePointer<A>,
+        marks: UnsafeMutablePointer<UInt8>?
+    ) -> Int {
+        let present = f.present.base
+        let gain = f.gain.base
+        let accumulator = f.accumulator.base
+        let position = f.position.base
         var ops = 0
         for e in 0..<count {
             let u = Int(events[e])

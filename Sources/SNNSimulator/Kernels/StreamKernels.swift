@@ -5,13 +5,19 @@ enum StreamKernels {
     /// payloads. The output events are the reached outputs, in the order first reached (event
     /// order never changes a sum; traces sort their events).
     /// - Returns: the number of output events.
-    static func pool(isMax: Bool, input: Grid, output: Grid, rows: AxisTaps, columns: AxisTaps,
-                     events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
-                     value: UnsafeMutablePointer<Int32>, seen: UnsafeMutablePointer<UInt8>,
-                     outEvents: UnsafeMutablePointer<Int32>, outPayloads: UnsafeMutablePointer<Int32>) -> Int {
-        let rowStart = rows.start.base, rowOut = rows.output.base
-        let colStart = columns.start.base, colOut = columns.output.base
-        let channels = input.channels, channelDivisor = input.channelDivisor, widthDivisor = input.widthDivisor
+    static func pool(
+        isMax: Bool, input: Grid, output: Grid, rows: AxisTaps, columns: AxisTaps,
+        events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
+        value: UnsafeMutablePointer<Int32>, seen: UnsafeMutablePointer<UInt8>,
+        outEvents: UnsafeMutablePointer<Int32>, outPayloads: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        let rowStart = rows.start.base
+        let rowOut = rows.output.base
+        let colStart = columns.start.base
+        let colOut = columns.output.base
+        let channels = input.channels
+        let channelDivisor = input.channelDivisor
+        let widthDivisor = input.widthDivisor
         var produced = 0
         for e in 0..<count {
             let unit = Int(events[e])
@@ -46,8 +52,10 @@ enum StreamKernels {
     }
 
     /// Re-indexes the events of a `[C, H, W]` stream from HWC to the C-order of `[C·H·W]`.
-    static func flatten(input: Grid, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
-                        outEvents: UnsafeMutablePointer<Int32>, outPayloads: UnsafeMutablePointer<Int32>) {
+    static func flatten(
+        input: Grid, events: UnsafePointer<Int32>, payloads: UnsafePointer<Int32>, count: Int,
+        outEvents: UnsafeMutablePointer<Int32>, outPayloads: UnsafeMutablePointer<Int32>
+    ) {
         for e in 0..<count {
             outEvents[e] = Int32(input.chw(fromHWC: Int(events[e])))
             outPayloads[e] = payloads[e]

@@ -26,8 +26,9 @@ enum UpdateKernels {
         marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, spikes: UnsafeMutablePointer<Int32>,
         charge: CoreCharge?
     ) -> (spikes: Int, updates: Int) {
-        let buffers = LIFBuffers(current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
-                                 state: state, marks: marks, pinned: pinned, spikes: spikes)
+        let buffers = LIFBuffers(
+            current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
+            state: state, marks: marks, pinned: pinned, spikes: spikes)
         let limits = MembraneLimits(rule)
         if fast && !updateAll {
             switch rule.leak {
@@ -64,21 +65,31 @@ enum UpdateKernels {
     private static func lifLoop<U: MembraneUpdate, A: KernelInteger, S: KernelInteger>(
         _ update: U, _ layout: AccumulatorLayout, _ b: LIFBuffers<A, S>, _ charge: CoreCharge?
     ) -> (spikes: Int, updates: Int) {
-        let grid = layout.grid, channels = grid.channels
-        let current = b.current, constant = b.constant, state = b.state, spikes = b.spikes
-        var spikeCount = 0, updates = 0
+        let grid = layout.grid
+        let channels = grid.channels
+        let current = b.current
+        let constant = b.constant
+        let state = b.state
+        let spikes = b.spikes
+        var spikeCount = 0
+        var updates = 0
         var position = 0
         for y in 0..<grid.height {
             var padded = layout.paddedPosition(y: y, x: 0)
             for _ in 0..<grid.width {
-                defer { position &+= 1; padded &+= 1 }
+                defer {
+                    position &+= 1
+                    padded &+= 1
+                }
                 guard b.marks[padded] != 0 else { continue }
                 var keep: Int64 = 0
-                let base = position &* channels, paddedBase = padded &* channels
+                let base = position &* channels
+                let paddedBase = padded &* channels
                 let constantBase = position &* b.constantStride
                 for c in 0..<channels {
                     let j = base &+ c
-                    let synaptic = Int64(current[paddedBase &+ c]), bias = constant[constantBase &+ c]
+                    let synaptic = Int64(current[paddedBase &+ c])
+                    let bias = constant[constantBase &+ c]
                     let v = Int64(state[j])
                     guard let active = update.activity(synaptic: synaptic, constant: bias, membrane: v) else { continue }
                     current[paddedBase &+ c] = 0
@@ -99,14 +110,20 @@ enum UpdateKernels {
     /// One step of the readout (`[F]`): adds each output's current to its logit and writes the
     /// step's outputs to `stepOutput` (all `F` of them, zeros included).
     /// - Returns: the number of outputs updated (non-zero input or constant current).
-    static func readout<A: KernelInteger>(outputs: Int, current: UnsafeMutablePointer<A>, constant: UnsafePointer<Int64>,
-                        logits: UnsafeMutablePointer<Int64>, stepOutput: UnsafeMutablePointer<Int64>,
-                        marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, charge: CoreCharge?) -> Int {
+    static func readout<A: KernelInteger>(
+        outputs: Int, current: UnsafeMutablePointer<A>, constant: UnsafePointer<Int64>,
+        logits: UnsafeMutablePointer<Int64>, stepOutput: UnsafeMutablePointer<Int64>,
+        marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, charge: CoreCharge?
+    ) -> Int {
         var updates = 0
         let visit = marks[0] != 0 || pinned[0] != 0
         for o in 0..<outputs {
-            guard visit else { stepOutput[o] = 0; continue }
-            let input = Int64(current[o]), constantInput = constant[o]
+            guard visit else {
+                stepOutput[o] = 0
+                continue
+            }
+            let input = Int64(current[o])
+            let constantInput = constant[o]
             current[o] = 0
             stepOutput[o] = input &+ constantInput
             guard (input | constantInput) != 0 else { continue }
@@ -127,15 +144,15 @@ protocol LeakKernel {
 /// `v >> k`.
 struct ShiftLeak: LeakKernel {
     let k: Int64
-    @inline(__always) func apply(_ v: Int64) -> Int64 { v &>> k }   // k in 0…63 (checked by NeuronRule): a plain shift
+    @inline(__always) func apply(_ v: Int64) -> Int64 { v &>> k }  // k in 0…63 (checked by NeuronRule): a plain shift
 }
 
 /// `sign(v) · ((|v| · m) >> 12)`, without a branch on the sign.
 struct MultiplyLeak: LeakKernel {
     let m: UInt64
     @inline(__always) func apply(_ v: Int64) -> Int64 {
-        let sign = v &>> 63                                   // 0 or −1
+        let sign = v &>> 63  // 0 or −1
         let magnitude = Int64(bitPattern: (v.magnitude &* m) &>> 12)
-        return (magnitude ^ sign) &- sign                    // −magnitude when v < 0
+        return (magnitude ^ sign) &- sign  // −magnitude when v < 0
     }
 }

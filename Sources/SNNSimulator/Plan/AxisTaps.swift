@@ -13,7 +13,9 @@ struct AxisTaps: Sendable {
     let output: FrozenBuffer<Int32>
 
     init(inputCount: Int, outputCount: Int, kernel: Int, stride: Int, pad: Int) {
-        var start: [Int32] = [0], kernelOffset: [Int32] = [], output: [Int32] = []
+        var start: [Int32] = [0]
+        var kernelOffset: [Int32] = []
+        var output: [Int32] = []
         for i in 0..<inputCount {
             for k in 0..<kernel {
                 let shifted = i + pad - k

@@ -28,7 +28,8 @@ struct CostPlan: Sendable {
         let placement = try given.map { try Self.validated($0, plan: plan) } ?? Self.onePerPopulation(plan)
         self.model = model
         self.placement = placement
-        var populationCores: [[Int]] = [], coreOfNeuron: [FrozenBuffer<Int32>] = []
+        var populationCores: [[Int]] = []
+        var coreOfNeuron: [FrozenBuffer<Int32>] = []
         for population in plan.populations {
             let allocations = placement.cores(of: population.name).sorted { $0.neuronStart < $1.neuronStart }
             var local = [Int32](repeating: 0, count: population.grid.count)
@@ -46,14 +47,17 @@ struct CostPlan: Sendable {
                 sourceCore.append((0..<stream.grid.count).map { Int32(populationCores[p][Int(coreOfNeuron[p][$0])]) })
             case .pool(let s, _, let g, _, _):
                 let input = plan.streams[s].grid
-                sourceCore.append((0..<stream.grid.count).map { u in
-                    // A pooled event leaves from the core of its window's first input neuron.
-                    let position = u / stream.grid.channels, c = u % stream.grid.channels
-                    let oy = position / stream.grid.width, ox = position % stream.grid.width
-                    let y = min(max(oy * g.strideH - g.padH, 0), input.height - 1)
-                    let x = min(max(ox * g.strideW - g.padW, 0), input.width - 1)
-                    return sourceCore[s][(y * input.width + x) * input.channels + c]
-                })
+                sourceCore.append(
+                    (0..<stream.grid.count).map { u in
+                        // A pooled event leaves from the core of its window's first input neuron.
+                        let position = u / stream.grid.channels
+                        let c = u % stream.grid.channels
+                        let oy = position / stream.grid.width
+                        let ox = position % stream.grid.width
+                        let y = min(max(oy * g.strideH - g.padH, 0), input.height - 1)
+                        let x = min(max(ox * g.strideW - g.padW, 0), input.width - 1)
+                        return sourceCore[s][(y * input.width + x) * input.channels + c]
+                    })
             case .flatten(let s):
                 let input = plan.streams[s].grid
                 sourceCore.append((0..<stream.grid.count).map { sourceCore[s][input.hwc(fromCHW: $0)] })
@@ -63,7 +67,10 @@ struct CostPlan: Sendable {
             let units = projection.source.map { plan.streams[$0].grid.count } ?? plan.inputGrid.count
             let cores = populationCores[projection.target]
             let local = coreOfNeuron[projection.target]
-            var start = [0], core: [Int32] = [], ops: [Int32] = [], hops: [Int32] = []
+            var start = [0]
+            var core: [Int32] = []
+            var ops: [Int32] = []
+            var hops: [Int32] = []
             var perCore = [Int32](repeating: 0, count: cores.count)
             for u in 0..<units {
                 projection.fanout.forEachSynapse(ofUnit: u) { target, _ in perCore[Int(local[target])] += 1 }
@@ -76,8 +83,9 @@ struct CostPlan: Sendable {
                 }
                 start.append(core.count)
             }
-            return RouteTable(start: FrozenBuffer(start), core: FrozenBuffer(core), ops: FrozenBuffer(ops),
-                              hops: FrozenBuffer(hops))
+            return RouteTable(
+                start: FrozenBuffer(start), core: FrozenBuffer(core), ops: FrozenBuffer(ops),
+                hops: FrozenBuffer(hops))
         }
         self.populationCores = populationCores
         self.coreOfNeuron = coreOfNeuron
@@ -89,8 +97,9 @@ struct CostPlan: Sendable {
         var width = 1
         while width * width < plan.populations.count { width += 1 }
         let cores = plan.populations.enumerated().map { k, p in
-            CoreAllocation(core: k, population: p.name, neuronStart: 0, neuronCount: p.grid.count, storedSynapses: 0,
-                           synapseBytes: 0, fanIn: 0, fanOut: 0)
+            CoreAllocation(
+                core: k, population: p.name, neuronStart: 0, neuronCount: p.grid.count, storedSynapses: 0,
+                synapseBytes: 0, fanIn: 0, fanOut: 0)
         }
         return Placement(cores: cores, meshWidth: width)
     }
@@ -107,14 +116,17 @@ struct CostPlan: Sendable {
                 throw SimulatorError.invalidPlacement(detail: "core \(a.core) appears twice or is negative")
             }
             guard names.contains(a.population) else {
-                throw SimulatorError.invalidPlacement(detail: "core \(a.core) hosts '\(a.population)', which is not a LIF group or the readout")
+                throw SimulatorError.invalidPlacement(
+                    detail: "core \(a.core) hosts '\(a.population)', which is not a LIF group or the readout")
             }
         }
         for p in plan.populations {
             var next = 0
             for a in placement.cores(of: p.name).sorted(by: { $0.neuronStart < $1.neuronStart }) {
                 guard a.neuronStart == next, a.neuronCount > 0 else {
-                    throw SimulatorError.invalidPlacement(detail: "the cores of '\(p.name)' do not tile its neurons: core \(a.core) starts at \(a.neuronStart), expected \(next)")
+                    throw SimulatorError.invalidPlacement(
+                        detail:
+                            "the cores of '\(p.name)' do not tile its neurons: core \(a.core) starts at \(a.neuronStart), expected \(next)")
                 }
                 next += a.neuronCount
             }

@@ -33,8 +33,12 @@ struct ConvFanout: Sendable {
         /// The entries an event at `(ci, y, x)` reaches (its taps inside the output).
         @inline(__always)
         func reached(channel ci: Int, y: Int, x: Int, kernelH: Int, kernelW: Int) -> Int {
-            let stride = kernelW + 1, plane = ci * (kernelH + 1) * stride
-            let y0 = rowLow[y], y1 = rowHigh[y], x0 = columnLow[x], x1 = columnHigh[x]
+            let stride = kernelW + 1
+            let plane = ci * (kernelH + 1) * stride
+            let y0 = rowLow[y]
+            let y1 = rowHigh[y]
+            let x0 = columnLow[x]
+            let x1 = columnHigh[x]
             return prefix[plane + y1 * stride + x1] - prefix[plane + y0 * stride + x1]
                 - prefix[plane + y1 * stride + x0] + prefix[plane + y0 * stride + x0]
         }
@@ -77,10 +81,12 @@ struct ConvFanout: Sendable {
         output = Grid(channels: out[0], height: out[1], width: out[2])
         self.target = target
         (kernelH, kernelW, padH, padW) = (g.kernelH, g.kernelW, g.padH, g.padW)
-        rows = AxisTaps(inputCount: input.height, outputCount: output.height, kernel: g.kernelH,
-                        stride: g.strideH, pad: g.padH)
-        columns = AxisTaps(inputCount: input.width, outputCount: output.width, kernel: g.kernelW,
-                           stride: g.strideW, pad: g.padW)
+        rows = AxisTaps(
+            inputCount: input.height, outputCount: output.height, kernel: g.kernelH,
+            stride: g.strideH, pad: g.padH)
+        columns = AxisTaps(
+            inputCount: input.width, outputCount: output.width, kernel: g.kernelW,
+            stride: g.strideW, pad: g.padW)
         var counts = [Int](repeating: 0, count: conv.inChannels * taps + 1)
         for ci in 0..<table.rows {
             for k in table.entries(ofRow: ci) { counts[ci * taps + Int(table.columnIndices[k]) % taps + 1] += 1 }
@@ -104,12 +110,14 @@ struct ConvFanout: Sendable {
             // weights) as its buckets, with offsets instead of channels.
             var offset = [Int32](repeating: 0, count: table.nonZeroCount)
             for b in 0..<(counts.count - 1) {
-                let ky = (b % taps) / g.kernelW, kx = (b % taps) % g.kernelW
+                let ky = (b % taps) / g.kernelW
+                let kx = (b % taps) % g.kernelW
                 for k in counts[b]..<counts[b + 1] {
                     offset[k] = Int32(Int(channel[k]) - (ky * target.paddedWidth + kx) * output.channels)
                 }
             }
-            let rows = rows, columns = columns
+            let rows = rows
+            let columns = columns
             func range(_ t: AxisTaps, _ i: Int) -> (Int, Int) {
                 let k = (Int(t.start[i])..<Int(t.start[i + 1])).map { Int(t.kernelOffset[$0]) }
                 return (k.min() ?? 0, (k.max() ?? -1) + 1)
@@ -122,19 +130,21 @@ struct ConvFanout: Sendable {
                 for a in 1...g.kernelH {
                     for b in 1...g.kernelW {
                         let bucket = ci * taps + (a - 1) * g.kernelW + (b - 1)
-                        prefix[plane + a * (g.kernelW + 1) + b] = counts[bucket + 1] - counts[bucket]
+                        prefix[plane + a * (g.kernelW + 1) + b] =
+                            counts[bucket + 1] - counts[bucket]
                             + prefix[plane + (a - 1) * (g.kernelW + 1) + b] + prefix[plane + a * (g.kernelW + 1) + b - 1]
                             - prefix[plane + (a - 1) * (g.kernelW + 1) + b - 1]
                     }
                 }
             }
-            flat = FlatRows(rowStart: FrozenBuffer((0...conv.inChannels).map { counts[$0 * taps] }),
-                            offset: FrozenBuffer(offset),
-                            rowInside: FrozenBuffer((0..<input.height).map { Int(rows.start[$0 + 1] - rows.start[$0]) == g.kernelH }),
-                            columnInside: FrozenBuffer((0..<input.width).map { Int(columns.start[$0 + 1] - columns.start[$0]) == g.kernelW }),
-                            rowLow: FrozenBuffer(rowRanges.map(\.0)), rowHigh: FrozenBuffer(rowRanges.map(\.1)),
-                            columnLow: FrozenBuffer(columnRanges.map(\.0)), columnHigh: FrozenBuffer(columnRanges.map(\.1)),
-                            prefix: FrozenBuffer(prefix))
+            flat = FlatRows(
+                rowStart: FrozenBuffer((0...conv.inChannels).map { counts[$0 * taps] }),
+                offset: FrozenBuffer(offset),
+                rowInside: FrozenBuffer((0..<input.height).map { Int(rows.start[$0 + 1] - rows.start[$0]) == g.kernelH }),
+                columnInside: FrozenBuffer((0..<input.width).map { Int(columns.start[$0 + 1] - columns.start[$0]) == g.kernelW }),
+                rowLow: FrozenBuffer(rowRanges.map(\.0)), rowHigh: FrozenBuffer(rowRanges.map(\.1)),
+                columnLow: FrozenBuffer(columnRanges.map(\.0)), columnHigh: FrozenBuffer(columnRanges.map(\.1)),
+                prefix: FrozenBuffer(prefix))
         } else {
             flat = nil
         }
@@ -161,8 +171,10 @@ struct ConvFanout: Sendable {
     /// Calls `body(target, weight)` for every synapse of the input unit with HWC index `unit`
     /// (targets as HWC indices of the output): the slow path used to build route tables.
     func forEachSynapse(ofUnit unit: Int, _ body: (Int, Int32) -> Void) {
-        let position = unit / input.channels, ci = unit - position * input.channels
-        let y = position / input.width, x = position - y * input.width
+        let position = unit / input.channels
+        let ci = unit - position * input.channels
+        let y = position / input.width
+        let x = position - y * input.width
         for r in Int(rows.start[y])..<Int(rows.start[y + 1]) {
             for c in Int(columns.start[x])..<Int(columns.start[x + 1]) {
                 let bucket = ci * taps + Int(rows.kernelOffset[r]) * kernelW + Int(columns.kernelOffset[c])

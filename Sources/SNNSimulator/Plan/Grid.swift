@@ -62,7 +62,8 @@ struct Grid: Sendable, Equatable {
     /// `[c, y, x]` of the unit with C-order index `chw` (`[f]` for a one-dimensional grid).
     func coordinates(ofCHW chw: Int, rank: Int) -> [Int] {
         if rank == 1 { return [chw] }
-        let c = chw / positions, position = chw - c * positions
+        let c = chw / positions
+        let position = chw - c * positions
         return [c, position / width, position % width]
     }
 }

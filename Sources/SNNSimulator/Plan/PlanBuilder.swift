@@ -6,9 +6,13 @@ extension ExecutionPlan {
     init(_ graph: Graph) throws {
         let topology = try Topology(graph, requireFanout: true)
         let layers = graph.layers
-        var streamOf: [Int: Int] = [:], populationOf: [Int: Int] = [:]
-        var streams: [StreamPlan] = [], populations: [PopulationPlan] = [], projections: [ProjectionPlan] = []
-        var encoders: [Int] = [], actions: [StepAction] = []
+        var streamOf: [Int: Int] = [:]
+        var populationOf: [Int: Int] = [:]
+        var streams: [StreamPlan] = []
+        var populations: [PopulationPlan] = []
+        var projections: [ProjectionPlan] = []
+        var encoders: [Int] = []
+        var actions: [StepAction] = []
         // Populations first, so projections can name them; their streams get ids in layer order.
         var populationLayers: [Int] = []
         for (i, role) in topology.roles.enumerated() {
@@ -21,7 +25,9 @@ extension ExecutionPlan {
         var streamCount = 0
         for (i, role) in topology.roles.enumerated() {
             switch role {
-            case .lif, .pool, .flatten: streamOf[i] = streamCount; streamCount += 1
+            case .lif, .pool, .flatten:
+                streamOf[i] = streamCount
+                streamCount += 1
             default: break
             }
         }
@@ -29,10 +35,15 @@ extension ExecutionPlan {
         func project(_ i: Int, source: Int?, target: Int) throws {
             // An encoder adds into its own halo-free buffer, once per image.
             let layout = source == nil ? layouts[target].map { AccumulatorLayout(grid: $0.grid, haloH: 0, haloW: 0) } : layouts[target]
-            guard let layout else { throw SimulatorError.shapeMismatch(layer: layers[target].name, detail: "population shape \(layers[target].shape) is not [C, H, W] or [F]") }
+            guard let layout else {
+                throw SimulatorError.shapeMismatch(
+                    layer: layers[target].name, detail: "population shape \(layers[target].shape) is not [C, H, W] or [F]")
+            }
             let fanout = try Self.fanout(of: layers[i], sourceGrid: source.map { streams[$0].grid }, target: layout)
-            projections.append(ProjectionPlan(layer: i, name: layers[i].name, source: source,
-                                              target: populationOf[target] ?? 0, fanout: fanout))
+            projections.append(
+                ProjectionPlan(
+                    layer: i, name: layers[i].name, source: source,
+                    target: populationOf[target] ?? 0, fanout: fanout))
             if source == nil {
                 encoders.append(projections.count - 1)
             } else {
@@ -57,24 +68,32 @@ extension ExecutionPlan {
                 let rule = try NeuronRule(q, layer: layer.name)
                 let s = streamOf[i] ?? 0
                 populations.append(try Self.population(i, graph: graph, topology: topology, layout: layouts[i], rule: rule, stream: s))
-                streams.append(StreamPlan(layer: i, name: layer.name, shape: layer.shape, grid: Grid(shape: layer.shape) ?? Grid(channels: 1, height: 1, width: 1),
-                                          source: .population(populations.count - 1), binary: true))
+                streams.append(
+                    StreamPlan(
+                        layer: i, name: layer.name, shape: layer.shape,
+                        grid: Grid(shape: layer.shape) ?? Grid(channels: 1, height: 1, width: 1),
+                        source: .population(populations.count - 1), binary: true))
                 actions.append(.update(population: populations.count - 1))
             case .pool(let source):
                 guard case .pool(let pool) = layer.op, let u = streamOf[source] else { continue }
-                let input = streams[u].grid, g = pool.geometry
+                let input = streams[u].grid
+                let g = pool.geometry
                 let grid = Grid(channels: layer.shape[0], height: layer.shape[1], width: layer.shape[2])
                 let rows = AxisTaps(inputCount: input.height, outputCount: grid.height, kernel: g.kernelH, stride: g.strideH, pad: g.padH)
                 let columns = AxisTaps(inputCount: input.width, outputCount: grid.width, kernel: g.kernelW, stride: g.strideW, pad: g.padW)
-                streams.append(StreamPlan(layer: i, name: layer.name, shape: layer.shape, grid: grid,
-                                          source: .pool(stream: u, kind: pool.kind, geometry: g, rows: rows, columns: columns),
-                                          binary: pool.kind == .max))
+                streams.append(
+                    StreamPlan(
+                        layer: i, name: layer.name, shape: layer.shape, grid: grid,
+                        source: .pool(stream: u, kind: pool.kind, geometry: g, rows: rows, columns: columns),
+                        binary: pool.kind == .max))
                 actions.append(.derive(stream: streams.count - 1))
             case .flatten(let source):
                 guard let u = streamOf[source] else { continue }
-                streams.append(StreamPlan(layer: i, name: layer.name, shape: layer.shape,
-                                          grid: Grid(channels: layer.unitCount, height: 1, width: 1),
-                                          source: .flatten(stream: u), binary: streams[u].binary))
+                streams.append(
+                    StreamPlan(
+                        layer: i, name: layer.name, shape: layer.shape,
+                        grid: Grid(channels: layer.unitCount, height: 1, width: 1),
+                        source: .flatten(stream: u), binary: streams[u].binary))
                 actions.append(.derive(stream: streams.count - 1))
             }
         }
@@ -83,10 +102,11 @@ extension ExecutionPlan {
             populations[p].narrowCurrent = bound <= Double(Int32.max)
         }
         let input = layers[0]
-        self.init(graphName: graph.name, timeSteps: graph.timeSteps, inputName: input.name, inputShape: input.shape,
-                  inputGrid: Grid(shape: input.shape) ?? Grid(channels: 1, height: 1, width: 1),
-                  inputQuantization: graph.inputQuantization, streams: streams, populations: populations,
-                  projections: projections, encoders: encoders, actions: actions, readout: populations.count - 1)
+        self.init(
+            graphName: graph.name, timeSteps: graph.timeSteps, inputName: input.name, inputShape: input.shape,
+            inputGrid: Grid(shape: input.shape) ?? Grid(channels: 1, height: 1, width: 1),
+            inputQuantization: graph.inputQuantization, streams: streams, populations: populations,
+            projections: projections, encoders: encoders, actions: actions, readout: populations.count - 1)
     }
 
     /// The fan-out of synaptic layer `layer`, whose source stream has grid `sourceGrid` (nil: the input).
@@ -143,10 +163,12 @@ extension ExecutionPlan {
         var layouts: [Int: AccumulatorLayout] = [:]
         for (target, feeders) in topology.feeds {
             guard let grid = Grid(shape: graph.layers[target].shape) else { continue }
-            var haloH = 0, haloW = 0
+            var haloH = 0
+            var haloW = 0
             for f in feeders {
                 guard case .projection = topology.roles[f], case .conv(let conv) = graph.layers[f].op,
-                      let (h, w) = ConvFanout.halo(of: conv) else { continue }
+                    let (h, w) = ConvFanout.halo(of: conv)
+                else { continue }
                 (haloH, haloW) = (max(haloH, h), max(haloW, w))
             }
             layouts[target] = AccumulatorLayout(grid: grid, haloH: haloH, haloW: haloW)
@@ -154,8 +176,10 @@ extension ExecutionPlan {
         return layouts
     }
 
-    private static func population(_ i: Int, graph: Graph, topology: Topology, layout: AccumulatorLayout?,
-                                   rule: NeuronRule?, stream: Int?) throws -> PopulationPlan {
+    private static func population(
+        _ i: Int, graph: Graph, topology: Topology, layout: AccumulatorLayout?,
+        rule: NeuronRule?, stream: Int?
+    ) throws -> PopulationPlan {
         let layer = graph.layers[i]
         guard let grid = Grid(shape: layer.shape), let layout else {
             throw SimulatorError.shapeMismatch(layer: layer.name, detail: "population shape \(layer.shape) is not [C, H, W] or [F]")
@@ -182,9 +206,10 @@ extension ExecutionPlan {
         // A per-channel constant (every position equal) is C values instead of C·H·W.
         let uniform = (0..<grid.count).allSatisfy { current[$0] == current[$0 % grid.channels] }
         let perNeuron = hasEncoder || !uniform
-        return PopulationPlan(layer: i, name: layer.name, shape: layer.shape, grid: grid, layout: layout, rule: rule, stream: stream,
-                              staticCurrent: FrozenBuffer(perNeuron ? current : Array(current.prefix(grid.channels))),
-                              perNeuronConstant: perNeuron, hasEncoder: hasEncoder,
-                              updateAll: rule?.firesAtRest ?? false)
+        return PopulationPlan(
+            layer: i, name: layer.name, shape: layer.shape, grid: grid, layout: layout, rule: rule, stream: stream,
+            staticCurrent: FrozenBuffer(perNeuron ? current : Array(current.prefix(grid.channels))),
+            perNeuronConstant: perNeuron, hasEncoder: hasEncoder,
+            updateAll: rule?.firesAtRest ?? false)
     }
 }

@@ -48,8 +48,9 @@ struct Topology: Sendable {
         guard problems.isEmpty else { throw SimulatorError.invalidGraph(problems: problems) }
         let layers = graph.layers
         guard let last = layers.last, case .linear = last.op, layers.count > 1 else {
-            throw SimulatorError.unsupported(layer: layers.last?.name ?? "?",
-                                             reason: "the last layer must be the linear readout")
+            throw SimulatorError.unsupported(
+                layer: layers.last?.name ?? "?",
+                reason: "the last layer must be the linear readout")
         }
         var index: [String: Int] = [:]
         for (i, layer) in layers.enumerated() { index[layer.name] = i }
@@ -105,8 +106,9 @@ struct Topology: Sendable {
                 }
                 for c in consumers[i] {
                     guard case .conv(let conv) = graph.layers[c].op, conv.encoder else {
-                        throw SimulatorError.unsupported(layer: graph.layers[c].name,
-                                                         reason: "only encoder convs may read the analog input")
+                        throw SimulatorError.unsupported(
+                            layer: graph.layers[c].name,
+                            reason: "only encoder convs may read the analog input")
                     }
                 }
                 return .input
@@ -137,23 +139,27 @@ struct Topology: Sendable {
                 for name in layer.inputs {
                     let j = index[name] ?? 0
                     guard graph.layers[j].op.isSynaptic || graph.layers[j].op == .add else {
-                        throw SimulatorError.unsupported(layer: layer.name, reason: "it adds '\(name)', which is not a synaptic layer or an add")
+                        throw SimulatorError.unsupported(
+                            layer: layer.name, reason: "it adds '\(name)', which is not a synaptic layer or an add")
                     }
                     guard graph.layers[j].shape == layer.shape else {
-                        throw SimulatorError.shapeMismatch(layer: layer.name,
-                                                           detail: "input '\(name)' has shape \(graph.layers[j].shape), the sum \(layer.shape)")
+                        throw SimulatorError.shapeMismatch(
+                            layer: layer.name,
+                            detail: "input '\(name)' has shape \(graph.layers[j].shape), the sum \(layer.shape)")
                     }
                 }
                 return .sum(target: try target(of: i))
             case .lif(let lif):
                 let source = input(of: i)
                 guard graph.layers[source].op.isSynaptic || graph.layers[source].op == .add else {
-                    throw SimulatorError.unsupported(layer: layer.name,
-                                                     reason: "a LIF group must read a synaptic layer or an add, not '\(graph.layers[source].name)'")
+                    throw SimulatorError.unsupported(
+                        layer: layer.name,
+                        reason: "a LIF group must read a synaptic layer or an add, not '\(graph.layers[source].name)'")
                 }
                 guard graph.layers[source].shape == layer.shape, Grid(shape: layer.shape) != nil else {
-                    throw SimulatorError.shapeMismatch(layer: layer.name,
-                                                       detail: "shape \(layer.shape) differs from its input's \(graph.layers[source].shape)")
+                    throw SimulatorError.shapeMismatch(
+                        layer: layer.name,
+                        detail: "shape \(layer.shape) differs from its input's \(graph.layers[source].shape)")
                 }
                 guard let quantized = lif.quantized else { throw SimulatorError.notQuantized(layer: layer.name) }
                 _ = try NeuronRule(quantized, layer: layer.name)
@@ -167,8 +173,12 @@ struct Topology: Sendable {
                 let source = input(of: i)
                 try requireStream(source, reader: i)
                 guard layer.shape == [graph.layers[source].unitCount] else {
-                    throw SimulatorError.shapeMismatch(layer: layer.name,
-                                                       detail: "flatten of \(graph.layers[source].shape) must have shape [\(graph.layers[source].unitCount)], found \(layer.shape)")
+                    throw SimulatorError.shapeMismatch(
+                        layer: layer.name,
+                        detail:
+                            "flatten of \(graph.layers[source].shape) must have shape [\(graph.layers[source].unitCount)], found "
+                            + "\(layer.shape)"
+                    )
                 }
                 return .flatten(source: source)
             }
@@ -177,8 +187,9 @@ struct Topology: Sendable {
         func requireStream(_ source: Int, reader: Int) throws {
             guard isStream(source) else {
                 let s = graph.layers[source]
-                throw SimulatorError.unsupported(layer: graph.layers[reader].name,
-                                                 reason: "it reads '\(s.name)' (\(s.op.kindName)); only LIF spikes, pools and flattens carry events")
+                throw SimulatorError.unsupported(
+                    layer: graph.layers[reader].name,
+                    reason: "it reads '\(s.name)' (\(s.op.kindName)); only LIF spikes, pools and flattens carry events")
             }
         }
 
@@ -188,18 +199,21 @@ struct Topology: Sendable {
             while true {
                 let name = graph.layers[current].name
                 guard consumers[current].count == 1 else {
-                    throw SimulatorError.unsupported(layer: name,
-                                                     reason: "its current must flow to exactly one add or LIF group, found \(consumers[current].count) readers")
+                    throw SimulatorError.unsupported(
+                        layer: name,
+                        reason: "its current must flow to exactly one add or LIF group, found \(consumers[current].count) readers")
                 }
                 let next = consumers[current][0]
                 switch graph.layers[next].op {
                 case .lif: return next
                 case .add: current = next
                 case .batchNorm:
-                    throw SimulatorError.unsupported(layer: graph.layers[next].name, reason: "batch norm must be folded first (foldBatchNorm)")
+                    throw SimulatorError.unsupported(
+                        layer: graph.layers[next].name, reason: "batch norm must be folded first (foldBatchNorm)")
                 default:
-                    throw SimulatorError.unsupported(layer: graph.layers[next].name,
-                                                     reason: "it reads the current of '\(name)'; only adds and LIF groups may")
+                    throw SimulatorError.unsupported(
+                        layer: graph.layers[next].name,
+                        reason: "it reads the current of '\(name)'; only adds and LIF groups may")
                 }
             }
         }

@@ -18,8 +18,10 @@ public struct Inference: Sendable, Equatable {
     public var trace: SpikeTrace?
 
     /// Creates an inference result.
-    public init(logits: [Int64], logitsPerStep: [[Int64]], spikes: StepCounts, work: Work? = nil,
-                cost: InferenceCost? = nil, trace: SpikeTrace? = nil) {
+    public init(
+        logits: [Int64], logitsPerStep: [[Int64]], spikes: StepCounts, work: Work? = nil,
+        cost: InferenceCost? = nil, trace: SpikeTrace? = nil
+    ) {
         self.logits = logits
         self.logitsPerStep = logitsPerStep
         self.prediction = Inference.argmax(logits)
@@ -77,8 +79,10 @@ public struct InferenceCost: Sendable, Equatable {
     public var energy: EnergyBreakdown
 
     /// Creates a cost record.
-    public init(cyclesPerStep: [Double], secondsPerStep: [Double], rowFetches: Int, hops: Int,
-                synapticOps: Int, neuronUpdates: Int, energy: EnergyBreakdown) {
+    public init(
+        cyclesPerStep: [Double], secondsPerStep: [Double], rowFetches: Int, hops: Int,
+        synapticOps: Int, neuronUpdates: Int, energy: EnergyBreakdown
+    ) {
         self.cyclesPerStep = cyclesPerStep
         self.secondsPerStep = secondsPerStep
         self.rowFetches = rowFetches
@@ -95,27 +99,31 @@ public struct InferenceCost: Sendable, Equatable {
 
     /// Elementwise sum (for batch totals).
     public static func + (a: InferenceCost, b: InferenceCost) -> InferenceCost {
-        InferenceCost(cyclesPerStep: zip(a.cyclesPerStep, b.cyclesPerStep).map(+),
-                      secondsPerStep: zip(a.secondsPerStep, b.secondsPerStep).map(+),
-                      rowFetches: a.rowFetches + b.rowFetches, hops: a.hops + b.hops,
-                      synapticOps: a.synapticOps + b.synapticOps, neuronUpdates: a.neuronUpdates + b.neuronUpdates,
-                      energy: EnergyBreakdown(synapticOps: a.energy.synapticOps + b.energy.synapticOps,
-                                              neuronUpdates: a.energy.neuronUpdates + b.energy.neuronUpdates,
-                                              routing: a.energy.routing + b.energy.routing,
-                                              memory: a.energy.memory + b.energy.memory,
-                                              memoryIncluded: a.energy.memoryIncluded,
-                                              staticEnergy: a.energy.staticEnergy + b.energy.staticEnergy))
+        InferenceCost(
+            cyclesPerStep: zip(a.cyclesPerStep, b.cyclesPerStep).map(+),
+            secondsPerStep: zip(a.secondsPerStep, b.secondsPerStep).map(+),
+            rowFetches: a.rowFetches + b.rowFetches, hops: a.hops + b.hops,
+            synapticOps: a.synapticOps + b.synapticOps, neuronUpdates: a.neuronUpdates + b.neuronUpdates,
+            energy: EnergyBreakdown(
+                synapticOps: a.energy.synapticOps + b.energy.synapticOps,
+                neuronUpdates: a.energy.neuronUpdates + b.energy.neuronUpdates,
+                routing: a.energy.routing + b.energy.routing,
+                memory: a.energy.memory + b.energy.memory,
+                memoryIncluded: a.energy.memoryIncluded,
+                staticEnergy: a.energy.staticEnergy + b.energy.staticEnergy))
     }
 
     /// Every figure divided by `n` (for the mean over a batch); counts round down.
     public func divided(by n: Int) -> InferenceCost {
         let d = Double(max(n, 1))
         let e = energy
-        return InferenceCost(cyclesPerStep: cyclesPerStep.map { $0 / d }, secondsPerStep: secondsPerStep.map { $0 / d },
-                             rowFetches: rowFetches / max(n, 1), hops: hops / max(n, 1),
-                             synapticOps: synapticOps / max(n, 1), neuronUpdates: neuronUpdates / max(n, 1),
-                             energy: EnergyBreakdown(synapticOps: e.synapticOps / d, neuronUpdates: e.neuronUpdates / d,
-                                                     routing: e.routing / d, memory: e.memory / d,
-                                                     memoryIncluded: e.memoryIncluded, staticEnergy: e.staticEnergy / d))
+        return InferenceCost(
+            cyclesPerStep: cyclesPerStep.map { $0 / d }, secondsPerStep: secondsPerStep.map { $0 / d },
+            rowFetches: rowFetches / max(n, 1), hops: hops / max(n, 1),
+            synapticOps: synapticOps / max(n, 1), neuronUpdates: neuronUpdates / max(n, 1),
+            energy: EnergyBreakdown(
+                synapticOps: e.synapticOps / d, neuronUpdates: e.neuronUpdates / d,
+                routing: e.routing / d, memory: e.memory / d,
+                memoryIncluded: e.memoryIncluded, staticEnergy: e.staticEnergy / d))
     }
 }

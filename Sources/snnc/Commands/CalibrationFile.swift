@@ -25,13 +25,15 @@ enum CalibrationFile {
     static func write(_ calibration: Calibration, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let contents = Contents(images: calibration.images, events: calibration.events,
-                                unitEvents: calibration.unitEvents.isEmpty ? nil : calibration.unitEvents)
+        let contents = Contents(
+            images: calibration.images, events: calibration.events,
+            unitEvents: calibration.unitEvents.isEmpty ? nil : calibration.unitEvents)
         do {
             try encoder.encode(contents).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw Diagnostic(message: "cannot write the calibration file (\(error.localizedDescription))", location: path,
-                             hint: "check the folder exists and is writable")
+            throw Diagnostic(
+                message: "cannot write the calibration file (\(error.localizedDescription))", location: path,
+                hint: "check the folder exists and is writable")
         }
     }
 
@@ -44,15 +46,20 @@ enum CalibrationFile {
             let contents = try JSONDecoder().decode(Contents.self, from: data)
             let counts = contents.events.values.joined().map { $0 } + (contents.unitEvents ?? [:]).values.joined()
             guard contents.images >= 1, counts.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                throw Diagnostic(message: "the calibration file needs \"images\" ≥ 1 and non-negative event counts",
-                                 location: path, hint: "write it with 'snnc simulate --calibration-out'")
+                throw Diagnostic(
+                    message: "the calibration file needs \"images\" ≥ 1 and non-negative event counts",
+                    location: path, hint: "write it with 'snnc simulate --calibration-out'")
             }
             return Calibration(images: contents.images, events: contents.events, unitEvents: contents.unitEvents ?? [:])
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch {
-            throw Diagnostic(message: "the calibration file is not valid: \(error)", location: path,
-                             hint: "write it with 'snnc simulate --calibration-out', or by hand as {\"images\": N, \"events\": {\"<lif layer>\": [mean spikes per image at each step], …}}")
+            throw Diagnostic(
+                message: "the calibration file is not valid: \(error)", location: path,
+                hint:
+                    "write it with 'snnc simulate --calibration-out', or by hand as {\"images\": N, \"events\": {\"<lif layer>\": "
+                    + "[mean spikes per image at each step], …}}"
+            )
         }
     }
 }

@@ -22,8 +22,9 @@ struct ComparisonSource {
     ///   is missing.
     static func load(_ path: String, for graph: Graph, deployment: String) throws -> ComparisonSource {
         guard let provenance = graph.provenance else {
-            throw Diagnostic(message: "the deployment file records no provenance, so the model it came from cannot be checked",
-                             location: deployment, hint: "export the model again with 'snnc export'")
+            throw Diagnostic(
+                message: "the deployment file records no provenance, so the model it came from cannot be checked",
+                location: deployment, hint: "export the model again with 'snnc export'")
         }
         let hash = try fileSHA256(path, role: "the model to compare with")
         guard hash == provenance.sourceSHA256 else {
@@ -41,11 +42,13 @@ struct ComparisonSource {
         } catch let error as ModelFileError {
             switch error {
             case .unrecognizedFormat:
-                throw Diagnostic(message: "cannot compare against this file: " + (error.formatProblem ?? ""), location: path,
-                                 hint: "pass the checkpoint or ticket file the deployment was exported from")
+                throw Diagnostic(
+                    message: "cannot compare against this file: " + (error.formatProblem ?? ""), location: path,
+                    hint: "pass the checkpoint or ticket file the deployment was exported from")
             case .noFinishedLevel:
-                throw Diagnostic(message: "the ticket file has no finished level", location: path,
-                                 hint: "pass the ticket file the export read")
+                throw Diagnostic(
+                    message: "the ticket file has no finished level", location: path,
+                    hint: "pass the ticket file the export read")
             case .levelOfCheckpoint:  // a recorded level is ignored for checkpoints
                 throw Diagnostic(message: error.reason, location: path, hint: error.hint)
             }

@@ -63,21 +63,26 @@ extension SNNC {
                 let data = try TrainingData.load(state.config.data, seed: state.config.seed)
                 let expected = [state.spec.inputChannels, state.spec.inputHeight, state.spec.inputWidth]
                 guard data.test.imageShape == expected else {
-                    throw Diagnostic(message: "the data's images are \(data.test.imageShape) but the model expects \(expected)",
-                                     location: model, hint: "import the model again with the right --dataset / --pad")
+                    throw Diagnostic(
+                        message: "the data's images are \(data.test.imageShape) but the model expects \(expected)",
+                        location: model, hint: "import the model again with the right --dataset / --pad")
                 }
                 var trainer = try Trainer(state: state, normalization: data.normalization)
                 let result = trainer.evaluate(on: data.test)
                 if json {
                     let spikes = Dictionary(uniqueKeysWithValues: result.spikesPerImage.map { ($0.node, $0.spikes) })
-                    let object: [String: Any] = ["model": model, "images": result.images, "correct": result.correct,
-                                                 "accuracy": result.accuracy, "time_steps": state.spec.timeSteps,
-                                                 "spikes_per_image": spikes]
+                    let object: [String: Any] = [
+                        "model": model, "images": result.images, "correct": result.correct,
+                        "accuracy": result.accuracy, "time_steps": state.spec.timeSteps,
+                        "spikes_per_image": spikes,
+                    ]
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
                     print(String(decoding: data, as: UTF8.self))
                 } else {
-                    print(String(format: "%@: test accuracy %.2f%% (%d of %d %@ images, T = %d)", model, 100 * result.accuracy,
-                                 result.correct, result.images, data.name.rawValue, state.spec.timeSteps))
+                    print(
+                        String(
+                            format: "%@: test accuracy %.2f%% (%d of %d %@ images, T = %d)", model, 100 * result.accuracy,
+                            result.correct, result.images, data.name.rawValue, state.spec.timeSteps))
                 }
             }
         }
@@ -89,16 +94,18 @@ extension SNNC {
             let stored = try HDF5File.open(inputs).root.read("images", as: Float.self)
             let expected = [state.spec.inputChannels, state.spec.inputHeight, state.spec.inputWidth]
             guard stored.shape.count == 4, Array(stored.shape.dropFirst()) == expected else {
-                throw Diagnostic(message: "'images' has shape \(stored.shape); the model takes [N] + \(expected)", location: inputs,
-                                 hint: "store float32 images [N, C, H, W]")
+                throw Diagnostic(
+                    message: "'images' has shape \(stored.shape); the model takes [N] + \(expected)", location: inputs,
+                    hint: "store float32 images [N, C, H, W]")
             }
             let graph = try LayerGraph(state.spec)
             let valuesPerImage = graph.nodes.reduce(0) { $0 + $1.shape.reduce(1, *) } * (state.spec.spiking ? state.spec.timeSteps : 1)
             let bytes = stored.shape[0].multipliedReportingOverflow(by: 4 * valuesPerImage)
             guard !bytes.overflow, bytes.partialValue <= Self.maxOutputBytes else {
                 let perFile = max(1, Self.maxOutputBytes / max(4 * valuesPerImage, 1))
-                throw Diagnostic(message: "\(stored.shape[0]) images would give more than \(Self.maxOutputBytes >> 30) GiB of node values",
-                                 location: inputs, hint: "split the images into files of at most \(perFile)")
+                throw Diagnostic(
+                    message: "\(stored.shape[0]) images would give more than \(Self.maxOutputBytes >> 30) GiB of node values",
+                    location: inputs, hint: "split the images into files of at most \(perFile)")
             }
             var network = Network(graph: graph, parameters: state.parameters)
             var parameters = state.parameters

@@ -46,11 +46,21 @@ extension SNNC {
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case deployment, nir }
         @Flag(help: "Overwrite an existing --output.")
         var force = false
-        @Option(help: "Measured activity as JSON, as 'snnc simulate --calibration-out' writes it: {\"images\": N, \"events\": {\"lif1\": [per-step means], …}, \"unit_events\": {…} (optional)}.")
+        @Option(
+            help: """
+                Measured activity as JSON, as 'snnc simulate --calibration-out' writes it: \
+                {"images": N, "events": {"lif1": [per-step means], …}, "unit_events": {…} (optional)}.
+                """
+        )
         var calibration: String?
-        @Option(help: "Firing probability per neuron and step for structure-only estimates. (default: 0.1)")
+        @Option(help: "Firing probability per neuron and step for structure-only estimates.")
         var assumeRate: Double = 0.1
-        @Option(help: "Map this percentile of each layer's weight magnitudes to the largest integer, clipping (and reporting) larger ones. (default: the maximum, no clipping)")
+        @Option(
+            help: """
+                Map this percentile of each layer's weight magnitudes to the largest integer, clipping (and reporting) \
+                larger ones. (default: the maximum, no clipping)
+                """
+        )
         var clipPercentile: Double?
 
         func validate() throws {
@@ -61,8 +71,9 @@ extension SNNC {
         func run() throws {
             try reportingDiagnostics {
                 if FileManager.default.fileExists(atPath: output) && !force {
-                    throw Diagnostic(message: "'\(output)' already exists", location: output,
-                                     hint: "pass --force to overwrite it, or choose another -o")
+                    throw Diagnostic(
+                        message: "'\(output)' already exists", location: output,
+                        hint: "pass --force to overwrite it, or choose another -o")
                 }
                 if format == .nir {
                     try writeNIR()
@@ -79,17 +90,21 @@ extension SNNC {
                     sourceLevel: opened.level)
                 let options = QuantizeOptions(scaleRule: clipPercentile.map { .percentile($0) } ?? .maxAbs)
                 do {
-                    graph = try compile(graph, for: profile, quantization: options, calibration: calibrationValue,
-                                        assumedRate: assumeRate)
+                    graph = try compile(
+                        graph, for: profile, quantization: options, calibration: calibrationValue,
+                        assumedRate: assumeRate)
                 } catch let error as CompileError {
                     throw Diagnostic(compile: error, target: profile.name, input: input)
                 }
                 try DeploymentFile.write(graph, to: output, producer: "snnc \(SNNC.version)")
                 reportClipping(graph)
                 if let e = graph.estimates {
-                    print("\(output): \(graph.synapticLayers.count) synaptic layers on \(e.cores) of \(profile.cores.count) '\(profile.name)' cores, "
-                          + "\(Units.bytes(Double(e.memoryBytes))) synapse memory, \(Units.energy(picojoules: e.energy.total)) per inference "
-                          + "(\(e.activity.label))")
+                    print(
+                        "\(output): \(graph.synapticLayers.count) synaptic layers on \(e.cores) of \(profile.cores.count) "
+                            + "'\(profile.name)' cores, "
+                            + "\(Units.bytes(Double(e.memoryBytes))) synapse memory, \(Units.energy(picojoules: e.energy.total)) "
+                            + "per inference "
+                            + "(\(e.activity.label))")
                 }
             }
         }
@@ -108,18 +123,27 @@ extension SNNC {
         }
 
         private func reportClipping(_ graph: Graph) {
-            var zeroed = 0, zeroedLayers = 0
+            var zeroed = 0
+            var zeroedLayers = 0
             for layer in graph.synapticLayers {
                 guard let stats = layer.op.synapticWeights?.quantized?.stats else { continue }
                 if stats.clippedWeights > 0 || stats.clippedBias > 0 {
-                    printError(String(format: "note: layer '%@': %d of %d weights clipped (%.3f%%), %d of %d biases clipped",
-                                      layer.name, stats.clippedWeights, stats.keptWeights, 100 * stats.clippedFraction,
-                                      stats.clippedBias, stats.biasCount))
+                    printError(
+                        String(
+                            format: "note: layer '%@': %d of %d weights clipped (%.3f%%), %d of %d biases clipped",
+                            layer.name, stats.clippedWeights, stats.keptWeights, 100 * stats.clippedFraction,
+                            stats.clippedBias, stats.biasCount))
                 }
-                if stats.zeroedWeights > 0 { zeroed += stats.zeroedWeights; zeroedLayers += 1 }
+                if stats.zeroedWeights > 0 {
+                    zeroed += stats.zeroedWeights
+                    zeroedLayers += 1
+                }
             }
             if zeroed > 0 {
-                printError("note: \(zeroed) kept weights in \(zeroedLayers) layers rounded to 0 and are left out of the tables ('snnc inspect' lists them per layer)")
+                printError(
+                    "note: \(zeroed) kept weights in \(zeroedLayers) layers rounded to 0 and are left out of the tables ('snnc "
+                        + "inspect' lists them per layer)"
+                )
             }
         }
     }
@@ -130,8 +154,9 @@ func loadProfile(_ nameOrPath: String) throws -> ChipProfile {
     do {
         return try ChipProfile.named(nameOrPath)
     } catch {
-        throw Diagnostic(message: ([error.subject].compactMap { $0 } + [error.reason]).joined(separator: ": "),
-                         location: error.location, hint: error.hint)
+        throw Diagnostic(
+            message: ([error.subject].compactMap { $0 } + [error.reason]).joined(separator: ": "),
+            location: error.location, hint: error.hint)
     }
 }
 

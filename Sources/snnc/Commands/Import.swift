@@ -34,7 +34,7 @@ extension SNNC {
         var dt: Double = 1
         @Option(help: "Threshold test: ge (v ≥ threshold: SpikingJelly, snnc) or gt (v > threshold: NIR's text, snnTorch).")
         var fireOn: FireRule = .ge
-        @Option(help: "Time steps per inference. (default: 5)")
+        @Option(help: "Time steps per inference.")
         var timeSteps = 5
         @Option(help: "Data set the model is evaluated and fine-tuned on: fmnist, cifar10 or cifar100. (default: fmnist)")
         var dataset = "fmnist"
@@ -42,13 +42,15 @@ extension SNNC {
         var dataDir: String?
         @Option(help: "Zero padding on every side of each image. (default: what makes the images the NIR input's size)")
         var pad: Int?
-        @Option(help: "Fine-tuning epochs that 'snnc train --resume' runs, and the retraining length of 'snnc prune --from' rounds. (default: 1)")
+        @Option(
+            help:
+                "Fine-tuning epochs that 'snnc train --resume' runs, and the retraining length of 'snnc prune --from' rounds.")
         var epochs = 1
-        @Option(help: "Fine-tuning learning rate. (default: 0.01)")
+        @Option(help: "Fine-tuning learning rate.")
         var lr: Float = 0.01
-        @Option(help: "Fine-tuning batch size. (default: 128)")
+        @Option(help: "Fine-tuning batch size.")
         var batchSize = 128
-        @Option(help: "Seed for fine-tuning batches (and a random re-initialisation, e.g. 'prune --rewind init'). (default: 0)")
+        @Option(help: "Seed for fine-tuning batches (and a random re-initialisation, e.g. 'prune --rewind init').")
         var seed: UInt64 = 0
 
         enum FireRule: String, ExpressibleByArgument, CaseIterable { case ge, gt }
@@ -65,41 +67,49 @@ extension SNNC {
         func run() throws {
             try reportingDiagnostics {
                 if FileManager.default.fileExists(atPath: output) && !force {
-                    throw Diagnostic(message: "'\(output)' already exists", location: output,
-                                     hint: "pass --force to overwrite it, or choose another -o")
+                    throw Diagnostic(
+                        message: "'\(output)' already exists", location: output,
+                        hint: "pass --force to overwrite it, or choose another -o")
                 }
                 let document: NIRDocument
                 do {
                     document = try NIRDocument.read(input)
                 } catch let error as NIRReadError {
-                    throw Diagnostic(message: error.reason, location: "\(error.path):\(error.object)", hint: "pass a file written by nir.write")
+                    throw Diagnostic(
+                        message: error.reason, location: "\(error.path):\(error.object)", hint: "pass a file written by nir.write")
                 }
                 let mapping = NeuronMapping(dt: dt, fireOnGreater: fireOn == .gt)
                 let model: ImportedModel
                 do {
                     model = try NIRImporter.model(from: document, mapping: mapping)
                 } catch let error as NIRImportError {
-                    throw Diagnostic(message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
-                                     hint: error.hint ?? "see docs/NIR.md for what snnc imports")
+                    throw Diagnostic(
+                        message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
+                        hint: error.hint ?? "see docs/NIR.md for what snnc imports")
                 }
                 let name = try parseDataset(dataset)
                 let imageHeight = name.imageShape[1]
                 let padding = pad ?? max(0, (model.inputShape[1] - imageHeight) / 2)
                 let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory, padding: padding)
-                let config = TrainingConfig(epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
-                                            augment: false, data: data)
+                let config = TrainingConfig(
+                    epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
+                    augment: false, data: data)
                 var state: TrainingState
                 do {
                     state = try model.trainingState(timeSteps: timeSteps, config: config)
                 } catch let error as ModelError {
                     throw Diagnostic(message: error.description, location: input, hint: "see docs/NIR.md for what snnc imports")
                 } catch let error as NIRImportError {
-                    throw Diagnostic(message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
-                                     hint: error.hint ?? "see docs/NIR.md for what snnc imports")
+                    throw Diagnostic(
+                        message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
+                        hint: error.hint ?? "see docs/NIR.md for what snnc imports")
                 }
                 let imageShape = [name.imageShape[0], name.imageShape[1] + 2 * padding, name.imageShape[2] + 2 * padding]
                 if imageShape != model.inputShape {
-                    printError("note: \(name.rawValue) images padded by \(padding) are \(imageShape), the model takes \(model.inputShape); 'evaluate' and 'train' will refuse the data set (choose --dataset / --pad)")
+                    printError(
+                        "note: \(name.rawValue) images padded by \(padding) are \(imageShape), the model takes "
+                            + "\(model.inputShape); 'evaluate' and 'train' will refuse the data set (choose --dataset / --pad)"
+                    )
                 }
                 state.notes["imported_from"] = input
                 state.notes["nir_dt"] = String(dt)
@@ -108,9 +118,10 @@ extension SNNC {
                 try Checkpoint.save(state, to: output, snncVersion: SNNC.version)
                 let neurons = model.graph.nodes.filter { if case .neuron = $0.op { true } else { false } }.count
                 let pools = model.maxPools.map { "\($0.pool) + \($0.fire)" }
-                print("\(output): \(model.graph.nodes.count) nodes (\(neurons) neuron layers) from \(document.nodes.count) NIR nodes, "
-                      + "input \(model.inputShape), \(model.classes) classes, T = \(timeSteps), dt = \(dt)"
-                      + (pools.isEmpty ? "" : "; max-pooling recognised: \(pools.joined(separator: ", "))"))
+                print(
+                    "\(output): \(model.graph.nodes.count) nodes (\(neurons) neuron layers) from \(document.nodes.count) NIR nodes, "
+                        + "input \(model.inputShape), \(model.classes) classes, T = \(timeSteps), dt = \(dt)"
+                        + (pools.isEmpty ? "" : "; max-pooling recognised: \(pools.joined(separator: ", "))"))
             }
         }
     }

@@ -37,8 +37,9 @@ extension SNNC {
                 let deployment = try DeploymentFile.read(file)
                 let graph = deployment.graph
                 guard let estimates = graph.estimates else {
-                    throw Diagnostic(message: "the file has no estimates", location: file,
-                                     hint: "export it again with 'snnc export'")
+                    throw Diagnostic(
+                        message: "the file has no estimates", location: file,
+                        hint: "export it again with 'snnc export'")
                 }
                 let checks = budgets.map { $0.check(estimates) }
                 exceeded = checks.filter(\.exceeded)
@@ -51,8 +52,11 @@ extension SNNC {
                     }
                 }
                 for check in exceeded {
-                    printError("budget exceeded: \(check.key) \(check.render(check.actual)) > \(check.render(check.limit)) "
-                               + "(over by \(check.render(check.actual - check.limit)), \(String(format: "%.1f", 100 * (check.actual / check.limit - 1)))%)")
+                    printError(
+                        "budget exceeded: \(check.key) \(check.render(check.actual)) > \(check.render(check.limit)) "
+                            + "(over by \(check.render(check.actual - check.limit)), "
+                            + "\(String(format: "%.1f", 100 * (check.actual / check.limit - 1)))%)"
+                    )
                 }
             }
             if !exceeded.isEmpty { throw ExitCode(3) }
@@ -63,7 +67,9 @@ extension SNNC {
 /// One `key=value` limit of `--budget`.
 struct Budget {
     enum Key: String, CaseIterable {
-        case memory, cores, neurons, synapses, energy, dynamicEnergy = "dynamic_energy", sops, spikes, latency
+        case memory, cores, neurons, synapses, energy
+        case dynamicEnergy = "dynamic_energy"
+        case sops, spikes, latency
     }
 
     var key: Key
@@ -74,35 +80,39 @@ struct Budget {
         try text.split(separator: ",").map { item in
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let key = Key(rawValue: parts[0]) else {
-                throw Diagnostic(message: "unknown budget '\(item)'", location: "--budget \(text)",
-                                 hint: "use key=value with keys \(Key.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Diagnostic(
+                    message: "unknown budget '\(item)'", location: "--budget \(text)",
+                    hint: "use key=value with keys \(Key.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let units: [String: Double] = switch key {
-            case .memory: Units.byteUnits
-            case .energy, .dynamicEnergy: Units.energyUnits
-            case .latency: Units.timeUnits
-            default: Units.countUnits
-            }
+            let units: [String: Double] =
+                switch key {
+                case .memory: Units.byteUnits
+                case .energy, .dynamicEnergy: Units.energyUnits
+                case .latency: Units.timeUnits
+                default: Units.countUnits
+                }
             guard let value = Units.parse(parts[1], units: units) else {
-                throw Diagnostic(message: "cannot read the \(key.rawValue) budget '\(parts[1])'", location: "--budget \(text)",
-                                 hint: "write a number with a unit, e.g. memory=256KiB, energy=2uJ, latency=5ms, sops=1.5M")
+                throw Diagnostic(
+                    message: "cannot read the \(key.rawValue) budget '\(parts[1])'", location: "--budget \(text)",
+                    hint: "write a number with a unit, e.g. memory=256KiB, energy=2uJ, latency=5ms, sops=1.5M")
             }
             return Budget(key: key, limit: value)
         }
     }
 
     func check(_ e: Estimates) -> BudgetCheck {
-        let actual: Double = switch key {
-        case .memory: Double(e.memoryBytes)
-        case .cores: Double(e.cores)
-        case .neurons: Double(e.neurons)
-        case .synapses: Double(e.synapses)
-        case .energy: e.energy.total
-        case .dynamicEnergy: e.energy.dynamic
-        case .sops: e.synapticOps
-        case .spikes: e.spikesPerStep
-        case .latency: e.latencySeconds
-        }
+        let actual: Double =
+            switch key {
+            case .memory: Double(e.memoryBytes)
+            case .cores: Double(e.cores)
+            case .neurons: Double(e.neurons)
+            case .synapses: Double(e.synapses)
+            case .energy: e.energy.total
+            case .dynamicEnergy: e.energy.dynamic
+            case .sops: e.synapticOps
+            case .spikes: e.spikesPerStep
+            case .latency: e.latencySeconds
+            }
         return BudgetCheck(key: key.rawValue, kind: key, actual: actual, limit: limit)
     }
 }

@@ -32,27 +32,30 @@ struct InspectReport: Encodable {
         target = graph.target
         timeSteps = graph.timeSteps
         activity = e.activity.label
-        let stats = Dictionary(uniqueKeysWithValues: graph.synapticLayers.compactMap { layer -> (String, QuantizedSynapses)? in
-            layer.op.synapticWeights?.quantized.map { (layer.name, $0) }
-        })
+        let stats = Dictionary(
+            uniqueKeysWithValues: graph.synapticLayers.compactMap { layer -> (String, QuantizedSynapses)? in
+                layer.op.synapticWeights?.quantized.map { (layer.name, $0) }
+            })
         layers = e.layers.map { r in
             let q = stats[r.layer]
-            return Row(layer: r.layer, kind: r.kind, population: r.population, neurons: r.neurons, synapses: r.synapses,
-                       connections: r.connections, weights: r.weights, nonzeroWeights: r.nonZeroWeights, density: r.density,
-                       csrBytes: r.csrBytes, denseBytes: r.denseBytes, memoryBytes: r.memoryBytes, cores: r.cores,
-                       inputEventsPerStep: r.inputEventsPerStep, outputSpikesPerStep: r.outputSpikesPerStep,
-                       synapticOps: r.synapticOps, structuralOps: r.structuralOps, neuronUpdates: r.neuronUpdates,
-                       routedSpikes: r.routedSpikes, bytesMovedCSR: r.bytesMovedCSR, bytesMovedDense: r.bytesMovedDense,
-                       energyPJ: r.energy.dynamic, cyclesPerStep: r.cyclesPerStep, weightBits: q?.bits,
-                       clippedWeights: q?.stats.clippedWeights, clippedFraction: q?.stats.clippedFraction,
-                       clippedBias: q?.stats.clippedBias)
+            return Row(
+                layer: r.layer, kind: r.kind, population: r.population, neurons: r.neurons, synapses: r.synapses,
+                connections: r.connections, weights: r.weights, nonzeroWeights: r.nonZeroWeights, density: r.density,
+                csrBytes: r.csrBytes, denseBytes: r.denseBytes, memoryBytes: r.memoryBytes, cores: r.cores,
+                inputEventsPerStep: r.inputEventsPerStep, outputSpikesPerStep: r.outputSpikesPerStep,
+                synapticOps: r.synapticOps, structuralOps: r.structuralOps, neuronUpdates: r.neuronUpdates,
+                routedSpikes: r.routedSpikes, bytesMovedCSR: r.bytesMovedCSR, bytesMovedDense: r.bytesMovedDense,
+                energyPJ: r.energy.dynamic, cyclesPerStep: r.cyclesPerStep, weightBits: q?.bits,
+                clippedWeights: q?.stats.clippedWeights, clippedFraction: q?.stats.clippedFraction,
+                clippedBias: q?.stats.clippedBias)
         }
         let energy = e.energy
-        totals = Totals(neurons: e.neurons, synapses: e.synapses, cores: e.cores, memoryBytes: e.memoryBytes,
-                        csrBytes: e.csrBytes, denseBytes: e.denseBytes, spikesPerStep: e.spikesPerStep,
-                        synapticOps: e.synapticOps, dynamicEnergyPJ: energy.dynamic, staticEnergyPJ: energy.staticEnergy,
-                        energyPJ: energy.total, memoryEnergyPJ: energy.memory, memoryEnergyIncluded: energy.memoryIncluded,
-                        cyclesPerStep: e.cyclesPerStep, latencySeconds: e.latencySeconds)
+        totals = Totals(
+            neurons: e.neurons, synapses: e.synapses, cores: e.cores, memoryBytes: e.memoryBytes,
+            csrBytes: e.csrBytes, denseBytes: e.denseBytes, spikesPerStep: e.spikesPerStep,
+            synapticOps: e.synapticOps, dynamicEnergyPJ: energy.dynamic, staticEnergyPJ: energy.staticEnergy,
+            energyPJ: energy.total, memoryEnergyPJ: energy.memory, memoryEnergyIncluded: energy.memoryIncluded,
+            cyclesPerStep: e.cyclesPerStep, latencySeconds: e.latencySeconds)
         memoryPerCore = e.memoryPerCore
         self.budgets = budgets.map { BudgetResult(key: $0.key, limit: $0.limit, actual: $0.actual, exceeded: $0.exceeded) }
     }
@@ -66,37 +69,54 @@ struct InspectReport: Encodable {
 
     /// The text table with a header and a totals row.
     static func table(graph: Graph, estimates e: Estimates, file: String) -> String {
-        var table = TextTable([.init("layer", .left), .init("kind", .left), .init("neurons"), .init("synapses"), .init("density"),
-                               .init("CSR"), .init("dense"), .init("memory"), .init("cores"), .init("in ev/step"), .init("SOPs"),
-                               .init("energy")])
+        var table = TextTable([
+            .init("layer", .left), .init("kind", .left), .init("neurons"), .init("synapses"), .init("density"),
+            .init("CSR"), .init("dense"), .init("memory"), .init("cores"), .init("in ev/step"), .init("SOPs"),
+            .init("energy"),
+        ])
         table.appendRule()
         for r in e.layers {
-            table.append([r.layer, r.kind, String(r.neurons), Units.count(Double(r.synapses)), String(format: "%.1f%%", 100 * r.density),
-                          Units.bytes(Double(r.csrBytes)), Units.bytes(Double(r.denseBytes)), Units.bytes(Double(r.memoryBytes)),
-                          String(r.cores), Units.count(r.inputEventsPerStep), Units.count(r.synapticOps),
-                          Units.energy(picojoules: r.energy.dynamic)])
+            table.append([
+                r.layer, r.kind, String(r.neurons), Units.count(Double(r.synapses)), String(format: "%.1f%%", 100 * r.density),
+                Units.bytes(Double(r.csrBytes)), Units.bytes(Double(r.denseBytes)), Units.bytes(Double(r.memoryBytes)),
+                String(r.cores), Units.count(r.inputEventsPerStep), Units.count(r.synapticOps),
+                Units.energy(picojoules: r.energy.dynamic),
+            ])
         }
-        let weights = e.layers.reduce(0) { $0 + $1.weights }, nonZero = e.layers.reduce(0) { $0 + $1.nonZeroWeights }
+        let weights = e.layers.reduce(0) { $0 + $1.weights }
+        let nonZero = e.layers.reduce(0) { $0 + $1.nonZeroWeights }
         table.appendRule()
-        table.append(["total", "", String(e.neurons), Units.count(Double(e.synapses)),
-                      String(format: "%.1f%%", weights == 0 ? 0 : 100 * Double(nonZero) / Double(weights)),
-                      Units.bytes(Double(e.csrBytes)), Units.bytes(Double(e.denseBytes)), Units.bytes(Double(e.memoryBytes)),
-                      String(e.cores), Units.count(e.layers.reduce(0) { $0 + $1.inputEventsPerStep }),
-                      Units.count(e.synapticOps), Units.energy(picojoules: e.energy.dynamic)])
+        table.append([
+            "total", "", String(e.neurons), Units.count(Double(e.synapses)),
+            String(format: "%.1f%%", weights == 0 ? 0 : 100 * Double(nonZero) / Double(weights)),
+            Units.bytes(Double(e.csrBytes)), Units.bytes(Double(e.denseBytes)), Units.bytes(Double(e.memoryBytes)),
+            String(e.cores), Units.count(e.layers.reduce(0) { $0 + $1.inputEventsPerStep }),
+            Units.count(e.synapticOps), Units.energy(picojoules: e.energy.dynamic),
+        ])
         let energy = e.energy
-        var lines = [
-            "\(file): '\(graph.name)' for target '\(graph.target ?? "?")', T = \(graph.timeSteps) steps",
-            "activity: \(e.activity.label)",
-        ] + table.rendered()
-        lines.append("energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) + static \(Units.energy(picojoules: energy.staticEnergy))"
-                     + "; weight-memory reads \(Units.energy(picojoules: energy.memory)) (\(energy.memoryIncluded ? "included" : "inside the per-op energy, not added"))")
+        var lines =
+            [
+                "\(file): '\(graph.name)' for target '\(graph.target ?? "?")', T = \(graph.timeSteps) steps",
+                "activity: \(e.activity.label)",
+            ] + table.rendered()
+        lines.append(
+            "energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) "
+                + "+ static \(Units.energy(picojoules: energy.staticEnergy))"
+                + "; weight-memory reads \(Units.energy(picojoules: energy.memory)) "
+                + "(\(energy.memoryIncluded ? "included" : "inside the per-op energy, not added"))"
+        )
         lines.append("latency per inference: \(Units.time(seconds: e.latencySeconds)) (\(Units.count(e.cyclesPerStep)) cycles per step)")
         let clipped = e.layers.compactMap { r -> String? in
             guard let layer = graph.layer(named: r.layer) else { return nil }
-            guard let s = layer.op.synapticWeights?.quantized?.stats, s.clippedWeights + s.clippedBias + s.zeroedWeights > 0 else { return nil }
-            return "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, \(s.zeroedWeights) weights rounded to 0"
+            guard let s = layer.op.synapticWeights?.quantized?.stats, s.clippedWeights + s.clippedBias + s.zeroedWeights > 0 else {
+                return nil
+            }
+            return
+                "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, "
+                + "\(s.zeroedWeights) weights rounded to 0"
         }
-        lines.append("quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
+        lines.append(
+            "quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
         return lines.joined(separator: "\n")
     }
 }

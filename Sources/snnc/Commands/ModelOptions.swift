@@ -31,7 +31,8 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         if model == .imported {
-            throw ValidationError("--model imported is made by 'snnc import model.nir -o model.h5'; fine-tune it with 'snnc train --resume'")
+            throw ValidationError(
+                "--model imported is made by 'snnc import model.nir -o model.h5'; fine-tune it with 'snnc train --resume'")
         }
         if let width, !(width > 0 && width <= 4) { throw ValidationError("--width must be in (0, 4]") }
         if let timeSteps, timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
@@ -41,11 +42,12 @@ struct ModelOptions: ParsableArguments {
 
     /// The model for inputs of the given shape and class count.
     func spec(inputChannels: Int, height: Int, width imageWidth: Int, classes: Int) throws -> ModelSpec {
-        let spec = ModelSpec(architecture: architecture, width: width ?? 1, inputChannels: inputChannels,
-                             inputHeight: height, inputWidth: imageWidth, classes: classes,
-                             timeSteps: timeSteps ?? 5, tau: tau ?? 4.0 / 3.0, threshold: threshold ?? 1,
-                             pooling: pool, encoding: encoding ?? .direct,
-                             batchNormStatistics: bnStatistics ?? .perStep, spiking: !ann)
+        let spec = ModelSpec(
+            architecture: architecture, width: width ?? 1, inputChannels: inputChannels,
+            inputHeight: height, inputWidth: imageWidth, classes: classes,
+            timeSteps: timeSteps ?? 5, tau: tau ?? 4.0 / 3.0, threshold: threshold ?? 1,
+            pooling: pool, encoding: encoding ?? .direct,
+            batchNormStatistics: bnStatistics ?? .perStep, spiking: !ann)
         do {
             _ = try LayerGraph(spec)
         } catch let error as ModelError {

@@ -30,9 +30,10 @@ enum ModelSource {
             return (try DeploymentBridge.graph(from: model.state, name: name), model.level)
         } catch let error as ModelFileError {
             if let problem = error.formatProblem {
-                throw Diagnostic(message: "cannot export this file: " + problem, location: error.path,
-                                 hint: "pass a checkpoint from 'snnc train' or a ticket file from 'snnc prune' "
-                                     + "(--level picks the sparsity level)")
+                throw Diagnostic(
+                    message: "cannot export this file: " + problem, location: error.path,
+                    hint: "pass a checkpoint from 'snnc train' or a ticket file from 'snnc prune' "
+                        + "(--level picks the sparsity level)")
             }
             throw Diagnostic(message: error.reason, location: error.path, hint: error.hint)
         } catch let error as DeploymentBridgeError {

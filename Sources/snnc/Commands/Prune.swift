@@ -76,19 +76,22 @@ extension SNNC {
         var stopAfterEpochs: Int?
 
         func validate() throws {
-            let givesSettings = model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
+            let givesSettings =
+                model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
                 || earlyTime.isGiven
             if resume && givesSettings {
-                throw ValidationError("--resume continues with the settings stored in the ticket file; drop the model, training and "
-                                      + "search options (--data-dir may stay; --rounds or --sparsity extend an imp search)")
+                throw ValidationError(
+                    "--resume continues with the settings stored in the ticket file; drop the model, training and "
+                        + "search options (--data-dir may stay; --rounds or --sparsity extend an imp search)")
             }
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if !resume && searchOptions.method == nil {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
             }
             if searchOptions.from != nil && (model.isGiven || round.definesTraining) {
-                throw ValidationError("--from takes the model and training settings from the checkpoint; drop the model, data and "
-                                      + "training options (--data-dir may stay)")
+                throw ValidationError(
+                    "--from takes the model and training settings from the checkpoint; drop the model, data and "
+                        + "training options (--data-dir may stay)")
             }
             if threads < 1 { throw ValidationError("--threads must be at least 1") }
             if let stopAfterEpochs, stopAfterEpochs < 1 { throw ValidationError("--stop-after-epochs must be at least 1") }
@@ -101,11 +104,13 @@ extension SNNC {
                 if resume, searchOptions.rounds != nil || searchOptions.sparsity != nil {
                     let stored = document.header.search
                     do {
-                        document = try TicketSearch.extending(document, to: try searchOptions.targets(),
-                                                              command: CommandLine.arguments.joined(separator: " "))
+                        document = try TicketSearch.extending(
+                            document, to: try searchOptions.targets(),
+                            command: CommandLine.arguments.joined(separator: " "))
                     } catch let error as SearchConfigError {
-                        throw Diagnostic(message: error.description, location: output,
-                                         hint: "--resume --rounds N takes an imp search further; start a new search for other changes")
+                        throw Diagnostic(
+                            message: error.description, location: output,
+                            hint: "--resume --rounds N takes an imp search further; start a new search for other changes")
                     }
                     if document.header.search != stored { printError("extending '\(output)' to round \(document.header.search.rounds)") }
                 }
@@ -127,23 +132,26 @@ extension SNNC {
             search.stopAfterEpochs = stopAfterEpochs
             let header = document.header
             if document.progress.completed.isEmpty && document.progress.current == nil {
-                let spec = header.spec, epochs = header.training.epochs
-                printError("\(header.method.rawValue): \(spec.architecture.rawValue) width \(spec.width), T = \(spec.timeSteps), "
-                           + "\(data.train.count) training / \(data.test.count) test \(data.name.rawValue) images, "
-                           + "\(epochs) epoch\(epochs == 1 ? "" : "s") per round, "
-                           + "targets \(header.search.targets.map(\.description).joined(separator: ", "))")
+                let spec = header.spec
+                let epochs = header.training.epochs
+                printError(
+                    "\(header.method.rawValue): \(spec.architecture.rawValue) width \(spec.width), T = \(spec.timeSteps), "
+                        + "\(data.train.count) training / \(data.test.count) test \(data.name.rawValue) images, "
+                        + "\(epochs) epoch\(epochs == 1 ? "" : "s") per round, "
+                        + "targets \(header.search.targets.map(\.description).joined(separator: ", "))")
             } else {
-                let where_ = document.progress.current.map { "in \($0.setup.id)" }
+                let where_ =
+                    document.progress.current.map { "in \($0.setup.id)" }
                     ?? "after \(document.progress.completed.last ?? "the start")"
                 printError("resuming '\(output)' \(where_)")
             }
             let progress = ProgressLine()
             search.onEvent = { event in
                 switch event {
-                case let .batch(status): progress.update(PruneProgress.statusLine(status))
-                case let .epochFinished(status, record): progress.finish(PruneProgress.epochLine(status, record))
-                case let .levelFinished(info): progress.finish(PruneProgress.levelLine(info))
-                case let .note(text): progress.finish(text)
+                case .batch(let status): progress.update(PruneProgress.statusLine(status))
+                case .epochFinished(let status, let record): progress.finish(PruneProgress.epochLine(status, record))
+                case .levelFinished(let info): progress.finish(PruneProgress.levelLine(info))
+                case .note(let text): progress.finish(text)
                 }
             }
             do {
@@ -167,8 +175,9 @@ extension SNNC {
 
         func newDocument() throws -> TicketDocument {
             if FileManager.default.fileExists(atPath: output) && !force {
-                throw Diagnostic(message: "'\(output)' already exists",
-                                 hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
+                throw Diagnostic(
+                    message: "'\(output)' already exists",
+                    hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
             }
             guard let method = searchOptions.method else {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
@@ -183,33 +192,38 @@ extension SNNC {
             var training: TrainingConfig
             if let from = searchOptions.from {
                 guard FileManager.default.fileExists(atPath: from) else {
-                    throw Diagnostic(message: "checkpoint '\(from)' does not exist",
-                                     hint: "train one with 'snnc train … -o \(from)', or drop --from to train level 0 in the search")
+                    throw Diagnostic(
+                        message: "checkpoint '\(from)' does not exist",
+                        hint: "train one with 'snnc train … -o \(from)', or drop --from to train level 0 in the search")
                 }
                 let state = try Checkpoint.load(from: from)
                 if state.epochsCompleted < state.config.epochs {
-                    printError("warning: '\(from)' finished \(state.epochsCompleted) of its \(state.config.epochs) epochs; "
-                               + "using it as level 0 anyway")
+                    printError(
+                        "warning: '\(from)' finished \(state.epochsCompleted) of its \(state.config.epochs) epochs; "
+                            + "using it as level 0 anyway")
                 }
                 spec = state.spec
                 training = state.config
                 if let dataDir = round.dataDir { training.data.directory = dataDir }
                 var sourceState = state
                 sourceState.config = training
-                source = (sourceState, SourceCheckpoint(path: from, sha256: try fileSHA256(from, role: "the checkpoint"),
-                                                        epochsCompleted: state.epochsCompleted))
+                source = (
+                    sourceState,
+                    SourceCheckpoint(
+                        path: from, sha256: try fileSHA256(from, role: "the checkpoint"),
+                        epochsCompleted: state.epochsCompleted)
+                )
             } else {
                 (spec, training) = try round.specAndConfig(model)
             }
             let trainImages = try TrainingData.load(training.data, seed: training.seed).train.count
             do {
-                return try TicketSearch.newDocument(search: search, spec: spec, training: training, command: command,
-                                                    snncVersion: SNNC.version, source: source, trainImages: trainImages)
+                return try TicketSearch.newDocument(
+                    search: search, spec: spec, training: training, command: command,
+                    snncVersion: SNNC.version, source: source, trainImages: trainImages)
             } catch let error as SearchConfigError {
                 throw Diagnostic(message: error.description, hint: "see 'snnc prune --help'")
             }
         }
     }
 }
-
-

@@ -26,28 +26,37 @@ struct RoundOptions: ParsableArguments {
 struct SearchOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Search method: \(TicketMethod.names.joined(separator: ", ")).", valueName: "method"))
     var method: TicketMethod?
-    @Option(help: ArgumentHelp("""
-        Start from this dense checkpoint (level 0; IMP skips round 0 and replays its first epochs to recover the rewind point).
-        """, valueName: "checkpoint.h5"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Start from this dense checkpoint (level 0; IMP skips round 0 and replays its first epochs to recover the rewind point).
+            """, valueName: "checkpoint.h5"))
     var from: String?
-    @Option(help: ArgumentHelp("IMP rounds (a list names the rounds to report), or one-shot targets at IMP round k's density.",
-                               valueName: "k[,k…]"))
+    @Option(
+        help: ArgumentHelp(
+            "IMP rounds (a list names the rounds to report), or one-shot targets at IMP round k's density.",
+            valueName: "k[,k…]"))
     var rounds: String?
-    @Option(help: ArgumentHelp("Target sparsity in % of prunable weights (IMP-like: the fewest rounds reaching it).",
-                               valueName: "S[,S…]"))
+    @Option(
+        help: ArgumentHelp(
+            "Target sparsity in % of prunable weights (IMP-like: the fewest rounds reaching it).",
+            valueName: "S[,S…]"))
     var sparsity: String?
     @Option(help: "Fraction of the surviving weights one IMP round prunes. (default: 0.25)")
     var pruneRate: Double?
     @Option(help: "Ranking: global (one over all conv and fc weights) or layerwise. (default: global)")
     var scope: PruningScope?
-    @Option(help: """
-        Scores equal to the threshold: exact (prune exactly ⌊N·p⌋, earlier weights first) or keep-ties \
-        (the code: keep all tied). (default: exact)
-        """)
+    @Option(
+        help: """
+            Scores equal to the threshold: exact (prune exactly ⌊N·p⌋, earlier weights first) or keep-ties \
+            (the code: keep all tied). (default: exact)
+            """)
     var ties: TieRule?
-    @Option(help: ArgumentHelp("""
-        IMP rewind point: init, N (epochs of round 0) or P% (of round 0's steps). (default: 7%, the paper's 20 of 300 epochs)
-        """, valueName: "point"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            IMP rewind point: init, N (epochs of round 0) or P% (of round 0's steps). (default: 7%, the paper's 20 of 300 epochs)
+            """, valueName: "point"))
     var rewind: String?
     @Flag(help: "Also rewind BatchNorm running statistics (the code keeps them from the previous round).")
     var rewindBnStats = false

@@ -7,7 +7,8 @@ enum PruneProgress {
     /// The progress line of a running search.
     static func statusLine(_ s: SearchStatus) -> String {
         let fraction = Double(s.batch) / Double(max(s.batches, 1))
-        var line = "\(s.method.rawValue)  level \(s.level)/\(s.lastLevel)  \(s.run)  T=\(s.timeSteps)  "
+        var line =
+            "\(s.method.rawValue)  level \(s.level)/\(s.lastLevel)  \(s.run)  T=\(s.timeSteps)  "
             + "epoch \(s.epoch + 1)/\(s.epochs) \(progressBar(fraction))"
         line += String(format: "  loss %.4f", s.meanLoss)
         if let acc = s.lastAccuracy { line += String(format: "  last test %.2f%%", 100 * acc) }
@@ -17,17 +18,19 @@ enum PruneProgress {
 
     /// The line of a finished epoch.
     static func epochLine(_ s: SearchStatus, _ record: EpochRecord) -> String {
-        String(format: "%@ level %d %@ epoch %d/%d  T=%d  lr %.4f  loss %.4f  train %.2f%%  %@",
-               s.method.rawValue, s.level, s.run, s.epoch + 1, s.epochs, s.timeSteps,
-               record.learningRate, record.trainLoss, 100 * record.trainAccuracy, formatDuration(record.seconds))
+        String(
+            format: "%@ level %d %@ epoch %d/%d  T=%d  lr %.4f  loss %.4f  train %.2f%%  %@",
+            s.method.rawValue, s.level, s.run, s.epoch + 1, s.epochs, s.timeSteps,
+            record.learningRate, record.trainLoss, 100 * record.trainAccuracy, formatDuration(record.seconds))
     }
 
     /// The line of a stored level.
     static func levelLine(_ info: LevelInfo) -> String {
-        String(format: "level %d (%@): kept %d of %d, sparsity %.2f%% (paper) / %.2f%% (weights), T=%d, test %.2f%%, "
-               + "%.1f spikes/img, search %@ + train %@ MAC, %@",
-               info.level, info.label, info.sparsity.kept, info.sparsity.prunable, info.paperSparsity, info.weightSparsity,
-               info.timeSteps, 100 * info.testAccuracy, info.spikesPerImage, formatWork(info.searchCost.work),
-               formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds))
+        String(
+            format: "level %d (%@): kept %d of %d, sparsity %.2f%% (paper) / %.2f%% (weights), T=%d, test %.2f%%, "
+                + "%.1f spikes/img, search %@ + train %@ MAC, %@",
+            info.level, info.label, info.sparsity.kept, info.sparsity.prunable, info.paperSparsity, info.weightSparsity,
+            info.timeSteps, 100 * info.testAccuracy, info.spikesPerImage, formatWork(info.searchCost.work),
+            formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds))
     }
 }

@@ -11,8 +11,9 @@ struct PruneSummary {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let summary = TicketSummary(file: file.path, complete: file.isComplete, header: file.header, levels: file.levels,
-                                    results: file.results, defaultLevel: file.defaultLevel)
+        let summary = TicketSummary(
+            file: file.path, complete: file.isComplete, header: file.header, levels: file.levels,
+            results: file.results, defaultLevel: file.defaultLevel)
         return String(decoding: try encoder.encode(summary), as: UTF8.self)
     }
 
@@ -24,14 +25,18 @@ struct PruneSummary {
             let divergences = zip(probe.candidates, probe.normalized).map { String(format: "%d:%.3f", $0.0, $0.1) }
             lines.append("early-time: T_early = \(probe.chosen), normalised KL \(divergences.joined(separator: " "))")
         }
-        var table = TextTable([.init("level"), .init("label", .left), .init("kept"), .init("sparsity"), .init("weights"),
-                               .init("T"), .init("test"), .init("spikes/img"), .init("search MAC"), .init("train MAC"),
-                               .init("time")])
+        var table = TextTable([
+            .init("level"), .init("label", .left), .init("kept"), .init("sparsity"), .init("weights"),
+            .init("T"), .init("test"), .init("spikes/img"), .init("search MAC"), .init("train MAC"),
+            .init("time"),
+        ])
         for info in file.levels {
-            table.append([String(info.level), info.label, String(info.sparsity.kept), String(format: "%.2f%%", info.paperSparsity),
-                          String(format: "%.2f%%", info.weightSparsity), String(info.timeSteps),
-                          String(format: "%.2f%%", 100 * info.testAccuracy), String(format: "%.1f", info.spikesPerImage),
-                          formatWork(info.searchCost.work), formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds)])
+            table.append([
+                String(info.level), info.label, String(info.sparsity.kept), String(format: "%.2f%%", info.paperSparsity),
+                String(format: "%.2f%%", info.weightSparsity), String(info.timeSteps),
+                String(format: "%.2f%%", 100 * info.testAccuracy), String(format: "%.1f", info.spikesPerImage),
+                formatWork(info.searchCost.work), formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds),
+            ])
         }
         return lines + table.rendered()
     }

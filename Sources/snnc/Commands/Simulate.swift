@@ -52,7 +52,8 @@ extension SNNC {
         var dataDir: String?
         @Option(help: "Simulate the first N test images. (default: all)")
         var limit: Int?
-        @Option(help: "Target profile for cycles and energy (name or .toml path). (default: the figures stored in the file by 'snnc export')")
+        @Option(
+            help: "Target profile for cycles and energy (name or .toml path). (default: the figures stored in the file by 'snnc export')")
         var target: String?
         @Option(help: "Worker threads (each runs whole images).")
         var threads = 2
@@ -79,49 +80,63 @@ extension SNNC {
             try reportingDiagnostics {
                 let graph = try DeploymentFile.read(file).graph
                 let cost = try costModel(for: graph)
-                let simulator: EventSimulator, reference: DenseReference?
+                let simulator: EventSimulator
+                let reference: DenseReference?
                 do {
                     simulator = try EventSimulator(graph, cost: cost)
                     reference = check ? try DenseReference(graph) : nil
                 } catch let error as SimulatorError {
-                    throw Diagnostic(message: error.description, location: file,
-                                     hint: "export the model again with 'snnc export'")
+                    throw Diagnostic(
+                        message: error.description, location: file,
+                        hint: "export the model again with 'snnc export'")
                 }
-                var floatRun = try compare.map { try FloatComparisonRun(source: ComparisonSource.load($0, for: graph, deployment: file),
-                                                                        graph: graph) }
+                var floatRun = try compare.map {
+                    try FloatComparisonRun(
+                        source: ComparisonSource.load($0, for: graph, deployment: file),
+                        graph: graph)
+                }
                 let inputs = try SimulationInputs.load(dataset: dataset, directory: dataDir, limit: limit, graph: graph, file: file)
                 let progress = SharedProgressLine()
                 let started = ProcessInfo.processInfo.systemUptime
                 let total = inputs.count
                 let label = floatRun == nil ? "simulate" : "simulate + float model"
-                let batches = SimulationBatches(simulator: simulator, count: total, labels: inputs.labels, image: { inputs.image($0) },
-                                                threads: threads, reference: reference, keepTraces: trace != nil,
-                                                tracesForEach: floatRun != nil, unitCounts: calibrationOut != nil,
-                                                batchSize: floatRun == nil ? total : Self.compareBatch)
-                let result = try batches.run(progress: { done in
-                    guard done == total || done % 10 == 0 else { return }
-                    let elapsed = ProcessInfo.processInfo.systemUptime - started
-                    progress.update("\(label) \(progressBar(Double(done) / Double(total))) \(done)/\(total) images, "
-                                    + "\(formatDuration(elapsed)) elapsed")
-                }, each: { range, batch in try floatRun?.add(range, batch, inputs: inputs) })
+                let batches = SimulationBatches(
+                    simulator: simulator, count: total, labels: inputs.labels, image: { inputs.image($0) },
+                    threads: threads, reference: reference, keepTraces: trace != nil,
+                    tracesForEach: floatRun != nil, unitCounts: calibrationOut != nil,
+                    batchSize: floatRun == nil ? total : Self.compareBatch)
+                let result = try batches.run(
+                    progress: { done in
+                        guard done == total || done % 10 == 0 else { return }
+                        let elapsed = ProcessInfo.processInfo.systemUptime - started
+                        progress.update(
+                            "\(label) \(progressBar(Double(done) / Double(total))) \(done)/\(total) images, "
+                                + "\(formatDuration(elapsed)) elapsed")
+                    }, each: { range, batch in try floatRun?.add(range, batch, inputs: inputs) })
                 let seconds = ProcessInfo.processInfo.systemUptime - started
-                progress.finish(String(format: "simulated %d images in %@ (%.1f ms per image on %d threads)",
-                                       result.images, formatDuration(seconds), 1e3 * seconds / Double(max(result.images, 1)), threads))
+                progress.finish(
+                    String(
+                        format: "simulated %d images in %@ (%.1f ms per image on %d threads)",
+                        result.images, formatDuration(seconds), 1e3 * seconds / Double(max(result.images, 1)), threads))
                 if let mismatch = result.mismatch {
-                    throw Diagnostic(message: "the event simulator and the dense reference differ: \(mismatch)", location: file,
-                                     hint: "both read the same integer weights from the file, so this is a simulator bug; please report it with this file")
+                    throw Diagnostic(
+                        message: "the event simulator and the dense reference differ: \(mismatch)", location: file,
+                        hint:
+                            "both read the same integer weights from the file, so this is a simulator bug; please report it with this file")
                 }
                 if let trace, let traces = result.traces {
                     try SpikeTraceFile(model: file, graph: graph, traces: traces, result: result).write(to: trace)
                 }
                 if let calibrationOut { try CalibrationFile.write(result.calibration(), to: calibrationOut) }
-                var report = SimulateReport(file: file, graph: graph, dataset: inputs.dataset, result: result,
-                                            threads: threads, costModel: cost, checked: reference != nil)
+                var report = SimulateReport(
+                    file: file, graph: graph, dataset: inputs.dataset, result: result,
+                    threads: threads, costModel: cost, checked: reference != nil)
                 report.comparison = floatRun.map { CompareReport(source: $0.source, result: $0.comparison.result()) }
                 print(json ? try report.json() : report.text())
                 if let flagged = report.comparison?.result.flagged, !flagged.isEmpty {
-                    printError("note: \(flagged.count) LIF layer\(flagged.count == 1 ? "" : "s") flagged after quantisation: "
-                               + CompareReport.describe(flagged))
+                    printError(
+                        "note: \(flagged.count) LIF layer\(flagged.count == 1 ? "" : "s") flagged after quantisation: "
+                            + CompareReport.describe(flagged))
                     if failOnFlags { throw ExitCode(3) }
                 }
             }
@@ -157,21 +172,24 @@ struct SimulationInputs: Sendable {
     static func load(dataset: String?, directory: String?, limit: Int?, graph: Graph, file: String) throws -> SimulationInputs {
         let fromFile = graph.inputRange?.source.split(separator: " ").first.map(String.init)
         guard let nameText = dataset ?? fromFile, let name = DatasetName(rawValue: nameText) else {
-            throw Diagnostic(message: "no data set given and none recorded in the file", location: file,
-                             hint: "pass --dataset (\(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw Diagnostic(
+                message: "no data set given and none recorded in the file", location: file,
+                hint: "pass --dataset (\(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         var data = try LabeledImages.load(name, directory: directory, split: .test)
         if let limit, limit < data.count { data = data.selecting(Array(0..<limit)) }
         let shape = graph.layers.first?.shape ?? []
         guard shape.count == 3, shape[0] == data.channels else {
-            throw Diagnostic(message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
-                             hint: "pass the --dataset the model was trained on")
+            throw Diagnostic(
+                message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
+                hint: "pass the --dataset the model was trained on")
         }
         let pad = (shape[1] - data.height) / 2
         if pad > 0, shape[2] - data.width == 2 * pad, shape[1] - data.height == 2 * pad { data = data.padded(by: pad) }
         guard data.imageShape == shape else {
-            throw Diagnostic(message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
-                             hint: "pass the --dataset the model was trained on")
+            throw Diagnostic(
+                message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
+                hint: "pass the --dataset the model was trained on")
         }
         return SimulationInputs(dataset: name.rawValue, data: data, normalization: name.normalization)
     }

@@ -49,9 +49,10 @@ struct SimulateReport: Encodable {
         spikes = result.spikes.layers.enumerated().map { l, name in
             let units = graph.layer(named: name)?.unitCount ?? 1
             let perImage = Double(result.spikes.perLayer[l]) / n
-            return EventLayer(name: name, units: units, eventsPerImage: perImage,
-                              eventsPerStep: result.spikes.counts[l].map { Double($0) / n },
-                              rate: perImage / Double(units * graph.timeSteps))
+            return EventLayer(
+                name: name, units: units, eventsPerImage: perImage,
+                eventsPerStep: result.spikes.counts[l].map { Double($0) / n },
+                rate: perImage / Double(units * graph.timeSteps))
         }
         func work(_ counts: StepCounts) -> [WorkLayer] {
             counts.layers.enumerated().map { l, name in
@@ -64,12 +65,14 @@ struct SimulateReport: Encodable {
         neuronUpdatesPerImage = Double(result.work.neuronUpdates.total) / n
         if let costModel, let c = result.meanCost, let total = result.cost {
             let e = c.energy
-            cost = Cost(target: costModel.target, cyclesPerInference: c.cycles, cyclesPerStep: c.cyclesPerStep,
-                        latencySeconds: c.latencySeconds, rowFetchesPerImage: Double(total.rowFetches) / n,
-                        hopsPerImage: Double(total.hops) / n,
-                        energyPJ: Energy(synapticOps: e.synapticOps, neuronUpdates: e.neuronUpdates, routing: e.routing,
-                                         memory: e.memory, memoryIncluded: e.memoryIncluded, dynamic: e.dynamic,
-                                         staticEnergy: e.staticEnergy, total: e.total))
+            cost = Cost(
+                target: costModel.target, cyclesPerInference: c.cycles, cyclesPerStep: c.cyclesPerStep,
+                latencySeconds: c.latencySeconds, rowFetchesPerImage: Double(total.rowFetches) / n,
+                hopsPerImage: Double(total.hops) / n,
+                energyPJ: Energy(
+                    synapticOps: e.synapticOps, neuronUpdates: e.neuronUpdates, routing: e.routing,
+                    memory: e.memory, memoryIncluded: e.memoryIncluded, dynamic: e.dynamic,
+                    staticEnergy: e.staticEnergy, total: e.total))
         }
         checkedImages = checked ? result.checkedImages : nil
     }
@@ -89,23 +92,29 @@ struct SimulateReport: Encodable {
         var table = TextTable([.init("layer", .left), .init("units"), .init("events/image"), .init("rate"), .init("per step", .left)])
         table.appendRule()
         for s in spikes {
-            table.append([s.name, String(s.units), Units.count(s.eventsPerImage), String(format: "%.4f", s.rate),
-                          s.eventsPerStep.map { Units.count($0) }.joined(separator: " ")])
+            table.append([
+                s.name, String(s.units), Units.count(s.eventsPerImage), String(format: "%.4f", s.rate),
+                s.eventsPerStep.map { Units.count($0) }.joined(separator: " "),
+            ])
         }
         lines += table.rendered()
-        lines.append("synaptic events per image: \(Units.count(synapticEventsPerImage)) ("
-                     + synapticEvents.map { "\($0.name) \(Units.count($0.perImage))" }.joined(separator: ", ") + ")")
+        lines.append(
+            "synaptic events per image: \(Units.count(synapticEventsPerImage)) ("
+                + synapticEvents.map { "\($0.name) \(Units.count($0.perImage))" }.joined(separator: ", ") + ")")
         lines.append("neuron updates per image: \(Units.count(neuronUpdatesPerImage))")
         if let cost {
             let e = cost.energyPJ
-            lines.append("latency per inference on '\(cost.target)': \(Units.time(seconds: cost.latencySeconds)) "
-                         + "(\(Units.count(cost.cyclesPerInference)) cycles; per step "
-                         + cost.cyclesPerStep.map { Units.count($0) }.joined(separator: " ") + ")")
-            lines.append("energy per inference: \(Units.energy(picojoules: e.total)) = synaptic ops \(Units.energy(picojoules: e.synapticOps))"
-                         + " + neuron updates \(Units.energy(picojoules: e.neuronUpdates)) + routing \(Units.energy(picojoules: e.routing))"
-                         + (e.memoryIncluded ? " + memory \(Units.energy(picojoules: e.memory))" : "")
-                         + " + static \(Units.energy(picojoules: e.staticEnergy))"
-                         + (e.memoryIncluded ? "" : "; weight-memory reads \(Units.energy(picojoules: e.memory)) (inside the per-op energy, not added)"))
+            lines.append(
+                "latency per inference on '\(cost.target)': \(Units.time(seconds: cost.latencySeconds)) "
+                    + "(\(Units.count(cost.cyclesPerInference)) cycles; per step "
+                    + cost.cyclesPerStep.map { Units.count($0) }.joined(separator: " ") + ")")
+            lines.append(
+                "energy per inference: \(Units.energy(picojoules: e.total)) = synaptic ops \(Units.energy(picojoules: e.synapticOps))"
+                    + " + neuron updates \(Units.energy(picojoules: e.neuronUpdates)) + routing \(Units.energy(picojoules: e.routing))"
+                    + (e.memoryIncluded ? " + memory \(Units.energy(picojoules: e.memory))" : "")
+                    + " + static \(Units.energy(picojoules: e.staticEnergy))"
+                    + (e.memoryIncluded
+                        ? "" : "; weight-memory reads \(Units.energy(picojoules: e.memory)) (inside the per-op energy, not added)"))
         }
         if let checkedImages {
             lines.append("check: spike trains identical to the dense integer reference on \(checkedImages) images")

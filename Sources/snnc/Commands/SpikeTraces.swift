@@ -14,7 +14,8 @@ extension SpikeTraceFile {
             }
             return layer
         }
-        self.init(model: model, images: traces.count, timeSteps: graph.timeSteps, predictions: result.predictions,
-                  labels: result.labels, logits: result.logits, layers: layers)
+        self.init(
+            model: model, images: traces.count, timeSteps: graph.timeSteps, predictions: result.predictions,
+            labels: result.labels, logits: result.logits, layers: layers)
     }
 }

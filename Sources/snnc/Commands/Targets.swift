@@ -24,8 +24,9 @@ extension SNNC {
                     let searchPath = ProfileSearchPath.standard()
                     let locations = searchPath.profiles()
                     guard !locations.isEmpty else {
-                        throw Diagnostic(message: "no target profiles found", location: searchPath.directories.joined(separator: ", "),
-                                         hint: "set \(ProfileSearchPath.environmentVariable) to a folder of .toml profiles")
+                        throw Diagnostic(
+                            message: "no target profiles found", location: searchPath.directories.joined(separator: ", "),
+                            hint: "set \(ProfileSearchPath.environmentVariable) to a folder of .toml profiles")
                     }
                     print(ChipProfile.summaryHeader)
                     for location in locations {

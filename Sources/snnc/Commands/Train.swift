@@ -41,7 +41,8 @@ extension SNNC {
 
         func validate() throws {
             if resume && trainingOptionsGiven {
-                throw ValidationError("--resume continues with the settings stored in the checkpoint; drop the model, data and training options")
+                throw ValidationError(
+                    "--resume continues with the settings stored in the checkpoint; drop the model, data and training options")
             }
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -63,55 +64,66 @@ extension SNNC {
                     printError("'\(output)' has already finished its \(total) epochs; nothing to do")
                 }
                 if state.epochsCompleted == 0 {
-                    printError("training \(state.spec.architecture.rawValue) width \(state.spec.width) on \(data.train.count) "
-                               + "\(data.name.rawValue) images, testing on \(data.test.count); T = \(state.spec.timeSteps), "
-                               + "\(run.state.parameters.parameterCount) parameters")
+                    printError(
+                        "training \(state.spec.architecture.rawValue) width \(state.spec.width) on \(data.train.count) "
+                            + "\(data.name.rawValue) images, testing on \(data.test.count); T = \(state.spec.timeSteps), "
+                            + "\(run.state.parameters.parameterCount) parameters")
                 } else {
                     printError("resuming '\(output)' after epoch \(state.epochsCompleted) of \(total)")
                 }
                 let progress = ProgressLine()
                 do {
-                    try run.run(progress: { p in
-                        let rate = Double(p.imagesSeen) / max(p.elapsedSeconds, 1e-9)
-                        let remaining = Double(data.train.count - p.imagesSeen) / max(rate, 1e-9)
-                        progress.update("epoch \(p.epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) "
-                                        + "\(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  "
-                                        + "loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
-                    }, epochFinished: { record, evaluation in
-                        progress.finish(String(format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.0f img/s  %@",
-                                               record.epoch + 1, total, record.learningRate, record.trainLoss,
-                                               100 * record.trainAccuracy, 100 * evaluation.accuracy, record.imagesPerSecond,
-                                               formatDuration(record.seconds)))
-                    })
+                    try run.run(
+                        progress: { p in
+                            let rate = Double(p.imagesSeen) / max(p.elapsedSeconds, 1e-9)
+                            let remaining = Double(data.train.count - p.imagesSeen) / max(rate, 1e-9)
+                            progress.update(
+                                "epoch \(p.epoch + 1)/\(total) \(progressBar(Double(p.batch) / Double(p.batches))) "
+                                    + "\(p.imagesSeen)/\(data.train.count) img  \(Int(rate)) img/s  "
+                                    + "loss \(String(format: "%.4f", p.meanLoss))  ETA \(formatDuration(remaining))")
+                        },
+                        epochFinished: { record, evaluation in
+                            progress.finish(
+                                String(
+                                    format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.0f img/s  %@",
+                                    record.epoch + 1, total, record.learningRate, record.trainLoss,
+                                    100 * record.trainAccuracy, 100 * evaluation.accuracy, record.imagesPerSecond,
+                                    formatDuration(record.seconds)))
+                        })
                 } catch let diverged as TrainingDiverged {
                     let epoch = diverged.epoch
-                    throw Diagnostic(message: diverged.description,
-                                     location: epoch == 0 ? "\(output) (not written)" : "\(output) (keeps epoch \(epoch))",
-                                     hint: "lower the learning rate (--lr) and start again with --force")
+                    throw Diagnostic(
+                        message: diverged.description,
+                        location: epoch == 0 ? "\(output) (not written)" : "\(output) (keeps epoch \(epoch))",
+                        hint: "lower the learning rate (--lr) and start again with --force")
                 }
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     print(String(decoding: try encoder.encode(run.state.history), as: UTF8.self))
                 } else if let last = run.state.history.last {
-                    print(String(format: "%@: %d epochs, test accuracy %.2f%%", output, run.state.epochsCompleted,
-                                 100 * (last.testAccuracy ?? 0)))
+                    print(
+                        String(
+                            format: "%@: %d epochs, test accuracy %.2f%%", output, run.state.epochsCompleted,
+                            100 * (last.testAccuracy ?? 0)))
                 }
             }
         }
 
         private func loadForResume() throws -> TrainingState {
             guard FileManager.default.fileExists(atPath: output) else {
-                throw Diagnostic(message: "nothing to resume: '\(output)' does not exist",
-                                 hint: "start the run without --resume")
+                throw Diagnostic(
+                    message: "nothing to resume: '\(output)' does not exist",
+                    hint: "start the run without --resume")
             }
             return try Checkpoint.load(from: output)
         }
 
         private func freshState() throws -> TrainingState {
             if FileManager.default.fileExists(atPath: output) && !force {
-                throw Diagnostic(message: "'\(output)' already exists",
-                                 hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
+                throw Diagnostic(
+                    message: "'\(output)' already exists",
+                    hint: "pass --resume to continue it, --force to overwrite it, or choose another -o")
             }
             let (spec, config) = try training.specAndConfig(model, epochs: epochs ?? 10)
             return try TrainingState(spec: spec, config: config)
@@ -120,8 +132,10 @@ extension SNNC {
         private func checkShapes(_ spec: ModelSpec, _ data: TrainingData) throws {
             let shape = data.train.imageShape
             guard shape == [spec.inputChannels, spec.inputHeight, spec.inputWidth] else {
-                throw Diagnostic(message: "the data's images are \(shape) but the model expects \([spec.inputChannels, spec.inputHeight, spec.inputWidth])",
-                                 location: data.name.rawValue, hint: "check --pad")
+                throw Diagnostic(
+                    message:
+                        "the data's images are \(shape) but the model expects \([spec.inputChannels, spec.inputHeight, spec.inputWidth])",
+                    location: data.name.rawValue, hint: "check --pad")
             }
         }
     }
@@ -130,8 +144,9 @@ extension SNNC {
 /// Parses a data set name with a diagnostic listing the known ones.
 func parseDataset(_ text: String) throws -> DatasetName {
     guard let name = DatasetName(rawValue: text) else {
-        throw Diagnostic(message: "unknown data set '\(text)'",
-                         hint: "use one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw Diagnostic(
+            message: "unknown data set '\(text)'",
+            hint: "use one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return name
 }

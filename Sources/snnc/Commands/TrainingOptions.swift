@@ -51,14 +51,17 @@ struct TrainingOptions: ParsableArguments {
     func specAndConfig(_ model: ModelOptions, epochs: Int) throws -> (ModelSpec, TrainingConfig) {
         let name = try parseDataset(dataset ?? "fmnist")
         let pad = self.pad ?? (name.imageShape[1] == 28 && model.architecture != .small ? 2 : 0)
-        let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory,
-                              trainSubset: trainSubset, testSubset: testSubset, padding: pad)
+        let data = DataConfig(
+            dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory,
+            trainSubset: trainSubset, testSubset: testSubset, padding: pad)
         let shape = name.imageShape
-        let spec = try model.spec(inputChannels: shape[0], height: shape[1] + 2 * pad, width: shape[2] + 2 * pad,
-                                  classes: name.classCount)
-        let config = TrainingConfig(epochs: epochs, batchSize: batchSize ?? 128, learningRate: lr ?? 0.3,
-                                    momentum: momentum ?? 0.9, weightDecay: weightDecay ?? 0, seed: seed ?? 0,
-                                    augment: !noAugment, initScheme: initScheme ?? .pytorch, data: data)
+        let spec = try model.spec(
+            inputChannels: shape[0], height: shape[1] + 2 * pad, width: shape[2] + 2 * pad,
+            classes: name.classCount)
+        let config = TrainingConfig(
+            epochs: epochs, batchSize: batchSize ?? 128, learningRate: lr ?? 0.3,
+            momentum: momentum ?? 0.9, weightDecay: weightDecay ?? 0, seed: seed ?? 0,
+            augment: !noAugment, initScheme: initScheme ?? .pytorch, data: data)
         return (spec, config)
     }
 }

@@ -38,9 +38,12 @@ enum Units {
     /// a bare number is in the base unit (factor 1).
     static func parse(_ text: String, units: [String: Double]) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let split = trimmed.firstIndex(where: { !($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+") })
-                ?? Optional(trimmed.endIndex) else { return nil }
-        var numberPart = String(trimmed[..<split]), unit = String(trimmed[split...]).trimmingCharacters(in: .whitespaces)
+        guard
+            let split = trimmed.firstIndex(where: { !($0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+") })
+                ?? Optional(trimmed.endIndex)
+        else { return nil }
+        var numberPart = String(trimmed[..<split])
+        var unit = String(trimmed[split...]).trimmingCharacters(in: .whitespaces)
         // "2e" followed by a unit letter is not an exponent.
         if numberPart.hasSuffix("e") || numberPart.hasSuffix("E") {
             unit = String(numberPart.removeLast()) + unit

@@ -32,7 +32,12 @@ struct FloatEvaluator {
                     var s = [Float](repeating: 0, count: x.count)
                     for j in x.indices {
                         let h = lif.inputGainFolded ? Float(lif.decay) * v[j] + x[j] : v[j] + (x[j] - v[j]) / lif.tau
-                        if h >= lif.threshold { s[j] = 1; v[j] = lif.reset } else { v[j] = h }
+                        if h >= lif.threshold {
+                            s[j] = 1
+                            v[j] = lif.reset
+                        } else {
+                            v[j] = h
+                        }
                     }
                     state[layer.name] = v
                     values[layer.name] = s
@@ -56,7 +61,8 @@ struct FloatEvaluator {
 
     private func conv(_ x: [Float], _ c: ConvLayer) -> [Float] {
         let (cin, h, w) = (c.inputShape[0], c.inputShape[1], c.inputShape[2])
-        let out = c.outputShape, g = c.geometry
+        let out = c.outputShape
+        let g = c.geometry
         let weight = c.weights.weight.values
         var y = [Float](repeating: 0, count: out.reduce(1, *))
         for co in 0..<out[0] {
@@ -90,15 +96,18 @@ struct FloatEvaluator {
     }
 
     private func pool(_ x: [Float], _ inShape: [Int], _ outShape: [Int], _ p: PoolLayer) -> [Float] {
-        let (h, w) = (inShape[1], inShape[2]), g = p.geometry
+        let (h, w) = (inShape[1], inShape[2])
+        let g = p.geometry
         var y = [Float](repeating: 0, count: outShape.reduce(1, *))
         for c in 0..<outShape[0] {
             for oy in 0..<outShape[1] {
                 for ox in 0..<outShape[2] {
-                    var sum: Float = 0, best = -Float.infinity
+                    var sum: Float = 0
+                    var best = -Float.infinity
                     for ky in 0..<g.kernelH {
                         for kx in 0..<g.kernelW {
-                            let iy = oy * g.strideH - g.padH + ky, ix = ox * g.strideW - g.padW + kx
+                            let iy = oy * g.strideH - g.padH + ky
+                            let ix = ox * g.strideW - g.padW + kx
                             let v: Float = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(c * h + iy) * w + ix] : 0
                             sum += v
                             best = max(best, v)

@@ -20,7 +20,10 @@ struct IntegerEvaluator {
                 case .input:
                     values[layer.name] = qx
                 case .conv(let c):
-                    if c.encoder, let cached = encoderCurrent[layer.name] { values[layer.name] = cached; continue }
+                    if c.encoder, let cached = encoderCurrent[layer.name] {
+                        values[layer.name] = cached
+                        continue
+                    }
                     let y = convolve(x, c)
                     if c.encoder { encoderCurrent[layer.name] = y }
                     values[layer.name] = y
@@ -51,7 +54,12 @@ struct IntegerEvaluator {
                     var s = [Int64](repeating: 0, count: x.count)
                     for j in x.indices {
                         let h = IntegerArithmetic.saturate(n.decay.apply(v[j]) + x[j], bits: n.stateBits)
-                        if n.fires(h) { s[j] = 1; v[j] = Int64(n.reset) } else { v[j] = h }
+                        if n.fires(h) {
+                            s[j] = 1
+                            v[j] = Int64(n.reset)
+                        } else {
+                            v[j] = h
+                        }
                     }
                     state[layer.name] = v
                     values[layer.name] = s
@@ -74,7 +82,9 @@ struct IntegerEvaluator {
     /// Conv through the kernel table: event (ci, y, x) reaches (co, oy, ox) with oy·s − p + ky = y.
     private func convolve(_ x: [Int64], _ c: ConvLayer) -> [Int64] {
         guard let table = c.weights.fanout, let q = c.weights.quantized else { return [] }
-        let (h, w) = (c.inputShape[1], c.inputShape[2]), out = c.outputShape, g = c.geometry
+        let (h, w) = (c.inputShape[1], c.inputShape[2])
+        let out = c.outputShape
+        let g = c.geometry
         let kk = g.kernelH * g.kernelW
         var y = [Int64](repeating: 0, count: out.reduce(1, *))
         for co in 0..<out[0] {
@@ -88,10 +98,14 @@ struct IntegerEvaluator {
                     guard payload != 0 else { continue }
                     for e in table.entries(ofRow: ci) {
                         let column = Int(table.columnIndices[e])
-                        let co = column / kk, ky = (column % kk) / g.kernelW, kx = column % g.kernelW
-                        let ny = iy + g.padH - ky, nx = ix + g.padW - kx
+                        let co = column / kk
+                        let ky = (column % kk) / g.kernelW
+                        let kx = column % g.kernelW
+                        let ny = iy + g.padH - ky
+                        let nx = ix + g.padW - kx
                         guard ny >= 0, nx >= 0, ny % g.strideH == 0, nx % g.strideW == 0 else { continue }
-                        let oy = ny / g.strideH, ox = nx / g.strideW
+                        let oy = ny / g.strideH
+                        let ox = nx / g.strideW
                         guard oy < out[1], ox < out[2] else { continue }
                         y[(co * out[1] + oy) * out[2] + ox] += payload * Int64(table.values[e])
                     }
@@ -102,7 +116,8 @@ struct IntegerEvaluator {
     }
 
     private func pool(_ x: [Int64], _ inShape: [Int], _ outShape: [Int], _ p: PoolLayer) -> [Int64] {
-        let (h, w) = (inShape[1], inShape[2]), g = p.geometry
+        let (h, w) = (inShape[1], inShape[2])
+        let g = p.geometry
         var y = [Int64](repeating: 0, count: outShape.reduce(1, *))
         for c in 0..<outShape[0] {
             for oy in 0..<outShape[1] {
@@ -110,7 +125,8 @@ struct IntegerEvaluator {
                     var sum: Int64 = 0
                     for ky in 0..<g.kernelH {
                         for kx in 0..<g.kernelW {
-                            let iy = oy * g.strideH - g.padH + ky, ix = ox * g.strideW - g.padW + kx
+                            let iy = oy * g.strideH - g.padH + ky
+                            let ix = ox * g.strideW - g.padW + kx
                             if iy >= 0 && iy < h && ix >= 0 && ix < w { sum += x[(c * h + iy) * w + ix] }
                         }
                     }

@@ -1,21 +1,26 @@
 import Foundation
 import SNNIR
 import SNNTensor
+
 @testable import SNNTrain
 
 /// Small trained-looking models: random weights, random batch-norm statistics, optional masks.
 enum Models {
-    static func state(_ architecture: Architecture, width: Double, size: Int, channels: Int = 1,
-                      seed: UInt64 = 7, prune: Double = 0) throws -> TrainingState {
-        let spec = ModelSpec(architecture: architecture, width: width, inputChannels: channels, inputHeight: size,
-                             inputWidth: size, classes: 10, timeSteps: 4)
+    static func state(
+        _ architecture: Architecture, width: Double, size: Int, channels: Int = 1,
+        seed: UInt64 = 7, prune: Double = 0
+    ) throws -> TrainingState {
+        let spec = ModelSpec(
+            architecture: architecture, width: width, inputChannels: channels, inputHeight: size,
+            inputWidth: size, classes: 10, timeSteps: 4)
         let config = TrainingConfig(epochs: 1, seed: seed, data: DataConfig(dataset: "fmnist", directory: "/nonexistent"))
         var state = try TrainingState(spec: spec, config: config)
         var rng = SeededRNG(seed: seed &+ 1)
         for i in state.parameters.buffers.indices {
             let name = state.parameters.buffers[i].name
             for j in state.parameters.buffers[i].value.scalars.indices {
-                state.parameters.buffers[i].value.scalars[j] = name.hasSuffix("running_var")
+                state.parameters.buffers[i].value.scalars[j] =
+                    name.hasSuffix("running_var")
                     ? rng.nextFloat(in: 0.3, 1.5) : rng.nextFloat(in: -0.2, 0.2)
             }
         }
@@ -30,7 +35,8 @@ enum Models {
                 // Larger weights than the default init, so that spikes happen in a few steps.
                 for j in p.value.scalars.indices { state.parameters.parameters[i].value.scalars[j] *= 3 }
                 if prune > 0 {
-                    let mask = Tensor(shape: p.value.shape, scalars: p.value.scalars.map { _ in rng.nextUnitFloat() < Float(prune) ? 0 : 1 })
+                    let mask = Tensor(
+                        shape: p.value.shape, scalars: p.value.scalars.map { _ in rng.nextUnitFloat() < Float(prune) ? 0 : 1 })
                     state.parameters.parameters[i].mask = mask
                 }
             case .bias:
@@ -58,7 +64,8 @@ enum Models {
         var parameters = state.parameters
         var network = Network(graph: try LayerGraph(state.spec), parameters: parameters)
         let pass = network.forward(images, parameters: &parameters, training: false)
-        let b = images.shape[0], k = state.spec.classes
+        let b = images.shape[0]
+        let k = state.spec.classes
         var out = [[Float]](repeating: [Float](repeating: 0, count: k), count: b)
         for t in 0..<state.spec.timeSteps {
             for i in 0..<b { for c in 0..<k { out[i][c] += pass.logits.scalars[(t * b + i) * k + c] } }
