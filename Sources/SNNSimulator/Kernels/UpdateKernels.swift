@@ -29,18 +29,15 @@ enum UpdateKernels {
         let buffers = LIFBuffers(
             current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
             state: state, marks: marks, pinned: pinned, spikes: spikes)
-        let limits = MembraneLimits(rule)
         if fast && !updateAll {
             switch rule.leak {
-            case .shift(let k): return lifLoop(FastUpdate(leak: ShiftLeak(k: k), limits: limits), layout, buffers, charge)
-            case .multiply(let m): return lifLoop(FastUpdate(leak: MultiplyLeak(m: m), limits: limits), layout, buffers, charge)
+            case .shift(let k): return lifLoop(FastUpdate.self, ShiftLeak(k: k), rule, layout, false, buffers, charge)
+            case .multiply(let m): return lifLoop(FastUpdate.self, MultiplyLeak(m: m), rule, layout, false, buffers, charge)
             }
         }
         switch rule.leak {
-        case .shift(let k):
-            return lifLoop(CheckedUpdate(leak: ShiftLeak(k: k), limits: limits, updateAll: updateAll), layout, buffers, charge)
-        case .multiply(let m):
-            return lifLoop(CheckedUpdate(leak: MultiplyLeak(m: m), limits: limits, updateAll: updateAll), layout, buffers, charge)
+        case .shift(let k): return lifLoop(CheckedUpdate.self, ShiftLeak(k: k), rule, layout, updateAll, buffers, charge)
+        case .multiply(let m): return lifLoop(CheckedUpdate.self, MultiplyLeak(m: m), rule, layout, updateAll, buffers, charge)
         }
     }
 
@@ -56,14 +53,18 @@ enum UpdateKernels {
         let spikes: UnsafeMutablePointer<Int32>
     }
 
-    /// The LIF loop for one membrane update and storage types (specialised, so nothing is a
-    /// branch per neuron except what the update asks for). Visits the marked positions, clears
-    /// the accumulators of the neurons it updates, writes every updated neuron's index to the
-    /// next spike slot and advances only on a spike, and keeps a position marked while a membrane
-    /// there is non-zero or it is pinned.
+    /// The LIF loop, once for both updates (`U`) and every leak and storage type (specialised, so
+    /// `U.isFast` is a constant and nothing is a branch per neuron except the skip of neurons at
+    /// rest in the checked update). Visits the marked positions, clears the accumulators of the
+    /// neurons it updates, writes every updated neuron's index to the next spike slot and advances
+    /// only on a spike, and keeps a position marked while a membrane there is non-zero or pinned.
+    ///
+    /// The group's limits are locals of this function, not fields of a value passed in: held in
+    /// registers that way, the loop runs as fast as two hand-written copies did (BENCHMARKS.md).
     @inline(__always)
-    private static func lifLoop<U: MembraneUpdate, A: KernelInteger, S: KernelInteger>(
-        _ update: U, _ layout: AccumulatorLayout, _ b: LIFBuffers<A, S>, _ charge: CoreCharge?
+    private static func lifLoop<U: MembraneUpdate, L: LeakKernel, A: KernelInteger, S: KernelInteger>(
+        _ update: U.Type, _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool,
+        _ b: LIFBuffers<A, S>, _ charge: CoreCharge?
     ) -> (spikes: Int, updates: Int) {
         let grid = layout.grid
         let channels = grid.channels
@@ -71,6 +72,11 @@ enum UpdateKernels {
         let constant = b.constant
         let state = b.state
         let spikes = b.spikes
+        let minState = rule.minState
+        let maxState = rule.maxState
+        let reset = rule.reset
+        // `>` t is `>=` t + 1 on integers.
+        let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
         var spikeCount = 0
         var updates = 0
         var position = 0
@@ -91,15 +97,39 @@ enum UpdateKernels {
                     let synaptic = Int64(current[paddedBase &+ c])
                     let bias = constant[constantBase &+ c]
                     let v = Int64(state[j])
-                    guard let active = update.activity(synaptic: synaptic, constant: bias, membrane: v) else { continue }
-                    current[paddedBase &+ c] = 0
-                    updates &+= active
-                    if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= active }
-                    let (next, fired) = update.step(synaptic: synaptic, constant: bias, membrane: v)
-                    state[j] = S(truncatingIfNeeded: next)
-                    spikes[spikeCount] = Int32(truncatingIfNeeded: j)
-                    spikeCount &+= fired
-                    keep |= next
+                    if U.isFast {
+                        // Every neuron of a visited position is processed (no branch per neuron);
+                        // only those with input, constant current or membrane count as updates.
+                        let active = (synaptic | bias | v) != 0 ? 1 : 0
+                        updates &+= active
+                        if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= active }
+                        current[paddedBase &+ c] = 0
+                        let h = min(max(leak.apply(v) &+ synaptic &+ bias, minState), maxState)
+                        // Sign arithmetic, not comparisons: LLVM would turn a compare-and-select on
+                        // the spike (a loop-carried count) back into a mispredicted branch.
+                        let spike = (fireAt &- 1 &- h) &>> 63  // −1: spike, 0: none
+                        let next = h ^ ((h ^ reset) & spike)
+                        state[j] = S(truncatingIfNeeded: next)
+                        spikes[spikeCount] = Int32(truncatingIfNeeded: j)
+                        spikeCount &-= Int(spike)
+                        keep |= next
+                    } else {
+                        if !updateAll && (synaptic | bias | v) == 0 { continue }
+                        current[paddedBase &+ c] = 0
+                        updates &+= 1
+                        if let charge { charge.updates[Int(charge.coreOfNeuron[j])] &+= 1 }
+                        let input = synaptic &+ bias
+                        let (sum, overflow) = leak.apply(v).addingReportingOverflow(input)
+                        let h = overflow ? (input > 0 ? maxState : minState) : min(max(sum, minState), maxState)
+                        // Branch-free: select the reset by multiplying with the spike bit (exact in
+                        // wrapping arithmetic).
+                        let spike = Int64(h >= fireAt ? 1 : 0)
+                        let next = h &+ (reset &- h) &* spike
+                        state[j] = S(truncatingIfNeeded: next)
+                        spikes[spikeCount] = Int32(truncatingIfNeeded: j)
+                        spikeCount &+= Int(spike)
+                        keep |= next
+                    }
                 }
                 b.marks[padded] = (keep != 0 || b.pinned[position] != 0) ? 1 : 0
             }
