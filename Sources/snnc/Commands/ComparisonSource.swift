@@ -40,6 +40,7 @@ struct ComparisonSource {
             let model = try openTrainedModel(path: path, level: recorded.map(LevelChoice.recorded) ?? .standard)
             return ComparisonSource(path: path, level: model.level, sha256: hash, state: model.state)
         } catch let error as ModelFileError {
+            // The comparison words an unrecognised file and a missing level for itself.
             switch error {
             case .unrecognizedFormat:
                 throw Diagnostic(
@@ -49,10 +50,11 @@ struct ComparisonSource {
                 throw Diagnostic(
                     message: "the ticket file has no finished level", location: path,
                     hint: "pass the ticket file the export read")
-            case .levelOfCheckpoint:  // a recorded level is ignored for checkpoints
-                throw Diagnostic(message: error.reason, location: path, hint: error.hint)
+            case .levelOfCheckpoint:  // a recorded level is ignored for checkpoints, so not expected; shown as is
+                throw error
             }
         } catch let error as TicketFileError {
+            // A damaged ticket file without a hint of its own: point at the file the export read.
             throw Diagnostic(message: error.reason, location: error.path, hint: error.hint ?? "pass the ticket file the export read")
         }
     }

@@ -94,6 +94,7 @@ extension SNNC {
                         graph, for: profile, quantization: options, calibration: calibrationValue,
                         assumedRate: assumeRate)
                 } catch let error as CompileError {
+                    // Adds the input file and the target's name to the layer and limit.
                     throw Diagnostic(compile: error, target: profile.name, input: input)
                 }
                 try DeploymentFile.write(graph, to: output, producer: "snnc \(SNNC.version)")
@@ -115,6 +116,7 @@ extension SNNC {
             do {
                 document = try NIRExporter.document(of: state, producer: "snnc \(SNNC.version)")
             } catch let error as NIRExportError {
+                // Adds the input file before the node.
                 throw Diagnostic(message: error.reason, location: "\(input), node '\(error.node)'", hint: error.hint)
             }
             try document.write(to: output)

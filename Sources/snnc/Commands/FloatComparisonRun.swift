@@ -16,6 +16,7 @@ struct FloatComparisonRun {
             model = try FloatModel(source.state)
             comparison = try SpikeComparison(model: model, deployment: graph)
         } catch let error as ComparisonError {
+            // Adds the model file compared with (the library knows no file).
             throw Diagnostic(message: error.reason, location: source.path, hint: error.hint)
         }
     }
@@ -26,6 +27,7 @@ struct FloatComparisonRun {
             let run = try model.run(images: range.map { inputs.image($0) })
             try comparison.add(run, traces: batch.traces ?? [], predictions: batch.predictions, labels: batch.labels)
         } catch let error as ComparisonError {
+            // Adds the model file compared with (the library knows no file).
             throw Diagnostic(message: error.reason, location: source.path, hint: error.hint)
         }
     }

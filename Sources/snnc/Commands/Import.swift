@@ -75,6 +75,7 @@ extension SNNC {
                 do {
                     document = try NIRDocument.read(input)
                 } catch let error as NIRReadError {
+                    // Adds which writer the file should come from.
                     throw Diagnostic(
                         message: error.reason, location: "\(error.path):\(error.object)", hint: "pass a file written by nir.write")
                 }
@@ -83,6 +84,7 @@ extension SNNC {
                 do {
                     model = try NIRImporter.model(from: document, mapping: mapping)
                 } catch let error as NIRImportError {
+                    // Adds the input file before the node, and where to read what is supported.
                     throw Diagnostic(
                         message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
                         hint: error.hint ?? "see docs/NIR.md for what snnc imports")
@@ -98,8 +100,10 @@ extension SNNC {
                 do {
                     state = try model.trainingState(timeSteps: timeSteps, config: config)
                 } catch let error as ModelError {
+                    // Adds the input file and where to read what is supported.
                     throw Diagnostic(message: error.description, location: input, hint: "see docs/NIR.md for what snnc imports")
                 } catch let error as NIRImportError {
+                    // Adds the input file before the node, and where to read what is supported.
                     throw Diagnostic(
                         message: error.reason, location: input + (error.location.map { ", " + $0 } ?? ""),
                         hint: error.hint ?? "see docs/NIR.md for what snnc imports")

@@ -51,6 +51,7 @@ struct ModelOptions: ParsableArguments {
         do {
             _ = try LayerGraph(spec)
         } catch let error as ModelError {
+            // Adds what to change on the command line.
             throw Diagnostic(message: error.description, hint: "pad the images (--pad) or pick another model")
         }
         return spec

@@ -108,6 +108,7 @@ extension SNNC {
                             document, to: try searchOptions.targets(),
                             command: CommandLine.arguments.joined(separator: " "))
                     } catch let error as SearchConfigError {
+                        // Adds the file being extended and what --resume can change.
                         throw Diagnostic(
                             message: error.description, location: output,
                             hint: "--resume --rounds N takes an imp search further; start a new search for other changes")
@@ -222,6 +223,7 @@ extension SNNC {
                     search: search, spec: spec, training: training, command: command,
                     snncVersion: SNNC.version, source: source, trainImages: trainImages)
             } catch let error as SearchConfigError {
+                // Adds where the options are described.
                 throw Diagnostic(message: error.description, hint: "see 'snnc prune --help'")
             }
         }

@@ -86,6 +86,7 @@ extension SNNC {
                     simulator = try EventSimulator(graph, cost: cost)
                     reference = check ? try DenseReference(graph) : nil
                 } catch let error as SimulatorError {
+                    // Points at the deployment file (not the layer) and says how to rebuild it.
                     throw Diagnostic(
                         message: error.description, location: file,
                         hint: "export the model again with 'snnc export'")
