@@ -120,8 +120,9 @@ struct SNNCGroupReader {
             let m = try int(g, "out_features")
             guard n >= 1, m >= 1 else { throw fail(g.path, "invalid linear sizes \(n)→\(m)") }
             let weights = try readWeights(g, shape: [m, n], outputs: m) { csr in
+                let layout = LinearCSRLayout(inFeatures: n, outFeatures: m)
                 guard csr.rows == n, csr.columns == m else { return nil }
-                return csr.transposed().dense()
+                return layout.denseWeights(csr)
             }
             op = .linear(LinearLayer(inFeatures: n, outFeatures: m, weights: weights))
         case "identity":
@@ -129,14 +130,7 @@ struct SNNCGroupReader {
             guard n >= 1 else { throw fail(g.path, "invalid unit count \(n)") }
             let weights = try readWeights(g, shape: [n], outputs: n) { csr in
                 guard csr.rows == n, csr.columns == n else { return nil }
-                var diagonal = [Int32](repeating: 0, count: n)
-                for r in 0..<n {
-                    for e in csr.entries(ofRow: r) {
-                        guard Int(csr.columnIndices[e]) == r else { return nil }
-                        diagonal[r] = csr.values[e]
-                    }
-                }
-                return diagonal
+                return IdentityCSRLayout(units: n).gains(csr)
             }
             op = .identity(IdentityLayer(units: n, weights: weights))
         case "pool":

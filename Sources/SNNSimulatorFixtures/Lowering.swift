@@ -1,21 +1,9 @@
 import SNNIR
 
-/// The fan-out tables of integer weights, built the way SNNIR documents them, for lowered graphs
-/// built by hand (the compiler's `lowerToCSR` builds them for compiled ones). Conv kernels use
-/// SNNIR's `KernelCSRLayout`.
+/// Quantised, lowered weights for graphs built by hand (the compiler's `quantize` and `lowerToCSR`
+/// build them for compiled ones). The fan-out tables come from SNNIR's layouts
+/// (`LinearCSRLayout`, `IdentityCSRLayout`, `KernelCSRLayout`), as `lowerToCSR`'s do.
 public enum FixtureLowering {
-    /// `Wᵀ` of linear weights `[out, in]`: row = input unit, column = output unit.
-    public static func linearCSR(_ w: [Int32], outFeatures: Int, inFeatures: Int) -> CSRMatrix<Int32> {
-        CSRMatrix(dense: w, rows: outFeatures, columns: inFeatures).transposed()
-    }
-
-    /// The diagonal table of identity gains.
-    public static func identityCSR(_ gains: [Int32]) -> CSRMatrix<Int32> {
-        var dense = [Int32](repeating: 0, count: gains.count * gains.count)
-        for (i, g) in gains.enumerated() { dense[i * gains.count + i] = g }
-        return CSRMatrix(dense: dense, rows: gains.count, columns: gains.count)
-    }
-
     /// Weights of a layer whose float values are the integers themselves (scale 1), quantised
     /// and lowered.
     public static func weights(

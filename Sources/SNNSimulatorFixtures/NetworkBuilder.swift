@@ -50,7 +50,7 @@ public struct NetworkBuilder {
         name: String? = nil
     ) -> String {
         let inFeatures = shape(of: from).reduce(1, *)
-        let table = FixtureLowering.linearCSR(weights, outFeatures: outFeatures, inFeatures: inFeatures)
+        let table = LinearCSRLayout(inFeatures: inFeatures, outFeatures: outFeatures).table(weights)
         let linear = LinearLayer(
             inFeatures: inFeatures, outFeatures: outFeatures,
             weights: FixtureLowering.weights(weights, shape: [outFeatures, inFeatures], bias: bias, fanout: table))
@@ -67,7 +67,7 @@ public struct NetworkBuilder {
             units: gains.count,
             weights: FixtureLowering.weights(
                 gains, shape: [gains.count], bias: nil,
-                fanout: FixtureLowering.identityCSR(gains)))
+                fanout: IdentityCSRLayout(units: gains.count).table(gains)))
         let layerName = name ?? fresh("shortcut")
         layers.append(Layer(name: layerName, inputs: [from], shape: input, op: .identity(identity)))
         return layerName

@@ -72,4 +72,25 @@ struct CSRTests {
         }
         #expect(KernelCSRLayout(conv).denseWeights(table) == values)
     }
+
+    @Test func linearTableIsTheTransposeWithoutZeros() {
+        let values: [Int32] = [1, 0, -2, 0, 3, 4]  // [out 2, in 3]
+        let layout = LinearCSRLayout(inFeatures: 3, outFeatures: 2)
+        let table = layout.table(values)
+        #expect(table.rows == 3 && table.columns == 2)  // row = input unit
+        #expect(table.rowOffsets == [0, 1, 2, 4])
+        #expect(table.columnIndices == [0, 1, 0, 1])
+        #expect(table.values == [1, 3, -2, 4])
+        #expect(layout.denseWeights(table) == values)
+    }
+
+    @Test func identityTableIsTheDiagonalWithoutZeros() {
+        let gains: [Int32] = [5, 0, -3]
+        let layout = IdentityCSRLayout(units: 3)
+        let table = layout.table(gains)
+        #expect(table == CSRMatrix(rows: 3, columns: 3, rowOffsets: [0, 1, 1, 2], columnIndices: [0, 2], values: [5, -3]))
+        #expect(layout.gains(table) == gains)
+        let offDiagonal = CSRMatrix<Int32>(rows: 3, columns: 3, rowOffsets: [0, 1, 1, 1], columnIndices: [2], values: [1])
+        #expect(layout.gains(offDiagonal) == nil)
+    }
 }
