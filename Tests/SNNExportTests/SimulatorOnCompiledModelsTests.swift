@@ -3,6 +3,7 @@ import SNNCompiler
 import SNNFormat
 import SNNIR
 import SNNSimulator
+import SNNStore
 import Testing
 
 @testable import SNNTrain
@@ -88,10 +89,50 @@ struct SimulateCLITests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["images"] as? Int == 6)
         #expect((object["cost"] as? [String: Any])?["target"] as? String == "edge")
-        #expect(FileManager.default.fileExists(atPath: trace))
+        try Self.expectTrace(trace, matches: object, images: 6)
         let again = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "6", "--json", "--threads", "2"])
         func withoutThreads(_ s: String) -> String { s.split(separator: "\n").filter { !$0.contains("\"threads\"") }.joined() }
         #expect(withoutThreads(again.stdout) == withoutThreads(json.stdout))
+    }
+
+    /// Reads the spike trace back (the layout of `SpikeTraceFile`) and holds it against the run's
+    /// `--json` report: the image count of the command line, the report's time steps, the
+    /// predictions behind its correct count, and per layer (in the report's order) the units and
+    /// the events per time step, summed over the images.
+    static func expectTrace(_ path: String, matches report: [String: Any], images: Int) throws {
+        let root = try HDF5File.open(path).root
+        #expect(try root.stringAttribute("format") == SpikeTraceFile.formatName)
+        #expect(try root.scalarAttribute("images", as: Int64.self) == Int64(images))
+        let timeSteps = try #require(report["time_steps"] as? Int)
+        #expect(try root.scalarAttribute("time_steps", as: Int64.self) == Int64(timeSteps))
+        let predictions = try root.read("predictions", as: Int64.self).values
+        let labels = try root.read("labels", as: Int64.self).values
+        #expect(predictions.count == images && labels.count == images)
+        #expect(zip(predictions, labels).filter { $0 == $1 }.count == report["correct"] as? Int)
+        #expect(try root.read("logits", as: Int64.self).shape.first == images)
+
+        let reported = try #require(report["spikes"] as? [[String: Any]])
+        let names = try reported.map { try #require($0["name"] as? String) }
+        #expect(try root.readStrings("layer_order").values == names)
+        for layer in reported {
+            let name = try #require(layer["name"] as? String)
+            let group = try root.group("layers").group(name)
+            let shape = try group.attribute("shape", as: Int64.self).values
+            #expect(Int(shape.reduce(1, *)) == layer["units"] as? Int, "\(name)")
+            // Rows are image-major: row i·T + t holds image i's events at step t.
+            let indptr = try group.read("indptr", as: Int64.self).values
+            #expect(indptr.count == images * timeSteps + 1, "\(name)")
+            #expect(try group.read("indices", as: Int32.self).values.count == Int(indptr.last ?? -1), "\(name)")
+            let perStep = try #require(layer["events_per_step"] as? [Double])
+            #expect(perStep.count == timeSteps, "\(name)")
+            for (t, mean) in perStep.enumerated() {
+                let traced = (0..<images).map { indptr[$0 * timeSteps + t + 1] - indptr[$0 * timeSteps + t] }.reduce(0, +)
+                #expect(Int(traced) == Int((mean * Double(images)).rounded()), "\(name), step \(t)")
+            }
+            let perImage = try #require(layer["events_per_image"] as? Double)
+            #expect(Int(indptr.last ?? -1) == Int((perImage * Double(images)).rounded()), "\(name)")
+        }
+        #expect(reported.contains { ($0["events_per_image"] as? Double ?? 0) > 0 })
     }
 
     @Test func badInputsGiveDiagnostics() throws {
