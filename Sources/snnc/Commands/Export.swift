@@ -5,6 +5,7 @@ import SNNFormat
 import SNNIR
 import SNNInterop
 import SNNStore
+import SNNTrain
 
 extension SNNC {
     struct Export: ParsableCommand {
@@ -83,6 +84,7 @@ extension SNNC {
                 let calibrationValue = try calibration.map(CalibrationFile.read)
                 let opened = try ModelSource.graph(at: input, level: level)
                 var graph = opened.graph
+                PreprocessingNote.print(for: graph.inputPreprocessing)
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try fileSHA256(input, role: "the input file"),
                     command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
@@ -111,6 +113,7 @@ extension SNNC {
 
         private func writeNIR() throws {
             let state = try ModelSource.state(at: input, level: level)
+            PreprocessingNote.print(for: state.inputPreprocessing)
             let document: NIRDocument
             do {
                 document = try NIRExporter.document(of: state, producer: "snnc \(SNNC.version)")
