@@ -17,7 +17,8 @@ extension SNNC {
                 'nir.read' loads the deployed model: the integer weights, with each LIF group's \
                 scale in its r) and whose /snnc group holds the sparse integer tables, \
                 quantisation, core map, estimates with the target's cost figures, and provenance \
-                (docs/FORMAT.md, format 2.0).
+                (docs/FORMAT.md, format 2.1). The model's input preprocessing ('snnc import \
+                --normalize') is stored with it and sets the input's quantisation range.
 
                 Without --calibration the estimates are structure only: every neuron is assumed \
                 to fire with --assume-rate per step, and reports say so. With a calibration from \

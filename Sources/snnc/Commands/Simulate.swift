@@ -14,7 +14,8 @@ extension SNNC {
                 Every spike fans out through the file's CSR tables; neurons are updated only when \
                 they receive input, carry a bias or have a membrane to leak. Reports accuracy, \
                 spikes per layer, synaptic events, and (with the target's cost model) cycles, \
-                latency and an energy breakdown per inference. Results do not depend on --threads.
+                latency and an energy breakdown per inference. Results do not depend on --threads. \
+                Images are padded and normalised as the file records ('snnc inspect' shows it).
 
                 --check also runs the dense integer reference (every layer computed in full, every \
                 step, from the integer weights) and fails on the first spike that differs, naming \
