@@ -53,6 +53,9 @@ struct SNNCGroupReader {
                 guard (2...32).contains(bits) else { throw fail(input.path, "input bits \(bits) outside 2…32") }
                 graph.inputQuantization = InputQuantization(scale: try input.scalarAttribute("scale", as: Double.self), bits: bits)
             }
+            if input.kind(of: "preprocessing") == .group {
+                graph.inputPreprocessing = try readPreprocessing(try input.group("preprocessing"))
+            }
         }
         if group.kind(of: "mapping") == .group { graph.placement = try readPlacement(try group.group("mapping")) }
         if group.kind(of: "estimates") == .group { graph.estimates = try readEstimates(try group.group("estimates")) }
@@ -69,6 +72,25 @@ struct SNNCGroupReader {
             }
         }
         return graph
+    }
+
+    /// `input/preprocessing/` (format 2.1); files without it read as before (nil).
+    private func readPreprocessing(_ g: HDF5Group) throws -> InputPreprocessing {
+        let originText = try g.stringAttribute("origin")
+        guard let origin = InputPreprocessing.Origin(rawValue: originText) else {
+            throw fail(g.path, "unknown origin '\(originText)' (known: dataset_default, given, unknown)")
+        }
+        let encodingText = try g.stringAttribute("encoding")
+        guard let encoding = InputPreprocessing.Encoding(rawValue: encodingText) else {
+            throw fail(g.path, "unknown input encoding '\(encodingText)' (known: direct)")
+        }
+        let p = InputPreprocessing(
+            dataset: try g.stringAttribute("dataset"), origin: origin,
+            mean: try g.attribute("mean", as: Float.self).values, std: try g.attribute("std", as: Float.self).values,
+            padding: try int(g, "padding"), pixelDivisor: try g.scalarAttribute("pixel_divisor", as: Float.self),
+            encoding: encoding)
+        if let problem = p.problem { throw fail(g.path, "input preprocessing \(problem)") }
+        return p
     }
 
     private func readGeometry(_ g: HDF5Group) throws -> ConvGeometry {

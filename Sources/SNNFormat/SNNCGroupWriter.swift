@@ -36,7 +36,7 @@ struct SNNCGroupWriter {
     }
 
     private func writeInput(_ snnc: HDF5Group) throws {
-        guard graph.inputRange != nil || graph.inputQuantization != nil else { return }
+        guard graph.inputRange != nil || graph.inputQuantization != nil || graph.inputPreprocessing != nil else { return }
         let input = try snnc.createGroup("input")
         if let range = graph.inputRange {
             try input.setAttribute("range_max_abs", scalar: range.maxAbs)
@@ -45,6 +45,16 @@ struct SNNCGroupWriter {
         if let q = graph.inputQuantization {
             try input.setAttribute("scale", scalar: q.scale)
             try input.setAttribute("bits", scalar: Int32(q.bits))
+        }
+        if let p = graph.inputPreprocessing {
+            let g = try input.createGroup("preprocessing")
+            try g.setAttribute("dataset", string: p.dataset)
+            try g.setAttribute("origin", string: p.origin.rawValue)
+            try g.setAttribute("pixel_divisor", scalar: p.pixelDivisor)
+            try g.setAttribute("mean", p.mean)
+            try g.setAttribute("std", p.std)
+            try g.setAttribute("padding", scalar: Int64(p.padding))
+            try g.setAttribute("encoding", string: p.encoding.rawValue)
         }
     }
 

@@ -37,6 +37,9 @@ public struct Graph: Sendable, Equatable {
     /// How the analog input image is quantised for the integer pipeline (set by the bridge from
     /// the data set's normalisation; used by `quantize`).
     public var inputRange: InputRange?
+    /// How raw images become the input layer's values (set by the bridge from the model's record;
+    /// nil in graphs built without one, e.g. deployment files written before it was recorded).
+    public var inputPreprocessing: InputPreprocessing?
     /// How the analog input is quantised, once `quantize` has run (the encoder's event scale).
     public var inputQuantization: InputQuantization?
     /// Which compiler passes have been applied, in order (e.g. `["foldBatchNorm", "quantize"]`).

@@ -19,8 +19,9 @@ public struct DeploymentBridgeError: Error, CustomStringConvertible, Equatable, 
 /// their running statistics (the compiler's `foldBatchNorm` folds them); the time-repeat node of
 /// direct coding disappears: the conv that reads the image is marked `encoder` (it runs once
 /// per inference), and everything after it runs at every step. Masks travel with the weights.
-/// The input range comes from the data set's normalisation, so the quantiser can choose the
-/// input scale without data.
+/// The graph carries the model's input preprocessing (`TrainingState.inputPreprocessing`), and
+/// its input range comes from that normalisation, so the quantiser can choose the input scale
+/// without data.
 public enum DeploymentBridge {
     /// The deployment graph of `state`'s model and weights.
     /// - Parameter name: the graph's name in reports (e.g. the checkpoint's file stem).
@@ -118,9 +119,11 @@ public enum DeploymentBridge {
             irName[i] = node.name
             layers.append(SNNIR.Layer(name: node.name, inputs: inputs, shape: node.shape, op: op))
         }
-        return SNNIR.Graph(
-            name: name, timeSteps: spec.timeSteps, layers: layers,
-            inputRange: inputRange(dataset: state.config.data.dataset, channels: spec.inputChannels))
+        let preprocessing = state.inputPreprocessing.flatMap { $0.channels == spec.inputChannels ? $0 : nil }
+        var graph = SNNIR.Graph(
+            name: name, timeSteps: spec.timeSteps, layers: layers, inputRange: preprocessing.map(inputRange))
+        graph.inputPreprocessing = preprocessing
+        return graph
     }
 
     /// Folds a neuron's input transform `gain · I + leak` into the conv or linear layer that
@@ -157,20 +160,17 @@ public enum DeploymentBridge {
         }
     }
 
-    /// The largest normalised input magnitude of a known data set: pixels in [0, 1] become
-    /// `(p − mean)/std` per channel, so the extreme is `max(mean, 1 − mean)/std`.
-    static func inputRange(dataset: String, channels: Int) -> InputRange? {
-        guard let name = DatasetName(rawValue: dataset) else { return nil }
-        let n = name.normalization
-        guard n.channels == channels else { return nil }
-        var maxAbs = 0.0
-        for c in 0..<n.channels {
-            let m = Double(n.mean[c])
-            let s = Double(n.std[c])
-            maxAbs = max(maxAbs, max(m, 1 - m) / s)
-        }
-        let stats = (0..<n.channels).map { "mean \(n.mean[$0]) std \(n.std[$0])" }.joined(separator: ", ")
-        return InputRange(maxAbs: maxAbs, source: "\(dataset) normalisation (\(stats)) of pixels in [0, 1]")
+    /// The largest preprocessed input magnitude (`InputPreprocessing.maxAbs`: pixels in [0, 1]
+    /// become `(p − mean)/std` per channel), with where it came from.
+    static func inputRange(_ p: InputPreprocessing) -> InputRange {
+        let stats = (0..<p.channels).map { "mean \(p.mean[$0]) std \(p.std[$0])" }.joined(separator: ", ")
+        let kind: String =
+            switch p.origin {
+            case .datasetDefault: "normalisation"
+            case .given: "normalisation given at import"
+            case .unknown: "default normalisation (the model's own is unknown)"
+            }
+        return InputRange(maxAbs: p.maxAbs, source: "\(p.dataset) \(kind) (\(stats)) of pixels in [0, 1]")
     }
 }
 

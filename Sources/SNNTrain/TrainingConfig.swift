@@ -57,12 +57,20 @@ public struct DataConfig: Codable, Equatable, Sendable {
     public var testSubset: Int?
     /// Zero padding added on every side (2 turns 28×28 into 32×32).
     public var padding: Int
+    /// The model's input normalisation when it is not the data set's default (`snnc import
+    /// --normalize`, or `unknown`); nil, the default, is not written, so configs of models
+    /// `snnc train` makes are what they were before models recorded it.
+    public var normalization: InputNormalization?
 
-    public init(dataset: String, directory: String, trainSubset: Int? = nil, testSubset: Int? = nil, padding: Int = 0) {
+    public init(
+        dataset: String, directory: String, trainSubset: Int? = nil, testSubset: Int? = nil, padding: Int = 0,
+        normalization: InputNormalization? = nil
+    ) {
         self.dataset = dataset
         self.directory = directory
         self.trainSubset = trainSubset
         self.testSubset = testSubset
         self.padding = padding
+        self.normalization = normalization
     }
 }

@@ -7,13 +7,16 @@ public struct TrainingData: Sendable {
     public var normalization: Normalization
     public var name: DatasetName
 
-    /// Loads the data of `config`. Subsets are stratified and drawn with `seed`.
-    /// - Throws: `DataError` for missing or malformed files or impossible subset sizes.
+    /// Loads the data of `config`, normalised with the statistics it records (default: the data
+    /// set's). Subsets are stratified and drawn with `seed`.
+    /// - Throws: `DataError` for missing or malformed files, impossible subset sizes, or recorded
+    ///   statistics that do not fit the data set.
     public static func load(_ config: DataConfig, seed: UInt64) throws -> TrainingData {
         guard let name = DatasetName(rawValue: config.dataset) else {
             throw DataError.inconsistent(
                 reason: "unknown dataset '\(config.dataset)' (known: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        let normalization = try config.resolvedNormalization(for: name)
         var train = try LabeledImages.load(name, directory: config.directory, split: .train)
         var test = try LabeledImages.load(name, directory: config.directory, split: .test)
         if let n = config.trainSubset, n < train.count { train = try train.stratifiedSubset(count: n, seed: seed) }
@@ -22,6 +25,6 @@ public struct TrainingData: Sendable {
             train = train.padded(by: config.padding)
             test = test.padded(by: config.padding)
         }
-        return TrainingData(train: train, test: test, normalization: name.normalization, name: name)
+        return TrainingData(train: train, test: test, normalization: normalization, name: name)
     }
 }

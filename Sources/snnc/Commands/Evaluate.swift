@@ -10,7 +10,9 @@ extension SNNC {
         static let configuration = CommandConfiguration(
             abstract: "Test a checkpoint's (or ticket level's) float model: accuracy, or raw outputs on given inputs.",
             discussion: """
-                Without --inputs: accuracy on the test set of the data set stored in the model \
+                Without --inputs: accuracy on the test set of the data set stored in the model, \
+                preprocessed as the model records (snnc import --normalize; a model imported \
+                without it is fed the data set's default normalisation, with a note on stderr) \
                 (prediction = argmax of the readout summed over the T steps, lowest index on ties).
 
                 With --inputs in.h5 (dataset 'images', float32 [N, C, H, W], used as they are, \
@@ -69,6 +71,7 @@ extension SNNC {
                 }
                 var trainer = try Trainer(state: state, normalization: data.normalization)
                 let result = trainer.evaluate(on: data.test)
+                PreprocessingNote.print(for: state.inputPreprocessing)
                 if json {
                     let spikes = Dictionary(uniqueKeysWithValues: result.spikesPerImage.map { ($0.node, $0.spikes) })
                     let object: [String: Any] = [

@@ -5,6 +5,7 @@ import SNNFormat
 import SNNIR
 import SNNInterop
 import SNNStore
+import SNNTrain
 
 extension SNNC {
     struct Export: ParsableCommand {
@@ -16,7 +17,8 @@ extension SNNC {
                 'nir.read' loads the deployed model: the integer weights, with each LIF group's \
                 scale in its r) and whose /snnc group holds the sparse integer tables, \
                 quantisation, core map, estimates with the target's cost figures, and provenance \
-                (docs/FORMAT.md, format 2.0).
+                (docs/FORMAT.md, format 2.1). The model's input preprocessing ('snnc import \
+                --normalize') is stored with it and sets the input's quantisation range.
 
                 Without --calibration the estimates are structure only: every neuron is assumed \
                 to fire with --assume-rate per step, and reports say so. With a calibration from \
@@ -83,6 +85,7 @@ extension SNNC {
                 let calibrationValue = try calibration.map(CalibrationFile.read)
                 let opened = try ModelSource.graph(at: input, level: level)
                 var graph = opened.graph
+                PreprocessingNote.print(for: graph.inputPreprocessing)
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try fileSHA256(input, role: "the input file"),
                     command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
@@ -112,6 +115,7 @@ extension SNNC {
 
         private func writeNIR() throws {
             let state = try ModelSource.state(at: input, level: level)
+            PreprocessingNote.print(for: state.inputPreprocessing)
             let document: NIRDocument
             do {
                 document = try NIRExporter.document(of: state, producer: "snnc \(SNNC.version)")

@@ -19,8 +19,18 @@ extension SNNC {
                 exporters use dt = 1e-4). Anything snnc cannot represent exactly is an error \
                 naming the node and field. The mapping is documented in docs/NIR.md.
 
+                NIR does not record how the images were preprocessed: --normalize says it, and \
+                the checkpoint and every deployment file exported from it keep it. A pixel x \
+                (0…255) of channel c becomes (x/255 − MEAN_c)/STD_c. Syntax: MEAN,STD (one pair \
+                for every channel, e.g. 0.5,0.5); for C channels also C means then C stds, e.g. \
+                0.4914,0.4822,0.4465,0.2470,0.2435,0.2616 (CIFAR-10); or none (x/255, pixels in \
+                [0, 1]). Without --normalize the checkpoint records the normalisation as \
+                unknown: evaluate, simulate, prune --from and export then use the data set's \
+                default (fmnist: (x/255 − 0.2860)/0.3530) and say so on stderr.
+
                 Examples:
-                  snnc import model.nir --dt 1e-4 --time-steps 4 -o model.h5
+                  snnc import model.nir --dt 1e-4 --time-steps 4 --normalize 0.5,0.5 -o model.h5
+                  snnc import cifar.nir --dataset cifar10 --normalize 0.4914,0.4822,0.4465,0.2470,0.2435,0.2616 -o cifar.h5
                   snnc import model.nir --dataset fmnist --epochs 2 --lr 0.01 -o tuned.h5 && snnc train --resume -o tuned.h5
                 """)
 
@@ -42,6 +52,11 @@ extension SNNC {
         var dataDir: String?
         @Option(help: "Zero padding on every side of each image. (default: what makes the images the NIR input's size)")
         var pad: Int?
+        @Option(
+            help: ArgumentHelp(
+                "How the model's inputs were normalised: MEAN,STD (one pair, or all means then all stds, one per channel) or none.",
+                valueName: "mean,std|none"))
+        var normalize: String?
         @Option(
             help:
                 "Fine-tuning epochs that 'snnc train --resume' runs, and the retraining length of 'snnc prune --from' rounds.")
@@ -92,7 +107,10 @@ extension SNNC {
                 let name = try parseDataset(dataset)
                 let imageHeight = name.imageShape[1]
                 let padding = pad ?? max(0, (model.inputShape[1] - imageHeight) / 2)
-                let data = DataConfig(dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory, padding: padding)
+                let normalization = try Self.parseNormalize(normalize, channels: name.imageShape[0])
+                let data = DataConfig(
+                    dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory, padding: padding,
+                    normalization: normalization)
                 let config = TrainingConfig(
                     epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
                     augment: false, data: data)
@@ -122,11 +140,40 @@ extension SNNC {
                 try Checkpoint.save(state, to: output, snncVersion: SNNC.version)
                 let neurons = model.graph.nodes.filter { if case .neuron = $0.op { true } else { false } }.count
                 let pools = model.maxPools.map { "\($0.pool) + \($0.fire)" }
+                let preprocessing = state.inputPreprocessing.map { "; input \($0.formula)" } ?? ""
                 print(
                     "\(output): \(model.graph.nodes.count) nodes (\(neurons) neuron layers) from \(document.nodes.count) NIR nodes, "
                         + "input \(model.inputShape), \(model.classes) classes, T = \(timeSteps), dt = \(dt)"
-                        + (pools.isEmpty ? "" : "; max-pooling recognised: \(pools.joined(separator: ", "))"))
+                        + (pools.isEmpty ? "" : "; max-pooling recognised: \(pools.joined(separator: ", "))")
+                        + (normalization == .unknown ? "; input normalisation unknown (no --normalize)" : preprocessing))
             }
+        }
+
+        /// `--normalize`: nil (not given) records `unknown`; `none` is mean 0, std 1; otherwise
+        /// comma-separated numbers, one mean and one std (for every channel) or `channels` means
+        /// followed by `channels` stds.
+        static func parseNormalize(_ text: String?, channels: Int) throws -> InputNormalization {
+            guard let text else { return .unknown }
+            if text.lowercased() == "none" { return .unitRange(channels: channels) }
+            let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = fields.map { Float($0) }
+            let example = channels == 1 ? "0.5,0.5" : "0.4914,0.4822,0.4465,0.2470,0.2435,0.2616"
+            guard numbers.allSatisfy({ $0 != nil }), fields.count == 2 || fields.count == 2 * channels else {
+                throw Diagnostic(
+                    message: "--normalize '\(text)' is not MEAN,STD"
+                        + (channels > 1 ? " or \(channels) means followed by \(channels) stds" : "")
+                        + " (comma-separated numbers) or none",
+                    hint: "e.g. --normalize \(example), or --normalize none for pixels in [0, 1]")
+            }
+            let values = numbers.compactMap { $0 }
+            let half = values.count / 2
+            let mean = half == 1 ? Array(repeating: values[0], count: channels) : Array(values[..<half])
+            let std = half == 1 ? Array(repeating: values[1], count: channels) : Array(values[half...])
+            let result = InputNormalization.given(mean: mean, std: std)
+            if let problem = result.problem {
+                throw Diagnostic(message: "--normalize '\(text)': the normalisation \(problem)", hint: "every std must be > 0")
+            }
+            return result
         }
     }
 }

@@ -25,6 +25,8 @@ struct InspectReport: Encodable {
     }
 
     var name: String, target: String?, timeSteps: Int, activity: String
+    /// How raw images become the model's input (nil: not recorded, files of format 2.0).
+    var inputPreprocessing: InputPreprocessing?
     var layers: [Row], totals: Totals, memoryPerCore: [Int], budgets: [BudgetResult]
 
     init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck]) {
@@ -32,6 +34,7 @@ struct InspectReport: Encodable {
         target = graph.target
         timeSteps = graph.timeSteps
         activity = e.activity.label
+        inputPreprocessing = graph.inputPreprocessing
         let stats = Dictionary(
             uniqueKeysWithValues: graph.synapticLayers.compactMap { layer -> (String, QuantizedSynapses)? in
                 layer.op.synapticWeights?.quantized.map { (layer.name, $0) }
@@ -98,6 +101,7 @@ struct InspectReport: Encodable {
             [
                 "\(file): '\(graph.name)' for target '\(graph.target ?? "?")', T = \(graph.timeSteps) steps",
                 "activity: \(e.activity.label)",
+                "input: " + (graph.inputPreprocessing?.summary ?? "preprocessing not recorded (exported before format 2.1)"),
             ] + table.rendered()
         lines.append(
             "energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) "

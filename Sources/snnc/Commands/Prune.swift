@@ -117,10 +117,14 @@ extension SNNC {
                 }
                 if resume, let dataDir = round.dataDir { document.header.training.data.directory = dataDir }
                 let data = try TrainingData.load(document.header.training.data, seed: document.header.training.seed)
+                let preprocessing = document.header.training.data.inputPreprocessing(
+                    imported: document.header.spec.architecture == .imported)
+                PreprocessingNote.print(for: preprocessing)
                 if document.progress.finished {
                     printError("'\(output)' is complete; nothing to do")
                 } else {
                     try search(document, data: data)
+                    PreprocessingNote.print(for: preprocessing)
                 }
                 let summary = PruneSummary(file: try TicketFile.open(output))
                 print(json ? try summary.json() : summary.text().joined(separator: "\n"))

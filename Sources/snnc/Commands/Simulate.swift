@@ -4,6 +4,7 @@ import SNNData
 import SNNFormat
 import SNNIR
 import SNNSimulator
+import SNNTrain
 
 extension SNNC {
     struct Simulate: ParsableCommand {
@@ -13,7 +14,8 @@ extension SNNC {
                 Every spike fans out through the file's CSR tables; neurons are updated only when \
                 they receive input, carry a bias or have a membrane to leak. Reports accuracy, \
                 spikes per layer, synaptic events, and (with the target's cost model) cycles, \
-                latency and an energy breakdown per inference. Results do not depend on --threads.
+                latency and an energy breakdown per inference. Results do not depend on --threads. \
+                Images are padded and normalised as the file records ('snnc inspect' shows it).
 
                 --check also runs the dense integer reference (every layer computed in full, every \
                 step, from the integer weights) and fails on the first spike that differs, naming \
@@ -97,6 +99,7 @@ extension SNNC {
                         graph: graph)
                 }
                 let inputs = try SimulationInputs.load(dataset: dataset, directory: dataDir, limit: limit, graph: graph, file: file)
+                PreprocessingNote.print(for: inputs.preprocessing)
                 let progress = SharedProgressLine()
                 let started = ProcessInfo.processInfo.systemUptime
                 let total = inputs.count
@@ -158,11 +161,15 @@ extension SNNC {
     }
 }
 
-/// The test images a simulation runs: loaded, cut to `--limit`, padded to the model's input.
+/// The test images a simulation runs: loaded, cut to `--limit`, padded and normalised as the
+/// model records (`Graph.inputPreprocessing`; files without the record: the data set's default,
+/// padding to the model's input size).
 struct SimulationInputs: Sendable {
     let dataset: String
     let data: LabeledImages
     let normalization: Normalization
+    /// The preprocessing the file records, if any.
+    let preprocessing: InputPreprocessing?
 
     var count: Int { data.count }
     var labels: [Int] { data.labels.map(Int.init) }
@@ -171,7 +178,8 @@ struct SimulationInputs: Sendable {
     func image(_ i: Int) -> [Float] { normalization.apply(to: data.image(at: i)) }
 
     static func load(dataset: String?, directory: String?, limit: Int?, graph: Graph, file: String) throws -> SimulationInputs {
-        let fromFile = graph.inputRange?.source.split(separator: " ").first.map(String.init)
+        let recorded = graph.inputPreprocessing
+        let fromFile = recorded?.dataset ?? graph.inputRange?.source.split(separator: " ").first.map(String.init)
         guard let nameText = dataset ?? fromFile, let name = DatasetName(rawValue: nameText) else {
             throw Diagnostic(
                 message: "no data set given and none recorded in the file", location: file,
@@ -185,14 +193,34 @@ struct SimulationInputs: Sendable {
                 message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
                 hint: "pass the --dataset the model was trained on")
         }
-        let pad = (shape[1] - data.height) / 2
-        if pad > 0, shape[2] - data.width == 2 * pad, shape[1] - data.height == 2 * pad { data = data.padded(by: pad) }
+        // The recorded padding when it gives the model's input size, else the padding that does.
+        let recordedPad = recorded.flatMap { $0.dataset == name.rawValue ? $0.padding : nil }
+        let pad = [recordedPad, (shape[1] - data.height) / 2].compactMap { $0 }.first { pad in
+            pad > 0 && shape[1] - data.height == 2 * pad && shape[2] - data.width == 2 * pad
+        }
+        if let pad { data = data.padded(by: pad) }
         guard data.imageShape == shape else {
             throw Diagnostic(
                 message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
                 hint: "pass the --dataset the model was trained on")
         }
-        return SimulationInputs(dataset: name.rawValue, data: data, normalization: name.normalization)
+        return SimulationInputs(
+            dataset: name.rawValue, data: data, normalization: try normalization(recorded, name, file), preprocessing: recorded)
+    }
+
+    /// The model's own statistics when it records given ones, else the data set's default.
+    private static func normalization(_ recorded: InputPreprocessing?, _ name: DatasetName, _ file: String) throws -> Normalization {
+        guard let recorded, recorded.origin == .given else { return name.normalization }
+        guard recorded.channels == name.imageShape[0] else {
+            throw Diagnostic(
+                message: "the model's input normalisation has \(recorded.channels) channels, '\(name.rawValue)' images have "
+                    + "\(name.imageShape[0])", location: file, hint: "pass the --dataset the model was trained on")
+        }
+        do {
+            return try Normalization(recorded)
+        } catch let error as DataError {
+            throw Diagnostic(message: error.reason, location: file, hint: "export the model again with 'snnc export'")
+        }
     }
 }
 

@@ -71,6 +71,7 @@ extension SNNC {
                 } else {
                     printError("resuming '\(output)' after epoch \(state.epochsCompleted) of \(total)")
                 }
+                PreprocessingNote.print(for: state.inputPreprocessing)
                 let progress = ProgressLine()
                 do {
                     try run.run(
