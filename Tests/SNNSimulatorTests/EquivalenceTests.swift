@@ -4,7 +4,8 @@ import SNNSimulatorFixtures
 import Testing
 
 /// The event simulator and the dense reference produce identical spike trains, step by step and
-/// layer by layer, on random VGG- and ResNet-style networks at several densities and seeds.
+/// layer by layer, on random VGG- and ResNet-style networks at several densities and seeds; and
+/// they count the same membrane changes (`Inference.membraneChanges`).
 @Suite struct EquivalenceTests {
     static let densities = [1.0, 0.3, 0.05]
     static let seeds: [UInt64] = [1, 2, 3]
@@ -19,6 +20,12 @@ import Testing
             let (inference, mismatch) = try simulator.check(quantizedImage: image, against: reference, image: k)
             #expect(mismatch == nil, "\(graph.name): \(mismatch.map(String.init(describing:)) ?? "")")
             spikes += inference.spikes.total
+            if k == 0 {
+                // NeuroBench's membrane changes: the update loops count what the reference counts.
+                let expected = try reference.run(quantizedImage: image)
+                #expect(inference.membraneChanges == expected.membraneChanges, "\(graph.name)")
+                #expect((inference.membraneChanges?.total ?? 0) > 0)
+            }
         }
         #expect(spikes > 0, "\(graph.name) never spiked: the comparison would be vacuous")
     }

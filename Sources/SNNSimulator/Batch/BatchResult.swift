@@ -13,6 +13,9 @@ public struct BatchResult: Sendable, Equatable {
     public var labels: [Int]?
     /// Events per step of every LIF group and pool, summed over images.
     public var spikes: StepCounts
+    /// Per LIF group and step, the neurons whose membrane changed (`Inference.membraneChanges`),
+    /// summed over images.
+    public var membraneChanges: StepCounts
     /// Synaptic events and neuron updates, summed over images.
     public var work: Work
     /// Cycles, latency and energy summed over images (with a cost model).
@@ -31,14 +34,16 @@ public struct BatchResult: Sendable, Equatable {
 
     /// Creates a batch result.
     public init(
-        images: Int, predictions: [Int], logits: [[Int64]], labels: [Int]?, spikes: StepCounts, work: Work,
-        cost: InferenceCost?, traces: [SpikeTrace]?, unitEvents: [String: [Int]]? = nil, checkedImages: Int, mismatch: Mismatch?
+        images: Int, predictions: [Int], logits: [[Int64]], labels: [Int]?, spikes: StepCounts,
+        membraneChanges: StepCounts, work: Work, cost: InferenceCost?, traces: [SpikeTrace]?, unitEvents: [String: [Int]]? = nil,
+        checkedImages: Int, mismatch: Mismatch?
     ) {
         self.images = images
         self.predictions = predictions
         self.logits = logits
         self.labels = labels
         self.spikes = spikes
+        self.membraneChanges = membraneChanges
         self.work = work
         self.cost = cost
         self.traces = traces

@@ -99,18 +99,20 @@ extension EventSimulator {
         if let (_, error) = finished.error { throw error }
         let inferences = finished.inferences
         var spikes = StepCounts(layers: recordedLayers, steps: timeSteps)
+        var changes = StepCounts(layers: neuronGroups, steps: timeSteps)
         var work = Work(
             synapticEvents: StepCounts(layers: synapticLayers, steps: timeSteps),
             neuronUpdates: StepCounts(layers: populations, steps: timeSteps))
         var cost: InferenceCost?
         for inference in inferences {
             spikes = spikes + inference.spikes
+            if let c = inference.membraneChanges { changes = changes + c }
             if let w = inference.work { work = work + w }
             if let c = inference.cost { cost = cost.map { $0 + c } ?? c }
         }
         return BatchResult(
             images: inferences.count, predictions: inferences.map(\.prediction), logits: inferences.map(\.logits),
-            labels: labels.map { Array($0.prefix(inferences.count)) }, spikes: spikes, work: work,
+            labels: labels.map { Array($0.prefix(inferences.count)) }, spikes: spikes, membraneChanges: changes, work: work,
             cost: cost, traces: options.trace ? inferences.compactMap(\.trace) : nil,
             unitEvents: options.unitCounts && finished.mismatch == nil ? finished.unitEvents.map(namedUnitEvents) : nil,
             checkedImages: options.reference == nil ? 0 : inferences.count, mismatch: finished.mismatch)

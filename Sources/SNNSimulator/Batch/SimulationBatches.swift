@@ -90,7 +90,8 @@ extension BatchResult {
         let units = unitEvents.flatMap { a in next.unitEvents.map { b in a.merging(b) { zip($0, $1).map(+) } } }
         return BatchResult(
             images: images + next.images, predictions: predictions + next.predictions, logits: logits + next.logits,
-            labels: labels.map { $0 + (next.labels ?? []) }, spikes: spikes + next.spikes, work: work + next.work,
+            labels: labels.map { $0 + (next.labels ?? []) }, spikes: spikes + next.spikes,
+            membraneChanges: membraneChanges + next.membraneChanges, work: work + next.work,
             cost: cost, traces: traces.map { $0 + (next.traces ?? []) }, unitEvents: units,
             checkedImages: checkedImages + next.checkedImages, mismatch: mismatch ?? next.mismatch)
     }

@@ -11,6 +11,8 @@ extension DenseReference {
             }
         }
         var spikes = StepCounts(layers: recorded.map { layers[$0].name }, steps: graph.timeSteps)
+        let groups = layers.indices.filter { if case .lif = steps[$0] { true } else { false } }
+        var changes = StepCounts(layers: groups.map { layers[$0].name }, steps: graph.timeSteps)
         var traces = recorded.map { _ in [EventList]() }
         var values = layers.map { [Int64](repeating: 0, count: $0.unitCount) }
         var membranes = layers.map { layer -> [Int64] in
@@ -31,10 +33,13 @@ extension DenseReference {
                     continue
                 case .lif(let q):
                     let input = values[inputs[i][0]]
+                    let row = groups.firstIndex(of: i) ?? 0
                     for n in input.indices {
                         let h = Self.saturate(q.decay.apply(membranes[i][n]), plus: input[n], bits: q.stateBits)
                         let spike = q.fires(h)
-                        membranes[i][n] = spike ? Int64(q.reset) : h
+                        let next = spike ? Int64(q.reset) : h
+                        if next != membranes[i][n] { changes.counts[row][t] += 1 }
+                        membranes[i][n] = next
                         values[i][n] = spike ? 1 : 0
                     }
                 default:
@@ -55,7 +60,8 @@ extension DenseReference {
                 layers: recorded.enumerated().map { r, i in
                     LayerTrace(name: layers[i].name, shape: layers[i].shape, steps: traces[r])
                 }) : nil
-        return Inference(logits: logits, logitsPerStep: logitsPerStep, spikes: spikes, trace: spikeTrace)
+        return Inference(
+            logits: logits, logitsPerStep: logitsPerStep, spikes: spikes, membraneChanges: changes, trace: spikeTrace)
     }
 
     /// The output of stateless layer `i` from the current values of its inputs.

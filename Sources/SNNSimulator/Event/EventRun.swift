@@ -11,6 +11,10 @@ extension EventSimulator {
         for (row, j) in synapticOrder.enumerated() { synapticRow[j] = row }
         var synaptic = StepCounts(layers: synapticOrder.map { plan.projections[$0].name }, steps: steps)
         var updates = StepCounts(layers: plan.populations.map(\.name), steps: steps)
+        let groups = plan.populations.indices.filter { plan.populations[$0].rule != nil }
+        var changeRow = [Int](repeating: -1, count: plan.populations.count)
+        for (row, p) in groups.enumerated() { changeRow[p] = row }
+        var changes = StepCounts(layers: groups.map { plan.populations[$0].name }, steps: steps)
         var meter = costPlan.map { CostMeter(plan: $0) }
         var traces = trace ? recorded.map { _ in [EventList]() } : []
         var logitsPerStep: [[Int64]] = []
@@ -22,7 +26,9 @@ extension EventSimulator {
                 case .deliver(let j):
                     synaptic.counts[synapticRow[j]][t] += deliver(j, workspace: ws, meter: meter)
                 case .update(let p):
-                    updates.counts[p][t] = update(p, workspace: ws, meter: meter)
+                    let (updated, changed) = update(p, workspace: ws, meter: meter)
+                    updates.counts[p][t] = updated
+                    if changeRow[p] >= 0 { changes.counts[changeRow[p]][t] = changed }
                     meter?.closePhase(population: p, workspace: ws)
                     if p == plan.readout { logitsPerStep.append(ws.stepOutput.prefix(plan.populations[p].grid.count)) }
                 case .derive(let s):
@@ -44,7 +50,7 @@ extension EventSimulator {
                     LayerTrace(name: plan.streams[s].name, shape: plan.streams[s].shape, steps: traces[r])
                 }) : nil
         return Inference(
-            logits: logits, logitsPerStep: logitsPerStep, spikes: spikes,
+            logits: logits, logitsPerStep: logitsPerStep, spikes: spikes, membraneChanges: changes,
             work: Work(synapticEvents: synaptic, neuronUpdates: updates),
             cost: meter?.result(), trace: spikeTrace)
     }
@@ -141,18 +147,19 @@ extension EventSimulator {
         }
     }
 
-    /// Updates population `p`; returns the neurons updated.
-    private func update(_ p: Int, workspace ws: Workspace, meter: CostMeter?) -> Int {
+    /// Updates population `p`; returns the neurons updated and those whose membrane changed
+    /// (0 for the readout).
+    private func update(_ p: Int, workspace ws: Workspace, meter: CostMeter?) -> (updates: Int, changes: Int) {
         let population = plan.populations[p]
         let charge = costPlan.map { UpdateKernels.CoreCharge(coreOfNeuron: $0.coreOfNeuron[p].base, updates: ws.coreUpdates[p].base) }
         guard let rule = population.rule, let s = population.stream else {
             guard case .wide(let logits) = ws.state[p] else { preconditionFailure("the readout's logits are 64-bit") }
             switch ws.current[p] {
-            case .narrow(let current): return readout(population, current.base, logits, charge, ws)
-            case .wide(let current): return readout(population, current.base, logits, charge, ws)
+            case .narrow(let current): return (readout(population, current.base, logits, charge, ws), 0)
+            case .wide(let current): return (readout(population, current.base, logits, charge, ws), 0)
             }
         }
-        let (spikes, updated) =
+        let (spikes, updated, changed) =
             switch (ws.current[p], ws.state[p]) {
             case (.narrow(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
             case (.narrow(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
@@ -160,13 +167,13 @@ extension EventSimulator {
             case (.wide(let current), .wide(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
             }
         ws.eventCount[s] = spikes
-        return updated
+        return (updated, changed)
     }
 
     private func lif<A: KernelInteger, S: KernelInteger>(
         _ rule: NeuronRule, _ p: Int, _ current: UnsafeMutablePointer<A>, _ state: UnsafeMutablePointer<S>,
         _ stream: Int, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace
-    ) -> (spikes: Int, updates: Int) {
+    ) -> (spikes: Int, updates: Int, changes: Int) {
         let population = plan.populations[p]
         let fast = population.narrowCurrent && population.narrowState && ws.smallConstants[p]
         return UpdateKernels.lif(

@@ -41,6 +41,9 @@ public struct EventSimulator: Sendable {
     /// The populations (LIF groups, then the readout last), in layer order.
     public var populations: [String] { plan.populations.map(\.name) }
 
+    /// The LIF groups, in layer order (the rows of `Inference.membraneChanges`).
+    public var neuronGroups: [String] { plan.populations.filter { $0.rule != nil }.map(\.name) }
+
     /// The placement costs are charged with (nil without a cost model).
     public var placement: Placement? { costPlan?.placement }
 

@@ -19,13 +19,14 @@ enum UpdateKernels {
     /// are unpadded HWC; `constant` is per neuron (HWC, `perNeuronConstant`) or per channel.
     /// `fast` selects the branch-free update, valid when membranes, currents and constants all
     /// fit 32 bits and the group does not fire at rest (see `FastUpdate`).
-    /// - Returns: spikes and neuron updates.
+    /// - Returns: spikes, neuron updates, and membrane changes (neurons whose stored membrane
+    ///   after the step, reset included, differs from the one before it).
     static func lif<A: KernelInteger, S: KernelInteger>(
         _ rule: NeuronRule, layout: AccumulatorLayout, updateAll: Bool, fast: Bool, current: UnsafeMutablePointer<A>,
         constant: UnsafePointer<Int64>, perNeuronConstant: Bool, state: UnsafeMutablePointer<S>,
         marks: UnsafeMutablePointer<UInt8>, pinned: UnsafePointer<UInt8>, spikes: UnsafeMutablePointer<Int32>,
         charge: CoreCharge?
-    ) -> (spikes: Int, updates: Int) {
+    ) -> (spikes: Int, updates: Int, changes: Int) {
         let buffers = LIFBuffers(
             current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
             state: state, marks: marks, pinned: pinned, spikes: spikes)
@@ -65,7 +66,7 @@ enum UpdateKernels {
     private static func lifLoop<U: MembraneUpdate, L: LeakKernel, A: KernelInteger, S: KernelInteger>(
         _ update: U.Type, _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool,
         _ b: LIFBuffers<A, S>, _ charge: CoreCharge?
-    ) -> (spikes: Int, updates: Int) {
+    ) -> (spikes: Int, updates: Int, changes: Int) {
         let grid = layout.grid
         let channels = grid.channels
         let current = b.current
@@ -79,6 +80,7 @@ enum UpdateKernels {
         let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
         var spikeCount = 0
         var updates = 0
+        var changes = 0
         var position = 0
         for y in 0..<grid.height {
             var padded = layout.paddedPosition(y: y, x: 0)
@@ -112,6 +114,9 @@ enum UpdateKernels {
                         state[j] = S(truncatingIfNeeded: next)
                         spikes[spikeCount] = Int32(truncatingIfNeeded: j)
                         spikeCount &-= Int(spike)
+                        // −1 when the membrane changed (d ≠ 0 has d or −d negative), without a branch.
+                        let d = next ^ v
+                        changes &-= Int((d | (0 &- d)) &>> 63)
                         keep |= next
                     } else {
                         if !updateAll && (synaptic | bias | v) == 0 { continue }
@@ -128,13 +133,14 @@ enum UpdateKernels {
                         state[j] = S(truncatingIfNeeded: next)
                         spikes[spikeCount] = Int32(truncatingIfNeeded: j)
                         spikeCount &+= Int(spike)
+                        changes &+= next != v ? 1 : 0
                         keep |= next
                     }
                 }
                 b.marks[padded] = (keep != 0 || b.pinned[position] != 0) ? 1 : 0
             }
         }
-        return (spikeCount, updates)
+        return (spikeCount, updates, changes)
     }
 
     /// One step of the readout (`[F]`): adds each output's current to its logit and writes the

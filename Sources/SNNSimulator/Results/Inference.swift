@@ -10,6 +10,10 @@ public struct Inference: Sendable, Equatable {
     public var prediction: Int
     /// Events per step of every LIF group (spikes) and pool (non-zero outputs), in layer order.
     public var spikes: StepCounts
+    /// Per LIF group and step, the neurons whose membrane after the step (reset included)
+    /// differs from the membrane before it: NeuroBench's membrane-update rule for steps after
+    /// the first (`NeuroBenchWorkload`). Both the event simulator and the dense reference count them.
+    public var membraneChanges: StepCounts?
     /// The event simulator's work, or nil for the dense reference.
     public var work: Work?
     /// Cycles, latency and energy, when the event simulator ran with a cost model.
@@ -19,13 +23,14 @@ public struct Inference: Sendable, Equatable {
 
     /// Creates an inference result.
     public init(
-        logits: [Int64], logitsPerStep: [[Int64]], spikes: StepCounts, work: Work? = nil,
-        cost: InferenceCost? = nil, trace: SpikeTrace? = nil
+        logits: [Int64], logitsPerStep: [[Int64]], spikes: StepCounts, membraneChanges: StepCounts? = nil,
+        work: Work? = nil, cost: InferenceCost? = nil, trace: SpikeTrace? = nil
     ) {
         self.logits = logits
         self.logitsPerStep = logitsPerStep
         self.prediction = Inference.argmax(logits)
         self.spikes = spikes
+        self.membraneChanges = membraneChanges
         self.work = work
         self.cost = cost
         self.trace = trace

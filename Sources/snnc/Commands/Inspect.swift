@@ -10,7 +10,9 @@ extension SNNC {
             discussion: """
                 One row per synaptic layer: post neurons, non-zero synapses (unrolled), density of \
                 the stored weights, compressed-sparse and dense bytes, synapse memory on the chip, \
-                cores, input events per step, synaptic operations and energy per inference, then totals.
+                cores, input events per step, synaptic operations and energy per inference, then totals, \
+                and NeuroBench's static metrics ('neurobench' in --json: Footprint, ParameterCount, \
+                ConnectionSparsity; docs/METRICS.md).
 
                 --budget takes comma-separated limits; each one exceeded is named with the excess \
                 and the exit status is 3. Keys: memory (bytes: B, KiB, MiB, KB, MB), cores, neurons, \

@@ -1,5 +1,6 @@
 import Foundation
 import SNNIR
+import SNNSimulator
 
 /// The `snnc inspect` renderings: a text table and a JSON document.
 struct InspectReport: Encodable {
@@ -28,6 +29,8 @@ struct InspectReport: Encodable {
     /// How raw images become the model's input (nil: not recorded, files of format 2.0).
     var inputPreprocessing: InputPreprocessing?
     var layers: [Row], totals: Totals, memoryPerCore: [Int], budgets: [BudgetResult]
+    /// NeuroBench's static metrics under its own key names (`NeuroBenchStatic`; docs/METRICS.md).
+    var neurobench: [String: NeuroBenchValue]
 
     init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck]) {
         name = graph.name
@@ -60,6 +63,7 @@ struct InspectReport: Encodable {
             energyPJ: energy.total, memoryEnergyPJ: energy.memory, memoryEnergyIncluded: energy.memoryIncluded,
             cyclesPerStep: e.cyclesPerStep, latencySeconds: e.latencySeconds)
         memoryPerCore = e.memoryPerCore
+        neurobench = NeuroBenchStatic(graph: graph).values
         self.budgets = budgets.map { BudgetResult(key: $0.key, limit: $0.limit, actual: $0.actual, exceeded: $0.exceeded) }
     }
 
@@ -119,6 +123,12 @@ struct InspectReport: Encodable {
                 "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, "
                 + "\(s.zeroedWeights) weights rounded to 0"
         }
+        let nb = NeuroBenchStatic(graph: graph)
+        lines.append(
+            String(
+                format: "NeuroBench: Footprint %@ (%@ parameters: integer weights at their width, int32 biases), "
+                    + "ConnectionSparsity %.4f", Units.bytes(Double(nb.footprint)), Units.count(Double(nb.parameterCount)),
+                nb.connectionSparsity))
         lines.append(
             "quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
         return lines.joined(separator: "\n")

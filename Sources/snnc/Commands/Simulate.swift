@@ -15,7 +15,10 @@ extension SNNC {
                 they receive input, carry a bias or have a membrane to leak. Reports accuracy, \
                 spikes per layer, synaptic events, and (with the target's cost model) cycles, \
                 latency and an energy breakdown per inference. Results do not depend on --threads. \
-                Images are padded and normalised as the file records ('snnc inspect' shows it).
+                Images are padded and normalised as the file records ('snnc inspect' shows it). \
+                Also reports NeuroBench's metrics under its own names ('neurobench' in --json: \
+                SynapticOperations Effective_MACs, Effective_ACs and Dense, ActivationSparsity, \
+                MembraneUpdates, Footprint, ConnectionSparsity; docs/METRICS.md).
 
                 --check also runs the dense integer reference (every layer computed in full, every \
                 step, from the integer weights) and fails on the first spike that differs, naming \

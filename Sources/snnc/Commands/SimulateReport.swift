@@ -32,6 +32,9 @@ struct SimulateReport: Encodable {
     var spikes: [EventLayer], synapticEvents: [WorkLayer], neuronUpdates: [WorkLayer]
     var synapticEventsPerImage: Double, neuronUpdatesPerImage: Double
     var cost: Cost?
+    /// NeuroBench's metrics under its own key names: the static ones and the workload ones per
+    /// inference (`NeuroBenchStatic`, `NeuroBenchWorkload`; docs/METRICS.md).
+    var neurobench: [String: NeuroBenchValue]
     var checkedImages: Int?
     /// The float model against this simulation (`--compare`).
     var comparison: CompareReport?
@@ -75,6 +78,30 @@ struct SimulateReport: Encodable {
                     staticEnergy: e.staticEnergy, total: e.total))
         }
         checkedImages = checked ? result.checkedImages : nil
+        let staticMetrics = NeuroBenchStatic(graph: graph)
+        let workload = NeuroBenchWorkload(graph: graph, result: result)
+        neurobench = staticMetrics.values.merging(workload.values) { a, _ in a }
+        neurobenchLines = Self.neurobenchText(staticMetrics, workload, timeSteps: timeSteps, snncUpdates: neuronUpdatesPerImage)
+    }
+
+    /// The text block of the NeuroBench metrics (not encoded: the JSON has `neurobench`).
+    private var neurobenchLines: [String] = []
+
+    private enum CodingKeys: String, CodingKey {
+        case file, model, dataset, images, timeSteps, threads, correct, accuracy, spikes, synapticEvents, neuronUpdates
+        case synapticEventsPerImage, neuronUpdatesPerImage, cost, neurobench, checkedImages, comparison
+    }
+
+    static func neurobenchText(_ s: NeuroBenchStatic, _ w: NeuroBenchWorkload, timeSteps: Int, snncUpdates: Double) -> [String] {
+        [
+            "NeuroBench metrics per inference: SynapticOperations Effective_MACs \(Units.count(w.effectiveMACs)) "
+                + "(analog-input layers, each of the \(timeSteps) steps), Effective_ACs \(Units.count(w.effectiveACs)), "
+                + "Dense \(Units.count(w.dense)); MembraneUpdates \(Units.count(w.membraneUpdates)) "
+                + "(snnc's neuron updates: \(Units.count(snncUpdates)))",
+            String(
+                format: "NeuroBench ActivationSparsity %.4f, ConnectionSparsity %.4f, Footprint %@ (%@ parameters)",
+                w.activationSparsity, s.connectionSparsity, Units.bytes(Double(s.footprint)), Units.count(Double(s.parameterCount))),
+        ]
     }
 
     func json() throws -> String {
@@ -116,6 +143,7 @@ struct SimulateReport: Encodable {
                     + (e.memoryIncluded
                         ? "" : "; weight-memory reads \(Units.energy(picojoules: e.memory)) (inside the per-op energy, not added)"))
         }
+        lines += neurobenchLines
         if let checkedImages {
             lines.append("check: spike trains identical to the dense integer reference on \(checkedImages) images")
         }
