@@ -95,7 +95,8 @@ struct SimulateReport: Encodable {
     static func neurobenchText(_ s: NeuroBenchStatic, _ w: NeuroBenchWorkload, timeSteps: Int, snncUpdates: Double) -> [String] {
         [
             "NeuroBench metrics per inference: SynapticOperations Effective_MACs \(Units.count(w.effectiveMACs)) "
-                + "(analog-input layers, each of the \(timeSteps) steps), Effective_ACs \(Units.count(w.effectiveACs)), "
+                + "(layers with analog input; the encoder counted at each of the \(timeSteps) steps), "
+                + "Effective_ACs \(Units.count(w.effectiveACs)), "
                 + "Dense \(Units.count(w.dense)); MembraneUpdates \(Units.count(w.membraneUpdates)) "
                 + "(snnc's neuron updates: \(Units.count(snncUpdates)))",
             String(
