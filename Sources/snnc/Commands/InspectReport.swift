@@ -11,6 +11,8 @@ struct InspectReport: Encodable {
         var neuronUpdates: Double, routedSpikes: Double, bytesMovedCSR: Double, bytesMovedDense: Double
         var energyPJ: Double, cyclesPerStep: Double
         var weightBits: Int?, clippedWeights: Int?, clippedFraction: Double?, clippedBias: Int?
+        /// The chip core the layer takes on a layer-per-core target (absent on split targets).
+        var core: Int?
     }
 
     struct Totals: Encodable {
@@ -27,7 +29,14 @@ struct InspectReport: Encodable {
     var name: String, target: String?, timeSteps: Int, activity: String
     var layers: [Row], totals: Totals, memoryPerCore: [Int], budgets: [BudgetResult]
 
-    init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck]) {
+    /// The core of each population on a layer-per-core target (`[cores] mapping = "layer-per-core"`),
+    /// read from the placement: there every population has exactly one core, the chip's own id.
+    static func layerCores(_ graph: Graph, layerPerCore: Bool) -> [String: Int]? {
+        guard layerPerCore, let placement = graph.placement else { return nil }
+        return Dictionary(placement.cores.map { ($0.population, $0.core) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck], layerCores: [String: Int]? = nil) {
         name = graph.name
         target = graph.target
         timeSteps = graph.timeSteps
@@ -47,7 +56,7 @@ struct InspectReport: Encodable {
                 routedSpikes: r.routedSpikes, bytesMovedCSR: r.bytesMovedCSR, bytesMovedDense: r.bytesMovedDense,
                 energyPJ: r.energy.dynamic, cyclesPerStep: r.cyclesPerStep, weightBits: q?.bits,
                 clippedWeights: q?.stats.clippedWeights, clippedFraction: q?.stats.clippedFraction,
-                clippedBias: q?.stats.clippedBias)
+                clippedBias: q?.stats.clippedBias, core: layerCores?[r.population])
         }
         let energy = e.energy
         totals = Totals(
@@ -68,7 +77,7 @@ struct InspectReport: Encodable {
     }
 
     /// The text table with a header and a totals row.
-    static func table(graph: Graph, estimates e: Estimates, file: String) -> String {
+    static func table(graph: Graph, estimates e: Estimates, file: String, layerCores: [String: Int]? = nil) -> String {
         var table = TextTable([
             .init("layer", .left), .init("kind", .left), .init("neurons"), .init("synapses"), .init("density"),
             .init("CSR"), .init("dense"), .init("memory"), .init("cores"), .init("in ev/step"), .init("SOPs"),
@@ -114,6 +123,10 @@ struct InspectReport: Encodable {
             return
                 "\(r.layer) \(String(format: "%.3f%%", 100 * s.clippedFraction)) of weights and \(s.clippedBias) biases clipped, "
                 + "\(s.zeroedWeights) weights rounded to 0"
+        }
+        if let layerCores {
+            let assigned = e.layers.compactMap { r in layerCores[r.population].map { "\(r.layer) → core \($0)" } }
+            lines.append("core assignment (one layer per core): " + assigned.joined(separator: ", "))
         }
         lines.append(
             "quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
