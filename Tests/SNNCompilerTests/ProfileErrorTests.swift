@@ -32,6 +32,19 @@ import Testing
         #expect(profile.timing.tickHz == nil)
     }
 
+    @Test func perCoreListsNeedOneEntryPerCoreAndLayerPerCoreNeedsThem() throws {
+        let short = try loadError(replacing: "cores = 64", with: "cores = 64\nkernel_memory_per_core = [16384, 32768]").0
+        #expect(short.kind == .invalidValue && short.key == "kernel_memory_per_core")
+        #expect(short.reason == "must have one entry per core (cores = 64), found 2")
+        let missing = try loadError(replacing: "cores = 64", with: "cores = 64\nmapping = \"layer-per-core\"").0
+        #expect(missing.kind == .invalidValue && missing.key == "mapping")
+        #expect(missing.reason == "needs [cores] kernel_memory_per_core")
+        let strings = try loadError(replacing: "cores = 64", with: "cores = 64\nneuron_memory_per_core = [\"a\"]").0
+        #expect(strings.key == "neuron_memory_per_core" && strings.reason.contains("expected integers only"))
+        let family = try loadError(replacing: "cores = 64", with: "cores = 64\nmapping = \"layer_per_core\"").0
+        #expect(family.key == "mapping" && family.hint == "did you mean \"layer-per-core\"?")
+    }
+
     @Test func unknownKeySuggestsTheClosestKey() throws {
         let (error, path) = try loadError(replacing: "neurons_per_core = 1024", with: "neurons_per_cor = 1024")
         #expect(error.kind == .unknownKey)

@@ -7,13 +7,24 @@ import Testing
 @Suite struct ProfileRenderingTests {
     func edge() throws -> ChipProfile { try ChipProfile.load(from: Repository.targets + "/edge.toml") }
 
+    @Test func describeShowsTheCoresOfALayerPerCoreProfile() throws {
+        let lines = try ChipProfile.load(from: Repository.targets + "/speck.toml").describe().components(separatedBy: "\n")
+        #expect(lines.contains { $0.hasPrefix("  mapping") && $0.hasSuffix("\"layer-per-core\"") })
+        #expect(lines.contains { $0.hasPrefix("  kernel_memory_per_core") && $0.contains("[16384, 16384, 16384, 32768") })
+        #expect(lines.contains { $0.hasPrefix("  neuron_memory_per_core") && $0.hasSuffix("16384] neurons") })
+    }
+
     @Test func describeListsEveryFieldAndMarksEstimates() throws {
         let text = try edge().describe()
         let lines = text.components(separatedBy: "\n")
         #expect(lines.first == "edge (generic): Generic edge SNN accelerator: 64 cores x 1024 neurons, 16 KiB synapse memory per core")
         #expect(text.contains("~ marks an estimate"))
-        for field in ProfileField.all where field.table != "chip" {
+        for field in ProfileField.all where field.table != "chip" && !ProfileField.layerPerCoreFields.contains(field) {
             #expect(lines.contains { $0.hasPrefix("  \(field.key) ") }, "no line for \(field)")
+        }
+        // A split-mapping profile does not show the layer-per-core keys it does not set.
+        for field in ProfileField.layerPerCoreFields {
+            #expect(!lines.contains { $0.hasPrefix("  \(field.key) ") }, "a line for unset \(field)")
         }
         #expect(lines.contains { $0.hasPrefix("  neurons_per_core") && $0.hasSuffix("   1024") })
         #expect(lines.contains { $0.hasPrefix("  synapse_memory_bytes_per_core") && $0.hasSuffix("  16384 B (16 KiB)") })

@@ -25,6 +25,7 @@ import SNNIR
 ///   network needs more cores than the target has.
 public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileError) -> Graph {
     try graph.require("lowerToCSR", before: "mapCores")
+    if profile.cores.mapping == .layerPerCore { return try mapOneLayerPerCore(graph, for: profile) }
     var g = graph
     let populations = try g.populations()
     let limits = profile.cores
@@ -45,6 +46,24 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
     let fanOuts = try cutForFanOut(&chunks, populations, connectivity, g, limits: limits)
     let cores = allocateCores(populations, chunks: chunks, fanOuts: fanOuts, connectivity, numerics: profile.numerics)
     g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(limits.count).squareRoot().rounded(.up))))
+    g.passes.append("mapCores")
+    return g
+}
+
+/// `mapping = "layer-per-core"`: every population with its conv or linear layer on the one core
+/// `assignLayerCores` picks (core ids are the chip's); memory is the padded kernel memory.
+private func mapOneLayerPerCore(_ graph: Graph, for profile: ChipProfile) throws(CompileError) -> Graph {
+    var g = graph
+    let assignment = try assignLayerCores(graph, for: profile)
+    let cores = assignment.layers.compactMap { use -> CoreAllocation? in
+        guard let core = use.core else { return nil }
+        return CoreAllocation(
+            core: core, population: use.population, neuronStart: 0,
+            neuronCount: graph.layer(named: use.population)?.unitCount ?? 0, storedSynapses: use.memory.kernel,
+            synapseBytes: (use.memory.kernel * profile.numerics.weightBits + 7) / 8, fanIn: use.inChannels,
+            fanOut: use.destinations.count)
+    }
+    g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(profile.cores.count).squareRoot().rounded(.up))))
     g.passes.append("mapCores")
     return g
 }

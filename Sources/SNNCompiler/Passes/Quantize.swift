@@ -221,8 +221,11 @@ private func quantizeNeurons(
     case .subtract:
         throw CompileError(
             .leak, layer: name, limit: "[numerics] leak = \"subtract\"",
-            reason: "the target leaks by subtracting a constant, but this LIF group decays by a factor \(decay) per step",
-            hint: "choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi)")
+            reason: "\(profile.name) runs integrate-and-fire neurons (no decay; at most a constant is subtracted), "
+                + "but this LIF group decays by a factor \(decay) per step; snnc trains LIF neurons only, "
+                + "so LIF layers cannot deploy to \(profile.name) yet",
+            hint: "choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi); "
+                + "integrate-and-fire training is not available yet")
     }
     let threshold = (Double(lif.threshold) / stateScale).rounded(.toNearestOrAwayFromZero)
     guard threshold >= 1 else {

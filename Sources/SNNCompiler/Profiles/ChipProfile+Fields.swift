@@ -14,6 +14,10 @@ extension ChipProfile {
         case .fanInPerCore: .integer(Int64(cores.fanInPerCore))
         case .fanOutPerCore: .integer(Int64(cores.fanOutPerCore))
         case .maxFanInPerNeuron: cores.maxFanInPerNeuron.map { .integer(Int64($0)) }
+        case .mapping: cores.mapping == .split ? nil : .string(cores.mapping.rawValue)
+        case .kernelMemoryPerCore: cores.kernelMemoryPerCore.map { .array($0.map { .integer(Int64($0)) }) }
+        case .neuronMemoryPerCore: cores.neuronMemoryPerCore.map { .array($0.map { .integer(Int64($0)) }) }
+        case .biasMemoryPerCore: cores.biasMemoryPerCore.map { .array($0.map { .integer(Int64($0)) }) }
         case .weightBits: .integer(Int64(numerics.weightBits))
         case .stateBits: .integer(Int64(numerics.stateBits))
         case .indexBits: .integer(Int64(numerics.indexBits))

@@ -10,6 +10,7 @@ extension ChipProfile {
         for table in ProfileField.tables where table != "chip" {
             lines.append("[\(table)]")
             for field in ProfileField.fields(in: table) {
+                if ProfileField.layerPerCoreFields.contains(field) && value(of: field) == nil { continue }
                 let key = field.key.padding(toLength: width)
                 let mark = isEstimate(field) ? "~" : " "
                 lines.append("  \(key) \(mark) \(renderedValue(of: field))")
@@ -51,6 +52,9 @@ extension ChipProfile {
     func renderedValue(of field: ProfileField) -> String {
         guard let value = value(of: field) else {
             return field == .tickHz ? "not set (steps run back to back)" : "not set (no limit)"
+        }
+        if case .array(let items) = value, !field.unit.isEmpty {
+            return "[\(items.map(\.tomlText).joined(separator: ", "))] \(field.unit)"
         }
         switch value {
         case .integer(let count) where field.unit == "B" && count >= 1024:

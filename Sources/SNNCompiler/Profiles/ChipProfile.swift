@@ -35,6 +35,17 @@ public struct ChipProfile: Sendable, Equatable {
         case subtract
     }
 
+    /// How the mapper places a layer on cores (`[cores] mapping`).
+    public enum Mapping: String, Sendable, CaseIterable {
+        /// A layer's neurons are cut into ranges over as many cores as the per-core limits need
+        /// (Loihi, SpiNNaker, the generic edge); the default.
+        case split
+        /// Each conv or linear layer with its neurons takes exactly one core whose kernel and
+        /// neuron memory hold it, with power-of-two padding, and a core sends to at most
+        /// `fan_out_per_core` destination layers (DYNAP-CNN, Speck).
+        case layerPerCore = "layer-per-core"
+    }
+
     /// Core counts and per-core capacity: what the mapper packs layers into.
     public struct Cores: Sendable, Equatable {
         /// Cores available to the network.
@@ -49,12 +60,26 @@ public struct ChipProfile: Sendable, Equatable {
         public var fanOutPerCore: Int
         /// Most synapses one neuron may receive, if the chip has such a limit.
         public var maxFanInPerNeuron: Int?
+        /// How a layer is placed on cores.
+        public var mapping: Mapping
+        /// Kernel memory entries of each core, in core order (layer-per-core targets).
+        public var kernelMemoryPerCore: [Int]?
+        /// Neuron memory (neuron states) of each core, in core order (layer-per-core targets).
+        public var neuronMemoryPerCore: [Int]?
+        /// Bias memory entries of each core, in core order, if the chip limits biases.
+        public var biasMemoryPerCore: [Int]?
 
         /// Creates the core description.
         public init(
             count: Int, neuronsPerCore: Int, synapseMemoryBytesPerCore: Int,
-            fanInPerCore: Int, fanOutPerCore: Int, maxFanInPerNeuron: Int?
+            fanInPerCore: Int, fanOutPerCore: Int, maxFanInPerNeuron: Int?,
+            mapping: Mapping = .split, kernelMemoryPerCore: [Int]? = nil, neuronMemoryPerCore: [Int]? = nil,
+            biasMemoryPerCore: [Int]? = nil
         ) {
+            self.mapping = mapping
+            self.kernelMemoryPerCore = kernelMemoryPerCore
+            self.neuronMemoryPerCore = neuronMemoryPerCore
+            self.biasMemoryPerCore = biasMemoryPerCore
             self.count = count
             self.neuronsPerCore = neuronsPerCore
             self.synapseMemoryBytesPerCore = synapseMemoryBytesPerCore

@@ -21,7 +21,11 @@ struct ProfileDecoder {
                 synapseMemoryBytesPerCore: try integer(.synapseMemoryBytesPerCore),
                 fanInPerCore: try integer(.fanInPerCore),
                 fanOutPerCore: try integer(.fanOutPerCore),
-                maxFanInPerNeuron: try optionalInteger(.maxFanInPerNeuron)),
+                maxFanInPerNeuron: try optionalInteger(.maxFanInPerNeuron),
+                mapping: try optionalChoice(.mapping, as: ChipProfile.Mapping.self) ?? .split,
+                kernelMemoryPerCore: try optionalIntegerList(.kernelMemoryPerCore),
+                neuronMemoryPerCore: try optionalIntegerList(.neuronMemoryPerCore),
+                biasMemoryPerCore: try optionalIntegerList(.biasMemoryPerCore)),
             numerics: ChipProfile.Numerics(
                 weightBits: try integer(.weightBits),
                 stateBits: try integer(.stateBits),
@@ -154,6 +158,29 @@ struct ProfileDecoder {
         return Int(value)
     }
 
+    func optionalIntegerList(_ field: ProfileField) throws(ProfileError) -> [Int]? {
+        guard let found = try entry(field) else { return nil }
+        guard case .integerList(let range) = field.rule else { preconditionFailure("\(field) is not an integer list") }
+        guard case .array(let items) = found.value else { throw wrongType(field, found, expected: "an array of integers") }
+        var values: [Int] = []
+        for item in items {
+            guard case .integer(let value) = item else {
+                throw invalid(field, found, "expected integers only, found \(item.kindName)")
+            }
+            if value < Int64(range.lowerBound) || value > Int64(range.upperBound) {
+                throw invalid(field, found, "every entry must be within \(range.lowerBound)...\(range.upperBound)")
+            }
+            values.append(Int(value))
+        }
+        return values
+    }
+
+    func optionalChoice<T: RawRepresentable & CaseIterable>(_ field: ProfileField, as type: T.Type) throws(ProfileError) -> T?
+    where T.RawValue == String {
+        guard try entry(field) != nil else { return nil }
+        return try choice(field, as: type)
+    }
+
     func number(_ field: ProfileField) throws(ProfileError) -> Double {
         try number(field, from: requiredEntry(field))
     }
@@ -273,9 +300,27 @@ struct ProfileDecoder {
                 .chipName, try requiredEntry(.chipName), "must match the file name '\(expectedName)'",
                 hint: "rename the file to \(profile.name).toml or set name = \"\(expectedName)\"")
         }
+        try checkCoreLists(profile.cores)
         if profile.numerics.stateBits < profile.numerics.weightBits {
             let found = try requiredEntry(.stateBits)
             throw invalid(.stateBits, found, "must be at least weight_bits (\(profile.numerics.weightBits))")
+        }
+    }
+
+    /// Per-core lists have one entry per core; layer-per-core mapping needs the kernel and neuron lists.
+    func checkCoreLists(_ cores: ChipProfile.Cores) throws(ProfileError) {
+        for field in [ProfileField.kernelMemoryPerCore, .neuronMemoryPerCore, .biasMemoryPerCore] {
+            guard let found = try entry(field), case .array(let items) = found.value else { continue }
+            if items.count != cores.count {
+                throw invalid(field, found, "must have one entry per core (cores = \(cores.count)), found \(items.count)")
+            }
+        }
+        guard cores.mapping == .layerPerCore else { return }
+        for field in [ProfileField.kernelMemoryPerCore, .neuronMemoryPerCore] {
+            guard try entry(field) == nil else { continue }
+            throw invalid(
+                .mapping, try requiredEntry(.mapping), "needs [cores] \(field.key)",
+                hint: "list each core's \(field.unit == "neurons" ? "neuron" : "kernel") memory, e.g. \(field.key) = [16384, 32768]")
         }
     }
 

@@ -35,6 +35,30 @@ extension ProfileField {
     public static let maxFanInPerNeuron = ProfileField(
         table: "cores", key: "max_fan_in_per_neuron", rule: .integer(1...1 << 32), unit: "synapses",
         isRequired: false)
+    /// `[cores] mapping`: `"split"` (a layer spread over several cores; the default) or
+    /// `"layer-per-core"` (DYNAP-CNN/Speck: each layer takes exactly one core); optional.
+    public static let mapping = ProfileField(
+        table: "cores", key: "mapping", rule: .choice(ChipProfile.Mapping.allCases.map(\.rawValue)),
+        isRequired: false)
+    /// `[cores] kernel_memory_per_core`, kernel entries of each core in core order; optional,
+    /// required by `mapping = "layer-per-core"`.
+    public static let kernelMemoryPerCore = ProfileField(
+        table: "cores", key: "kernel_memory_per_core", rule: .integerList(1...1 << 32), unit: "entries",
+        isRequired: false)
+    /// `[cores] neuron_memory_per_core`, neuron states of each core in core order; optional,
+    /// required by `mapping = "layer-per-core"`.
+    public static let neuronMemoryPerCore = ProfileField(
+        table: "cores", key: "neuron_memory_per_core", rule: .integerList(1...1 << 32), unit: "neurons",
+        isRequired: false)
+    /// `[cores] bias_memory_per_core`, biases of each core in core order; optional (no limit if unset).
+    public static let biasMemoryPerCore = ProfileField(
+        table: "cores", key: "bias_memory_per_core", rule: .integerList(1...1 << 32), unit: "entries",
+        isRequired: false)
+
+    /// The `[cores]` keys that only layer-per-core profiles set; `describe()` leaves them out when unset.
+    public static let layerPerCoreFields: Set<ProfileField> = [
+        mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
+    ]
 
     // [numerics]: formats
     /// `[numerics] weight_bits`.
@@ -98,6 +122,7 @@ extension ProfileField {
     public static let all: [ProfileField] = [
         chipName, chipDescription, chipKind,
         coreCount, neuronsPerCore, synapseMemoryBytesPerCore, fanInPerCore, fanOutPerCore, maxFanInPerNeuron,
+        mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
         weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak,
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
         tickHz,

@@ -17,6 +17,8 @@ public struct ProfileField: Sendable, Hashable, CustomStringConvertible {
         case number(minimum: Double, exclusive: Bool)
         /// `true` or `false`.
         case boolean
+        /// An array of integers, each within the range.
+        case integerList(ClosedRange<Int>)
     }
 
     /// The TOML table, without brackets (e.g. `cores`).
@@ -55,6 +57,7 @@ public struct ProfileField: Sendable, Hashable, CustomStringConvertible {
         case .number(let minimum, let exclusive):
             return "number \(exclusive ? ">" : ">=") \(ProfileFormat.number(minimum))"
         case .boolean: return "true or false"
+        case .integerList(let range): return "array of integers \(range.lowerBound)...\(range.upperBound)"
         }
     }
 }

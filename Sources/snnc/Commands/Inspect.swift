@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SNNCompiler
 import SNNFormat
 import SNNIR
 
@@ -45,10 +46,12 @@ extension SNNC {
                 }
                 let checks = budgets.map { $0.check(estimates) }
                 exceeded = checks.filter(\.exceeded)
+                let profile = graph.target.flatMap { try? ChipProfile.named($0) }
+                let cores = InspectReport.layerCores(graph, layerPerCore: profile?.cores.mapping == .layerPerCore)
                 if json {
-                    print(try InspectReport(graph: graph, estimates: estimates, budgets: checks).json())
+                    print(try InspectReport(graph: graph, estimates: estimates, budgets: checks, layerCores: cores).json())
                 } else {
-                    print(InspectReport.table(graph: graph, estimates: estimates, file: file))
+                    print(InspectReport.table(graph: graph, estimates: estimates, file: file, layerCores: cores))
                     for check in checks where !check.exceeded {
                         print("budget ok: \(check.key) \(check.render(check.actual)) ≤ \(check.render(check.limit))")
                     }

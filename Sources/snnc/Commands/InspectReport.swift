@@ -12,6 +12,8 @@ struct InspectReport: Encodable {
         var neuronUpdates: Double, routedSpikes: Double, bytesMovedCSR: Double, bytesMovedDense: Double
         var energyPJ: Double, cyclesPerStep: Double
         var weightBits: Int?, clippedWeights: Int?, clippedFraction: Double?, clippedBias: Int?
+        /// The chip core the layer takes on a layer-per-core target (absent on split targets).
+        var core: Int?
     }
 
     struct Totals: Encodable {
@@ -32,7 +34,14 @@ struct InspectReport: Encodable {
     /// NeuroBench's static metrics under its own key names (`NeuroBenchStatic`; docs/METRICS.md).
     var neurobench: [String: NeuroBenchValue]
 
-    init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck]) {
+    /// The core of each population on a layer-per-core target (`[cores] mapping = "layer-per-core"`),
+    /// read from the placement: there every population has exactly one core, the chip's own id.
+    static func layerCores(_ graph: Graph, layerPerCore: Bool) -> [String: Int]? {
+        guard layerPerCore, let placement = graph.placement else { return nil }
+        return Dictionary(placement.cores.map { ($0.population, $0.core) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck], layerCores: [String: Int]? = nil) {
         name = graph.name
         target = graph.target
         timeSteps = graph.timeSteps
@@ -53,7 +62,7 @@ struct InspectReport: Encodable {
                 routedSpikes: r.routedSpikes, bytesMovedCSR: r.bytesMovedCSR, bytesMovedDense: r.bytesMovedDense,
                 energyPJ: r.energy.dynamic, cyclesPerStep: r.cyclesPerStep, weightBits: q?.bits,
                 clippedWeights: q?.stats.clippedWeights, clippedFraction: q?.stats.clippedFraction,
-                clippedBias: q?.stats.clippedBias)
+                clippedBias: q?.stats.clippedBias, core: layerCores?[r.population])
         }
         let energy = e.energy
         totals = Totals(
@@ -75,7 +84,7 @@ struct InspectReport: Encodable {
     }
 
     /// The text table with a header and a totals row.
-    static func table(graph: Graph, estimates e: Estimates, file: String) -> String {
+    static func table(graph: Graph, estimates e: Estimates, file: String, layerCores: [String: Int]? = nil) -> String {
         var table = TextTable([
             .init("layer", .left), .init("kind", .left), .init("neurons"), .init("synapses"), .init("density"),
             .init("CSR"), .init("dense"), .init("memory"), .init("cores"), .init("in ev/step"), .init("SOPs"),
@@ -129,6 +138,10 @@ struct InspectReport: Encodable {
                 format: "NeuroBench: Footprint %@ (%@ parameters: integer weights at their width, int32 biases), "
                     + "ConnectionSparsity %.4f", Units.bytes(Double(nb.footprint)), Units.count(Double(nb.parameterCount)),
                 nb.connectionSparsity))
+        if let layerCores {
+            let assigned = e.layers.compactMap { r in layerCores[r.population].map { "\(r.layer) → core \($0)" } }
+            lines.append("core assignment (one layer per core): " + assigned.joined(separator: ", "))
+        }
         lines.append(
             "quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
         return lines.joined(separator: "\n")
