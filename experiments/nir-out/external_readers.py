@@ -238,6 +238,13 @@ def build_sinabs(graph, T, batch, patches):
     g = python_ints(topological(without_dots(g, patches), patches))
     build = functools.partial(_import_sinabs_module, batch_size=batch, num_timesteps=T)
     node_map = {t: build for t in (nir.Affine, nir.Conv2d, nir.IF, nir.LIF, nir.SumPool2d, nir.Flatten)}
+    if any(isinstance(n, nir.AvgPool2d) for n in g.nodes.values()):
+        # sinabs maps no AvgPool2d (snnc's --pool avg); a plain torch average pool (divisor kH*kW,
+        # padding counted, as snnc) runs per (batch*time) frame like the other layers
+        node_map[nir.AvgPool2d] = lambda n: torch.nn.AvgPool2d(
+            tuple(int(v) for v in n.kernel_size), tuple(int(v) for v in n.stride), tuple(int(v) for v in n.padding))
+        patches.append("AvgPool2d -> torch.nn.AvgPool2d (sinabs' node builder has no AvgPool2d: "
+                       "'Unknown node type AvgPool2d')")
     net = nirtorch.nir_to_torch(g, node_map)
     patches.append("built with sinabs.nir._import_sinabs_module through nirtorch.nir_to_torch: sinabs.from_nir "
                    "(nirtorch.load) fails with nir 1.0.8, and sinabs' pin nir <= 1.0.4 cannot read LIF/IF v_reset")
