@@ -302,6 +302,59 @@ def run_sinabs(net, images, T, batch):
     return np.concatenate(outs)
 
 
+# ----------------------------------------------------------------------------- Norse
+
+def build_norse(graph, patches):
+    import functools
+    import nirtorch
+    from norse.torch.utils.import_nir import _import_norse_module
+
+    g = copy.deepcopy(graph)
+    for name, n in graph_nodes(g):
+        if isinstance(n, nir.LIF):
+            # Norse's LIFBox: v += dt/tau * (i + v_leak - v), ignores r; NIR: v += dt/tau * (r*i + v_leak - v).
+            # Same dynamics with v_norse = v/r: threshold and v_leak divided by r.
+            r = np.asarray(n.r, dtype=np.float64)
+            n.v_threshold = (np.asarray(n.v_threshold, dtype=np.float64) / r).astype(np.float32)
+            n.v_leak = (np.asarray(n.v_leak, dtype=np.float64) / r).astype(np.float32)
+            assert scalar(n.v_reset, name, "v_reset") == 0
+        if isinstance(n, nir.IF):
+            assert scalar(n.r, name, "r") == 1.0 and scalar(n.v_reset, name, "v_reset") == 0
+        if isinstance(n, nir.Flatten) and n.start_dim >= 0:
+            n.start_dim += 1
+            if n.end_dim >= 0:
+                n.end_dim += 1
+    patches.append("LIF v_threshold and v_leak divided by r (Norse's LIFBox ignores r)")
+    patches.append("Flatten start_dim += 1 (Norse passes NIR's dims to torch.nn.Flatten unchanged)")
+    g = python_ints(topological(without_dots(g, patches), patches))
+    build = functools.partial(_import_norse_module, dt=1.0, ignore_warnings=True)
+    patches.append("dt = 1 (from_nir's dt argument; its default 0.001 s): snnc's times are in steps")
+    node_map = {t: build for t in (nir.Affine, nir.Conv2d, nir.IF, nir.LIF, nir.SumPool2d, nir.Flatten)}
+    if any(isinstance(n, nir.AvgPool2d) for n in g.nodes.values()):
+        node_map[nir.AvgPool2d] = lambda n: torch.nn.AvgPool2d(
+            tuple(int(v) for v in n.kernel_size), tuple(int(v) for v in n.stride), tuple(int(v) for v in n.padding))
+        patches.append("AvgPool2d -> torch.nn.AvgPool2d (Norse's node builder has no AvgPool2d)")
+    patches.append("built with norse's _import_norse_module through nirtorch.nir_to_torch: norse.torch.from_nir "
+                   "uses the deprecated nirtorch.load, which fails with nir 1.0.8")
+    return nirtorch.nir_to_torch(g, node_map)
+
+
+def run_norse(net, images, T, batch):
+    outs = []
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            x = torch.from_numpy(images[i:i + batch])
+            # A fresh state per batch: the generated forward's default state is one dict that
+            # nirtorch fills in place, so calling net(x) without a state carries the last batch's
+            # membranes into the next one.
+            state, acc = {k: None for k, _ in net.named_children()}, None
+            for _ in range(T):
+                y, state = net(x, state)
+                acc = y.clone() if acc is None else acc + y
+            outs.append(acc.numpy())
+    return np.concatenate(outs)
+
+
 # ----------------------------------------------------------------------------- snnc references
 
 def snnc_float_logits(snnc, model, images, work, chunk=250):
@@ -411,6 +464,9 @@ def main():
                 if reader == "snntorch":
                     net = build_snntorch(graph, patches)
                     logits = run_snntorch(net, x, T, a.batch)
+                elif reader == "norse":
+                    net = build_norse(graph, patches)
+                    logits = run_norse(net, x, T, a.batch)
                 elif reader == "sinabs":
                     net = build_sinabs(graph, T, a.batch, patches)
                     logits = run_sinabs(net, x, T, a.batch)
