@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Run the NIR files snnc writes in external NIR readers and compare predictions with snnc.
 
-Readers: snnTorch (`snntorch.import_nir.import_from_nir`'s node builders) and Sinabs
-(`sinabs.from_nir`). Each needs a few conventions applied to the graph or to the modules it
+Readers: snnTorch (`snntorch.import_nir.import_from_nir`'s node builders), Sinabs
+(`sinabs.from_nir`'s) and Norse (`norse.torch.from_nir`'s), each through nirtorch.nir_to_torch. Each needs a few conventions applied to the graph or to the modules it
 builds; every one is listed in the results (`patches`) and explained in docs/NIR.md
 ("Running snnc's NIR in other tools") and experiments/nir-out/README.md.
 
@@ -15,7 +15,7 @@ prediction = argmax of the readout summed over the steps.
   weights are the deployed integers; its input is the image quantised to the encoder's input
   scale, q_x * s with q_x = clamp(round(x / s), -(2^(b-1)-1), 2^(b-1)-1) (/snnc/input attrs).
 
-Not in CI: needs torch, snntorch, sinabs (experiments/nir-out/README.md has the commands).
+Not in CI: needs torch, snntorch, sinabs, norse (experiments/nir-out/README.md has the commands).
 """
 import argparse
 import copy
@@ -422,7 +422,7 @@ def main():
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--work", default="out")
     p.add_argument("--json", default=None, help="write results here")
-    p.add_argument("--readers", default="snntorch,sinabs")
+    p.add_argument("--readers", default="snntorch,sinabs,norse")
     p.add_argument("--reuse", action="store_true", help="reuse WORK/snnc-reference.npz (same model and images)")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
