@@ -70,8 +70,15 @@ public struct TicketFile {
     /// The full training state of level `k` (weights, masks, BN statistics, history).
     public func loadLevel(_ k: Int) throws -> TrainingState {
         guard levels.contains(where: { $0.level == k }) else {
+            guard !levels.isEmpty else {
+                throw TicketFileError(
+                    path: path, reason: "has no level \(k): the search has not finished any level yet",
+                    hint: "let 'snnc prune --resume' finish at least one level")
+            }
             let stored = levels.map { String($0.level) }.joined(separator: ", ")
-            throw TicketFileError(path: path, reason: "has no level \(k) (levels: \(stored))")
+            throw TicketFileError(
+                path: path, reason: "has no level \(k) (levels: \(stored))",
+                hint: "pass one of the stored levels with --level, or leave --level out for the sparsest level at the full T")
         }
         return try Checkpoint.read(from: HDF5File.open(path).root.group("levels").group(String(k)))
     }

@@ -186,7 +186,11 @@ struct CLITests {
         #expect(!graph.synapticLayers.isEmpty)
         let checkpoint = try run(["export", tickets, "--level", "9", "--target", "edge", "-o", dir + "/none.snn.h5"])
         #expect(checkpoint.status == 1)
-        #expect(checkpoint.stderr.contains("has no level 9"), "\(checkpoint.stderr)")
+        #expect(checkpoint.stderr.contains("has no level 9 (levels: 0, 1)"), "\(checkpoint.stderr)")
+        #expect(
+            checkpoint.stderr.contains(
+                "Hint:  pass one of the stored levels with --level, or leave --level out for the sparsest level at the full T"),
+            "\(checkpoint.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.snn.h5"))
 
         // A deployment file is not a model to read or export.
