@@ -19,7 +19,6 @@ struct InputPreprocessingCLITests {
     /// bias 1) drives a LIF (τ = 2, r = 1, threshold 0.5), so at T = 1 pixel (y, x) fires exactly
     /// when its preprocessed value is ≥ 0; then flatten and an affine readout 784 → 10.
     static func signProbe() -> NIRDocument {
-        func full(_ v: Float, _ shape: [Int]) -> NIRField { .floats(Array(repeating: v, count: shape.reduce(1, *)), shape: shape) }
         let shape = [1, 28, 28]
         let readout: [Float] = (0..<7840).map { (i: Int) -> Float in
             let hashed: Int = ((i &* 2_654_435_761) >> 7) % 1000
@@ -27,29 +26,12 @@ struct InputPreprocessingCLITests {
         }
         return NIRDocument(
             nodes: [
-                NIRNode(name: "in", type: "Input", fields: [("shape", .ints([1, 28, 28], shape: [3]))]),
-                NIRNode(
-                    name: "conv", type: "Conv2d",
-                    fields: [
-                        ("weight", .floats([1], shape: [1, 1, 1, 1])), ("bias", .floats([1], shape: [1])),
-                        ("stride", .ints([1, 1], shape: [2])), ("padding", .ints([0, 0], shape: [2])),
-                        ("dilation", .ints([1, 1], shape: [2])), ("groups", .int(1)), ("input_shape", .ints([28, 28], shape: [2])),
-                    ]),
-                NIRNode(
-                    name: "lif", type: "LIF",
-                    fields: [
-                        ("tau", full(2, shape)), ("r", full(1, shape)), ("v_leak", full(0, shape)),
-                        ("v_threshold", full(0.5, shape)), ("v_reset", full(0, shape)),
-                    ]),
-                NIRNode(
-                    name: "flat", type: "Flatten",
-                    fields: [("start_dim", .int(0)), ("end_dim", .int(-1)), ("input_type", .ints([1, 28, 28], shape: [3]))]),
-                NIRNode(
-                    name: "fc", type: "Affine",
-                    fields: [
-                        ("weight", .floats(readout, shape: [10, 784])), ("bias", .floats(Array(repeating: 0, count: 10), shape: [10])),
-                    ]),
-                NIRNode(name: "out", type: "Output", fields: [("shape", .ints([10], shape: [1]))]),
+                .input(name: "in", shape: shape),
+                .conv2d(name: "conv", weight: [1], shape: [1, 1, 1, 1], bias: [1], stride: (1, 1), padding: (0, 0), inputSize: (28, 28)),
+                .lif(name: "lif", shape: shape, tau: 2, r: 1, vLeak: 0, vThreshold: 0.5),
+                .flatten(name: "flat", inputShape: shape),
+                .affine(name: "fc", weight: readout, outFeatures: 10, inFeatures: 784, bias: Array(repeating: 0, count: 10)),
+                .output(name: "out", shape: [10]),
             ], edges: [("in", "conv"), ("conv", "lif"), ("lif", "flat"), ("flat", "fc"), ("fc", "out")])
     }
 
