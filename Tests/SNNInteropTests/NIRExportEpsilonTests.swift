@@ -15,15 +15,7 @@ struct NIRExportEpsilonTests {
         spec.batchNormEpsilon = 1e-3
         let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: "/nonexistent"))
         var state = try TrainingState(spec: spec, config: config)
-        for i in state.parameters.buffers.indices {
-            let n = state.parameters.buffers[i].value.count
-            let isVar = state.parameters.buffers[i].name.hasSuffix("running_var")
-            state.parameters.buffers[i].value = Tensor(
-                shape: [n],
-                scalars: (0..<n).map {
-                    isVar ? 0.002 + Float($0 % 3) * 0.001 : Float($0 % 4 + 1) * 0.05
-                })
-        }
+        state.setBatchNormStatistics(variance: { 0.002 + Float($0 % 3) * 0.001 }, mean: { Float($0 % 4 + 1) * 0.05 })
         state.parameters["bn1.weight"].value = Tensor(shape: [4], scalars: [1.5, 0.5, -1, 2])
         state.parameters["bn1.bias"].value = Tensor(shape: [4], scalars: [0.25, -0.5, 0, 1])
 

@@ -196,12 +196,7 @@ struct NIRExportTests {
         let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: "/nonexistent"))
         var state = try TrainingState(spec: spec, config: config)
         // Non-trivial BN statistics, so folding is exercised.
-        for i in state.parameters.buffers.indices {
-            let n = state.parameters.buffers[i].value.count
-            let isVar = state.parameters.buffers[i].name.hasSuffix("running_var")
-            state.parameters.buffers[i].value = Tensor(
-                shape: [n], scalars: (0..<n).map { isVar ? 0.5 + Float($0 % 3) * 0.25 : Float($0 % 4) * 0.05 })
-        }
+        state.setBatchNormStatistics(variance: { 0.5 + Float($0 % 3) * 0.25 }, mean: { Float($0 % 4) * 0.05 })
         let document = try NIRExporter.document(of: state, producer: "test")
         #expect(document.nodes.contains { $0.type == "IF" && $0.name == "pool1.fire" })
         #expect(!document.nodes.contains { $0.name.hasPrefix("bn") })
