@@ -7,6 +7,9 @@ import SNNStore
 /// - input → `Input`; readout → `Affine` into `Output`; other linear → `Affine`; conv → `Conv2d`
 ///   (groups 1, dilation 1); flatten → `Flatten` (start 0, end −1);
 /// - LIF group P → `LIF` with tau = τ (dt = 1 step), r = `c_P`, v_leak = 0, v_threshold = 1, v_reset = 0;
+///   an IF group → `IF` with r = `c_P`, v_threshold = 1, v_reset = 0. NIR has no soft reset: the
+///   names of groups that subtract the threshold are listed in the graph metadata
+///   `snnc_subtractive_reset` (comma-separated);
 /// - max pool → `SumPool2d` `<name>` then `IF` `<name>.fire` (r = 1, v_threshold = 0.5, v_reset = 0);
 ///   sum pool → `SumPool2d`; average pool → `AvgPool2d`;
 /// - identity (a residual shortcut's gain) → `Scale` with the dequantised gains; add layers are
@@ -26,6 +29,8 @@ struct NIRGraph {
     var weightScales: [String: Double] = [:]
     /// Per LIF group: its `r`, the factor `c_P` shared by the currents that drive it.
     var lifInputScales: [String: Double] = [:]
+    /// The neuron groups that reset by subtracting the threshold, in graph order.
+    var subtractiveReset: [String] = []
     /// The NIR node names of the graph input and output.
     let inputName = "input"
     var outputName = "output"
@@ -94,10 +99,13 @@ struct NIRGraph {
                         name: layer.name, weight: w, outFeatures: linear.outFeatures,
                         inFeatures: linear.inFeatures, bias: b))
             case .lif(let lif):
-                nodes.append(
-                    .lif(
-                        name: layer.name, shape: layer.shape, tau: lif.tau,
-                        r: Float(lifInputScales[layer.name] ?? 1), vLeak: 0, vThreshold: 1))
+                let r = Float(lifInputScales[layer.name] ?? 1)
+                if let tau = lif.tau {
+                    nodes.append(.lif(name: layer.name, shape: layer.shape, tau: tau, r: r, vLeak: 0, vThreshold: 1))
+                } else {
+                    nodes.append(.integrateAndFire(name: layer.name, shape: layer.shape, r: r, vThreshold: 1))
+                }
+                if lif.resetMode == .subtract { subtractiveReset.append(layer.name) }
             case .pool(let pool):
                 let g = pool.geometry
                 nodes.append(
@@ -139,7 +147,7 @@ struct NIRGraph {
             guard let next = consumers[current]?.first else { break }
             if case .lif(let lif) = next.op, let neurons = lif.quantized {
                 let units = Double(neurons.threshold) + (neurons.compare == .greater ? 1 : 0)
-                return (next.name, Double(lif.tau) * q.weightScale / (units * neurons.stateScale))
+                return (next.name, q.weightScale / (lif.inputGain * units * neurons.stateScale))
             }
             current = next.name
         }
@@ -161,7 +169,7 @@ struct NIRGraph {
     func document(producer: String) -> NIRDocument {
         NIRDocument(
             version: DeploymentFile.nirVersion, nodes: nodes, edges: edges,
-            metadata: NIRDocument.snncMetadata(producer: producer))
+            metadata: NIRDocument.snncMetadata(producer: producer, subtractiveReset: subtractiveReset))
     }
 
     /// Writes `/version` and `/node` into the file's root.

@@ -107,8 +107,23 @@ extension NIRNode {
 }
 
 extension NIRDocument {
-    /// The metadata snnc writes: `dt` = 1 (time constants are in steps) and the producer.
-    public static func snncMetadata(producer: String) -> [(String, NIRField)] {
-        [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))]
+    /// The metadata key listing the neuron nodes that subtract the threshold on a spike
+    /// (comma-separated names): NIR's neurons reset to `v_reset`, and NIR has no soft reset.
+    public static let subtractiveResetKey = "snnc_subtractive_reset"
+
+    /// The metadata snnc writes: `dt` = 1 (time constants are in steps), the producer, and the
+    /// neuron nodes with a soft reset, if any.
+    public static func snncMetadata(producer: String, subtractiveReset: [String] = []) -> [(String, NIRField)] {
+        var entries: [(String, NIRField)] = [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))]
+        if !subtractiveReset.isEmpty {
+            entries.append((subtractiveResetKey, .string(subtractiveReset.joined(separator: ","))))
+        }
+        return entries
+    }
+
+    /// The names listed under `snnc_subtractive_reset`, if any.
+    public var subtractiveResetNodes: Set<String> {
+        guard case .string(let list)? = metadataField(Self.subtractiveResetKey) else { return [] }
+        return Set(list.split(separator: ",").map(String.init))
     }
 }

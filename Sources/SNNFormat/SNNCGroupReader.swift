@@ -161,10 +161,14 @@ struct SNNCGroupReader {
             }
             op = .pool(PoolLayer(kind: poolKind, geometry: try readGeometry(g)))
         case "lif":
+            // 2.0 and 2.1 files have LIF neurons with a hard reset only (no `neuron_model`, `reset_mode`).
+            let model = (try g.attributeNames()).contains("neuron_model") ? try g.stringAttribute("neuron_model") : "lif"
+            guard model == "lif" || model == "if" else { throw fail(g.path, "unknown neuron model '\(model)'") }
             var lif = LIFGroup(
-                tau: try g.scalarAttribute("tau", as: Float.self),
+                tau: model == "lif" ? try g.scalarAttribute("tau", as: Float.self) : nil,
                 threshold: try g.scalarAttribute("threshold", as: Float.self),
                 reset: try g.scalarAttribute("reset", as: Float.self),
+                resetMode: try resetMode(g),
                 inputGainFolded: try g.scalarAttribute("input_gain_folded", as: Int8.self) != 0)
             if g.kind(of: "neurons") == .group { lif.quantized = try readNeurons(try g.group("neurons")) }
             op = .lif(lif)
@@ -172,6 +176,25 @@ struct SNNCGroupReader {
             throw fail(g.path, "unknown layer kind '\(kind)'")
         }
         return Layer(name: name, inputs: inputs, shape: shape, op: op)
+    }
+
+    /// A group's `reset_mode` attribute (`zero` when absent, as in files before 2.2).
+    private func resetMode(_ g: HDF5Group) throws -> ResetMode {
+        guard try g.attributeNames().contains("reset_mode") else { return .zero }
+        let text = try g.stringAttribute("reset_mode")
+        guard let mode = ResetMode(rawValue: text) else { throw fail(g.path, "unknown reset mode '\(text)'") }
+        return mode
+    }
+
+    /// The integer reset: `reset` is the value after a spike, or the amount subtracted (> 0).
+    private func integerReset(_ n: HDF5Group) throws -> IntegerReset {
+        let value = try n.scalarAttribute("reset", as: Int32.self)
+        switch try resetMode(n) {
+        case .zero: return .toValue(value)
+        case .subtract:
+            guard value > 0 else { throw fail(n.path, "subtractive reset by \(value) (must be positive)") }
+            return .subtract(value)
+        }
     }
 
     private func readNeurons(_ n: HDF5Group) throws -> QuantizedNeurons {
@@ -183,6 +206,7 @@ struct SNNCGroupReader {
         let value = Int(try n.scalarAttribute("decay_value", as: Int32.self))
         let decay: IntegerDecay
         switch try n.stringAttribute("decay") {
+        case "none" where value == 0: decay = .none
         case "shift" where (0..<64).contains(value): decay = .shift(value)
         case "multiply12" where (0...4096).contains(value): decay = .multiply12(value)
         default: throw fail(n.path, "unknown or out-of-range decay")
@@ -190,7 +214,7 @@ struct SNNCGroupReader {
         return QuantizedNeurons(
             stateScale: try n.scalarAttribute("state_scale", as: Double.self), stateBits: bits,
             threshold: try n.scalarAttribute("threshold", as: Int32.self), compare: compare,
-            reset: try n.scalarAttribute("reset", as: Int32.self), decay: decay,
+            reset: try integerReset(n), decay: decay,
             decayError: try n.scalarAttribute("decay_error", as: Double.self))
     }
 

@@ -18,8 +18,8 @@ struct SNNCGroupWriter {
         try snnc.write("layer_order", strings: graph.layers.map(\.name))
         let sim = try snnc.createGroup("sim")
         try sim.setAttribute("dt_steps", scalar: 1.0)
-        try sim.setAttribute("reset", string: "hard")
-        try sim.setAttribute("neuron_model", string: "lif_decay_input: h = decay*v + i, decay = 1 - 1/tau")
+        try sim.setAttribute("reset", string: "per layer: layers/<name> reset_mode (zero: hard reset, subtract: soft)")
+        try sim.setAttribute("neuron_model", string: "per layer: lif h = decay*v + i, decay = 1 - 1/tau; if h = v + i")
         try sim.setAttribute("float_threshold_compare", string: ">=")
         try writeInput(snnc)
         let layers = try snnc.createGroup("layers")
@@ -88,9 +88,11 @@ struct SNNCGroupWriter {
             try g.setAttribute("pool", string: pool.kind.rawValue)
             try writeGeometry(pool.geometry, g)
         case .lif(let lif):
-            try g.setAttribute("tau", scalar: lif.tau)
+            try g.setAttribute("neuron_model", string: lif.isLeaky ? "lif" : "if")
+            if let tau = lif.tau { try g.setAttribute("tau", scalar: tau) }
             try g.setAttribute("threshold", scalar: lif.threshold)
             try g.setAttribute("reset", scalar: lif.reset)
+            try g.setAttribute("reset_mode", string: lif.resetMode.rawValue)
             try g.setAttribute("input_gain_folded", scalar: Int8(lif.inputGainFolded ? 1 : 0))
             if let q = lif.quantized {
                 let n = try g.createGroup("neurons")
@@ -98,8 +100,15 @@ struct SNNCGroupWriter {
                 try n.setAttribute("state_bits", scalar: Int32(q.stateBits))
                 try n.setAttribute("threshold", scalar: q.threshold)
                 try n.setAttribute("compare", string: q.compare.rawValue)
-                try n.setAttribute("reset", scalar: q.reset)
+                switch q.reset {
+                case .toValue(let value): try n.setAttribute("reset", scalar: value)
+                case .subtract(let amount): try n.setAttribute("reset", scalar: amount)
+                }
+                try n.setAttribute("reset_mode", string: q.reset.mode.rawValue)
                 switch q.decay {
+                case .none:
+                    try n.setAttribute("decay", string: "none")
+                    try n.setAttribute("decay_value", scalar: Int32(0))
                 case .shift(let k):
                     try n.setAttribute("decay", string: "shift")
                     try n.setAttribute("decay_value", scalar: Int32(k))

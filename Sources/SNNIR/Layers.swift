@@ -222,40 +222,67 @@ public struct PoolLayer: Sendable, Equatable {
     }
 }
 
-/// A population of LIF neurons with hard reset, one per unit of the layer's shape.
+/// A population of spiking neurons, one per unit of the layer's shape: leaky integrate-and-fire
+/// (LIF, `tau` set) or integrate-and-fire (IF, `tau == nil`), with a hard reset to `reset` or a
+/// subtractive reset (`resetMode`).
 ///
 /// Before `foldBatchNorm` (`inputGainFolded == false`), with input X and V = 0 at the start:
 ///
-///     H = V + (X − V)/τ;   spike if H ≥ threshold;   V = spike ? reset : H
+///     LIF: H = V + (X − V)/τ;   IF: H = V + X;   spike if H ≥ threshold
+///     V = spike ? reset : H           (resetMode .zero)
+///     V = spike ? H − threshold : H   (resetMode .subtract)
 ///
-/// After folding (`inputGainFolded == true`) the gain 1/τ lives in the incoming weights and
-/// bias, so the input is the current I = X/τ and
-///
-///     H = decay·V + I   with decay = 1 − 1/τ.
+/// After folding (`inputGainFolded == true`) the LIF gain 1/τ lives in the incoming weights and
+/// bias, so the input is the current I = X/τ and `H = decay·V + I` with decay = 1 − 1/τ (IF:
+/// decay 1, I = X).
 public struct LIFGroup: Sendable, Equatable {
-    /// Membrane time constant τ in steps (4/3 in the paper).
-    public var tau: Float
+    /// Membrane time constant τ in steps (4/3 in the paper); nil for integrate-and-fire neurons,
+    /// which keep their whole membrane potential from step to step.
+    public var tau: Float?
     /// Firing threshold (the neuron fires on H ≥ threshold).
     public var threshold: Float
-    /// Membrane value after a spike (hard reset).
+    /// Membrane value after a spike with a hard reset (`resetMode == .zero`).
     public var reset: Float
-    /// Whether the input gain 1/τ has been folded into the incoming layers.
+    /// What a spike does to the membrane: set it to `reset`, or subtract the threshold.
+    public var resetMode: ResetMode
+    /// Whether the input gain 1/τ has been folded into the incoming layers (IF groups have none
+    /// and are marked folded by the same pass).
     public var inputGainFolded: Bool
     /// Integer parameters, once `quantize` has run.
     public var quantized: QuantizedNeurons?
 
-    /// Creates a LIF group.
+    /// Creates a neuron group (`tau: nil` for integrate-and-fire).
     public init(
-        tau: Float, threshold: Float, reset: Float = 0, inputGainFolded: Bool = false,
+        tau: Float?, threshold: Float, reset: Float = 0, resetMode: ResetMode = .zero, inputGainFolded: Bool = false,
         quantized: QuantizedNeurons? = nil
     ) {
         self.tau = tau
         self.threshold = threshold
         self.reset = reset
+        self.resetMode = resetMode
         self.inputGainFolded = inputGainFolded
         self.quantized = quantized
     }
 
-    /// The fraction of the membrane potential kept per step, `1 − 1/τ` (0.25 for τ = 4/3).
-    public var decay: Double { 1 - 1 / Double(tau) }
+    /// Whether the neurons leak (LIF) rather than integrate without loss (IF).
+    public var isLeaky: Bool { tau != nil }
+
+    /// The fraction of the membrane potential kept per step, `1 − 1/τ` (0.25 for τ = 4/3; 1 for IF).
+    public var decay: Double { tau.map { 1 - 1 / Double($0) } ?? 1 }
+
+    /// The input gain folded into the incoming layers: 1/τ for LIF, 1 for IF.
+    public var inputGain: Double { tau.map { 1 / Double($0) } ?? 1 }
+
+    /// A short name of the neuron model: `LIF` or `IF`, with `, subtractive reset` when it applies.
+    public var modelDescription: String {
+        (isLeaky ? "LIF" : "IF") + (resetMode == .subtract ? ", subtractive reset" : "")
+    }
+}
+
+/// What a spike does to a neuron's membrane potential.
+public enum ResetMode: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Hard reset: the membrane is set to the reset value (0 unless stated otherwise).
+    case zero
+    /// Soft reset: the threshold is subtracted, so charge above it carries over to the next step.
+    case subtract
 }

@@ -77,7 +77,7 @@ public struct QuantizationStats: Sendable, Equatable {
 ///
 ///     h = saturate(decay.apply(v) + i)            // saturate to [−2^(stateBits−1), 2^(stateBits−1) − 1]
 ///     spike = compare(h, threshold)               // h >= threshold, or h > threshold
-///     v = spike ? reset : h
+///     v = spike ? reset.after(h) : h              // a reset value, or h − amount
 ///
 /// `v` starts at 0 for every inference.
 public struct QuantizedNeurons: Sendable, Equatable {
@@ -90,8 +90,8 @@ public struct QuantizedNeurons: Sendable, Equatable {
     /// The firing comparison the threshold is written for. The float model fires on `≥`; for a
     /// `>` target the threshold is lowered by one, which is the same test on integers.
     public var compare: ThresholdCompare
-    /// Integer membrane value after a spike.
-    public var reset: Int32
+    /// What a spike does to the integer membrane.
+    public var reset: IntegerReset
     /// The integer leak.
     public var decay: IntegerDecay
     /// `|decay − (1 − 1/τ)|`: how far the integer leak's factor is from the float model's.
@@ -100,7 +100,7 @@ public struct QuantizedNeurons: Sendable, Equatable {
     /// Creates integer neuron parameters.
     public init(
         stateScale: Double, stateBits: Int, threshold: Int32, compare: ThresholdCompare,
-        reset: Int32, decay: IntegerDecay, decayError: Double
+        reset: IntegerReset, decay: IntegerDecay, decayError: Double
     ) {
         self.stateScale = stateScale
         self.stateBits = stateBits
@@ -120,6 +120,31 @@ public struct QuantizedNeurons: Sendable, Equatable {
     }
 }
 
+/// What a spike does to an integer membrane.
+public enum IntegerReset: Sendable, Equatable {
+    /// Hard reset: the membrane becomes this value.
+    case toValue(Int32)
+    /// Soft reset: this amount (the threshold in state units, in the float model's `≥` sense) is
+    /// subtracted from the membrane.
+    case subtract(Int32)
+
+    /// The membrane after a spike at state `h` (no overflow: `h` has reached a positive threshold).
+    public func after(_ h: Int64) -> Int64 {
+        switch self {
+        case .toValue(let value): Int64(value)
+        case .subtract(let amount): h - Int64(amount)
+        }
+    }
+
+    /// The float-model reset mode this integer reset implements.
+    public var mode: ResetMode {
+        switch self {
+        case .toValue: .zero
+        case .subtract: .subtract
+        }
+    }
+}
+
 /// The firing comparison of integer neurons.
 public enum ThresholdCompare: String, Sendable, Equatable, CaseIterable {
     /// Fire when `h >= threshold`.
@@ -130,6 +155,8 @@ public enum ThresholdCompare: String, Sendable, Equatable, CaseIterable {
 
 /// The integer leak applied to the membrane state at the start of every step.
 public enum IntegerDecay: Sendable, Equatable {
+    /// No leak: integrate-and-fire neurons keep their whole state.
+    case none
     /// `v >> k`: arithmetic right shift (rounds toward −∞); keeps `2^−k` of `v`.
     case shift(Int)
     /// `sign(v) · ((|v| · m) >> 12)` with `m = 4096 − d`: keeps `m/4096` of `v`, rounding the
@@ -139,6 +166,7 @@ public enum IntegerDecay: Sendable, Equatable {
     /// The fraction of `v` the leak keeps (`2^−k` or `(4096 − d)/4096`).
     public var factor: Double {
         switch self {
+        case .none: 1
         case .shift(let k): 1 / Double(1 << k)
         case .multiply12(let d): Double(4096 - d) / 4096
         }
@@ -147,6 +175,8 @@ public enum IntegerDecay: Sendable, Equatable {
     /// Applies the leak to state `v`, exactly as the chip does.
     public func apply(_ v: Int64) -> Int64 {
         switch self {
+        case .none:
+            return v
         case .shift(let k):
             return v >> Int64(k)
         case .multiply12(let d):

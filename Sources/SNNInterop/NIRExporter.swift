@@ -36,6 +36,7 @@ public enum NIRExporter {
         let explicit = Dictionary((spec.graph?.nodes ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var nodes: [NIRNode] = []
         var edges: [(String, String)] = []
+        var subtractiveReset: [String] = []
         var sources: [Int: [String]] = [:]  // engine node → the NIR nodes carrying its output
         let inputName = spec.graph?.nirInputName ?? GraphSpec.inputName
         var outputName = spec.graph?.nirOutputName ?? "output"
@@ -100,9 +101,15 @@ public enum NIRExporter {
                     emit(i, .linear(name: node.name, weight: weight, outFeatures: outFeatures, inFeatures: inFeatures))
                 }
             case .lif:
-                emit(i, lif(node.name, NeuronSpec(tau: spec.tau, threshold: spec.threshold), node.shape))
+                emit(
+                    i,
+                    lif(
+                        node.name, NeuronSpec(tau: spec.neuron == .lif ? spec.tau : nil, threshold: spec.threshold, reset: spec.reset),
+                        node.shape))
+                if spec.reset == .subtract { subtractiveReset.append(node.name) }
             case .neuron(let neuron):
                 emit(i, lif(node.name, neuron, node.shape))
+                if neuron.resetMode == .subtract { subtractiveReset.append(node.name) }
             case .relu:
                 throw NIRExportError(
                     node: node.name, reason: "ReLU neurons (the ANN twin) have no spiking NIR form",
@@ -128,7 +135,9 @@ public enum NIRExporter {
         let last = graph.nodes.count - 1
         nodes.append(.output(name: outputName, shape: graph.output.shape))
         for s in sources[last] ?? [] { edges.append((s, outputName)) }
-        return NIRDocument(nodes: nodes, edges: edges, metadata: NIRDocument.snncMetadata(producer: producer))
+        return NIRDocument(
+            nodes: nodes, edges: edges,
+            metadata: NIRDocument.snncMetadata(producer: producer, subtractiveReset: subtractiveReset))
     }
 
     private static func lif(_ name: String, _ neuron: NeuronSpec, _ shape: [Int]) -> NIRNode {

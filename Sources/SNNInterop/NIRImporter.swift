@@ -36,6 +36,7 @@ public enum NIRImporter {
         let topology = try NIRTopology(document)
         let nodes = Dictionary(document.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var builder = Builder(mapping: mapping, topology: topology, nodes: nodes)
+        builder.subtractiveReset = document.subtractiveResetNodes
         for name in topology.order { try builder.add(name) }
         return try builder.finish()
     }
@@ -55,6 +56,8 @@ public enum NIRImporter {
         var inputShape: [Int] = []
         var classes = 0
         var used: Set<String>
+        /// Neuron nodes that subtract the threshold on a spike (snnc's `snnc_subtractive_reset` metadata).
+        var subtractiveReset: Set<String> = []
 
         init(mapping: NeuronMapping, topology: NIRTopology, nodes: [String: NIRNode]) {
             self.mapping = mapping
@@ -148,7 +151,7 @@ public enum NIRImporter {
             guard input.count == 1, spiking.contains(input[0]),
                 let next = topology.consumers[pool], next.count == 1,
                 let fire = nodes[next[0]], fire.kind == .integrateAndFire, topology.inputs[fire.name]?.count == 1,
-                let shape = shapes[pool]
+                !subtractiveReset.contains(fire.name), let shape = shapes[pool]
             else { return nil }
             let reader = FieldReader(node: fire)
             guard let r = try? reader.uniform("r", neuronShape: shape),
@@ -174,7 +177,9 @@ public enum NIRImporter {
             case .conv2d?:
                 return try conv2d(node, reader, shape)
             case .lif?, .integrateAndFire?, .cubaLIF?:
-                return (.neuron(try mapping.neuron(reader, shape: shape)), shape)
+                var neuron = try mapping.neuron(reader, shape: shape)
+                if subtractiveReset.contains(node.name) { neuron.reset = .subtract }
+                return (.neuron(neuron), shape)
             case .sumPool2d?, .avgPool2d?:
                 return try pool(node, reader, shape, sum: kind == .sumPool2d)
             case .flatten?:

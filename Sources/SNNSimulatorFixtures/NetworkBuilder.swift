@@ -84,9 +84,14 @@ public struct NetworkBuilder {
     /// A LIF group on the current of layer `from`.
     @discardableResult
     public mutating func lif(_ from: String, neurons: QuantizedNeurons, name: String? = nil) -> String {
+        let resetValue: Float
+        switch neurons.reset {
+        case .toValue(let value): resetValue = Float(value)
+        case .subtract: resetValue = 0
+        }
         let group = LIFGroup(
-            tau: 4.0 / 3.0, threshold: Float(neurons.threshold), reset: Float(neurons.reset),
-            inputGainFolded: true, quantized: neurons)
+            tau: neurons.decay == .none ? nil : 4.0 / 3.0, threshold: Float(neurons.threshold), reset: resetValue,
+            resetMode: neurons.reset.mode, inputGainFolded: true, quantized: neurons)
         let layerName = name ?? fresh("lif")
         layers.append(Layer(name: layerName, inputs: [from], shape: shape(of: from), op: .lif(group)))
         return layerName
@@ -131,7 +136,7 @@ public struct NetworkBuilder {
 extension QuantizedNeurons {
     /// Integer LIF parameters for fixtures (state scale 1, no decay error recorded).
     public static func fixture(
-        threshold: Int32, compare: ThresholdCompare = .greaterOrEqual, reset: Int32 = 0,
+        threshold: Int32, compare: ThresholdCompare = .greaterOrEqual, reset: IntegerReset = .toValue(0),
         decay: IntegerDecay = .shift(2), stateBits: Int = 16
     ) -> QuantizedNeurons {
         QuantizedNeurons(

@@ -14,6 +14,8 @@ public struct SyntheticOptions: Sendable {
     public var compare: ThresholdCompare
     /// Leak of every LIF group.
     public var decay: IntegerDecay
+    /// What a spike does: a hard reset to 0 or subtracting the threshold.
+    public var reset: ResetMode
     /// Membrane state bits.
     public var stateBits: Int
     /// Firing rate per neuron and step the thresholds are chosen for (a rough aim, not a promise).
@@ -25,8 +27,9 @@ public struct SyntheticOptions: Sendable {
     public init(
         density: Double, seed: UInt64, timeSteps: Int = 5, classes: Int = 10,
         compare: ThresholdCompare = .greaterOrEqual, decay: IntegerDecay = .shift(2), stateBits: Int = 16,
-        targetRate: Double = 0.15, bias: Bool = true
+        targetRate: Double = 0.15, bias: Bool = true, reset: ResetMode = .zero
     ) {
+        self.reset = reset
         self.density = density
         self.seed = seed
         self.timeSteps = timeSteps
@@ -149,8 +152,9 @@ public struct SyntheticNetwork {
         let maxState = Double((Int64(1) << Int64(options.stateBits - 1)) - 1)
         let threshold = Int32(min(max(raw, 1), maxState))
         let neurons = QuantizedNeurons.fixture(
-            threshold: threshold, compare: options.compare, decay: options.decay,
-            stateBits: options.stateBits)
+            threshold: threshold, compare: options.compare,
+            reset: options.reset == .subtract ? .subtract(threshold + (options.compare == .greater ? 1 : 0)) : .toValue(0),
+            decay: options.decay, stateBits: options.stateBits)
         let name = builder.lif(from, neurons: neurons)
         moments[name] = (options.targetRate, options.targetRate)
         return name

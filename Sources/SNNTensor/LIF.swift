@@ -1,5 +1,14 @@
 // Leaky integrate-and-fire neurons through time (SpikingJelly LIFNode, multi-step,
-// decay_input=True, v_reset=0 hard reset, detach_reset=True, ATan surrogate).
+// decay_input=True, detach_reset=True, ATan surrogate; hard reset v_reset=0 or soft reset
+// v_reset=None).
+
+/// What a spike does to the membrane potential (SpikingJelly: `v_reset = 0` or `v_reset = None`).
+public enum SpikeReset: Sendable, Equatable, Hashable {
+    /// Hard reset: V = 0 after a spike.
+    case toZero
+    /// Soft reset: V = H − threshold after a spike.
+    case subtractThreshold
+}
 
 /// Constants of a LIF layer.
 public struct LIFParameters: Sendable, Equatable, Hashable {
@@ -9,9 +18,12 @@ public struct LIFParameters: Sendable, Equatable, Hashable {
     public var vThreshold: Float
     /// Sharpness α of the ATan surrogate gradient.
     public var surrogateAlpha: Float
+    /// What a spike does to the membrane.
+    public var reset: SpikeReset
 
     /// - Precondition: `tau > 0`, `surrogateAlpha > 0`.
-    public init(tau: Float = 4.0 / 3.0, vThreshold: Float = 1, surrogateAlpha: Float = 2) {
+    public init(tau: Float = 4.0 / 3.0, vThreshold: Float = 1, surrogateAlpha: Float = 2, reset: SpikeReset = .toZero) {
+        self.reset = reset
         precondition(tau > 0, "LIF tau must be positive, got \(tau)")
         precondition(surrogateAlpha > 0, "surrogate alpha must be positive, got \(surrogateAlpha)")
         self.tau = tau
@@ -41,6 +53,7 @@ public struct LIFCache: Sendable, Equatable {
 ///     H[t] = V[t−1] + (X[t] − V[t−1]) / τ          (charge, decay_input)
 ///     S[t] = H[t] ≥ vThreshold ? 1 : 0              (fire)
 ///     V[t] = H[t] · (1 − S[t])                      (hard reset to 0)
+///     V[t] = H[t] − S[t] · vThreshold               (or soft reset)
 ///
 /// - returns spikes S with the input's shape and the cache (H) for `lifBackward`.
 /// - Precondition: the element count is divisible by `timeSteps`.
@@ -53,6 +66,7 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
     let m = input.count / timeSteps
     let tau = parameters.tau
     let vth = parameters.vThreshold
+    let subtract = parameters.reset == .subtractThreshold
     let count = input.count
     var membrane: [Float] = []
     let spikes = Tensor(shape: input.shape) { out in
@@ -86,7 +100,7 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                             var v = zero
                             if let hPrev {
                                 let hp = load16(hPrev, i)
-                                v = hp.replacing(with: 0, where: hp .>= vthV)
+                                v = hp.replacing(with: subtract ? hp - vthV : zero, where: hp .>= vthV)
                             }
                             let hv = v + (load16(xt, i) - v) / tauV
                             store16(hv, ht, i)
@@ -95,7 +109,7 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                         }
                         while i < n {
                             var v: Float = 0
-                            if let hPrev { v = hPrev[i] >= vth ? 0 : hPrev[i] }
+                            if let hPrev { v = hPrev[i] >= vth ? (subtract ? hPrev[i] - vth : 0) : hPrev[i] }
                             let hv = v + (xt[i] - v) / tau
                             ht[i] = hv
                             st[i] = hv >= vth ? 1 : 0
@@ -118,10 +132,10 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
 ///
 /// The spike's derivative is replaced by the ATan surrogate
 /// `σ'(H) = (α/2) / (1 + (π/2 · α · (H − vth))²)` (for α = 2: `1 / (1 + (π(H − vth))²)`), and
-/// the reset treats S as a constant (`∂V[t]/∂H[t] = 1 − S[t]`), so gradient reaches S only
-/// from the loss. With gV[T−1] = 0 (gradient w.r.t. V[t] from later steps), for t = T−1 … 0:
+/// the reset treats S as a constant (`∂V[t]/∂H[t] = 1 − S[t]` for the hard reset, 1 for the soft
+/// one), so gradient reaches S only from the loss. With gV[T−1] = 0 (gradient w.r.t. V[t] from later steps), for t = T−1 … 0:
 ///
-///     dH[t]    = dS[t] · σ'(H[t]) + gV[t] · (1 − S[t])
+///     dH[t]    = dS[t] · σ'(H[t]) + gV[t] · (1 − S[t])      (soft reset: + gV[t])
 ///     dX[t]    = dH[t] / τ
 ///     gV[t−1]  = dH[t] · (1 − 1/τ)                  (computed as dH − dH/τ)
 ///
@@ -137,6 +151,7 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
     let tau = cache.parameters.tau
     let vth = cache.parameters.vThreshold
     let alpha = cache.parameters.surrogateAlpha
+    let subtract = cache.parameters.reset == .subtractThreshold
     let k = Float.pi / 2 * alpha
     let peak = alpha / 2
     var carried = [Float](repeating: 0, count: m)  // gV[t], gradient reaching V[t] from step t+1
@@ -170,7 +185,8 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                                 let hv = load16(ht, i)
                                 let u = kV * (hv - vthV)
                                 let surrogate = peakV / (oneV + u * u)
-                                let fromReset = load16(gV, i).replacing(with: 0, where: hv .>= vthV)
+                                let carried = load16(gV, i)
+                                let fromReset = subtract ? carried : carried.replacing(with: 0, where: hv .>= vthV)
                                 let dh = load16(dst, i) * surrogate + fromReset
                                 let dxv = dh / tauV
                                 store16(dxv, dxt, i)
@@ -181,7 +197,7 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                                 let hv = ht[i]
                                 let u = k * (hv - vth)
                                 let surrogate = peak / (1 + u * u)
-                                let fromReset = hv >= vth ? 0 : gV[i]
+                                let fromReset = hv >= vth && !subtract ? 0 : gV[i]
                                 let dh = dst[i] * surrogate + fromReset
                                 let dxv = dh / tau
                                 dxt[i] = dxv

@@ -68,19 +68,15 @@ public enum DeploymentBridge {
                 }
                 op = .batchNorm(bn)
             case .lif:
-                op = .lif(LIFGroup(tau: spec.tau, threshold: spec.threshold))
+                op = .lif(
+                    LIFGroup(tau: spec.neuron == .lif ? spec.tau : nil, threshold: spec.threshold, resetMode: spec.reset))
             case .neuron(let neuron):
-                guard let tau = neuron.tau else {
-                    throw DeploymentBridgeError(
-                        reason: "node '\(node.name)' is an IF neuron (no leak); the deployment IR has LIF groups only",
-                        hint: "IF neurons deploy only as the fire stage of a max-pool (SumPool2d + IF with threshold ≤ r)")
-                }
                 if neuron.gain != 1 || neuron.leak != 0 {
                     try foldNeuronInput(
                         neuron, of: node.name, into: &layers, feeder: inputs.first,
                         feedsOnlyIt: layerGraph.consumerCount(ofResolved: node.inputs[0]) == 1)
                 }
-                op = .lif(LIFGroup(tau: tau, threshold: neuron.threshold))
+                op = .lif(LIFGroup(tau: neuron.tau, threshold: neuron.threshold, resetMode: neuron.resetMode))
             case .scale:
                 throw DeploymentBridgeError(
                     reason: "node '\(node.name)' is a Scale; the deployment IR has no elementwise scaling",

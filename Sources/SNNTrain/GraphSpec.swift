@@ -1,3 +1,4 @@
+import SNNIR
 import SNNTensor
 
 /// The dynamics of one spiking neuron node of an explicit graph (one value per node).
@@ -7,6 +8,7 @@ import SNNTensor
 ///     X = gain · I + leak                                  (skipped when gain = 1 and leak = 0)
 ///     LIF (tau ≠ nil):  H = V + (X − V) / tau              IF (tau = nil):  H = V + X
 ///     S = H ≥ threshold;   V = S ? 0 : H                   (hard reset to 0)
+///                          V = S ? H − threshold : H       (reset = .subtract)
 ///
 /// This is NIR's LIF / IF discretised with forward Euler at dt = 1 step (docs/NIR.md).
 public struct NeuronSpec: Codable, Equatable, Sendable {
@@ -21,6 +23,8 @@ public struct NeuronSpec: Codable, Equatable, Sendable {
     /// For a node imported from NIR `CubaLIF` (synaptic time constant of one step): its `w_in`
     /// and `r`, so that NIR export writes the node back as it was. `nil` otherwise.
     public var cubaInput: CubaInput?
+    /// What a spike does; nil means the hard reset to 0 (files written before soft resets existed).
+    public var reset: ResetMode?
 
     /// The NIR `CubaLIF` fields of a current-based node without synaptic memory.
     public struct CubaInput: Codable, Equatable, Sendable {
@@ -37,13 +41,20 @@ public struct NeuronSpec: Codable, Equatable, Sendable {
     }
 
     /// Creates a neuron description.
-    public init(tau: Float?, threshold: Float, gain: Float = 1, leak: Float = 0, cubaInput: CubaInput? = nil) {
+    public init(
+        tau: Float?, threshold: Float, gain: Float = 1, leak: Float = 0, cubaInput: CubaInput? = nil,
+        reset: ResetMode? = nil
+    ) {
+        self.reset = reset
         self.tau = tau
         self.threshold = threshold
         self.gain = gain
         self.leak = leak
         self.cubaInput = cubaInput
     }
+
+    /// The reset the neuron does (hard unless set).
+    public var resetMode: ResetMode { reset ?? .zero }
 }
 
 /// A max-pool that came from NIR's `SumPool2d` followed by an `IF`: the IF node's name and

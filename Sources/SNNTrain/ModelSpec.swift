@@ -1,3 +1,5 @@
+import SNNIR
+
 /// The network families snnc trains.
 public enum Architecture: String, Codable, CaseIterable, Sendable {
     /// VGG16 config D with BN after every conv (13 conv + 1 linear), as in Kim et al.
@@ -38,6 +40,14 @@ public enum BatchNormStatistics: String, Codable, Sendable {
     case pooled
 }
 
+/// The spiking neuron of a built-in architecture.
+public enum NeuronModel: String, Codable, CaseIterable, Sendable {
+    /// Leaky integrate-and-fire, `H = V + (X − V)/τ` (the paper's neuron).
+    case lif
+    /// Integrate-and-fire, `H = V + X` (no leak: Speck's and TrueNorth's neurons).
+    case `if`
+}
+
 /// Everything that determines a network's structure and neuron dynamics.
 ///
 /// A `ModelSpec` plus a seed determines every initial weight bit for bit. Channel counts are the
@@ -56,6 +66,11 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var tau: Float
     /// LIF firing threshold (fires on `H ≥ threshold`).
     public var threshold: Float
+    /// The spiking neurons of the built-in architectures; nil means LIF (files written before
+    /// integrate-and-fire training existed). See `neuron`.
+    public var neuronModel: NeuronModel?
+    /// What a spike does to the membrane; nil means a hard reset to 0. See `reset`.
+    public var resetMode: ResetMode?
     public var pooling: PoolKind
     public var encoding: Encoding
     public var batchNormStatistics: BatchNormStatistics
@@ -94,6 +109,12 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.spiking = spiking
         self.graph = graph
     }
+
+    /// The neuron model of every spiking layer of a built-in architecture (LIF unless set).
+    public var neuron: NeuronModel { neuronModel ?? .lif }
+
+    /// The reset of every spiking layer of a built-in architecture (hard reset unless set).
+    public var reset: ResetMode { resetMode ?? .zero }
 
     /// The ε of every batch norm: `batchNormEpsilon`, or 1e-5.
     public var effectiveBatchNormEpsilon: Float { batchNormEpsilon ?? 1e-5 }

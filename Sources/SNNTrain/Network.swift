@@ -1,3 +1,4 @@
+import SNNIR
 import SNNTensor
 
 /// What a node's forward pass keeps for its backward pass (beyond its input tensors).
@@ -123,22 +124,31 @@ public struct Network: Sendable {
                         eps: spec.effectiveBatchNormEpsilon)
                 }
             case .lif:
-                let (s, cache) = lifForward(
-                    input: x, timeSteps: timeSteps,
-                    parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold))
-                values[i] = s
-                caches[i] = .lif(cache)
-                spikes.append((node.name, Double(s.scalars.reduce(0, +)), node.shape.reduce(1, *)))
+                let reset = SpikeReset(spec.reset)
+                switch spec.neuron {
+                case .lif:
+                    let (s, cache) = lifForward(
+                        input: x, timeSteps: timeSteps,
+                        parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold, reset: reset))
+                    values[i] = s
+                    caches[i] = .lif(cache)
+                case .if:
+                    let (s, cache) = ifForward(input: x, timeSteps: timeSteps, threshold: spec.threshold, reset: reset)
+                    values[i] = s
+                    caches[i] = .integrate(cache)
+                }
+                spikes.append((node.name, Double(values[i].scalars.reduce(0, +)), node.shape.reduce(1, *)))
             case .neuron(let neuron):
                 let input = neuron.gain == 1 && neuron.leak == 0 ? x : affineElementwise(x, gain: neuron.gain, offset: neuron.leak)
                 if let tau = neuron.tau {
                     let (s, cache) = lifForward(
                         input: input, timeSteps: timeSteps,
-                        parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold))
+                        parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold, reset: SpikeReset(neuron.resetMode)))
                     values[i] = s
                     caches[i] = .lif(cache)
                 } else {
-                    let (s, cache) = ifForward(input: input, timeSteps: timeSteps, threshold: neuron.threshold)
+                    let (s, cache) = ifForward(
+                        input: input, timeSteps: timeSteps, threshold: neuron.threshold, reset: SpikeReset(neuron.resetMode))
                     values[i] = s
                     caches[i] = .integrate(cache)
                 }
@@ -218,8 +228,11 @@ public struct Network: Sendable {
                 grads[weightIndex[i]!] = dGamma
                 grads[biasIndex[i]!] = dBeta
             case .lif:
-                guard case .lif(let cache) = pass.caches[i] else { preconditionFailure("missing LIF cache") }
-                dx = lifBackward(dSpikes: dy, cache: cache)
+                switch pass.caches[i] {
+                case .lif(let cache): dx = lifBackward(dSpikes: dy, cache: cache)
+                case .integrate(let cache): dx = ifBackward(dSpikes: dy, cache: cache)
+                default: preconditionFailure("missing neuron cache")
+                }
             case .neuron(let neuron):
                 let dInput: Tensor
                 switch pass.caches[i] {
@@ -333,4 +346,14 @@ func sumOverTime(_ x: Tensor, timeSteps: Int) -> Tensor {
     var total = parts.removeFirst()
     for p in parts { accumulate(p, into: &total) }
     return total
+}
+
+extension SpikeReset {
+    /// The kernel's reset for a model's reset mode.
+    init(_ mode: ResetMode) {
+        switch mode {
+        case .zero: self = .toZero
+        case .subtract: self = .subtractThreshold
+        }
+    }
 }

@@ -25,7 +25,7 @@ struct QuantizeTests {
         #expect(q.stats.clippedWeights == 0 && q.stats.clippedBias == 0 && q.stats.zeroedWeights == 0)
         #expect(abs(q.stats.maxWeightError - 0.5 / 64) < 1e-12)
         let n = try #require(IRFixtures.neurons(g, "lif1"))
-        #expect(n.threshold == 64 && n.compare == .greaterOrEqual && n.reset == 0)
+        #expect(n.threshold == 64 && n.compare == .greaterOrEqual && n.reset == .toValue(0))
         #expect(n.decay == .multiply12(2048) && n.decayError == 0)
     }
 

@@ -242,7 +242,7 @@ struct SpeckSinabsTests {
         } throws: { error in
             guard let e = error as? CompileError else { return false }
             return e.kind == .leak && e.reason.contains("speck runs integrate-and-fire neurons")
-                && e.reason.contains("LIF layers cannot deploy to speck yet")
+                && e.hint?.contains("--neuron if --reset subtract") == true
         }
     }
 

@@ -137,7 +137,7 @@ struct InputPreprocessingCLITests {
         let export = try CLI.run(["export", model, "-o", deployed])
         #expect(export.status == 0, "\(export.stderr)")
         let file = try DeploymentFile.read(deployed)
-        #expect(file.formatVersion == [2, 1])
+        #expect(file.formatVersion == [DeploymentFile.majorVersion, DeploymentFile.minorVersion])
         #expect(file.graph.inputPreprocessing == expected)
         // The quantiser's input range is that normalisation's: max(|0.25|, |1 − 0.25|)/0.75 = 1.
         #expect(file.graph.inputRange?.maxAbs == 1)

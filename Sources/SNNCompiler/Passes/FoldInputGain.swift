@@ -1,6 +1,6 @@
 import SNNIR
 
-/// Folds each LIF group's input gain 1/τ into the layers that feed it.
+/// Folds each LIF group's input gain 1/τ into the layers that feed it (IF groups have gain 1).
 ///
 /// The float LIF `H = V + (X − V)/τ` equals `H = decay·V + X/τ` with `decay = 1 − 1/τ`. This
 /// pass multiplies the weights and bias of every synaptic layer feeding a LIF group (directly,
@@ -21,7 +21,14 @@ public func foldInputGain(_ graph: Graph) throws(CompileError) -> Graph {
             continue
         }
         let lifName = g.layers[i].name
-        let gain = 1 / Double(lif.tau)
+        guard lif.isLeaky else {
+            // Integrate-and-fire neurons add their input unscaled: nothing to fold.
+            lif.inputGainFolded = true
+            g.layers[i].op = .lif(lif)
+            i += 1
+            continue
+        }
+        let gain = lif.inputGain
         guard let source = g.layers[i].inputs.first, let sourceIndex = g.index(of: source) else {
             i += 1
             continue

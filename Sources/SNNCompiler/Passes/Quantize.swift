@@ -204,29 +204,16 @@ private func quantizeNeurons(
 ) throws(CompileError) -> QuantizedNeurons {
     let numerics = profile.numerics
     let decay = lif.decay
-    let integerDecay: IntegerDecay
-    switch numerics.leak {
-    case .shift:
-        let k = (-log2(decay)).rounded()
-        guard decay > 0, k >= 1, k < Double(numerics.stateBits), abs(1 / pow(2, k) - decay) <= 1e-6 else {
-            throw CompileError(
-                .leak, layer: name, limit: "[numerics] leak = \"shift\"",
-                reason: "τ = \(lif.tau) keeps \(decay) of the membrane per step, which is not a power of two, so a shift cannot do it",
-                hint: "use a target with leak = \"multiply12\", or train with τ = 4/3 (decay 1/4) or τ = 2 (decay 1/2)")
-        }
-        integerDecay = .shift(Int(k))
-    case .multiply12:
-        let d = Int((4096 / Double(lif.tau)).rounded(.toNearestOrAwayFromZero))
-        integerDecay = .multiply12(max(0, min(4096, d)))
-    case .subtract:
+    guard numerics.reset.supports(lif.resetMode) else {
         throw CompileError(
-            .leak, layer: name, limit: "[numerics] leak = \"subtract\"",
-            reason: "\(profile.name) runs integrate-and-fire neurons (no decay; at most a constant is subtracted), "
-                + "but this LIF group decays by a factor \(decay) per step; snnc trains LIF neurons only, "
-                + "so LIF layers cannot deploy to \(profile.name) yet",
-            hint: "choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi); "
-                + "integrate-and-fire training is not available yet")
+            .leak, layer: name, limit: "[numerics] reset = \"\(numerics.reset.rawValue)\"",
+            reason: "the layer's neurons reset by "
+                + (lif.resetMode == .subtract ? "subtracting the threshold" : "setting the membrane to 0")
+                + ", which \(profile.name) cannot do",
+            hint: "train with --reset \(numerics.reset == .subtract ? "subtract" : "zero") for this target, or choose a target whose "
+                + "[numerics] reset allows \(lif.resetMode.rawValue)")
     }
+    let integerDecay = try integerLeak(lif, name: name, profile: profile)
     let threshold = (Double(lif.threshold) / stateScale).rounded(.toNearestOrAwayFromZero)
     guard threshold >= 1 else {
         throw CompileError(.quantization, layer: name, reason: "the threshold rounds to \(Int(threshold)) state units")
@@ -239,8 +226,40 @@ private func quantizeNeurons(
     }
     let compare: ThresholdCompare = numerics.thresholdCompare == .greater ? .greater : .greaterOrEqual
     let q = Int32(threshold) - (compare == .greater ? 1 : 0)
-    let reset = Int32((Double(lif.reset) / stateScale).rounded(.toNearestOrAwayFromZero))
+    let reset: IntegerReset
+    switch lif.resetMode {
+    case .zero: reset = .toValue(Int32((Double(lif.reset) / stateScale).rounded(.toNearestOrAwayFromZero)))
+    case .subtract: reset = .subtract(Int32(threshold))
+    }
     return QuantizedNeurons(
         stateScale: stateScale, stateBits: numerics.stateBits, threshold: q, compare: compare,
         reset: reset, decay: integerDecay, decayError: abs(integerDecay.factor - decay))
+}
+
+/// The integer leak of a neuron group on `profile`: none for IF neurons, a shift or a 12-bit
+/// multiplier for LIF neurons whose decay the target's arithmetic can do.
+private func integerLeak(_ lif: LIFGroup, name: String, profile: ChipProfile) throws(CompileError) -> IntegerDecay {
+    guard let tau = lif.tau else { return .none }
+    let decay = lif.decay
+    switch profile.numerics.leak {
+    case .shift:
+        let k = (-log2(decay)).rounded()
+        guard decay > 0, k >= 1, k < Double(profile.numerics.stateBits), abs(1 / pow(2, k) - decay) <= 1e-6 else {
+            throw CompileError(
+                .leak, layer: name, limit: "[numerics] leak = \"shift\"",
+                reason: "τ = \(tau) keeps \(decay) of the membrane per step, which is not a power of two, so a shift cannot do it",
+                hint: "use a target with leak = \"multiply12\", or train with τ = 4/3 (decay 1/4) or τ = 2 (decay 1/2)")
+        }
+        return .shift(Int(k))
+    case .multiply12:
+        let d = Int((4096 / Double(tau)).rounded(.toNearestOrAwayFromZero))
+        return .multiply12(max(0, min(4096, d)))
+    case .subtract:
+        throw CompileError(
+            .leak, layer: name, limit: "[numerics] leak = \"subtract\"",
+            reason: "\(profile.name) runs integrate-and-fire neurons (no decay; at most a constant is subtracted), "
+                + "but this LIF group decays by a factor \(decay) per step",
+            hint: "train integrate-and-fire neurons for this target (snnc train --neuron if --reset subtract), "
+                + "or choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi)")
+    }
 }

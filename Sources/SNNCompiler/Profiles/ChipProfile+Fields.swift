@@ -26,6 +26,7 @@ extension ChipProfile {
         case .sparseStorage: .boolean(numerics.sparseStorage)
         case .thresholdCompare: .string(numerics.thresholdCompare.rawValue)
         case .leak: .string(numerics.leak.rawValue)
+        case .reset: .string(numerics.reset.rawValue)
         case .clockHz: .float(timing.clockHz)
         case .cyclesPerRowFetch: .float(timing.cyclesPerRowFetch)
         case .cyclesPerSynapticOp: .float(timing.cyclesPerSynapticOp)

@@ -35,6 +35,24 @@ public struct ChipProfile: Sendable, Equatable {
         case subtract
     }
 
+    /// Which membrane resets the chip's neurons can do (`[numerics] reset`).
+    public enum ResetSupport: String, Sendable, CaseIterable {
+        /// A spike sets the membrane to a reset value (0); the default.
+        case zero
+        /// A spike subtracts the threshold from the membrane.
+        case subtract
+        /// Either, chosen per layer (e.g. DYNAP-CNN's `return_to_zero` flag).
+        case zeroOrSubtract = "zero-or-subtract"
+
+        /// Whether neurons with `mode` can run.
+        public func supports(_ mode: ResetMode) -> Bool {
+            switch (self, mode) {
+            case (.zeroOrSubtract, _), (.zero, .zero), (.subtract, .subtract): true
+            default: false
+            }
+        }
+    }
+
     /// How the mapper places a layer on cores (`[cores] mapping`).
     public enum Mapping: String, Sendable, CaseIterable {
         /// A layer's neurons are cut into ranges over as many cores as the per-core limits need
@@ -107,12 +125,16 @@ public struct ChipProfile: Sendable, Equatable {
         public var thresholdCompare: ThresholdCompare
         /// The leak arithmetic.
         public var leak: Leak
+        /// The membrane resets the neurons can do.
+        public var reset: ResetSupport
 
         /// Creates the numeric description.
         public init(
             weightBits: Int, stateBits: Int, indexBits: Int, pointerBits: Int,
-            weightSharing: Bool, sparseStorage: Bool, thresholdCompare: ThresholdCompare, leak: Leak
+            weightSharing: Bool, sparseStorage: Bool, thresholdCompare: ThresholdCompare, leak: Leak,
+            reset: ResetSupport = .zero
         ) {
+            self.reset = reset
             self.weightBits = weightBits
             self.stateBits = stateBits
             self.indexBits = indexBits

@@ -34,7 +34,8 @@ struct ProfileDecoder {
                 weightSharing: try boolean(.weightSharing),
                 sparseStorage: try boolean(.sparseStorage),
                 thresholdCompare: try choice(.thresholdCompare, as: ChipProfile.ThresholdCompare.self),
-                leak: try choice(.leak, as: ChipProfile.Leak.self)),
+                leak: try choice(.leak, as: ChipProfile.Leak.self),
+                reset: try optionalChoice(.reset, as: ChipProfile.ResetSupport.self) ?? .zero),
             timing: ChipProfile.Timing(
                 clockHz: try number(.clockHz),
                 cyclesPerRowFetch: try number(.cyclesPerRowFetch),

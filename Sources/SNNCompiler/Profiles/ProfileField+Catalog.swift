@@ -84,6 +84,10 @@ extension ProfileField {
     /// `[numerics] leak`: `"shift"`, `"multiply12"` or `"subtract"`.
     public static let leak = ProfileField(
         table: "numerics", key: "leak", rule: .choice(ChipProfile.Leak.allCases.map(\.rawValue)))
+    /// `[numerics] reset`: `"zero"` (the default), `"subtract"` or `"zero-or-subtract"`.
+    public static let reset = ProfileField(
+        table: "numerics", key: "reset", rule: .choice(ChipProfile.ResetSupport.allCases.map(\.rawValue)),
+        isRequired: false)
 
     // [timing]: cycle model
     /// `[timing] clock_hz`, Hz, greater than 0.
@@ -123,7 +127,7 @@ extension ProfileField {
         chipName, chipDescription, chipKind,
         coreCount, neuronsPerCore, synapseMemoryBytesPerCore, fanInPerCore, fanOutPerCore, maxFanInPerNeuron,
         mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
-        weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak,
+        weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak, reset,
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
         tickHz,
         synapticOpPJ, synapticOpIncludesWeightRead, neuronUpdatePJ, spikeRoutePJ, memoryPJPerByte, staticPowerMW,

@@ -37,7 +37,7 @@ extension DenseReference {
                     for n in input.indices {
                         let h = Self.saturate(q.decay.apply(membranes[i][n]), plus: input[n], bits: q.stateBits)
                         let spike = q.fires(h)
-                        let next = spike ? Int64(q.reset) : h
+                        let next = spike ? q.reset.after(h) : h
                         if next != membranes[i][n] { changes.counts[row][t] += 1 }
                         membranes[i][n] = next
                         values[i][n] = spike ? 1 : 0

@@ -30,15 +30,29 @@ enum UpdateKernels {
         let buffers = LIFBuffers(
             current: current, constant: constant, constantStride: perNeuronConstant ? layout.grid.channels : 0,
             state: state, marks: marks, pinned: pinned, spikes: spikes)
+        switch rule.reset {
+        case .toValue(let value):
+            return lifLoop(ResetToValue(value: value), rule, layout, updateAll, fast, buffers, charge)
+        case .subtract(let amount):
+            return lifLoop(SubtractThreshold(amount: amount), rule, layout, updateAll, fast, buffers, charge)
+        }
+    }
+
+    /// Picks the specialised loop for the update kind and the leak.
+    @inline(__always)
+    private static func lifLoop<R: ResetKernel, A: KernelInteger, S: KernelInteger>(
+        _ reset: R, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool, _ fast: Bool,
+        _ buffers: LIFBuffers<A, S>, _ charge: CoreCharge?
+    ) -> (spikes: Int, updates: Int, changes: Int) {
         if fast && !updateAll {
             switch rule.leak {
-            case .shift(let k): return lifLoop(FastUpdate.self, ShiftLeak(k: k), rule, layout, false, buffers, charge)
-            case .multiply(let m): return lifLoop(FastUpdate.self, MultiplyLeak(m: m), rule, layout, false, buffers, charge)
+            case .shift(let k): return lifLoop(FastUpdate.self, ShiftLeak(k: k), reset, rule, layout, false, buffers, charge)
+            case .multiply(let m): return lifLoop(FastUpdate.self, MultiplyLeak(m: m), reset, rule, layout, false, buffers, charge)
             }
         }
         switch rule.leak {
-        case .shift(let k): return lifLoop(CheckedUpdate.self, ShiftLeak(k: k), rule, layout, updateAll, buffers, charge)
-        case .multiply(let m): return lifLoop(CheckedUpdate.self, MultiplyLeak(m: m), rule, layout, updateAll, buffers, charge)
+        case .shift(let k): return lifLoop(CheckedUpdate.self, ShiftLeak(k: k), reset, rule, layout, updateAll, buffers, charge)
+        case .multiply(let m): return lifLoop(CheckedUpdate.self, MultiplyLeak(m: m), reset, rule, layout, updateAll, buffers, charge)
         }
     }
 
@@ -63,8 +77,8 @@ enum UpdateKernels {
     /// The group's limits are locals of this function, not fields of a value passed in: held in
     /// registers that way, the loop runs as fast as two hand-written copies did (BENCHMARKS.md).
     @inline(__always)
-    private static func lifLoop<U: MembraneUpdate, L: LeakKernel, A: KernelInteger, S: KernelInteger>(
-        _ update: U.Type, _ leak: L, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool,
+    private static func lifLoop<U: MembraneUpdate, L: LeakKernel, R: ResetKernel, A: KernelInteger, S: KernelInteger>(
+        _ update: U.Type, _ leak: L, _ reset: R, _ rule: NeuronRule, _ layout: AccumulatorLayout, _ updateAll: Bool,
         _ b: LIFBuffers<A, S>, _ charge: CoreCharge?
     ) -> (spikes: Int, updates: Int, changes: Int) {
         let grid = layout.grid
@@ -75,7 +89,6 @@ enum UpdateKernels {
         let spikes = b.spikes
         let minState = rule.minState
         let maxState = rule.maxState
-        let reset = rule.reset
         // `>` t is `>=` t + 1 on integers.
         let fireAt = rule.fireOnEqual ? rule.threshold : rule.threshold &+ 1
         var spikeCount = 0
@@ -110,7 +123,7 @@ enum UpdateKernels {
                         // Sign arithmetic, not comparisons: LLVM would turn a compare-and-select on
                         // the spike (a loop-carried count) back into a mispredicted branch.
                         let spike = (fireAt &- 1 &- h) &>> 63  // −1: spike, 0: none
-                        let next = h ^ ((h ^ reset) & spike)
+                        let next = h ^ ((h ^ reset.after(h)) & spike)
                         state[j] = S(truncatingIfNeeded: next)
                         spikes[spikeCount] = Int32(truncatingIfNeeded: j)
                         spikeCount &-= Int(spike)
@@ -129,7 +142,7 @@ enum UpdateKernels {
                         // Branch-free: select the reset by multiplying with the spike bit (exact in
                         // wrapping arithmetic).
                         let spike = Int64(h >= fireAt ? 1 : 0)
-                        let next = h &+ (reset &- h) &* spike
+                        let next = h &+ (reset.after(h) &- h) &* spike
                         state[j] = S(truncatingIfNeeded: next)
                         spikes[spikeCount] = Int32(truncatingIfNeeded: j)
                         spikeCount &+= Int(spike)
@@ -170,6 +183,26 @@ enum UpdateKernels {
         marks[0] = 0
         return updates
     }
+}
+
+/// What a spike does to the membrane in the LIF loop (one type per `NeuronRule.Reset` case). The
+/// loop computes `after(h)` for every neuron and keeps it only where the neuron spiked, so it
+/// must not trap for any state in range.
+protocol ResetKernel {
+    func after(_ h: Int64) -> Int64
+}
+
+/// Hard reset: the membrane becomes `value`.
+struct ResetToValue: ResetKernel {
+    let value: Int64
+    @inline(__always) func after(_ h: Int64) -> Int64 { value }
+}
+
+/// Soft reset: the threshold is subtracted (`amount` > 0, so `h − amount` stays in range for
+/// every `h` at or above the threshold, the only values kept).
+struct SubtractThreshold: ResetKernel {
+    let amount: Int64
+    @inline(__always) func after(_ h: Int64) -> Int64 { h &- amount }
 }
 
 /// A leak applied in the LIF loop (one type per `NeuronRule.Leak` case, so the loop specialises).

@@ -6,7 +6,7 @@ import SNNIR
 ///
 ///     h = saturate(decay.apply(v) + i)    // to [−2^(stateBits−1), 2^(stateBits−1) − 1]
 ///     spike = h >= threshold  (or h > threshold)
-///     v = spike ? reset : h
+///     v = spike ? reset : h          (hard reset; soft reset: v = spike ? h − amount : h)
 ///
 /// The sum `decay(v) + i` saturates instead of wrapping when it leaves `Int64` (only possible
 /// with 64-bit state). The dense reference uses SNNIR's own helpers instead of this type, so
@@ -25,7 +25,16 @@ struct NeuronRule: Sendable, Equatable {
     let maxState: Int64
     let threshold: Int64
     let fireOnEqual: Bool
-    let reset: Int64
+    /// The membrane after a spike: `.toValue(r)` or `.subtract(amount)`.
+    let reset: Reset
+
+    /// What a spike does, with its constant widened.
+    enum Reset: Sendable, Equatable {
+        /// `v = value`.
+        case toValue(Int64)
+        /// `v = h − amount`.
+        case subtract(Int64)
+    }
 
     /// Prepares the rule of `neurons`.
     /// - Throws: `SimulatorError.unsupported` when a parameter is outside what the IR allows
@@ -35,6 +44,8 @@ struct NeuronRule: Sendable, Equatable {
             throw SimulatorError.unsupported(layer: layer, reason: "state bits \(neurons.stateBits) outside 1…64")
         }
         switch neurons.decay {
+        case .none:
+            leak = .shift(0)
         case .shift(let k):
             guard (0...63).contains(k) else {
                 throw SimulatorError.unsupported(layer: layer, reason: "leak shift \(k) outside 0…63")
@@ -54,7 +65,15 @@ struct NeuronRule: Sendable, Equatable {
         }
         threshold = Int64(neurons.threshold)
         fireOnEqual = neurons.compare == .greaterOrEqual
-        reset = Int64(neurons.reset)
+        switch neurons.reset {
+        case .toValue(let value):
+            reset = .toValue(Int64(value))
+        case .subtract(let amount):
+            guard amount > 0 else {
+                throw SimulatorError.unsupported(layer: layer, reason: "subtractive reset by \(amount) (must be positive)")
+            }
+            reset = .subtract(Int64(amount))
+        }
     }
 
     /// True when a neuron at rest (v = 0) with no input fires: then every neuron must be
@@ -86,6 +105,10 @@ struct NeuronRule: Sendable, Equatable {
     func step(_ v: Int64, input: Int64) -> (state: Int64, spike: Bool) {
         let (sum, overflow) = decay(v).addingReportingOverflow(input)
         let h = overflow ? (input > 0 ? maxState : minState) : clamp(sum)
-        return fires(h) ? (reset, true) : (h, false)
+        guard fires(h) else { return (h, false) }
+        switch reset {
+        case .toValue(let value): return (value, true)
+        case .subtract(let amount): return (h - amount, true)
+        }
     }
 }

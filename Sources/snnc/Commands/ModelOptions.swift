@@ -1,4 +1,5 @@
 import ArgumentParser
+import SNNIR
 import SNNTrain
 
 /// Options that define a network, shared by `train` and `prune`.
@@ -11,8 +12,12 @@ struct ModelOptions: ParsableArguments {
     var timeSteps: Int?
     @Option(help: "LIF membrane time constant tau. (default: 4/3)")
     var tau: Float?
-    @Option(help: "LIF firing threshold. (default: 1)")
+    @Option(help: "Firing threshold. (default: 1)")
     var threshold: Float?
+    @Option(help: "Spiking neuron: lif (leaky, H = V + (X − V)/tau) or if (integrate-and-fire, H = V + X; Speck). (default: lif)")
+    var neuron: NeuronModel?
+    @Option(help: "What a spike does to the membrane: zero (hard reset to 0) or subtract (V − threshold). (default: zero)")
+    var reset: ResetMode?
     @Option(help: "Pooling between VGG stages: max or avg. (default: max; small: avg)")
     var pool: PoolKind?
     @Option(help: "Input coding: direct (conv1+BN1 once) or repeated (every layer per step). (default: direct)")
@@ -26,7 +31,7 @@ struct ModelOptions: ParsableArguments {
 
     var isGiven: Bool {
         model != nil || width != nil || timeSteps != nil || tau != nil || threshold != nil || pool != nil
-            || encoding != nil || bnStatistics != nil || ann
+            || neuron != nil || reset != nil || encoding != nil || bnStatistics != nil || ann
     }
 
     func validate() throws {
@@ -38,16 +43,23 @@ struct ModelOptions: ParsableArguments {
         if let timeSteps, timeSteps < 1 { throw ValidationError("--time-steps must be at least 1") }
         if let tau, !(tau > 1) { throw ValidationError("--tau must be greater than 1 (V ← V + (X − V)/tau)") }
         if let threshold, !(threshold > 0) { throw ValidationError("--threshold must be positive") }
+        if neuron == .if, tau != nil {
+            throw ValidationError("--tau sets the LIF leak; integrate-and-fire neurons (--neuron if) have none")
+        }
+        if ann, neuron != nil || reset != nil { throw ValidationError("--neuron and --reset describe spiking neurons; --ann has ReLUs") }
     }
 
     /// The model for inputs of the given shape and class count.
     func spec(inputChannels: Int, height: Int, width imageWidth: Int, classes: Int) throws -> ModelSpec {
-        let spec = ModelSpec(
+        var spec = ModelSpec(
             architecture: architecture, width: width ?? 1, inputChannels: inputChannels,
             inputHeight: height, inputWidth: imageWidth, classes: classes,
             timeSteps: timeSteps ?? 5, tau: tau ?? 4.0 / 3.0, threshold: threshold ?? 1,
             pooling: pool, encoding: encoding ?? .direct,
             batchNormStatistics: bnStatistics ?? .perStep, spiking: !ann)
+        // Only written when chosen, so files of LIF models with a hard reset keep their bytes.
+        spec.neuronModel = neuron
+        spec.resetMode = reset
         do {
             _ = try LayerGraph(spec)
         } catch let error as ModelError {
@@ -57,3 +69,6 @@ struct ModelOptions: ParsableArguments {
         return spec
     }
 }
+
+extension NeuronModel: ExpressibleByArgument {}
+extension ResetMode: ExpressibleByArgument {}

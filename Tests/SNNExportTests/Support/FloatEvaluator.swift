@@ -31,10 +31,17 @@ struct FloatEvaluator {
                     var v = state[layer.name] ?? [Float](repeating: 0, count: x.count)
                     var s = [Float](repeating: 0, count: x.count)
                     for j in x.indices {
-                        let h = lif.inputGainFolded ? Float(lif.decay) * v[j] + x[j] : v[j] + (x[j] - v[j]) / lif.tau
+                        let h: Float
+                        if lif.inputGainFolded {
+                            h = Float(lif.decay) * v[j] + x[j]
+                        } else if let tau = lif.tau {
+                            h = v[j] + (x[j] - v[j]) / tau
+                        } else {
+                            h = v[j] + x[j]
+                        }
                         if h >= lif.threshold {
                             s[j] = 1
-                            v[j] = lif.reset
+                            v[j] = lif.resetMode == .subtract ? h - lif.threshold : lif.reset
                         } else {
                             v[j] = h
                         }

@@ -56,7 +56,7 @@ struct IntegerEvaluator {
                         let h = IntegerArithmetic.saturate(n.decay.apply(v[j]) + x[j], bits: n.stateBits)
                         if n.fires(h) {
                             s[j] = 1
-                            v[j] = Int64(n.reset)
+                            v[j] = n.reset.after(h)
                         } else {
                             v[j] = h
                         }
