@@ -1,0 +1,98 @@
+import Foundation
+import SNNTickets
+import Testing
+
+@testable import SNNReport
+
+/// The ticket plots on the reproduction's real summaries (experiments/repro/results).
+@Suite("Report: ticket plots")
+struct TicketPlotTests {
+    static func report() throws -> Report {
+        Report(inputs: try Repository.reproRuns().map { .tickets(file: $0.file, summary: $0.summary) }, generator: "test")
+    }
+
+    static func plot(_ report: Report, _ id: String) throws -> Plot {
+        try #require(report.plots.first { $0.id == id }, "no plot \(id) in \(report.plots.map(\.id))")
+    }
+
+    @Test func accuracyIsTheMeanAndSDOverSeedsOfEveryFullTLevel() throws {
+        let runs = try Repository.reproRuns()
+        let plot = try Self.plot(try Self.report(), "tickets-accuracy")
+        // Methods in the paper's order, eb-c1 told apart from eb by its file name.
+        #expect(plot.series.map(\.name) == ["imp", "imp+et", "eb", "eb-c1", "eb+et", "snip", "random", "transfer"])
+        let imp = try #require(plot.series.first { $0.name == "imp" })
+        let impRuns = runs.filter { $0.summary.header.method == .imp }
+        #expect(impRuns.count == 2)
+        #expect(imp.points.count == 11)
+        for (k, point) in zip(1...11, imp.points) {
+            let infos = impRuns.compactMap { run in run.summary.levels.first { $0.level == k } }
+            let accuracy = meanAndSD(infos.map { 100 * $0.testAccuracy })
+            #expect(abs(point.y - accuracy.mean) < 1e-9)
+            #expect(abs(point.x - meanAndSD(infos.map(\.weightSparsity)).mean) < 1e-9)
+            let sd = try #require(accuracy.sd)
+            #expect(abs((point.high ?? 0) - (accuracy.mean + sd)) < 1e-9 && abs((point.low ?? 0) - (accuracy.mean - sd)) < 1e-9)
+        }
+        // IMP+ET: only the rounds retrained at the full T (4 and 8).
+        let impET = try #require(plot.series.first { $0.name == "imp+et" })
+        #expect(impET.points.count == 2)
+        // A single seed has no band.
+        let snip = try #require(plot.series.first { $0.name == "snip" })
+        #expect(snip.points.allSatisfy { $0.low == nil && $0.high == nil })
+        // The dense line: level 0 of both IMP seeds (IMP+ET's level 0 ran at T_early) = README's 74.69 ± 3.41.
+        let dense = try #require(plot.references.first)
+        #expect(abs(dense.y - meanAndSD(impRuns.map { 100 * $0.summary.levels[0].testAccuracy }).mean) < 1e-9)
+        #expect(dense.name == "dense 74.69 ± 3.41%")
+        // The table shows the same numbers.
+        let round8 = meanAndSD(impRuns.compactMap { $0.summary.levels.first { $0.level == 8 }.map { 100 * $0.testAccuracy } })
+        let text = String(format: "%.2f ± %.2f", round8.mean, round8.sd ?? 0)
+        #expect(plot.table.rows.contains(["imp", "8", "round 8", "89.99", text, "2"]), "\(plot.table.rows)")
+    }
+
+    @Test func costIsSearchPlusTrainingOfTheTicket() throws {
+        let runs = try Repository.reproRuns()
+        let report = try Self.report()
+        let work = try Self.plot(report, "tickets-cost-work")
+        let time = try Self.plot(report, "tickets-cost-time")
+        let snip = try #require(runs.first { $0.summary.header.method == .snip }).summary
+        let workPoints = try #require(work.series.first { $0.name == "snip" }).points
+        let timePoints = try #require(time.series.first { $0.name == "snip" }).points
+        for (info, (w, t)) in zip(snip.levels, zip(workPoints, timePoints)) {
+            #expect(abs(w.x - Double(info.searchCost.work + info.trainCost.work) / 1e12) < 1e-12)
+            #expect(abs(t.x - (info.searchCost.seconds + info.trainCost.seconds) / 60) < 1e-9)
+            #expect(abs(w.y - 100 * info.testAccuracy) < 1e-9)
+        }
+    }
+
+    @Test func densityAndSpikesComeFromTheLevels() throws {
+        let runs = try Repository.reproRuns()
+        let report = try Self.report()
+        let density = try Self.plot(report, "tickets-density")
+        let random = try #require(runs.first { $0.summary.header.method == .random }).summary
+        let last = try #require(random.levels.last)
+        let series = try #require(density.series.first { $0.name.hasPrefix("random ") })
+        #expect(series.name == "random (89.91%)")
+        #expect(density.x.categories == last.layers.map { $0.name.replacingOccurrences(of: ".weight", with: "") })
+        let expected = last.layers.map { 100 * Double($0.kept) / Double($0.count) }
+        #expect(series.points.count == expected.count)
+        for (point, value) in zip(series.points, expected) { #expect(abs(point.y - value) < 1e-12) }
+
+        let spikes = try Self.plot(report, "tickets-spikes-imp")
+        let impRuns = runs.filter { $0.summary.header.method == .imp }
+        #expect(spikes.series.map(\.name) == impRuns[0].summary.levels[0].spikes.map(\.node))
+        let lif3 = try #require(spikes.series.first { $0.name == "lif3" })
+        #expect(lif3.points.count == 12)  // rounds 0 to 11
+        for (k, point) in lif3.points.enumerated() {
+            let values = impRuns.compactMap { $0.summary.levels.first { $0.level == k }?.spikes.first { $0.node == "lif3" }?.spikes }
+            #expect(abs(point.y - meanAndSD(values).mean) < 1e-9)
+        }
+    }
+
+    @Test func seedsOfOneMethodAndSettingsFormOneGroup() throws {
+        let runs = try Repository.reproRuns()
+        let groups = TicketGroup.grouping(runs)
+        #expect(groups.map(\.name) == ["imp", "imp+et", "eb", "eb-c1", "eb+et", "snip", "random", "transfer"])
+        #expect(groups.map(\.runs.count) == [2, 2, 2, 1, 2, 1, 1, 1])
+        #expect(TicketGroup.stem("out/results/eb-c1-s12.json") == "eb-c1")
+        #expect(TicketGroup.stem("tickets.h5") == "tickets")
+    }
+}
