@@ -104,12 +104,13 @@ enum ReportSources {
     /// A decoding error as one line: what is wrong and at which key path.
     private static func describe(_ error: any Error) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "at the top level" : "at '\(keys.joined(separator: "."))'"
         }
         switch error as? DecodingError {
-        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' at '\(path(context))'"
+        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' \(path(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(context.debugDescription) at '\(path(context))'"
+            return "\(context.debugDescription) \(path(context))"
         default: return String(describing: error)
         }
     }
