@@ -12,6 +12,7 @@
 #   logs/<run>-s<seed>.log     progress lines
 #   environment.txt            snnc version, git commit, machine
 #   report.md, levels.csv, table1.csv, spikes.csv   made by scripts/tickets-report.py
+#   report.html                                    made by snnc report (the curves, docs/REPORT.md)
 #
 # Sizing (measured: ~150 training images/s for VGG16/8 at T = 5 on an idle 2-core machine,
 # 45 img/s when builds share it). One IMP search to round 8 trains 9 rounds × EPOCHS ×
@@ -118,7 +119,8 @@ run() {
     tail -n 1 "$log"
     if [[ -n "${COMMIT:-}" ]]; then
         python3 scripts/tickets-report.py "$OUT" > /dev/null
-        git add "$OUT/results" "$OUT/logs" "$OUT/environment.txt" "$OUT"/*.md "$OUT"/*.csv
+        "$SNNC" report "$OUT"/results/*.json --title "Lottery tickets in SNNs: reduced reproduction" -o "$OUT/report.html" 2> /dev/null
+        git add "$OUT/results" "$OUT/logs" "$OUT/environment.txt" "$OUT"/*.md "$OUT"/*.csv "$OUT"/report.html
         git commit --quiet -m "reproduction: $id finished ($(date -u +%Y-%m-%dT%H:%MZ))" || true
     fi
 }
@@ -152,7 +154,8 @@ extend() {
     tail -n 1 "$log"
     if [[ -n "${COMMIT:-}" ]]; then
         python3 scripts/tickets-report.py "$OUT" > /dev/null
-        git add "$OUT/results" "$OUT/logs" "$OUT"/*.md "$OUT"/*.csv
+        "$SNNC" report "$OUT"/results/*.json --title "Lottery tickets in SNNs: reduced reproduction" -o "$OUT/report.html" 2> /dev/null
+        git add "$OUT/results" "$OUT/logs" "$OUT"/*.md "$OUT"/*.csv "$OUT"/report.html
         git commit --quiet -m "reproduction: $id extended to rounds $IMP_EXTEND ($(date -u +%Y-%m-%dT%H:%MZ))" || true
     fi
 }
@@ -170,4 +173,5 @@ for seed in "${baseline_seeds[@]}"; do ablations "$seed"; done
 for seed in "${seeds[@]}"; do extend "$seed"; done
 
 python3 scripts/tickets-report.py "$OUT"
-echo "Report: $OUT/report.md"
+"$SNNC" report "$OUT"/results/*.json --title "Lottery tickets in SNNs: reduced reproduction" -o "$OUT/report.html"
+echo "Report: $OUT/report.md (tables), $OUT/report.html (plots)"
