@@ -14,7 +14,7 @@ enum ActivityPlots {
             id: "calibration\(index)-spikes", section: "Calibration \(file) (\(c.images) images)",
             title: "Spikes per layer per time step (calibration)",
             caption: "Mean events per image of each layer at each time step, as snnc simulate --calibration-out measured them.",
-            kind: .lines, x: Axis(label: "time step", unit: "step"), y: Axis(label: "events per image", unit: "events"),
+            kind: .lines, x: Axis(label: "time step", unit: "t = 0 … T−1"), y: Axis(label: "events per image", unit: "events"),
             series: layers.enumerated().map { n, layer in
                 Series(
                     name: layer, points: (c.events[layer] ?? []).enumerated().map { Point(x: Double($0.offset), y: $0.element) },
@@ -32,7 +32,7 @@ enum ActivityPlots {
             Plot(
                 id: "\(id)-spikes", section: section, title: "Spikes per layer per time step (simulation)",
                 caption: "Mean spikes per image of each layer at each time step in the event-driven integer simulation.",
-                kind: .lines, x: Axis(label: "time step", unit: "step"), y: Axis(label: "spikes per image", unit: "spikes"),
+                kind: .lines, x: Axis(label: "time step", unit: "t = 0 … T−1"), y: Axis(label: "spikes per image", unit: "spikes"),
                 series: r.spikes.enumerated().map { n, l in
                     Series(
                         name: l.name, points: l.eventsPerStep.enumerated().map { Point(x: Double($0.offset), y: $0.element) },

@@ -18,7 +18,9 @@ public enum HTMLReport {
             "<p class=\"note\">Written by \(escaped(report.generator)). Every figure is followed by a table of its numbers; "
                 + "colours follow Okabe and Ito's colour-blind-safe palette, and series also differ in marker shape.</p>",
             "<h2 id=\"inputs\">Inputs</h2>",
-            table(DataTable(columns: ["file", "kind", "contents"], rows: report.sources.map { [$0.file, $0.kind, $0.summary] })),
+            table(
+                DataTable(columns: ["file", "kind", "contents"], rows: report.sources.map { [$0.file, $0.kind, $0.summary] }),
+                class: "inputs"),
         ]
         if report.plots.isEmpty {
             out.append("<p class=\"note\">These inputs hold nothing to plot.</p>")
@@ -60,9 +62,9 @@ public enum HTMLReport {
         ].joined(separator: "\n")
     }
 
-    static func table(_ t: DataTable) -> String {
+    static func table(_ t: DataTable, class name: String = "numbers") -> String {
         var rows = [
-            "<table class=\"numbers\">",
+            "<table class=\"\(name)\">",
             "<thead><tr>" + t.columns.map { "<th scope=\"col\">\(escaped($0))</th>" }.joined() + "</tr></thead>", "<tbody>",
         ]
         for row in t.rows {
@@ -87,6 +89,7 @@ public enum HTMLReport {
         th,td{border:1px solid #ddd;padding:2px 6px;text-align:right}th{background:#f4f4f4}\
         td:first-child,th:first-child{text-align:left}\
         summary{cursor:pointer;font-size:.85em;color:#555}\
-        nav ol{font-size:.9em;padding-left:22px}
+        table.inputs td,table.inputs th{text-align:left}\
+        nav ol{font-size:.85em;padding-left:22px;columns:2;column-gap:28px}nav li{break-inside:avoid}
         """
 }
