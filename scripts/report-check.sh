@@ -8,6 +8,7 @@
 # Usage: scripts/report-check.sh [REPORT.html [SCREENSHOT.png]]   (default: out/demo/report.html)
 #        scripts/report-check.sh --large
 # Installs Chromium (Debian package `chromium`) with scripts/bootstrap.sh when it is missing.
+# --large builds snnc in release mode unless SNNC names a binary.
 # Not part of scripts/test.sh (Chromium is a large install); the Swift tests check the XML.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +18,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [ "${1:-}" = "--large" ]; then
-    swift build -c release --product snnc >&2
-    snnc="$(swift build -c release --show-bin-path)/snnc"
+    snnc=${SNNC:-}
+    if [ -z "$snnc" ]; then
+        swift build -c release --product snnc >&2
+        snnc="$(swift build -c release --show-bin-path)/snnc"
+    fi
     # Ten searches (five methods x two seeds) of twenty levels each, from a real summary.
     python3 - "$work" <<'PY'
 import copy, json, sys
