@@ -11,15 +11,12 @@ struct AxisScale {
 
     /// A scale covering `values` (and `includeZero` → 0) with about five ticks.
     init(values: [Double], includeZero: Bool, from: Double, to: Double) {
-        var lo = values.min() ?? 0
-        var hi = values.max() ?? 1
+        let finite = values.filter(\.isFinite)
+        var lo = finite.min() ?? 0
+        var hi = finite.max() ?? 1
         if includeZero {
             lo = min(lo, 0)
             hi = max(hi, 0)
-        }
-        if !(lo.isFinite && hi.isFinite) {
-            lo = 0
-            hi = 1
         }
         if hi - lo < 1e-12 {
             let pad = abs(hi) > 0 ? abs(hi) * 0.1 : 1

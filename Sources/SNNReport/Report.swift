@@ -44,6 +44,8 @@ public struct Report: Sendable, Equatable, Encodable {
                 plots += ActivityPlots.simulation(record, file: file, index: index)
             }
         }
+        // A search without finished levels, say, leaves plots with nothing to draw.
+        plots.removeAll { plot in plot.coreMap == nil && plot.references.isEmpty && plot.series.allSatisfy(\.points.isEmpty) }
         var seen: [String: Int] = [:]
         for i in plots.indices {
             let id = plots[i].id

@@ -20,7 +20,7 @@ struct SVGChart {
         let plotBottom = max(300, legendHeight + Self.plotTop)
         let height = plotBottom + bottomMargin
         let ys = plot.series.flatMap { $0.points.flatMap { [$0.y, $0.low ?? $0.y, $0.high ?? $0.y] } } + plot.references.map(\.y)
-        let stackedTotals = stackedHeights()
+        let stackedTotals = plot.kind == .stackedBars ? stackedHeights() : []
         let barLike = plot.kind == .bars || plot.kind == .stackedBars
         let yScale = AxisScale(
             values: plot.kind == .stackedBars ? stackedTotals + ys : ys, includeZero: barLike, from: plotBottom, to: Self.plotTop)
@@ -126,7 +126,7 @@ struct SVGChart {
         var parts: [String] = []
         for (i, s) in plot.series.enumerated() {
             let colour = Palette.colour(i, role: s.role)
-            let points = s.points
+            let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             if points.contains(where: { $0.low != nil }) {
                 let upper = points.map { "\(coordinate(x($0.x))),\(coordinate(y.position($0.high ?? $0.y)))" }
                 let lower = points.reversed().map { "\(coordinate(x($0.x))),\(coordinate(y.position($0.low ?? $0.y)))" }
@@ -156,7 +156,7 @@ struct SVGChart {
         var parts: [String] = []
         for (i, s) in plot.series.enumerated() {
             let colour = Palette.colour(i, role: s.role)
-            for p in s.points {
+            for p in s.points where p.x.isFinite && p.y.isFinite {
                 let c = Int(p.x)
                 guard c >= 0, c < count else { continue }
                 let left = band.center(p.x) - band.width * 0.4 + (stacked ? 0 : Double(i) * barWidth)
@@ -201,7 +201,7 @@ struct SVGChart {
 
     private func stackedHeights() -> [Double] {
         var totals: [Int: Double] = [:]
-        for s in plot.series { for p in s.points { totals[Int(p.x), default: 0] += p.y } }
+        for s in plot.series { for p in s.points where p.x.isFinite && p.y.isFinite { totals[Int(p.x), default: 0] += p.y } }
         return Array(totals.values)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text made safe for XML content and attribute values.
 func escaped(_ text: String) -> String {
     var out = ""
@@ -23,6 +25,8 @@ func escaped(_ text: String) -> String {
 
 /// A coordinate with at most two decimals (keeps the SVG small).
 func coordinate(_ value: Double) -> String {
+    guard value.isFinite else { return "0" }
+    guard abs(value) < 1e15 else { return String(format: "%.0f", value) }
     let rounded = (value * 100).rounded() / 100
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
 }

@@ -78,3 +78,31 @@ struct HTMLTests {
         #expect(flat.low < 3 && flat.high > 3)
     }
 }
+
+/// Inputs with little or odd data still give a well-formed page.
+@Suite("Report: sparse inputs")
+struct SparseInputTests {
+    @Test func aSearchWithoutLevelsGivesNoEmptyPlots() throws {
+        var (file, summary) = try #require(try Repository.reproRuns().first { $0.summary.header.method == .snip })
+        summary.levels = []
+        summary.complete = false
+        let report = Report(inputs: [.tickets(file: file, summary: summary)], generator: "test")
+        #expect(report.plots.isEmpty)
+        #expect(report.sources.first?.summary.hasSuffix("0 levels (search not finished)") == true)
+        let page = try ParsedPage(HTMLReport.render(report))
+        #expect(try page.figures().isEmpty)
+    }
+
+    @Test func nonFiniteValuesAreLeftOutOfTheDrawing() throws {
+        let plot = Plot(
+            id: "n", section: "s", title: "t", caption: "c", kind: .lines, x: Axis(label: "x", unit: "u"), y: Axis(label: "y", unit: "u"),
+            series: [Series(name: "a", points: [Point(x: 0, y: 1), Point(x: 1, y: .nan), Point(x: .infinity, y: 2), Point(x: 2, y: 3)])],
+            table: DataTable(columns: ["x"], rows: [["0"]]))
+        var report = Report(inputs: [], generator: "test")
+        report.plots = [plot]
+        let page = try ParsedPage(HTMLReport.render(report))
+        let figure = try #require(try page.figures().first)
+        #expect(try page.points(figure, series: "a").map(\.y) == [1, 3])
+        #expect(try report.json().contains("\"nan\""))
+    }
+}
