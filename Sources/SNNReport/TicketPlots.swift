@@ -86,12 +86,19 @@ enum TicketPlots {
                 columns: ["method", "level", "weight sparsity (%)", "work (TMAC)", "time (min)", "test accuracy (%)"], rows: rows))
     }
 
-    /// Kept fraction of each prunable layer for each method's sparsest level at full T.
+    /// Kept fraction of each prunable layer, for each method at the level closest to the highest
+    /// sparsity every method reached (the sparsest level when there is one method).
     static func density(_ groups: [TicketGroup]) -> Plot {
+        func sparsity(_ infos: [LevelInfo]) -> Double { MeanSD(infos.map(\.weightSparsity)).mean }
+        let common = groups.compactMap { $0.ticketLevels.last.map { sparsity($0.infos) } }.min()
         var layers: [String] = []
         var chosen: [(name: String, infos: [LevelInfo])] = []
         for group in groups {
-            guard let last = group.ticketLevels.last ?? group.fullTLevels.last else { continue }
+            let candidates = group.ticketLevels.isEmpty ? group.fullTLevels : group.ticketLevels
+            let closest = common.flatMap { target in
+                candidates.min { abs(sparsity($0.infos) - target) < abs(sparsity($1.infos) - target) }
+            }
+            guard let last = closest ?? candidates.last else { continue }
             for layer in last.infos[0].layers where !layers.contains(layer.name) { layers.append(layer.name) }
             let sparsity = MeanSD(last.infos.map(\.weightSparsity)).mean
             chosen.append((name: "\(group.name) (\(fixed(sparsity, 2))%)", infos: last.infos))
@@ -110,10 +117,11 @@ enum TicketPlots {
             series.append(Series(name: name, points: points))
         }
         return Plot(
-            id: "tickets-density", section: section, title: "Layer-wise density of each method's sparsest ticket",
+            id: "tickets-density", section: section, title: "Layer-wise density of each method's ticket at a common sparsity",
             caption:
-                "Kept weights of each prunable layer, in percent, for the sparsest level each method trained at full T "
-                + "(mean over seeds; kept and of: the first seed).",
+                "Kept weights of each prunable layer, in percent, for each method's level (trained at full T) closest to the "
+                + "highest sparsity all methods reached; the legend gives each level's sparsity (mean over seeds; kept and of: "
+                + "the first seed).",
             kind: .bars, x: Axis(label: "layer", unit: "", categories: layers.map(Self.shortName)),
             y: Axis(label: "kept weights", unit: "%"), series: series,
             table: DataTable(columns: ["method (sparsity)", "layer", "kept", "of", "density (%)"], rows: rows))

@@ -71,6 +71,9 @@ struct TicketPlotTests {
         let last = try #require(random.levels.last)
         let series = try #require(density.series.first { $0.name.hasPrefix("random ") })
         #expect(series.name == "random (89.91%)")
+        // Every method at the highest sparsity all of them reached: IMP at round 8, not its sparsest round 11.
+        #expect(density.series.map(\.name).contains("imp (89.99%)"))
+        #expect(!density.series.map(\.name).contains("imp (95.78%)"))
         #expect(density.x.categories == last.layers.map { $0.name.replacingOccurrences(of: ".weight", with: "") })
         let expected = last.layers.map { 100 * Double($0.kept) / Double($0.count) }
         #expect(series.points.count == expected.count)
