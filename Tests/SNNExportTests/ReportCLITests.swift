@@ -136,6 +136,8 @@ struct ReportCLITests {
         }
         #expect(leftovers.isEmpty)
 
+        // A budget inspect would refuse.
+        try expectRefused([try CompareFixture.tickets(), "--budget", "speed=3"], output: output, ["unknown budget 'speed=3'"])
         // Into a folder that does not exist.
         try expectRefused([try CompareFixture.tickets()], output: d.path + "/no/such/report.html", ["cannot write the report"])
         // Neither -o nor --json: a usage error.
