@@ -9,7 +9,9 @@ enum TicketPlots {
     static func plots(_ runs: [(file: String, summary: TicketSummary)]) -> [Plot] {
         let groups = TicketGroup.grouping(runs)
         guard !groups.isEmpty else { return [] }
-        var plots = [accuracy(groups), cost(groups, wallTime: false), cost(groups, wallTime: true), density(groups)]
+        var plots = [accuracy(groups), cost(groups, wallTime: false), cost(groups, wallTime: true)]
+        if let plot = EarlyTimePlot.plot(groups) { plots.append(plot) }
+        plots.append(density(groups))
         let iterative = groups.filter { $0.ticketLevels.count >= 3 }
         for group in iterative.isEmpty ? [groups[0]] : iterative {
             if let plot = spikes(group) { plots.append(plot) }

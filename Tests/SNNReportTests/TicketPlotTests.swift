@@ -90,6 +90,30 @@ struct TicketPlotTests {
         }
     }
 
+    @Test func earlyTimeGainsAreTable1sDeltaRows() throws {
+        let runs = try Repository.reproRuns()
+        let plot = try Self.plot(try Self.report(), "tickets-early-time")
+        // The same figures scripts/tickets-report.py printed into experiments/repro/report.md.
+        #expect(plot.table.rows.first == ["imp+et", "imp", "round 4", "68.36", "-1.50", "1.27", "1.31", "2 / 2"])
+        #expect(plot.table.rows.count == 4)
+        // Round 8 computed here: IMP's whole chain (search + training of the ticket), means over seeds.
+        func chain(_ method: TicketMethod) -> [Double] {
+            runs.filter { $0.summary.header.method == method }.compactMap { run in
+                run.summary.levels.first { $0.round == 8 }.map { Double($0.searchCost.work + $0.trainCost.work) }
+            }
+        }
+        let gain = meanAndSD(chain(.imp)).mean / meanAndSD(chain(.impET)).mean
+        let work = try #require(plot.series.first { $0.name == "work gain" })
+        #expect(abs(work.points[1].y - gain) < 1e-12)
+        // Early-bird: the search phase only.
+        func search(_ method: TicketMethod) -> [Double] {
+            runs.filter { $0.summary.header.method == method && $0.file.contains("eb-c1") == false }.compactMap { run in
+                run.summary.levels.first { $0.level == 2 }.map { Double($0.searchCost.work) }
+            }
+        }
+        #expect(abs(work.points[3].y - meanAndSD(search(.eb)).mean / meanAndSD(search(.ebET)).mean) < 1e-12)
+    }
+
     @Test func seedsOfOneMethodAndSettingsFormOneGroup() throws {
         let runs = try Repository.reproRuns()
         let groups = TicketGroup.grouping(runs)
