@@ -28,6 +28,8 @@ struct AxisScale {
         let fraction = raw / magnitude
         let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
         step = nice * magnitude
+        // Whole-number data (time steps, counts) gets whole-number ticks.
+        if step < 1 && !finite.isEmpty && finite.allSatisfy({ $0 == $0.rounded() }) { step = 1 }
         low = floor(lo / step) * step
         high = ceil(hi / step) * step
         self.from = from

@@ -114,6 +114,27 @@ struct TicketPlotTests {
         #expect(abs(work.points[3].y - meanAndSD(search(.eb)).mean / meanAndSD(search(.ebET)).mean) < 1e-12)
     }
 
+    /// The rows scripts/tickets-report.py wrote into experiments/repro/report.md for the same summaries.
+    @Test func searchDetailsEqualTheReproductionsMarkdownReport() throws {
+        let report = try Self.report()
+        let earlyBird = try Self.plot(report, "tickets-early-bird")
+        #expect(earlyBird.table.rows.contains(["eb+et seed 1", "89.91%", "2.49", "yes", "11", "1.46"]))
+        #expect(earlyBird.table.rows.contains(["eb-c1 seed 0", "68.30%", "2.00", "no (last mask)", "3", "2.19"]))
+        #expect(earlyBird.table.rows.count == 10)
+        let probe = try Self.plot(report, "tickets-early-time-probe")
+        #expect(probe.table.rows.contains(["imp+et seed 1", "1", "2: 1.000, 3: 0.586, 4: 0.494", "0.600", "3"]))
+        #expect(probe.references.map(\.y) == [0.6])
+        let transfer = try Self.plot(report, "tickets-transfer")
+        #expect(
+            transfer.table.rows == [
+                ["0", "round 4", "68.36", "86.50", "76.36", "82.46"], ["0", "round 8", "89.99", "87.76", "74.20", "82.98"],
+            ])
+        let times = try Self.plot(report, "tickets-round-time-imp")
+        #expect(times.series.map(\.name) == ["imp seed 0", "imp seed 1"])
+        let runs = try Repository.reproRuns().filter { $0.summary.header.method == .imp }
+        #expect(times.series[0].points.map(\.y) == runs[0].summary.levels.map { $0.trainCost.seconds / 60 })
+    }
+
     @Test func seedsOfOneMethodAndSettingsFormOneGroup() throws {
         let runs = try Repository.reproRuns()
         let groups = TicketGroup.grouping(runs)
