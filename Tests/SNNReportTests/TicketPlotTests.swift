@@ -93,7 +93,7 @@ struct TicketPlotTests {
     @Test func earlyTimeGainsAreTable1sDeltaRows() throws {
         let runs = try Repository.reproRuns()
         let plot = try Self.plot(try Self.report(), "tickets-early-time")
-        // The same figures scripts/tickets-report.py printed into experiments/repro/report.md.
+        // The figures the former scripts/tickets-report.py printed into experiments/repro/report.md.
         #expect(plot.table.rows.first == ["imp+et", "imp", "round 4", "68.36", "-1.50", "1.27", "1.31", "2 / 2"])
         #expect(plot.table.rows.count == 4)
         // Round 8 computed here: IMP's whole chain (search + training of the ticket), means over seeds.
@@ -114,7 +114,7 @@ struct TicketPlotTests {
         #expect(abs(work.points[3].y - meanAndSD(search(.eb)).mean / meanAndSD(search(.ebET)).mean) < 1e-12)
     }
 
-    /// The rows scripts/tickets-report.py wrote into experiments/repro/report.md for the same summaries.
+    /// The rows the former scripts/tickets-report.py wrote into experiments/repro/report.md for the same summaries.
     @Test func searchDetailsEqualTheReproductionsMarkdownReport() throws {
         let report = try Self.report()
         let earlyBird = try Self.plot(report, "tickets-early-bird")
