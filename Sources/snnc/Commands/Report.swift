@@ -14,7 +14,8 @@ extension SNNC {
 
                 Ticket searches (all files together; seeds of the same method and settings are averaged): \
                 accuracy vs sparsity per method with a ± sd band and the dense line, search work and time vs \
-                accuracy, layer-wise density, spikes per layer per level. Each deployment: weight memory per \
+                accuracy, early-time speed-ups, early-bird detections, early-time probes, layer-wise density, \
+                spikes and training time per level, transferred tickets. Each deployment: weight memory per \
                 layer (CSR vs dense vs on chip), the core map (layer per core, fill of each core, the binding \
                 constraint outlined), energy by layer and cause, cycles per step, budgets (the chip's capacity \
                 and --budget) pass/fail. Calibration and simulation: spikes per layer per step, cycles per step, \
@@ -26,8 +27,8 @@ extension SNNC {
 
                 Examples:
                   snnc report tickets.h5 model.snn.h5 -o report.html
-                  snnc report results/*.json -o report.html --title "Lottery tickets: reproduction"
-                  snnc report model.snn.h5 compare.json --budget memory=256KiB,energy=2uJ -o report.html --json
+                  snnc report results/*.json -o report.html --title Reproduction
+                  snnc report model.snn.h5 compare.json --budget memory=256KiB -o r.html --json
                 """)
 
         @Argument(help: "Ticket files, prune --json summaries, deployment files, calibration files, simulate --json outputs.")
