@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import SNNIR
 import Testing
 
 @testable import SNNReport
@@ -8,8 +9,27 @@ import Testing
 /// whose rows are the plot's, with the plotted values on the marks.
 @Suite("Report: HTML page")
 struct HTMLTests {
+    /// Every kind of input at once: the reproduction's searches, two deployments (split cores and
+    /// Speck's layer per core), a calibration and a simulation.
+    static func everything() throws -> Report {
+        let (edge, edgeProfile) = try DeploymentPlotTests.compiled("edge")
+        let (speck, speckProfile) = try DeploymentPlotTests.compiled("speck")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let record = try decoder.decode(SimulationRecord.self, from: Data(ActivityPlotTests.simulation.utf8))
+        let inputs: [ReportInput] =
+            try Repository.reproRuns().map { .tickets(file: $0.file, summary: $0.summary) } + [
+                .deployment(file: "e.snn.h5", graph: edge, profile: edgeProfile, budgets: []),
+                .deployment(file: "s.snn.h5", graph: speck, profile: speckProfile, budgets: []),
+                .calibration(file: "c.json", calibration: Calibration(images: 2, events: ["lif1": [1, 2]])),
+                .simulation(file: "s.json", record: record),
+            ]
+        return Report(inputs: inputs, generator: "test")
+    }
+
     @Test func everyFigureHasTitleAxesLegendAndTable() throws {
-        let report = try TicketPlotTests.report()
+        let report = try Self.everything()
+        #expect(Set(report.plots.map(\.kind)) == [.lines, .bars, .stackedBars, .coreMap])
         let page = try ParsedPage(HTMLReport.render(report))
         let figures = try page.figures()
         #expect(figures.count == report.plots.count)
@@ -20,10 +40,14 @@ struct HTMLTests {
             let svgTitle = try page.nodes(".//*[local-name()='svg']/*[local-name()='title']", in: figure).first?.stringValue
             #expect(svgTitle == plot.title)
             let axes = try page.nodes(".//*[@class='axis-title']", in: figure).map { $0.stringValue ?? "" }
-            #expect(axes == [plot.y.title, plot.x.title], "\(plot.id)")
+            #expect(Set(axes) == [plot.y.title, plot.x.title] && axes.count == 2, "\(plot.id)")
             #expect(axes.allSatisfy { !$0.isEmpty })
             let legend = try page.nodes(".//*[local-name()='g'][@class='legend']/*[@class='legend-item']", in: figure)
-            #expect(legend.count == plot.series.count + plot.references.count, "\(plot.id)")
+            let names = legend.map { $0.stringValue ?? "" }
+            for item in plot.series.map(\.name) + plot.references.map(\.name) {
+                #expect(names.contains(clip(item)), "\(plot.id): no legend entry '\(item)' in \(names)")
+            }
+            if plot.kind != .coreMap { #expect(legend.count == plot.series.count + plot.references.count, "\(plot.id)") }
             let rows = try page.nodes(".//*[local-name()='table']/*[local-name()='tbody']/*[local-name()='tr']", in: figure)
             #expect(rows.count == plot.table.rows.count)
             let cells = try rows.map { try page.nodes("./*[local-name()='td']", in: $0).map { $0.stringValue ?? "" } }
