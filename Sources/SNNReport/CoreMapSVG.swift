@@ -9,6 +9,8 @@ struct CoreMapSVG {
     static let top = 34.0
     static let gridWidth = 560.0
     static let legendLeft = 650.0
+    /// Cells smaller than this (pixels) draw one bar: the core's fullest resource.
+    static let compactCell = 24.0
 
     var plot: Plot
     var map: CoreMap
@@ -54,7 +56,7 @@ struct CoreMapSVG {
             out.append(self.cell(core, size: cell, columns: columns, colour: Palette.colour(layers.firstIndex(of: core.layer) ?? 0)))
         }
         out.append("</g>")
-        out.append(legend(layers))
+        out.append(legend(layers, compact: cell < Self.compactCell))
         out.append("</svg>")
         return out.joined(separator: "\n")
     }
@@ -78,18 +80,22 @@ struct CoreMapSVG {
                 "<text class=\"core-label\" x=\"\(coordinate(x + pad))\" y=\"\(coordinate(y + pad + 9))\">"
                     + "\(core.core) \(escaped(clip(core.layer, max(3, Int(size / 8)))))</text>")
         }
+        // Small cells (a mesh of many cores) show only the fullest resource, which keeps the page small.
+        let compact = size < Self.compactCell
+        let resources = compact ? core.binding.map { [$0] } ?? [] : core.resources
         let barTop = y + (size >= 40 ? pad + 14 : pad)
-        let barHeight = max(2, (y + size - pad - barTop) / Double(max(core.resources.count, 1)) - 2)
-        let binding = core.binding?.name
-        for (i, r) in core.resources.enumerated() {
+        let barHeight = max(2, (y + size - pad - barTop) / Double(max(resources.count, 1)) - 2)
+        let binding = compact ? nil : core.binding?.name
+        for (i, r) in resources.enumerated() {
             let by = barTop + Double(i) * (barHeight + 2)
             let fullWidth = size - 2 * pad
             let fill = min(r.fill ?? 0, 1)
             let over = (r.fill ?? 0) >= 1
-            parts.append(
-                "<rect x=\"\(coordinate(x + pad))\" y=\"\(coordinate(by))\" width=\"\(coordinate(fullWidth))\" "
-                    + "height=\"\(coordinate(barHeight))\" "
-                    + "fill=\"#ffffff\" stroke=\"\(Palette.grid)\"/>")
+            if !compact {
+                parts.append(
+                    "<rect x=\"\(coordinate(x + pad))\" y=\"\(coordinate(by))\" width=\"\(coordinate(fullWidth))\" "
+                        + "height=\"\(coordinate(barHeight))\" fill=\"#ffffff\" stroke=\"\(Palette.grid)\"/>")
+            }
             parts.append(
                 "<rect class=\"fill\" x=\"\(coordinate(x + pad))\" y=\"\(coordinate(by))\" width=\"\(coordinate(fullWidth * fill))\" "
                     + "height=\"\(coordinate(barHeight))\" fill=\"\(over ? Palette.colour(0, role: "fail") : Palette.ink)\" "
@@ -107,7 +113,7 @@ struct CoreMapSVG {
         return parts.joined(separator: "\n")
     }
 
-    private func legend(_ layers: [String]) -> String {
+    private func legend(_ layers: [String], compact: Bool) -> String {
         var parts = ["<g class=\"legend\">"]
         var y = Self.top + 6
         for (i, name) in layers.enumerated() {
@@ -121,9 +127,10 @@ struct CoreMapSVG {
             )
             y += 18
         }
-        let names = map.cores.first?.resources.map(\.name) ?? []
+        let names = compact ? ["the core's fullest resource", "(which one: see the table)"] : map.cores.first?.resources.map(\.name) ?? []
         parts.append(
-            "<text class=\"legend-item\" x=\"\(coordinate(Self.legendLeft))\" y=\"\(coordinate(y + 8))\">bars, top to bottom:</text>")
+            "<text class=\"legend-item\" x=\"\(coordinate(Self.legendLeft))\" y=\"\(coordinate(y + 8))\">"
+                + (compact ? "bar:" : "bars, top to bottom:") + "</text>")
         y += 26
         for name in names {
             parts.append(
@@ -131,14 +138,16 @@ struct CoreMapSVG {
             y += 16
         }
         y += 8
-        parts.append(
-            "<rect x=\"\(coordinate(Self.legendLeft))\" y=\"\(coordinate(y - 6))\" width=\"22\" height=\"10\" fill=\"\(Palette.ink)\" "
-                + "stroke=\"#000000\" stroke-width=\"2\"/>")
-        parts.append(
-            "<text class=\"legend-item\" x=\"\(coordinate(Self.legendLeft + 28))\" "
-                + "y=\"\(coordinate(y + 3))\">fullest resource of the core</text>"
-        )
-        y += 18
+        if !compact {
+            parts.append(
+                "<rect x=\"\(coordinate(Self.legendLeft))\" y=\"\(coordinate(y - 6))\" width=\"22\" height=\"10\" fill=\"\(Palette.ink)\" "
+                    + "stroke=\"#000000\" stroke-width=\"2\"/>")
+            parts.append(
+                "<text class=\"legend-item\" x=\"\(coordinate(Self.legendLeft + 28))\" "
+                    + "y=\"\(coordinate(y + 3))\">fullest resource of the core</text>"
+            )
+            y += 18
+        }
         parts.append(
             "<rect x=\"\(coordinate(Self.legendLeft))\" y=\"\(coordinate(y - 6))\" width=\"22\" height=\"10\" "
                 + "fill=\"\(Palette.colour(0, role: "fail"))\"/>")

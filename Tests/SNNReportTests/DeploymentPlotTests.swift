@@ -102,3 +102,32 @@ struct DeploymentPlotTests {
         #expect(!report.plots.contains { $0.id.hasSuffix("budgets") })
     }
 }
+
+/// A mesh of many cores draws one bar per core.
+@Suite("Report: large core maps")
+struct LargeCoreMapTests {
+    @Test func smallCellsShowOnlyTheFullestResource() throws {
+        let cells = (0..<400).map { k in
+            CoreCell(
+                core: k, layer: "lif\(k / 100)",
+                resources: [
+                    CoreResource(name: "neurons", unit: "neurons", used: k % 7, capacity: 8),
+                    CoreResource(name: "synapse memory", unit: "B", used: 10, capacity: 100),
+                ])
+        }
+        let map = CoreMap(columns: 40, cores: cells, binding: "neurons")
+        let plot = Plot(
+            id: "m", section: "s", title: "t", caption: "c", kind: .coreMap, x: Axis(label: "mesh column", unit: "u"),
+            y: Axis(label: "mesh row", unit: "u"), series: (0..<4).map { Series(name: "lif\($0)", points: []) }, coreMap: map,
+            table: DataTable(columns: ["core"], rows: cells.map { [String($0.core)] }))
+        var report = Report(inputs: [], generator: "test")
+        report.plots = [plot]
+        let html = HTMLReport.render(report)
+        let page = try ParsedPage(html)
+        let bars = try page.nodes("//*[@class='fill']")
+        #expect(bars.count == 400)
+        #expect(bars.map { attribute($0, "data-resource") } == cells.map { $0.binding?.name })
+        #expect(try page.nodes("//*[@class='binding']").isEmpty)
+        #expect(html.utf8.count < 400 * 900)
+    }
+}
