@@ -2,7 +2,8 @@ import Foundation
 import SNNTickets
 
 /// The plots of the ticket searches: accuracy against sparsity (the paper's Fig. 5), search cost
-/// against accuracy, layer-wise density (Fig. 6c) and spikes per layer per level (Fig. 10).
+/// against accuracy, layer-wise density (Fig. 6c) and spikes per layer per level (Fig. 10); the
+/// early-time gains (`EarlyTimePlot`) and what happened inside the searches (`SearchDetailPlots`).
 enum TicketPlots {
     static let section = "Ticket search"
 
