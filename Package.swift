@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SNNSimulator", targets: ["SNNSimulator"]),
         .library(name: "SNNCompare", targets: ["SNNCompare"]),
         .library(name: "SNNInterop", targets: ["SNNInterop"]),
+        .library(name: "SNNReport", targets: ["SNNReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -56,13 +57,15 @@ let package = Package(
         .target(name: "SNNCompare", dependencies: ["SNNTrain", "SNNTensor", "SNNSimulator", "SNNIR", "SNNDiagnostics"]),
         // NIR files <-> trainable snnc models (snnc import, snnc export --format nir).
         .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNIR", "SNNDiagnostics"]),
+        // The plots of a report (ticket searches, deployments, activity) and their SVG/HTML page (snnc report).
+        .target(name: "SNNReport", dependencies: ["SNNTickets", "SNNCompiler", "SNNIR"]),
         // Random and hand-built quantised networks for the simulator's tests and benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(
             name: "snnc",
             dependencies: [
                 "SNNDiagnostics", "SNNStore", "SNNTensor", "SNNData", "SNNTrain", "SNNTickets", "SNNIR", "SNNCompiler", "SNNFormat",
-                "SNNSimulator", "SNNCompare", "SNNInterop",
+                "SNNSimulator", "SNNCompare", "SNNInterop", "SNNReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -89,6 +92,7 @@ let package = Package(
                 "snnc", "SNNDiagnostics", "SNNStore", "SNNData", "SNNTrain", "SNNTickets",
                 "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare", "SNNInterop",
             ]),
+        .testTarget(name: "SNNReportTests", dependencies: ["SNNReport", "SNNTickets", "SNNIR", "SNNCompiler"]),
         .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),
 
         // Benchmarks (run with -c release, never in `swift test`).

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages snnc needs, if any are missing (Debian/Ubuntu, apt-get).
-# Safe to run again: it does nothing when everything is present.
+# Safe to run again: it does nothing when everything is present. Arguments: more packages to
+# install the same way (e.g. `scripts/bootstrap.sh chromium`).
 set -euo pipefail
 
 packages=(libhdf5-dev hdf5-tools zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist)
+# Extra packages a script needs besides these (scripts/report-check.sh passes chromium).
+packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,7 +2,8 @@
 # The main job, end to end on the bundled fixture data (Fashion-MNIST subset, fixtures/).
 # Installs what is missing, builds a release binary, then runs every pipeline stage:
 #   train -> prune (IMP lottery tickets) -> export (compile for a chip) -> simulate -> inspect,
-#   then the float-vs-integer comparison and a NIR round trip (export --format nir, import, evaluate).
+#   then the float-vs-integer comparison, a NIR round trip (export --format nir, import, evaluate)
+#   and an HTML report of it all (snnc report: out/demo/report.html).
 # Outputs go to out/demo/ (override with SNNC_DEMO_OUT). Takes a few minutes after the build;
 # the model is tiny and trained on 2,000 images for 2 epochs, so accuracies are far below the
 # paper's: the demo shows the pipeline, not the science (see experiments/ for that).
@@ -57,6 +58,15 @@ step "9. NIR round trip: a plain NIR file for other tools, imported back and eva
 "$snnc" evaluate "$out/tickets.h5" --data-dir fixtures/fashion-mnist    # the ticket itself ...
 "$snnc" evaluate "$out/imported.h5" --data-dir fixtures/fashion-mnist   # ... and after the round trip
 
+step "10. report: one HTML page with the plots of the search, the deployment and the comparison"
+# The comparison of step 8 again (same images, same numbers), as JSON for the report.
+"$snnc" simulate "$out/ticket.snn.h5" --data-dir fixtures/fashion-mnist --limit 200 --compare "$out/tickets.h5" --json \
+    > "$out/compare.json"
+"$snnc" report "$out/tickets.h5" "$out/ticket.snn.h5" "$out/calibration.json" "$out/compare.json" \
+    --budget memory=128KiB,cores=64 --title "snnc demo: VGG16/8 ticket on edge" -o "$out/report.html"
+
 echo
 echo "Demo finished in $((SECONDS - start)) s. Outputs in $out/:"
 ls -l "$out"
+echo
+echo "Report (open in a browser, works offline): $out/report.html"

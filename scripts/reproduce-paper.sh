@@ -11,7 +11,8 @@
 #   results/<run>-s<seed>.json `snnc prune --json` summaries
 #   logs/<run>-s<seed>.log     progress lines
 #   environment.txt            snnc version, git commit, machine
-#   report.md, levels.csv, table1.csv, spikes.csv   made by scripts/tickets-report.py
+#   report.html     made by snnc report from results/*.json (plots and their tables, docs/REPORT.md;
+#                   `snnc report results/*.json --json` prints the same data)
 #
 # Sizing (measured: ~150 training images/s for VGG16/8 at T = 5 on an idle 2-core machine,
 # 45 img/s when builds share it). One IMP search to round 8 trains 9 rounds × EPOCHS ×
@@ -98,6 +99,13 @@ read -r -a train_flags <<< "$TRAIN_FLAGS"
 common+=("${train_flags[@]}")
 et=(--et-probe-epochs "$ET_PROBE_EPOCHS" --et-probe-images "$ET_PROBE_IMAGES")
 
+# The report of every finished summary (run from $OUT, so the page names results/<run>.json).
+report() {
+    local bin
+    bin=$(realpath "$(command -v "$SNNC")")
+    (cd "$OUT" && "$bin" report results/*.json --title "Lottery tickets in SNNs: reduced reproduction" -o report.html)
+}
+
 # run NAME SEED ARGS…: one search, resumed if its ticket file exists, skipped if finished.
 run() {
     local name=$1 seed=$2; shift 2
@@ -117,8 +125,8 @@ run() {
     mv "$json.tmp" "$json"
     tail -n 1 "$log"
     if [[ -n "${COMMIT:-}" ]]; then
-        python3 scripts/tickets-report.py "$OUT" > /dev/null
-        git add "$OUT/results" "$OUT/logs" "$OUT/environment.txt" "$OUT"/*.md "$OUT"/*.csv
+        report
+        git add "$OUT/results" "$OUT/logs" "$OUT/environment.txt" "$OUT/report.html"
         git commit --quiet -m "reproduction: $id finished ($(date -u +%Y-%m-%dT%H:%MZ))" || true
     fi
 }
@@ -151,8 +159,8 @@ extend() {
     mv "$json.tmp" "$json"
     tail -n 1 "$log"
     if [[ -n "${COMMIT:-}" ]]; then
-        python3 scripts/tickets-report.py "$OUT" > /dev/null
-        git add "$OUT/results" "$OUT/logs" "$OUT"/*.md "$OUT"/*.csv
+        report
+        git add "$OUT/results" "$OUT/logs" "$OUT/report.html"
         git commit --quiet -m "reproduction: $id extended to rounds $IMP_EXTEND ($(date -u +%Y-%m-%dT%H:%MZ))" || true
     fi
 }
@@ -169,5 +177,5 @@ for seed in "${seeds[@]:1}"; do headline "$seed"; done
 for seed in "${baseline_seeds[@]}"; do ablations "$seed"; done
 for seed in "${seeds[@]}"; do extend "$seed"; done
 
-python3 scripts/tickets-report.py "$OUT"
-echo "Report: $OUT/report.md"
+report
+echo "Report: $OUT/report.html"

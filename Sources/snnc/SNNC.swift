@@ -17,7 +17,9 @@ struct SNNC: ParsableCommand {
             Files are HDF5. Errors go to stderr; results to stdout.
             """,
         version: version,
-        subcommands: [Train.self, Prune.self, Import.self, Evaluate.self, Export.self, Simulate.self, Inspect.self, Targets.self]
+        subcommands: [
+            Train.self, Prune.self, Import.self, Evaluate.self, Export.self, Simulate.self, Inspect.self, Report.self, Targets.self,
+        ]
     )
 
     /// Entry point: one process-wide allocator setting, then normal argument parsing.
