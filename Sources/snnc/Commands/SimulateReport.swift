@@ -19,8 +19,9 @@ struct SimulateReport: Encodable {
         var synapticOps: Double, neuronUpdates: Double, routing: Double, memory: Double
         var memoryIncluded: Bool, dynamic: Double, staticEnergy: Double, total: Double
         /// The encoder's MACs on the analog input at the target's `e_mac_pj`; absent when the
-        /// target has no such figure (they are then in `synapticOps`).
-        var inputMACs: Double?
+        /// target has no such figure (they are then in `synapticOps`). (Spelled so that the JSON
+        /// key is `input_macs`.)
+        var inputMacs: Double?
     }
 
     struct Cost: Encodable {
@@ -84,7 +85,7 @@ struct SimulateReport: Encodable {
                     synapticOps: e.synapticOps, neuronUpdates: e.neuronUpdates, routing: e.routing,
                     memory: e.memory, memoryIncluded: e.memoryIncluded, dynamic: e.dynamic,
                     staticEnergy: e.staticEnergy, total: e.total,
-                    inputMACs: costModel.energy.inputMACPJ == nil ? nil : e.inputMACs))
+                    inputMacs: costModel.energy.inputMACPJ == nil ? nil : e.inputMACs))
         }
         checkedImages = checked ? result.checkedImages : nil
         let staticMetrics = NeuroBenchStatic(graph: graph)
@@ -150,7 +151,7 @@ struct SimulateReport: Encodable {
                     + cost.cyclesPerStep.map { Units.count($0) }.joined(separator: " ") + ")")
             lines.append(
                 "energy per inference: \(Units.energy(picojoules: e.total)) = synaptic ops \(Units.energy(picojoules: e.synapticOps))"
-                    + (e.inputMACs.map { " + input MACs \(Units.energy(picojoules: $0))" } ?? "")
+                    + (e.inputMacs.map { " + input MACs \(Units.energy(picojoules: $0))" } ?? "")
                     + " + neuron updates \(Units.energy(picojoules: e.neuronUpdates)) + routing \(Units.energy(picojoules: e.routing))"
                     + (e.memoryIncluded ? " + memory \(Units.energy(picojoules: e.memory))" : "")
                     + " + static \(Units.energy(picojoules: e.staticEnergy))"
