@@ -23,6 +23,7 @@ in SpikingJelly on the full test set as well:
 
 Usage:
     python train_sj_vgg.py --out-dir out [--epochs 2] [--train-subset 60000] [--time-steps 4]
+    python train_sj_vgg.py --out-dir out --export-only [--keep-avgpool]    # export out/model.pt again
 Writes out/model.pt (the trained network's state dict), out/sj.nir (the export),
 out/sj-predictions.npy (the twin's test predictions) and out/train.json (accuracies, times).
 """
@@ -147,6 +148,10 @@ def main():
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--export-only", action="store_true",
+                        help="load out-dir/model.pt instead of training, test and export it")
+    parser.add_argument("--keep-avgpool", action="store_true",
+                        help="write the exporter's AvgPool2d + IF as they are (sj-avgpool.nir; snnc reads both)")
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -158,6 +163,9 @@ def main():
     train_x, train_y = train_x[subset], train_y[subset]
 
     net = make_model()
+    if args.export_only:
+        net.load_state_dict(torch.load(os.path.join(args.out_dir, "model.pt")))
+        args.epochs = 0
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     batches = (len(train_y) + args.batch_size - 1) // args.batch_size
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * batches)
@@ -178,6 +186,7 @@ def main():
                 print(f"epoch {epoch + 1} batch {b}/{batches} loss {loss.item():.4f} "
                       f"({time.time() - start:.0f} s, {seen / (time.time() - start):.0f} img/s)", flush=True)
         torch.save(net.state_dict(), os.path.join(args.out_dir, "model.pt"))
+    net.eval()
     train_seconds = time.time() - start
 
     trained = predict(net, test_x, args.time_steps)
@@ -186,9 +195,10 @@ def main():
     functional.reset_net(twin)
     example = torch.zeros(args.time_steps, 1, 1, 28, 28)
     graph = export_to_nir(twin, example)  # dt = 1e-4 s (the exporter's default)
-    swapped = avgpool_to_sumpool(graph)
-    nir.write(os.path.join(args.out_dir, "sj.nir"), graph)
-    np.save(os.path.join(args.out_dir, "sj-predictions.npy"), twin_predictions.numpy().astype(np.int64))
+    swapped = [] if args.keep_avgpool else avgpool_to_sumpool(graph)
+    suffix = "-avgpool" if args.keep_avgpool else ""
+    nir.write(os.path.join(args.out_dir, f"sj{suffix}.nir"), graph)
+    np.save(os.path.join(args.out_dir, f"sj{suffix}-predictions.npy"), twin_predictions.numpy().astype(np.int64))
     result = {
         "tool": "spikingjelly", "test_images": len(test_y),
         "test_accuracy_trained": (trained == test_y).float().mean().item(),
@@ -201,7 +211,7 @@ def main():
         "versions": {"torch": torch.__version__, "spikingjelly": "2.0.0", "nir": nir.__version__
                      if hasattr(nir, "__version__") else "?"},
     }
-    with open(os.path.join(args.out_dir, "train.json"), "w") as f:
+    with open(os.path.join(args.out_dir, f"train{suffix}.json" if not args.export_only else f"export{suffix}.json"), "w") as f:
         json.dump(result, f, indent=1)
     print(json.dumps(result))
 
