@@ -305,6 +305,10 @@ struct SNNCGroupReader {
             let integers = try EstimateColumns.integers.map { try t.read($0.0, as: Int64.self, shape: [n]).values.map(Int.init) }
             let reals = try EstimateColumns.reals.map { try t.read($0.0, as: Double.self, shape: [n]).values }
             let included = try t.read("memory_energy_included", as: UInt8.self, shape: [n]).values
+            // Written only for targets with `e_mac_pj` (format 2.1 files before it have none: 0).
+            let inputMACs =
+                t.kind(of: "energy_input_macs_pj") == .dataset
+                ? try t.read("energy_input_macs_pj", as: Double.self, shape: [n]).values : [Double](repeating: 0, count: n)
             rows = (0..<n).map { i in
                 LayerEstimate(
                     layer: layer[i], kind: kind[i], population: population[i], neurons: integers[0][i], cores: integers[1][i],
@@ -315,7 +319,8 @@ struct SNNCGroupReader {
                     routedSpikes: reals[5][i], hops: reals[6][i], bytesMovedCSR: reals[7][i], bytesMovedDense: reals[8][i],
                     energy: EnergyBreakdown(
                         synapticOps: reals[9][i], neuronUpdates: reals[10][i], routing: reals[11][i],
-                        memory: reals[12][i], memoryIncluded: included[i] != 0, staticEnergy: 0),
+                        memory: reals[12][i], memoryIncluded: included[i] != 0, staticEnergy: 0,
+                        inputMACs: inputMACs[i]),
                     cyclesPerStep: reals[13][i])
             }
         }
@@ -333,8 +338,14 @@ struct SNNCGroupReader {
         let reals = try TargetCostFields.names.map { try g.scalarAttribute($0, as: Double.self) }
         guard reals.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw fail(g.path, "a cost figure is negative or not finite") }
         let tick = names.contains("tick_hz") ? try g.scalarAttribute("tick_hz", as: Double.self) : nil
-        return TargetCostFields.costs(
+        // Absent in files written before `e_mac_pj` existed and for targets without it: input MACs
+        // are then charged as synaptic operations, as those files were.
+        let mac = names.contains("input_mac_pj") ? try g.scalarAttribute("input_mac_pj", as: Double.self) : nil
+        if let mac, !(mac.isFinite && mac >= 0) { throw fail(g.path, "input_mac_pj is negative or not finite") }
+        var costs = TargetCostFields.costs(
             target: try g.stringAttribute("target"), reals: reals, tickHz: tick,
             includesWeightRead: try g.scalarAttribute("synaptic_op_includes_weight_read", as: Int8.self) != 0)
+        costs.energy.inputMACPJ = mac
+        return costs
     }
 }

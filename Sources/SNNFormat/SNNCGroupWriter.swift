@@ -211,6 +211,7 @@ struct SNNCGroupWriter {
         for (name, column) in EstimateColumns.integers { try rows.write(name, e.layers.map { Int64(column($0)) }) }
         for (name, column) in EstimateColumns.reals { try rows.write(name, e.layers.map(column)) }
         try rows.write("memory_energy_included", e.layers.map { $0.energy.memoryIncluded ? UInt8(1) : 0 })
+        if e.costs?.energy.inputMACPJ != nil { try rows.write("energy_input_macs_pj", e.layers.map(\.energy.inputMACs)) }
     }
 
     /// The target's figures (`[timing]`, `[energy]`, memory bytes), one attribute each.
@@ -219,6 +220,7 @@ struct SNNCGroupWriter {
         for (name, value) in TargetCostFields.reals(c) { try g.setAttribute(name, scalar: value) }
         if let tick = c.timing.tickHz { try g.setAttribute("tick_hz", scalar: tick) }
         try g.setAttribute("synaptic_op_includes_weight_read", scalar: Int8(c.energy.synapticOpIncludesWeightRead ? 1 : 0))
+        if let mac = c.energy.inputMACPJ { try g.setAttribute("input_mac_pj", scalar: mac) }
     }
 
     private func writeProvenance(_ p: Provenance, into g: HDF5Group) throws {

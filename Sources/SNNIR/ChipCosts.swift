@@ -55,11 +55,15 @@ public struct ChipEnergy: Sendable, Equatable {
     public var memoryPJPerByte: Double
     /// Static (leakage and idle) power of the whole chip, mW.
     public var staticPowerMW: Double
+    /// Energy per multiply-accumulate of the analog input layer (the direct-coding encoder, which
+    /// multiplies real-valued pixels by weights), pJ; nil charges those MACs as synaptic operations
+    /// (`synapticOpPJ`), as files and profiles without the figure always did.
+    public var inputMACPJ: Double?
 
     /// Creates the energy model.
     public init(
         synapticOpPJ: Double, synapticOpIncludesWeightRead: Bool, neuronUpdatePJ: Double,
-        spikeRoutePJ: Double, memoryPJPerByte: Double, staticPowerMW: Double
+        spikeRoutePJ: Double, memoryPJPerByte: Double, staticPowerMW: Double, inputMACPJ: Double? = nil
     ) {
         self.synapticOpPJ = synapticOpPJ
         self.synapticOpIncludesWeightRead = synapticOpIncludesWeightRead
@@ -67,6 +71,15 @@ public struct ChipEnergy: Sendable, Equatable {
         self.spikeRoutePJ = spikeRoutePJ
         self.memoryPJPerByte = memoryPJPerByte
         self.staticPowerMW = staticPowerMW
+        self.inputMACPJ = inputMACPJ
+    }
+
+    /// Splits the energy of `synapticOps` operations, `inputMACs` of them the encoder's MACs: with
+    /// `inputMACPJ` set, those MACs are charged at it and the rest at `synapticOpPJ`; without it,
+    /// every operation is a synaptic operation and `inputMACs` energy is 0.
+    public func operationEnergy(synapticOps: Double, inputMACs: Double) -> (synapticOps: Double, inputMACs: Double) {
+        guard let mac = inputMACPJ else { return (synapticOps * synapticOpPJ, 0) }
+        return ((synapticOps - inputMACs) * synapticOpPJ, inputMACs * mac)
     }
 }
 

@@ -41,8 +41,12 @@ public enum ActivitySource: Sendable, Equatable {
 
 /// Energy in picojoules per inference, by cause.
 public struct EnergyBreakdown: Sendable, Equatable {
-    /// Synaptic operations (and encoder MACs, charged as synaptic operations).
+    /// Synaptic operations (and the encoder's MACs when the target has no separate price for them:
+    /// `ChipEnergy.inputMACPJ` nil).
     public var synapticOps: Double
+    /// The encoder's multiply-accumulates on the analog input, at `ChipEnergy.inputMACPJ`; 0 when
+    /// the target has no such figure (they are then in `synapticOps`).
+    public var inputMACs: Double
     /// Neuron state updates.
     public var neuronUpdates: Double
     /// Spike packets across router hops.
@@ -58,9 +62,10 @@ public struct EnergyBreakdown: Sendable, Equatable {
     /// Creates a breakdown.
     public init(
         synapticOps: Double, neuronUpdates: Double, routing: Double, memory: Double,
-        memoryIncluded: Bool, staticEnergy: Double
+        memoryIncluded: Bool, staticEnergy: Double, inputMACs: Double = 0
     ) {
         self.synapticOps = synapticOps
+        self.inputMACs = inputMACs
         self.neuronUpdates = neuronUpdates
         self.routing = routing
         self.memory = memory
@@ -73,8 +78,8 @@ public struct EnergyBreakdown: Sendable, Equatable {
         synapticOps: 0, neuronUpdates: 0, routing: 0, memory: 0,
         memoryIncluded: false, staticEnergy: 0)
 
-    /// Activity-dependent energy: ops + updates + routing (+ memory when not included in ops).
-    public var dynamic: Double { synapticOps + neuronUpdates + routing + (memoryIncluded ? memory : 0) }
+    /// Activity-dependent energy: ops + input MACs + updates + routing (+ memory when not included in ops).
+    public var dynamic: Double { synapticOps + inputMACs + neuronUpdates + routing + (memoryIncluded ? memory : 0) }
 
     /// Dynamic plus static energy.
     public var total: Double { dynamic + staticEnergy }
@@ -229,7 +234,8 @@ public struct Estimates: Sendable, Equatable {
                 synapticOps: sum.synapticOps + row.energy.synapticOps,
                 neuronUpdates: sum.neuronUpdates + row.energy.neuronUpdates,
                 routing: sum.routing + row.energy.routing, memory: sum.memory + row.energy.memory,
-                memoryIncluded: row.energy.memoryIncluded, staticEnergy: 0)
+                memoryIncluded: row.energy.memoryIncluded, staticEnergy: 0,
+                inputMACs: sum.inputMACs + row.energy.inputMACs)
         }
         e.staticEnergy = staticEnergyPJ
         return e

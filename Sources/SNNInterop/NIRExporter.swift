@@ -21,8 +21,8 @@ public struct NIRExportError: Error, Sendable, Equatable, CustomStringConvertibl
 /// - neurons → `LIF` (τ in steps, `r` = gain, `v_leak` = leak, `v_reset` = 0), `IF`, or
 ///   `CubaLIF` (tau_syn = 1 step) for nodes imported from one; the spec's global LIF →
 ///   `LIF` with r = 1, v_leak = 0;
-/// - max pool → `SumPool2d` + `IF` (the imported IF's name and values, else `<name>.fire` with
-///   r = 1, v_threshold = 0.5); sum / average pool → `SumPool2d` / `AvgPool2d`; flatten →
+/// - max pool → `SumPool2d` + `IF` (the imported IF's name and values, and `AvgPool2d` when
+///   imported from one; else `<name>.fire` with r = 1, v_threshold = 0.5); sum / average pool → `SumPool2d` / `AvgPool2d`; flatten →
 ///   `Flatten`; scale → `Scale`;
 /// - add and the time-repeat node are not nodes: their inputs connect to the consumer.
 /// Pruned weights are zeros. Metadata: `dt` = 1 (time constants are in steps).
@@ -117,7 +117,7 @@ public enum NIRExporter {
             case .maxPool(let window):
                 var fire = FireSpec(name: node.name + ".fire", r: 1, threshold: 0.5)
                 if case .maxPool(_, let recorded)? = explicit[node.name]?.op, let recorded { fire = recorded }
-                emit(i, pool(node.name, window, average: false))
+                emit(i, pool(node.name, window, average: fire.averagePool == true))
                 nodes.append(.integrateAndFire(name: fire.name, shape: node.shape, r: fire.r, vThreshold: fire.threshold))
                 edges.append((node.name, fire.name))
                 sources[i] = [fire.name]

@@ -27,7 +27,8 @@ public struct ImportedModel: Sendable, Equatable {
 /// node sum (an `add` node `<node>.sum`). A SumPool2d whose only consumer is an IF with one
 /// value of r and 0 < v_threshold ≤ r, v_reset = 0, reading the spikes of a neuron node, is
 /// max-pooling (on binary spikes the window sum is an integer: the IF fires exactly when it is
-/// at least 1, and is back at 0 after every step).
+/// at least 1, and is back at 0 after every step); so is an AvgPool2d with such an IF when
+/// v_threshold ≤ r / (kH·kW) (SpikingJelly's exporter writes max-pooling that way).
 public enum NIRImporter {
     /// The model of `document`.
     /// - Throws: `NIRImportError` naming the node, the field and the reason for anything that
@@ -105,8 +106,11 @@ public enum NIRImporter {
             }
             if let fire = absorbed[name] {  // the IF of a recognised max-pool
                 guard let pool = topology.inputs[name]?.first, let poolEngine = engineName[pool] else { return }
-                if let i = specs.firstIndex(where: { $0.name == poolEngine }), case .sumPool(let window) = specs[i].op {
-                    specs[i].op = .maxPool(window, fire: fire)
+                if let i = specs.firstIndex(where: { $0.name == poolEngine }) {
+                    switch specs[i].op {
+                    case .sumPool(let window), .avgPool(let window): specs[i].op = .maxPool(window, fire: fire)
+                    default: break
+                    }
                 }
                 engineName[name] = poolEngine
                 shapes[name] = inputShape
@@ -118,7 +122,13 @@ public enum NIRImporter {
             engineName[name] = name
             shapes[name] = shape
             if case .neuron = op { spiking.insert(name) }
-            if kind == .sumPool2d, let fire = maxPoolFire(pool: name, input: topology.inputs[name] ?? []) {
+            let divisor: Int? =
+                switch op {
+                case .sumPool: 1
+                case .avgPool(let window): window.kernel.reduce(1, *)
+                default: nil
+                }
+            if let divisor, let fire = maxPoolFire(pool: name, input: topology.inputs[name] ?? [], divisor: divisor) {
                 absorbed[fire.name] = fire
                 maxPools.append((pool: name, fire: fire.name))
             }
@@ -146,8 +156,9 @@ public enum NIRImporter {
             return (sum, first)
         }
 
-        /// The IF a SumPool2d hands its sums to, if the pair is exactly max-pooling.
-        func maxPoolFire(pool: String, input: [String]) -> FireSpec? {
+        /// The IF a SumPool2d (`divisor` 1) or an AvgPool2d (`divisor` kH·kW) hands its window
+        /// values to, if the pair is exactly max-pooling.
+        func maxPoolFire(pool: String, input: [String], divisor: Int) -> FireSpec? {
             guard input.count == 1, spiking.contains(input[0]),
                 let next = topology.consumers[pool], next.count == 1,
                 let fire = nodes[next[0]], fire.kind == .integrateAndFire, topology.inputs[fire.name]?.count == 1,
@@ -158,11 +169,12 @@ public enum NIRImporter {
                 let threshold = try? reader.uniform("v_threshold", neuronShape: shape),
                 let reset = try? reader.uniform("v_reset", neuronShape: shape, default: 0)
             else { return nil }
-            let gain = Float(r * mapping.dt)
+            let gain = Float(r * mapping.dt) / Float(divisor)
             let theta = mapping.threshold(threshold)
-            // Sum 0 → H = 0 < θ; sum n ≥ 1 → H = gain·n ≥ gain ≥ θ. Reset to 0 after each spike.
+            // Sum 0 → H = 0 < θ; sum n ≥ 1 → H = gain·n ≥ gain ≥ θ (an average: n / divisor).
+            // Reset to 0 after each spike.
             guard reset == 0, theta > 0, gain >= theta else { return nil }
-            return FireSpec(name: fire.name, r: Float(r), threshold: Float(threshold))
+            return FireSpec(name: fire.name, r: Float(r), threshold: Float(threshold), averagePool: divisor > 1 ? true : nil)
         }
 
         /// The engine operation of a layer node of `kind` (nil: a type snnc does not import) and

@@ -64,14 +64,20 @@ public struct FireSpec: Codable, Equatable, Sendable {
     public var name: String
     /// Its `r`.
     public var r: Float
-    /// Its `v_threshold` (in (0, r]: any spike in the window fires, as max-pooling does).
+    /// Its `v_threshold` (in (0, r]: any spike in the window fires, as max-pooling does; for an
+    /// averaging pool in (0, r / (kH·kW)]).
     public var threshold: Float
+    /// True when the pool before the IF was an `AvgPool2d` (SpikingJelly's exporter has no sum
+    /// pool), so export writes it back as one; nil (checkpoints before this field) or false: a
+    /// `SumPool2d`.
+    public var averagePool: Bool?
 
     /// Creates the record.
-    public init(name: String, r: Float, threshold: Float) {
+    public init(name: String, r: Float, threshold: Float, averagePool: Bool? = nil) {
         self.name = name
         self.r = r
         self.threshold = threshold
+        self.averagePool = averagePool
     }
 }
 

@@ -39,6 +39,7 @@ import Testing
         #expect(edge.energy.memoryPJPerByte == 1.8)
         #expect(edge.isEstimate(.synapticOpPJ))
         #expect(!edge.isEstimate(.spikeRoutePJ))
+        #expect(edge.energy.inputMACPJ == 6.2 && edge.isEstimate(.inputMACPJ))
     }
 
     @Test func loihiMatchesNengoLoihiAndDavies2018() throws {

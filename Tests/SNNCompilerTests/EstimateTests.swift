@@ -60,6 +60,24 @@ struct EstimateTests {
         #expect(throws: CompileError.self) { try estimated(Calibration(images: 1, events: [:])) }
     }
 
+    /// With `[energy] e_mac_pj` the encoder's 8 MACs cost 20 pJ each, not the 6 pJ of a synaptic
+    /// op; the fc layer's spike-driven ops keep the synaptic-op price.
+    @Test func encoderMACsAreChargedAtTheInputMACPrice() throws {
+        var profile = IRFixtures.profile()
+        profile.energy.inputMACPJ = 20
+        let g = try compile(IRFixtures.convNet(), for: profile, calibration: Calibration(images: 4, events: ["lif1": [2, 1, 3]]))
+        let e = try #require(g.estimates)
+        let conv = e.layers[0]
+        let fc = e.layers[1]
+        #expect(conv.synapticOps == 8)
+        #expect(conv.energy.inputMACs == 160 && conv.energy.synapticOps == 0)
+        #expect(fc.energy.inputMACs == 0 && fc.energy.synapticOps == 9.75 * 6)
+        #expect(e.energy.inputMACs == 160)
+        // 424.5 at the SOP price: the 8 MACs add 8 · (20 − 6) = 112.
+        #expect(abs(e.energy.dynamic - 536.5) < 1e-9)
+        #expect(e.costs?.energy.inputMACPJ == 20)
+    }
+
     @Test func tickRateBoundsTheLatency() throws {
         let profile = IRFixtures.profile(tickHz: 1000)
         let g = try compile(IRFixtures.convNet(), for: profile)

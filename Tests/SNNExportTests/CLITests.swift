@@ -74,8 +74,10 @@ struct CLITests {
         for column in ["neurons", "synapses", "density", "CSR", "dense", "cores", "SOPs", "energy", "total"] {
             #expect(table.stdout.contains(column))
         }
+        #expect(table.stdout.contains("of the dynamic, input-layer MACs"), "\(table.stdout)")  // edge has e_mac_pj
         let json = try CLI.run(["inspect", output, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(((object?["totals"] as? [String: Any])?["input_mac_energy_pj"] as? Double ?? 0) > 0)
         #expect((object?["layers"] as? [Any])?.count == 14)
         // A split target has no layer → core assignment.
         #expect((object?["layers"] as? [[String: Any]])?.allSatisfy { $0["core"] == nil } == true)

@@ -26,7 +26,7 @@ struct DeploymentFileTests {
 
     static func compiled(
         _ architecture: Architecture = .resnet19, width: Double = 1.0 / 32, size: Int = 8,
-        prune: Double = 0.4
+        prune: Double = 0.4, for profile: ChipProfile = profile
     ) throws -> Graph {
         var g = try DeploymentBridge.graph(from: Models.state(architecture, width: width, size: size, prune: prune), name: "m")
         g.provenance = Provenance(
@@ -48,6 +48,29 @@ struct DeploymentFileTests {
         // What the file does not repeat is exactly the float weights and masks: the integers, the
         // fan-out tables, neurons, placement and estimates come back unchanged.
         #expect(read.graph != graph)
+    }
+
+    /// A target with `e_mac_pj` stores it (and the encoder rows' MAC energy), and reads it back;
+    /// a target without it writes neither, so files from before the key read as they always did.
+    @Test func theInputMACPriceRoundTripsAndIsOptional() throws {
+        var profile = Self.profile
+        profile.energy.inputMACPJ = 7.5
+        let g = try Self.compiled(.small, for: profile)
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/mac.snn.h5"
+        try DeploymentFile.write(g, to: path, producer: "snnc test")
+        let read = try #require(try DeploymentFile.read(path).graph.estimates)
+        #expect(read.costs?.energy.inputMACPJ == 7.5)
+        #expect(read.energy.inputMACs > 0)
+        #expect(read.energy.inputMACs == g.estimates?.energy.inputMACs)
+        let plain = try Self.compiled(.small)
+        try DeploymentFile.write(plain, to: directory.path + "/plain.snn.h5", producer: "snnc test")
+        let file = try HDF5File.open(directory.path + "/plain.snn.h5")
+        let costs = try file.root.group("snnc/estimates/target_costs")
+        #expect(try !costs.attributeNames().contains("input_mac_pj"))
+        #expect(try file.root.group("snnc/estimates/layers").kind(of: "energy_input_macs_pj") == nil)
+        let back = try #require(try DeploymentFile.read(directory.path + "/plain.snn.h5").graph.estimates)
+        #expect(back.costs?.energy.inputMACPJ == nil && back.energy.inputMACs == 0)
     }
 
     @Test func csrTablesAreAnnDataElementsAndCompressed() throws {

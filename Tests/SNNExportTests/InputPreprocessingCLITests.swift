@@ -85,6 +85,35 @@ struct InputPreprocessingCLITests {
         #expect(inspect.stdout.contains(line), "\(inspect.stdout)")
     }
 
+    /// The accuracy lines themselves, the JSON documents and `simulate --compare` (float and
+    /// integer accuracies) say it too, not only the note on stderr.
+    @Test func accuracyLinesJSONAndCompareMarkAnUnknownNormalisation() throws {
+        let d = try TemporaryDirectory()
+        let model = try Self.importProbe(into: d, [])
+        let evaluate = try CLI.run(["evaluate", model])
+        #expect(evaluate.stdout.contains("T = 1); input normalisation unknown"), "\(evaluate.stdout)")
+        let json = try CLI.run(["evaluate", model, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["input_normalization"] as? String == "unknown")
+        let deployed = d.path + "/probe.snn.h5"
+        #expect(try CLI.run(["export", model, "-o", deployed]).status == 0)
+        let simulate = try CLI.run(["simulate", deployed, "--data-dir", Self.data, "--limit", "20", "--json"])
+        #expect(simulate.status == 0, "\(simulate.stderr)")
+        #expect(simulate.stderr.contains(Self.unknownNote), "\(simulate.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [String: Any])
+        #expect(report["input_normalization"] as? String == "unknown" && report["accuracy"] != nil)
+        let compare = try CLI.run(["simulate", deployed, "--data-dir", Self.data, "--limit", "20", "--compare", model])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("input normalisation unknown"), "\(compare.stdout)")
+        #expect(compare.stderr.contains(Self.unknownNote), "\(compare.stderr)")
+
+        let known = try Self.importProbe(into: d, ["--normalize", "0.5,0.5"])
+        let given = try CLI.run(["evaluate", known, "--json"])
+        let givenObject = try #require(try JSONSerialization.jsonObject(with: Data(given.stdout.utf8)) as? [String: Any])
+        #expect(givenObject["input_normalization"] as? String == "given")
+        #expect(!(try CLI.run(["evaluate", known])).stdout.contains("unknown"))
+    }
+
     @Test func normalizeHalfFeedsTheModelItsOwnInputsWithoutANote() throws {
         let d = try TemporaryDirectory()
         let model = try Self.importProbe(into: d, ["--normalize", "0.5,0.5"])

@@ -69,6 +69,12 @@ struct NeuroBenchCLITests {
             }
         }
         #expect(try #require(ops["Dense"]) == steps * Double(dense))
+        // snnc's per-layer split: one entry per conv and linear layer, the encoder's as MACs, summing to the totals.
+        let split = try #require(nb["SynapticOperationsByLayer"] as? [String: [String: Double]])
+        #expect(Set(split.keys) == Set(perImage.keys))
+        #expect(split[encoder.name]?["Effective_MACs"] == ops["Effective_MACs"])
+        #expect(abs(split.values.compactMap { $0["Effective_ACs"] }.reduce(0, +) - acs) < 1e-6)
+        #expect(split.values.compactMap { $0["Dense"] }.reduce(0, +) == ops["Dense"])
 
         // Membrane updates: at least every LIF neuron once (step 0), at most every one at every step.
         let neurons = Double(graph.neuronGroups.reduce(0) { $0 + $1.unitCount })

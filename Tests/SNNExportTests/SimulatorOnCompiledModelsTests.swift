@@ -77,7 +77,7 @@ struct SimulateCLITests {
         #expect(text.status == 0, "\(text.stderr)")
         for fragment in [
             "accuracy:", "synaptic events per image", "latency per inference on 'edge'", "energy per inference",
-            "identical to the dense integer reference on 6 images",
+            "identical to the dense integer reference on 6 images", "+ input MACs",  // edge has e_mac_pj
         ] {
             #expect(text.stdout.contains(fragment), "missing '\(fragment)' in \(text.stdout)")
         }
@@ -89,6 +89,8 @@ struct SimulateCLITests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["images"] as? Int == 6)
         #expect((object["cost"] as? [String: Any])?["target"] as? String == "edge")
+        let energy = try #require((object["cost"] as? [String: Any])?["energy_pj"] as? [String: Any])
+        #expect((energy["input_macs"] as? Double ?? 0) > 0, "\(energy)")
         try Self.expectTrace(trace, matches: object, images: 6)
         let again = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "6", "--json", "--threads", "2"])
         func withoutThreads(_ s: String) -> String { s.split(separator: "\n").filter { !$0.contains("\"threads\"") }.joined() }

@@ -6,7 +6,7 @@ import SNNTrain
 import Testing
 
 /// A small NIR graph built in Swift: conv → LIF → SumPool2d + IF (max-pool) → flatten → affine.
-func smallDocument(ifThreshold: Float = 1) -> NIRDocument {
+func smallDocument(ifThreshold: Float = 1, poolType: String = "SumPool2d") -> NIRDocument {
     func full(_ v: Float, _ shape: [Int]) -> NIRField { .floats(Array(repeating: v, count: shape.reduce(1, *)), shape: shape) }
     let weight = (0..<18).map { Float($0 % 5) * 0.25 - 0.5 }
     let fc = (0..<24).map { Float($0 % 7) * 0.1 - 0.3 }
@@ -28,7 +28,7 @@ func smallDocument(ifThreshold: Float = 1) -> NIRDocument {
                     ("v_reset", full(0, [2, 4, 4])),
                 ]),
             NIRNode(
-                name: "pool", type: "SumPool2d",
+                name: "pool", type: poolType,
                 fields: [
                     ("kernel_size", .ints([2, 2], shape: [2])),
                     ("stride", .ints([2, 2], shape: [2])), ("padding", .ints([0, 0], shape: [2])),
@@ -78,8 +78,26 @@ struct NIRImportTests {
         #expect(model.graph.nodes.map(\.name) == ["conv", "lif", "pool", "fire", "flat", "fc"])
     }
 
-    @Test func roundTripPreservesEveryField() throws {
-        let document = smallDocument()
+    /// SpikingJelly's exporter has no sum pool: max-pooling comes as AvgPool2d + IF with
+    /// v_threshold ≤ r / (kH·kW) (here 1/4 for a 2×2 window), which is max-pooling too.
+    @Test func anAveragePoolWithAnIFBelowOneSpikeIsMaxPooling() throws {
+        let model = try NIRImporter.model(from: smallDocument(ifThreshold: 0.25, poolType: "AvgPool2d"))
+        #expect(model.maxPools.map(\.pool) == ["pool"])
+        guard case .maxPool(let window, let fire)? = model.graph.nodes.first(where: { $0.name == "pool" })?.op else {
+            Issue.record("pool is not a max-pool")
+            return
+        }
+        #expect(window.kernel == [2, 2] && window.stride == [2, 2])
+        #expect(fire == FireSpec(name: "fire", r: 1, threshold: 0.25, averagePool: true))
+        // Above r / 4 one spike in the window does not fire: an average pool and an IF neuron stay.
+        let above = try NIRImporter.model(from: smallDocument(ifThreshold: 0.3, poolType: "AvgPool2d"))
+        #expect(above.maxPools.isEmpty)
+        #expect(above.graph.nodes.map(\.name) == ["conv", "lif", "pool", "fire", "flat", "fc"])
+    }
+
+    @Test(arguments: [("SumPool2d", Float(1)), ("AvgPool2d", Float(0.25))])
+    func roundTripPreservesEveryField(_ poolType: String, _ threshold: Float) throws {
+        let document = smallDocument(ifThreshold: threshold, poolType: poolType)
         let path = temporaryPath("rt.nir")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try document.write(to: path)

@@ -41,12 +41,27 @@ import Testing
         #expect(cost.synapticOps == 5)
         #expect(cost.neuronUpdates == 14)  // a 6, b 2, readout 6
         #expect(cost.energy.synapticOps == 5)
+        #expect(cost.energy.inputMACs == 0)  // no input MAC price: the encoder's op is a synaptic op
         #expect(cost.energy.neuronUpdates == 28)
         #expect(cost.energy.routing == 24)
         #expect(cost.energy.memory == 17.5)  // (5·4 + 5·3) bytes · 0.5 pJ
         #expect(cost.energy.memoryIncluded)
         #expect(abs(cost.energy.staticEnergy - 2.03e8) < 1)  // 1 mW · 0.203 s
         #expect(abs(cost.energy.dynamic - (5 + 28 + 24 + 17.5)) < 1e-9)
+    }
+
+    /// With an input MAC price, the encoder's one MAC costs it (10 pJ) and only the other 4 ops
+    /// cost the synaptic-op price; counts, cycles and memory do not change.
+    @Test func encoderMACsCostTheInputMACPrice() throws {
+        var graph = TinyNetworks.chain(compareB: .greaterOrEqual)
+        graph.placement = Placement(cores: [Self.core(0, "a"), Self.core(3, "b"), Self.core(1, "readout")], meshWidth: 2)
+        var model = Self.model
+        model.energy.inputMACPJ = 10
+        let cost = try #require(try EventSimulator(graph, cost: model).run(quantizedImage: [3]).cost)
+        #expect(cost.synapticOps == 5 && cost.cycles == 203 && cost.energy.memory == 17.5)
+        #expect(cost.energy.synapticOps == 4)
+        #expect(cost.energy.inputMACs == 10)
+        #expect(abs(cost.energy.dynamic - (4 + 10 + 28 + 24 + 17.5)) < 1e-9)
     }
 
     /// `b` split over core 3 (1,1) and core 2 (0,1): each `a` spike is two packets (2 and 1

@@ -81,10 +81,11 @@ struct LayerCosts {
         let routed = first ? traffic.spikesPerInference * traffic.destinationCores : 0
         let hops = routed * traffic.meanHops
         let moved = numerics.sparseStorage ? flow.movedCSR : flow.movedDense
+        let operations = energy.operationEnergy(synapticOps: flow.synapticOps, inputMACs: isEncoder ? flow.synapticOps : 0)
         let rowEnergy = EnergyBreakdown(
-            synapticOps: flow.synapticOps * energy.synapticOpPJ, neuronUpdates: neuronUpdates * energy.neuronUpdatePJ,
+            synapticOps: operations.synapticOps, neuronUpdates: neuronUpdates * energy.neuronUpdatePJ,
             routing: hops * energy.spikeRoutePJ, memory: moved * energy.memoryPJPerByte,
-            memoryIncluded: !energy.synapticOpIncludesWeightRead, staticEnergy: 0)
+            memoryIncluded: !energy.synapticOpIncludesWeightRead, staticEnergy: 0, inputMACs: operations.inputMACs)
         let cycles = cyclesPerStep(flow, c, traffic, hops: hops, first: first)
         let table = tableBytes(c, sharing: sharing)
         return LayerEstimate(

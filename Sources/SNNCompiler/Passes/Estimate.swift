@@ -24,7 +24,8 @@ import SNNIR
 /// hops = routed spikes · mean Manhattan distance between the population's cores and its
 /// consumers' cores. Energy: ops · e_synaptic_op + updates · e_neuron_update + hops · e_spike_route,
 /// plus bytes moved (in the target's storage format) · e_memory_pj_per_byte unless the per-op
-/// energy already includes the weight read; static energy = static power · latency.
+/// energy already includes the weight read; static energy = static power · latency. The encoder's
+/// ops (MACs on the analog input) cost e_mac_pj instead of e_synaptic_op when the profile sets it.
 /// Cycles per step of a layer are those of its busiest core: its share of row fetches
 /// (events × destination cores), synaptic ops and neuron updates, plus its share of hops. The
 /// encoder's one-off work is divided by T. Latency per inference = T · Σ cycles / clock (plus the

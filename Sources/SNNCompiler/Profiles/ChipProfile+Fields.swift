@@ -40,6 +40,7 @@ extension ChipProfile {
         case .spikeRoutePJ: .float(energy.spikeRoutePJ)
         case .memoryPJPerByte: .float(energy.memoryPJPerByte)
         case .staticPowerMW: .float(energy.staticPowerMW)
+        case .inputMACPJ: energy.inputMACPJ.map { .float($0) }
         default: preconditionFailure("ChipProfile.value(of:): \(field) is not in the schema")
         }
     }

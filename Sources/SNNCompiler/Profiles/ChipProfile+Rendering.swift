@@ -51,7 +51,11 @@ extension ChipProfile {
     /// One field's value with its unit, e.g. `131072 B (128 KiB)`, `1000000000 Hz (1 GHz)`.
     func renderedValue(of field: ProfileField) -> String {
         guard let value = value(of: field) else {
-            return field == .tickHz ? "not set (steps run back to back)" : "not set (no limit)"
+            switch field {
+            case .tickHz: return "not set (steps run back to back)"
+            case .inputMACPJ: return "not set (input MACs cost e_synaptic_op_pj)"
+            default: return "not set (no limit)"
+            }
         }
         if case .array(let items) = value, !field.unit.isEmpty {
             return "[\(items.map(\.tomlText).joined(separator: ", "))] \(field.unit)"

@@ -50,7 +50,8 @@ struct ProfileDecoder {
                 neuronUpdatePJ: try number(.neuronUpdatePJ),
                 spikeRoutePJ: try number(.spikeRoutePJ),
                 memoryPJPerByte: try number(.memoryPJPerByte),
-                staticPowerMW: try number(.staticPowerMW)))
+                staticPowerMW: try number(.staticPowerMW),
+                inputMACPJ: try optionalNumber(.inputMACPJ)))
         profile.estimates = try estimates()
         try checkRelations(profile)
         return profile

@@ -121,6 +121,10 @@ extension ProfileField {
     public static let memoryPJPerByte = energy("e_memory_pj_per_byte", unit: "pJ/B")
     /// `[energy] static_power_mw`, mW for the whole chip.
     public static let staticPowerMW = energy("static_power_mw", unit: "mW")
+    /// `[energy] e_mac_pj`, pJ per multiply-accumulate of the analog input layer (the encoder);
+    /// optional, absent = those MACs cost `e_synaptic_op_pj`.
+    public static let inputMACPJ = ProfileField(
+        table: "energy", key: "e_mac_pj", rule: .number(minimum: 0, exclusive: false), unit: "pJ", isRequired: false)
 
     /// Every field, table by table, in the order a profile writes them.
     public static let all: [ProfileField] = [
@@ -131,6 +135,7 @@ extension ProfileField {
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
         tickHz,
         synapticOpPJ, synapticOpIncludesWeightRead, neuronUpdatePJ, spikeRoutePJ, memoryPJPerByte, staticPowerMW,
+        inputMACPJ,
     ]
 
     /// The fields of one table, in schema order.

@@ -7,8 +7,14 @@ struct CostMeter {
     private(set) var cyclesPerStep: [Double] = []
     private var stepCycles = 0.0
     private var rowFetches = 0, hops = 0, ops = 0, updates = 0
+    /// The encoders' operations among `ops`: multiply-accumulates on the analog input.
+    private var inputMACs = 0
 
     init(plan: CostPlan) { self.plan = plan }
+
+    /// Records that `count` of the operations charged are the encoders' MACs (priced at
+    /// `ChipEnergy.inputMACPJ` when the target has that figure).
+    mutating func chargeInputMACs(_ count: Int) { inputMACs += count }
 
     /// Charges the packets of `count` events of a projection to its target population's cores.
     func chargeDelivery(
@@ -72,13 +78,14 @@ struct CostMeter {
         }
         let latency = seconds.reduce(0, +)
         let bytes = Double(rowFetches) * memory.bytesPerRowFetch + Double(ops) * memory.bytesPerSynapticOp
+        let operations = energy.operationEnergy(synapticOps: Double(ops), inputMACs: Double(inputMACs))
         let breakdown = EnergyBreakdown(
-            synapticOps: Double(ops) * energy.synapticOpPJ,
+            synapticOps: operations.synapticOps,
             neuronUpdates: Double(updates) * energy.neuronUpdatePJ,
             routing: Double(hops) * energy.spikeRoutePJ,
             memory: bytes * energy.memoryPJPerByte,
             memoryIncluded: !energy.synapticOpIncludesWeightRead,
-            staticEnergy: energy.staticPowerMW * 1e-3 * latency * 1e12)
+            staticEnergy: energy.staticPowerMW * 1e-3 * latency * 1e12, inputMACs: operations.inputMACs)
         return InferenceCost(
             cyclesPerStep: cyclesPerStep, secondsPerStep: seconds, rowFetches: rowFetches, hops: hops,
             synapticOps: ops, neuronUpdates: updates, energy: breakdown)

@@ -19,7 +19,8 @@ extension EventSimulator {
         var traces = trace ? recorded.map { _ in [EventList]() } : []
         var logitsPerStep: [[Int64]] = []
 
-        startImage(image, workspace: ws, meter: meter, synaptic: &synaptic, synapticRow: synapticRow)
+        let encoderOps = startImage(image, workspace: ws, meter: meter, synaptic: &synaptic, synapticRow: synapticRow)
+        meter?.chargeInputMACs(encoderOps)
         for t in 0..<steps {
             for action in plan.actions {
                 switch action {
@@ -56,10 +57,12 @@ extension EventSimulator {
     }
 
     /// Resets the state and runs the encoders: constant currents, pinned and marked positions.
+    /// Returns the encoders' operations (their multiply-accumulates on the analog input).
     private func startImage(
         _ image: [Int32], workspace ws: Workspace, meter: CostMeter?,
         synaptic: inout StepCounts, synapticRow: [Int]
-    ) {
+    ) -> Int {
+        var encoderOps = 0
         for p in plan.populations.indices {
             ws.state[p].zero()
             ws.current[p].zero()
@@ -82,6 +85,7 @@ extension EventSimulator {
                 count: inputCount, binary: false, accumulators: ws.encoderOutput[k].base,
                 marks: ws.encoderMarks[k].base)
             synaptic.counts[synapticRow[j]][0] += ops
+            encoderOps += ops
             meter?.chargeDelivery(
                 projection: j, population: projection.target, events: ws.inputEvents.base,
                 count: inputCount, workspace: ws)
@@ -107,6 +111,7 @@ extension EventSimulator {
             }
             ws.allPinned[p] = pinnedCount == population.grid.positions
         }
+        return encoderOps
     }
 
     /// Delivers the current events of projection `j`'s source.

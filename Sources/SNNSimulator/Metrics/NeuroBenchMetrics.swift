@@ -187,7 +187,17 @@ public struct NeuroBenchWorkload: Sendable, Equatable {
             "SynapticOperations": .object([
                 "Effective_MACs": .number(effectiveMACs), "Effective_ACs": .number(effectiveACs), "Dense": .number(dense),
             ]),
+            "SynapticOperationsByLayer": .object(byLayerValues),
         ]
+    }
+
+    /// snnc's per-layer split of `SynapticOperations` (NeuroBench reports only the sums): per conv
+    /// and linear layer, `Effective_MACs` or `Effective_ACs` (its kind) and `Dense`.
+    private var byLayerValues: [String: NeuroBenchValue] {
+        Dictionary(
+            layers.map { l in
+                (l.name, .object([l.kind == .mac ? "Effective_MACs" : "Effective_ACs": .number(l.effective), "Dense": .number(l.dense)]))
+            }, uniquingKeysWith: { first, _ in first })
     }
 }
 

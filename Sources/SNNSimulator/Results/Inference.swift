@@ -115,7 +115,8 @@ public struct InferenceCost: Sendable, Equatable {
                 routing: a.energy.routing + b.energy.routing,
                 memory: a.energy.memory + b.energy.memory,
                 memoryIncluded: a.energy.memoryIncluded,
-                staticEnergy: a.energy.staticEnergy + b.energy.staticEnergy))
+                staticEnergy: a.energy.staticEnergy + b.energy.staticEnergy,
+                inputMACs: a.energy.inputMACs + b.energy.inputMACs))
     }
 
     /// Every figure divided by `n` (for the mean over a batch); counts round down.
@@ -129,6 +130,6 @@ public struct InferenceCost: Sendable, Equatable {
             energy: EnergyBreakdown(
                 synapticOps: e.synapticOps / d, neuronUpdates: e.neuronUpdates / d,
                 routing: e.routing / d, memory: e.memory / d,
-                memoryIncluded: e.memoryIncluded, staticEnergy: e.staticEnergy / d))
+                memoryIncluded: e.memoryIncluded, staticEnergy: e.staticEnergy / d, inputMACs: e.inputMACs / d))
     }
 }

@@ -74,18 +74,21 @@ extension SNNC {
                 PreprocessingNote.print(for: state.inputPreprocessing)
                 if json {
                     let spikes = Dictionary(uniqueKeysWithValues: result.spikesPerImage.map { ($0.node, $0.spikes) })
-                    let object: [String: Any] = [
+                    var object: [String: Any] = [
                         "model": model, "images": result.images, "correct": result.correct,
                         "accuracy": result.accuracy, "time_steps": state.spec.timeSteps,
                         "spikes_per_image": spikes,
                     ]
+                    // Where the inputs' statistics came from ("unknown": imported without --normalize).
+                    if let p = state.inputPreprocessing { object["input_normalization"] = p.origin.rawValue }
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
                     print(String(decoding: data, as: UTF8.self))
                 } else {
                     print(
                         String(
                             format: "%@: test accuracy %.2f%% (%d of %d %@ images, T = %d)", model, 100 * result.accuracy,
-                            result.correct, result.images, data.name.rawValue, state.spec.timeSteps))
+                            result.correct, result.images, data.name.rawValue, state.spec.timeSteps)
+                            + (state.inputPreprocessing?.origin == .unknown ? "; input normalisation unknown" : ""))
                 }
             }
         }

@@ -21,6 +21,9 @@ struct InspectReport: Encodable {
         var spikesPerStep: Double, synapticOps: Double, dynamicEnergyPJ: Double, staticEnergyPJ: Double
         var energyPJ: Double, memoryEnergyPJ: Double, memoryEnergyIncluded: Bool
         var cyclesPerStep: Double, latencySeconds: Double
+        /// The encoder's MACs on the analog input at the target's `e_mac_pj` (part of the dynamic
+        /// energy); absent when the target has no such figure (they are then synaptic ops).
+        var inputMACEnergyPJ: Double?
     }
 
     struct BudgetResult: Encodable {
@@ -70,7 +73,8 @@ struct InspectReport: Encodable {
             csrBytes: e.csrBytes, denseBytes: e.denseBytes, spikesPerStep: e.spikesPerStep,
             synapticOps: e.synapticOps, dynamicEnergyPJ: energy.dynamic, staticEnergyPJ: energy.staticEnergy,
             energyPJ: energy.total, memoryEnergyPJ: energy.memory, memoryEnergyIncluded: energy.memoryIncluded,
-            cyclesPerStep: e.cyclesPerStep, latencySeconds: e.latencySeconds)
+            cyclesPerStep: e.cyclesPerStep, latencySeconds: e.latencySeconds,
+            inputMACEnergyPJ: e.costs?.energy.inputMACPJ == nil ? nil : energy.inputMACs)
         memoryPerCore = e.memoryPerCore
         neurobench = NeuroBenchStatic(graph: graph).values
         self.budgets = budgets.map { BudgetResult(key: $0.key, limit: $0.limit, actual: $0.actual, exceeded: $0.exceeded) }
@@ -119,6 +123,8 @@ struct InspectReport: Encodable {
         lines.append(
             "energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) "
                 + "+ static \(Units.energy(picojoules: energy.staticEnergy))"
+                + (e.costs?.energy.inputMACPJ == nil
+                    ? "" : "; of the dynamic, input-layer MACs \(Units.energy(picojoules: energy.inputMACs))")
                 + "; weight-memory reads \(Units.energy(picojoules: energy.memory)) "
                 + "(\(energy.memoryIncluded ? "included" : "inside the per-op energy, not added"))"
         )

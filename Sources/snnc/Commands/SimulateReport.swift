@@ -18,6 +18,10 @@ struct SimulateReport: Encodable {
     struct Energy: Encodable {
         var synapticOps: Double, neuronUpdates: Double, routing: Double, memory: Double
         var memoryIncluded: Bool, dynamic: Double, staticEnergy: Double, total: Double
+        /// The encoder's MACs on the analog input at the target's `e_mac_pj`; absent when the
+        /// target has no such figure (they are then in `synapticOps`). (Spelled so that the JSON
+        /// key is `input_macs`.)
+        var inputMacs: Double?
     }
 
     struct Cost: Encodable {
@@ -29,6 +33,10 @@ struct SimulateReport: Encodable {
 
     var file: String, model: String, dataset: String, images: Int, timeSteps: Int, threads: Int
     var correct: Int?, accuracy: Double?
+    /// Where the inputs' normalisation came from (`InputPreprocessing.Origin`: "unknown" for a model
+    /// imported without --normalize, whose accuracy is then on the data set's default inputs);
+    /// absent for files that do not record it.
+    var inputNormalization: String?
     var spikes: [EventLayer], synapticEvents: [WorkLayer], neuronUpdates: [WorkLayer]
     var synapticEventsPerImage: Double, neuronUpdatesPerImage: Double
     var cost: Cost?
@@ -49,6 +57,7 @@ struct SimulateReport: Encodable {
         self.threads = threads
         correct = result.correct
         accuracy = result.accuracy
+        inputNormalization = graph.inputPreprocessing?.origin.rawValue
         spikes = result.spikes.layers.enumerated().map { l, name in
             let units = graph.layer(named: name)?.unitCount ?? 1
             let perImage = Double(result.spikes.perLayer[l]) / n
@@ -75,7 +84,8 @@ struct SimulateReport: Encodable {
                 energyPJ: Energy(
                     synapticOps: e.synapticOps, neuronUpdates: e.neuronUpdates, routing: e.routing,
                     memory: e.memory, memoryIncluded: e.memoryIncluded, dynamic: e.dynamic,
-                    staticEnergy: e.staticEnergy, total: e.total))
+                    staticEnergy: e.staticEnergy, total: e.total,
+                    inputMacs: costModel.energy.inputMACPJ == nil ? nil : e.inputMACs))
         }
         checkedImages = checked ? result.checkedImages : nil
         let staticMetrics = NeuroBenchStatic(graph: graph)
@@ -88,7 +98,8 @@ struct SimulateReport: Encodable {
     private var neurobenchLines: [String] = []
 
     private enum CodingKeys: String, CodingKey {
-        case file, model, dataset, images, timeSteps, threads, correct, accuracy, spikes, synapticEvents, neuronUpdates
+        case file, model, dataset, images, timeSteps, threads, correct, accuracy, inputNormalization, spikes, synapticEvents
+        case neuronUpdates
         case synapticEventsPerImage, neuronUpdatesPerImage, cost, neurobench, checkedImages, comparison
     }
 
@@ -115,7 +126,9 @@ struct SimulateReport: Encodable {
     func text() -> String {
         var lines = ["\(file): '\(model)' on \(images) \(dataset) test images, T = \(timeSteps) steps"]
         if let accuracy, let correct {
-            lines.append(String(format: "accuracy: %.2f%% (%d/%d)", 100 * accuracy, correct, images))
+            lines.append(
+                String(format: "accuracy: %.2f%% (%d/%d)", 100 * accuracy, correct, images)
+                    + (inputNormalization == InputPreprocessing.Origin.unknown.rawValue ? "; input normalisation unknown" : ""))
         }
         var table = TextTable([.init("layer", .left), .init("units"), .init("events/image"), .init("rate"), .init("per step", .left)])
         table.appendRule()
@@ -138,6 +151,7 @@ struct SimulateReport: Encodable {
                     + cost.cyclesPerStep.map { Units.count($0) }.joined(separator: " ") + ")")
             lines.append(
                 "energy per inference: \(Units.energy(picojoules: e.total)) = synaptic ops \(Units.energy(picojoules: e.synapticOps))"
+                    + (e.inputMacs.map { " + input MACs \(Units.energy(picojoules: $0))" } ?? "")
                     + " + neuron updates \(Units.energy(picojoules: e.neuronUpdates)) + routing \(Units.energy(picojoules: e.routing))"
                     + (e.memoryIncluded ? " + memory \(Units.energy(picojoules: e.memory))" : "")
                     + " + static \(Units.energy(picojoules: e.staticEnergy))"
