@@ -203,10 +203,11 @@ def reason_class(reason):
     """A short name for the rule a reason comes from, which the Swift test maps to a profile key."""
     if reason is None:
         return None
-    for needle, label in [("At least two layers", "neuron-layers"), ("hidden neurons", "hidden-neurons"),
-                          ("output neurons", "output-neurons"), ("output channels", "output-neurons"),
-                          ("input channels", "input-channels"), ("Max. fanout", "fan-out"),
-                          ("recurrent weight memory", "recurrent-weights")]:
+    for needle, label in [("At least two layers", "neuron-layers"), ("Max. fanout", "fan-out"),
+                          ("recurrent weight memory", "recurrent-weights"),
+                          ("resources for hidden neurons", "hidden-neurons"),
+                          ("resources for output neurons", "output-neurons"), ("output channels", "output-neurons"),
+                          ("input channels", "input-channels")]:
         if needle in reason:
             return label
     return "other"
