@@ -183,6 +183,44 @@ struct XyloRockpoolTests {
         #expect(flat.kind == .unsupportedGraph && flat.layer == "fc0" && flat.reason.contains("needs hidden neurons"))
     }
 
+    /// `input [1, s, s] → conv (3×3, 4 channels) → lif → sum pool 2 → flatten → fc (→ 3)`.
+    static func convNet(side s: Int) -> Graph {
+        let conv = ConvLayer(
+            inputShape: [1, s, s], outChannels: 4, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padH: 1, padW: 1),
+            encoder: true,
+            weights: SynapticWeights(weight: DenseTensor(shape: [4, 1, 3, 3], values: .init(repeating: 0.5, count: 36)), bias: nil))
+        let pooled = 4 * (s / 2) * (s / 2)
+        let fc = LinearLayer(
+            inFeatures: pooled, outFeatures: 3,
+            weights: SynapticWeights(weight: DenseTensor(shape: [3, pooled], values: .init(repeating: 0.5, count: 3 * pooled)), bias: nil))
+        let pool = PoolLayer(kind: .sum, geometry: ConvGeometry(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2))
+        let layers = [
+            Layer(name: "input", inputs: [], shape: [1, s, s], op: .input),
+            Layer(name: "conv", inputs: ["input"], shape: [4, s, s], op: .conv(conv)),
+            Layer(name: "lif", inputs: ["conv"], shape: [4, s, s], op: .lif(LIFGroup(tau: 2, threshold: 1))),
+            Layer(name: "pool", inputs: ["lif"], shape: [4, s / 2, s / 2], op: .pool(pool)),
+            Layer(name: "flatten", inputs: ["pool"], shape: [pooled], op: .flatten),
+            Layer(name: "fc", inputs: ["flatten"], shape: [3], op: .linear(fc)),
+        ]
+        return Graph(name: "conv", timeSteps: 1, layers: layers, inputRange: InputRange(maxAbs: 1, source: "test"))
+    }
+
+    @Test func sizeIsCheckedBeforePooling() throws {
+        // An 8×8 image is 64 input channels: the size error comes first, not the pooling one.
+        if case .failure(let e) = Self.assign(Self.convNet(side: 8), try Self.xylo()) {
+            #expect(e.layer == "conv" && e.limit == "[cores] fan_in_per_core = 16" && e.reason.contains("64 input channels"))
+        } else {
+            Issue.record("64 input channels fit a single core")
+        }
+        // 4×4 = 16 channels and 64 hidden neurons fit; then the pooling is named.
+        if case .failure(let e) = Self.assign(Self.convNet(side: 4), try Self.xylo()) {
+            #expect(e.kind == .unsupportedGraph && e.layer == "pool" && e.reason.contains("no pooling"))
+        } else {
+            Issue.record("a pooled network fits a single core")
+        }
+        #expect(try singleCoreUse(Self.convNet(side: 4)).hiddenNeurons == 64)
+    }
+
     @Test func prunedWeightsFreeFanOutAndMemory() throws {
         // fan-out-too-large with every other weight of fc1 zeroed: each lif0 neuron reaches 64.
         let network = try #require(try Self.results().networks.first { $0.name == "fan-out-too-large" })

@@ -55,6 +55,9 @@ public struct SingleCoreAssignment: Sendable, Equatable {
     public var maxHiddenFanOut: Int
     /// The group of that neuron (empty when no hidden neuron sends to hidden neurons).
     public var maxHiddenFanOutGroup: String
+    /// The first pooling layer between the input or a neuron group and a weight layer, if any
+    /// (Xylo has no pooling; counted as if each pooled unit were its window's first neuron).
+    public var pooling: String?
 
     /// Hidden neurons used.
     public var hiddenNeurons: Int { groups.filter { $0.neuronClass == .hidden }.reduce(0) { $0 + $1.count } }
@@ -76,8 +79,8 @@ public struct SingleCoreAssignment: Sendable, Equatable {
 /// Works on a folded graph (after `foldInputGain`); zero weights do not count (pruned weights
 /// take no fan-out entry), so after `quantize` the counts are those of the integer weights.
 /// - Throws: `CompileError.capacity` naming the layer, the key and the limit;
-///   `.unsupportedGraph` for pooling between neuron groups (Xylo has none) or a network
-///   without a hidden layer.
+///   `.unsupportedGraph` for a network without a hidden layer, or, once neurons and input
+///   channels fit, for pooling between neuron groups (Xylo has none).
 public func assignSingleCore(_ graph: Graph, for profile: ChipProfile) throws(CompileError) -> SingleCoreAssignment {
     let a = try singleCoreUse(graph)
     let limits = profile.cores
@@ -109,6 +112,12 @@ public func assignSingleCore(_ graph: Graph, for profile: ChipProfile) throws(Co
             reason: "the network reads \(a.inputChannels) input channels; the core has \(limits.fanInPerCore)",
             hint: "reduce the input to at most \(limits.fanInPerCore) channels (for audio: filter-bank channels)")
     }
+    if let pool = a.pooling {
+        throw CompileError(
+            .unsupportedGraph, layer: pool, limit: "[cores] mapping = \"single-core\"",
+            reason: "a single-core target has no pooling between neuron layers",
+            hint: "fold the pooling into the next layer's weights, or remove it")
+    }
     if let limit = limits.maxFanOutPerNeuron, a.maxHiddenFanOut > limit {
         throw CompileError(
             .capacity, layer: a.maxHiddenFanOutGroup, limit: "[cores] max_fan_out_per_neuron = \(limit)",
@@ -129,8 +138,7 @@ public func assignSingleCore(_ graph: Graph, for profile: ChipProfile) throws(Co
 }
 
 /// The classes, ids and weight counts of `graph` on a single core, without checking a limit.
-/// - Throws: `.unsupportedGraph` for pooling between the input or a neuron group and a weight
-///   layer, or a graph whose populations cannot be found.
+/// - Throws: `.unsupportedGraph` for a graph whose populations cannot be found.
 public func singleCoreUse(_ graph: Graph) throws(CompileError) -> SingleCoreAssignment {
     let populations = try graph.populations()
     var hiddenIndex: [Int: Int] = [:]  // layer index of a LIF group → position in `populations`
@@ -140,24 +148,23 @@ public func singleCoreUse(_ graph: Graph) throws(CompileError) -> SingleCoreAssi
     var inputChannels = 0
     var totals = (input: 0, recurrent: 0, output: 0)
     var nextId = (hidden: 0, output: 0)
+    var pooling: String?
     for p in populations {
         var fromHidden = 0
         var fromInput = 0
         var presynaptic = 0
         for f in p.feeders {
             let (source, pools) = graph.eventSource(of: f)
-            if let first = pools.first {
-                throw CompileError(
-                    .unsupportedGraph, layer: graph.layers[first].name, limit: "[cores] mapping = \"single-core\"",
-                    reason: "a single-core target has no pooling between neuron layers",
-                    hint: "fold the pooling into the next layer's weights, or remove it")
-            }
+            if pooling == nil, let first = pools.first { pooling = graph.layers[first].name }
             guard let c = Connectivity(graph.layers[f].op) else { continue }
             presynaptic += c.inputUnits
             if let q = hiddenIndex[source] {
                 fromHidden += c.synapses
                 if !p.isReadout {
-                    for (neuron, degree) in c.outDegrees().enumerated() where neuron < fanOut[q].count { fanOut[q][neuron] += degree }
+                    for (unit, degree) in c.outDegrees().enumerated() {
+                        let neuron = graph.sourceNeuron(of: unit, through: pools)
+                        if neuron < fanOut[q].count { fanOut[q][neuron] += degree }
+                    }
                 }
             } else {
                 inputChannels = max(inputChannels, graph.layers[source].unitCount)
@@ -180,7 +187,7 @@ public func singleCoreUse(_ graph: Graph) throws(CompileError) -> SingleCoreAssi
     }
     return SingleCoreAssignment(
         inputChannels: inputChannels, groups: groups, inputSynapses: totals.input, recurrentSynapses: totals.recurrent,
-        outputSynapses: totals.output, maxHiddenFanOut: worst.fanOut, maxHiddenFanOutGroup: worst.population)
+        outputSynapses: totals.output, maxHiddenFanOut: worst.fanOut, maxHiddenFanOutGroup: worst.population, pooling: pooling)
 }
 
 /// The name of the first conv, linear or identity layer (the one reading the input channels).
