@@ -66,7 +66,8 @@ public struct SingleCoreAssignment: Sendable, Equatable {
 }
 
 /// Places every neuron group of `graph` on the single core of a `mapping = "single-core"`
-/// target and checks the core's limits, in the order rockpool's mapper meets them.
+/// target and checks the core's limits, in this order (sizes before structure, so a network
+/// far too big for the chip says so first).
 ///
 /// The rules (sources in `targets/xylo.toml` and targets/README.md):
 /// - at least one LIF group besides the readout (rockpool: `at_least_two_neuron_layers_needed`);
