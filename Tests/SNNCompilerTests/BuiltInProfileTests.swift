@@ -94,7 +94,8 @@ import Testing
 
         let xylo = try profile("xylo")
         #expect(xylo.cores.count == 1)
-        #expect(xylo.cores.maxFanInPerNeuron == 63)
+        #expect(xylo.cores.mapping == .singleCore)
+        #expect(xylo.cores.maxFanInPerNeuron == nil && xylo.cores.maxFanOutPerNeuron == 64)
         #expect(xylo.timing.cyclesPerSynapticOp == 7)
         #expect(xylo.timing.cyclesPerNeuronUpdate == 19)
     }

@@ -19,11 +19,11 @@ import Testing
         let lines = text.components(separatedBy: "\n")
         #expect(lines.first == "edge (generic): Generic edge SNN accelerator: 64 cores x 1024 neurons, 16 KiB synapse memory per core")
         #expect(text.contains("~ marks an estimate"))
-        for field in ProfileField.all where field.table != "chip" && !ProfileField.layerPerCoreFields.contains(field) {
+        for field in ProfileField.all where field.table != "chip" && !ProfileField.mappingFields.contains(field) {
             #expect(lines.contains { $0.hasPrefix("  \(field.key) ") }, "no line for \(field)")
         }
-        // A split-mapping profile does not show the layer-per-core keys it does not set.
-        for field in ProfileField.layerPerCoreFields {
+        // A split-mapping profile does not show the mapping-family keys it does not set.
+        for field in ProfileField.mappingFields {
             #expect(!lines.contains { $0.hasPrefix("  \(field.key) ") }, "a line for unset \(field)")
         }
         #expect(lines.contains { $0.hasPrefix("  neurons_per_core") && $0.hasSuffix("   1024") })

@@ -4,8 +4,9 @@ import SNNIR
 /// `foldBatchNorm → foldAveragePooling → foldInputGain → quantize → lowerToCSR → mapCores → estimate`.
 ///
 /// Each pass is a pure function `Graph → Graph` and can be called alone; this only chains them.
-/// On a `mapping = "layer-per-core"` target, `assignLayerCores` runs before `quantize`, so a
-/// network that does not fit the chip's cores is reported as such before a neuron-model error.
+/// On a `mapping = "layer-per-core"` target `assignLayerCores`, on a `"single-core"` target
+/// `assignSingleCore`, runs before `quantize`, so a network that does not fit the chip's cores is
+/// reported as such before a neuron-model error.
 /// - Parameters:
 ///   - calibration: measured activity for `estimate`; nil gives a structure-only estimate at `assumedRate`.
 /// - Throws: the first pass's `CompileError`.
@@ -20,10 +21,12 @@ public func compile(
     g = try foldBatchNorm(g)
     g = try foldAveragePooling(g)
     g = try foldInputGain(g)
-    if profile.cores.mapping == .layerPerCore {
-        // Memory and core assignment first: they depend on shapes only, and whether a network
-        // fits a layer-per-core chip is worth knowing before any neuron-model error.
-        _ = try assignLayerCores(g, for: profile)
+    // Memory and core assignment first: they depend on shapes (and non-zero weights) only, and
+    // whether a network fits the chip is worth knowing before any neuron-model error.
+    switch profile.cores.mapping {
+    case .layerPerCore: _ = try assignLayerCores(g, for: profile)
+    case .singleCore: _ = try assignSingleCore(g, for: profile)
+    case .split: break
     }
     g = try quantize(g, for: profile, options: quantization)
     g = try lowerToCSR(g)

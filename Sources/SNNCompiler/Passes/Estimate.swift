@@ -90,7 +90,19 @@ private func totals(
     if let tick = timing.tickHz { latency = max(latency, Double(T) / tick) }
     return Estimates(
         activity: activity, timeSteps: T, layers: rows,
-        memoryPerCore: placement.cores.map(\.synapseBytes), cyclesPerStep: cyclesPerStep,
+        memoryPerCore: memoryPerCore(placement), cyclesPerStep: cyclesPerStep,
         latencySeconds: latency, staticEnergyPJ: profile.energy.staticPowerMW * latency * 1e9,
         costs: profile.costs)
+}
+
+/// Synapse bytes per core id, in order of first appearance: several populations on one core
+/// (single-core targets) add up to that core's memory.
+private func memoryPerCore(_ placement: Placement) -> [Int] {
+    var order: [Int] = []
+    var bytes: [Int: Int] = [:]
+    for c in placement.cores {
+        if bytes[c.core] == nil { order.append(c.core) }
+        bytes[c.core, default: 0] += c.synapseBytes
+    }
+    return order.map { bytes[$0] ?? 0 }
 }

@@ -25,7 +25,11 @@ import SNNIR
 ///   network needs more cores than the target has.
 public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileError) -> Graph {
     try graph.require("lowerToCSR", before: "mapCores")
-    if profile.cores.mapping == .layerPerCore { return try mapOneLayerPerCore(graph, for: profile) }
+    switch profile.cores.mapping {
+    case .layerPerCore: return try mapOneLayerPerCore(graph, for: profile)
+    case .singleCore: return try mapSingleCore(graph, for: profile)
+    case .split: break
+    }
     var g = graph
     let populations = try g.populations()
     let limits = profile.cores
@@ -64,6 +68,26 @@ private func mapOneLayerPerCore(_ graph: Graph, for profile: ChipProfile) throws
             fanOut: use.destinations.count)
     }
     g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(profile.cores.count).squareRoot().rounded(.up))))
+    g.passes.append("mapCores")
+    return g
+}
+
+/// `mapping = "single-core"`: every population on core 0, as `assignSingleCore` classes it. A
+/// population stores the weights into it as Xylo does: dense input and output weights (the chip's
+/// input and output weight memories are dense matrices), non-zero recurrent weights only.
+private func mapSingleCore(_ graph: Graph, for profile: ChipProfile) throws(CompileError) -> Graph {
+    var g = graph
+    let assignment = try assignSingleCore(graph, for: profile)
+    let bits = profile.numerics.weightBits
+    let cores = assignment.groups.map { group -> CoreAllocation in
+        // Output weights: a dense matrix over the hidden neurons feeding the readout.
+        let stored =
+            group.neuronClass == .output ? group.presynapticUnits * group.count : group.inputWeights + group.synapsesFromHidden
+        return CoreAllocation(
+            core: 0, population: group.population, neuronStart: 0, neuronCount: group.count, storedSynapses: stored,
+            synapseBytes: (stored * bits + 7) / 8, fanIn: group.presynapticUnits, fanOut: 0)
+    }
+    g.placement = Placement(cores: cores, meshWidth: 1)
     g.passes.append("mapCores")
     return g
 }

@@ -14,6 +14,7 @@ extension ChipProfile {
         case .fanInPerCore: .integer(Int64(cores.fanInPerCore))
         case .fanOutPerCore: .integer(Int64(cores.fanOutPerCore))
         case .maxFanInPerNeuron: cores.maxFanInPerNeuron.map { .integer(Int64($0)) }
+        case .maxFanOutPerNeuron: cores.maxFanOutPerNeuron.map { .integer(Int64($0)) }
         case .mapping: cores.mapping == .split ? nil : .string(cores.mapping.rawValue)
         case .kernelMemoryPerCore: cores.kernelMemoryPerCore.map { .array($0.map { .integer(Int64($0)) }) }
         case .neuronMemoryPerCore: cores.neuronMemoryPerCore.map { .array($0.map { .integer(Int64($0)) }) }

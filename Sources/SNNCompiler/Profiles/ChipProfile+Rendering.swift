@@ -10,7 +10,7 @@ extension ChipProfile {
         for table in ProfileField.tables where table != "chip" {
             lines.append("[\(table)]")
             for field in ProfileField.fields(in: table) {
-                if ProfileField.layerPerCoreFields.contains(field) && value(of: field) == nil { continue }
+                if ProfileField.mappingFields.contains(field) && value(of: field) == nil { continue }
                 let key = field.key.padding(toLength: width)
                 let mark = isEstimate(field) ? "~" : " "
                 lines.append("  \(key) \(mark) \(renderedValue(of: field))")

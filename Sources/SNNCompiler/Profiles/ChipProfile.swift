@@ -62,6 +62,10 @@ public struct ChipProfile: Sendable, Equatable {
         /// neuron memory hold it, with power-of-two padding, and a core sends to at most
         /// `fan_out_per_core` destination layers (DYNAP-CNN, Speck).
         case layerPerCore = "layer-per-core"
+        /// The whole network runs on one core (Xylo): LIF groups are its hidden neurons, the
+        /// readout its output neurons; the core limits hidden and output neurons, input channels,
+        /// the fan-out of a hidden neuron and the recurrent weights (`assignSingleCore`).
+        case singleCore = "single-core"
     }
 
     /// Core counts and per-core capacity: what the mapper packs layers into.
@@ -78,6 +82,9 @@ public struct ChipProfile: Sendable, Equatable {
         public var fanOutPerCore: Int
         /// Most synapses one neuron may receive, if the chip has such a limit.
         public var maxFanInPerNeuron: Int?
+        /// Most neurons of the core one neuron may send to, if the chip has such a limit
+        /// (checked by the single-core mapping).
+        public var maxFanOutPerNeuron: Int?
         /// How a layer is placed on cores.
         public var mapping: Mapping
         /// Kernel memory entries of each core, in core order (layer-per-core targets).
@@ -90,7 +97,7 @@ public struct ChipProfile: Sendable, Equatable {
         /// Creates the core description.
         public init(
             count: Int, neuronsPerCore: Int, synapseMemoryBytesPerCore: Int,
-            fanInPerCore: Int, fanOutPerCore: Int, maxFanInPerNeuron: Int?,
+            fanInPerCore: Int, fanOutPerCore: Int, maxFanInPerNeuron: Int?, maxFanOutPerNeuron: Int? = nil,
             mapping: Mapping = .split, kernelMemoryPerCore: [Int]? = nil, neuronMemoryPerCore: [Int]? = nil,
             biasMemoryPerCore: [Int]? = nil
         ) {
@@ -104,6 +111,7 @@ public struct ChipProfile: Sendable, Equatable {
             self.fanInPerCore = fanInPerCore
             self.fanOutPerCore = fanOutPerCore
             self.maxFanInPerNeuron = maxFanInPerNeuron
+            self.maxFanOutPerNeuron = maxFanOutPerNeuron
         }
     }
 

@@ -22,6 +22,7 @@ struct ProfileDecoder {
                 fanInPerCore: try integer(.fanInPerCore),
                 fanOutPerCore: try integer(.fanOutPerCore),
                 maxFanInPerNeuron: try optionalInteger(.maxFanInPerNeuron),
+                maxFanOutPerNeuron: try optionalInteger(.maxFanOutPerNeuron),
                 mapping: try optionalChoice(.mapping, as: ChipProfile.Mapping.self) ?? .split,
                 kernelMemoryPerCore: try optionalIntegerList(.kernelMemoryPerCore),
                 neuronMemoryPerCore: try optionalIntegerList(.neuronMemoryPerCore),
@@ -316,6 +317,11 @@ struct ProfileDecoder {
             if items.count != cores.count {
                 throw invalid(field, found, "must have one entry per core (cores = \(cores.count)), found \(items.count)")
             }
+        }
+        if cores.mapping == .singleCore && cores.count != 1 {
+            throw invalid(
+                .mapping, try requiredEntry(.mapping), "needs [cores] cores = 1 (found \(cores.count))",
+                hint: "single-core mapping runs the whole network on one core; use \"split\" for several cores")
         }
         guard cores.mapping == .layerPerCore else { return }
         for field in [ProfileField.kernelMemoryPerCore, .neuronMemoryPerCore] {

@@ -35,8 +35,13 @@ extension ProfileField {
     public static let maxFanInPerNeuron = ProfileField(
         table: "cores", key: "max_fan_in_per_neuron", rule: .integer(1...1 << 32), unit: "synapses",
         isRequired: false)
-    /// `[cores] mapping`: `"split"` (a layer spread over several cores; the default) or
-    /// `"layer-per-core"` (DYNAP-CNN/Speck: each layer takes exactly one core); optional.
+    /// `[cores] max_fan_out_per_neuron`, synapses; optional (checked by `mapping = "single-core"`).
+    public static let maxFanOutPerNeuron = ProfileField(
+        table: "cores", key: "max_fan_out_per_neuron", rule: .integer(1...1 << 32), unit: "synapses",
+        isRequired: false)
+    /// `[cores] mapping`: `"split"` (a layer spread over several cores; the default),
+    /// `"layer-per-core"` (DYNAP-CNN/Speck: each layer takes exactly one core) or `"single-core"`
+    /// (Xylo: the whole network on one core); optional.
     public static let mapping = ProfileField(
         table: "cores", key: "mapping", rule: .choice(ChipProfile.Mapping.allCases.map(\.rawValue)),
         isRequired: false)
@@ -55,9 +60,9 @@ extension ProfileField {
         table: "cores", key: "bias_memory_per_core", rule: .integerList(1...1 << 32), unit: "entries",
         isRequired: false)
 
-    /// The `[cores]` keys that only layer-per-core profiles set; `describe()` leaves them out when unset.
-    public static let layerPerCoreFields: Set<ProfileField> = [
-        mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
+    /// The `[cores]` keys that only some mapping families use; `describe()` leaves them out when unset.
+    public static let mappingFields: Set<ProfileField> = [
+        maxFanOutPerNeuron, mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
     ]
 
     // [numerics]: formats
@@ -130,7 +135,7 @@ extension ProfileField {
     public static let all: [ProfileField] = [
         chipName, chipDescription, chipKind,
         coreCount, neuronsPerCore, synapseMemoryBytesPerCore, fanInPerCore, fanOutPerCore, maxFanInPerNeuron,
-        mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
+        maxFanOutPerNeuron, mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
         weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak, reset,
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
         tickHz,

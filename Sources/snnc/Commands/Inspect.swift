@@ -48,10 +48,12 @@ extension SNNC {
                 exceeded = checks.filter(\.exceeded)
                 let profile = graph.target.flatMap { try? ChipProfile.named($0) }
                 let cores = InspectReport.layerCores(graph, layerPerCore: profile?.cores.mapping == .layerPerCore)
+                let neurons = InspectReport.coreNeurons(graph, singleCore: profile?.cores.mapping == .singleCore)
                 if json {
-                    print(try InspectReport(graph: graph, estimates: estimates, budgets: checks, layerCores: cores).json())
+                    let report = InspectReport(graph: graph, estimates: estimates, budgets: checks, layerCores: cores, coreNeurons: neurons)
+                    print(try report.json())
                 } else {
-                    print(InspectReport.table(graph: graph, estimates: estimates, file: file, layerCores: cores))
+                    print(InspectReport.table(graph: graph, estimates: estimates, file: file, layerCores: cores, coreNeurons: neurons))
                     for check in checks where !check.exceeded {
                         print("budget ok: \(check.key) \(check.render(check.actual)) ≤ \(check.render(check.limit))")
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import SNNCompiler
 import SNNIR
 import SNNSimulator
 
@@ -14,6 +15,9 @@ struct InspectReport: Encodable {
         var weightBits: Int?, clippedWeights: Int?, clippedFraction: Double?, clippedBias: Int?
         /// The chip core the layer takes on a layer-per-core target (absent on split targets).
         var core: Int?
+        /// The neurons the layer drives on a single-core target, class and ids: `hidden 0-63`,
+        /// `output 0-7` (absent on other targets).
+        var coreNeurons: String?
     }
 
     struct Totals: Encodable {
@@ -44,7 +48,17 @@ struct InspectReport: Encodable {
         return Dictionary(placement.cores.map { ($0.population, $0.core) }, uniquingKeysWith: { first, _ in first })
     }
 
-    init(graph: Graph, estimates e: Estimates, budgets: [BudgetCheck], layerCores: [String: Int]? = nil) {
+    /// The neuron class and ids of each population on a single-core target
+    /// (`[cores] mapping = "single-core"`): `hidden 0-63`, `output 0-7`.
+    static func coreNeurons(_ graph: Graph, singleCore: Bool) -> [String: String]? {
+        guard singleCore, let assignment = try? singleCoreUse(graph) else { return nil }
+        return Dictionary(uniqueKeysWithValues: assignment.groups.map { ($0.population, $0.label) })
+    }
+
+    init(
+        graph: Graph, estimates e: Estimates, budgets: [BudgetCheck], layerCores: [String: Int]? = nil,
+        coreNeurons: [String: String]? = nil
+    ) {
         name = graph.name
         target = graph.target
         timeSteps = graph.timeSteps
@@ -65,7 +79,7 @@ struct InspectReport: Encodable {
                 routedSpikes: r.routedSpikes, bytesMovedCSR: r.bytesMovedCSR, bytesMovedDense: r.bytesMovedDense,
                 energyPJ: r.energy.dynamic, cyclesPerStep: r.cyclesPerStep, weightBits: q?.bits,
                 clippedWeights: q?.stats.clippedWeights, clippedFraction: q?.stats.clippedFraction,
-                clippedBias: q?.stats.clippedBias, core: layerCores?[r.population])
+                clippedBias: q?.stats.clippedBias, core: layerCores?[r.population], coreNeurons: coreNeurons?[r.population])
         }
         let energy = e.energy
         totals = Totals(
@@ -88,7 +102,9 @@ struct InspectReport: Encodable {
     }
 
     /// The text table with a header and a totals row.
-    static func table(graph: Graph, estimates e: Estimates, file: String, layerCores: [String: Int]? = nil) -> String {
+    static func table(
+        graph: Graph, estimates e: Estimates, file: String, layerCores: [String: Int]? = nil, coreNeurons: [String: String]? = nil
+    ) -> String {
         var table = TextTable([
             .init("layer", .left), .init("kind", .left), .init("neurons"), .init("synapses"), .init("density"),
             .init("CSR"), .init("dense"), .init("memory"), .init("cores"), .init("in ev/step"), .init("SOPs"),
@@ -147,6 +163,10 @@ struct InspectReport: Encodable {
         if let layerCores {
             let assigned = e.layers.compactMap { r in layerCores[r.population].map { "\(r.layer) → core \($0)" } }
             lines.append("core assignment (one layer per core): " + assigned.joined(separator: ", "))
+        }
+        if let coreNeurons {
+            let assigned = e.layers.compactMap { r in coreNeurons[r.population].map { "\(r.layer) → \($0)" } }
+            lines.append("core assignment (single core): " + assigned.joined(separator: ", "))
         }
         lines.append(
             "quantisation: " + (clipped.isEmpty ? "nothing clipped, no kept weight rounded to 0" : clipped.joined(separator: "; ")))
