@@ -48,6 +48,7 @@ enum DeploymentPlots {
         var parts: [(String, (EnergyBreakdown) -> Double)] = [
             ("synaptic ops", \.synapticOps), ("neuron updates", \.neuronUpdates), ("routing", \.routing),
         ]
+        if e.layers.contains(where: { $0.energy.inputMACs > 0 }) { parts.insert(("input-layer MACs", \.inputMACs), at: 1) }
         if memoryAdded { parts.append(("weight-memory reads", \.memory)) }
         let series = parts.map { name, value in
             Series(name: name, points: e.layers.enumerated().map { Point(x: Double($0.offset), y: value($0.element.energy) / 1000) })

@@ -83,7 +83,10 @@ struct XyloRockpoolTests {
                 weights: SynapticWeights(weight: DenseTensor(shape: [l.out, inputs], values: values), bias: nil))
             layers.append(Layer(name: "fc\(i)", inputs: [layers[layers.count - 1].name], shape: [l.out], op: .linear(linear)))
             if i < spec.layers.count - 1 {
-                layers.append(Layer(name: "lif\(i)", inputs: ["fc\(i)"], shape: [l.out], op: .lif(LIFGroup(tau: 2, threshold: 1))))
+                layers.append(
+                    Layer(
+                        name: "lif\(i)", inputs: ["fc\(i)"], shape: [l.out], op: .lif(LIFGroup(tau: 2, threshold: 1, resetMode: .subtract)))
+                )
             }
             inputs = l.out
         }
@@ -197,7 +200,7 @@ struct XyloRockpoolTests {
         let layers = [
             Layer(name: "input", inputs: [], shape: [1, s, s], op: .input),
             Layer(name: "conv", inputs: ["input"], shape: [4, s, s], op: .conv(conv)),
-            Layer(name: "lif", inputs: ["conv"], shape: [4, s, s], op: .lif(LIFGroup(tau: 2, threshold: 1))),
+            Layer(name: "lif", inputs: ["conv"], shape: [4, s, s], op: .lif(LIFGroup(tau: 2, threshold: 1, resetMode: .subtract))),
             Layer(name: "pool", inputs: ["lif"], shape: [4, s / 2, s / 2], op: .pool(pool)),
             Layer(name: "flatten", inputs: ["pool"], shape: [pooled], op: .flatten),
             Layer(name: "fc", inputs: ["flatten"], shape: [3], op: .linear(fc)),

@@ -20,7 +20,10 @@ struct XyloInspectTests {
                 Layer(
                     name: "fc\(i)", inputs: [layers[layers.count - 1].name], shape: [m],
                     op: .linear(LinearLayer(inFeatures: n, outFeatures: m, weights: weights))))
-            if i < 2 { layers.append(Layer(name: "lif\(i)", inputs: ["fc\(i)"], shape: [m], op: .lif(LIFGroup(tau: 2, threshold: 1)))) }
+            if i < 2 {
+                layers.append(
+                    Layer(name: "lif\(i)", inputs: ["fc\(i)"], shape: [m], op: .lif(LIFGroup(tau: 2, threshold: 1, resetMode: .subtract))))
+            }
         }
         return Graph(name: "xylo-mlp", timeSteps: 2, layers: layers, inputRange: InputRange(maxAbs: 1, source: "test"))
     }
