@@ -23,13 +23,11 @@ struct CLITests {
         for f in fragments { #expect(r.stderr.contains(f), "missing '\(f)' in \(r.stderr)") }
     }
 
-    /// A deployment file for Speck's cores: Speck runs integrate-and-fire neurons, which snnc does
-    /// not train yet, so the LIF graph is compiled with the profile's leak relaxed, and the file
-    /// keeps `target = "speck"`; `inspect` shows the layer → core assignment.
+    /// A deployment file for Speck's cores (integrate-and-fire neurons with a subtractive reset,
+    /// as Speck runs them); `inspect` shows the layer → core assignment and the neuron model.
     @Test func inspectShowsTheLayerCoresOnSpeck() throws {
         let d = try TemporaryDirectory()
-        var speck = try ChipProfile.named("speck")
-        speck.numerics.leak = .multiply12
+        let speck = try ChipProfile.named("speck")
         let conv = ConvLayer(
             inputShape: [2, 8, 8], outChannels: 4, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padH: 1, padW: 1), encoder: true,
             weights: SynapticWeights(weight: DenseTensor(shape: [4, 2, 3, 3], values: (0..<72).map { Float($0 % 7 - 3) / 8 }), bias: nil))
@@ -41,7 +39,9 @@ struct CLITests {
             layers: [
                 Layer(name: "input", inputs: [], shape: [2, 8, 8], op: .input),
                 Layer(name: "conv1", inputs: ["input"], shape: [4, 8, 8], op: .conv(conv)),
-                Layer(name: "lif1", inputs: ["conv1"], shape: [4, 8, 8], op: .lif(LIFGroup(tau: 2, threshold: 1))),
+                Layer(
+                    name: "lif1", inputs: ["conv1"], shape: [4, 8, 8],
+                    op: .lif(LIFGroup(tau: nil, threshold: 1, resetMode: .subtract))),
                 Layer(name: "flatten", inputs: ["lif1"], shape: [256], op: .flatten),
                 Layer(name: "fc", inputs: ["flatten"], shape: [3], op: .linear(fc)),
             ],
@@ -51,6 +51,7 @@ struct CLITests {
         let table = try CLI.run(["inspect", output])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("core assignment (one layer per core): conv1 → core 0, fc → core 1"), "\(table.stdout)")
+        #expect(table.stdout.contains("neurons: IF, subtractive reset (lif1)"), "\(table.stdout)")
         let json = try CLI.run(["inspect", output, "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let layers = try #require(object?["layers"] as? [[String: Any]])

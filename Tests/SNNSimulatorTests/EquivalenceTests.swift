@@ -68,4 +68,22 @@ import Testing
         let options = SyntheticOptions(density: 0.1, seed: 5)
         try expectIdentical(SyntheticPresets.vgg16(width: 0.0625, input: [1, 32, 32], options: options), images: 1, seed: 5)
     }
+
+    /// Soft reset (subtract the threshold) with each leak, integrate-and-fire (no leak) included,
+    /// both comparisons, with and without biases.
+    @Test(arguments: [IntegerDecay.none, .shift(2), .multiply12(1024)], [ThresholdCompare.greaterOrEqual, .greater])
+    func subtractiveReset(decay: IntegerDecay, compare: ThresholdCompare) throws {
+        for bias in [true, false] {
+            let options = SyntheticOptions(density: 0.3, seed: 8, compare: compare, decay: decay, bias: bias, reset: .subtract)
+            try expectIdentical(SyntheticPresets.smallVGG(options: options), images: 2, seed: 8)
+            try expectIdentical(SyntheticPresets.smallResNet(options: options), images: 2, seed: 8)
+        }
+    }
+
+    /// A 10-bit state with integrate-and-fire neurons: membranes saturate and stay high under a
+    /// soft reset; both simulators must agree.
+    @Test func integrateAndFireSaturates() throws {
+        let options = SyntheticOptions(density: 1, seed: 12, decay: .none, stateBits: 10, reset: .subtract)
+        try expectIdentical(SyntheticPresets.smallVGG(options: options), images: 2, seed: 12)
+    }
 }

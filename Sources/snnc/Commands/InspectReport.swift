@@ -37,6 +37,8 @@ struct InspectReport: Encodable {
     var name: String, target: String?, timeSteps: Int, activity: String
     /// How raw images become the model's input (nil: not recorded, files of format 2.0).
     var inputPreprocessing: InputPreprocessing?
+    /// Each neuron group's model: `{"lif1": "LIF", "lif2": "IF, subtractive reset"}`.
+    var neuronModels: [String: String]
     var layers: [Row], totals: Totals, memoryPerCore: [Int], budgets: [BudgetResult]
     /// NeuroBench's static metrics under its own key names (`NeuroBenchStatic`; docs/METRICS.md).
     var neurobench: [String: NeuroBenchValue]
@@ -46,6 +48,24 @@ struct InspectReport: Encodable {
     static func layerCores(_ graph: Graph, layerPerCore: Bool) -> [String: Int]? {
         guard layerPerCore, let placement = graph.placement else { return nil }
         return Dictionary(placement.cores.map { ($0.population, $0.core) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Every neuron group with its model (`LIF`, `IF`, with `, subtractive reset` where it applies).
+    static func neuronModels(_ graph: Graph) -> [(layer: String, model: String)] {
+        graph.layers.compactMap { layer in
+            if case .lif(let lif) = layer.op { (layer.name, lif.modelDescription) } else { nil }
+        }
+    }
+
+    /// One line naming the neuron models: `neurons: LIF (lif1, lif2)`.
+    static func neuronLine(_ graph: Graph) -> String {
+        var order: [String] = []
+        var layers: [String: [String]] = [:]
+        for (layer, model) in neuronModels(graph) {
+            if layers[model] == nil { order.append(model) }
+            layers[model, default: []].append(layer)
+        }
+        return "neurons: " + order.map { "\($0) (\(layers[$0, default: []].joined(separator: ", ")))" }.joined(separator: "; ")
     }
 
     /// The neuron class and ids of each population on a single-core target
@@ -64,6 +84,7 @@ struct InspectReport: Encodable {
         timeSteps = graph.timeSteps
         activity = e.activity.label
         inputPreprocessing = graph.inputPreprocessing
+        neuronModels = Self.neuronModels(graph).reduce(into: [:]) { $0[$1.layer] = $1.model }
         let stats = Dictionary(
             uniqueKeysWithValues: graph.synapticLayers.compactMap { layer -> (String, QuantizedSynapses)? in
                 layer.op.synapticWeights?.quantized.map { (layer.name, $0) }
@@ -135,6 +156,7 @@ struct InspectReport: Encodable {
                 "\(file): '\(graph.name)' for target '\(graph.target ?? "?")', T = \(graph.timeSteps) steps",
                 "activity: \(e.activity.label)",
                 "input: " + (graph.inputPreprocessing?.summary ?? "preprocessing not recorded (exported before format 2.1)"),
+                neuronLine(graph),
             ] + table.rendered()
         lines.append(
             "energy per inference: \(Units.energy(picojoules: energy.total)) = dynamic \(Units.energy(picojoules: energy.dynamic)) "
