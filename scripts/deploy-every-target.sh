@@ -43,7 +43,7 @@ for profile in targets/*.toml; do
         continue
     fi
     sim=$("$snnc" simulate "$file" "${data[@]}" --limit 1000 --check --json --calibration-out "$out/$deployed.$target.calibration.json")
-    "$snnc" export "$out/$deployed.h5" --target "$target" --calibration "$out/$deployed.$target.calibration.json" --force -o "$file" 2>/dev/null
+    "$snnc" export "$out/$deployed.h5" --target "$target" --calibration "$out/$deployed.$target.calibration.json" --force -o "$file" >/dev/null 2>&1
     inspect=$("$snnc" inspect "$file" --json)
     float=$("$snnc" evaluate "$out/$deployed.h5" "${data[@]}" --json)
     python3 - "$target" "$deployed" "$sim" "$inspect" "$float" <<'PY'
