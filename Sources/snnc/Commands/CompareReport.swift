@@ -1,5 +1,6 @@
 import Foundation
 import SNNCompare
+import SNNReport
 
 /// The `--compare` part of `snnc simulate`'s report: which float model, and the comparison.
 struct CompareReport: Encodable {

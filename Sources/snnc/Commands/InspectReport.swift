@@ -1,6 +1,7 @@
 import Foundation
 import SNNCompiler
 import SNNIR
+import SNNReport
 import SNNSimulator
 
 /// The `snnc inspect` renderings: a text table and a JSON document.

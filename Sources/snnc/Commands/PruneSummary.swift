@@ -1,4 +1,5 @@
 import Foundation
+import SNNReport
 import SNNTickets
 
 /// What `snnc prune` prints about a ticket file when the search ends (or on `--resume` of a

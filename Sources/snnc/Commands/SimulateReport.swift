@@ -1,5 +1,6 @@
 import Foundation
 import SNNIR
+import SNNReport
 import SNNSimulator
 
 /// The `snnc simulate` renderings: a text summary and a JSON document. Per-image figures are

@@ -1,6 +1,5 @@
+import SNNReport
 import Testing
-
-@testable import snnc
 
 /// The one table renderer: padding, alignment, rules, and no trailing padding.
 @Suite("Text tables")

@@ -1,17 +1,19 @@
 /// A plain-text table: a header line, then rows and rules, each column padded to its widest cell
-/// and columns separated by two spaces. The one renderer of every table the CLI prints.
-struct TextTable {
+/// and columns separated by two spaces. The one renderer of every table the CLI prints (`inspect`,
+/// `simulate`, `simulate --compare`, `prune`); the HTML report's tables hold the same cells.
+public struct TextTable {
     /// Where a cell sits in its column.
-    enum Alignment {
+    public enum Alignment: Sendable {
         case left, right
     }
 
     /// A column: its header and its alignment.
-    struct Column {
-        var header: String
-        var alignment: Alignment
+    public struct Column {
+        public var header: String
+        public var alignment: Alignment
 
-        init(_ header: String, _ alignment: Alignment = .right) {
+        /// A column with its header, right-aligned unless said otherwise.
+        public init(_ header: String, _ alignment: Alignment = .right) {
             self.header = header
             self.alignment = alignment
         }
@@ -22,27 +24,28 @@ struct TextTable {
         case rule
     }
 
-    var columns: [Column]
+    /// The columns, left to right.
+    public var columns: [Column]
     private var lines: [Line] = []
 
     /// A table with `columns` and no rows yet.
-    init(_ columns: [Column]) {
+    public init(_ columns: [Column]) {
         self.columns = columns
     }
 
     /// Adds a row: one cell per column.
-    mutating func append(_ cells: [String]) {
+    public mutating func append(_ cells: [String]) {
         lines.append(.cells(cells))
     }
 
     /// Adds a rule: dashes the width of each column.
-    mutating func appendRule() {
+    public mutating func appendRule() {
         lines.append(.rule)
     }
 
     /// The rendered lines, header first. A left-aligned last column is not padded, so no line ends
     /// in padding.
-    func rendered() -> [String] {
+    public func rendered() -> [String] {
         let rows =
             [columns.map(\.header)]
             + lines.compactMap { line -> [String]? in
