@@ -7,9 +7,9 @@
 #   if-small:  small at width 1/4, integrate-and-fire neurons, subtractive reset (Speck's neurons)
 #   lif-small: small at width 1/4, LIF tau 4/3, hard reset (the paper's neuron)
 #   lif-tiny:  small at width 1/16, LIF, hard reset (fits SpiNNaker's 16 x 256 neurons)
-# A target that refuses every model prints the compiler's error instead (TrueNorth: binary weights;
-# Xylo: 16 inputs and 1000 neurons, no image model fits; its example is built in
-# Tests/SNNExportTests/EveryTargetTests.swift).
+#   if-tiny:   small at width 1/16, IF, subtractive reset (fits TrueNorth's 256 inputs per neuron)
+# A target that refuses every model prints the compiler's error instead (Xylo: 16 inputs and 1000
+# neurons, no image model fits; its example is built in Tests/SNNExportTests/EveryTargetTests.swift).
 #
 # Usage: scripts/deploy-every-target.sh [output-folder]   (about 3 minutes after the build)
 set -euo pipefail
@@ -23,6 +23,7 @@ train() { "$snnc" train --model small "${@:2}" "${data[@]}" --epochs 4 --seed 1 
 train if-small --width 0.25 --neuron if --reset subtract
 train lif-small --width 0.25
 train lif-tiny --width 0.0625
+train if-tiny --width 0.0625 --neuron if --reset subtract
 
 echo "| target | model | float accuracy | integer accuracy (check) | cores | synapse memory | energy per inference |"
 echo "|---|---|---|---|---|---|---|"
@@ -30,7 +31,7 @@ for profile in targets/*.toml; do
     target=$(basename "$profile" .toml)
     deployed=""
     errors=""
-    for model in if-small lif-small lif-tiny; do
+    for model in if-small lif-small lif-tiny if-tiny; do
         file="$out/$model.$target.snn.h5"
         if error=$("$snnc" export "$out/$model.h5" --target "$target" --force -o "$file" 2>&1 >/dev/null); then
             deployed=$model

@@ -75,3 +75,48 @@ struct NeuronModelTests {
         }
     }
 }
+
+/// TrueNorth-style weights: one synapse bit selecting a per-neuron signed value by axon type.
+@Suite("Weights signed by axon type")
+struct AxonTypeWeightTests {
+    func profile() -> ChipProfile {
+        var p = IRFixtures.profile(weightBits: 1, sparse: false, leak: .subtract)
+        p.numerics.reset = .zeroOrSubtract
+        p.numerics.axonTypes = 4
+        p.numerics.axonTypeWeightBits = 9
+        return p
+    }
+
+    func ifNet() -> Graph {
+        var g = IRFixtures.linearNet(
+            fc1: [0.9, -0.1, 0.5, -0.6, 0.05, 0.3], inputs: 3, hidden: 2, fc2: [0.4, -0.8, 0.2, 0.6])
+        for i in g.layers.indices {
+            if case .lif(let lif) = g.layers[i].op { g.layers[i].op = .lif(LIFGroup(tau: nil, threshold: lif.threshold)) }
+        }
+        return g
+    }
+
+    @Test func eachNeuronKeepsOnePositiveAndOneNegativeValue() throws {
+        let g = try quantize(IRFixtures.folded(ifNet()), for: profile())
+        let q = try #require(IRFixtures.weights(g, "fc1")?.quantized)
+        // Unit 0: |w| = 0.9, 0.1, 0.5, mean 0.5, Δ = 0.35: keeps 0.9 and 0.5 at α = 0.7; unit 1:
+        // |w| = 0.6, 0.05, 0.3, Δ ≈ 0.222: keeps −0.6 and 0.3 at α = 0.45.
+        #expect(q.values[1] == 0 && q.values[4] == 0)
+        #expect(q.values[0] == q.values[2] && q.values[0] > 0)
+        #expect(q.values[3] == -q.values[5] && q.values[5] > 0)
+        #expect(abs(Double(q.values[0]) * q.weightScale - 0.7) <= q.weightScale / 2 + 1e-9)
+        #expect(abs(Double(q.values[5]) * q.weightScale - 0.45) <= q.weightScale / 2 + 1e-9)
+        // Values are 9-bit registers, not 1-bit ones.
+        #expect(q.values.allSatisfy { abs($0) <= 255 })
+    }
+
+    @Test func everyInputTakesTwoAxons() throws {
+        let g = try compile(ifNet(), for: profile())
+        let fc1 = try #require(g.placement?.cores.first { $0.population == "lif1" })
+        // Input 1 (weights −0.1 and 0.05) is ternarised away; inputs 0 and 2 take two axons each.
+        #expect(fc1.fanIn == 2 * 2)
+        var plain = profile()
+        plain.numerics.axonTypes = nil
+        #expect(throws: CompileError.self) { try compile(ifNet(), for: plain) }
+    }
+}

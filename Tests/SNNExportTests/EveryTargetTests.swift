@@ -7,29 +7,30 @@ import Testing
 
 /// Every profile in `targets/` deploys a model built here: the first of a few small networks
 /// (convolutional IF with a soft reset, the same with LIF and a hard reset, a Xylo-sized LIF MLP
-/// with a soft reset) that compiles for it is written, read back and simulated spike for spike
-/// against the dense reference. TrueNorth is the one exception, named with its reason.
+/// with a soft reset, a smaller IF net for TrueNorth) that compiles for it is written, read back and simulated spike for spike
+/// against the dense reference.
 /// (`scripts/deploy-every-target.sh` does the same with models trained on the fixtures.)
 @Suite("Every target deploys a model")
 struct EveryTargetTests {
     static let targets = ["edge", "loihi", "loihi2", "speck", "spinnaker", "spinnaker2", "truenorth", "xylo"]
 
-    /// `input [2, 8, 8] → conv (3×3, 4 channels, encoder) → neurons → flatten → fc (256 → 10)`.
-    static func convNet(tau: Float?, reset: ResetMode) -> Graph {
+    /// `input [2, s, s] → conv (3×3, 4 channels, encoder) → neurons → flatten → fc (4·s² → 10)`.
+    static func convNet(tau: Float?, reset: ResetMode, side s: Int = 8) -> Graph {
+        let n = 4 * s * s
         let conv = ConvLayer(
-            inputShape: [2, 8, 8], outChannels: 4, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padH: 1, padW: 1), encoder: true,
+            inputShape: [2, s, s], outChannels: 4, geometry: ConvGeometry(kernelH: 3, kernelW: 3, padH: 1, padW: 1), encoder: true,
             weights: SynapticWeights(
                 weight: DenseTensor(shape: [4, 2, 3, 3], values: (0..<72).map { Float($0 % 7 - 2) / 6 }), bias: [0.1, 0, -0.1, 0.2]))
         let fc = LinearLayer(
-            inFeatures: 256, outFeatures: 10,
-            weights: SynapticWeights(weight: DenseTensor(shape: [10, 256], values: (0..<2560).map { Float($0 % 9 - 4) / 8 }), bias: nil))
+            inFeatures: n, outFeatures: 10,
+            weights: SynapticWeights(weight: DenseTensor(shape: [10, n], values: (0..<(10 * n)).map { Float($0 % 9 - 4) / 8 }), bias: nil))
         return Graph(
-            name: "conv-\(tau == nil ? "if" : "lif")-\(reset.rawValue)", timeSteps: 4,
+            name: "conv\(s)-\(tau == nil ? "if" : "lif")-\(reset.rawValue)", timeSteps: 4,
             layers: [
-                Layer(name: "input", inputs: [], shape: [2, 8, 8], op: .input),
-                Layer(name: "conv1", inputs: ["input"], shape: [4, 8, 8], op: .conv(conv)),
-                Layer(name: "lif1", inputs: ["conv1"], shape: [4, 8, 8], op: .lif(LIFGroup(tau: tau, threshold: 1, resetMode: reset))),
-                Layer(name: "flatten", inputs: ["lif1"], shape: [256], op: .flatten),
+                Layer(name: "input", inputs: [], shape: [2, s, s], op: .input),
+                Layer(name: "conv1", inputs: ["input"], shape: [4, s, s], op: .conv(conv)),
+                Layer(name: "lif1", inputs: ["conv1"], shape: [4, s, s], op: .lif(LIFGroup(tau: tau, threshold: 1, resetMode: reset))),
+                Layer(name: "flatten", inputs: ["lif1"], shape: [n], op: .flatten),
                 Layer(name: "fc", inputs: ["flatten"], shape: [10], op: .linear(fc)),
             ],
             inputRange: InputRange(maxAbs: 2, source: "test"))
@@ -57,7 +58,11 @@ struct EveryTargetTests {
             inputRange: InputRange(maxAbs: 2, source: "test"))
     }
 
-    static let candidates = [convNet(tau: nil, reset: .subtract), convNet(tau: 2, reset: .zero), mlp()]
+    /// In order of preference; the 4×4 IF net fits TrueNorth's 256 axons per core (every input
+    /// takes a positive and a negative axon there).
+    static let candidates = [
+        convNet(tau: nil, reset: .subtract), convNet(tau: 2, reset: .zero), mlp(), convNet(tau: nil, reset: .subtract, side: 4),
+    ]
 
     @Test(arguments: targets)
     func deploysAModel(target: String) throws {
@@ -73,12 +78,9 @@ struct EveryTargetTests {
             }
         }
         guard let graph = deployed else {
-            // TrueNorth stores one bit per synapse; snnc trains no binarised models.
-            #expect(target == "truenorth", "no model deploys to \(target): \(errors)")
-            #expect(errors.allSatisfy { $0.contains("signed weights need at least 2 bits") }, "\(errors)")
+            Issue.record("no model deploys to \(target): \(errors)")
             return
         }
-        #expect(target != "truenorth", "TrueNorth deploys now: update this test and the README table")
         let d = try TemporaryDirectory()
         let path = d.path + "/\(target).snn.h5"
         try DeploymentFile.write(graph, to: path, producer: "test")

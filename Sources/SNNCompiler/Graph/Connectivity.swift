@@ -245,7 +245,14 @@ struct Connectivity {
 
     /// What post units `range` need on one core.
     /// - Returns: stored synapse entries, storage bits, distinct input axons.
+    /// On a chip whose sign comes from the axon type, every input arrives on two axons (a positive
+    /// and a negative type), which doubles the axons, crossbar rows and bits.
     func usage(of range: Range<Int>, numerics: ChipProfile.Numerics) -> (stored: Int, bits: Int, fanIn: Int) {
+        let u = unsignedUsage(of: range, numerics: numerics)
+        return numerics.signsByAxonType ? (2 * u.stored, 2 * u.bits, 2 * u.fanIn) : u
+    }
+
+    private func unsignedUsage(of range: Range<Int>, numerics: ChipProfile.Numerics) -> (stored: Int, bits: Int, fanIn: Int) {
         let wb = numerics.weightBits
         let ib = numerics.indexBits
         let pb = numerics.pointerBits

@@ -60,7 +60,8 @@ struct LayerCosts {
         energy = profile.energy
         self.calibration = calibration
         self.events = events
-        wb = Double(numerics.weightBits)
+        // A chip that signs weights by axon type stores every input twice (positive and negative axon).
+        wb = Double(numerics.weightBits * (numerics.signsByAxonType ? 2 : 1))
         ib = Double(numerics.indexBits)
         pb = Double(numerics.pointerBits)
     }

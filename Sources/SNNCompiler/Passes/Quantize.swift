@@ -55,14 +55,16 @@ public func quantize(
     try graph.require("foldBatchNorm", before: "quantize")
     try graph.require("foldInputGain", before: "quantize")
     let numerics = profile.numerics
-    guard numerics.weightBits >= 2 else {
+    guard numerics.weightBits >= 2 || numerics.signsByAxonType else {
         throw CompileError(
             .quantization, limit: "[numerics] weight_bits = \(numerics.weightBits)",
             reason: "signed weights need at least 2 bits",
-            hint: "binary-weight chips need a binarised model, which snnc does not train")
+            hint: "a binary-synapse chip needs [numerics] axon_types ≥ 2 and axon_type_weight_bits (per-neuron weights "
+                + "picked by axon type, as on TrueNorth)")
     }
     var g = graph
-    let qw = Double(IntegerArithmetic.maxSigned(bits: numerics.weightBits))
+    let valueBits = numerics.signsByAxonType ? numerics.axonTypeWeightBits ?? 2 : numerics.weightBits
+    let qw = Double(IntegerArithmetic.maxSigned(bits: valueBits))
     let thresholdLimit = Double(Int64(1) << Int64(numerics.stateBits - 2))
 
     // The input scale, if an encoder reads the analog image.
@@ -107,7 +109,7 @@ public func quantize(
             var updated = weights
             updated.quantized = try quantizeLayer(
                 weights, name: g.layers[f].name, stateScale: scale, eventScale: e,
-                weightBits: numerics.weightBits, biasBits: biasBits, profile: profile)
+                weightBits: valueBits, biasBits: biasBits, profile: profile)
             g.setWeights(updated, at: f)
         }
         if var lif {
@@ -150,9 +152,10 @@ private func quantizeLayer(
     var zeroed = 0
     var nonZeroFloat = 0
     var maxError = 0.0
+    let ternary = profile.numerics.signsByAxonType ? TernaryWeights(weights, weightScale: weightScale, limit: qw) : nil
     for (i, w) in weights.weight.values.enumerated() where weights.isKept(i) {
         kept += 1
-        let exact = Double(w) / weightScale
+        let exact = ternary?.value(at: i, w) ?? Double(w) / weightScale
         var q = Int64(exact.rounded(.toNearestOrAwayFromZero))
         if q > qw || q < -qw {
             clipped += 1
@@ -261,5 +264,39 @@ private func integerLeak(_ lif: LIFGroup, name: String, profile: ChipProfile) th
                 + "but this LIF group decays by a factor \(decay) per step",
             hint: "train integrate-and-fire neurons for this target (snnc train --neuron if --reset subtract), "
                 + "or choose a target with leak = \"shift\" or \"multiply12\" (e.g. edge, loihi)")
+    }
+}
+
+/// Ternary weights per output unit (conv output channel, linear output, identity unit) for chips
+/// whose synapses are one bit and whose weight value is a per-neuron register picked by axon
+/// type: unit j keeps `sign(w)·α_j` where `|w| > Δ_j` and 0 elsewhere, with `Δ_j = 0.7·mean|w|`
+/// over j's non-zero kept weights and `α_j` the mean `|w|` above `Δ_j` (the ternary-weight-network
+/// rule), so each neuron needs two registers: +α_j and −α_j.
+struct TernaryWeights {
+    /// Per output unit: the threshold Δ and the magnitude α in integer units (before rounding).
+    private var threshold: [Double] = []
+    private var magnitude: [Double] = []
+    private let perUnit: Int
+
+    init(_ weights: SynapticWeights, weightScale: Double, limit: Int64) {
+        let units = max(weights.weight.shape.first ?? 1, 1)
+        perUnit = max(weights.weight.count / units, 1)
+        for j in 0..<units {
+            let range = (j * perUnit)..<min((j + 1) * perUnit, weights.weight.count)
+            let kept = range.filter { weights.isKept($0) && weights.weight.values[$0] != 0 }.map { abs(Double(weights.weight.values[$0])) }
+            let delta = kept.isEmpty ? 0 : 0.7 * kept.reduce(0, +) / Double(kept.count)
+            let above = kept.filter { $0 > delta }
+            let alpha = above.isEmpty ? 0 : above.reduce(0, +) / Double(above.count)
+            threshold.append(delta)
+            // At least one unit, so a neuron with weights keeps them; at most the register's range.
+            magnitude.append(alpha == 0 ? 0 : min(max((alpha / weightScale).rounded(.toNearestOrAwayFromZero), 1), Double(limit)))
+        }
+    }
+
+    /// The ternarised value of weight `i` (value `w`) in integer units.
+    func value(at i: Int, _ w: Float) -> Double {
+        let j = min(i / perUnit, threshold.count - 1)
+        guard abs(Double(w)) > threshold[j] else { return 0 }
+        return w < 0 ? -magnitude[j] : magnitude[j]
     }
 }

@@ -28,6 +28,8 @@ extension ChipProfile {
         case .thresholdCompare: .string(numerics.thresholdCompare.rawValue)
         case .leak: .string(numerics.leak.rawValue)
         case .reset: .string(numerics.reset.rawValue)
+        case .axonTypes: numerics.axonTypes.map { .integer(Int64($0)) }
+        case .axonTypeWeightBits: numerics.axonTypeWeightBits.map { .integer(Int64($0)) }
         case .clockHz: .float(timing.clockHz)
         case .cyclesPerRowFetch: .float(timing.cyclesPerRowFetch)
         case .cyclesPerSynapticOp: .float(timing.cyclesPerSynapticOp)

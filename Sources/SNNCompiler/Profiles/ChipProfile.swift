@@ -135,14 +135,26 @@ public struct ChipProfile: Sendable, Equatable {
         public var leak: Leak
         /// The membrane resets the neurons can do.
         public var reset: ResetSupport
+        /// Axon types of a binary-synapse chip (TrueNorth: 4): each neuron holds one signed weight
+        /// per axon type, and a 1-bit synapse selects it. nil for chips with stored weight values.
+        public var axonTypes: Int?
+        /// Bits of each neuron's per-axon-type weight (TrueNorth: 9, signed).
+        public var axonTypeWeightBits: Int?
+
+        /// Whether weights are a connection bit times a per-neuron value picked by axon type: the
+        /// quantiser then ternarises each neuron's weights to `{−s, 0, +s}`, with the sign carried by
+        /// two axon types (every input reaches a core on a positive and a negative axon).
+        public var signsByAxonType: Bool { weightBits == 1 && (axonTypes ?? 0) >= 2 && (axonTypeWeightBits ?? 0) >= 2 }
 
         /// Creates the numeric description.
         public init(
             weightBits: Int, stateBits: Int, indexBits: Int, pointerBits: Int,
             weightSharing: Bool, sparseStorage: Bool, thresholdCompare: ThresholdCompare, leak: Leak,
-            reset: ResetSupport = .zero
+            reset: ResetSupport = .zero, axonTypes: Int? = nil, axonTypeWeightBits: Int? = nil
         ) {
             self.reset = reset
+            self.axonTypes = axonTypes
+            self.axonTypeWeightBits = axonTypeWeightBits
             self.weightBits = weightBits
             self.stateBits = stateBits
             self.indexBits = indexBits

@@ -36,7 +36,9 @@ struct ProfileDecoder {
                 sparseStorage: try boolean(.sparseStorage),
                 thresholdCompare: try choice(.thresholdCompare, as: ChipProfile.ThresholdCompare.self),
                 leak: try choice(.leak, as: ChipProfile.Leak.self),
-                reset: try optionalChoice(.reset, as: ChipProfile.ResetSupport.self) ?? .zero),
+                reset: try optionalChoice(.reset, as: ChipProfile.ResetSupport.self) ?? .zero,
+                axonTypes: try optionalInteger(.axonTypes),
+                axonTypeWeightBits: try optionalInteger(.axonTypeWeightBits)),
             timing: ChipProfile.Timing(
                 clockHz: try number(.clockHz),
                 cyclesPerRowFetch: try number(.cyclesPerRowFetch),

@@ -89,6 +89,11 @@ extension ProfileField {
     /// `[numerics] leak`: `"shift"`, `"multiply12"` or `"subtract"`.
     public static let leak = ProfileField(
         table: "numerics", key: "leak", rule: .choice(ChipProfile.Leak.allCases.map(\.rawValue)))
+    /// `[numerics] axon_types`: axon types of a binary-synapse chip; optional.
+    public static let axonTypes = ProfileField(table: "numerics", key: "axon_types", rule: .integer(2...16), isRequired: false)
+    /// `[numerics] axon_type_weight_bits`: bits of each neuron's per-axon-type weight; optional.
+    public static let axonTypeWeightBits = ProfileField(
+        table: "numerics", key: "axon_type_weight_bits", rule: .integer(2...16), unit: "bits", isRequired: false)
     /// `[numerics] reset`: `"zero"` (the default), `"subtract"` or `"zero-or-subtract"`.
     public static let reset = ProfileField(
         table: "numerics", key: "reset", rule: .choice(ChipProfile.ResetSupport.allCases.map(\.rawValue)),
@@ -137,6 +142,7 @@ extension ProfileField {
         coreCount, neuronsPerCore, synapseMemoryBytesPerCore, fanInPerCore, fanOutPerCore, maxFanInPerNeuron,
         maxFanOutPerNeuron, mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
         weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak, reset,
+        axonTypes, axonTypeWeightBits,
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
         tickHz,
         synapticOpPJ, synapticOpIncludesWeightRead, neuronUpdatePJ, spikeRoutePJ, memoryPJPerByte, staticPowerMW,
