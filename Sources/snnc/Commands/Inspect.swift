@@ -18,7 +18,7 @@ extension SNNC {
                 --budget takes comma-separated limits; each one exceeded is named with the excess \
                 and the exit status is 3. Keys: memory (bytes: B, KiB, MiB, KB, MB), cores, neurons, \
                 synapses, energy and dynamic_energy (pJ, nJ, uJ, mJ, J per inference), sops (per \
-                inference; k, M, G allowed), spikes (per step), latency (s, ms, us, ns).
+                inference, also synops; k, M, G allowed), spikes (per step), latency (s, ms, us, ns).
 
                 Examples:
                   snnc inspect model.snn.h5
@@ -86,7 +86,8 @@ struct Budget {
     static func parse(_ text: String) throws -> [Budget] {
         try text.split(separator: ",").map { item in
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let key = Key(rawValue: parts[0]) else {
+            // `synops` is accepted for `sops` (the name `snnc prune --budget` documents).
+            guard parts.count == 2, let key = Key(rawValue: parts[0] == "synops" ? Key.sops.rawValue : parts[0]) else {
                 throw Diagnostic(
                     message: "unknown budget '\(item)'", location: "--budget \(text)",
                     hint: "use key=value with keys \(Key.allCases.map(\.rawValue).joined(separator: ", "))")

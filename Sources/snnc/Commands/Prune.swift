@@ -61,6 +61,7 @@ extension SNNC {
         @OptionGroup(title: "Search") var searchOptions: SearchOptions
         @OptionGroup(title: "Early-bird") var earlyBird: EarlyBirdOptions
         @OptionGroup(title: "Early-time") var earlyTime: EarlyTimeOptions
+        @OptionGroup(title: "Chip fit") var fit: FitOptions
 
         @Option(help: "BLAS threads.")
         var threads = 2
@@ -78,7 +79,7 @@ extension SNNC {
         func validate() throws {
             let givesSettings =
                 model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
-                || earlyTime.isGiven
+                || earlyTime.isGiven || fit.isGiven
             if resume && givesSettings {
                 throw ValidationError(
                     "--resume continues with the settings stored in the ticket file; drop the model, training and "
@@ -87,6 +88,14 @@ extension SNNC {
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if !resume && searchOptions.method == nil {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
+            }
+            if fit.untilFits {
+                if searchOptions.method != .imp { throw ValidationError("--until-fits works with --method imp") }
+                if searchOptions.rounds != nil || searchOptions.sparsity != nil {
+                    throw ValidationError("--until-fits chooses the rounds; drop --rounds and --sparsity (--max-rounds caps them)")
+                }
+            } else if !resume && searchOptions.rounds == nil && searchOptions.sparsity == nil {
+                throw ValidationError("give --rounds or --sparsity (or --until-fits with --target)")
             }
             if searchOptions.from != nil && (model.isGiven || round.definesTraining) {
                 throw ValidationError(
@@ -136,6 +145,10 @@ extension SNNC {
             let search = try TicketSearch(document: document, data: data) { try TicketFile.write($0, to: path) }
             search.stopAfterEpochs = stopAfterEpochs
             let header = document.header
+            if let settings = header.search.fit {
+                let check = try LevelFitCheck(settings)
+                search.fitCheck = { try check.check($0) }
+            }
             if document.progress.completed.isEmpty && document.progress.current == nil {
                 let spec = header.spec
                 let epochs = header.training.epochs
@@ -156,6 +169,7 @@ extension SNNC {
                 case .batch(let status): progress.update(PruneProgress.statusLine(status))
                 case .epochFinished(let status, let record): progress.finish(PruneProgress.epochLine(status, record))
                 case .levelFinished(let info): progress.finish(PruneProgress.levelLine(info))
+                case .levelFit(let level, let fit): progress.finish(PruneProgress.fitLine(level, fit))
                 case .note(let text): progress.finish(text)
                 }
             }
@@ -163,6 +177,10 @@ extension SNNC {
                 try search.run()
             } catch is SearchInterrupted {
                 printError("stopped after \(stopAfterEpochs ?? 0) epoch(s) as asked; continue with: snnc prune --resume -o \(output)")
+            } catch let error as SearchCannotFit {
+                // Adds the file that keeps the levels found.
+                printError(PruneSummary(file: try TicketFile.open(output)).text().joined(separator: "\n"))
+                throw Diagnostic(message: error.reason, location: output, hint: error.hint)
             }
         }
 
@@ -187,8 +205,10 @@ extension SNNC {
             guard let method = searchOptions.method else {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
             }
-            var search = SearchConfig(method: method, targets: try searchOptions.targets())
+            var search = SearchConfig(method: method, targets: fit.untilFits ? [.rounds(1)] : try searchOptions.targets())
             try searchOptions.apply(to: &search)
+            search.fit = fit.settings
+            if let settings = search.fit { _ = try LevelFitCheck(settings) }  // unknown targets and bad budgets fail before training
             try earlyBird.apply(to: &search.earlyBird)
             try earlyTime.apply(to: &search.earlyTime)
             let command = CommandLine.arguments.joined(separator: " ")

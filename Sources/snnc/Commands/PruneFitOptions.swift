@@ -1,0 +1,45 @@
+import ArgumentParser
+import SNNTickets
+
+/// `snnc prune`'s chip options: the targets and budget every level is compiled and checked
+/// against, and IMP's `--until-fits`.
+struct FitOptions: ParsableArguments {
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "Compile every level for this target (repeat for more; see 'snnc targets') and store its fit.",
+            valueName: "name"))
+    var targets: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Limits every level must meet on every target, as in 'snnc inspect --budget' (memory, cores, energy, synops, latency, …).",
+            valueName: "key=value,…"))
+    var budget: String?
+    @Flag(help: "imp: go on round after round until a level fits every target and budget.")
+    var untilFits = false
+    @Option(help: "With --until-fits: rounds to run past the first fitting level. (default: 0)")
+    var extraRoundsAfterFit: Int?
+    @Option(help: "With --until-fits: fail when no level up to this round fits. (default: 30)")
+    var maxRounds: Int?
+
+    var isGiven: Bool { !targets.isEmpty || budget != nil || untilFits || extraRoundsAfterFit != nil || maxRounds != nil }
+
+    func validate() throws {
+        if targets.isEmpty && (budget != nil || untilFits) {
+            throw ValidationError("--budget and --until-fits need at least one --target to compile for")
+        }
+        if !untilFits && (extraRoundsAfterFit != nil || maxRounds != nil) {
+            throw ValidationError("--extra-rounds-after-fit and --max-rounds go with --until-fits")
+        }
+        if let extraRoundsAfterFit, extraRoundsAfterFit < 0 { throw ValidationError("--extra-rounds-after-fit must be at least 0") }
+        if let maxRounds, maxRounds < 1 { throw ValidationError("--max-rounds must be at least 1") }
+    }
+
+    /// The settings stored in the search's header; nil without targets.
+    var settings: FitSettings? {
+        guard !targets.isEmpty else { return nil }
+        return FitSettings(
+            targets: targets, budget: budget, untilFits: untilFits, extraRoundsAfterFit: extraRoundsAfterFit ?? 0,
+            maxRounds: maxRounds ?? 30)
+    }
+}
