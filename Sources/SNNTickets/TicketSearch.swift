@@ -74,8 +74,8 @@ public final class TicketSearch {
         recordPlanResults()
         while true {
             for step in plan() where !isCompleted(step.id) {
+                try stopIfCannotFit()  // before every step, so a resume does not train past such a level either
                 try perform(step)
-                try stopIfCannotFit()
             }
             guard let rounds = try roundsNeededForFit() else { break }
             document.header.search.targets = [.rounds(rounds)]

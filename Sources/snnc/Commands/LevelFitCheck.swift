@@ -40,10 +40,16 @@ struct LevelFitCheck {
                     energyPicojoules: nil, latencySeconds: nil, activity: nil, violations: [violation])
             }
             let violations = budgets.map { $0.check(e) }.filter(\.exceeded).map { check in
-                FitViolation(
-                    constraint: "budget \(check.key) = \(check.render(check.limit))",
-                    message: "\(check.key) \(check.render(check.actual)) exceeds the budget",
-                    prunable: check.kind != .neurons && !(check.kind == .cores && Double(floor.cores ?? 0) > check.limit))
+                var message = "\(check.key) \(check.render(check.actual)) exceeds the budget"
+                var layer: String?
+                let neuronBound = check.kind == .cores && Double(floor.cores ?? 0) > check.limit
+                if neuronBound, let cores = floor.cores {
+                    message += "; the neurons alone need \(cores) cores (" + floor.largest + ")"
+                    layer = floor.largestLayer
+                }
+                return FitViolation(
+                    constraint: "budget \(check.key) = \(check.render(check.limit))", layer: layer, message: message,
+                    prunable: check.kind != .neurons && !neuronBound)
             }
             return TargetFit(
                 target: profile.name, cores: e.cores, coresAvailable: profile.cores.count, memoryBytes: e.memoryBytes,
@@ -69,6 +75,9 @@ struct NeuronFloor {
     var cores: Int?
     /// Set when the neurons alone do not fit the target.
     var violation: FitViolation?
+    /// The population needing the most cores, and how many for how many neurons.
+    var largestLayer: String?
+    var largest = ""
 
     init(_ graph: Graph, _ profile: ChipProfile) {
         var populations = graph.layers.filter { if case .lif = $0.op { true } else { false } }
@@ -79,11 +88,13 @@ struct NeuronFloor {
             let needs = populations.map { (name: $0.name, units: $0.unitCount, cores: ($0.unitCount + perCore - 1) / perCore) }
             let total = needs.reduce(0) { $0 + $1.cores }
             cores = total
-            guard total > profile.cores.count, let largest = needs.max(by: { $0.cores < $1.cores }) else { return }
+            guard let top = needs.max(by: { $0.cores < $1.cores }) else { return }
+            largestLayer = top.name
+            largest = "'\(top.name)': \(top.cores) cores for \(top.units) neurons at \(perCore) per core"
+            guard total > profile.cores.count else { return }
             violation = FitViolation(
-                constraint: "[cores] cores = \(profile.cores.count)", layer: largest.name,
-                message: "the neurons alone need \(total) cores of \(perCore) neurons (this layer: \(largest.cores) cores for "
-                    + "\(largest.units) neurons), the target has \(profile.cores.count)",
+                constraint: "[cores] cores = \(profile.cores.count)", layer: top.name,
+                message: "the neurons alone need \(total) cores (largest \(largest)), the target has \(profile.cores.count)",
                 prunable: false)
         case .singleCore:
             let total = populations.reduce(0) { $0 + $1.unitCount }
