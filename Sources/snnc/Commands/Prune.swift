@@ -41,6 +41,15 @@ extension SNNC {
                 not) goes on to more rounds with --resume --rounds N (or
                 --sparsity S): the same bits as a search started with them.
 
+                Chip fit. --target T (repeatable) compiles every level as it is stored with \
+                'snnc export''s compiler (structure-only estimates: firing rate 0.1 per \
+                neuron and step) and checks --budget (the keys of 'snnc inspect --budget'); \
+                the file keeps, per level and target, cores, synapse memory, SynOps, energy \
+                and latency per inference and what does not fit. --until-fits (imp) goes on \
+                round after round until a level fits every target and budget, then \
+                --extra-rounds-after-fit K more; it fails, keeping the levels, when a level \
+                violates what pruning cannot fix (neuron counts) or none fits by --max-rounds.
+
                 Examples:
                   snnc prune --method imp --width 0.125 --train-subset 10000 \\
                       --epochs-per-round 8 --rounds 8 -o imp.h5
@@ -51,6 +60,9 @@ extension SNNC {
                   snnc prune --method imp --data-dir fixtures/fashion-mnist \\
                       --model small --width 0.25 --train-subset 200 \\
                       --epochs-per-round 1 --rounds 2 -o toy.h5
+                  snnc prune --method imp --from dense.h5 --rounds 8 --target edge \\
+                      --target loihi2 --budget memory=256KiB,energy=2uJ -o imp.h5
+                  snnc prune --method imp --from dense.h5 --until-fits --target edge -o fit.h5
                   snnc prune --resume -o imp.h5          # continue a killed search
                   snnc prune --resume -o imp.h5 --json   # summary of a finished file
                   snnc prune --resume --rounds 11 -o imp.h5  # take imp on to round 11
