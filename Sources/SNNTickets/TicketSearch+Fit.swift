@@ -1,6 +1,7 @@
-/// The fit of every level (`SearchConfig.fit`, checked by the caller's `fitCheck`) and IMP's
-/// `untilFits`: round after round until a level fits every target and budget, then
-/// `extraRoundsAfterFit` more.
+/// The fit of every level (`SearchConfig.fit`, checked by the caller's `fitCheck`) and the
+/// `untilFits` of IMP and IMP+ET: round after round until a level fits every target and budget,
+/// then `extraRoundsAfterFit` more. IMP+ET retrains every round at the full T (every round is
+/// reported), and a level's fit is that of the level as stored (IMP+ET's level 0 at T_early).
 extension TicketSearch {
     /// Checks every stored level without a fit, in level order, when the search has targets and
     /// a `fitCheck`; a resumed search so computes what a killed one had not.
@@ -34,13 +35,13 @@ extension TicketSearch {
                 + "or a looser budget (neuron pruning, --structured, is not built yet)")
     }
 
-    /// Under `untilFits` (IMP only): the number of rounds the search must run to, when that is
+    /// Under `untilFits` (IMP and IMP+ET): the number of rounds the search must run to, when that is
     /// more than it plans now; nil when it has enough (a level fits and the extra rounds after it
     /// are planned), or without `untilFits` or fits to judge by.
     /// - Throws: `SearchCannotFit` when the newest level cannot be fixed by pruning, or no level
     ///   up to `maxRounds` fits.
     func roundsNeededForFit() throws -> Int? {
-        guard let settings = search.fit, settings.untilFits, header.method == .imp else { return nil }
+        guard let settings = search.fit, settings.untilFits, header.method == .imp || header.method == .impET else { return nil }
         let levels = document.levels.sorted { $0.key < $1.key }
         if let first = levels.first(where: { $0.value.fit?.fits == true })?.key {
             let wanted = max(1, first + settings.extraRoundsAfterFit)

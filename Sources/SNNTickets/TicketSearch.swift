@@ -78,7 +78,9 @@ public final class TicketSearch {
                 try perform(step)
             }
             guard let rounds = try roundsNeededForFit() else { break }
-            document.header.search.targets = [.rounds(rounds)]
+            // Every round reported: IMP+ET then retrains each at the full T, and the plan to
+            // round n is the plan to round n − 1 with steps appended.
+            document.header.search.targets = (1...rounds).map { .rounds($0) }
         }
         document.progress.finished = true
         document.progress.current = nil

@@ -125,6 +125,38 @@ struct FitSearchTests {
         for k in straight.levels.keys { #expect(straight.levels[k]?.fit == killed.levels[k]?.fit) }
     }
 
+    /// IMP+ET: every round is retrained at the full T and checked there; killed after every two
+    /// epochs and resumed, the same bits.
+    @Test func earlyTimeUntilFitsRetrainsEveryRoundAndResumesToTheSameBits() throws {
+        let straightPath = Fixture.temporaryPath("et-fit.h5")
+        let killedPath = Fixture.temporaryPath("et-fit-killed.h5")
+        defer { for p in [straightPath, killedPath] { try? FileManager.default.removeItem(atPath: p) } }
+        var search = Self.config()
+        search.method = .impET
+        search.rewind = .epochs(0)
+        search.earlyTime.candidates = [2]
+        search.earlyTime.lambda = 1.5
+        search.earlyTime.probeAfterEpochs = 1
+        search.earlyTime.probeImages = 30
+        let training = Fixture.training()
+        let document = try TicketSearch.newDocument(
+            search: search, spec: Fixture.spec(timeSteps: 3), training: training, command: "test", snncVersion: "test",
+            trainImages: Fixture.data(training).train.count)
+        let check = Self.weightCount(limit: try Self.limit())
+        let straight = try Self.run(document, path: straightPath, check: check)
+        #expect(straight.progress.completed == ["round0", "final1", "round1", "final2"])
+        #expect(straight.levels[1]?.info.timeSteps == 3 && straight.levels[2]?.info.timeSteps == 3)
+        #expect(straight.levels[1]?.fit?.fits == false && straight.levels[2]?.fit?.fits == true)
+        var killed = try Self.run(document, path: killedPath, check: check, stopAfter: 2)
+        var restarts = 0
+        while !killed.progress.finished && restarts < 20 {
+            killed = try Self.run(killed, path: killedPath, check: check, stopAfter: 2)
+            restarts += 1
+        }
+        expectSameSearch(straight, killed)
+        for k in straight.levels.keys { #expect(straight.levels[k]?.fit == killed.levels[k]?.fit) }
+    }
+
     /// A fit missing from a file (a search started without a check) is computed on resume.
     @Test func aResumedSearchComputesMissingFits() throws {
         let path = Fixture.temporaryPath("missing.h5")

@@ -45,10 +45,11 @@ extension SNNC {
                 'snnc export''s compiler (structure-only estimates: firing rate 0.1 per \
                 neuron and step) and checks --budget (the keys of 'snnc inspect --budget'); \
                 the file keeps, per level and target, cores, synapse memory, SynOps, energy \
-                and latency per inference and what does not fit. --until-fits (imp) goes on \
+                and latency per inference and what does not fit. --until-fits (imp, imp+et) goes on \
                 round after round until a level fits every target and budget, then \
                 --extra-rounds-after-fit K more; it fails, keeping the levels, when a level \
-                violates what pruning cannot fix (neuron counts) or none fits by --max-rounds.
+                violates what pruning cannot fix (neuron counts) or none fits by --max-rounds. \
+                imp+et with --until-fits retrains every round at the full T.
 
                 Examples:
                   snnc prune --method imp --width 0.125 --train-subset 10000 \\
@@ -102,7 +103,9 @@ extension SNNC {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
             }
             if fit.untilFits {
-                if searchOptions.method != .imp { throw ValidationError("--until-fits works with --method imp") }
+                if searchOptions.method != .imp && searchOptions.method != .impET {
+                    throw ValidationError("--until-fits works with --method imp or imp+et")
+                }
                 if searchOptions.rounds != nil || searchOptions.sparsity != nil {
                     throw ValidationError("--until-fits chooses the rounds; drop --rounds and --sparsity (--max-rounds caps them)")
                 }

@@ -15,7 +15,7 @@ struct FitOptions: ParsableArguments {
             "Limits every level must meet on every target, as in 'snnc inspect --budget' (memory, cores, energy, synops, latency, …).",
             valueName: "key=value,…"))
     var budget: String?
-    @Flag(help: "imp: go on round after round until a level fits every target and budget.")
+    @Flag(help: "imp, imp+et: go on round after round until a level fits every target and budget.")
     var untilFits = false
     @Option(help: "With --until-fits: rounds to run past the first fitting level. (default: 0)")
     var extraRoundsAfterFit: Int?
