@@ -57,6 +57,11 @@ struct PruneFitCLITests {
         let text = try cli.run(["prune", "--resume", "-o", tickets])
         #expect(text.stdout.contains("no: budget memory = 20 KiB"), "\(text.stdout)")
         #expect(text.stdout.contains("loihi2"))
+        // inspect of a ticket file prints the same summary; a budget there is an error.
+        let inspect = try cli.run(["inspect", tickets])
+        #expect(inspect.status == 0 && inspect.stdout == text.stdout, "\(inspect.stderr)")
+        let budget = try cli.run(["inspect", tickets, "--budget", "cores=3"])
+        #expect(budget.status == 1 && budget.stderr.contains("Error: --budget checks a deployment file"), "\(budget.stderr)")
     }
 
     @Test func untilFitsStopsAtTheFirstFittingLevel() throws {

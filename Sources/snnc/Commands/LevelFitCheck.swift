@@ -21,10 +21,22 @@ struct LevelFitCheck {
         assumedRate = settings.assumedRate
     }
 
-    /// The level's fit for every target, in order.
-    /// - Throws: `DeploymentBridgeError` for a model the bridge cannot express.
-    func check(_ state: TrainingState) throws -> LevelFit {
-        let graph = try DeploymentBridge.graph(from: state, name: "ticket")
+    /// The level's fit for every target, in order. A model the deployment bridge cannot express
+    /// (nor `snnc export`, then) fits no target: the bridge's reason is the violation.
+    func check(_ state: TrainingState) -> LevelFit {
+        let graph: Graph
+        do {
+            graph = try DeploymentBridge.graph(from: state, name: "ticket")
+        } catch {
+            let reason = (error as? DeploymentBridgeError)?.reason ?? "\(error)"
+            return LevelFit(
+                targets: profiles.map { profile in
+                    TargetFit(
+                        target: profile.name, cores: nil, coresAvailable: profile.cores.count, memoryBytes: nil, synapticOps: nil,
+                        energyPicojoules: nil, latencySeconds: nil, activity: nil,
+                        violations: [FitViolation(constraint: "deployment graph", message: reason, prunable: false)])
+                })
+        }
         return LevelFit(targets: profiles.map { fit(graph, $0) })
     }
 

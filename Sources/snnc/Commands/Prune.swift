@@ -162,7 +162,7 @@ extension SNNC {
             let header = document.header
             if let settings = header.search.fit {
                 let check = try LevelFitCheck(settings)
-                search.fitCheck = { try check.check($0) }
+                search.fitCheck = { check.check($0) }
             }
             if document.progress.completed.isEmpty && document.progress.current == nil {
                 let spec = header.spec
