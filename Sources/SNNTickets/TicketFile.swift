@@ -224,8 +224,9 @@ public struct TicketSummary: Codable, Sendable {
     public var results: SearchResults
     /// The level `snnc export` would use (see `TicketFile.defaultLevel`).
     public var defaultLevel: Int?
-    /// Fits of the levels that have one, keyed by the level's number as a string.
-    public var fits: [String: LevelFit]
+    /// Fits of the levels that have one, keyed by the level's number as a string; nil (left out
+    /// of the JSON) when no level has one, so summaries without targets read and look as before.
+    public var fits: [String: LevelFit]?
 
     public init(
         file: String, complete: Bool, header: TicketHeader, levels: [LevelInfo], results: SearchResults, defaultLevel: Int?,
@@ -237,6 +238,6 @@ public struct TicketSummary: Codable, Sendable {
         self.levels = levels
         self.results = results
         self.defaultLevel = defaultLevel
-        self.fits = Dictionary(uniqueKeysWithValues: fits.map { (String($0.key), $0.value) })
+        self.fits = fits.isEmpty ? nil : Dictionary(uniqueKeysWithValues: fits.map { (String($0.key), $0.value) })
     }
 }

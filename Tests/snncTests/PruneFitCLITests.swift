@@ -142,7 +142,7 @@ struct PruneFitCLITests {
             (["--until-fits", "--rounds", "2", "--target", "edge"] + out, "--until-fits chooses the rounds"),
             (["--rounds", "1", "--target", "edge", "--max-rounds", "3"] + out, "--max-rounds go with --until-fits"),
             (["--until-fits", "--target", "edge", "--extra-rounds-after-fit=-1"] + out, "at least 0"),
-            (["--target", "edge"] + out, "give --rounds or --sparsity (or --until-fits with --target)"),
+            (["--target", "edge"] + out, "give --rounds or --sparsity"),
             (["--rounds", "1", "--target", "nowhere"] + out, "nowhere"),
             (["--rounds", "1", "--target", "edge", "--budget", "bananas=3"] + out, "unknown budget 'bananas=3'"),
         ]

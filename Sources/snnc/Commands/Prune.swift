@@ -90,6 +90,10 @@ extension SNNC {
         var stopAfterEpochs: Int?
 
         func validate() throws {
+            // Checked first, as the search options' own rules are (--until-fits chooses the rounds).
+            if searchOptions.method != nil && searchOptions.rounds == nil && searchOptions.sparsity == nil && !fit.untilFits {
+                throw ValidationError("give --rounds or --sparsity")
+            }
             let givesSettings =
                 model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
                 || earlyTime.isGiven || fit.isGiven
@@ -109,8 +113,6 @@ extension SNNC {
                 if searchOptions.rounds != nil || searchOptions.sparsity != nil {
                     throw ValidationError("--until-fits chooses the rounds; drop --rounds and --sparsity (--max-rounds caps them)")
                 }
-            } else if !resume && searchOptions.rounds == nil && searchOptions.sparsity == nil {
-                throw ValidationError("give --rounds or --sparsity (or --until-fits with --target)")
             }
             if searchOptions.from != nil && (model.isGiven || round.definesTraining) {
                 throw ValidationError(
@@ -171,7 +173,8 @@ extension SNNC {
                     "\(header.method.rawValue): \(spec.architecture.rawValue) width \(spec.width), T = \(spec.timeSteps), "
                         + "\(data.train.count) training / \(data.test.count) test \(data.name.rawValue) images, "
                         + "\(epochs) epoch\(epochs == 1 ? "" : "s") per round, "
-                        + "targets \(header.search.targets.map(\.description).joined(separator: ", "))")
+                        + (header.search.fit.flatMap { $0.untilFits ? "until a level fits \($0.targets.joined(separator: ", "))" : nil }
+                            ?? "targets \(header.search.targets.map(\.description).joined(separator: ", "))"))
             } else {
                 let where_ =
                     document.progress.current.map { "in \($0.setup.id)" }
