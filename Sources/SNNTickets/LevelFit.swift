@@ -43,12 +43,15 @@ public struct FitViolation: Codable, Equatable, Sendable {
     /// Whether pruning more weights can remove it; false for neuron counts (pruning keeps every
     /// neuron) and for errors that are not about capacity.
     public var prunable: Bool
+    /// The compiler's advice, if it gave any.
+    public var hint: String?
 
-    public init(constraint: String, layer: String? = nil, message: String, prunable: Bool) {
+    public init(constraint: String, layer: String? = nil, message: String, prunable: Bool, hint: String? = nil) {
         self.constraint = constraint
         self.layer = layer
         self.message = message
         self.prunable = prunable
+        self.hint = hint
     }
 
     /// `layer 'x': message (constraint)`.

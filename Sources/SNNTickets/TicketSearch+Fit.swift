@@ -31,7 +31,8 @@ extension TicketSearch {
         throw SearchCannotFit(
             reason: "level \(newest.key) does not fit '\(binding.target)', and pruning weights cannot fix it: "
                 + binding.violation.text,
-            hint: "unstructured pruning keeps every neuron; choose a larger target, a smaller model (--width) "
+            hint: binding.violation.hint
+                ?? "unstructured pruning keeps every neuron; choose a larger target, a smaller model (--width) "
                 + "or a looser budget (neuron pruning, --structured, is not built yet)")
     }
 

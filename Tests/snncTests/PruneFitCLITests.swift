@@ -121,6 +121,15 @@ struct PruneFitCLITests {
         #expect(kept.status == 1)  // resuming meets the same error
         #expect(kept.stderr.contains("the neurons alone need 8 cores"))
 
+        // Xylo: one core of 1000 neurons; Speck: the compiler's own hint for a leak it cannot run.
+        let xylo = try cli.run(Self.small + ["--until-fits", "--target", "xylo", "-o", dir + "/x.h5"])
+        #expect(xylo.status == 1)
+        #expect(xylo.stderr.contains("the network has 4730 neurons, the target's one core holds 1000"), "\(xylo.stderr)")
+        let speck = try cli.run(Self.small + ["--until-fits", "--target", "speck", "-o", dir + "/s.h5"])
+        #expect(speck.status == 1)
+        #expect(speck.stderr.contains("[numerics] leak = \"subtract\""), "\(speck.stderr)")
+        #expect(!speck.stderr.contains("Hint:  unstructured pruning keeps every neuron"), "\(speck.stderr)")
+
         let budget = try cli.run(Self.small + ["--until-fits", "--target", "edge", "--budget", "cores=2", "-o", dir + "/c.h5"])
         #expect(budget.status == 1)
         #expect(budget.stderr.contains("cores 9 exceeds the budget; the neurons alone need 8 cores"), "\(budget.stderr)")

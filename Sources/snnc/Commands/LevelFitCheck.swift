@@ -70,7 +70,7 @@ struct LevelFitCheck {
         } catch {
             let compiler = FitViolation(
                 constraint: error.limit ?? "compile", layer: error.layer, message: error.reason,
-                prunable: error.kind == .capacity && floor.violation == nil)
+                prunable: error.kind == .capacity && floor.violation == nil, hint: error.kind == .capacity ? nil : error.hint)
             return TargetFit(
                 target: profile.name, cores: nil, coresAvailable: profile.cores.count, memoryBytes: nil, synapticOps: nil,
                 energyPicojoules: nil, latencySeconds: nil, activity: nil,
