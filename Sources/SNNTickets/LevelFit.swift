@@ -10,8 +10,11 @@ public struct FitSettings: Codable, Equatable, Sendable {
     /// The `--budget` text as given (`memory=256KiB,cores=64`), nil for none.
     public var budget: String?
     /// Firing probability per neuron and step of the structure-only estimates (the compiler's
-    /// default activity assumption; activity is not calibrated on images).
+    /// default activity assumption), used when `calibrationImages` is 0.
     public var assumedRate: Double
+    /// Training images (the first ones of the search's training set) each level is simulated on
+    /// to calibrate its activity; 0 for structure-only estimates at `assumedRate`.
+    public var calibrationImages: Int
     /// IMP goes on round after round until a level fits every target and budget.
     public var untilFits: Bool
     /// With `untilFits`: rounds to run past the first fitting level.
@@ -20,12 +23,13 @@ public struct FitSettings: Codable, Equatable, Sendable {
     public var maxRounds: Int
 
     public init(
-        targets: [String], budget: String? = nil, assumedRate: Double = 0.1, untilFits: Bool = false,
-        extraRoundsAfterFit: Int = 0, maxRounds: Int = 30
+        targets: [String], budget: String? = nil, assumedRate: Double = 0.1, calibrationImages: Int = 0,
+        untilFits: Bool = false, extraRoundsAfterFit: Int = 0, maxRounds: Int = 30
     ) {
         self.targets = targets
         self.budget = budget
         self.assumedRate = assumedRate
+        self.calibrationImages = calibrationImages
         self.untilFits = untilFits
         self.extraRoundsAfterFit = extraRoundsAfterFit
         self.maxRounds = maxRounds

@@ -64,6 +64,35 @@ struct PruneFitCLITests {
         #expect(budget.status == 1 && budget.stderr.contains("Error: --budget checks a deployment file"), "\(budget.stderr)")
     }
 
+    /// `--calibration-images 20`: the stored estimates equal those of `simulate --split train
+    /// --limit 20 --calibration-out` on the exported level, then `export --calibration` + `inspect`.
+    @Test func calibratedFitEqualsSimulateExportAndInspect() throws {
+        let dir = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tickets = dir + "/c.h5"
+        let result = try cli.run(Self.small + ["--rounds", "1", "--target", "edge", "--calibration-images", "20", "--json", "-o", tickets])
+        #expect(result.status == 0, "\(result.stderr)")
+        let stored = try #require(try targets(json(result.stdout), level: 1).first)
+        #expect(stored["activity"] as? String == "calibrated on 20 images")
+        let assumed = dir + "/a.snn.h5"
+        #expect(try cli.run(["export", tickets, "--level", "1", "--target", "edge", "-o", assumed]).status == 0)
+        let simulate = try cli.run([
+            "simulate", assumed, "--split", "train", "--limit", "20", "--data-dir", CLITests.fixtures, "--calibration-out",
+            dir + "/cal.json",
+        ])
+        #expect(simulate.status == 0, "\(simulate.stderr)")
+        let calibrated = dir + "/c.snn.h5"
+        let export = try cli.run([
+            "export", tickets, "--level", "1", "--target", "edge", "--calibration", dir + "/cal.json", "-o", calibrated,
+        ])
+        #expect(export.status == 0, "\(export.stderr)")
+        let totals = try #require(try json(cli.run(["inspect", calibrated, "--json"]).stdout)["totals"] as? [String: Any])
+        #expect(stored["synapticOps"] as? Double == totals["synaptic_ops"] as? Double)
+        #expect(stored["energyPicojoules"] as? Double == totals["energy_pj"] as? Double)
+        #expect(stored["latencySeconds"] as? Double == totals["latency_seconds"] as? Double)
+        #expect(stored["memoryBytes"] as? Int == totals["memory_bytes"] as? Int)
+    }
+
     @Test func untilFitsStopsAtTheFirstFittingLevel() throws {
         let dir = try cli.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -146,8 +175,8 @@ struct PruneFitCLITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = ["-o", dir + "/x.h5"]
         let cases: [([String], String)] = [
-            (["--until-fits"] + out, "--budget and --until-fits need at least one --target"),
-            (["--rounds", "1", "--budget", "cores=4"] + out, "--budget and --until-fits need at least one --target"),
+            (["--until-fits"] + out, "--budget, --calibration-images and --until-fits need at least one --target"),
+            (["--rounds", "1", "--budget", "cores=4"] + out, "--budget, --calibration-images and --until-fits need at least one --target"),
             (["--until-fits", "--rounds", "2", "--target", "edge"] + out, "--until-fits chooses the rounds"),
             (["--rounds", "1", "--target", "edge", "--max-rounds", "3"] + out, "--max-rounds go with --until-fits"),
             (["--until-fits", "--target", "edge", "--extra-rounds-after-fit=-1"] + out, "at least 0"),

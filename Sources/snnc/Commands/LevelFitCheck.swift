@@ -1,29 +1,40 @@
 import SNNCompiler
 import SNNIR
+import SNNSimulator
 import SNNTickets
 import SNNTrain
 
 /// The fit of a ticket level (`snnc prune --target … --budget …`): the level's state compiled
-/// with the compiler and options of `snnc export` (max-|w| quantisation, structure-only
-/// estimates at the stored assumed rate: activity is not calibrated on images), checked against
-/// the `inspect --budget` limits. SNNTickets stores the result; this type, in the CLI, is the
+/// with the compiler and options of `snnc export` (max-|w| quantisation; structure-only
+/// estimates at the stored assumed rate, or, with calibration images, estimates from the
+/// activity the event simulator measures on them, as `export --calibration` uses it), checked
+/// against the `inspect --budget` limits. SNNTickets stores the result; this type, in the CLI, is the
 /// one place that joins it to SNNCompiler, so SNNTickets need not depend on the compiler.
 struct LevelFitCheck {
     var profiles: [ChipProfile]
     var budgets: [Budget]
     var assumedRate: Double
+    /// The first `calibrationImages` of the training split (in file order, not the search's
+    /// subset, so `snnc simulate --split train --limit N` runs the same ones), loaded once.
+    var images: CalibrationImages
+    /// Simulator threads.
+    var threads: Int
 
-    /// Loads the targets and parses the budget of `settings`.
+    /// Loads the targets and parses the budget of `settings`; `data` says where the training
+    /// images of the calibration are.
     /// - Throws: a `Diagnostic` for an unknown target or an unreadable budget.
-    init(_ settings: FitSettings) throws {
+    init(_ settings: FitSettings, data: DataConfig? = nil, threads: Int = 1) throws {
         profiles = try settings.targets.map(loadProfile)
         budgets = try settings.budget.map(Budget.parse) ?? []
         assumedRate = settings.assumedRate
+        images = CalibrationImages(count: settings.calibrationImages, data: data)
+        self.threads = threads
     }
 
     /// The level's fit for every target, in order. A model the deployment bridge cannot express
     /// (nor `snnc export`, then) fits no target: the bridge's reason is the violation.
-    func check(_ state: TrainingState) -> LevelFit {
+    /// - Throws: a `Diagnostic` when the calibration images cannot be read.
+    func check(_ state: TrainingState) throws -> LevelFit {
         let graph: Graph
         do {
             graph = try DeploymentBridge.graph(from: state, name: "ticket")
@@ -37,14 +48,26 @@ struct LevelFitCheck {
                         violations: [FitViolation(constraint: "deployment graph", message: reason, prunable: false)])
                 })
         }
-        return LevelFit(targets: profiles.map { fit(graph, $0) })
+        let inputs = try images.inputs(for: graph)
+        return LevelFit(targets: profiles.map { fit(graph, $0, inputs: inputs) })
     }
 
     /// One target: the compiler's estimates and the budgets exceeded, or the compiler's error.
-    func fit(_ graph: Graph, _ profile: ChipProfile) -> TargetFit {
+    func fit(_ graph: Graph, _ profile: ChipProfile, inputs: SimulationInputs?) -> TargetFit {
         let floor = NeuronFloor(graph, profile)
         do {
-            let compiled = try compile(graph, for: profile, quantization: QuantizeOptions(scaleRule: .maxAbs), assumedRate: assumedRate)
+            let options = QuantizeOptions(scaleRule: .maxAbs)
+            var compiled = try compile(graph, for: profile, quantization: options, assumedRate: assumedRate)
+            if let inputs {
+                guard let calibration = calibrate(compiled, on: inputs) else {
+                    let violation = FitViolation(
+                        constraint: "simulation", message: "the event simulator cannot run the compiled level", prunable: false)
+                    return TargetFit(
+                        target: profile.name, cores: nil, coresAvailable: profile.cores.count, memoryBytes: nil, synapticOps: nil,
+                        energyPicojoules: nil, latencySeconds: nil, activity: nil, violations: [violation])
+                }
+                compiled = try compile(graph, for: profile, quantization: options, calibration: calibration)
+            }
             guard let e = compiled.estimates else {
                 let violation = FitViolation(constraint: "estimate", message: "the compiler gave no estimates", prunable: false)
                 return TargetFit(
@@ -76,6 +99,41 @@ struct LevelFitCheck {
                 energyPicojoules: nil, latencySeconds: nil, activity: nil,
                 violations: (floor.violation.map { [$0] } ?? []) + [compiler])
         }
+    }
+}
+
+extension LevelFitCheck {
+    /// The activity of `compiled` on the calibration images, as `snnc simulate --calibration-out`
+    /// measures it (events per layer and step, and per unit); nil when the simulator cannot run it.
+    func calibrate(_ compiled: Graph, on inputs: SimulationInputs) -> Calibration? {
+        guard let simulator = try? EventSimulator(compiled) else { return nil }
+        let batches = SimulationBatches(
+            simulator: simulator, count: inputs.count, labels: inputs.labels, image: { inputs.image($0) },
+            threads: threads, reference: nil, keepTraces: false, tracesForEach: false, unitCounts: true, batchSize: inputs.count)
+        return try? batches.run(progress: { _ in }).calibration()
+    }
+}
+
+/// The calibration images of a search's fit check, read on first use (every level has the same
+/// input shape and preprocessing).
+final class CalibrationImages {
+    let count: Int
+    let data: DataConfig?
+    private var loaded: SimulationInputs?
+
+    init(count: Int, data: DataConfig?) {
+        self.count = count
+        self.data = data
+    }
+
+    /// The images for `graph`'s input; nil without calibration.
+    func inputs(for graph: Graph) throws -> SimulationInputs? {
+        guard count > 0, let data else { return nil }
+        if let loaded { return loaded }
+        let inputs = try SimulationInputs.load(
+            dataset: data.dataset, directory: data.directory, limit: count, graph: graph, file: data.directory, split: .train)
+        loaded = inputs
+        return inputs
     }
 }
 

@@ -42,8 +42,9 @@ extension SNNC {
                 --sparsity S): the same bits as a search started with them.
 
                 Chip fit. --target T (repeatable) compiles every level as it is stored with \
-                'snnc export''s compiler (structure-only estimates: firing rate 0.1 per \
-                neuron and step) and checks --budget (the keys of 'snnc inspect --budget'); \
+                'snnc export''s compiler (structure-only estimates at a firing rate of 0.1 per \
+                neuron and step, or calibrated in the simulator on --calibration-images N \
+                training images) and checks --budget (the keys of 'snnc inspect --budget'); \
                 the file keeps, per level and target, cores, synapse memory, SynOps, energy \
                 and latency per inference and what does not fit. --until-fits (imp, imp+et) goes on \
                 round after round until a level fits every target and budget, then \
@@ -163,8 +164,8 @@ extension SNNC {
             search.stopAfterEpochs = stopAfterEpochs
             let header = document.header
             if let settings = header.search.fit {
-                let check = try LevelFitCheck(settings)
-                search.fitCheck = { check.check($0) }
+                let check = try LevelFitCheck(settings, data: header.training.data, threads: threads)
+                search.fitCheck = { try check.check($0) }
             }
             if document.progress.completed.isEmpty && document.progress.current == nil {
                 let spec = header.spec

@@ -15,6 +15,12 @@ struct FitOptions: ParsableArguments {
             "Limits every level must meet on every target, as in 'snnc inspect --budget' (memory, cores, energy, synops, latency, …).",
             valueName: "key=value,…"))
     var budget: String?
+    @Option(
+        help: """
+            Calibrate every level's activity on the first N training images (simulated per level and target); 0: \
+            structure-only estimates at a firing rate of 0.1. (default: 0)
+            """)
+    var calibrationImages: Int?
     @Flag(help: "imp, imp+et: go on round after round until a level fits every target and budget.")
     var untilFits = false
     @Option(help: "With --until-fits: rounds to run past the first fitting level. (default: 0)")
@@ -22,12 +28,15 @@ struct FitOptions: ParsableArguments {
     @Option(help: "With --until-fits: fail when no level up to this round fits. (default: 30)")
     var maxRounds: Int?
 
-    var isGiven: Bool { !targets.isEmpty || budget != nil || untilFits || extraRoundsAfterFit != nil || maxRounds != nil }
+    var isGiven: Bool {
+        !targets.isEmpty || budget != nil || calibrationImages != nil || untilFits || extraRoundsAfterFit != nil || maxRounds != nil
+    }
 
     func validate() throws {
-        if targets.isEmpty && (budget != nil || untilFits) {
-            throw ValidationError("--budget and --until-fits need at least one --target to compile for")
+        if targets.isEmpty && (budget != nil || untilFits || calibrationImages != nil) {
+            throw ValidationError("--budget, --calibration-images and --until-fits need at least one --target to compile for")
         }
+        if let calibrationImages, calibrationImages < 0 { throw ValidationError("--calibration-images must be at least 0") }
         if !untilFits && (extraRoundsAfterFit != nil || maxRounds != nil) {
             throw ValidationError("--extra-rounds-after-fit and --max-rounds go with --until-fits")
         }
@@ -39,7 +48,8 @@ struct FitOptions: ParsableArguments {
     var settings: FitSettings? {
         guard !targets.isEmpty else { return nil }
         return FitSettings(
-            targets: targets, budget: budget, untilFits: untilFits, extraRoundsAfterFit: extraRoundsAfterFit ?? 0,
+            targets: targets, budget: budget, calibrationImages: calibrationImages ?? 0, untilFits: untilFits,
+            extraRoundsAfterFit: extraRoundsAfterFit ?? 0,
             maxRounds: maxRounds ?? 30)
     }
 }
