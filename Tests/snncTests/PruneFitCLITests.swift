@@ -93,6 +93,30 @@ struct PruneFitCLITests {
         #expect(stored["memoryBytes"] as? Int == totals["memory_bytes"] as? Int)
     }
 
+    /// `--resume --target` on a file searched without targets checks every stored level, as a
+    /// search with the targets from the start would have; other targets afterwards are refused.
+    @Test func resumeAddsFitsToAFileWithout() throws {
+        let dir = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = dir + "/plain.h5"
+        #expect(try cli.run(Self.small + ["--rounds", "1", "-o", plain]).status == 0)
+        let added = try cli.run(["prune", "--resume", "--target", "edge", "--budget", "memory=20KiB", "--json", "-o", plain])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stderr.contains("checking every level of '\(plain)' for edge"))
+        let checked = dir + "/checked.h5"
+        let direct = try cli.run(Self.small + ["--rounds", "1", "--target", "edge", "--budget", "memory=20KiB", "--json", "-o", checked])
+        for level in [0, 1] {
+            let a = try targets(json(added.stdout), level: level)
+            let b = try targets(json(direct.stdout), level: level)
+            #expect(NSArray(array: a).isEqual(to: b), "level \(level)")
+        }
+        let other = try cli.run(["prune", "--resume", "--target", "loihi2", "-o", plain])
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("Error: '\(plain)' already checks its levels for edge with budget memory=20KiB"), "\(other.stderr)")
+        let same = try cli.run(["prune", "--resume", "--target", "edge", "--budget", "memory=20KiB", "-o", plain])
+        #expect(same.status == 0 && same.stderr.contains("is complete; nothing to do"), "\(same.stderr)")
+    }
+
     @Test func untilFitsStopsAtTheFirstFittingLevel() throws {
         let dir = try cli.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -192,7 +216,7 @@ struct PruneFitCLITests {
         }
         let eb = try cli.run(Self.small.dropLast() + ["eb", "--until-fits", "--target", "edge"] + out)
         #expect(eb.stderr.contains("--until-fits works with --method imp or imp+et"), "\(eb.stderr)")
-        let resume = try cli.run(["prune", "--resume", "--target", "edge"] + out)
+        let resume = try cli.run(["prune", "--resume", "--until-fits", "--target", "edge"] + out)
         #expect(resume.stderr.contains("--resume continues with the settings stored in the ticket file"), "\(resume.stderr)")
     }
 }

@@ -50,7 +50,8 @@ extension SNNC {
                 round after round until a level fits every target and budget, then \
                 --extra-rounds-after-fit K more; it fails, keeping the levels, when a level \
                 violates what pruning cannot fix (neuron counts) or none fits by --max-rounds. \
-                imp+et with --until-fits retrains every round at the full T.
+                imp+et with --until-fits retrains every round at the full T. --resume \
+                --target T [--budget …] adds the fit to a file searched without targets.
 
                 Examples:
                   snnc prune --method imp --width 0.125 --train-subset 10000 \\
@@ -97,7 +98,7 @@ extension SNNC {
             }
             let givesSettings =
                 model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
-                || earlyTime.isGiven || fit.isGiven
+                || earlyTime.isGiven || fit.changesTheSearch
             if resume && givesSettings {
                 throw ValidationError(
                     "--resume continues with the settings stored in the ticket file; drop the model, training and "
@@ -142,12 +143,14 @@ extension SNNC {
                     }
                     if document.header.search != stored { printError("extending '\(output)' to round \(document.header.search.rounds)") }
                 }
+                if resume, let settings = fit.settings { document = try addingFit(settings, to: document) }
                 if resume, let dataDir = round.dataDir { document.header.training.data.directory = dataDir }
                 let data = try TrainingData.load(document.header.training.data, seed: document.header.training.seed)
                 let preprocessing = document.header.training.data.inputPreprocessing(
                     imported: document.header.spec.architecture == .imported)
                 PreprocessingNote.print(for: preprocessing)
-                if document.progress.finished {
+                let missingFits = document.header.search.fit != nil && document.levels.values.contains { $0.fit == nil }
+                if document.progress.finished && !missingFits {
                     printError("'\(output)' is complete; nothing to do")
                 } else {
                     try search(document, data: data)
@@ -201,6 +204,28 @@ extension SNNC {
                 printError(PruneSummary(file: try TicketFile.open(output)).text().joined(separator: "\n"))
                 throw Diagnostic(message: error.reason, location: output, hint: error.hint)
             }
+        }
+
+        /// `--resume --target …` on a file without targets: the settings join its search config
+        /// (and the command its command line), and the run checks every stored level. A file that
+        /// checks other targets or budgets is refused.
+        private func addingFit(_ settings: FitSettings, to document: TicketDocument) throws -> TicketDocument {
+            if let stored = document.header.search.fit {
+                guard stored.targets == settings.targets, stored.budget == settings.budget,
+                    stored.calibrationImages == settings.calibrationImages
+                else {
+                    throw Diagnostic(
+                        message: "'\(output)' already checks its levels for \(stored.targets.joined(separator: ", "))"
+                            + (stored.budget.map { " with budget \($0)" } ?? ""),
+                        location: output, hint: "resume without --target, --budget and --calibration-images, or start a new search")
+                }
+                return document
+            }
+            var copy = document
+            copy.header.search.fit = settings
+            copy.header.command += "; then: " + CommandLine.arguments.joined(separator: " ")
+            printError("checking every level of '\(output)' for \(settings.targets.joined(separator: ", "))")
+            return copy
         }
 
         private func loadForResume() throws -> TicketDocument {

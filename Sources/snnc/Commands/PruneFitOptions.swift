@@ -28,9 +28,9 @@ struct FitOptions: ParsableArguments {
     @Option(help: "With --until-fits: fail when no level up to this round fits. (default: 30)")
     var maxRounds: Int?
 
-    var isGiven: Bool {
-        !targets.isEmpty || budget != nil || calibrationImages != nil || untilFits || extraRoundsAfterFit != nil || maxRounds != nil
-    }
+    /// Options that change how the search runs (`--resume` may not take them; the targets,
+    /// budget and calibration it may, to add fits to a file without them).
+    var changesTheSearch: Bool { untilFits || extraRoundsAfterFit != nil || maxRounds != nil }
 
     func validate() throws {
         if targets.isEmpty && (budget != nil || untilFits || calibrationImages != nil) {
