@@ -51,6 +51,9 @@ struct PruneFitCLITests {
                 #expect((stored["fits"] as? Bool) == (inspect.status == 0), "level \(level) \(target): \(inspect.stderr)")
             }
         }
+        // `synops` is the `sops` budget.
+        let synops = try cli.run(["inspect", dir + "/0-edge.snn.h5", "--budget", "synops=1k"])
+        #expect(synops.status == 3 && synops.stderr.contains("budget exceeded: sops"), "\(synops.stderr)")
         // The budget bites on the dense edge model and not on round 1's ticket.
         #expect(try targets(summary, level: 0).first?["fits"] as? Bool == false)
         #expect(try targets(summary, level: 1).first?["fits"] as? Bool == true)
