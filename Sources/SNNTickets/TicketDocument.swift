@@ -1,6 +1,8 @@
 import SNNTrain
 
-/// Where a search came from: its settings and provenance. Written once, never changed.
+/// Where a search came from: its settings and provenance. Written once; only more rounds change
+/// it (`TicketSearch.extending`, `FitSettings.untilFits`) and targets added to a search without
+/// them (`snnc prune --resume --target`), each appending to the command or the targets.
 public struct TicketHeader: Codable, Equatable, Sendable {
     public var snncVersion: String
     public var method: TicketMethod
