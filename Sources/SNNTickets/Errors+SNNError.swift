@@ -25,3 +25,9 @@ extension SearchConfigError: SNNError {
 // `SearchInterrupted` deliberately does not adopt `SNNError`: it is not a failure but the signal
 // that `stopAfterEpochs` was reached after the file was written; callers catch it and report
 // how to resume (snnc prune prints a note and exits 0).
+
+/// `SearchCannotFit` as an `SNNError`: the search, not a file, is where it failed.
+extension SearchCannotFit: SNNError {
+    /// Always nil: the ticket file is named by the caller.
+    public var location: String? { nil }
+}

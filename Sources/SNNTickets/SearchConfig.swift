@@ -120,6 +120,9 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     /// Images in SNIP's gradient batch (`nil`: the training batch size).
     public var snipImages: Int?
     public var transferStart: TransferStart = .rewind
+    /// Chip targets and budgets every level is checked against (nil: none; files written before
+    /// the fit check have none).
+    public var fit: FitSettings?
 
     public init(method: TicketMethod, targets: [DensityTarget]) {
         self.method = method

@@ -8,6 +8,8 @@ public enum SearchEvent: Sendable {
     case epochFinished(SearchStatus, EpochRecord)
     /// A level was stored.
     case levelFinished(LevelInfo)
+    /// A level was checked against the search's targets and budgets (`SearchConfig.fit`).
+    case levelFit(Int, LevelFit)
     /// Something worth a line: a rewind point, a probe result, an early-bird detection.
     case note(String)
 }

@@ -1,6 +1,8 @@
 import SNNTrain
 
-/// Where a search came from: its settings and provenance. Written once, never changed.
+/// Where a search came from: its settings and provenance. Written once; only more rounds change
+/// it (`TicketSearch.extending`, `FitSettings.untilFits`) and targets added to a search without
+/// them (`snnc prune --resume --target`), each appending to the command or the targets.
 public struct TicketHeader: Codable, Equatable, Sendable {
     public var snncVersion: String
     public var method: TicketMethod
@@ -103,14 +105,18 @@ public struct LevelInfo: Codable, Equatable, Sendable {
     public var totalCost: CostTotals { searchCost + trainCost }
 }
 
-/// One stored level: the summary and the full state.
+/// One stored level: the summary, the full state and, when the search checks targets, its fit.
 public struct TicketLevel: Equatable, Sendable {
     public var info: LevelInfo
     public var state: TrainingState
+    /// The level compiled for the search's targets and checked against its budgets
+    /// (`SearchConfig.fit`); nil until checked, and in files without targets.
+    public var fit: LevelFit?
 
-    public init(info: LevelInfo, state: TrainingState) {
+    public init(info: LevelInfo, state: TrainingState, fit: LevelFit? = nil) {
         self.info = info
         self.state = state
+        self.fit = fit
     }
 }
 

@@ -18,6 +18,9 @@ import SNNTrain
 ///                               buffers, history, attributes) …
 /// /levels/<k>/level.json  … and its LevelInfo: test accuracy, both sparsities, per-layer
 ///                               density, spikes per LIF node per image, cost ledger
+/// /levels/<k>/fit.json    LevelFit, only in searches with targets (`prune --target`): per
+///                               target cores, synapse memory, SynOps, energy, latency, fit or
+///                               the violations; written with the level, absent in older files
 /// /states/<name>/         states the search still needs (Checkpoint layout): run, carry,
 ///                               rewind, ann.carry, ann.rewind
 /// /masks/<name>/<param>   uint8 0/1 masks (early-bird windows and tickets, SNIP, transfer)
@@ -34,6 +37,8 @@ public struct TicketFile {
     public let progress: SearchProgress
     /// Level summaries, ascending by level.
     public let levels: [LevelInfo]
+    /// Fits of the levels that have one, by level.
+    public let fits: [Int: LevelFit]
 
     /// Opens a ticket file and reads its summaries (states are read on demand).
     /// - Throws: `HDF5Error` for unreadable files; `TicketFileError` for HDF5 files that are not
@@ -46,15 +51,18 @@ public struct TicketFile {
         let results = try decode(SearchResults.self, root.readString("results.json"), path, "results.json")
         let progress = try decode(SearchProgress.self, root.readString("progress.json"), path, "progress.json")
         var levels: [LevelInfo] = []
+        var fits: [Int: LevelFit] = [:]
         if root.contains("levels") {
             let group = try root.group("levels")
             for name in try group.children() {
                 let level = try group.group(name)
-                levels.append(try decode(LevelInfo.self, level.readString("level.json"), path, "levels/\(name)/level.json"))
+                let info = try decode(LevelInfo.self, level.readString("level.json"), path, "levels/\(name)/level.json")
+                levels.append(info)
+                fits[info.level] = try readFit(level, path, name)
             }
         }
         levels.sort { $0.level < $1.level }
-        return TicketFile(path: path, header: header, results: results, progress: progress, levels: levels)
+        return TicketFile(path: path, header: header, results: results, progress: progress, levels: levels, fits: fits)
     }
 
     /// Whether the search finished.
@@ -109,6 +117,7 @@ public struct TicketFile {
                 let group = try levels.createGroup(String(k))
                 try Checkpoint.write(level.state, into: group, snncVersion: version)
                 try group.write("level.json", string: try json(level.info))
+                if let fit = level.fit { try group.write("fit.json", string: try json(fit)) }
             }
             let states = try root.createGroup("states")
             for (name, state) in document.states.sorted(by: { $0.key < $1.key }) {
@@ -137,7 +146,7 @@ public struct TicketFile {
             guard let k = Int(name) else { continue }
             let group = try levels.group(name)
             let info = try decode(LevelInfo.self, group.readString("level.json"), path, "levels/\(name)/level.json")
-            document.levels[k] = TicketLevel(info: info, state: try Checkpoint.read(from: group))
+            document.levels[k] = TicketLevel(info: info, state: try Checkpoint.read(from: group), fit: try readFit(group, path, name))
         }
         let states = try root.group("states")
         for name in try states.children() {
@@ -155,6 +164,12 @@ public struct TicketFile {
             document.masks[name] = WeightMask(layout: layout, bits: bits)
         }
         return document
+    }
+
+    /// A level's `fit.json`, nil when the level has none (no targets, or a file from before the fit check).
+    private static func readFit(_ level: HDF5Group, _ path: String, _ name: String) throws -> LevelFit? {
+        guard level.contains("fit.json") else { return nil }
+        return try decode(LevelFit.self, level.readString("fit.json"), path, "levels/\(name)/fit.json")
     }
 
     private static func checkFormat(_ root: HDF5Group, _ path: String) throws {
@@ -209,13 +224,20 @@ public struct TicketSummary: Codable, Sendable {
     public var results: SearchResults
     /// The level `snnc export` would use (see `TicketFile.defaultLevel`).
     public var defaultLevel: Int?
+    /// Fits of the levels that have one, keyed by the level's number as a string; nil (left out
+    /// of the JSON) when no level has one, so summaries without targets read and look as before.
+    public var fits: [String: LevelFit]?
 
-    public init(file: String, complete: Bool, header: TicketHeader, levels: [LevelInfo], results: SearchResults, defaultLevel: Int?) {
+    public init(
+        file: String, complete: Bool, header: TicketHeader, levels: [LevelInfo], results: SearchResults, defaultLevel: Int?,
+        fits: [Int: LevelFit] = [:]
+    ) {
         self.file = file
         self.complete = complete
         self.header = header
         self.levels = levels
         self.results = results
         self.defaultLevel = defaultLevel
+        self.fits = fits.isEmpty ? nil : Dictionary(uniqueKeysWithValues: fits.map { (String($0.key), $0.value) })
     }
 }

@@ -20,6 +20,10 @@ public final class TicketSearch {
     public var onEvent: (SearchEvent) -> Void = { _ in }
     /// Stop with `SearchInterrupted` after this many epochs of this session (tests, demos).
     public var stopAfterEpochs: Int?
+    /// Compiles a level's state for the targets of `SearchConfig.fit` and checks its budgets.
+    /// The caller supplies it (SNNTickets does not compile); without it, levels get no fit and
+    /// `untilFits` cannot decide (the search stops at its planned rounds).
+    public var fitCheck: ((TrainingState) throws -> LevelFit)?
 
     let persist: (TicketDocument) throws -> Void
     /// The initialisation at the full T.
@@ -60,13 +64,23 @@ public final class TicketSearch {
 
     /// Runs (or continues) the search to the end. Writes through `persist` as it goes.
     /// - Throws: `SearchInterrupted` when `stopAfterEpochs` is reached; errors of `persist`.
+    /// - Throws: `SearchCannotFit` when `untilFits` finds a level it cannot make fit (the file
+    ///   keeps every level so far).
     public func run() throws {
+        if try checkMissingFits() { try persist(document) }
         guard !document.progress.finished else { return }
         try persist(document)
         if document[state: .source] != nil && !isCompleted(.source) { try evaluateSource() }
         recordPlanResults()
-        for step in plan() where !isCompleted(step.id) {
-            try perform(step)
+        while true {
+            for step in plan() where !isCompleted(step.id) {
+                try stopIfCannotFit()  // before every step, so a resume does not train past such a level either
+                try perform(step)
+            }
+            guard let rounds = try roundsNeededForFit() else { break }
+            // Every round reported: IMP+ET then retrains each at the full T, and the plan to
+            // round n is the plan to round n − 1 with steps appended.
+            document.header.search.targets = (1...rounds).map { .rounds($0) }
         }
         document.progress.finished = true
         document.progress.current = nil
@@ -77,11 +91,13 @@ public final class TicketSearch {
 
     func isCompleted(_ id: StepID) -> Bool { document.progress.completed.contains(id.name) }
 
-    /// Marks a step finished (its results already in the document) and writes the file.
+    /// Marks a step finished (its results already in the document), checks the fit of the levels
+    /// it stored (`checkMissingFits`) and writes the file: a level and its fit are written together.
     func complete(_ id: StepID) throws {
         document.progress.completed.append(id.name)
         document.progress.current = nil
         document[state: .run] = nil
+        _ = try checkMissingFits()
         try persist(document)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import SNNCompiler
 import SNNFormat
 import SNNIR
+import SNNTickets
 
 extension SNNC {
     struct Inspect: ParsableCommand {
@@ -18,15 +19,19 @@ extension SNNC {
                 --budget takes comma-separated limits; each one exceeded is named with the excess \
                 and the exit status is 3. Keys: memory (bytes: B, KiB, MiB, KB, MB), cores, neurons, \
                 synapses, energy and dynamic_energy (pJ, nJ, uJ, mJ, J per inference), sops (per \
-                inference; k, M, G allowed), spikes (per step), latency (s, ms, us, ns).
+                inference, also synops; k, M, G allowed), spikes (per step), latency (s, ms, us, ns).
+
+                A ticket file from 'snnc prune' prints its summary instead: one row per level \
+                (and per target of 'prune --target': cores, memory, SynOps, energy, latency, fit).
 
                 Examples:
                   snnc inspect model.snn.h5
+                  snnc inspect tickets.h5            # the levels and their fit
                   snnc inspect model.snn.h5 --json
                   snnc inspect model.snn.h5 --budget memory=256KiB,cores=64,energy=2uJ
                 """)
 
-        @Argument(help: "Deployment file written by 'snnc export'.")
+        @Argument(help: "Deployment file written by 'snnc export' (or a ticket file from 'snnc prune').")
         var file: String
         @Flag(help: "Print JSON instead of a table.")
         var json = false
@@ -37,6 +42,10 @@ extension SNNC {
             var exceeded: [BudgetCheck] = []
             try reportingDiagnostics {
                 let budgets = try budget.map(Budget.parse) ?? []
+                if let tickets = try? TicketFile.open(file) {
+                    try printLevels(of: tickets)
+                    return
+                }
                 let deployment = try DeploymentFile.read(file)
                 let graph = deployment.graph
                 guard let estimates = graph.estimates else {
@@ -68,6 +77,18 @@ extension SNNC {
             }
             if !exceeded.isEmpty { throw ExitCode(3) }
         }
+
+        /// A ticket file: the summary `snnc prune` prints, with the fit of every level.
+        private func printLevels(of tickets: TicketFile) throws {
+            guard budget == nil else {
+                throw Diagnostic(
+                    message: "--budget checks a deployment file; a ticket file's levels were checked against the budget of its search",
+                    location: file,
+                    hint: "export a level with 'snnc export' and inspect that, or search with 'snnc prune --target … --budget …'")
+            }
+            let summary = PruneSummary(file: tickets)
+            print(json ? try summary.json() : summary.text().joined(separator: "\n"))
+        }
     }
 }
 
@@ -86,7 +107,8 @@ struct Budget {
     static func parse(_ text: String) throws -> [Budget] {
         try text.split(separator: ",").map { item in
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, let key = Key(rawValue: parts[0]) else {
+            // `synops` is accepted for `sops` (the name `snnc prune --budget` documents).
+            guard parts.count == 2, let key = Key(rawValue: parts[0] == "synops" ? Key.sops.rawValue : parts[0]) else {
                 throw Diagnostic(
                     message: "unknown budget '\(item)'", location: "--budget \(text)",
                     hint: "use key=value with keys \(Key.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -41,6 +41,18 @@ extension SNNC {
                 not) goes on to more rounds with --resume --rounds N (or
                 --sparsity S): the same bits as a search started with them.
 
+                Chip fit. --target T (repeatable) compiles every level as it is stored with \
+                'snnc export''s compiler (structure-only estimates at a firing rate of 0.1 per \
+                neuron and step, or calibrated in the simulator on --calibration-images N \
+                training images) and checks --budget (the keys of 'snnc inspect --budget'); \
+                the file keeps, per level and target, cores, synapse memory, SynOps, energy \
+                and latency per inference and what does not fit. --until-fits (imp, imp+et) goes on \
+                round after round until a level fits every target and budget, then \
+                --extra-rounds-after-fit K more; it fails, keeping the levels, when a level \
+                violates what pruning cannot fix (neuron counts) or none fits by --max-rounds. \
+                imp+et with --until-fits retrains every round at the full T. --resume \
+                --target T [--budget …] adds the fit to a file searched without targets.
+
                 Examples:
                   snnc prune --method imp --width 0.125 --train-subset 10000 \\
                       --epochs-per-round 8 --rounds 8 -o imp.h5
@@ -51,6 +63,9 @@ extension SNNC {
                   snnc prune --method imp --data-dir fixtures/fashion-mnist \\
                       --model small --width 0.25 --train-subset 200 \\
                       --epochs-per-round 1 --rounds 2 -o toy.h5
+                  snnc prune --method imp --from dense.h5 --rounds 8 --target edge \\
+                      --target loihi2 --budget memory=256KiB,energy=2uJ -o imp.h5
+                  snnc prune --method imp --from dense.h5 --until-fits --target edge -o fit.h5
                   snnc prune --resume -o imp.h5          # continue a killed search
                   snnc prune --resume -o imp.h5 --json   # summary of a finished file
                   snnc prune --resume --rounds 11 -o imp.h5  # take imp on to round 11
@@ -61,6 +76,7 @@ extension SNNC {
         @OptionGroup(title: "Search") var searchOptions: SearchOptions
         @OptionGroup(title: "Early-bird") var earlyBird: EarlyBirdOptions
         @OptionGroup(title: "Early-time") var earlyTime: EarlyTimeOptions
+        @OptionGroup(title: "Chip fit") var fit: FitOptions
 
         @Option(help: "BLAS threads.")
         var threads = 2
@@ -76,9 +92,13 @@ extension SNNC {
         var stopAfterEpochs: Int?
 
         func validate() throws {
+            // Checked first, as the search options' own rules are (--until-fits chooses the rounds).
+            if searchOptions.method != nil && searchOptions.rounds == nil && searchOptions.sparsity == nil && !fit.untilFits {
+                throw ValidationError("give --rounds or --sparsity")
+            }
             let givesSettings =
                 model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
-                || earlyTime.isGiven
+                || earlyTime.isGiven || fit.changesTheSearch
             if resume && givesSettings {
                 throw ValidationError(
                     "--resume continues with the settings stored in the ticket file; drop the model, training and "
@@ -87,6 +107,14 @@ extension SNNC {
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if !resume && searchOptions.method == nil {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
+            }
+            if fit.untilFits {
+                if searchOptions.method != .imp && searchOptions.method != .impET {
+                    throw ValidationError("--until-fits works with --method imp or imp+et")
+                }
+                if searchOptions.rounds != nil || searchOptions.sparsity != nil {
+                    throw ValidationError("--until-fits chooses the rounds; drop --rounds and --sparsity (--max-rounds caps them)")
+                }
             }
             if searchOptions.from != nil && (model.isGiven || round.definesTraining) {
                 throw ValidationError(
@@ -115,12 +143,14 @@ extension SNNC {
                     }
                     if document.header.search != stored { printError("extending '\(output)' to round \(document.header.search.rounds)") }
                 }
+                if resume, let settings = fit.settings { document = try addingFit(settings, to: document) }
                 if resume, let dataDir = round.dataDir { document.header.training.data.directory = dataDir }
                 let data = try TrainingData.load(document.header.training.data, seed: document.header.training.seed)
                 let preprocessing = document.header.training.data.inputPreprocessing(
                     imported: document.header.spec.architecture == .imported)
                 PreprocessingNote.print(for: preprocessing)
-                if document.progress.finished {
+                let missingFits = document.header.search.fit != nil && document.levels.values.contains { $0.fit == nil }
+                if document.progress.finished && !missingFits {
                     printError("'\(output)' is complete; nothing to do")
                 } else {
                     try search(document, data: data)
@@ -136,6 +166,10 @@ extension SNNC {
             let search = try TicketSearch(document: document, data: data) { try TicketFile.write($0, to: path) }
             search.stopAfterEpochs = stopAfterEpochs
             let header = document.header
+            if let settings = header.search.fit {
+                let check = try LevelFitCheck(settings, data: header.training.data, threads: threads)
+                search.fitCheck = { try check.check($0) }
+            }
             if document.progress.completed.isEmpty && document.progress.current == nil {
                 let spec = header.spec
                 let epochs = header.training.epochs
@@ -143,7 +177,8 @@ extension SNNC {
                     "\(header.method.rawValue): \(spec.architecture.rawValue) width \(spec.width), T = \(spec.timeSteps), "
                         + "\(data.train.count) training / \(data.test.count) test \(data.name.rawValue) images, "
                         + "\(epochs) epoch\(epochs == 1 ? "" : "s") per round, "
-                        + "targets \(header.search.targets.map(\.description).joined(separator: ", "))")
+                        + (header.search.fit.flatMap { $0.untilFits ? "until a level fits \($0.targets.joined(separator: ", "))" : nil }
+                            ?? "targets \(header.search.targets.map(\.description).joined(separator: ", "))"))
             } else {
                 let where_ =
                     document.progress.current.map { "in \($0.setup.id)" }
@@ -156,6 +191,7 @@ extension SNNC {
                 case .batch(let status): progress.update(PruneProgress.statusLine(status))
                 case .epochFinished(let status, let record): progress.finish(PruneProgress.epochLine(status, record))
                 case .levelFinished(let info): progress.finish(PruneProgress.levelLine(info))
+                case .levelFit(let level, let fit): progress.finish(PruneProgress.fitLine(level, fit))
                 case .note(let text): progress.finish(text)
                 }
             }
@@ -163,7 +199,33 @@ extension SNNC {
                 try search.run()
             } catch is SearchInterrupted {
                 printError("stopped after \(stopAfterEpochs ?? 0) epoch(s) as asked; continue with: snnc prune --resume -o \(output)")
+            } catch let error as SearchCannotFit {
+                // Adds the file that keeps the levels found.
+                printError(PruneSummary(file: try TicketFile.open(output)).text().joined(separator: "\n"))
+                throw Diagnostic(message: error.reason, location: output, hint: error.hint)
             }
+        }
+
+        /// `--resume --target …` on a file without targets: the settings join its search config
+        /// (and the command its command line), and the run checks every stored level. A file that
+        /// checks other targets or budgets is refused.
+        private func addingFit(_ settings: FitSettings, to document: TicketDocument) throws -> TicketDocument {
+            if let stored = document.header.search.fit {
+                guard stored.targets == settings.targets, stored.budget == settings.budget,
+                    stored.calibrationImages == settings.calibrationImages
+                else {
+                    throw Diagnostic(
+                        message: "'\(output)' already checks its levels for \(stored.targets.joined(separator: ", "))"
+                            + (stored.budget.map { " with budget \($0)" } ?? ""),
+                        location: output, hint: "resume without --target, --budget and --calibration-images, or start a new search")
+                }
+                return document
+            }
+            var copy = document
+            copy.header.search.fit = settings
+            copy.header.command += "; then: " + CommandLine.arguments.joined(separator: " ")
+            printError("checking every level of '\(output)' for \(settings.targets.joined(separator: ", "))")
+            return copy
         }
 
         private func loadForResume() throws -> TicketDocument {
@@ -187,8 +249,10 @@ extension SNNC {
             guard let method = searchOptions.method else {
                 throw ValidationError("give --method (\(TicketMethod.names.joined(separator: ", ")))")
             }
-            var search = SearchConfig(method: method, targets: try searchOptions.targets())
+            var search = SearchConfig(method: method, targets: fit.untilFits ? [.rounds(1)] : try searchOptions.targets())
             try searchOptions.apply(to: &search)
+            search.fit = fit.settings
+            if let settings = search.fit { _ = try LevelFitCheck(settings) }  // unknown targets and bad budgets fail before training
             try earlyBird.apply(to: &search.earlyBird)
             try earlyTime.apply(to: &search.earlyTime)
             let command = CommandLine.arguments.joined(separator: " ")

@@ -73,7 +73,6 @@ struct SearchOptions: ParsableArguments {
 
     func validate() throws {
         if rounds != nil && sparsity != nil { throw ValidationError("give --rounds or --sparsity, not both") }
-        if method != nil && rounds == nil && sparsity == nil { throw ValidationError("give --rounds or --sparsity") }
         if let rewind, RewindPoint(rewind) == nil {
             throw ValidationError("--rewind takes init, a number of epochs or a percentage like 7%")
         }

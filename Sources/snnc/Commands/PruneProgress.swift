@@ -33,4 +33,17 @@ enum PruneProgress {
             info.timeSteps, 100 * info.testAccuracy, info.spikesPerImage, formatWork(info.searchCost.work),
             formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds))
     }
+
+    /// The line of a level's fit: per target, the estimates or what does not fit.
+    static func fitLine(_ level: Int, _ fit: LevelFit) -> String {
+        let parts = fit.targets.map { t -> String in
+            var text = "\(t.target) " + (t.fits ? "fits" : "does not fit")
+            if let cores = t.cores, let memory = t.memoryBytes, let energy = t.energyPicojoules {
+                text += ": \(cores)/\(t.coresAvailable) cores, \(Units.bytes(Double(memory))), \(Units.energy(picojoules: energy))"
+            }
+            if let violation = t.violations.first { text += " (\(violation.text))" }
+            return text
+        }
+        return "level \(level): " + parts.joined(separator: "; ")
+    }
 }

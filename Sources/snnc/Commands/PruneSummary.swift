@@ -14,7 +14,7 @@ struct PruneSummary {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let summary = TicketSummary(
             file: file.path, complete: file.isComplete, header: file.header, levels: file.levels,
-            results: file.results, defaultLevel: file.defaultLevel)
+            results: file.results, defaultLevel: file.defaultLevel, fits: file.fits)
         return String(decoding: try encoder.encode(summary), as: UTF8.self)
     }
 
@@ -26,20 +26,46 @@ struct PruneSummary {
             let divergences = zip(probe.candidates, probe.normalized).map { String(format: "%d:%.3f", $0.0, $0.1) }
             lines.append("early-time: T_early = \(probe.chosen), normalised KL \(divergences.joined(separator: " "))")
         }
-        var table = TextTable([
+        let targets = file.header.search.fit?.targets.count ?? 0
+        var columns: [TextTable.Column] = [
             .init("level"), .init("label", .left), .init("kept"), .init("sparsity"), .init("weights"),
             .init("T"), .init("test"), .init("spikes/img"), .init("search MAC"), .init("train MAC"),
             .init("time"),
-        ])
+        ]
+        if targets > 0 {
+            columns += [.init("target", .left), .init("cores"), .init("memory"), .init("SynOps"), .init("energy"), .init("latency")]
+            columns.append(.init("fit", .left))
+        }
+        var table = TextTable(columns)
         for info in file.levels {
-            table.append([
+            let row = [
                 String(info.level), info.label, String(info.sparsity.kept), String(format: "%.2f%%", info.paperSparsity),
                 String(format: "%.2f%%", info.weightSparsity), String(info.timeSteps),
                 String(format: "%.2f%%", 100 * info.testAccuracy), String(format: "%.1f", info.spikesPerImage),
                 formatWork(info.searchCost.work), formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds),
-            ])
+            ]
+            guard targets > 0 else {
+                table.append(row)
+                continue
+            }
+            // One row per target; the level's columns on its first.
+            let fits = file.fits[info.level]?.targets ?? []
+            for (i, fit) in fits.enumerated() {
+                table.append((i == 0 ? row : row.map { _ in "" }) + Self.fitColumns(fit))
+            }
+            if fits.isEmpty { table.append(row + ["-", "", "", "", "", "", "not checked"]) }
         }
         return lines + table.rendered()
+    }
+
+    /// Target, cores, memory, SynOps, energy, latency and the fit of one target.
+    static func fitColumns(_ t: TargetFit) -> [String] {
+        let verdict = t.fits ? "yes" : "no: " + (t.violations.first.map { $0.constraint } ?? "")
+        return [
+            t.target, t.cores.map { "\($0)/\(t.coresAvailable)" } ?? "-", t.memoryBytes.map { Units.bytes(Double($0)) } ?? "-",
+            t.synapticOps.map { Units.count($0) } ?? "-", t.energyPicojoules.map { Units.energy(picojoules: $0) } ?? "-",
+            t.latencySeconds.map { Units.time(seconds: $0) } ?? "-", verdict,
+        ]
     }
 }
 

@@ -55,7 +55,9 @@ extension SNNC {
         var dataset: String?
         @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
         var dataDir: String?
-        @Option(help: "Simulate the first N test images. (default: all)")
+        @Option(help: "Images to run: test, or train (as 'prune --calibration-images' calibrates on).")
+        var split: ImageSplit = .test
+        @Option(help: "Simulate the first N images of the split. (default: all)")
         var limit: Int?
         @Option(
             help: "Target profile for cycles and energy (name or .toml path). (default: the figures stored in the file by 'snnc export')")
@@ -101,7 +103,8 @@ extension SNNC {
                         source: ComparisonSource.load($0, for: graph, deployment: file),
                         graph: graph)
                 }
-                let inputs = try SimulationInputs.load(dataset: dataset, directory: dataDir, limit: limit, graph: graph, file: file)
+                let inputs = try SimulationInputs.load(
+                    dataset: dataset, directory: dataDir, limit: limit, graph: graph, file: file, split: split.split)
                 PreprocessingNote.print(for: inputs.preprocessing)
                 let progress = SharedProgressLine()
                 let started = ProcessInfo.processInfo.systemUptime
@@ -164,8 +167,9 @@ extension SNNC {
     }
 }
 
-/// The test images a simulation runs: loaded, cut to `--limit`, padded and normalised as the
-/// model records (`Graph.inputPreprocessing`; files without the record: the data set's default,
+/// The images a simulation runs (the test split, or the training split for `--split train` and
+/// `prune --calibration-images`): loaded, cut to `--limit`, padded and normalised as the model
+/// records (`Graph.inputPreprocessing`; files without the record: the data set's default,
 /// padding to the model's input size).
 struct SimulationInputs: Sendable {
     let dataset: String
@@ -180,7 +184,9 @@ struct SimulationInputs: Sendable {
     /// Image `i`, normalised as in training (C-order floats).
     func image(_ i: Int) -> [Float] { normalization.apply(to: data.image(at: i)) }
 
-    static func load(dataset: String?, directory: String?, limit: Int?, graph: Graph, file: String) throws -> SimulationInputs {
+    static func load(
+        dataset: String?, directory: String?, limit: Int?, graph: Graph, file: String, split: Split = .test
+    ) throws -> SimulationInputs {
         let recorded = graph.inputPreprocessing
         let fromFile = recorded?.dataset ?? graph.inputRange?.source.split(separator: " ").first.map(String.init)
         guard let nameText = dataset ?? fromFile, let name = DatasetName(rawValue: nameText) else {
@@ -188,7 +194,7 @@ struct SimulationInputs: Sendable {
                 message: "no data set given and none recorded in the file", location: file,
                 hint: "pass --dataset (\(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        var data = try LabeledImages.load(name, directory: directory, split: .test)
+        var data = try LabeledImages.load(name, directory: directory, split: split)
         if let limit, limit < data.count { data = data.selecting(Array(0..<limit)) }
         let shape = graph.layers.first?.shape ?? []
         guard shape.count == 3, shape[0] == data.channels else {
@@ -234,4 +240,11 @@ final class SharedProgressLine: @unchecked Sendable {
 
     func update(_ text: String) { lock.withLock { line.update(text) } }
     func finish(_ text: String) { lock.withLock { line.finish(text) } }
+}
+
+/// `simulate --split`.
+enum ImageSplit: String, ExpressibleByArgument, CaseIterable {
+    case test, train
+
+    var split: Split { self == .train ? .train : .test }
 }
