@@ -7,7 +7,7 @@ enum SearchDetailPlots {
     typealias Run = (file: String, summary: TicketSummary)
 
     static func plots(_ runs: [Run], groups: [TicketGroup]) -> [Plot] {
-        var plots = [earlyBird(runs), probes(runs), transfer(runs)].compactMap { $0 }
+        var plots = [earlyBird(runs), probes(runs), transfer(runs)].compactMap { $0 } + FitPlots.plots(runs)
         for group in groups where group.ticketLevels.count >= 3 {
             if let plot = roundTimes(group) { plots.append(plot) }
         }
