@@ -30,35 +30,38 @@ fi
 step "3. prune: iterative magnitude pruning with late rewinding, 3 rounds (57% sparsity)"
 "$snnc" prune --from "$out/dense.h5" --method imp --rounds 3 "${data[@]}" --force -o "$out/tickets.h5"
 
-step "4. export the sparsest ticket for 'edge': fold BN, quantise, CSR tables, core map"
+step "4. fit: every level compiled for 'edge' as export would (the dense model needs 75 of its 64 cores)"
+"$snnc" prune --resume --target edge -o "$out/tickets.h5"
+
+step "5. export the sparsest ticket for 'edge': fold BN, quantise, CSR tables, core map"
 "$snnc" export "$out/tickets.h5" --target edge --force -o "$out/ticket.snn.h5"
 
-step "5. simulate: event-driven integer simulator, checked spike for spike against the dense reference"
+step "6. simulate: event-driven integer simulator, checked spike for spike against the dense reference"
 "$snnc" simulate "$out/ticket.snn.h5" --data-dir fixtures/fashion-mnist --limit 200 --check \
     --calibration-out "$out/calibration.json"
 
-step "6. export again with the measured spike counts, then inspect the budget"
+step "7. export again with the measured spike counts, then inspect the budget"
 "$snnc" export "$out/tickets.h5" --target edge --calibration "$out/calibration.json" --force -o "$out/ticket.snn.h5"
 "$snnc" inspect "$out/ticket.snn.h5"
 
-step "7. budgets: a 128 KiB memory budget is exceeded (exit status 3 is expected here)"
+step "8. budgets: a 128 KiB memory budget is exceeded (exit status 3 is expected here)"
 set +e
 "$snnc" inspect "$out/ticket.snn.h5" --budget memory=128KiB,cores=64 > /dev/null
 status=$?
 set -e
 echo "inspect --budget exited with status $status" >&2
 
-step "8. compare: the float ticket against its integer export, layer by layer, on the same images"
+step "9. compare: the float ticket against its integer export, layer by layer, on the same images"
 "$snnc" simulate "$out/ticket.snn.h5" --data-dir fixtures/fashion-mnist --limit 200 --compare "$out/tickets.h5"
 
-step "9. NIR round trip: a plain NIR file for other tools, imported back and evaluated"
+step "10. NIR round trip: a plain NIR file for other tools, imported back and evaluated"
 "$snnc" export "$out/tickets.h5" --format nir --force -o "$out/ticket.nir"
 # NIR does not record preprocessing: say it (snnc's Fashion-MNIST normalisation, the one the ticket was trained on)
 "$snnc" import "$out/ticket.nir" --normalize 0.2860,0.3530 --force -o "$out/imported.h5"
 "$snnc" evaluate "$out/tickets.h5" --data-dir fixtures/fashion-mnist    # the ticket itself ...
 "$snnc" evaluate "$out/imported.h5" --data-dir fixtures/fashion-mnist   # ... and after the round trip
 
-step "10. report: one HTML page with the plots of the search, the deployment and the comparison"
+step "11. report: one HTML page with the plots of the search, the deployment and the comparison"
 # The comparison of step 8 again (same images, same numbers), as JSON for the report.
 "$snnc" simulate "$out/ticket.snn.h5" --data-dir fixtures/fashion-mnist --limit 200 --compare "$out/tickets.h5" --json \
     > "$out/compare.json"
