@@ -61,6 +61,9 @@ public struct DataConfig: Codable, Equatable, Sendable {
     /// --normalize`, or `unknown`); nil, the default, is not written, so configs of models
     /// `snnc train` makes are what they were before models recorded it.
     public var normalization: InputNormalization?
+    /// The seed the stratified subsets are drawn with (`--data-seed`); nil means the training seed,
+    /// as in files written before the two were separate (and then it is not written).
+    public var subsetSeed: UInt64?
 
     public init(
         dataset: String, directory: String, trainSubset: Int? = nil, testSubset: Int? = nil, padding: Int = 0,

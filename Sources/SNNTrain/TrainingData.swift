@@ -8,7 +8,7 @@ public struct TrainingData: Sendable {
     public var name: DatasetName
 
     /// Loads the data of `config`, normalised with the statistics it records (default: the data
-    /// set's). Subsets are stratified and drawn with `seed`.
+    /// set's). Subsets are stratified and drawn with `config.subsetSeed`, or `seed` when it is nil.
     /// - Throws: `DataError` for missing or malformed files, impossible subset sizes, or recorded
     ///   statistics that do not fit the data set.
     public static func load(_ config: DataConfig, seed: UInt64) throws -> TrainingData {
@@ -19,8 +19,9 @@ public struct TrainingData: Sendable {
         let normalization = try config.resolvedNormalization(for: name)
         var train = try LabeledImages.load(name, directory: config.directory, split: .train)
         var test = try LabeledImages.load(name, directory: config.directory, split: .test)
-        if let n = config.trainSubset, n < train.count { train = try train.stratifiedSubset(count: n, seed: seed) }
-        if let n = config.testSubset, n < test.count { test = try test.stratifiedSubset(count: n, seed: seed) }
+        let subsetSeed = config.subsetSeed ?? seed
+        if let n = config.trainSubset, n < train.count { train = try train.stratifiedSubset(count: n, seed: subsetSeed) }
+        if let n = config.testSubset, n < test.count { test = try test.stratifiedSubset(count: n, seed: subsetSeed) }
         if config.padding > 0 {
             train = train.padded(by: config.padding)
             test = test.padded(by: config.padding)

@@ -29,11 +29,18 @@ struct TrainingOptions: ParsableArguments {
     var noAugment = false
     @Option(help: "Seed for initialisation, subsets, batches, augmentation (and prune's random masks). (default: 0)")
     var seed: UInt64?
+    @Option(
+        help: """
+            Seed for the stratified --train-subset and --test-subset only, so that runs with different --seed values \
+            see the same images. (default: --seed)
+            """)
+    var dataSeed: UInt64?
 
     /// Options that change what is trained (all but --data-dir, which only says where the files are).
     var definesTraining: Bool {
         dataset != nil || trainSubset != nil || testSubset != nil || pad != nil || batchSize != nil
             || lr != nil || momentum != nil || weightDecay != nil || initScheme != nil || noAugment || seed != nil
+            || dataSeed != nil
     }
 
     /// Whether any of these options was given.
@@ -51,9 +58,10 @@ struct TrainingOptions: ParsableArguments {
     func specAndConfig(_ model: ModelOptions, epochs: Int) throws -> (ModelSpec, TrainingConfig) {
         let name = try parseDataset(dataset ?? "fmnist")
         let pad = self.pad ?? (name.imageShape[1] == 28 && model.architecture != .small ? 2 : 0)
-        let data = DataConfig(
+        var data = DataConfig(
             dataset: name.rawValue, directory: dataDir ?? name.defaultDirectory,
             trainSubset: trainSubset, testSubset: testSubset, padding: pad)
+        data.subsetSeed = dataSeed
         let shape = name.imageShape
         let spec = try model.spec(
             inputChannels: shape[0], height: shape[1] + 2 * pad, width: shape[2] + 2 * pad,
