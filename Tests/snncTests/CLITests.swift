@@ -163,6 +163,25 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    /// An early-bird search whose epochs × checks give fewer masks than the window says it cannot fire.
+    @Test func earlyBirdThatCannotFireSaysSo() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let common = [
+            "prune", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", Self.fixtures,
+            "--train-subset", "40", "--test-subset", "20", "--batch-size", "20", "--epochs-per-round", "1",
+            "--method", "eb", "--sparsity", "50", "--lr", "0.05",
+        ]
+        let cannot = try run(common + ["-o", dir + "/a.h5"])
+        #expect(cannot.status == 0, "\(cannot.stderr)")
+        #expect(
+            cannot.stderr.contains("note: early-bird cannot fire: 1 epochs × 1 checks give 1 masks, fewer than the window of 5"),
+            "\(cannot.stderr)")
+        let can = try run(common + ["--eb-window", "2", "--eb-checks-per-epoch", "2", "-o", dir + "/b.h5"])
+        #expect(can.status == 0, "\(can.stderr)")
+        #expect(!can.stderr.contains("cannot fire"))
+    }
+
     @Test func pruneWritesATicketFileThatExportReads() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -286,6 +286,15 @@ extension SNNC {
                 (spec, training) = try round.specAndConfig(model)
             }
             let trainImages = try TrainingData.load(training.data, seed: training.seed).train.count
+            if search.method == .eb || search.method == .ebET {
+                let masks = search.earlyBird.checksPerEpoch * training.epochs
+                if masks < search.earlyBird.window {
+                    printError(
+                        "note: early-bird cannot fire: \(training.epochs) epochs × \(search.earlyBird.checksPerEpoch) checks give "
+                            + "\(masks) masks, fewer than the window of \(search.earlyBird.window); every target will use the "
+                            + "last mask of the dense training (raise --eb-checks-per-epoch or lower --eb-window to test early-bird)")
+                }
+            }
             do {
                 return try TicketSearch.newDocument(
                     search: search, spec: spec, training: training, command: command,
