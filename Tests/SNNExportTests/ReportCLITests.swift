@@ -108,6 +108,25 @@ struct ReportCLITests {
         for f in fragments { #expect(run.stderr.contains(f), "missing '\(f)' in \(run.stderr)") }
     }
 
+    /// A ticket file checked against targets (`prune --resume --target`) gets the fit plot, with
+    /// the cores its levels store.
+    @Test func aTicketFileWithFitsGetsTheFitPlot() throws {
+        let d = try TemporaryDirectory()
+        let tickets = d.path + "/tickets.h5"
+        try FileManager.default.copyItem(atPath: try CompareFixture.tickets(), toPath: tickets)
+        let fit = try CLI.run(["prune", "--resume", "--target", "edge", "-o", tickets])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let run = try CLI.run(["report", tickets, "-o", d.path + "/r.html", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let plots = (Self.object(run.stdout)["plots"] as? [[String: Any]]) ?? []
+        let plot = try #require(
+            plots.first { ($0["id"] as? String)?.hasPrefix("tickets-fit-") == true }, "\(plots.map { $0["id"] ?? "?" })")
+        let stored = try TicketFile.open(tickets)
+        let cores = [0, 1].compactMap { stored.fits[$0]?.targets.first?.cores }.map(Double.init)
+        #expect(cores.count == 2)
+        #expect(Self.ys(plot, "edge") == cores)
+    }
+
     @Test func unusableInputsAreRefusedAndNothingIsWritten() throws {
         let d = try TemporaryDirectory()
         let output = d.path + "/report.html"

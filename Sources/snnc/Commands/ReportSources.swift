@@ -40,7 +40,7 @@ enum ReportSources {
                 file: path,
                 summary: TicketSummary(
                     file: path, complete: file.isComplete, header: file.header, levels: file.levels, results: file.results,
-                    defaultLevel: file.defaultLevel))
+                    defaultLevel: file.defaultLevel, fits: file.fits))
         }
         if root.kind(of: "snnc") == .group {
             let graph = try DeploymentFile.read(path).graph
