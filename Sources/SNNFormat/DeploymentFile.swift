@@ -104,7 +104,15 @@ public struct DeploymentFile: Sendable, Equatable {
             }
         }
         try GraphValidator(path: path, graph: graph).validate()
-        try NIRRootValidator(path: path, graph: graph, stored: try NIRDocument.read(path)).validate()
+        var root = NIRRootValidator(path: path, graph: graph, stored: try NIRDocument.read(path))
+        for layer in graph.layers where layer.op.isSynaptic {
+            let quant = "snnc/layers/\(layer.name)/quant"
+            guard file.root.kind(of: quant) == .group, try file.root.group(quant).attributeNames().contains("nir_weight_scale") else {
+                continue
+            }
+            root.storedWeightScales[layer.name] = try file.root.group(quant).scalarAttribute("nir_weight_scale", as: Double.self)
+        }
+        try root.validate()
     }
 
     private static func readStructure(_ path: String) throws -> DeploymentFile {

@@ -8,6 +8,8 @@ struct NIRRootValidator {
     let path: String
     let graph: Graph
     let stored: NIRDocument
+    /// Each synaptic layer's stored `quant/` attribute `nir_weight_scale` (when present).
+    var storedWeightScales: [String: Double] = [:]
 
     private func fail(_ object: String, _ rule: DeploymentRule, _ detail: String) -> DeploymentValidationError {
         DeploymentValidationError(path: path, object: object, rule: rule, detail: detail)
@@ -29,6 +31,11 @@ struct NIRRootValidator {
             expected = try NIRGraph(graph)
         } catch {
             throw fail("/node", .nirConsistency, "the /snnc tables do not give a NIR graph: \(error)")
+        }
+        for (layer, scale) in storedWeightScales.sorted(by: { $0.key < $1.key }) where expected.weightScales[layer] != scale {
+            throw fail(
+                "/snnc/layers/\(layer)/quant", .nirConsistency,
+                "nir_weight_scale \(scale), the tables give \(expected.weightScales[layer] ?? 0) (NIR weights = csr · nir_weight_scale)")
         }
         let storedNames = Set(stored.nodes.map(\.name))
         let expectedNames = Set(expected.nodes.map(\.name))

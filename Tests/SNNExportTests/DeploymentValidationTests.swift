@@ -309,6 +309,14 @@ struct DeploymentValidationTests {
         #expect(error.rule == .nirConsistency && error.object == node + "/weight", "\(error)")
     }
 
+    @Test func aNIRWeightScaleThatDisagreesWithTheTablesIsRefused() throws {
+        let f = try Fixture()
+        let quant = Self.layers(try f.spikeConv) + "/quant"
+        try f.edit(quant) { g in try g.setAttribute("nir_weight_scale", scalar: 2.0) }
+        let error = try #require(f.refusal())
+        #expect(error.rule == .nirConsistency && error.object == quant, "\(error)")
+    }
+
     @Test func aNaNInTheNIRRootIsRefusedAsSuch() throws {
         let f = try Fixture()
         let node = "/node/nodes/\(try f.lif)"
