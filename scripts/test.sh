@@ -2,6 +2,7 @@
 # The test command: installs what is missing, checks the style (scripts/lint.sh), builds, runs every
 # test, then the NIR interop check.
 # SNNC_INTEROP=0 skips the interop check (it needs PyPI the first time; see scripts/interop-check.sh).
+# Last, each libFuzzer target runs for SNNC_FUZZ_SECONDS (default 30; docs/HARDENING.md); SNNC_FUZZ=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -12,4 +13,9 @@ if [ "${SNNC_INTEROP:-1}" = "0" ]; then
     echo "interop-check: skipped (SNNC_INTEROP=0)" >&2
 else
     scripts/interop-check.sh
+fi
+if [ "${SNNC_FUZZ:-1}" = "0" ]; then
+    echo "fuzz: skipped (SNNC_FUZZ=0)" >&2
+else
+    scripts/fuzz.sh "${SNNC_FUZZ_SECONDS:-30}"
 fi

@@ -118,6 +118,18 @@ hid_t snnc_h5_file_open_readonly(const char *path) {
     return file;
 }
 
+hid_t snnc_h5_file_open_readwrite(const char *path) {
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0) return -1;
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    return file;
+}
+
+int snnc_h5_link_delete(hid_t loc, const char *name) { return (int)H5Ldelete(loc, name, H5P_DEFAULT); }
+
 int snnc_h5_file_flush(hid_t file) { return (int)H5Fflush(file, H5F_SCOPE_GLOBAL); }
 int snnc_h5_file_close(hid_t file) { return (int)H5Fclose(file); }
 

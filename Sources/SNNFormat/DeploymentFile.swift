@@ -77,10 +77,45 @@ public struct DeploymentFile: Sendable, Equatable {
         return result
     }
 
-    /// Reads a deployment file.
+    /// Reads a deployment file and, unless `validate` is false, checks every rule of
+    /// `DeploymentRule` before returning it (`validate(path:)`: what `simulate`, `inspect` and
+    /// `report` rely on; docs/HARDENING.md).
     /// - Throws: `DeploymentFileError` for a file that is not a deployment, of an unknown major
-    ///   version, or inconsistent; `HDF5Error` for unreadable files.
-    public static func read(_ path: String) throws -> DeploymentFile {
+    ///   version, or that cannot be built (broken CSR arrays, tables of the wrong shape, sizes
+    ///   above `DeploymentLimits`); `DeploymentValidationError` for a rule broken;
+    ///   `NIRReadError` for an unreadable NIR root; `HDF5Error` for unreadable files.
+    public static func read(_ path: String, validate: Bool = true) throws -> DeploymentFile {
+        let file = try readStructure(path)
+        if validate { try file.validate(path: path) }
+        return file
+    }
+
+    /// Checks the rules of `DeploymentRule` on this file's graph and on the file at `path` (the
+    /// NIR root and `dt`, which the graph does not hold).
+    /// - Throws: `DeploymentValidationError` naming the object and the rule; `NIRReadError` or
+    ///   `HDF5Error` when the root cannot be read.
+    public func validate(path: String) throws {
+        let file = try HDF5File.open(path)
+        if file.root.kind(of: "snnc/sim") == .group, try file.root.group("snnc/sim").attributeNames().contains("dt_steps") {
+            let dt = try file.root.group("snnc/sim").scalarAttribute("dt_steps", as: Double.self, convert: true)
+            guard dt.isFinite, dt > 0 else {
+                throw DeploymentValidationError(
+                    path: path, object: "/snnc/sim", rule: .finite, detail: "dt_steps \(dt) is not a positive finite number")
+            }
+        }
+        try GraphValidator(path: path, graph: graph).validate()
+        var root = NIRRootValidator(path: path, graph: graph, stored: try NIRDocument.read(path))
+        for layer in graph.layers where layer.op.isSynaptic {
+            let quant = "snnc/layers/\(layer.name)/quant"
+            guard file.root.kind(of: quant) == .group, try file.root.group(quant).attributeNames().contains("nir_weight_scale") else {
+                continue
+            }
+            root.storedWeightScales[layer.name] = try file.root.group(quant).scalarAttribute("nir_weight_scale", as: Double.self)
+        }
+        try root.validate()
+    }
+
+    private static func readStructure(_ path: String) throws -> DeploymentFile {
         let file = try HDF5File.open(path)
         let root = file.root
         guard root.kind(of: "snnc") == .group else {
@@ -109,6 +144,15 @@ public struct DeploymentFile: Sendable, Equatable {
         let graph = try SNNCGroupReader(path: path, group: snnc).read()
         return DeploymentFile(graph: graph, formatVersion: version)
     }
+}
+
+/// Sizes a deployment file may declare: the reader checks them before it allocates anything, so a
+/// file declaring huge shapes is an error, not an out-of-memory crash.
+public enum DeploymentLimits {
+    /// The most elements of one array (weights of a layer, units of a shape): 2^31.
+    public static let maxElements = 1 << 31
+    /// The most time steps a file may ask for.
+    public static let maxTimeSteps = 100_000
 }
 
 /// A deployment file that cannot be written or read.

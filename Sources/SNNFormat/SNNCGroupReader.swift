@@ -27,6 +27,24 @@ struct SNNCGroupReader {
         return values
     }
 
+    /// The element count of `dims`, refused above `DeploymentLimits.maxElements` (checked
+    /// before anything of that size is allocated, without overflowing).
+    @discardableResult
+    private func count(_ dims: [Int], _ object: String, _ what: String) throws -> Int {
+        var n = 1
+        for d in dims {
+            let (product, overflow) = n.multipliedReportingOverflow(by: d)
+            guard d >= 0, !overflow, product <= DeploymentLimits.maxElements else {
+                throw DeploymentFileError(
+                    path: path, object: object,
+                    reason: "\(what) \(dims) declares more than \(DeploymentLimits.maxElements) elements (rule: resource limit)",
+                    hint: "the file is damaged or was not written by snnc; export it again")
+            }
+            n = product
+        }
+        return n
+    }
+
     func read() throws -> Graph {
         let names = try group.readStrings("layer_order").values
         let layersGroup = try group.group("layers")
@@ -97,7 +115,10 @@ struct SNNCGroupReader {
         let k = try ints(g, "kernel", count: 2)
         let s = try ints(g, "stride", count: 2)
         let p = try ints(g, "padding", count: 2)
-        guard k.allSatisfy({ $0 >= 1 }), s.allSatisfy({ $0 >= 1 }), p.allSatisfy({ $0 >= 0 }) else {
+        let limit = DeploymentLimits.maxElements
+        guard k.allSatisfy({ (1...limit).contains($0) }), s.allSatisfy({ (1...limit).contains($0) }),
+            p.allSatisfy({ (0...limit).contains($0) })
+        else {
             throw fail(g.path, "invalid window: kernel \(k), stride \(s), padding \(p)")
         }
         return ConvGeometry(kernelH: k[0], kernelW: k[1], strideH: s[0], strideW: s[1], padH: p[0], padW: p[1])
@@ -108,6 +129,7 @@ struct SNNCGroupReader {
         let inputs = try strings(g, "inputs")
         let shape = try ints(g, "shape")
         guard shape.allSatisfy({ $0 >= 1 }) else { throw fail(g.path, "invalid shape \(shape)") }
+        try count(shape, g.path, "shape")
         let op: Operation
         switch kind {
         case "input": op = .input
@@ -127,6 +149,9 @@ struct SNNCGroupReader {
             let geometry = try readGeometry(g)
             guard inputShape.allSatisfy({ $0 >= 1 }), outChannels >= 1 else { throw fail(g.path, "invalid conv sizes") }
             let weightShape = [outChannels, inputShape[0], geometry.kernelH, geometry.kernelW]
+            try count(inputShape, g.path, "input_shape")
+            try count(weightShape, g.path, "weight shape")
+            try count([outChannels, geometry.kernelH, geometry.kernelW], g.path, "kernel table columns")
             var conv = ConvLayer(
                 inputShape: inputShape, outChannels: outChannels, geometry: geometry,
                 encoder: try g.scalarAttribute("encoder", as: Int8.self) != 0,
@@ -141,6 +166,7 @@ struct SNNCGroupReader {
             let n = try int(g, "in_features")
             let m = try int(g, "out_features")
             guard n >= 1, m >= 1 else { throw fail(g.path, "invalid linear sizes \(n)→\(m)") }
+            try count([m, n], g.path, "weight shape")
             let weights = try readWeights(g, shape: [m, n], outputs: m) { csr in
                 let layout = LinearCSRLayout(inFeatures: n, outFeatures: m)
                 guard csr.rows == n, csr.columns == m else { return nil }
@@ -150,6 +176,7 @@ struct SNNCGroupReader {
         case "identity":
             let n = try int(g, "units")
             guard n >= 1 else { throw fail(g.path, "invalid unit count \(n)") }
+            try count([n], g.path, "units")
             let weights = try readWeights(g, shape: [n], outputs: n) { csr in
                 guard csr.rows == n, csr.columns == n else { return nil }
                 return IdentityCSRLayout(units: n).gains(csr)
@@ -258,6 +285,8 @@ struct SNNCGroupReader {
     private func readCSR(_ g: HDF5Group) throws -> CSRMatrix<Int32> {
         guard (try? g.stringAttribute("encoding-type")) == "csr_matrix" else { throw fail(g.path, "not a csr_matrix element") }
         let shape = try ints(g, "shape", count: 2)
+        try count([shape[0]], g.path, "table rows")
+        try count([shape[1]], g.path, "table columns")
         let data = try g.read("data", as: Int32.self, convert: true).values
         let indices = try g.read("indices", as: Int32.self, convert: true).values
         let indptr = try g.read("indptr", as: Int64.self, convert: true).values.map(Int.init)

@@ -17,6 +17,11 @@ public final class HDF5File {
         self.handle = handle
     }
 
+    /// A file opened read-write by `openForEditing` (HDF5File+Editing.swift).
+    convenience init(editing path: String, id: hid_t) {
+        self.init(path: path, handle: HDF5Handle(id: id, close: snnc_h5_file_close))
+    }
+
     /// The root group `/`.
     public var root: HDF5Group { HDF5Group(file: self, handle: handle, path: "/") }
 

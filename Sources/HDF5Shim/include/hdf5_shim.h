@@ -33,6 +33,8 @@ int snnc_h5_is_hdf5(const char *path);
 hid_t snnc_h5_file_create(const char *path);
 /// Opens an existing file read-only.
 hid_t snnc_h5_file_open_readonly(const char *path);
+hid_t snnc_h5_file_open_readwrite(const char *path);
+int snnc_h5_link_delete(hid_t loc, const char *name);
 /// Flushes all buffers of the file to disk.
 int snnc_h5_file_flush(hid_t file);
 int snnc_h5_file_close(hid_t file);

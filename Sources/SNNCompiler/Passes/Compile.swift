@@ -18,6 +18,11 @@ public func compile(
     if let problem = g.structuralProblems().first {
         throw CompileError(.unsupportedGraph, reason: problem)
     }
+    if let (layer, problem) = g.unusableParameter() {
+        throw CompileError(
+            .unsupportedGraph, layer: layer, reason: problem,
+            hint: "the model file is damaged or its training diverged; export an earlier level or checkpoint")
+    }
     g = try foldBatchNorm(g)
     g = try foldAveragePooling(g)
     g = try foldInputGain(g)

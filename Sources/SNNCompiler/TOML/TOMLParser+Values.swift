@@ -113,6 +113,11 @@ extension TOMLParser {
     /// `[ value, value, ... ]` across lines, with comments and an optional trailing comma.
     mutating func parseArray() throws(TOMLError) -> TOMLValue {
         let start = position
+        guard arrayDepth < Self.maxArrayDepth else {
+            throw error("arrays nested more than \(Self.maxArrayDepth) deep are not supported")
+        }
+        arrayDepth += 1
+        defer { arrayDepth -= 1 }
         advance()
         var values: [TOMLValue] = []
         while true {

@@ -13,6 +13,11 @@ struct TOMLParser {
     var currentTable: [String] = []
     /// Tables opened by their own header, with the header's position.
     var definedTables: [[String]: TOMLPosition] = [:]
+    /// How many arrays enclose the value being parsed (arrays parse recursively).
+    var arrayDepth = 0
+    /// The deepest array nesting accepted: deeper input is an error instead of a stack overflow
+    /// (found by fuzzing, docs/HARDENING.md; profiles nest two deep at most).
+    static let maxArrayDepth = 64
 
     init(text: String, file: String) {
         self.file = file
