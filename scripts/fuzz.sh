@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [seconds-per-target] [target…]     targets: toml idx (default: all)
 #
 # Each target is compiled with `swiftc -sanitize=fuzzer,address` from the library sources it
-# exercises plus fuzz/targets/<target>.swift, into $FUZZ_DIR (default /tmp/snnc-fuzz; the normal
+# exercises plus fuzz/targets/<target>.swift, into $FUZZ_DIR (default .build/fuzz, inside the repository; the normal
 # .build is untouched). The committed seeds in fuzz/corpus/<target>/ are read, never written: new
 # inputs go to $FUZZ_DIR/corpus-<target>/, crashes to $FUZZ_DIR/crashes-<target>/ (copy a crash
 # into a regression test, then fix it). Exit status: non-zero if any target found a crash.
@@ -16,7 +16,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(toml idx)
-dir=${FUZZ_DIR:-/tmp/snnc-fuzz}
+dir=${FUZZ_DIR:-.build/fuzz}
 mkdir -p "$dir"
 
 sources() {

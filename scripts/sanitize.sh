@@ -21,7 +21,7 @@ for sanitizer in "${sanitizers[@]}"; do
     thread) short=tsan ;;
     *) echo "unknown sanitizer '$sanitizer'" >&2; exit 64 ;;
     esac
-    scratch=${SANITIZE_DIR:-/tmp}/san-$short
+    scratch=${SANITIZE_DIR:-.build}/sanitize-$short
     start=$(date +%s)
     nice swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
     built=$(date +%s)
