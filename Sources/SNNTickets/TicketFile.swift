@@ -215,6 +215,15 @@ public struct TicketFileError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+extension TicketFile {
+    /// The file's summary: what `snnc prune --json` prints and `snnc report` reads, fits included.
+    public var summary: TicketSummary {
+        TicketSummary(
+            file: path, complete: isComplete, header: header, levels: levels, results: results,
+            defaultLevel: defaultLevel, fits: fits)
+    }
+}
+
 /// What `snnc prune --json` prints: everything about a ticket file except the tensors.
 public struct TicketSummary: Codable, Sendable {
     public var file: String

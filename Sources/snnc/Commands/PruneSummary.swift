@@ -12,10 +12,7 @@ struct PruneSummary {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let summary = TicketSummary(
-            file: file.path, complete: file.isComplete, header: file.header, levels: file.levels,
-            results: file.results, defaultLevel: file.defaultLevel, fits: file.fits)
-        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+        return String(decoding: try encoder.encode(file.summary), as: UTF8.self)
     }
 
     /// The text summary, one entry per line.

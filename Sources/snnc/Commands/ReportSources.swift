@@ -35,12 +35,7 @@ enum ReportSources {
     private static func hdf5(_ path: String, budgets: [Budget]) throws -> ReportInput {
         let root = try HDF5File.open(path).root
         if (try? root.stringAttribute("format")) == TicketFile.format {
-            let file = try TicketFile.open(path)
-            return .tickets(
-                file: path,
-                summary: TicketSummary(
-                    file: path, complete: file.isComplete, header: file.header, levels: file.levels, results: file.results,
-                    defaultLevel: file.defaultLevel, fits: file.fits))
+            return .tickets(file: path, summary: try TicketFile.open(path).summary)
         }
         if root.kind(of: "snnc") == .group {
             let graph = try DeploymentFile.read(path).graph
