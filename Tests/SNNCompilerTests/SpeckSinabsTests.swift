@@ -56,12 +56,7 @@ struct SpeckSinabsTests {
         var core: Int?
     }
 
-    static func results() throws -> Results {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Repository.root + "/experiments/speck-sinabs/sinabs-3.1.3.json"))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(Results.self, from: data)
-    }
+    static func results() throws -> Results { try Repository.decodeJSON("experiments/speck-sinabs/sinabs-3.1.3.json") }
 
     static func speck() throws -> ChipProfile { try ChipProfile.load(from: Repository.targets + "/speck.toml") }
 

@@ -58,12 +58,7 @@ struct XyloRockpoolTests {
         var maxHiddenFanOut: Int
     }
 
-    static func results() throws -> Results {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Repository.root + "/experiments/xylo-rockpool/rockpool-3.1.0.json"))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(Results.self, from: data)
-    }
+    static func results() throws -> Results { try Repository.decodeJSON("experiments/xylo-rockpool/rockpool-3.1.0.json") }
 
     static func xylo() throws -> ChipProfile { try ChipProfile.load(from: Repository.targets + "/xylo.toml") }
 

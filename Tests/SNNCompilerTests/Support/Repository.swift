@@ -22,4 +22,12 @@ enum Repository {
     static func read(_ relativePath: String) throws -> String {
         try String(contentsOfFile: root + "/" + relativePath, encoding: .utf8)
     }
+
+    /// A committed JSON file (a vendor tool's recorded results) decoded with snake_case keys.
+    static func decodeJSON<T: Decodable>(_ relativePath: String, as type: T.Type = T.self) throws -> T {
+        let data = try Data(contentsOf: URL(fileURLWithPath: root + "/" + relativePath))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(T.self, from: data)
+    }
 }
