@@ -2,7 +2,7 @@
 // snnc — spiking neural network lottery tickets, compiled for neuromorphic chips.
 //
 // One target per pipeline stage; dependencies point one way (see DESIGN.md).
-// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), CZlib (zlib).
+// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), DNNLShim (oneDNN), CZlib (zlib).
 // Linux only (glibc allocator settings, /proc, OpenBLAS via pkg-config), so no `platforms:`.
 import PackageDescription
 
@@ -33,6 +33,10 @@ let package = Package(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5Shim", dependencies: ["CHDF5"], path: "Sources/HDF5Shim"),
+        // oneDNN's convolutions (JIT kernels picked for the CPU at run time), behind a small C API.
+        .target(
+            name: "DNNLShim", path: "Sources/DNNLShim",
+            linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
@@ -45,7 +49,7 @@ let package = Package(
 
         // Pipeline stages, bottom up.
         .target(name: "SNNStore", dependencies: ["HDF5Shim", "SNNDiagnostics"]),
-        .target(name: "SNNTensor", dependencies: ["CBLAS"]),
+        .target(name: "SNNTensor", dependencies: ["CBLAS", "DNNLShim"]),
         .target(name: "SNNData", dependencies: ["SNNTensor", "CZlib", "SNNDiagnostics"]),
         .target(name: "SNNTrain", dependencies: ["SNNTensor", "SNNData", "SNNStore", "SNNIR", "SNNDiagnostics"]),
         .target(name: "SNNTickets", dependencies: ["SNNTrain", "SNNData", "SNNTensor", "SNNStore", "SNNDiagnostics"]),

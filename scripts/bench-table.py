@@ -14,11 +14,21 @@ def anchor_rows(i):
     return {r["model"]: r for r in rows if r.get("impl") == "sj" and r.get("allocator", "default") == "default" and "error" not in r}
 
 
+def paper_rows(i):
+    row = json.loads((out / f"sj-vgg16-paper-w8-{i}.json").read_text())
+    # The SJ script measures one process for both passes: its peak RSS stands for both.
+    row["peak_rss_train_mb"] = row["peak_rss_infer_mb"] = row["peak_rss_mb"]
+    return row
+
+
 keys = ["train_img_s", "infer_img_s", "peak_rss_train_mb", "peak_rss_infer_mb"]
 print(f"| model | batch | metric | SpikingJelly (median of {runs}) | snnc (median of {runs}) | snnc / SJ |")
 print("|---|---|---|---|---|---|")
-for model in ["small", "vgg16"]:
-    sj = [anchor_rows(i)[model] for i in range(1, runs + 1)]
+for model in ["small", "vgg16", "vgg16-paper-w8"]:
+    if model == "vgg16-paper-w8":
+        sj = [paper_rows(i) for i in range(1, runs + 1)]
+    else:
+        sj = [anchor_rows(i)[model] for i in range(1, runs + 1)]
     sn = [json.loads((out / f"snnc-{model}-{i}.json").read_text()) for i in range(1, runs + 1)]
     for key in keys:
         a = statistics.median(float(r[key]) for r in sj)

@@ -4,7 +4,7 @@
 # install the same way (e.g. `scripts/bootstrap.sh chromium`).
 set -euo pipefail
 
-packages=(libhdf5-dev hdf5-tools zlib1g-dev libopenblas-dev pkg-config dataset-fashion-mnist)
+packages=(libhdf5-dev hdf5-tools zlib1g-dev libopenblas-dev libdnnl-dev pkg-config dataset-fashion-mnist)
 # Extra packages a script needs besides these (scripts/report-check.sh passes chromium).
 packages+=("$@")
 missing=()

@@ -138,7 +138,7 @@ func timed(warmup: Int, iters: Int, _ body: () -> Void) -> [Double] {
     }
 }
 
-restartWithSleepingBLASThreads()
+restartWithSleepingWorkerThreads()
 if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "sparse-vgg16",
     let sparsity = Double(CommandLine.arguments[2])
 {

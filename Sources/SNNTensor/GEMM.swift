@@ -14,6 +14,7 @@ import CBLAS
 public func setBLASThreads(_ count: Int) {
     precondition(count >= 1, "BLAS thread count must be at least 1, got \(count)")
     openblas_set_num_threads(Int32(count))
+    setConvolutionThreads(count)
 }
 
 /// The number of threads OpenBLAS currently uses.
@@ -113,18 +114,29 @@ public func gemm(
     }
 }
 
-/// Makes OpenBLAS's idle worker threads sleep right after each GEMM instead of spinning.
+/// Makes the idle worker threads of OpenBLAS and of oneDNN's OpenMP runtime sleep right after
+/// each parallel kernel instead of spinning.
 ///
 /// By default an idle OpenBLAS worker busy-waits (`sched_yield`) for about 2^28 cycles before
-/// sleeping, so during snnc's own threaded kernels (LIF, BN, pooling, im2col) it competes for
-/// the same cores. OpenBLAS reads its spin time (`OPENBLAS_THREAD_TIMEOUT`, as a power of two)
-/// only when the library loads, so this sets the variable and re-executes the current program
-/// once, with the same arguments. Call it first thing in `main`. Does nothing if the variable
-/// is already set (the user's choice wins) or where `/proc/self/exe` is unavailable.
-public func restartWithSleepingBLASThreads() {
+/// sleeping, and an idle OpenMP worker spins too, so during snnc's own threaded kernels (LIF, BN,
+/// pooling) they compete for the same cores (on two cores, spinning OpenMP workers took 47% of a
+/// training profile). Both runtimes read their setting (`OPENBLAS_THREAD_TIMEOUT`, as a power of
+/// two; `OMP_WAIT_POLICY`) only when they load, so this sets the variables and re-executes the
+/// current program once, with the same arguments. Call it first thing in `main`. A variable the
+/// user already set is kept (the user's choice wins); nothing happens when both are set or where
+/// `/proc/self/exe` is unavailable.
+public func restartWithSleepingWorkerThreads() {
     #if os(Linux)
-        guard getenv("OPENBLAS_THREAD_TIMEOUT") == nil else { return }
-        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles: sleep almost at once
+        var changed = false
+        if getenv("OPENBLAS_THREAD_TIMEOUT") == nil {
+            setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)  // 2^4 cycles: sleep almost at once
+            changed = true
+        }
+        if getenv("OMP_WAIT_POLICY") == nil {
+            setenv("OMP_WAIT_POLICY", "passive", 1)
+            changed = true
+        }
+        guard changed else { return }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
     // execv only returns on failure: carry on with spinning workers.
     #endif

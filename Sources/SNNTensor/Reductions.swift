@@ -88,3 +88,30 @@ func channelSums(_ x: UnsafePointer<Float>, n: Int, c: Int, p: Int) -> [Double] 
     }
     return sums
 }
+
+/// Number of nonzero elements of `x` (for a spike tensor: its spike count). Exact for any size,
+/// unlike a Float sum, which stops counting past 2^24.
+public func nonzeroCount(_ x: Tensor) -> Int {
+    x.scalars.withUnsafeBufferPointer { b in
+        guard let p = b.baseAddress else { return 0 }
+        let n = b.count
+        var lanes = SIMD16<Int32>()
+        var total = 0
+        var i = 0
+        while i + 16 <= n {
+            lanes &+= SIMD16<Int32>(repeating: 1).replacing(with: 0, where: load16(p, i) .== 0)
+            i += 16
+            // Flush before an Int32 lane could overflow.
+            if i & ((1 << 30) - 1) == 0 {
+                total += Int(lanes.wrappedSum())
+                lanes = SIMD16<Int32>()
+            }
+        }
+        total += Int(lanes.wrappedSum())
+        while i < n {
+            if p[i] != 0 { total += 1 }
+            i += 1
+        }
+        return total
+    }
+}

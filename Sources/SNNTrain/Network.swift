@@ -137,7 +137,7 @@ public struct Network: Sendable {
                     values[i] = s
                     caches[i] = .integrate(cache)
                 }
-                spikes.append((node.name, Double(values[i].scalars.reduce(0, +)), node.shape.reduce(1, *)))
+                spikes.append((node.name, Double(nonzeroCount(values[i])), node.shape.reduce(1, *)))
             case .neuron(let neuron):
                 let input = neuron.gain == 1 && neuron.leak == 0 ? x : affineElementwise(x, gain: neuron.gain, offset: neuron.leak)
                 if let tau = neuron.tau {
@@ -152,7 +152,7 @@ public struct Network: Sendable {
                     values[i] = s
                     caches[i] = .integrate(cache)
                 }
-                spikes.append((node.name, Double(values[i].scalars.reduce(0, +)), node.shape.reduce(1, *)))
+                spikes.append((node.name, Double(nonzeroCount(values[i])), node.shape.reduce(1, *)))
             case .scale(let factors):
                 values[i] = scaleUnits(x, by: factors)
             case .sumPool(let window):

@@ -24,7 +24,7 @@ struct SNNC: ParsableCommand {
 
     /// Entry point: one process-wide allocator setting, then normal argument parsing.
     static func main() {
-        restartWithSleepingBLASThreads()
+        restartWithSleepingWorkerThreads()
         // Training allocates the same large activation buffers every step; keeping freed
         // memory in the heap avoids re-faulting them from the OS each time (see SNNTensor).
         retainFreedMemoryForReuse()

@@ -1,0 +1,46 @@
+// The convolution doorway to oneDNN: one handle per convolution shape, holding the forward,
+// backward-data and backward-weights primitives oneDNN chose for this CPU (JIT AVX-512 / AVX2 /
+// SSE4.1 kernels, picked at run time) and the reorders between snnc's plain NCHW / OIHW arrays
+// and the blocked layouts those kernels want. The only file in snnc that includes oneDNN.
+#ifndef SNNC_DNNL_SHIM_H
+#define SNNC_DNNL_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The geometry of one 2-D convolution (cross-correlation, zero padding) on a batch.
+typedef struct {
+    int64_t batch, in_channels, height, width;
+    int64_t out_channels, kernel_h, kernel_w;
+    int64_t stride_h, stride_w, pad_h, pad_w;
+    int64_t out_h, out_w;
+} snnc_conv_shape;
+
+typedef struct snnc_conv snnc_conv;
+
+/// Creates the primitives for `shape`; NULL with a message in `error` when oneDNN cannot.
+snnc_conv *snnc_conv_create(const snnc_conv_shape *shape, char *error, size_t error_len);
+void snnc_conv_destroy(snnc_conv *conv);
+
+/// y[N, Cout, Ho, Wo] = conv(x[N, Cin, H, W], w[Cout, Cin, kH, kW]) + b[Cout].
+/// Returns 0 on success, else a oneDNN status code.
+int snnc_conv_forward(snnc_conv *conv, const float *x, const float *w, const float *b, float *y);
+/// The gradients for the output gradient dy of the forward pass on x with weights w, both
+/// assigned (not added): the weight gradient dw and, unless dx is NULL, the input gradient dx.
+/// (The bias gradient, a plain sum of dy, is left to the caller.)
+int snnc_conv_backward(snnc_conv *conv, const float *x, const float *dy, const float *w, float *dx, float *dw);
+
+/// The name of the kernel oneDNN chose for each pass ("jit:avx512_core", "gemm:jit", ...).
+const char *snnc_conv_implementation(const snnc_conv *conv, int pass);
+
+/// Sets the number of OpenMP threads oneDNN uses on the calling thread (and later ones it starts).
+void snnc_dnnl_set_threads(int threads);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

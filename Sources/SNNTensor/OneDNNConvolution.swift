@@ -1,0 +1,86 @@
+// The dense convolutions' kernels: oneDNN primitives (JIT code for this CPU, chosen at run time),
+// one set per convolution shape, cached in the `ConvWorkspace`.
+import DNNLShim
+
+/// The shape of one convolution call, the key of the primitive cache.
+struct ConvCallShape: Hashable {
+    let batch: Int
+    let inChannels: Int
+    let height: Int
+    let width: Int
+    let outChannels: Int
+    let window: Window2d
+}
+
+/// oneDNN's forward, backward-data and backward-weights primitives for one `ConvCallShape`,
+/// with their reorder buffers. Owns a C handle; use from one thread at a time.
+final class ConvPrimitives {
+    private let handle: OpaquePointer
+    let shape: ConvCallShape
+
+    init(_ s: ConvCallShape) {
+        let w = s.window
+        var geometry = snnc_conv_shape(
+            batch: Int64(s.batch), in_channels: Int64(s.inChannels), height: Int64(s.height),
+            width: Int64(s.width), out_channels: Int64(s.outChannels), kernel_h: Int64(w.kernelH),
+            kernel_w: Int64(w.kernelW), stride_h: Int64(w.strideH), stride_w: Int64(w.strideW),
+            pad_h: Int64(w.padH), pad_w: Int64(w.padW), out_h: Int64(w.outputHeight(s.height)),
+            out_w: Int64(w.outputWidth(s.width)))
+        var message = [CChar](repeating: 0, count: 512)
+        guard let handle = snnc_conv_create(&geometry, &message, message.count) else {
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            preconditionFailure("oneDNN cannot run the convolution \(s): \(text)")
+        }
+        self.handle = handle
+        self.shape = s
+    }
+
+    deinit { snnc_conv_destroy(handle) }
+
+    /// The kernels oneDNN chose (forward, backward data, backward weights), e.g. "jit:avx512_core".
+    var implementations: [String] {
+        (0..<3).map { String(cString: snnc_conv_implementation(handle, Int32($0))) }
+    }
+
+    func forward(
+        x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>, threads: Int
+    ) {
+        snnc_dnnl_set_threads(Int32(threads))
+        check(snnc_conv_forward(handle, x, w, b, y), "forward")
+    }
+
+    /// The weight gradient, assigned, and the input gradient when `dx` is not nil.
+    func backward(
+        x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
+        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>, threads: Int
+    ) {
+        snnc_dnnl_set_threads(Int32(threads))
+        check(snnc_conv_backward(handle, x, dy, w, dx, dw), "backward")
+    }
+
+    private func check(_ status: Int32, _ pass: String) {
+        precondition(status == 0, "oneDNN convolution \(pass) of \(shape) failed with status \(status)")
+    }
+}
+
+/// The primitives of every convolution shape a workspace has run, created on first use.
+/// At most `limit` shapes are kept (a new shape past the limit empties the cache), so a loop
+/// over ever-new batch sizes cannot grow it without bound.
+final class ConvPrimitiveCache: @unchecked Sendable {
+    private var entries: [ConvCallShape: ConvPrimitives] = [:]
+    private let limit = 64
+
+    func primitives(_ shape: ConvCallShape) -> ConvPrimitives {
+        if let hit = entries[shape] { return hit }
+        if entries.count >= limit { entries.removeAll() }
+        let made = ConvPrimitives(shape)
+        entries[shape] = made
+        return made
+    }
+}
+
+/// Sets the threads oneDNN uses for convolutions started from the calling thread.
+func setConvolutionThreads(_ count: Int) {
+    snnc_dnnl_set_threads(Int32(count))
+}
