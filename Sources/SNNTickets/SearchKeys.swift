@@ -26,6 +26,10 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
     case annRound(Int)
     /// Transfer: round k's ANN mask trained on the SNN.
     case transfer(round: Int)
+    /// Grad R: the run that trains (and prunes) a level from the initialisation.
+    case gradRTrain(level: Int)
+    /// Deep R: the run that trains (and rewires) a level from its random initial mask.
+    case deepRTrain(level: Int)
 
     /// The name stored in ticket files.
     var name: String {
@@ -41,6 +45,8 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
         case .randomTrain(let level): "random.train\(level)"
         case .annRound(let k): "ann.round\(k)"
         case .transfer(let k): "transfer\(k)"
+        case .gradRTrain(let level): "gradr.train\(level)"
+        case .deepRTrain(let level): "deepr.train\(level)"
         }
     }
 
@@ -56,6 +62,7 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
         case .earlyBirdRetrain(let level): RandomStream.earlyBirdRetrain + level * RandomStream.perRound
         case .snipTrain(let level), .randomTrain(let level): RandomStream.oneShotTrain + level * RandomStream.perRound
         case .transfer(let k): RandomStream.transferTrain + k * RandomStream.perRound
+        case .gradRTrain(let level), .deepRTrain(let level): RandomStream.rewiringTrain + level * RandomStream.perRound
         }
     }
 }
@@ -74,12 +81,18 @@ enum RandomStream {
     static let oneShotTrain = 20_000_000
     /// Transferred tickets' SNN training, offset by round.
     static let transferTrain = 30_000_000
+    /// Grad R's and Deep R's training, offset by level.
+    static let rewiringTrain = 40_000_000
     /// The early-time probe's batch.
     static let probeBatch = 90_000_000
     /// SNIP's gradient batch.
     static let snipBatch = 90_000_001
     /// A random mask's seed: derived from the training seed with this plus the level ("rand").
     static let randomMask: UInt64 = 0x7261_6E64
+    /// Deep R's initial mask: derived from the training seed with this plus the level ("deep").
+    static let deepRMask: UInt64 = 0x6465_6570
+    /// Deep R's noise and reactivations: this plus the level, then the run's optimiser step ("wire").
+    static let deepRStep: UInt64 = 0x7769_7265
 }
 
 /// Names of the states a ticket file keeps while a search runs (`/states/<name>`).
@@ -95,6 +108,9 @@ enum StateKey: String, Sendable {
     case annRewind = "ann.rewind"
     /// The `--from` checkpoint until it is evaluated.
     case source
+    /// Grad R: the hidden strengths θ of the run in progress (the prunable parameters' values are
+    /// θ, not weights), as of its last finished epoch.
+    case gradRTheta = "gradr.theta"
 }
 
 /// Names of the masks a ticket file keeps while a search runs (`/masks/<name>`).

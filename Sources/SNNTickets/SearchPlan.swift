@@ -60,6 +60,8 @@ enum SearchStep: Sendable {
     case annRound(PlannedRun, round: Int)
     /// Transfer: round k's ANN mask trained on the SNN.
     case transfer(PlannedRun, round: Int)
+    /// Grad R or Deep R: one run that trains and prunes a target's level.
+    case rewire(PlannedRun, target: DensityTarget)
 
     /// The step's entry in `progress.completed`.
     var id: StepID {
@@ -67,7 +69,7 @@ enum SearchStep: Sendable {
         case .replaySource: .round(0)
         case .snipSaliency: .snipSaliency
         case .roundZero(let run), .round(let run, _, _), .final(let run, _), .earlyBirdSearch(let run),
-            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _):
+            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _), .rewire(let run, _):
             run.id
         }
     }
@@ -77,7 +79,7 @@ enum SearchStep: Sendable {
         switch self {
         case .replaySource, .snipSaliency: nil
         case .roundZero(let run), .round(let run, _, _), .final(let run, _), .earlyBirdSearch(let run),
-            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _):
+            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _), .rewire(let run, _):
             run
         }
     }
@@ -92,6 +94,7 @@ extension TicketSearch {
         case .snip: snipPlan()
         case .random: randomPlan()
         case .transfer: transferPlan()
+        case .gradR, .deepR: rewiringPlan()
         }
     }
 
@@ -108,6 +111,7 @@ extension TicketSearch {
         case .oneShot(let run, let target): try trainOneShot(run, target: target)
         case .annRound(let run, let k): try trainANNRound(run, round: k)
         case .transfer(let run, let k): try trainTransferred(run, round: k)
+        case .rewire(let run, let target): try trainRewiring(run, target: target)
         }
     }
 

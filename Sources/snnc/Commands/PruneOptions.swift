@@ -183,6 +183,34 @@ struct EarlyTimeOptions: ParsableArguments {
     }
 }
 
+struct RewiringOptions: ParsableArguments {
+    @Option(help: "Grad R: strength α of the Laplacian prior on the hidden strengths θ; larger prunes more. (default: 5e-4)")
+    var gradrAlpha: Double?
+    @Option(help: "Deep R: L1 penalty on the active strengths. (default: 1e-5)")
+    var deeprL1: Double?
+    @Option(help: "Deep R: temperature T of the noise sqrt(2·lr·T)·N(0,1) on the active strengths. (default: 1e-12)")
+    var deeprTemperature: Double?
+
+    var isGiven: Bool { gradrAlpha != nil || deeprL1 != nil || deeprTemperature != nil }
+
+    func validate(method: TicketMethod?) throws {
+        if gradrAlpha != nil && method != .gradR { throw ValidationError("--gradr-alpha applies to --method gradr") }
+        if (deeprL1 != nil || deeprTemperature != nil) && method != .deepR {
+            throw ValidationError("--deepr-l1 and --deepr-temperature apply to --method deepr")
+        }
+    }
+
+    /// The rewiring settings of a gradr or deepr search (the defaults when no option is given), else nil.
+    func config(for method: TicketMethod) -> RewiringConfig? {
+        guard method.isRewiring else { return nil }
+        var config = RewiringConfig()
+        if let gradrAlpha { config.alpha = gradrAlpha }
+        if let deeprL1 { config.l1 = deeprL1 }
+        if let deeprTemperature { config.temperature = deeprTemperature }
+        return config
+    }
+}
+
 /// Parses `4,8` or `68.30, 89.91`.
 private func numbers(_ text: String, _ option: String) throws -> [Double] {
     let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
