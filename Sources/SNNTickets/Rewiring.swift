@@ -33,6 +33,14 @@ public struct RewiringConfig: Codable, Equatable, Sendable {
     }
 }
 
+/// The sparsity Grad R's prior aims at for a target, as a fraction: the percentage asked for, or
+/// the pruned fraction of IMP round k's count.
+func priorSparsity(_ target: DensityTarget, layout: PrunableLayout, scope: PruningScope, rate: Double) -> Double {
+    if let percent = target.sparsityPercent { return percent / 100 }
+    let kept = Pruning.keptCount(target, layout: layout, scope: scope, rate: rate)
+    return Double(layout.total - kept) / Double(max(layout.total, 1))
+}
+
 /// The fixed sign of every prunable weight: the sign of its initial value (+1 for an initial 0).
 func initialSigns(_ parameters: ParameterSet) -> [Tensor?] {
     parameters.parameters.map { p in
@@ -183,5 +191,108 @@ public enum DeepRewiring {
         let u1 = Double(1 - rng.nextUnitFloat())  // (0, 1]
         let u2 = Double(rng.nextUnitFloat())
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+    }
+}
+
+/// Grad R over a whole parameter set: prunable parameters through `GradientRewiring.update` with
+/// the hidden strengths `theta` it keeps, the others by plain SGD. Momentum buffers are created
+/// (zero) on the first step.
+final class GradientRewiringOptimizer {
+    /// θ per parameter, nil for the parameters that are not pruned.
+    var theta: [Tensor?]
+    let signs: [Tensor?]
+    let alpha: Float
+    let center: Float
+    let momentum: Float
+    let weightDecay: Float
+
+    /// - Parameters:
+    ///   - initial: the initialisation, which gives the signs (and θ = |w₀| unless `theta` is given).
+    ///   - sparsity: the prior's target, a fraction in [0.5, 1).
+    init(initial: ParameterSet, theta: [Tensor?]? = nil, sparsity: Double, alpha: Double, momentum: Float, weightDecay: Float) {
+        signs = initialSigns(initial)
+        self.theta =
+            theta
+            ?? initial.parameters.map { p in
+                p.isPrunable ? Tensor(shape: p.value.shape, scalars: p.value.scalars.map { abs($0) }) : nil
+            }
+        self.alpha = Float(alpha)
+        center = Float(GradientRewiring.center(sparsity: sparsity, alpha: alpha))
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    func step(_ parameters: inout ParameterSet, momentum buffers: inout [Tensor], gradients: [Tensor], learningRate: Float) {
+        if buffers.isEmpty { buffers = parameters.parameters.map { Tensor.zeros($0.value.shape) } }
+        let step = RewiringStep(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        for i in parameters.parameters.indices {
+            if var strengths = theta[i], let sign = signs[i] {
+                theta[i] = nil  // keeps `strengths` uniquely referenced while it is written
+                GradientRewiring.update(
+                    theta: &strengths, weight: &parameters.parameters[i].value, momentum: &buffers[i],
+                    gradient: gradients[i], sign: sign, step: step, alpha: alpha, center: center)
+                theta[i] = strengths
+            } else {
+                step.plain(&parameters.parameters[i], gradient: gradients[i], momentum: &buffers[i])
+            }
+        }
+    }
+}
+
+/// Deep R over a whole parameter set: the active connections of prunable parameters through
+/// `DeepRewiring.update`, then reactivation pool by pool (the whole model under a global scope,
+/// each layer under a layer-wise one) back to the initial mask's counts; the others by plain
+/// SGD. Step k draws its noise and reactivations from `streams.derived(k)`.
+struct DeepRewiringOptimizer {
+    let signs: [Tensor?]
+    /// Index in the parameter set of every prunable layer.
+    let prunable: [Int]
+    let layout: PrunableLayout
+    let pools: [(layers: [Int], budget: Int)]
+    let l1: Float
+    let temperature: Float
+    let momentum: Float
+    let weightDecay: Float
+    let streams: SeededRNG
+
+    init(
+        initial: ParameterSet, mask: WeightMask, scope: PruningScope, l1: Double, temperature: Double, momentum: Float,
+        weightDecay: Float, streams: SeededRNG
+    ) {
+        signs = initialSigns(initial)
+        prunable = initial.parameters.indices.filter { initial.parameters[$0].isPrunable }
+        layout = mask.layout
+        pools =
+            switch scope {
+            case .global: [(Array(0..<mask.layout.layerCount), mask.keptCount)]
+            case .layerwise: (0..<mask.layout.layerCount).map { ([$0], mask.keptCount(layer: $0)) }
+            }
+        self.l1 = Float(l1)
+        self.temperature = Float(temperature)
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.streams = streams
+    }
+
+    func step(_ parameters: inout ParameterSet, momentum buffers: inout [Tensor], gradients: [Tensor], learningRate: Float, index: Int) {
+        if buffers.isEmpty { buffers = parameters.parameters.map { Tensor.zeros($0.value.shape) } }
+        let step = RewiringStep(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        var rng = streams.derived(UInt64(index))
+        for i in parameters.parameters.indices {
+            if let sign = signs[i], var mask = parameters.parameters[i].mask {
+                parameters.parameters[i].mask = nil  // keeps `mask` uniquely referenced while it is written
+                DeepRewiring.update(
+                    weight: &parameters.parameters[i].value, mask: &mask, momentum: &buffers[i], gradient: gradients[i],
+                    sign: sign, step: step, l1: l1, temperature: temperature, rng: &rng)
+                parameters.parameters[i].mask = mask
+            } else {
+                step.plain(&parameters.parameters[i], gradient: gradients[i], momentum: &buffers[i])
+            }
+        }
+        for pool in pools {
+            DeepRewiring.reactivate(
+                layers: pool.layers, budget: pool.budget, layout: layout, prunable: prunable, parameters: &parameters,
+                momentum: &buffers, signs: signs, rng: &rng)
+        }
     }
 }

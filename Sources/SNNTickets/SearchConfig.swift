@@ -186,10 +186,8 @@ public struct SearchConfig: Codable, Equatable, Sendable {
         }
         if method.isRewiring {
             try (rewiring ?? RewiringConfig()).validate(for: method)
-            if method == .gradR, let target = copy.targets.first {
-                let kept = Pruning.keptCount(target, layout: layout, scope: scope, rate: pruneRate)
-                let sparsity = 100 * Double(layout.total - kept) / Double(layout.total)
-                guard sparsity >= 50 - 1e-9 else {
+            for target in copy.targets where method == .gradR {
+                guard priorSparsity(target, layout: layout, scope: scope, rate: pruneRate) >= 0.5 else {
                     throw SearchConfigError(
                         "Grad R's target sparsity must be at least 50% (its prior's centre ln(2(1 − S))/α lies at or below 0 "
                             + "only then), got \(target)")

@@ -33,10 +33,6 @@ extension TicketSearch {
         document.progress.current?.setup.id == run.setup.id && document[state: .run] != nil
     }
 
-    private func rewiringStep(_ learningRate: Float) -> RewiringStep {
-        RewiringStep(learningRate: learningRate, momentum: training.momentum, weightDecay: training.weightDecay)
-    }
-
     // MARK: - Grad R
 
     /// Grad R's hooks: θ starts at |w₀| (or is read back from the document on a resume), lives
@@ -46,43 +42,26 @@ extension TicketSearch {
     private func gradientRewiring(
         _ run: PlannedRun, target: DensityTarget, settings: RewiringConfig
     ) throws -> (RunHooks, () -> TrainingState) {
-        let strengths = StrengthBox()
+        var stored: [Tensor?]?
         if resuming(run) {
-            guard let stored = document[state: .gradRTheta] else {
+            guard let state = document[state: .gradRTheta] else {
                 throw SearchConfigError(
                     "the ticket file lacks Grad R's strengths of run '\(run.setup.id)'; it cannot be resumed")
             }
-            strengths.theta = stored.parameters.parameters.map { $0.isPrunable ? $0.value : nil }
-        } else {
-            strengths.theta = base.parameters.parameters.map { p in
-                p.isPrunable ? Tensor(shape: p.value.shape, scalars: p.value.scalars.map { abs($0) }) : nil
-            }
+            stored = state.parameters.parameters.map { $0.isPrunable ? $0.value : nil }
         }
-        let signs = initialSigns(base.parameters)
-        let kept = Pruning.keptCount(target, layout: layout, scope: search.scope, rate: search.pruneRate)
-        let sparsity = Double(layout.total - kept) / Double(layout.total)
-        let center = Float(GradientRewiring.center(sparsity: sparsity, alpha: settings.alpha))
-        let alpha = Float(settings.alpha)
+        let optimizer = GradientRewiringOptimizer(
+            initial: base.parameters, theta: stored,
+            sparsity: priorSparsity(target, layout: layout, scope: search.scope, rate: search.pruneRate),
+            alpha: settings.alpha, momentum: training.momentum, weightDecay: training.weightDecay)
         var hooks = RunHooks()
-        hooks.optimizer = { [unowned self] parameters, momentum, gradients, learningRate, _ in
-            if momentum.isEmpty { momentum = parameters.parameters.map { Tensor.zeros($0.value.shape) } }
-            let step = self.rewiringStep(learningRate)
-            for i in parameters.parameters.indices {
-                if var theta = strengths.theta[i], let sign = signs[i] {
-                    strengths.theta[i] = nil  // keeps `theta` uniquely referenced while it is written
-                    GradientRewiring.update(
-                        theta: &theta, weight: &parameters.parameters[i].value, momentum: &momentum[i],
-                        gradient: gradients[i], sign: sign, step: step, alpha: alpha, center: center)
-                    strengths.theta[i] = theta
-                } else {
-                    step.plain(&parameters.parameters[i], gradient: gradients[i], momentum: &momentum[i])
-                }
-            }
+        hooks.optimizer = { parameters, momentum, gradients, learningRate, _ in
+            optimizer.step(&parameters, momentum: &momentum, gradients: gradients, learningRate: learningRate)
         }
         hooks.beforeSave = { [unowned self] in
             var state = self.base
             for i in state.parameters.parameters.indices {
-                if let theta = strengths.theta[i] { state.parameters.parameters[i].value = theta }
+                if let theta = optimizer.theta[i] { state.parameters.parameters[i].value = theta }
             }
             self.document[state: .gradRTheta] = state
         }
@@ -112,37 +91,13 @@ extension TicketSearch {
     ) -> (RunHooks, () -> TrainingState) {
         let level = run.setup.level
         let initial = deepRewiringMask(level: level, target: target)
-        let signs = initialSigns(base.parameters)
-        let prunable = base.parameters.parameters.indices.filter { base.parameters.parameters[$0].isPrunable }
-        let layout = self.layout
-        let pools: [(layers: [Int], budget: Int)] =
-            switch search.scope {
-            case .global: [(Array(0..<layout.layerCount), initial.keptCount)]
-            case .layerwise: (0..<layout.layerCount).map { ([$0], initial.keptCount(layer: $0)) }
-            }
-        let (l1, temperature) = (Float(settings.l1), Float(settings.temperature))
-        let streams = SeededRNG(seed: training.seed).derived(RandomStream.deepRStep + UInt64(level))
+        let optimizer = DeepRewiringOptimizer(
+            initial: base.parameters, mask: initial, scope: search.scope, l1: settings.l1, temperature: settings.temperature,
+            momentum: training.momentum, weightDecay: training.weightDecay,
+            streams: SeededRNG(seed: training.seed).derived(RandomStream.deepRStep + UInt64(level)))
         var hooks = RunHooks()
-        hooks.optimizer = { [unowned self] parameters, momentum, gradients, learningRate, index in
-            if momentum.isEmpty { momentum = parameters.parameters.map { Tensor.zeros($0.value.shape) } }
-            let step = self.rewiringStep(learningRate)
-            var rng = streams.derived(UInt64(index))
-            for i in parameters.parameters.indices {
-                if let sign = signs[i], var mask = parameters.parameters[i].mask {
-                    parameters.parameters[i].mask = nil  // keeps `mask` uniquely referenced while it is written
-                    DeepRewiring.update(
-                        weight: &parameters.parameters[i].value, mask: &mask, momentum: &momentum[i],
-                        gradient: gradients[i], sign: sign, step: step, l1: l1, temperature: temperature, rng: &rng)
-                    parameters.parameters[i].mask = mask
-                } else {
-                    step.plain(&parameters.parameters[i], gradient: gradients[i], momentum: &momentum[i])
-                }
-            }
-            for pool in pools {
-                DeepRewiring.reactivate(
-                    layers: pool.layers, budget: pool.budget, layout: layout, prunable: prunable,
-                    parameters: &parameters, momentum: &momentum, signs: signs, rng: &rng)
-            }
+        hooks.optimizer = { parameters, momentum, gradients, learningRate, index in
+            optimizer.step(&parameters, momentum: &momentum, gradients: gradients, learningRate: learningRate, index: index)
         }
         return (
             hooks,
@@ -153,10 +108,4 @@ extension TicketSearch {
             }
         )
     }
-}
-
-/// Grad R's hidden strengths θ, one tensor per prunable parameter (nil for the others), shared
-/// by the run's optimiser and its per-epoch save.
-private final class StrengthBox {
-    var theta: [Tensor?] = []
 }
