@@ -11,7 +11,7 @@ public struct RewiringConfig: Codable, Equatable, Sendable {
     /// Deep R: L1 penalty on the strengths of active connections (per unit learning rate).
     public var l1: Double = 1e-5
     /// Deep R: temperature of the noise `sqrt(2·lr·T)·N(0, 1)` added to active strengths.
-    public var temperature: Double = 1e-12
+    public var temperature: Double = 2.5e-11
 
     public init() {}
 

@@ -188,7 +188,7 @@ struct RewiringOptions: ParsableArguments {
     var gradrAlpha: Double?
     @Option(help: "Deep R: L1 penalty on the active strengths. (default: 1e-5)")
     var deeprL1: Double?
-    @Option(help: "Deep R: temperature T of the noise sqrt(2·lr·T)·N(0,1) on the active strengths. (default: 1e-12)")
+    @Option(help: "Deep R: temperature T of the noise sqrt(2·lr·T)·N(0,1) on the active strengths. (default: 2.5e-11)")
     var deeprTemperature: Double?
 
     var isGiven: Bool { gradrAlpha != nil || deeprL1 != nil || deeprTemperature != nil }
