@@ -27,6 +27,10 @@ public enum TicketMethod: String, Codable, CaseIterable, Sendable {
     /// Deep Rewiring (Bellec et al., ICLR 2018): one training run from a random mask at the
     /// target's count, which rewiring keeps fixed. Level i = i-th target.
     case deepR = "deepr"
+    /// One-shot magnitude pruning (the paper's Fig. 3): dense training at T_pre
+    /// (`searchTimeSteps`, default the model's T) is level 0; each target prunes the lowest |w| of
+    /// it and retrains from the initialisation at the full T. Level i ≥ 1 = i-th target.
+    case oneShot = "oneshot"
 
     /// Parses a method name; `et` is accepted for `imp+et` (early-time modifies a search, and
     /// the paper's main ET rows are IMP+ET).
@@ -135,6 +139,9 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     public var fit: FitSettings?
     /// Grad R's prior, Deep R's penalty and temperature (nil for the other methods).
     public var rewiring: RewiringConfig?
+    /// One-shot: the T of the dense training whose magnitudes give the masks (T_pre; nil: the
+    /// model's T). The tickets always retrain at the model's T (T_post).
+    public var searchTimeSteps: Int?
 
     public init(method: TicketMethod, targets: [DensityTarget]) {
         self.method = method
@@ -195,6 +202,10 @@ public struct SearchConfig: Codable, Equatable, Sendable {
             }
         } else if rewiring != nil {
             throw SearchConfigError("rewiring settings apply to --method gradr or deepr only")
+        }
+        if let t = searchTimeSteps {
+            guard method == .oneShot else { throw SearchConfigError("--search-timesteps applies to --method oneshot only") }
+            guard t >= 1 else { throw SearchConfigError("--search-timesteps must be at least 1, got \(t)") }
         }
         if method.usesEarlyTime {
             guard earlyTime.lambda > 0, !earlyTime.candidates.isEmpty, earlyTime.probeImages >= 2 else {

@@ -18,6 +18,7 @@ struct PlanTests {
             (.snipTrain(level: 1), "snip.train1", 20_100_000), (.randomTrain(level: 3), "random.train3", 20_300_000),
             (.annRound(0), "ann.round0", 0), (.annRound(4), "ann.round4", 400_000), (.transfer(round: 4), "transfer4", 30_400_000),
             (.gradRTrain(level: 1), "gradr.train1", 40_100_000), (.deepRTrain(level: 2), "deepr.train2", 40_200_000),
+            (.oneShotSearch, "oneshot.search", 0), (.oneShotTrain(level: 2), "oneshot.train2", 50_200_000),
         ]
         for (id, name, stream) in steps {
             #expect(id.name == name)
@@ -52,6 +53,11 @@ struct PlanTests {
             config(.ebET, [.sparsity(50), .sparsity(80)]), config(.snip, [.sparsity(50), .sparsity(80)]),
             config(.random, [.sparsity(50)]), config(.transfer, [.rounds(2)]), config(.gradR, [.sparsity(60)]),
             config(.deepR, [.sparsity(50), .sparsity(80)]),
+            {
+                var search = config(.oneShot, [.sparsity(50), .sparsity(80)])
+                search.searchTimeSteps = 2
+                return search
+            }(),
         ]
     }()
 

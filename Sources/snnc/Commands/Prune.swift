@@ -24,6 +24,10 @@ extension SNNC {
                             2,3,4); reported rounds retrain at the full T (alias: et)
                   eb+et     early-bird searched at T_early, retrained at the full T
                   snip      keep the largest |g*w| of one batch at initialisation
+                  oneshot   one-shot magnitude pruning (the paper's Fig. 3): dense
+                            training at T_pre (--search-timesteps, default T) is
+                            level 0; each target keeps its largest |w| and
+                            retrains from the initialisation at the full T
                   random    a random mask at the same global (or layer-wise) density
                   transfer  IMP on the ANN twin; masks and rewind weights moved to
                             the SNN by name and trained there
@@ -75,6 +79,7 @@ extension SNNC {
                   snnc prune --method transfer --rounds 4,8 -o tt.h5
                   snnc prune --method gradr --sparsity 90 --gradr-alpha 1e-3 -o gradr.h5
                   snnc prune --method deepr --sparsity 68.30,89.91 -o deepr.h5
+                  snnc prune --method oneshot --search-timesteps 2 --sparsity 90 -o os.h5
                   snnc prune --method imp --data-dir fixtures/fashion-mnist \\
                       --model small --width 0.25 --train-subset 200 \\
                       --epochs-per-round 1 --rounds 2 -o toy.h5

@@ -64,11 +64,17 @@ struct SearchOptions: ParsableArguments {
     var snipImages: Int?
     @Option(help: "Where a transferred ticket starts on the SNN: rewind (the ANN's rewind weights) or init. (default: rewind)")
     var transferStart: TransferStart?
+    @Option(
+        name: .customLong("search-timesteps"),
+        help: ArgumentHelp(
+            "oneshot: T_pre, the time steps of the dense training whose magnitudes give the masks. (default: the model's T)",
+            valueName: "T"))
+    var searchTimeSteps: Int?
 
     /// Any search option other than --rounds / --sparsity (the ones `--resume` may take).
     var isGivenBesidesTargets: Bool {
         method != nil || from != nil || pruneRate != nil || scope != nil || ties != nil
-            || rewind != nil || rewindBnStats || snipImages != nil || transferStart != nil
+            || rewind != nil || rewindBnStats || snipImages != nil || transferStart != nil || searchTimeSteps != nil
     }
 
     func validate() throws {
@@ -77,6 +83,10 @@ struct SearchOptions: ParsableArguments {
             throw ValidationError("--rewind takes init, a number of epochs or a percentage like 7%")
         }
         if let snipImages, snipImages < 2 { throw ValidationError("--snip-images must be at least 2") }
+        if let searchTimeSteps {
+            if searchTimeSteps < 1 { throw ValidationError("--search-timesteps must be at least 1") }
+            if method != .oneShot { throw ValidationError("--search-timesteps applies to --method oneshot") }
+        }
         _ = try targets()
     }
 
@@ -99,6 +109,7 @@ struct SearchOptions: ParsableArguments {
         search.rewindBatchNormStatistics = rewindBnStats
         search.snipImages = snipImages
         if let transferStart { search.transferStart = transferStart }
+        search.searchTimeSteps = searchTimeSteps
     }
 }
 
