@@ -54,4 +54,16 @@ extension CLITests {
         #expect(try message(["--method", "deepr", "--sparsity", "100"])?.contains("(0, 100)") == true)
         #expect(try message(["--method", "deepr", "--sparsity", "90"]) == nil)
     }
+
+    @Test func searchTimeStepsIsOneShotsOption() throws {
+        let command = try parse(["--method", "oneshot", "--search-timesteps", "2", "--sparsity", "90", "-o", "t.h5"])
+        var search = SearchConfig(method: .oneShot, targets: [.sparsity(90)])
+        try command.searchOptions.apply(to: &search)
+        #expect(search.searchTimeSteps == 2)
+        expectRefused(
+            ["--method", "imp", "--rounds", "2", "--search-timesteps", "2", "-o", "t.h5"], "--search-timesteps applies to --method oneshot")
+        expectRefused(
+            ["--method", "oneshot", "--sparsity", "90", "--search-timesteps", "0", "-o", "t.h5"], "--search-timesteps must be at least 1")
+        #expect(SNNC.Prune.helpMessage().contains("--search-timesteps"))
+    }
 }
