@@ -24,7 +24,9 @@ extension TicketSearch {
             : deepRewiring(run, target: target, settings: settings)
         let result = try execute(run.setup, start: start, hooks: hooks)
         document[state: .gradRTheta] = nil
-        storeLevel(run.setup.level, result, label: target.description, target: target, search: .zero)
+        // Grad R's target only centres its prior: the label says so (the level reports the sparsity reached).
+        let label = header.method == .gradR ? "prior \(target.description)" : target.description
+        storeLevel(run.setup.level, result, label: label, target: target, search: .zero)
         try complete(run.id)
     }
 

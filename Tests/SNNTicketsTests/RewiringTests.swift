@@ -173,6 +173,7 @@ struct RewiringTests {
         expectSameSearch(first, second)
         let level = try #require(first.levels[1])
         #expect(level.info.trainEpochs == Fixture.training().epochs)
+        #expect(level.info.label == (method == .gradR ? "prior 75.00%" : "75.00%"))
         let layout = PrunableLayout(level.state.parameters)
         if method == .deepR {
             #expect(level.info.sparsity.kept == Pruning.keptCount(.sparsity(75), layout: layout, scope: .global, rate: 0.25))
