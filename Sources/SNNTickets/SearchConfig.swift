@@ -20,6 +20,17 @@ public enum TicketMethod: String, Codable, CaseIterable, Sendable {
     /// IMP on the ANN twin (ReLU, one pass); each reported round's mask and rewind weights are
     /// moved onto the SNN by parameter name and trained there.
     case transfer
+    /// Gradient Rewiring (Chen et al., IJCAI 2021): one training run from the initialisation in
+    /// which pruned connections can grow back; a Laplacian prior on the hidden strengths sets the
+    /// sparsity. Level i = i-th target (the prior's target; the level reports what was reached).
+    case gradR = "gradr"
+    /// Deep Rewiring (Bellec et al., ICLR 2018): one training run from a random mask at the
+    /// target's count, which rewiring keeps fixed. Level i = i-th target.
+    case deepR = "deepr"
+    /// One-shot magnitude pruning (the paper's Fig. 3): dense training at T_pre
+    /// (`searchTimeSteps`, default the model's T) is level 0; each target prunes the lowest |w| of
+    /// it and retrains from the initialisation at the full T. Level i ≥ 1 = i-th target.
+    case oneShot = "oneshot"
 
     /// Parses a method name; `et` is accepted for `imp+et` (early-time modifies a search, and
     /// the paper's main ET rows are IMP+ET).
@@ -41,6 +52,9 @@ public enum TicketMethod: String, Codable, CaseIterable, Sendable {
     public var usesEarlyTime: Bool { self == .impET || self == .ebET }
 
     public var isEarlyBird: Bool { self == .eb || self == .ebET }
+
+    /// Whether the mask is learnt during one training run (Grad R, Deep R).
+    public var isRewiring: Bool { self == .gradR || self == .deepR }
 }
 
 /// Where IMP rewinds to: the state after some training of round 0.
@@ -123,6 +137,11 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     /// Chip targets and budgets every level is checked against (nil: none; files written before
     /// the fit check have none).
     public var fit: FitSettings?
+    /// Grad R's prior, Deep R's penalty and temperature (nil for the other methods).
+    public var rewiring: RewiringConfig?
+    /// One-shot: the T of the dense training whose magnitudes give the masks (T_pre; nil: the
+    /// model's T). The tickets always retrain at the model's T (T_post).
+    public var searchTimeSteps: Int?
 
     public init(method: TicketMethod, targets: [DensityTarget]) {
         self.method = method
@@ -171,6 +190,22 @@ public struct SearchConfig: Codable, Equatable, Sendable {
             if copy.targets.contains(where: { Pruning.keptCount($0, layout: layout, scope: scope, rate: pruneRate) < 1 }) {
                 throw SearchConfigError("a target keeps no weight at all")
             }
+        }
+        if method.isRewiring {
+            try (rewiring ?? RewiringConfig()).validate(for: method)
+            for target in copy.targets where method == .gradR {
+                guard priorSparsity(target, layout: layout, scope: scope, rate: pruneRate) >= 0.5 else {
+                    throw SearchConfigError(
+                        "Grad R's target sparsity must be at least 50% (its prior's centre ln(2(1 − S))/α lies at or below 0 "
+                            + "only then), got \(target)")
+                }
+            }
+        } else if rewiring != nil {
+            throw SearchConfigError("rewiring settings apply to --method gradr or deepr only")
+        }
+        if let t = searchTimeSteps {
+            guard method == .oneShot else { throw SearchConfigError("--search-timesteps applies to --method oneshot only") }
+            guard t >= 1 else { throw SearchConfigError("--search-timesteps must be at least 1, got \(t)") }
         }
         if method.usesEarlyTime {
             guard earlyTime.lambda > 0, !earlyTime.candidates.isEmpty, earlyTime.probeImages >= 2 else {

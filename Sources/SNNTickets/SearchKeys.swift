@@ -26,6 +26,14 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
     case annRound(Int)
     /// Transfer: round k's ANN mask trained on the SNN.
     case transfer(round: Int)
+    /// Grad R: the run that trains (and prunes) a level from the initialisation.
+    case gradRTrain(level: Int)
+    /// Deep R: the run that trains (and rewires) a level from its random initial mask.
+    case deepRTrain(level: Int)
+    /// One-shot: the dense training at T_pre whose magnitudes give every target's mask.
+    case oneShotSearch
+    /// One-shot: a target's mask trained from the initialisation at the full T.
+    case oneShotTrain(level: Int)
 
     /// The name stored in ticket files.
     var name: String {
@@ -41,6 +49,10 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
         case .randomTrain(let level): "random.train\(level)"
         case .annRound(let k): "ann.round\(k)"
         case .transfer(let k): "transfer\(k)"
+        case .gradRTrain(let level): "gradr.train\(level)"
+        case .deepRTrain(let level): "deepr.train\(level)"
+        case .oneShotSearch: "oneshot.search"
+        case .oneShotTrain(let level): "oneshot.train\(level)"
         }
     }
 
@@ -50,12 +62,14 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
     /// every run's batches apart. Steps that train no run of their own have 0.
     var batchStreamBase: Int {
         switch self {
-        case .source, .replay, .earlyBirdSearch, .snipSaliency: 0
+        case .source, .replay, .earlyBirdSearch, .snipSaliency, .oneShotSearch: 0
         case .round(let k), .annRound(let k): k * RandomStream.perRound
         case .final(let k): k * RandomStream.perRound + RandomStream.retrainOffset
         case .earlyBirdRetrain(let level): RandomStream.earlyBirdRetrain + level * RandomStream.perRound
         case .snipTrain(let level), .randomTrain(let level): RandomStream.oneShotTrain + level * RandomStream.perRound
         case .transfer(let k): RandomStream.transferTrain + k * RandomStream.perRound
+        case .gradRTrain(let level), .deepRTrain(let level): RandomStream.rewiringTrain + level * RandomStream.perRound
+        case .oneShotTrain(let level): RandomStream.oneShotRetrain + level * RandomStream.perRound
         }
     }
 }
@@ -74,12 +88,20 @@ enum RandomStream {
     static let oneShotTrain = 20_000_000
     /// Transferred tickets' SNN training, offset by round.
     static let transferTrain = 30_000_000
+    /// Grad R's and Deep R's training, offset by level.
+    static let rewiringTrain = 40_000_000
+    /// One-shot magnitude tickets' training, offset by level.
+    static let oneShotRetrain = 50_000_000
     /// The early-time probe's batch.
     static let probeBatch = 90_000_000
     /// SNIP's gradient batch.
     static let snipBatch = 90_000_001
     /// A random mask's seed: derived from the training seed with this plus the level ("rand").
     static let randomMask: UInt64 = 0x7261_6E64
+    /// Deep R's initial mask: derived from the training seed with this plus the level ("deep").
+    static let deepRMask: UInt64 = 0x6465_6570
+    /// Deep R's noise and reactivations: this plus the level, then the run's optimiser step ("wire").
+    static let deepRStep: UInt64 = 0x7769_7265
 }
 
 /// Names of the states a ticket file keeps while a search runs (`/states/<name>`).
@@ -95,6 +117,9 @@ enum StateKey: String, Sendable {
     case annRewind = "ann.rewind"
     /// The `--from` checkpoint until it is evaluated.
     case source
+    /// Grad R: the hidden strengths θ of the run in progress (the prunable parameters' values are
+    /// θ, not weights), as of its last finished epoch.
+    case gradRTheta = "gradr.theta"
 }
 
 /// Names of the masks a ticket file keeps while a search runs (`/masks/<name>`).
@@ -105,6 +130,8 @@ enum MaskKey: Hashable, Sendable {
     case earlyBirdWindow(level: Int, slot: Int)
     /// The SNIP mask of a level.
     case snip(level: Int)
+    /// The one-shot magnitude mask of a level.
+    case oneShot(level: Int)
     /// The ANN mask of transfer round k.
     case transfer(round: Int)
 
@@ -114,6 +141,7 @@ enum MaskKey: Hashable, Sendable {
         case .earlyBirdTicket(let level): "eb.ticket\(level)"
         case .earlyBirdWindow(let level, let slot): "eb.window\(level).\(slot)"
         case .snip(let level): "snip\(level)"
+        case .oneShot(let level): "oneshot\(level)"
         case .transfer(let k): "transfer\(k)"
         }
     }

@@ -10,6 +10,8 @@ enum PlannedTimeSteps: Sendable {
     case probed(afterEpochs: Int)
     /// One pass: the ANN twin.
     case single
+    /// One-shot's dense training: `SearchConfig.searchTimeSteps` (T_pre), else the full T.
+    case search
 
     var isANN: Bool {
         if case .single = self { return true }
@@ -60,6 +62,10 @@ enum SearchStep: Sendable {
     case annRound(PlannedRun, round: Int)
     /// Transfer: round k's ANN mask trained on the SNN.
     case transfer(PlannedRun, round: Int)
+    /// One-shot: the dense training at T_pre and every target's magnitude mask.
+    case oneShotSearch(PlannedRun)
+    /// Grad R or Deep R: one run that trains and prunes a target's level.
+    case rewire(PlannedRun, target: DensityTarget)
 
     /// The step's entry in `progress.completed`.
     var id: StepID {
@@ -67,7 +73,8 @@ enum SearchStep: Sendable {
         case .replaySource: .round(0)
         case .snipSaliency: .snipSaliency
         case .roundZero(let run), .round(let run, _, _), .final(let run, _), .earlyBirdSearch(let run),
-            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _):
+            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _), .rewire(let run, _),
+            .oneShotSearch(let run):
             run.id
         }
     }
@@ -77,7 +84,8 @@ enum SearchStep: Sendable {
         switch self {
         case .replaySource, .snipSaliency: nil
         case .roundZero(let run), .round(let run, _, _), .final(let run, _), .earlyBirdSearch(let run),
-            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _):
+            .earlyBirdRetrain(let run, _), .oneShot(let run, _), .annRound(let run, _), .transfer(let run, _), .rewire(let run, _),
+            .oneShotSearch(let run):
             run
         }
     }
@@ -92,6 +100,8 @@ extension TicketSearch {
         case .snip: snipPlan()
         case .random: randomPlan()
         case .transfer: transferPlan()
+        case .gradR, .deepR: rewiringPlan()
+        case .oneShot: oneShotMagnitudePlan()
         }
     }
 
@@ -108,6 +118,8 @@ extension TicketSearch {
         case .oneShot(let run, let target): try trainOneShot(run, target: target)
         case .annRound(let run, let k): try trainANNRound(run, round: k)
         case .transfer(let run, let k): try trainTransferred(run, round: k)
+        case .rewire(let run, let target): try trainRewiring(run, target: target)
+        case .oneShotSearch(let run): try searchOneShot(run)
         }
     }
 
@@ -119,6 +131,7 @@ extension TicketSearch {
         case .early: return early
         case .probed(let afterEpochs): return epoch < afterEpochs ? fullT : early
         case .single: return 1
+        case .search: return search.searchTimeSteps ?? fullT
         }
     }
 

@@ -23,6 +23,9 @@ extension TicketSearch {
         {
             throw SearchConfigError("early-time candidates \(candidates) must lie in 1..<T = \(spec.timeSteps)")
         }
+        if let t = resolved.searchTimeSteps, t > spec.timeSteps {
+            throw SearchConfigError("--search-timesteps (T_pre = \(t)) must not exceed the model's T = \(spec.timeSteps)")
+        }
         if resolved.method.isIterative {
             let batches = (trainImages + training.batchSize - 1) / training.batchSize
             let step = resolved.rewind.step(batchesPerEpoch: batches, epochs: training.epochs)

@@ -13,6 +13,36 @@ extension TicketSearch {
         oneShotSteps { .randomTrain(level: $0) }
     }
 
+    /// One-shot magnitude pruning: the dense training at T_pre (level 0), then one retrain per target.
+    func oneShotMagnitudePlan() -> [SearchStep] {
+        [
+            .oneShotSearch(
+                PlannedRun(
+                    .oneShotSearch, level: 0, epochs: training.epochs, learningRate: training.learningRate, timeSteps: .search))
+        ] + oneShotSteps { .oneShotTrain(level: $0) }
+    }
+
+    /// The dense training at T_pre (the same batches as `snnc train`; at the model's T the same
+    /// bits as IMP's round 0), stored as level 0; every target's mask keeps its largest |w|.
+    func searchOneShot(_ run: PlannedRun) throws {
+        let timeSteps = self.timeSteps(run.timeSteps)
+        let result = try execute(
+            run.setup,
+            start: {
+                var state = self.base
+                state.spec.timeSteps = timeSteps
+                return state
+            })
+        storeLevel(0, result, label: "dense", round: 0, search: .zero)
+        document.results.chainCost = [result.ledger.total()]
+        let scores = Pruning.magnitudes(result.state.parameters)
+        for (i, target) in search.targets.enumerated() {
+            document[mask: .oneShot(level: i + 1)] = Pruning.keepHighest(
+                scores, layout: layout, target: target, rate: search.pruneRate, scope: search.scope, ties: search.ties)
+        }
+        try complete(run.id)
+    }
+
     /// One training step per target, level 1 the densest.
     private func oneShotSteps(_ id: (Int) -> StepID) -> [SearchStep] {
         search.targets.enumerated().map { i, target in
@@ -47,7 +77,13 @@ extension TicketSearch {
         let level = run.setup.level
         let mask: () -> WeightMask
         let searchCost: CostTotals
-        if case .snipTrain = run.id {
+        if case .oneShotTrain = run.id {
+            guard let magnitude = document[mask: .oneShot(level: level)], let cost = document.results.chainCost.first else {
+                throw SearchConfigError("the ticket file lacks one-shot mask \(level); it cannot be resumed")
+            }
+            mask = { magnitude }
+            searchCost = cost
+        } else if case .snipTrain = run.id {
             guard let snip = document[mask: .snip(level: level)] else {
                 throw SearchConfigError("the ticket file lacks SNIP mask \(level); it cannot be resumed")
             }

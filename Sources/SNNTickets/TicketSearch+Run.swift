@@ -1,5 +1,6 @@
 import Foundation
 import SNNData
+import SNNTensor
 import SNNTrain
 
 /// The run engine: one training run of a plan, epoch by epoch, resumable after every epoch.
@@ -18,6 +19,13 @@ extension TicketSearch {
         var evaluate = true
         /// Ledger phase of the training steps.
         var phase = "train"
+        /// Replaces SGD: called with the parameters, momentum buffers, gradients, learning rate
+        /// and the run's optimiser step (0-based) of every batch (the rewiring searches).
+        var optimizer: ((inout ParameterSet, inout [Tensor], [Tensor], Float, Int) -> Void)?
+        /// Called before every epoch's state is written, to put search state into the document.
+        var beforeSave: (() -> Void)?
+        /// Changes the trained state once, before the evaluation (the rewiring searches' masks).
+        var finalize: ((inout TrainingState) -> Void)?
     }
 
     struct RunResult {
@@ -49,6 +57,11 @@ extension TicketSearch {
             let tally = trainBatches(iterator, epoch: epoch, trainer: &trainer, ledger: &ledger)
             let seconds = now() - epochStart
             guard try finishEpoch(epoch, tally: tally, seconds: seconds, trainer: &trainer, ledger: &ledger) else { break }
+        }
+        if let finalize = hooks.finalize {
+            var state = trainer.state
+            finalize(&state)
+            trainer = try Trainer(state: state, normalization: data.normalization)
         }
         let (evaluation, evalLedger) = evaluateIfAsked(&trainer, run: run)
         return RunResult(state: trainer.state, ledger: ledger, evaluation: evaluation, evalLedger: evalLedger)
@@ -142,7 +155,13 @@ extension TicketSearch {
         let timeSteps = epoch.timeSteps
         let stepStart = now()
         let batch = iterator.batch(at: b)
-        let (loss, right) = trainer.step(batch, learningRate: epoch.learningRate)
+        let (loss, right): (Double, Int)
+        if let optimizer = run.hooks.optimizer {
+            let (learningRate, index) = (epoch.learningRate, epoch.index * run.batches + b)
+            (loss, right) = trainer.step(batch) { optimizer(&$0, &$1, $2, learningRate, index) }
+        } else {
+            (loss, right) = trainer.step(batch, learningRate: epoch.learningRate)
+        }
         let seconds = now() - stepStart
         ledger.record(
             phase: run.hooks.phase, run: run.setup.id, timeSteps: timeSteps, images: batch.count, macs: run.macs,
@@ -210,6 +229,7 @@ extension TicketSearch {
     /// against the session's budget.
     /// - Throws: errors of `persist`; `SearchInterrupted` once `stopAfterEpochs` epochs are done.
     private func save(_ state: TrainingState, run: RunContext, ledger: CostLedger) throws {
+        run.hooks.beforeSave?()
         document[state: .run] = state
         document.progress.current = RunCursor(setup: run.setup, ledger: ledger)
         try persist(document)

@@ -118,7 +118,7 @@ public final class TicketSearch {
                             rate: search.pruneRate))
                 }
             }
-        case .snip, .random:
+        case .snip, .random, .gradR, .deepR, .oneShot:
             break
         }
     }

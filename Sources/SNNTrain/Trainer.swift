@@ -92,6 +92,20 @@ public struct Trainer: Sendable {
         return (loss, correct)
     }
 
+    /// One step on a batch whose update `optimizer` makes: it receives the parameters, the
+    /// momentum buffers (empty before the first step) and every parameter's gradient, in
+    /// parameter order. The rewiring searches use it to train hidden connection strengths.
+    /// Returns the batch loss and correct count.
+    public mutating func step(
+        _ batch: Batch, optimizer: (inout ParameterSet, inout [Tensor], [Tensor]) -> Void
+    ) -> (loss: Double, correct: Int) {
+        let pass = network.forward(batch.images, parameters: &state.parameters, training: true)
+        let (loss, dLogits, correct) = Self.loss(pass.logits, labels: batch.labels, timeSteps: pass.logits.shape[0] / batch.count)
+        let grads = network.backward(pass, dLogits: dLogits, parameters: state.parameters)
+        optimizer(&state.parameters, &state.momentum, grads)
+        return (loss, correct)
+    }
+
     /// Trains the next epoch (`state.epochsCompleted`) on `data` and records it.
     public mutating func trainEpoch(on data: LabeledImages, progress: (BatchProgress) -> Void = { _ in }) -> EpochRecord {
         let epoch = state.epochsCompleted

@@ -17,6 +17,8 @@ struct PlanTests {
             (.earlyBirdRetrain(level: 2), "eb.retrain2", 10_200_000), (.snipSaliency, "snip.saliency", 0),
             (.snipTrain(level: 1), "snip.train1", 20_100_000), (.randomTrain(level: 3), "random.train3", 20_300_000),
             (.annRound(0), "ann.round0", 0), (.annRound(4), "ann.round4", 400_000), (.transfer(round: 4), "transfer4", 30_400_000),
+            (.gradRTrain(level: 1), "gradr.train1", 40_100_000), (.deepRTrain(level: 2), "deepr.train2", 40_200_000),
+            (.oneShotSearch, "oneshot.search", 0), (.oneShotTrain(level: 2), "oneshot.train2", 50_200_000),
         ]
         for (id, name, stream) in steps {
             #expect(id.name == name)
@@ -28,6 +30,8 @@ struct PlanTests {
         #expect(MaskKey.snip(level: 2).name == "snip2" && MaskKey.transfer(round: 4).name == "transfer4")
         #expect(RandomStream.probeBatch == 90_000_000 && RandomStream.snipBatch == 90_000_001)
         #expect(RandomStream.randomMask == 0x7261_6E64)
+        #expect(RandomStream.deepRMask == 0x6465_6570 && RandomStream.deepRStep == 0x7769_7265)
+        #expect(StateKey.gradRTheta.rawValue == "gradr.theta")
     }
 
     /// Small searches whose plan is exact: the early-bird window never settles (τ tiny), so the
@@ -47,7 +51,13 @@ struct PlanTests {
         return [
             config(.imp, [.rounds(2)]), config(.impET, [.rounds(1), .rounds(2)]), config(.eb, [.sparsity(50)]),
             config(.ebET, [.sparsity(50), .sparsity(80)]), config(.snip, [.sparsity(50), .sparsity(80)]),
-            config(.random, [.sparsity(50)]), config(.transfer, [.rounds(2)]),
+            config(.random, [.sparsity(50)]), config(.transfer, [.rounds(2)]), config(.gradR, [.sparsity(60)]),
+            config(.deepR, [.sparsity(50), .sparsity(80)]),
+            {
+                var search = config(.oneShot, [.sparsity(50), .sparsity(80)])
+                search.searchTimeSteps = 2
+                return search
+            }(),
         ]
     }()
 

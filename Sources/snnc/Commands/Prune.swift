@@ -24,9 +24,22 @@ extension SNNC {
                             2,3,4); reported rounds retrain at the full T (alias: et)
                   eb+et     early-bird searched at T_early, retrained at the full T
                   snip      keep the largest |g*w| of one batch at initialisation
+                  oneshot   one-shot magnitude pruning (the paper's Fig. 3): dense
+                            training at T_pre (--search-timesteps, default T) is
+                            level 0; each target keeps its largest |w| and
+                            retrains from the initialisation at the full T
                   random    a random mask at the same global (or layer-wise) density
                   transfer  IMP on the ANN twin; masks and rewind weights moved to
                             the SNN by name and trained there
+                  gradr     Gradient Rewiring (Chen et al. 2021): w = s*max(theta, 0)
+                            with the sign fixed at init; pruned connections keep
+                            their gradient and grow back; a Laplacian prior
+                            (--gradr-alpha, centred for the target sparsity) prunes
+                  deepr     Deep Rewiring (Bellec et al. 2018): a random mask at the
+                            target's count; active strengths follow SGD + L1 +
+                            noise (--deepr-l1, --deepr-temperature); a connection
+                            whose strength drops to 0 is replaced by a random
+                            dormant one, so the count never changes
 
                 Targets. imp, imp+et and transfer run --rounds N (or the fewest
                 rounds reaching --sparsity S) and store every round as a level; a
@@ -34,6 +47,10 @@ extension SNNC {
                 transfer trains on the SNN. The other methods draw one ticket per
                 list entry: --rounds k means IMP round k's density, --sparsity S
                 prunes S% of the prunable weights (as the early-bird code does).
+                gradr and deepr learn the mask in one training run per entry from
+                the initialisation: deepr keeps exactly the target's count; gradr's
+                prior aims at the target (at least 50%) and the level reports the
+                sparsity reached, which --gradr-alpha controls.
 
                 The ticket file is rewritten atomically after every epoch: kill a
                 search at any moment and continue it with --resume; the result is
@@ -60,6 +77,9 @@ extension SNNC {
                   snnc prune --method imp+et --rounds 4,8 -o et.h5
                   snnc prune --method imp --from dense.h5 --rounds 8 -o imp.h5
                   snnc prune --method transfer --rounds 4,8 -o tt.h5
+                  snnc prune --method gradr --sparsity 90 --gradr-alpha 1e-3 -o gradr.h5
+                  snnc prune --method deepr --sparsity 68.30,89.91 -o deepr.h5
+                  snnc prune --method oneshot --search-timesteps 2 --sparsity 90 -o os.h5
                   snnc prune --method imp --data-dir fixtures/fashion-mnist \\
                       --model small --width 0.25 --train-subset 200 \\
                       --epochs-per-round 1 --rounds 2 -o toy.h5
@@ -76,6 +96,7 @@ extension SNNC {
         @OptionGroup(title: "Search") var searchOptions: SearchOptions
         @OptionGroup(title: "Early-bird") var earlyBird: EarlyBirdOptions
         @OptionGroup(title: "Early-time") var earlyTime: EarlyTimeOptions
+        @OptionGroup(title: "Rewiring (gradr, deepr)") var rewiring: RewiringOptions
         @OptionGroup(title: "Chip fit") var fit: FitOptions
 
         @Option(help: "BLAS threads.")
@@ -98,7 +119,7 @@ extension SNNC {
             }
             let givesSettings =
                 model.isGiven || round.definesTraining || searchOptions.isGivenBesidesTargets || earlyBird.isGiven
-                || earlyTime.isGiven || fit.changesTheSearch
+                || earlyTime.isGiven || rewiring.isGiven || fit.changesTheSearch
             if resume && givesSettings {
                 throw ValidationError(
                     "--resume continues with the settings stored in the ticket file; drop the model, training and "
@@ -121,6 +142,7 @@ extension SNNC {
                     "--from takes the model and training settings from the checkpoint; drop the model, data and "
                         + "training options (--data-dir may stay)")
             }
+            try rewiring.validate(method: searchOptions.method)
             if threads < 1 { throw ValidationError("--threads must be at least 1") }
             if let stopAfterEpochs, stopAfterEpochs < 1 { throw ValidationError("--stop-after-epochs must be at least 1") }
         }
@@ -255,6 +277,7 @@ extension SNNC {
             if let settings = search.fit { _ = try LevelFitCheck(settings) }  // unknown targets and bad budgets fail before training
             try earlyBird.apply(to: &search.earlyBird)
             try earlyTime.apply(to: &search.earlyTime)
+            search.rewiring = rewiring.config(for: method)
             let command = CommandLine.arguments.joined(separator: " ")
             var source: (state: TrainingState, info: SourceCheckpoint)?
             let spec: ModelSpec

@@ -64,11 +64,17 @@ struct SearchOptions: ParsableArguments {
     var snipImages: Int?
     @Option(help: "Where a transferred ticket starts on the SNN: rewind (the ANN's rewind weights) or init. (default: rewind)")
     var transferStart: TransferStart?
+    @Option(
+        name: .customLong("search-timesteps"),
+        help: ArgumentHelp(
+            "oneshot: T_pre, the time steps of the dense training whose magnitudes give the masks. (default: the model's T)",
+            valueName: "T"))
+    var searchTimeSteps: Int?
 
     /// Any search option other than --rounds / --sparsity (the ones `--resume` may take).
     var isGivenBesidesTargets: Bool {
         method != nil || from != nil || pruneRate != nil || scope != nil || ties != nil
-            || rewind != nil || rewindBnStats || snipImages != nil || transferStart != nil
+            || rewind != nil || rewindBnStats || snipImages != nil || transferStart != nil || searchTimeSteps != nil
     }
 
     func validate() throws {
@@ -77,6 +83,10 @@ struct SearchOptions: ParsableArguments {
             throw ValidationError("--rewind takes init, a number of epochs or a percentage like 7%")
         }
         if let snipImages, snipImages < 2 { throw ValidationError("--snip-images must be at least 2") }
+        if let searchTimeSteps {
+            if searchTimeSteps < 1 { throw ValidationError("--search-timesteps must be at least 1") }
+            if method != .oneShot { throw ValidationError("--search-timesteps applies to --method oneshot") }
+        }
         _ = try targets()
     }
 
@@ -99,6 +109,7 @@ struct SearchOptions: ParsableArguments {
         search.rewindBatchNormStatistics = rewindBnStats
         search.snipImages = snipImages
         if let transferStart { search.transferStart = transferStart }
+        search.searchTimeSteps = searchTimeSteps
     }
 }
 
@@ -180,6 +191,34 @@ struct EarlyTimeOptions: ParsableArguments {
         if let etLossScale { config.scaleLossByTimeSteps = etLossScale == .code }
         if let etRound0MinLr { config.roundZeroMinimumLearningRate = etRound0MinLr }
         config.probeInTrainingMode = !etProbeEval
+    }
+}
+
+struct RewiringOptions: ParsableArguments {
+    @Option(help: "Grad R: strength α of the Laplacian prior on the hidden strengths θ; larger prunes more. (default: 5e-4)")
+    var gradrAlpha: Double?
+    @Option(help: "Deep R: L1 penalty on the active strengths. (default: 1e-5)")
+    var deeprL1: Double?
+    @Option(help: "Deep R: temperature T of the noise sqrt(2·lr·T)·N(0,1) on the active strengths. (default: 2.5e-11)")
+    var deeprTemperature: Double?
+
+    var isGiven: Bool { gradrAlpha != nil || deeprL1 != nil || deeprTemperature != nil }
+
+    func validate(method: TicketMethod?) throws {
+        if gradrAlpha != nil && method != .gradR { throw ValidationError("--gradr-alpha applies to --method gradr") }
+        if (deeprL1 != nil || deeprTemperature != nil) && method != .deepR {
+            throw ValidationError("--deepr-l1 and --deepr-temperature apply to --method deepr")
+        }
+    }
+
+    /// The rewiring settings of a gradr or deepr search (the defaults when no option is given), else nil.
+    func config(for method: TicketMethod) -> RewiringConfig? {
+        guard method.isRewiring else { return nil }
+        var config = RewiringConfig()
+        if let gradrAlpha { config.alpha = gradrAlpha }
+        if let deeprL1 { config.l1 = deeprL1 }
+        if let deeprTemperature { config.temperature = deeprTemperature }
+        return config
     }
 }
 
