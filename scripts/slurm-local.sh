@@ -74,6 +74,8 @@ EOF
         munged --force
         touch "$state/munge/started-here"
     fi
+    for _ in $(seq 1 20); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.5; done
+    munge -n | unmunge >/dev/null || { echo "slurm-local: munged does not answer (munge -n | unmunge failed)" >&2; exit 1; }
     export SLURM_CONF="$conf"
     pid_alive "$state/slurmctld.pid" || slurmctld -f "$conf"
     for _ in $(seq 1 30); do scontrol ping 2>/dev/null | grep -q UP && break; sleep 1; done
@@ -99,10 +101,11 @@ stop() {
             for _ in $(seq 1 20); do pid_alive "$state/$daemon.pid" || break; sleep 0.5; done
         fi
     done
-    if [ -f "$state/munge/started-here" ] && [ -f /run/munge/munged.pid ]; then
-        kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
-        rm -f "$state/munge/started-here"
+    if [ -f "$state/munge/started-here" ] && pid_alive /run/munge/munged.pid; then
+        kill "$(cat /run/munge/munged.pid)"
+        for _ in $(seq 1 20); do pid_alive /run/munge/munged.pid || break; sleep 0.5; done
     fi
+    rm -f "$state/munge/started-here"
     echo "slurm-local: stopped" >&2
 }
 
