@@ -215,6 +215,27 @@ struct SweepTests {
             ])
     }
 
+    /// experiments/repro/sweep.toml runs what scripts/reproduce-paper.sh ran: each run's command
+    /// line is the one its recorded summary names (IMP with its extension to round 11 at once).
+    @Test func reproductionSweepMirrorsTheRecordedCommands() throws {
+        let repro = URL(fileURLWithPath: CLITests.fixtures).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("experiments/repro").path
+        let plan = try SweepPlan(try SweepFile.load(repro + "/sweep.toml"))
+        let recorded = try FileManager.default.contentsOfDirectory(atPath: repro + "/results").filter { $0.hasSuffix(".json") }
+        #expect(Set(plan.runs.map { $0.name + ".json" }) == Set(recorded))
+        for run in plan.runs {
+            let data = try Data(contentsOf: URL(fileURLWithPath: repro + "/results/\(run.name).json"))
+            let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let header = try #require(summary["header"] as? [String: Any])
+            let command = try #require((header["command"] as? String)?.components(separatedBy: "; then:").first)
+            var words = command.split(separator: " ").dropFirst().map(String.init).filter { $0 != "--json" }
+            words = words.map { $0.replacingOccurrences(of: "experiments/repro/tickets/", with: "tickets/") }
+            if run.name.hasPrefix("imp-") { words = words.map { $0 == "4,8" ? "4,8,11" : $0 } }
+            #expect(Set(words) == Set(run.arguments), "\(run.name)")
+            #expect(words.count == run.arguments.count, "\(run.name)")
+        }
+    }
+
     // MARK: - On a tiny real prune
 
     static let tiny = """
