@@ -112,6 +112,7 @@ extension SNNC.Sweep {
                 let selected = only.isEmpty ? nil : try only.map { try plan.run(named: $0) }
                 let total = selected?.count ?? plan.runs.count
                 let runner = SweepRunner(plan: plan, executable: currentExecutable(), jobs: jobs)
+                SweepChildren.shared.forwardSignals()
                 let progress = ProgressLine()
                 let start = ProcessInfo.processInfo.systemUptime
                 runner.onOutcome = { run, outcome in

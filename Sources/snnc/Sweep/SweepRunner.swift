@@ -88,6 +88,7 @@ final class SweepRunner {
                     still.append(entry)
                     continue
                 }
+                SweepChildren.shared.remove(entry.process.processIdentifier)
                 let outcome: Outcome
                 if entry.process.terminationStatus == 0 {
                     if let temporary = entry.stdout {
@@ -115,7 +116,7 @@ final class SweepRunner {
     /// file moved over its output when it succeeds.
     private func launch(_ run: SweepRun, _ arguments: [String]) throws -> (Process, String?) {
         let logPath = (directory as NSString).appendingPathComponent(run.log)
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw Diagnostic(message: "cannot write the run's log", location: logPath, hint: "check the permissions of the outputs folder")
         }
@@ -130,13 +131,41 @@ final class SweepRunner {
         var temporary: String?
         if plan.file.command == .simulate {
             let path = (directory as NSString).appendingPathComponent(run.output) + ".tmp-\(getpid())"
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             process.standardOutput = FileHandle(forWritingAtPath: path)
             temporary = path
         } else {
             process.standardOutput = log
         }
         try process.run()
+        SweepChildren.shared.add(process.processIdentifier)
         return (process, temporary)
+    }
+}
+
+/// The runs' processes while they run, so that a SIGTERM or SIGINT to `snnc sweep run` (scancel,
+/// kill, Ctrl-C) reaches them too instead of leaving them writing without their sweep.
+final class SweepChildren: @unchecked Sendable {
+    static let shared = SweepChildren()
+    private let lock = NSLock()
+    private var pids: Set<Int32> = []
+    private var sources: [any DispatchSourceSignal] = []
+
+    func add(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+
+    /// Passes SIGTERM and SIGINT on to the running runs, then exits with 128 + the signal.
+    func forwardSignals() {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [self] in
+                let running = lock.withLock { pids }
+                for pid in running { kill(pid, signalNumber) }
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            lock.withLock { sources.append(source) }
+        }
     }
 }
