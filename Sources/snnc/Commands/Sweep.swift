@@ -16,8 +16,8 @@ extension SNNC {
                 Examples:
                   snnc sweep plan experiments/repro/sweep.toml
                   snnc sweep run experiments/repro/sweep.toml -j 2
-                  snnc sweep slurm experiments/repro/sweep.toml --partition cpu --time 2:00:00 \\
-                      --cpus-per-task 2 --mem 4G --submit
+                  snnc sweep slurm experiments/repro/sweep.toml --partition cpu \\
+                      --time 2:00:00 --cpus-per-task 2 --mem 4G --submit
                   snnc sweep status experiments/repro/sweep.toml
                   snnc sweep collect experiments/repro/sweep.toml -o results.csv
                   snnc sweep collect experiments/repro/sweep.toml -o results.json
@@ -164,8 +164,8 @@ extension SNNC.Sweep {
 
                 Examples:
                   snnc sweep slurm sweep.toml -o sweep.sbatch
-                  snnc sweep slurm sweep.toml --partition cpu --time 1:00:00 --cpus-per-task 2 \\
-                      --mem 4G --max-parallel 8 --submit
+                  snnc sweep slurm sweep.toml --partition cpu --time 1:00:00 \\
+                      --cpus-per-task 2 --mem 4G --max-parallel 8 --submit
                 """)
 
         @Argument(help: "The sweep file (TOML).") var file: String
@@ -283,7 +283,8 @@ extension SNNC.Sweep {
 
                 Examples:
                   snnc sweep collect sweep.toml -o results.csv
-                  snnc sweep collect sweep.toml -o results.json && snnc report results.json -o report.html
+                  snnc sweep collect sweep.toml -o results.json
+                  snnc report results.json -o report.html
                 """)
 
         @Argument(help: "The sweep file (TOML).") var file: String
