@@ -84,15 +84,17 @@ struct SweepTests {
             [sweep]
             command = "simulate"
             outputs = "sim"
-            arguments = ["models/{target}.snn.h5"]
+            arguments = ["models/s{seed}-{target}.snn.h5"]
+            placeholder-axes = ["seed"]
             [options]
             limit = 100
             [axes]
+            seed = [3]
             target = ["edge", "speck"]
             """)
-        #expect(plan.runs.map(\.name) == ["targetedge", "targetspeck"])
-        #expect(plan.runs[1].arguments == ["simulate", "models/speck.snn.h5", "--limit", "100", "--target", "speck", "--json"])
-        #expect(plan.runs[1].output == "sim/targetspeck.json")
+        #expect(plan.runs.map(\.name) == ["seed3-targetedge", "seed3-targetspeck"])
+        #expect(plan.runs[1].arguments == ["simulate", "models/s3-speck.snn.h5", "--limit", "100", "--target", "speck", "--json"])
+        #expect(plan.runs[1].output == "sim/seed3-targetspeck.json")
     }
 
     /// Each bad file: the reason, the place (file:line:column) and the hint.
@@ -123,6 +125,10 @@ struct SweepTests {
                 "keeps only the listed values"
             ),
             ("[sweep]\ncommand = \"prune\"\n[axes]\nseed = []\n", "axis 'seed' has no values", "f.toml:4:1", "at least one value"),
+            (
+                "[sweep]\ncommand = \"export\"\nplaceholder-axes = [\"sed\"]\n[axes]\nseed = [0]\n",
+                "placeholder-axes: \"sed\" is not a list axis", "f.toml:3:1", "name axes written as name = [...]"
+            ),
             ("[sweep]\ncommand = \"prune\"\n[axes]\nseed = [0, 0]\n", "axis 'seed' lists '0' twice", "f.toml:4:1", "remove the repeated"),
             (
                 "[sweep]\ncommand = \"prune\"\n[axes]\nfrom = [\"a/b.h5\"]\n",

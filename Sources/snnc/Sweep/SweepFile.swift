@@ -11,6 +11,7 @@ import SNNDiagnostics
 /// outputs = "runs"               # the runs' files, relative to this file's folder
 /// name = "{method}-s{seed}"      # optional; default: the axes' labels joined by "-"
 /// arguments = ["in/{method}.h5"] # optional positional arguments (export, simulate)
+/// placeholder-axes = ["seed"]    # optional: list axes that name runs and fill {seed}, no --seed
 ///
 /// [options]                      # every run: key = value → --key value
 /// data-dir = "fixtures/fashion-mnist"
@@ -148,9 +149,10 @@ private struct SweepReader {
                 "no [sweep] table", at: nil, hint: "start the file with [sweep] and command = \"prune\" (or train, export, simulate)")
         }
         let sweep = try table(sweepEntry, "[sweep]")
-        for key in sweep.keys where !["command", "outputs", "name", "arguments"].contains(key) {
+        for key in sweep.keys where !["command", "outputs", "name", "arguments", "placeholder-axes"].contains(key) {
             throw error(
-                "unknown key '\(key)' in [sweep]", at: sweep.entry(key)?.position, hint: "[sweep] takes command, outputs, name, arguments")
+                "unknown key '\(key)' in [sweep]", at: sweep.entry(key)?.position,
+                hint: "[sweep] takes command, outputs, name, arguments, placeholder-axes")
         }
         guard let commandEntry = sweep.entry("command") else {
             throw error("[sweep] has no command", at: sweep.position, hint: "add command = \"prune\" (or train, export, simulate)")
@@ -188,6 +190,7 @@ private struct SweepReader {
             let table = try table(entry, "[axes]")
             for key in table.keys { axes.append(try axis(key, table.entry(key)!)) }
         }
+        if let entry = sweep.entry("placeholder-axes") { try applyPlaceholders(entry, &axes) }
         try applyRestrictions(&axes)
         try checkOverlaps(options: options, axes: axes)
         let slurm = try root.entry("slurm").map { try slurmDefaults(try table($0, "[slurm]")) } ?? SweepFile.SlurmDefaults()
@@ -317,6 +320,21 @@ private struct SweepReader {
             throw error(
                 "axis '\(axis)': '\(label)' cannot be part of a run's name (file names take letters, digits and . _ + = -)", at: position,
                 hint: "use a named option set [axes.\(axis).<label>] whose label is a plain word")
+        }
+    }
+
+    /// `placeholder-axes`: list axes that only name runs and fill `{axis}`, passed as no option.
+    func applyPlaceholders(_ entry: TOMLTable.Entry, _ axes: inout [SweepFile.Axis]) throws {
+        guard case .array(let values) = entry.value else {
+            throw error("placeholder-axes must be an array of axis names, not \(entry.value.kindName)", at: entry.position)
+        }
+        for value in values {
+            guard case .string(let name) = value, let a = axes.firstIndex(where: { $0.name == name }), !axes[a].isNamed else {
+                throw error(
+                    "placeholder-axes: \(value.tomlText) is not a list axis", at: entry.position,
+                    hint: "name axes written as name = [...] under [axes]")
+            }
+            for v in axes[a].values.indices { axes[a].values[v].options = [] }
         }
     }
 
