@@ -92,7 +92,7 @@ for task in 0 1; do
 done
 say "requeueing task 0 (scontrol requeue ${job}_0); task 1 stays cancelled"
 scontrol requeue "${job}_0"
-say "waiting for the array (a requeued task is held about two minutes by Slurm before it starts again)"
+say "waiting for the array (Slurm holds a requeued task for cred_expire, 20 s here, before it starts again)"
 wait_queue_empty 600
 "$SNNC" sweep status "$sweep"
 say "submitting the sweep again: only the cancelled run should go"

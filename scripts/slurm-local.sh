@@ -2,7 +2,7 @@
 # A one-node Slurm cluster on this machine, for tests (scripts/slurm-check.sh): Debian's Slurm
 # (slurmctld, slurmd, slurm-client) and munge, run as root, no cgroups
 # (ProctrackType=proctrack/linuxproc, TaskPlugin=task/none), one partition `debug` holding this
-# machine with all its CPUs.
+# machine with all its CPUs. A requeued job waits 20 s (AuthInfo=cred_expire) instead of 120.
 #
 #   scripts/slurm-local.sh start   installs the packages if missing, writes the configuration,
 #                                  starts munged (unless one runs), slurmctld, then slurmd, and
@@ -44,6 +44,8 @@ SlurmdPort=$((port + 1))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+# A requeued job waits cred_expire seconds before it starts again (default 120).
+AuthInfo=cred_expire=20
 StateSaveLocation=$state/ctld
 SlurmdSpoolDir=$state/spool
 SlurmctldPidFile=$state/slurmctld.pid
