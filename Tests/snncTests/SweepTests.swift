@@ -239,6 +239,9 @@ struct SweepTests {
             if run.name.hasPrefix("imp-") { words = words.map { $0 == "4,8" ? "4,8,11" : $0 } }
             #expect(Set(words) == Set(run.arguments), "\(run.name)")
             #expect(words.count == run.arguments.count, "\(run.name)")
+            // The script's files count as this sweep's runs: same settings once extensions are applied.
+            let full = try #require(header["command"] as? String)
+            #expect(RecordedCommand.differences(recorded: full, run: run.arguments).isEmpty, "\(run.name): \(full)")
         }
     }
 
@@ -351,6 +354,57 @@ struct SweepTests {
         let report = try snnc(["report", "results.json", "--json"], in: a)
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("results.json#imp-s1"))
+    }
+
+    @Test func recordedCommandsAreComparedOptionByOption() {
+        let run = ["prune", "--model", "small", "--lr", "0.1", "--no-augment", "--rounds", "2", "--threads", "1", "-o", "out/a.h5"]
+        let same = "/x/snnc prune --no-augment --model small --lr 0.1 --rounds 2 --threads 2 -o elsewhere/a.h5 --json"
+        #expect(RecordedCommand.differences(recorded: same, run: run).isEmpty)
+        let extended = "snnc prune --model small --lr 0.1 --no-augment --rounds 1 -o a.h5; then: snnc prune --resume --rounds 2 -o a.h5"
+        #expect(RecordedCommand.differences(recorded: extended, run: run).isEmpty)
+        let other = RecordedCommand.differences(recorded: "snnc prune --model small --lr 0.05 --rounds 2 -o a.h5", run: run)
+        #expect(other.map(\.key) == ["--lr", "--no-augment"])
+        #expect(
+            RecordedCommand.describe(other)
+                == "--lr 0.05 in the file, 0.1 in the sweep; --no-augment not given in the file, set in the sweep")
+    }
+
+    /// A file made with other settings is refused (named in status and run); an IMP file asked for
+    /// more rounds is extended, to the same bits as a search started with them.
+    @Test func changedSettingsAreRefusedAndMoreRoundsExtend() throws {
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let a = root + "/a"
+        let b = root + "/b"
+        for dir in [a, b] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let oneSeed = Self.tiny.replacingOccurrences(of: "seed = [0, 1]", with: "seed = [0]")
+        try oneSeed.write(toFile: a + "/tiny.toml", atomically: true, encoding: .utf8)
+        #expect(try snnc(["sweep", "run", "tiny.toml"], in: a).status == 0)
+
+        let otherLR = oneSeed.replacingOccurrences(of: "lr = 0.05", with: "lr = 0.1")
+        try otherLR.write(toFile: a + "/tiny.toml", atomically: true, encoding: .utf8)
+        #expect(try states(a) == ["imp-s0": "differs"])
+        let refused = try snnc(["sweep", "run", "tiny.toml"], in: a)
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.contains(
+                "imp-s0: not run: 'out/imp-s0.h5' was started with other settings: --lr 0.05 in the file, 0.1 in the sweep; "
+                    + "remove the file"), "\(refused.stderr)")
+
+        let twoRounds = oneSeed.replacingOccurrences(of: "rounds = 1", with: "rounds = 2")
+        try twoRounds.write(toFile: a + "/tiny.toml", atomically: true, encoding: .utf8)
+        #expect(try states(a) == ["imp-s0": "partial"])
+        let extended = try snnc(["sweep", "run", "tiny.toml"], in: a)
+        #expect(extended.status == 0, "\(extended.stderr)")
+        #expect(extended.stderr.contains("imp-s0: finished (resumed)"), "\(extended.stderr)")
+        #expect(try states(a) == ["imp-s0": "finished"])
+
+        try twoRounds.write(toFile: b + "/tiny.toml", atomically: true, encoding: .utf8)
+        #expect(try snnc(["sweep", "run", "tiny.toml"], in: b).status == 0)
+        for dir in [a, b] { #expect(try snnc(["sweep", "collect", "tiny.toml", "-o", "r.csv"], in: dir).status == 0) }
+        let csv = try String(contentsOfFile: a + "/r.csv", encoding: .utf8)
+        #expect(csv == (try String(contentsOfFile: b + "/r.csv", encoding: .utf8)))
+        #expect(csv.split(separator: "\n").count == 4)  // levels 0, 1, 2
     }
 
     @Test func aFailingRunIsNamedWithItsLog() throws {

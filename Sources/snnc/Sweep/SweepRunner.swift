@@ -32,11 +32,11 @@ final class SweepRunner {
     static func arguments(for run: SweepRun, state: SweepRunState, command: SweepFile.Command) -> [String]? {
         switch state {
         case .finished: return nil
-        case .notStarted, .unreadable: return run.arguments
-        case .partial:
+        case .notStarted, .unreadable, .differs: return run.arguments
+        case .partial(_, let extend):
             // --resume takes the stored settings; only the options it accepts are passed on.
             let keep: Set<String> = command == .prune ? ["--threads", "--data-dir"] : ["--threads"]
-            var arguments = [command.rawValue, "--resume", "-o", run.output]
+            var arguments = [command.rawValue, "--resume"] + extend + ["-o", run.output]
             var i = 1
             while i < run.arguments.count {
                 if keep.contains(run.arguments[i]), i + 1 < run.arguments.count {
@@ -61,6 +61,12 @@ final class SweepRunner {
             let state = SweepRunState.of(run, command: plan.file.command, in: directory)
             if case .unreadable(let why) = state {
                 outcomes[run.name] = .refused("'\(run.output)' is not a file this run can continue (\(why)); remove it to start again")
+                onOutcome(run, outcomes[run.name]!)
+                continue
+            }
+            if case .differs(let why) = state {
+                outcomes[run.name] = .refused(
+                    "'\(run.output)' was \(why); remove the file (or change [sweep] outputs) to run it with the sweep's settings")
                 onOutcome(run, outcomes[run.name]!)
                 continue
             }

@@ -7,8 +7,11 @@ import SNNTrain
 enum SweepRunState: Equatable {
     /// The file is complete: a finished search or training, an export or a simulation's JSON.
     case finished
-    /// A ticket file or checkpoint from a stopped run; `snnc prune|train --resume` continues it.
-    case partial(String)
+    /// A ticket file or checkpoint from a stopped run; `snnc prune|train --resume` continues it
+    /// (an IMP search whose file has fewer rounds than the sweep asks: with `--rounds` as well).
+    case partial(String, extend: [String] = [])
+    /// A file started with other settings than the sweep now gives: never resumed or collected.
+    case differs(String)
     /// No file yet.
     case notStarted
     /// A file that is not what the run writes (or cannot be read).
@@ -19,6 +22,7 @@ enum SweepRunState: Equatable {
         switch self {
         case .finished: "finished"
         case .partial: "partial"
+        case .differs: "differs"
         case .notStarted: "not-started"
         case .unreadable: "unreadable"
         }
@@ -26,7 +30,7 @@ enum SweepRunState: Equatable {
 
     var detail: String {
         switch self {
-        case .partial(let text), .unreadable(let text): text
+        case .partial(let text, _), .differs(let text), .unreadable(let text): text
         default: ""
         }
     }
@@ -39,6 +43,15 @@ enum SweepRunState: Equatable {
         case .prune:
             do {
                 let file = try TicketFile.open(path)
+                let differences = RecordedCommand.differences(recorded: file.header.command, run: run.arguments)
+                // An IMP search asked for more rounds: the file is extended, as 'prune --resume --rounds' does.
+                if differences.map(\.key) == ["--rounds"], file.header.method == .imp, let rounds = differences[0].sweep {
+                    return .partial(
+                        "\(file.levels.count) levels stored; to be extended to --rounds \(rounds)", extend: ["--rounds", rounds])
+                }
+                if !differences.isEmpty {
+                    return .differs("started with other settings: " + RecordedCommand.describe(differences))
+                }
                 if file.isComplete { return .finished }
                 let levels = file.levels.count
                 let now = file.progress.current.map { ", in \($0.setup.id)" } ?? ""
