@@ -204,7 +204,14 @@ extension SNNC.Sweep {
                 }
                 printError("wrote \(path): \(plan.runs.count) runs as one job array")
                 guard submit else { return }
-                let pending = plan.runs.filter { SweepRunState.of($0, command: sweep.command, in: sweep.directory) != .finished }
+                var pending: [SweepRun] = []
+                for run in plan.runs {
+                    switch SweepRunState.of(run, command: sweep.command, in: sweep.directory) {
+                    case .finished: continue
+                    case .notStarted, .partial: pending.append(run)
+                    case .differs(let why), .unreadable(let why): printError("not submitted: \(run.name): '\(run.output)' \(why)")
+                    }
+                }
                 guard !pending.isEmpty else {
                     printError("every run is finished; nothing to submit")
                     return
