@@ -2,7 +2,7 @@
 # The test command: installs what is missing, checks the style (scripts/lint.sh), builds, runs every
 # test, then the NIR interop check.
 # SNNC_INTEROP=0 skips the interop check (it needs PyPI the first time; see scripts/interop-check.sh).
-# Then scripts/slurm-check.sh: `snnc sweep slurm` on a one-node Slurm cluster it starts (root only; about 1 minute;
+# Then scripts/slurm-check.sh: `snnc sweep slurm` on a one-node Slurm cluster it starts (root only; 1–2 minutes;
 # SNNC_SLURM=0 skips it, a non-root run skips it with a note).
 # Last, each libFuzzer target runs for SNNC_FUZZ_SECONDS (default 30; docs/HARDENING.md); SNNC_FUZZ=0 skips it.
 set -euo pipefail
