@@ -206,6 +206,19 @@ struct SweepTests {
         #expect(SlurmScript.quoted("/a b/it's") == "'/a b/it'\\''s'")
     }
 
+    @Test func queueStatesComeFromSqueueAndSacct() {
+        let jobs = ["15", "19"]
+        #expect(
+            SlurmTools.parseSqueue("15_[2-3] PENDING\n15_0 RUNNING\n19_1 PENDING\n", jobs: jobs) == [
+                0: "RUNNING (job 15)", 1: "PENDING (job 19)",
+            ])
+        let sacct = "15_0|COMPLETED\n15_1|CANCELLED by 0\n15_2|TIMEOUT\n19_1|RUNNING\n12_3|FAILED\n"
+        #expect(
+            SlurmTools.parseSacct(sacct, jobs: jobs) == [
+                0: "COMPLETED (job 15)", 1: "RUNNING (job 19)", 2: "TIMEOUT (job 15)",
+            ])
+    }
+
     @Test func partialRunsResumeWithTheOptionsResumeTakes() throws {
         let plan = try plan(Self.grid.replacingOccurrences(of: "model = \"small\"", with: "model = \"small\"\nthreads = 1"))
         let run = plan.runs[0]

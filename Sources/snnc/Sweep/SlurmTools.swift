@@ -33,26 +33,56 @@ enum SlurmTools {
         }
     }
 
-    /// Array index → the state squeue shows for it, over the jobs in `jobsFile` (later jobs win);
-    /// empty without the file or squeue.
+    /// Array index → the state Slurm reports for the task, over the jobs in `jobsFile` (later jobs
+    /// win): squeue for tasks in the queue, sacct (when accounting is on) for the ones that left it
+    /// (COMPLETED, CANCELLED, FAILED, TIMEOUT, …). Empty without the file or the commands.
     static func queueStates(jobsFile: String) -> [Int: String] {
-        guard let text = try? String(contentsOfFile: jobsFile, encoding: .utf8), let squeue = which("squeue") else { return [:] }
+        guard let text = try? String(contentsOfFile: jobsFile, encoding: .utf8) else { return [:] }
         let jobs = text.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
         guard !jobs.isEmpty else { return [:] }
-        guard
+        var states: [Int: String] = [:]
+        if let sacct = which("sacct"),
+            let (status, out, _) = try? capture(
+                sacct, ["--noheader", "--parsable2", "--allocations", "--jobs", jobs.joined(separator: ","), "--format=JobID,State"]),
+            status == 0
+        {
+            states = parseSacct(out, jobs: jobs)
+        }
+        if let squeue = which("squeue"),
             let (status, out, _) = try? capture(
                 squeue, ["--noheader", "--array", "--jobs", jobs.joined(separator: ","), "--format=%i %T"]),
             status == 0
-        else { return [:] }
-        var states: [Int: String] = [:]
-        for line in out.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 2 else { continue }
-            let id = parts[0].split(separator: "_")
-            guard id.count == 2, let index = Int(id[1]) else { continue }
-            states[index] = "\(parts[1]) (job \(id[0]))"
+        {
+            states.merge(parseSqueue(out, jobs: jobs)) { _, queued in queued }
         }
         return states
+    }
+
+    /// `squeue --array --format="%i %T"` lines (`15_2 RUNNING`) → index → `RUNNING (job 15)`.
+    static func parseSqueue(_ text: String, jobs: [String]) -> [Int: String] {
+        parse(text.split(separator: "\n").map { line in line.split(separator: " ", maxSplits: 1).map(String.init) }, jobs: jobs)
+    }
+
+    /// `sacct --parsable2 --format=JobID,State` lines (`15_0|CANCELLED by 0`, `15_[2-3]|PENDING`:
+    /// bracketed ranges are pending and left out) → index → `CANCELLED (job 15)`.
+    static func parseSacct(_ text: String, jobs: [String]) -> [Int: String] {
+        parse(
+            text.split(separator: "\n").map { line in
+                let parts = line.split(separator: "|", maxSplits: 1).map(String.init)
+                return parts.count == 2 ? [parts[0], String(parts[1].split(separator: " ").first ?? "")] : parts
+            }, jobs: jobs)
+    }
+
+    /// (`job_index`, state) pairs; for each index the state from the latest job in `jobs` wins.
+    private static func parse(_ rows: [[String]], jobs: [String]) -> [Int: String] {
+        var best: [Int: (rank: Int, state: String)] = [:]
+        for row in rows where row.count == 2 {
+            let id = row[0].split(separator: "_")
+            guard id.count == 2, let index = Int(id[1]), let rank = jobs.lastIndex(of: String(id[0])) else { continue }
+            if let current = best[index], current.rank > rank { continue }
+            best[index] = (rank, "\(row[1]) (job \(id[0]))")
+        }
+        return best.mapValues(\.state)
     }
 
     static func which(_ name: String) -> String? {
