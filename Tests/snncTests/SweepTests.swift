@@ -430,6 +430,17 @@ struct SweepTests {
         #expect(result.stderr.contains("imp-s1: failed (exit status 64), log: out/logs/imp-s1.log"), "\(result.stderr)")
         #expect(result.stderr.contains("Error: 1 run did not finish: imp-s1\nAt:    ./out/logs/imp-s1.log\nHint:  read the logs"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/logs/imp-s0.log"))
+        // A run another sweep is running (its lock held) is left alone.
+        try FileManager.default.createDirectory(atPath: dir + "/out/logs", withIntermediateDirectories: true)
+        let held = open(dir + "/out/logs/imp-s0.lock", O_CREAT | O_RDWR, 0o644)
+        #expect(held >= 0 && flock(held, LOCK_EX | LOCK_NB) == 0)
+        let locked = try snnc(["sweep", "run", "tiny.toml", "--run", "imp-s0"], in: dir)
+        close(held)
+        #expect(locked.status == 1)
+        #expect(
+            locked.stderr.contains("imp-s0: not run: another 'snnc sweep run' is running it (it holds out/logs/imp-s0.lock)"),
+            "\(locked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/logs/imp-s0.log"))
         let unknown = try snnc(["sweep", "run", "tiny.toml", "--run", "imp-s2"], in: dir)
         #expect(unknown.status == 1)
         #expect(

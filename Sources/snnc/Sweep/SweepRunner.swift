@@ -77,24 +77,32 @@ final class SweepRunner {
             }
             if case .partial = state { waiting.append((run, arguments, true)) } else { waiting.append((run, arguments, false)) }
         }
-        var running: [(run: SweepRun, process: Process, resumed: Bool, stdout: String?)] = []
+        var running: [(run: SweepRun, process: Process, resumed: Bool, stdout: String?, lock: RunLock)] = []
         var finished = outcomes.values.filter { $0 == .skipped }.count
         var failed = outcomes.count - finished
         waiting.reverse()
         while !waiting.isEmpty || !running.isEmpty {
             while running.count < jobs, let (run, arguments, resumed) = waiting.popLast() {
+                guard let lock = try RunLock(run, in: directory) else {
+                    let outcome = Outcome.refused("another 'snnc sweep run' is running it (it holds \(run.log.dropLast(4)).lock)")
+                    outcomes[run.name] = outcome
+                    failed += 1
+                    onOutcome(run, outcome)
+                    continue
+                }
                 let (process, stdout) = try launch(run, arguments)
-                running.append((run, process, resumed, stdout))
+                running.append((run, process, resumed, stdout, lock))
             }
             onProgress(finished, running.map(\.run.name), waiting.count, failed)
             Thread.sleep(forTimeInterval: 0.2)
-            var still: [(run: SweepRun, process: Process, resumed: Bool, stdout: String?)] = []
+            var still: [(run: SweepRun, process: Process, resumed: Bool, stdout: String?, lock: RunLock)] = []
             for entry in running {
                 if entry.process.isRunning {
                     still.append(entry)
                     continue
                 }
                 SweepChildren.shared.remove(entry.process.processIdentifier)
+                defer { entry.lock.release() }
                 let outcome: Outcome
                 if entry.process.terminationStatus == 0 {
                     if let temporary = entry.stdout {
@@ -147,6 +155,34 @@ final class SweepRunner {
         SweepChildren.shared.add(process.processIdentifier)
         return (process, temporary)
     }
+}
+
+/// An exclusive `flock` on `<outputs>/logs/<run>.lock` while a run's process runs, so two
+/// `snnc sweep run`s (e.g. one here, one in a Slurm task) never write one run's file at once.
+final class RunLock {
+    private var descriptor: Int32
+
+    /// The lock, or nil when another process holds it.
+    init?(_ run: SweepRun, in directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent(String(run.log.dropLast(4)) + ".lock")
+        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw Diagnostic(
+                message: "cannot create the run's lock file", location: path, hint: "check the permissions of the outputs folder")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
 }
 
 /// The runs' processes while they run, so that a SIGTERM or SIGINT to `snnc sweep run` (scancel,
