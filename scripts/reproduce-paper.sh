@@ -40,6 +40,10 @@
 #   THREADS          BLAS threads (default 2)   SKIP_BUILD=1 to use an existing $SNNC
 #   COMMIT=1         git-commit each finished search's results (see above)
 #
+# The same 12 searches (default settings) are a sweep file, experiments/repro/sweep.toml: run it
+# with `snnc sweep run` here or `snnc sweep slurm --submit` on a cluster (docs/SWEEP.md); both
+# write the same tickets/<run>-s<seed>.h5 files as this script, so either continues the other.
+#
 # Order: every method for the first seed (the headline rows, then the baselines), then the
 # headline rows for the other seeds, then the early-bird check-cadence ablation (eb-c1), so
 # that a partial run already covers every method and the headline rows' second seed; last, the

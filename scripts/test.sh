@@ -2,6 +2,8 @@
 # The test command: installs what is missing, checks the style (scripts/lint.sh), builds, runs every
 # test, then the NIR interop check.
 # SNNC_INTEROP=0 skips the interop check (it needs PyPI the first time; see scripts/interop-check.sh).
+# Then scripts/slurm-check.sh: `snnc sweep slurm` on a one-node Slurm cluster it starts (root only; 1–2 minutes;
+# SNNC_SLURM=0 skips it, a non-root run skips it with a note).
 # Last, each libFuzzer target runs for SNNC_FUZZ_SECONDS (default 30; docs/HARDENING.md); SNNC_FUZZ=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,7 @@ if [ "${SNNC_INTEROP:-1}" = "0" ]; then
 else
     scripts/interop-check.sh
 fi
+scripts/slurm-check.sh
 if [ "${SNNC_FUZZ:-1}" = "0" ]; then
     echo "fuzz: skipped (SNNC_FUZZ=0)" >&2
 else

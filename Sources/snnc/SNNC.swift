@@ -18,7 +18,8 @@ struct SNNC: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Train.self, Prune.self, Import.self, Evaluate.self, Export.self, Simulate.self, Inspect.self, Report.self, Targets.self,
+            Train.self, Prune.self, Import.self, Evaluate.self, Export.self, Simulate.self, Inspect.self, Report.self, Sweep.self,
+            Targets.self,
         ]
     )
 

@@ -50,7 +50,7 @@ extension SNNC {
         func run() throws {
             try reportingDiagnostics {
                 let budgets = try budget.map(Budget.parse) ?? []
-                let inputs = try files.map { try ReportSources.read($0, budgets: budgets) }
+                let inputs = try files.flatMap { try ReportSources.readAll($0, budgets: budgets) }
                 let report = SNNReport.Report(inputs: inputs, title: title, generator: "snnc \(SNNC.version)")
                 if let output { try write(HTMLReport.render(report), to: output) }
                 if json { print(try report.json()) }

@@ -12,7 +12,40 @@ import SNNTickets
 enum ReportSources {
     static let kinds =
         "ticket files (snnc prune), 'snnc prune --json' summaries, deployment files (snnc export), calibration files "
-        + "(snnc simulate --calibration-out) and 'snnc simulate --json' output (with or without --compare)"
+        + "(snnc simulate --calibration-out), 'snnc simulate --json' output (with or without --compare) and "
+        + "'snnc sweep collect -o results.json' collections of prune sweeps"
+
+    /// The inputs in `path`: one, or every run of a sweep collection (`snnc sweep collect`).
+    static func readAll(_ path: String, budgets: [Budget]) throws -> [ReportInput] {
+        if path.hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            Set(object.keys).isSuperset(of: ["sweep", "command", "runs"])
+        {
+            return try sweepCollection(data, path)
+        }
+        return [try read(path, budgets: budgets)]
+    }
+
+    /// A prune sweep's collection: each run's summary, named `<collection>#<run>`.
+    private static func sweepCollection(_ data: Data, _ path: String) throws -> [ReportInput] {
+        struct Run: Decodable {
+            var name: String
+            var summary: TicketSummary?
+        }
+        struct Collection: Decodable {
+            var command: String
+            var runs: [Run]
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let collection = try decode(Collection.self, data, decoder, path, "an 'snnc sweep collect' collection")
+        guard collection.command == "prune" else {
+            throw Diagnostic(
+                message: "a collection of a '\(collection.command)' sweep has no ticket summaries to plot", location: path,
+                hint: "snnc report plots collections of prune sweeps; pass the runs' own files otherwise")
+        }
+        return collection.runs.compactMap { run in run.summary.map { .tickets(file: path + "#" + run.name, summary: $0) } }
+    }
 
     /// Reads `path`; deployments are checked against `budgets`.
     static func read(_ path: String, budgets: [Budget]) throws -> ReportInput {

@@ -1,0 +1,213 @@
+import Foundation
+
+/// Runs a sweep's runs on this machine, `jobs` at a time, each as its own `snnc` process working
+/// in the sweep file's folder: finished runs are skipped, partial ones resumed (`--resume`), new
+/// ones started. Every run appends its stderr (and stdout, except a simulation's JSON) to its log.
+final class SweepRunner {
+    /// What one run came to.
+    enum Outcome: Equatable {
+        case skipped
+        case finished(resumed: Bool)
+        case failed(status: Int32)
+        case refused(String)
+    }
+
+    let plan: SweepPlan
+    let executable: String
+    let jobs: Int
+    /// Called with each run's outcome as it ends (on the calling thread).
+    var onOutcome: (SweepRun, Outcome) -> Void = { _, _ in }
+    /// Called with the grid's progress after every change and poll (on the calling thread).
+    var onProgress: (_ finished: Int, _ running: [String], _ waiting: Int, _ failed: Int) -> Void = { _, _, _, _ in }
+
+    init(plan: SweepPlan, executable: String, jobs: Int) {
+        self.plan = plan
+        self.executable = executable
+        self.jobs = jobs
+    }
+
+    var directory: String { plan.file.directory }
+
+    /// The arguments that take `run` from `state` to finished, or nil when there is nothing to do.
+    static func arguments(for run: SweepRun, state: SweepRunState, command: SweepFile.Command) -> [String]? {
+        switch state {
+        case .finished: return nil
+        case .notStarted, .unreadable, .differs: return run.arguments
+        case .partial(_, let extend):
+            // --resume takes the stored settings; only the options it accepts are passed on.
+            let keep: Set<String> = command == .prune ? ["--threads", "--data-dir"] : ["--threads"]
+            var arguments = [command.rawValue, "--resume"] + extend + ["-o", run.output]
+            var i = 1
+            while i < run.arguments.count {
+                if keep.contains(run.arguments[i]), i + 1 < run.arguments.count {
+                    arguments += [run.arguments[i], run.arguments[i + 1]]
+                    i += 1
+                }
+                i += 1
+            }
+            return arguments
+        }
+    }
+
+    /// Runs `selected` (all runs when nil); returns each run's outcome in plan order.
+    func run(_ selected: [SweepRun]? = nil) throws -> [(SweepRun, Outcome)] {
+        let runs = selected ?? plan.runs
+        let manager = FileManager.default
+        let outputs = (directory as NSString).appendingPathComponent(plan.file.outputs)
+        try manager.createDirectory(atPath: (outputs as NSString).appendingPathComponent("logs"), withIntermediateDirectories: true)
+        var outcomes: [String: Outcome] = [:]
+        var waiting: [(SweepRun, [String], resumed: Bool)] = []
+        for run in runs {
+            let state = SweepRunState.of(run, command: plan.file.command, in: directory)
+            if case .unreadable(let why) = state {
+                outcomes[run.name] = .refused("'\(run.output)' is not a file this run can continue (\(why)); remove it to start again")
+                onOutcome(run, outcomes[run.name]!)
+                continue
+            }
+            if case .differs(let why) = state {
+                outcomes[run.name] = .refused(
+                    "'\(run.output)' was \(why); remove the file (or change [sweep] outputs) to run it with the sweep's settings")
+                onOutcome(run, outcomes[run.name]!)
+                continue
+            }
+            guard let arguments = Self.arguments(for: run, state: state, command: plan.file.command) else {
+                outcomes[run.name] = .skipped
+                onOutcome(run, .skipped)
+                continue
+            }
+            if case .partial = state { waiting.append((run, arguments, true)) } else { waiting.append((run, arguments, false)) }
+        }
+        var running: [(run: SweepRun, process: Process, resumed: Bool, stdout: String?, lock: RunLock)] = []
+        var finished = outcomes.values.filter { $0 == .skipped }.count
+        var failed = outcomes.count - finished
+        waiting.reverse()
+        while !waiting.isEmpty || !running.isEmpty {
+            while running.count < jobs, let (run, arguments, resumed) = waiting.popLast() {
+                guard let lock = try RunLock(run, in: directory) else {
+                    let outcome = Outcome.refused("another 'snnc sweep run' is running it (it holds \(run.log.dropLast(4)).lock)")
+                    outcomes[run.name] = outcome
+                    failed += 1
+                    onOutcome(run, outcome)
+                    continue
+                }
+                let (process, stdout) = try launch(run, arguments)
+                running.append((run, process, resumed, stdout, lock))
+            }
+            onProgress(finished, running.map(\.run.name), waiting.count, failed)
+            Thread.sleep(forTimeInterval: 0.2)
+            var still: [(run: SweepRun, process: Process, resumed: Bool, stdout: String?, lock: RunLock)] = []
+            for entry in running {
+                if entry.process.isRunning {
+                    still.append(entry)
+                    continue
+                }
+                SweepChildren.shared.remove(entry.process.processIdentifier)
+                defer { entry.lock.release() }
+                let outcome: Outcome
+                if entry.process.terminationStatus == 0 {
+                    if let temporary = entry.stdout {
+                        let target = (directory as NSString).appendingPathComponent(entry.run.output)
+                        _ = try? manager.removeItem(atPath: target)
+                        try manager.moveItem(atPath: temporary, toPath: target)
+                    }
+                    // A run stopped early (e.g. --stop-after-epochs) exits 0 with a partial file.
+                    let state = SweepRunState.of(entry.run, command: plan.file.command, in: directory)
+                    outcome = state == .finished ? .finished(resumed: entry.resumed) : .failed(status: 0)
+                } else {
+                    if let temporary = entry.stdout { try? manager.removeItem(atPath: temporary) }
+                    outcome = .failed(status: entry.process.terminationStatus)
+                }
+                if case .finished = outcome { finished += 1 } else { failed += 1 }
+                outcomes[entry.run.name] = outcome
+                onOutcome(entry.run, outcome)
+            }
+            running = still
+        }
+        return runs.map { ($0, outcomes[$0.name]!) }
+    }
+
+    /// Starts one run's process in the sweep's folder; a simulation's stdout goes to a temporary
+    /// file moved over its output when it succeeds.
+    private func launch(_ run: SweepRun, _ arguments: [String]) throws -> (Process, String?) {
+        let logPath = (directory as NSString).appendingPathComponent(run.log)
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        guard let log = FileHandle(forWritingAtPath: logPath) else {
+            throw Diagnostic(message: "cannot write the run's log", location: logPath, hint: "check the permissions of the outputs folder")
+        }
+        log.seekToEndOfFile()
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        log.write(Data("== \(stamp) snnc \(arguments.joined(separator: " "))\n".utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardError = log
+        var temporary: String?
+        if plan.file.command == .simulate {
+            let path = (directory as NSString).appendingPathComponent(run.output) + ".tmp-\(getpid())"
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: path)
+            temporary = path
+        } else {
+            process.standardOutput = log
+        }
+        try process.run()
+        SweepChildren.shared.add(process.processIdentifier)
+        return (process, temporary)
+    }
+}
+
+/// An exclusive `flock` on `<outputs>/logs/<run>.lock` while a run's process runs, so two
+/// `snnc sweep run`s (e.g. one here, one in a Slurm task) never write one run's file at once.
+final class RunLock {
+    private var descriptor: Int32
+
+    /// The lock, or nil when another process holds it.
+    init?(_ run: SweepRun, in directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent(String(run.log.dropLast(4)) + ".lock")
+        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw Diagnostic(
+                message: "cannot create the run's lock file", location: path, hint: "check the permissions of the outputs folder")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}
+
+/// The runs' processes while they run, so that a SIGTERM or SIGINT to `snnc sweep run` (scancel,
+/// kill, Ctrl-C) reaches them too instead of leaving them writing without their sweep.
+final class SweepChildren: @unchecked Sendable {
+    static let shared = SweepChildren()
+    private let lock = NSLock()
+    private var pids: Set<Int32> = []
+    private var sources: [any DispatchSourceSignal] = []
+
+    func add(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+
+    /// Passes SIGTERM and SIGINT on to the running runs, then exits with 128 + the signal.
+    func forwardSignals() {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [self] in
+                let running = lock.withLock { pids }
+                for pid in running { kill(pid, signalNumber) }
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            lock.withLock { sources.append(source) }
+        }
+    }
+}
