@@ -110,9 +110,15 @@ snnc_conv *snnc_conv_create(const snnc_conv_shape *g, char *error, size_t error_
     TRY(dnnl_memory_desc_init_by_tag(&weight_plain, 4, weight_dims, dnnl_f32, dnnl_oihw));
     TRY(dnnl_memory_desc_init_by_tag(&bias_md, 1, bias_dims, dnnl_f32, dnnl_x));
     TRY(dnnl_memory_desc_init_by_tag(&dst_plain, 4, dst_dims, dnnl_f32, dnnl_nchw));
-    TRY(dnnl_memory_desc_init_by_tag(&src_any, 4, src_dims, dnnl_f32, dnnl_format_tag_any));
+    // Activations in 8-channel blocks when a side has 8 (or 24, 40...) channels: oneDNN would
+    // otherwise pick 16-channel blocks on AVX-512 and pad 8 channels to 16 on both sides, four
+    // times the work (VGG16 at width 1/8: conv 8->8 on 32x32 runs 1.7x faster in nChw8c).
+    int eight = g->in_channels % 8 == 0 && g->out_channels % 8 == 0
+        && (g->in_channels % 16 != 0 || g->out_channels % 16 != 0);
+    dnnl_format_tag_t activations = eight ? dnnl_nChw8c : dnnl_format_tag_any;
+    TRY(dnnl_memory_desc_init_by_tag(&src_any, 4, src_dims, dnnl_f32, activations));
     TRY(dnnl_memory_desc_init_by_tag(&weight_any, 4, weight_dims, dnnl_f32, dnnl_format_tag_any));
-    TRY(dnnl_memory_desc_init_by_tag(&dst_any, 4, dst_dims, dnnl_f32, dnnl_format_tag_any));
+    TRY(dnnl_memory_desc_init_by_tag(&dst_any, 4, dst_dims, dnnl_f32, activations));
 
     dnnl_convolution_desc_t fwd, bwd, wgt;
     TRY(dnnl_convolution_forward_desc_init(
@@ -184,7 +190,9 @@ int snnc_conv_forward(snnc_conv *c, const float *x, const float *w, const float 
     return 0;
 }
 
-int snnc_conv_backward(snnc_conv *c, const float *x, const float *dy, const float *w, float *dx, float *dw) {
+int snnc_conv_backward(
+    snnc_conv *c, const float *x, const float *dy, const float *w, float *dx, float *dw, int x_is_forward_input)
+{
     // dy in the backward-data kernel's layout, reused by the backward-weights kernel when that
     // one wants the same layout (the usual case): one reorder instead of two.
     dnnl_memory_t diff_dst_for_weights;
@@ -202,10 +210,18 @@ int snnc_conv_backward(snnc_conv *c, const float *x, const float *dy, const floa
         RUN(port_in(c, &c->wgt_diff_dst, dy));
         diff_dst_for_weights = c->wgt_diff_dst.kernel;
     }
-    RUN(port_in(c, &c->wgt_src, x));
+    // x in the backward-weights kernel's layout: the forward's copy when it is still there.
+    dnnl_memory_t src_for_weights;
+    if (x_is_forward_input && c->fwd_src.reorder
+        && dnnl_memory_desc_equal(query(c->pd[0], dnnl_query_src_md), query(c->pd[2], dnnl_query_src_md))) {
+        src_for_weights = c->fwd_src.kernel;
+    } else {
+        RUN(port_in(c, &c->wgt_src, x));
+        src_for_weights = c->wgt_src.kernel;
+    }
     RUN(dnnl_memory_set_data_handle(c->wgt_diff_weights.user, dw));
     dnnl_exec_arg_t weight_args[3] = {
-        {DNNL_ARG_SRC, c->wgt_src.kernel},
+        {DNNL_ARG_SRC, src_for_weights},
         {DNNL_ARG_DIFF_DST, diff_dst_for_weights},
         {DNNL_ARG_DIFF_WEIGHTS, c->wgt_diff_weights.kernel},
     };

@@ -113,7 +113,7 @@ public func conv2dForward(
     let threads = workspace.threads
     // The primitive always adds a bias (zeros when there is none): one primitive per shape.
     let biasScalars = bias?.scalars ?? [Float](repeating: 0, count: cout)
-    return Tensor(shape: outShape) { out in
+    let output = Tensor(shape: outShape) { out in
         input.scalars.withUnsafeBufferPointer { x in
             weight.scalars.withUnsafeBufferPointer { w in
                 biasScalars.withUnsafeBufferPointer { b in
@@ -124,6 +124,8 @@ public func conv2dForward(
             }
         }
     }
+    primitives.rememberForwardInput(input.scalars)
+    return output
 }
 
 /// Conv2d backward.
@@ -163,6 +165,7 @@ public func conv2dBackward(
     // The bias gradient in Double, as the sparse backward does: the same bits for both.
     addBiasGradient(dOutput, into: &dBias)
     var weightGradient = [Float](repeating: 0, count: weight.count)
+    let reuseInput = primitives.isLatestForwardInput(input.scalars)
     func run(dx: UnsafeMutablePointer<Float>?) {
         input.scalars.withUnsafeBufferPointer { x in
             dOutput.scalars.withUnsafeBufferPointer { dy in
@@ -170,7 +173,7 @@ public func conv2dBackward(
                     weightGradient.withUnsafeMutableBufferPointer { dw in
                         primitives.backward(
                             x: x.baseAddress!, dy: dy.baseAddress!, w: w.baseAddress!, dx: dx,
-                            dw: dw.baseAddress!, threads: threads)
+                            dw: dw.baseAddress!, xIsForwardInput: reuseInput, threads: threads)
                     }
                 }
             }

@@ -17,6 +17,10 @@ struct ConvCallShape: Hashable {
 final class ConvPrimitives {
     private let handle: OpaquePointer
     let shape: ConvCallShape
+    /// The input of the latest forward call, retained: while this reference lives, a caller's
+    /// in-place change to that array copies it first, so storage identity with it proves that
+    /// the forward's reordered copy of the input is still current (see `backward`).
+    private var latestForwardInput: [Float] = []
 
     init(_ s: ConvCallShape) {
         let w = s.window
@@ -50,13 +54,25 @@ final class ConvPrimitives {
         check(snnc_conv_forward(handle, x, w, b, y), "forward")
     }
 
+    /// Records the array the latest `forward` read (call right after it).
+    func rememberForwardInput(_ scalars: [Float]) { latestForwardInput = scalars }
+
+    /// Whether `scalars` is the very storage the latest `forward` read.
+    func isLatestForwardInput(_ scalars: [Float]) -> Bool {
+        guard !scalars.isEmpty, scalars.count == latestForwardInput.count else { return false }
+        return scalars.withUnsafeBufferPointer { a in
+            latestForwardInput.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+        }
+    }
+
     /// The weight gradient, assigned, and the input gradient when `dx` is not nil.
+    /// `xIsForwardInput`: `x` is the storage the latest `forward` read (`isLatestForwardInput`).
     func backward(
         x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>, threads: Int
+        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>, xIsForwardInput: Bool, threads: Int
     ) {
         snnc_dnnl_set_threads(Int32(threads))
-        check(snnc_conv_backward(handle, x, dy, w, dx, dw), "backward")
+        check(snnc_conv_backward(handle, x, dy, w, dx, dw, xIsForwardInput ? 1 : 0), "backward")
     }
 
     private func check(_ status: Int32, _ pass: String) {

@@ -196,6 +196,40 @@ extension SNNTensorTests.Conv2dTests {
         expectClose(one.1.scalars, two.1.scalars, atol: 1e-5, rtol: 1e-5, "dInput 1 vs 2 threads")
     }
 
+    /// Backward reuses the forward's reordered copy of the input only when it is the same,
+    /// unchanged array: an input changed in place, or another forward of the same shape in
+    /// between, must not leave a stale copy in the weight gradient.
+    @Test func backwardNeverReadsAStaleCopyOfTheInput() {
+        let win = Window2d(kernel: 3, stride: 1, padding: 1)
+        var x = randomTensor([2, 8, 6, 6], seed: 56)
+        let other = randomTensor([2, 8, 6, 6], seed: 57)
+        let w = randomTensor([8, 8, 3, 3], seed: 58)
+        let dy = randomTensor([2, 8, 6, 6], seed: 59)
+        func weightGradient(_ input: Tensor, _ ws: inout ConvWorkspace) -> Tensor {
+            var dw = Tensor.zeros(w.shape)
+            var db: Tensor? = nil
+            _ = conv2dBackward(dOutput: dy, input: input, weight: w, window: win, dWeight: &dw, dBias: &db, workspace: &ws)
+            return dw
+        }
+        var fresh = ConvWorkspace()
+        let expectedX = weightGradient(x, &fresh)
+        var ws = ConvWorkspace()
+        // The same array: reused, same bits as without a forward.
+        _ = conv2dForward(input: x, weight: w, bias: nil, window: win, workspace: &ws)
+        #expect(weightGradient(x, &ws) == expectedX)
+        // Another forward of the same shape in between.
+        _ = conv2dForward(input: x, weight: w, bias: nil, window: win, workspace: &ws)
+        _ = conv2dForward(input: other, weight: w, bias: nil, window: win, workspace: &ws)
+        #expect(weightGradient(x, &ws) == expectedX)
+        // Changed in place after the forward.
+        _ = conv2dForward(input: x, weight: w, bias: nil, window: win, workspace: &ws)
+        for i in x.scalars.indices { x.scalars[i] *= -2 }
+        var fresh2 = ConvWorkspace()
+        let expectedChanged = weightGradient(x, &fresh2)
+        #expect(expectedChanged != expectedX)
+        #expect(weightGradient(x, &ws) == expectedChanged)
+    }
+
     @Test func copiedWorkspaceGetsItsOwnPrimitivesAndTheSameBits() {
         let win = Window2d(kernel: 3, stride: 1, padding: 1)
         let x = randomTensor([2, 8, 6, 6], seed: 54)

@@ -31,8 +31,11 @@ void snnc_conv_destroy(snnc_conv *conv);
 int snnc_conv_forward(snnc_conv *conv, const float *x, const float *w, const float *b, float *y);
 /// The gradients for the output gradient dy of the forward pass on x with weights w, both
 /// assigned (not added): the weight gradient dw and, unless dx is NULL, the input gradient dx.
-/// (The bias gradient, a plain sum of dy, is left to the caller.)
-int snnc_conv_backward(snnc_conv *conv, const float *x, const float *dy, const float *w, float *dx, float *dw);
+/// (The bias gradient, a plain sum of dy, is left to the caller.) Pass x_is_forward_input = 1
+/// only when x holds exactly what the latest snnc_conv_forward call on this handle read: the
+/// forward's copy of it in the kernel layout is then reused instead of reordered again.
+int snnc_conv_backward(
+    snnc_conv *conv, const float *x, const float *dy, const float *w, float *dx, float *dw, int x_is_forward_input);
 
 /// The name of the kernel oneDNN chose for each pass ("jit:avx512_core", "gemm:jit", ...).
 const char *snnc_conv_implementation(const snnc_conv *conv, int pass);
