@@ -15,6 +15,8 @@
 //       built-in model: the speed of training a real ticket; --extra-rounds N prunes it N more
 //       IMP rounds (the search's own rate, scope and tie rule; no retraining between them) to
 //       time densities beyond the search's last round
+//   swift run -c release snnc-bench subset-indices 20000 1
+//       the Fashion-MNIST training images of `snnc train --train-subset 20000 --data-seed 1`
 //   swift run -c release snnc-bench conv-layers [--runs 3] [--densities 0.9,0.5,0.1]
 //       every conv shape of vgg16-paper-w8: dense vs sparse kernels, forward + backward
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
@@ -143,6 +145,16 @@ if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "sparse-vgg16",
     let sparsity = Double(CommandLine.arguments[2])
 {
     try writeSparseVGG16(sparsity: sparsity, to: CommandLine.arguments[3])
+    exit(0)
+}
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "subset-indices",
+    let count = Int(CommandLine.arguments[2]), let seed = UInt64(CommandLine.arguments[3])
+{
+    // The Fashion-MNIST training images `snnc train --train-subset COUNT --data-seed SEED` uses,
+    // one index per line (for Benchmarks/anchors/train_sj_vgg16_paper.py).
+    let train = try LabeledImages.load(.fmnist, directory: DatasetName.fmnist.defaultDirectory, split: .train)
+    let quotas = LabeledImages.stratifiedQuotas(count: count, classCount: train.classCount)
+    print(try train.stratifiedIndices(quotas: quotas, seed: seed).map(String.init).joined(separator: "\n"))
     exit(0)
 }
 if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "conv-layers" {

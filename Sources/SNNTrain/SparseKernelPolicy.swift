@@ -1,9 +1,10 @@
 /// When a masked stride-1 convolution runs on the sparse kernels (`sparseConv2dForward`)
-/// instead of im2col + GEMM: when its kept fraction is at most `maxDensity(outputPixels:)`.
+/// instead of the dense (oneDNN) kernels: when its kept fraction is at most
+/// `maxDensity(outputPixels:)`.
 ///
 /// The break-even grows with the output map: the sparse kernels' wide layout spends
-/// Hp·Wp / (Ho·Wo) positions per output pixel (1.13 at 32×32, 4 at 2×2), while im2col's copies
-/// and thin GEMMs cost most on large maps with few channels. `measured` comes from
+/// Hp·Wp / (Ho·Wo) positions per output pixel (1.13 at 32×32, 4 at 2×2), while the dense kernels
+/// are most efficient on many channels and small maps. `measured` comes from
 /// `snnc-bench conv-layers` on VGG16 width 1/8 (BENCHMARKS.md, "Sparse convolutions").
 public struct SparseKernelPolicy: Sendable, Equatable {
     /// One step of the policy: output maps of at least `outputPixels` pixels run sparse at
@@ -24,12 +25,12 @@ public struct SparseKernelPolicy: Sendable, Equatable {
         self.limits = limits.sorted { $0.outputPixels > $1.outputPixels }
     }
 
-    /// Measured on VGG16 width 1/8: maps of ≥ 16×16 up to 80% kept, ≥ 8×8 up to 40%, smaller
-    /// ones up to 15%.
+    /// Measured on VGG16 width 1/8 against oneDNN's kernels (issue 21): maps of ≥ 32×32 up to
+    /// 20% kept, ≥ 16×16 up to 12%, ≥ 8×8 up to 8%; smaller maps always dense.
     public static let measured = SparseKernelPolicy(limits: [
-        Limit(outputPixels: 256, maxDensity: 0.8),
-        Limit(outputPixels: 64, maxDensity: 0.4),
-        Limit(outputPixels: 0, maxDensity: 0.15),
+        Limit(outputPixels: 1024, maxDensity: 0.2),
+        Limit(outputPixels: 256, maxDensity: 0.12),
+        Limit(outputPixels: 64, maxDensity: 0.08),
     ])
 
     /// Never the sparse kernels.

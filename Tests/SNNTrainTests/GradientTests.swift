@@ -132,10 +132,10 @@ struct GradientTests {
 
     @Test func sparseKernelPolicyPicksTheLimitOfTheMapSize() {
         let policy = SparseKernelPolicy.measured
-        #expect(policy.maxDensity(outputPixels: 32 * 32) == 0.8)
-        #expect(policy.maxDensity(outputPixels: 16 * 16) == 0.8)
-        #expect(policy.maxDensity(outputPixels: 8 * 8) == 0.4)
-        #expect(policy.maxDensity(outputPixels: 4 * 4) == 0.15)
+        #expect(policy.maxDensity(outputPixels: 32 * 32) == 0.2)
+        #expect(policy.maxDensity(outputPixels: 16 * 16) == 0.12)
+        #expect(policy.maxDensity(outputPixels: 8 * 8) == 0.08)
+        #expect(policy.maxDensity(outputPixels: 4 * 4) == 0)
         #expect(SparseKernelPolicy.off.maxDensity(outputPixels: 1024) == 0)
         #expect(SparseKernelPolicy.uniform(maxDensity: 0.3).maxDensity(outputPixels: 1) == 0.3)
         let unsorted = SparseKernelPolicy(limits: [.init(outputPixels: 0, maxDensity: 0.1), .init(outputPixels: 100, maxDensity: 0.5)])
