@@ -44,6 +44,9 @@ struct WriterKillTests {
         let cli = CLITests()
         do {
             let inputs = Inputs(directory: try cli.temporaryDirectory())
+            inputsDirectory = inputs.directory
+            // Removed when the test process exits (the suites of this module share the inputs).
+            atexit { if let path = WriterKillTests.inputsDirectory { try? FileManager.default.removeItem(atPath: path) } }
             for arguments in [
                 trainArguments + ["-o", inputs.checkpoint],
                 pruneArguments + ["-o", inputs.tickets],
@@ -60,6 +63,8 @@ struct WriterKillTests {
     }()
 
     struct CLIFailure: Error, Sendable { let text: String }
+
+    nonisolated(unsafe) static var inputsDirectory: String?
 
     /// One writer: the command (given the output path) and the reader that must accept what it wrote.
     struct Writer: Sendable, CustomTestStringConvertible {
