@@ -234,6 +234,9 @@ fail:
 }
 
 hid_t snnc_h5_dataset_open(hid_t loc, const char *name) { return H5Dopen2(loc, name, H5P_DEFAULT); }
+unsigned long long snnc_h5_dataset_storage_size(hid_t dataset) {
+    return (unsigned long long)H5Dget_storage_size(dataset);
+}
 int snnc_h5_dataset_close(hid_t dataset) { return (int)H5Dclose(dataset); }
 
 int snnc_h5_dataset_write(hid_t dataset, int type_code, const void *buf) {
