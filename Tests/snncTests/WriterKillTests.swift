@@ -227,9 +227,9 @@ struct WriterKillTests {
         let dir = try cli.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/b.h5"
-        let process = try start(Self.trainArguments + ["-o", out], environment: [Self.hold: "400"])
+        let process = try start(Self.trainArguments + ["-o", out], environment: [Self.hold: "1500"])
         let reached = waitForTemporary(number: 2, of: out, while: process)
-        usleep(50_000)
+        usleep(20_000)
         killAndReap(process)
         #expect(reached)
         #expect(try Checkpoint.load(from: out).epochsCompleted == 1)
@@ -264,9 +264,9 @@ struct WriterKillTests {
         let dir = try cli.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/b.h5"
-        let process = try start(Self.pruneArguments + ["-o", out], environment: [Self.hold: "400"])
+        let process = try start(Self.pruneArguments + ["-o", out], environment: [Self.hold: "1500"])
         let reached = waitForTemporary(number: 2, of: out, while: process)
-        usleep(50_000)
+        usleep(20_000)
         killAndReap(process)
         #expect(reached)
         let partial = try TicketFile.readDocument(out)
