@@ -57,7 +57,7 @@ build_module() {
         nice -n 10 clang -O1 -g -fsanitize=address,fuzzer-no-link $(pkg-config --cflags hdf5) \
             -I Sources/HDF5Shim/include -c Sources/HDF5Shim/hdf5_shim.c -o "$out/hdf5_shim.o"
     fi
-    local files newest=0
+    local files
     files=$(find "Sources/$m" -name '*.swift' | sort)
     # shellcheck disable=SC2086
     if [ -f "$out/$m.o" ] && [ -z "$(find $files -newer "$out/$m.o" | head -1)" ]; then return; fi
