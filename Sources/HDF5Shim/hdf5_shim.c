@@ -4,7 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void snnc_h5_init(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+// H5dont_atexit: libhdf5 must not run its own cleanup at process exit. After a failed write
+// (a full disk) H5Fclose fails and leaves the file half-closed in the library; its exit-time
+// cleanup then closes it again and crashes (SIGSEGV in H5F code after snnc had reported the
+// error; DiskFullTests). snnc closes every file it writes itself, so there is nothing to clean up.
+void snnc_h5_init(void) {
+    static int initialised = 0;  // called under HDF5Library's lock
+    if (!initialised) {
+        initialised = 1;
+        H5dont_atexit();
+    }
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
 
 // ---------------------------------------------------------------- errors
 
@@ -223,6 +234,9 @@ fail:
 }
 
 hid_t snnc_h5_dataset_open(hid_t loc, const char *name) { return H5Dopen2(loc, name, H5P_DEFAULT); }
+unsigned long long snnc_h5_dataset_storage_size(hid_t dataset) {
+    return (unsigned long long)H5Dget_storage_size(dataset);
+}
 int snnc_h5_dataset_close(hid_t dataset) { return (int)H5Dclose(dataset); }
 
 int snnc_h5_dataset_write(hid_t dataset, int type_code, const void *buf) {

@@ -53,8 +53,31 @@ struct FieldReader {
         if let shape, field.shape != shape {
             throw fail(name, "shape \(field.shape) does not match the expected \(shape)")
         }
+        try checkCount(name, field, values.count)
         if case .floats(let f, _) = field { return (f, field.shape) }
         return (values.map { Float($0) }, field.shape)
+    }
+
+    /// The number of elements of `shape`; nil when an extent is negative or the product
+    /// overflows (a scalar, `[]`, has one element).
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for extent in shape {
+            guard extent >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// The field's shape holds exactly its `count` values (a document built in memory can say
+    /// otherwise; a file read by `NIRDocument.read` cannot).
+    private func checkCount(_ name: String, _ field: NIRField, _ count: Int) throws {
+        if case .int = field { return }
+        guard Self.elementCount(field.shape) == count else {
+            throw fail(name, "shape \(field.shape) does not hold its \(count) value\(count == 1 ? "" : "s")")
+        }
     }
 
     /// One integer (a scalar or a one-element array).
@@ -105,8 +128,9 @@ struct FieldReader {
         guard let values = field.doubles, !values.isEmpty else {
             throw fail(name, "expected numbers, found \(describe(field))")
         }
-        let units = neuronShape.reduce(1, *)
-        guard values.count == 1 || (values.count == units && field.shape.reduce(1, *) == units) else {
+        try checkCount(name, field, values.count)
+        let units = Self.elementCount(neuronShape)
+        guard values.count == 1 || values.count == units else {
             throw fail(name, "shape \(field.shape) does not match the neuron shape \(neuronShape)")
         }
         guard let first = values.first, first.isFinite else { throw fail(name, "the value is not a finite number") }

@@ -47,6 +47,16 @@ public enum HDF5ElementType: Int32, Sendable, CustomStringConvertible {
         case .string, .other: 0
         }
     }
+
+    /// Bytes per element (a string or another type: 8, the size of a pointer or a small record).
+    public var byteCount: Int {
+        switch self {
+        case .int8, .uint8: 1
+        case .int16, .uint16: 2
+        case .float32, .int32, .uint32: 4
+        case .float64, .int64, .uint64, .string, .other: 8
+        }
+    }
 }
 
 /// A Swift type that maps one-to-one onto an HDF5 numeric type.
@@ -142,4 +152,14 @@ public enum HDF5Filter: Equatable, Sendable {
         default: self = .other(Int(code))
         }
     }
+}
+
+/// What SNNStore reads at most, checked against a dataset's declared shape before allocating.
+public enum HDF5Limits {
+    /// Elements of one dataset or attribute (2³¹, as `DeploymentLimits.maxElements`).
+    public static let maxElements = 1 << 31
+    /// Declared bytes per stored byte beyond `slackBytes` (deflate expands at most ~1,032-fold).
+    public static let maxExpansion = 1100
+    /// Declared bytes always allowed, whatever the file holds (fill values of small datasets).
+    public static let slackBytes = 1 << 20
 }

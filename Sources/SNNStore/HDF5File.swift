@@ -66,52 +66,35 @@ public final class HDF5File {
     /// fails, the temporary file is removed and `path` is left exactly as it was.
     /// - Throws: whatever `body` throws, or `HDF5Error` of kind `.writeFailed`.
     public static func write(to path: String, _ body: (HDF5Group) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-            isDirectory.boolValue
-        else {
-            throw HDF5Error(
-                .writeFailed, file: path, reason: "folder '\(directory)' does not exist",
-                hint: "create the folder first")
-        }
-        let temporary = temporaryPath(for: path, in: directory)
         do {
-            let file: HDF5File = try HDF5Library.locked {
-                let id = snnc_h5_file_create(temporary)
-                guard id >= 0 else {
-                    throw HDF5Error(
-                        .writeFailed, file: path,
-                        reason: "cannot create: \(HDF5Library.lastMessage())",
-                        hint: "check that the folder is writable")
+            try AtomicFile.replace(path) { temporary in
+                let file: HDF5File = try HDF5Library.locked {
+                    let id = snnc_h5_file_create(temporary)
+                    guard id >= 0 else {
+                        throw HDF5Error(
+                            .writeFailed, file: path,
+                            reason: "cannot create: \(HDF5Library.lastMessage())",
+                            hint: "check that the folder is writable")
+                    }
+                    return HDF5File(path: path, handle: HDF5Handle(id: id, close: snnc_h5_file_close))
                 }
-                return HDF5File(path: path, handle: HDF5Handle(id: id, close: snnc_h5_file_close))
-            }
-            try body(file.root)
-            try HDF5Library.locked {
-                // Closing is strong (see the shim): it also closes every object of the file.
-                guard snnc_h5_file_flush(file.handle.id) >= 0, file.handle.close() >= 0 else {
-                    throw HDF5Error(.writeFailed, file: path, reason: "flush failed: \(HDF5Library.lastMessage())")
+                do {
+                    try body(file.root)
+                } catch {
+                    _ = HDF5Library.locked { file.handle.close() }
+                    throw error
+                }
+                try HDF5Library.locked {
+                    // Closing is strong (see the shim): it also closes every object of the file.
+                    let flushed = snnc_h5_file_flush(file.handle.id) >= 0
+                    guard file.handle.close() >= 0, flushed else {
+                        throw HDF5Error(.writeFailed, file: path, reason: "flush failed: \(HDF5Library.lastMessage())")
+                    }
                 }
             }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        try syncAndRename(temporary, to: path)
-    }
-
-    private static func syncAndRename(_ temporary: String, to path: String) throws {
-        let fd = Foundation.open(temporary, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw HDF5Error(.writeFailed, file: path, reason: "cannot move the finished file into place: \(reason)")
+        } catch let error as FileWriteError {
+            // The folder, the disk or the rename: one kind of error for every HDF5 write.
+            throw HDF5Error(.writeFailed, file: path, reason: error.reason, hint: error.hint)
         }
     }
 }

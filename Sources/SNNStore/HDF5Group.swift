@@ -142,7 +142,8 @@ public struct HDF5Group {
             let dataset = try openDataset(name)
             let (stored, shape) = try dataShape(dataset, name: name, isAttribute: false)
             try check(name, stored: stored, shape: shape, as: E.self, expected: expected, convert: convert)
-            let values = try readElements(E.self, count: shape.reduce(1, *), name: name) { buffer in
+            let count = try readableCount(dataset, stored: stored, shape: shape, name: name)
+            let values = try readElements(E.self, count: count, name: name) { buffer in
                 snnc_h5_dataset_read(dataset.id, E.hdf5Type.rawValue, buffer)
             }
             return HDF5Array(shape: shape, values: values)
@@ -211,6 +212,7 @@ public struct HDF5Group {
             guard stored == .string else {
                 throw error(.typeMismatch, name, "expected strings, found \(stored)")
             }
+            _ = try readableCount(dataset, stored: stored, shape: shape, name: name)
             var strings: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
             var count = 0
             guard snnc_h5_read_string_dataset(dataset.id, &strings, &count) >= 0 else {
@@ -281,7 +283,8 @@ public struct HDF5Group {
             let label = "attribute '\(name)'"
             let (stored, shape) = try dataShape(attribute, name: object, isAttribute: true)
             try check(object, stored: stored, shape: shape, as: E.self, expected: expected, convert: convert, label: label)
-            let values = try readElements(E.self, count: shape.reduce(1, *), name: object) { buffer in
+            let values = try readElements(E.self, count: try readableCount(nil, stored: stored, shape: shape, name: object), name: object) {
+                buffer in
                 snnc_h5_attribute_read(attribute.id, E.hdf5Type.rawValue, buffer)
             }
             return HDF5Array(shape: shape, values: values)
@@ -369,7 +372,36 @@ public struct HDF5Group {
         guard snnc_h5_shape(object.id, isAttribute ? 1 : 0, &code, &rank, &dims, 32) >= 0 else {
             throw error(.readFailed, name, "cannot read type and shape: \(HDF5Library.lastMessage())")
         }
-        return (HDF5ElementType(rawValue: code) ?? .other, dims.prefix(Int(rank)).map { Int($0) })
+        let shape = dims.prefix(Int(max(0, rank))).map { Int(exactly: $0) ?? Int.max }
+        return (HDF5ElementType(rawValue: code) ?? .other, shape)
+    }
+
+    /// The number of elements of a dataset (or an attribute, `dataset` nil) about to be read,
+    /// checked before anything is allocated: at most `HDF5Limits.maxElements`, without
+    /// overflow, and for a dataset no more than `HDF5Limits.maxExpansion` times the bytes it
+    /// occupies in the file (deflate expands at most about 1,032-fold), so a small file that
+    /// declares a huge chunked dataset it never stored is an error, not an out-of-memory kill.
+    func readableCount(_ dataset: HDF5Handle?, stored: HDF5ElementType, shape: [Int], name: String) throws -> Int {
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard extent >= 0, !overflow, product <= HDF5Limits.maxElements else {
+                throw error(
+                    .readFailed, name, "declares shape \(shape), more than \(HDF5Limits.maxElements) elements; refused before reading",
+                    hint: "the file is damaged or was not written by snnc")
+            }
+            count = product
+        }
+        guard let dataset else { return count }
+        let bytes = count * stored.byteCount
+        let storage = snnc_h5_dataset_storage_size(dataset.id)
+        if bytes > HDF5Limits.slackBytes && UInt64(bytes) / UInt64(HDF5Limits.maxExpansion) > storage {
+            throw error(
+                .readFailed, name,
+                "declares shape \(shape) (\(bytes) bytes) but holds only \(storage) bytes in the file; refused before reading",
+                hint: "the file is damaged or was not written by snnc")
+        }
+        return count
     }
 
     private func check<E: HDF5Element>(

@@ -60,6 +60,8 @@ int snnc_h5_dataset_close(hid_t dataset);
 /// Writes/reads the whole dataset from/to buf, converting from/to the native type type_code.
 int snnc_h5_dataset_write(hid_t dataset, int type_code, const void *buf);
 int snnc_h5_dataset_read(hid_t dataset, int type_code, void *buf);
+/// Bytes the dataset occupies in the file (its chunks as stored, compressed); 0 when none are.
+unsigned long long snnc_h5_dataset_storage_size(hid_t dataset);
 
 /// Element type code, rank (<= max_rank) and dims of a dataset or attribute (is_attribute != 0).
 int snnc_h5_shape(hid_t object, int is_attribute, int *type_code, int *rank, hsize_t *dims,

@@ -1,5 +1,6 @@
 import Foundation
 import SNNIR
+import SNNStore
 
 /// The calibration JSON that `snnc simulate --calibration-out` writes and `snnc export
 /// --calibration` reads:
@@ -21,7 +22,7 @@ enum CalibrationFile {
         }
     }
 
-    /// Writes `calibration` atomically (a temporary file renamed into place).
+    /// Writes `calibration` atomically (`AtomicFile`: a temporary file, fsync'ed and renamed into place).
     static func write(_ calibration: Calibration, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -29,11 +30,9 @@ enum CalibrationFile {
             images: calibration.images, events: calibration.events,
             unitEvents: calibration.unitEvents.isEmpty ? nil : calibration.unitEvents)
         do {
-            try encoder.encode(contents).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw Diagnostic(
-                message: "cannot write the calibration file (\(error.localizedDescription))", location: path,
-                hint: "check the folder exists and is writable")
+            try AtomicFile.write(try encoder.encode(contents), to: path)
+        } catch let error as FileWriteError {
+            throw Diagnostic(message: "cannot write the calibration file: \(error.reason)", location: path, hint: error.hint)
         }
     }
 

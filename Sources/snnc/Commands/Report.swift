@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SNNReport
+import SNNStore
 
 extension SNNC {
     struct Report: ParsableCommand {
@@ -63,14 +64,13 @@ extension SNNC {
             }
         }
 
-        /// Writes atomically (a temporary in the same folder renamed into place).
+        /// Writes atomically (`AtomicFile`: a temporary in the same folder, fsync'ed and renamed
+        /// into place; an old page stays as it was on any failure).
         private func write(_ page: String, to path: String) throws {
             do {
-                try Data(page.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw Diagnostic(
-                    message: "cannot write the report (\(error.localizedDescription))", location: path,
-                    hint: "check the folder exists and is writable")
+                try AtomicFile.write(Data(page.utf8), to: path)
+            } catch let error as FileWriteError {
+                throw Diagnostic(message: "cannot write the report: \(error.reason)", location: path, hint: error.hint)
             }
         }
     }
