@@ -42,7 +42,7 @@ modules() {
 sanitize=(-sanitize=fuzzer,address)
 cflags=(-I Sources/CHDF5 -I Sources/CBLAS -I Sources/CZlib -I "$dir/modules")
 for flag in $(pkg-config --cflags hdf5 openblas zlib); do cflags+=(-Xcc "$flag"); done
-libs=(-L "$(pkg-config --variable=libdir hdf5)" -lhdf5 -lopenblas -lz)
+libs=(-L "$(pkg-config --variable=libdir hdf5)" -lhdf5 -lopenblas -lz -ldnnl -lgomp)
 for flag in $(pkg-config --libs-only-L hdf5 openblas); do libs+=("$flag"); done
 
 # Compiles one library module (and the C shim) into $dir/modules, once per change of its sources.
@@ -57,13 +57,20 @@ build_module() {
         nice -n 10 clang -O1 -g -fsanitize=address,fuzzer-no-link $(pkg-config --cflags hdf5) \
             -I Sources/HDF5Shim/include -c Sources/HDF5Shim/hdf5_shim.c -o "$out/hdf5_shim.o"
     fi
+    if [ "$m" = SNNTensor ] && [ ! -f "$out/dnnl_shim.o" -o Sources/DNNLShim/dnnl_shim.c -nt "$out/dnnl_shim.o" ]; then
+        mkdir -p "$out/DNNLShim"
+        printf 'module DNNLShim {\n    header "%s"\n    export *\n}\n' "$PWD/Sources/DNNLShim/include/dnnl_shim.h" \
+            >"$out/DNNLShim/module.modulemap"
+        nice -n 10 clang -O1 -g -fsanitize=address,fuzzer-no-link \
+            -I Sources/DNNLShim/include -c Sources/DNNLShim/dnnl_shim.c -o "$out/dnnl_shim.o"
+    fi
     local files
     files=$(find "Sources/$m" -name '*.swift' | sort)
     # shellcheck disable=SC2086
     if [ -f "$out/$m.o" ] && [ -z "$(find $files -newer "$out/$m.o" | head -1)" ]; then return; fi
     echo "fuzz: compiling module $m" >&2
     # shellcheck disable=SC2086
-    nice -n 10 swiftc -O -g "${sanitize[@]}" -parse-as-library -wmo -module-name "$m" "${cflags[@]}" -I "$out/HDF5Shim" \
+    nice -n 10 swiftc -O -g "${sanitize[@]}" -parse-as-library -wmo -module-name "$m" "${cflags[@]}" -I "$out/HDF5Shim" -I "$out/DNNLShim" \
         -emit-module -emit-module-path "$out/$m.swiftmodule" -c $files -o "$out/$m.o" 2>&1 |
         grep -v "Cannot export local symbol" || true
     [ -f "$out/$m.o" ] || { echo "fuzz: compiling $m failed" >&2; exit 1; }
@@ -92,10 +99,11 @@ for target in "${targets[@]}"; do
         for m in $linked; do
             build_module "$m"
             objects+=("$dir/modules/$m.o")
+            [ "$m" != SNNTensor ] || objects+=("$dir/modules/dnnl_shim.o")
         done
         make_models
         nice -n 10 swiftc -O -g "${sanitize[@]}" -parse-as-library -module-name "Fuzz_$target" "${cflags[@]}" \
-            -I "$dir/modules/HDF5Shim" "fuzz/targets/$target.swift" "${objects[@]}" "${libs[@]}" -o "$binary" 2>&1 |
+            -I "$dir/modules/HDF5Shim" -I "$dir/modules/DNNLShim" "fuzz/targets/$target.swift" "${objects[@]}" "${libs[@]}" -o "$binary" 2>&1 |
             grep -v "Cannot export local symbol" || true
     else
         # shellcheck disable=SC2046
