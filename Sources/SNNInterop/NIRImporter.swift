@@ -118,6 +118,13 @@ public enum NIRImporter {
                 return
             }
             let (op, shape) = try operation(node, kind, reader: reader, inputShape: inputShape)
+            // Any layer can declare a huge output (a weight with a zero extent holds no values
+            // whatever its other extents): bound every output before later nodes multiply it out.
+            guard let units = FieldReader.elementCount(shape), units <= 1 << 32 else {
+                throw reader.fail(
+                    nil, "the node's output shape \(shape) has more than 2^32 elements",
+                    hint: "check the node's weight and shape fields")
+            }
             specs.append(NodeSpec(name: name, inputs: [source], op: op))
             engineName[name] = name
             shapes[name] = shape
