@@ -21,10 +21,12 @@ struct CLITests {
         var stderr: String
     }
 
-    func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary with `arguments`, in `directory` when given (else the current folder).
+    func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

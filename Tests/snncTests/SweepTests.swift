@@ -290,21 +290,7 @@ struct SweepTests {
 
     /// Runs the snnc binary in `directory`.
     func snnc(_ arguments: [String], in directory: String) throws -> CLITests.Result {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try CLITests().run(arguments, in: directory)
     }
 
     func states(_ directory: String) throws -> [String: String] {
