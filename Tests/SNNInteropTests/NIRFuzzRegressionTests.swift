@@ -30,4 +30,19 @@ struct NIRFuzzRegressionTests {
         NIRExportTests.expectImportError(
             document("lif", "tau", .floats([2, 2], shape: [1 << 40, 1 << 40])), node: "lif", field: "tau", saying: "does not hold")
     }
+
+    /// Found by the fuzzer (seed `fuzz/corpus/nir/crash-huge-output-shape`): a conv's padding
+    /// given as the scalar 2^31 made its output 2^32 + 26 pixels a side; the next node (a LIF
+    /// turned into a Flatten) multiplied that shape out until the product overflowed. Every layer's
+    /// output is now bounded before later nodes use it.
+    @Test func aLayerDeclaringMoreThan2To32OutputsIsANamedError() {
+        NIRExportTests.expectImportError(
+            document("conv", "padding", .int(1 << 31)), node: "conv", field: nil, saying: "has more than 2^32 elements")
+        var flattened = document("conv", "padding", .int(1 << 31))
+        for n in flattened.nodes.indices where flattened.nodes[n].name == "lif" {
+            flattened.nodes[n].type = "Flatten"
+            flattened.nodes[n].fields = []
+        }
+        NIRExportTests.expectImportError(flattened, node: "conv", field: nil, saying: "has more than 2^32 elements")
+    }
 }
