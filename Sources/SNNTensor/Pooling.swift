@@ -283,6 +283,9 @@ public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window
         window.padH, window.padW
     )
     let inv = 1 / Float(kH * kW)
+    if kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && d.h == 2 * d.ho && d.w == 2 * d.wo {
+        return avgPairPoolBackward(dOutput: dOutput, inputShape: inputShape, scale: inv)
+    }
     var dx = [Float](repeating: 0, count: d.planes * d.h * d.w)
     dOutput.scalars.withUnsafeBufferPointer { dyb in
         dx.withUnsafeMutableBufferPointer { dxb in
@@ -311,6 +314,39 @@ public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window
         }
     }
     return Tensor(shape: inputShape, scalars: dx)
+}
+
+/// `avgPool2dBackward` of a 2×2, stride-2, unpadded window that tiles the input exactly: each
+/// input pixel belongs to one window, so its gradient is that window's `dOutput · scale`, written
+/// once (no zero fill, no accumulation; the same bits as the general path's `0 + g`).
+private func avgPairPoolBackward(dOutput: Tensor, inputShape: [Int], scale: Float) -> Tensor {
+    let (ho, wo) = (dOutput.shape[2], dOutput.shape[3])
+    let planes = inputShape[0] * inputShape[1]
+    return Tensor(shape: inputShape) { dx in
+        dOutput.scalars.withUnsafeBufferPointer { dyb in
+            let dxs = SharedPointer(dx.baseAddress!)
+            let dys = SharedPointer(dyb.baseAddress!)
+            let parts = elementwiseParts(dx.count)
+            forEachPart(parts) { part in
+                for plane in slice(planes, part: part, of: parts) {
+                    let dy = UnsafePointer(dys.base) + plane * ho * wo
+                    let out = dxs.base + plane * 4 * ho * wo
+                    for oh in 0..<ho {
+                        let r0 = out + 2 * oh * 2 * wo
+                        let r1 = r0 + 2 * wo
+                        let g = dy + oh * wo
+                        for ow in 0..<wo {
+                            let v = g[ow] * scale
+                            r0[2 * ow] = v
+                            r0[2 * ow + 1] = v
+                            r1[2 * ow] = v
+                            r1[2 * ow + 1] = v
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Global average pooling: `[N, C, H, W]` → `[N, C, 1, 1]`, the mean of each plane

@@ -43,6 +43,11 @@ public struct Network: Sendable {
     public var sparseKernels = SparseKernelPolicy.measured
     /// For each node, the index of its weight / bias / BN buffers in the `ParameterSet`.
     private let weightIndex: [Int?], biasIndex: [Int?], meanIndex: [Int?], varIndex: [Int?]
+    /// For each node, whether its output depends on a parameter, so that `backward` needs the
+    /// gradient with respect to it. False for the input and everything computed from the input
+    /// alone (normalisation, `repeatTime`): the first convolution then skips its input gradient,
+    /// which nothing would read.
+    private let carriesGradient: [Bool]
 
     /// A runner for `graph` whose parameters are laid out as in `parameters`.
     public init(graph: LayerGraph, parameters: ParameterSet) {
@@ -51,6 +56,11 @@ public struct Network: Sendable {
         biasIndex = graph.nodes.map { parameters.parameterIndex($0.name + ".bias") }
         meanIndex = graph.nodes.map { parameters.bufferIndex($0.name + ".running_mean") }
         varIndex = graph.nodes.map { parameters.bufferIndex($0.name + ".running_var") }
+        var carries = [Bool](repeating: false, count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() {
+            carries[i] = weightIndex[i] != nil || biasIndex[i] != nil || node.inputs.contains { carries[$0] }
+        }
+        carriesGradient = carries
     }
 
     var spec: ModelSpec { graph.spec }
@@ -196,7 +206,7 @@ public struct Network: Sendable {
             let node = nodes[i]
             let xIndex = node.inputs[0]
             let x = pass.values[xIndex]
-            let needsInputGradient = xIndex != 0
+            let needsInputGradient = carriesGradient[xIndex]
             var dx: Tensor?
             switch node.op {
             case .input:
@@ -262,7 +272,7 @@ public struct Network: Sendable {
                     computeInputGradient: needsInputGradient)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }
             case .add:
-                for j in node.inputs.dropFirst() where j != 0 { accumulateGradient(dy, into: &dValues[j]) }
+                for j in node.inputs.dropFirst() where carriesGradient[j] { accumulateGradient(dy, into: &dValues[j]) }
                 dx = dy
             case .repeatTime:
                 dx = sumOverTime(dy, timeSteps: timeSteps)

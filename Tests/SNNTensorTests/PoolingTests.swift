@@ -171,4 +171,20 @@ extension SNNTensorTests.PoolingTests {
                 weightedSum(avgPool2dForward(input: $0, window: window).scalars, r)
             }, atol: 1e-4, rtol: 1e-4, "avg pool dInput \(window)")
     }
+
+    /// The exactly tiled 2×2 / stride-2 case (its own write-once path): every input pixel gets its
+    /// window's gradient divided by 4, bit for bit, on several planes and threads' parts.
+    @Test func avgPairPoolBackwardWritesEachWindowsShare() {
+        let shape = [3, 5, 6, 8]
+        let dy = randomTensor([3, 5, 3, 4], seed: 11)
+        let dx = avgPool2dBackward(dOutput: dy, inputShape: shape, window: Window2d(kernel: 2, stride: 2))
+        #expect(dx.shape == shape)
+        var expected = [Float](repeating: 0, count: shape.reduce(1, *))
+        for plane in 0..<15 {
+            for h in 0..<6 {
+                for w in 0..<8 { expected[(plane * 6 + h) * 8 + w] = dy.scalars[(plane * 3 + h / 2) * 4 + w / 2] * 0.25 }
+            }
+        }
+        #expect(dx.scalars == expected)
+    }
 }
