@@ -39,6 +39,7 @@ struct Options {
     var timeSteps = 5
     var sparsity = 0.0
     var denseKernels = false
+    var eventLimit: Double?
     var sparseLimit: Double?
     var ticket: String?
     var level: Int?
@@ -55,6 +56,7 @@ struct Options {
             case "--time-steps": timeSteps = rest.next().flatMap(Int.init) ?? timeSteps
             case "--sparsity": sparsity = rest.next().flatMap(Double.init) ?? sparsity
             case "--dense-kernels": denseKernels = true
+            case "--event-limit": eventLimit = rest.next().flatMap(Double.init)
             case "--sparse-limit": sparseLimit = rest.next().flatMap(Double.init)
             case "--ticket": ticket = rest.next()
             case "--level": level = rest.next().flatMap(Int.init)
@@ -66,7 +68,7 @@ struct Options {
                         """
                         snnc-bench: unknown argument '\(a)'
                         usage: snnc-bench [small|vgg16|vgg16-paper-w8] [--batch N] [--warmup N] [--iters N] [--threads N] [--time-steps T]
-                                          [--sparsity S] [--dense-kernels] [--sparse-limit D]
+                                          [--sparsity S] [--dense-kernels] [--sparse-limit D] [--event-limit D]
                                           [--ticket FILE --level K [--extra-rounds N]]
                                snnc-bench sparse-vgg16 SPARSITY out.h5
 
@@ -200,6 +202,7 @@ if options.sparsity > 0 { pruneLayerwise(&state.parameters, sparsity: options.sp
 var trainer = try Trainer(state: state, normalization: .unitRange(channels: spec.inputChannels))
 if let limit = options.sparseLimit { trainer.sparseKernels = .uniform(maxDensity: limit) }
 if options.denseKernels { trainer.sparseKernels = .off }
+if let limit = options.eventLimit { trainer.eventKernels = EventConvPolicy(maxDensity: limit) }
 
 // Random data as in the anchor: x ~ U(0, 1), labels uniform.
 var images = Tensor.zeros([batchSize, spec.inputChannels, spec.inputHeight, spec.inputWidth])
@@ -212,6 +215,16 @@ let peakInfer = peakRSSMegabytes()
 let trainTimes = timed(warmup: options.warmup, iters: iters) { _ = trainer.step(batch, learningRate: 0.01) }
 let peakTrain = peakRSSMegabytes()
 
+// Spike density per spiking layer (fraction of neuron-steps that fire) on the benchmark batch
+// after the timed training steps: how much of a spike-driven kernel's work would remain.
+var densityRunner = Network(graph: graph, parameters: trainer.state.parameters)
+var densityParameters = trainer.state.parameters
+let densityPass = densityRunner.forward(batch.images, parameters: &densityParameters, training: true, keepIntermediates: false)
+let steps = Double(densityPass.logits.shape[0])
+let spikeDensity = Dictionary(
+    densityPass.spikeCounts.map { ($0.node, ($0.spikes / (steps * Double($0.neurons)) * 1e4).rounded() / 1e4) },
+    uniquingKeysWith: { a, _ in a })
+
 let macs = macsPerStep(graph)
 let flopsPerImage = 2.0 * Double(macs) * Double(spec.timeSteps)
 let medTrain = median(trainTimes)
@@ -221,13 +234,14 @@ let result: [String: Any] = [
         "\($0) level \(options.level.map(String.init) ?? "default")" + (options.extraRounds > 0 ? " + \(options.extraRounds) rounds" : "")
     } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
     "sparsity": options.sparsity, "kept": state.parameters.keptCount, "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
+    "event_limit": trainer.eventKernels.maxDensity,
     "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
     "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
     "infer_gflops": flopsPerImage * Double(batchSize) / medInfer / 1e9,
     "train_s_med": medTrain, "train_s_min": trainTimes.min() ?? 0, "train_s_max": trainTimes.max() ?? 0,
     "infer_s_med": medInfer, "infer_s_min": inferTimes.min() ?? 0, "infer_s_max": inferTimes.max() ?? 0,
     "peak_rss_train_mb": peakTrain, "peak_rss_infer_mb": peakInfer,
-    "macs_per_image_per_step": macs, "warmup": options.warmup, "iters": iters,
+    "macs_per_image_per_step": macs, "warmup": options.warmup, "iters": iters, "spike_density": spikeDensity,
 ]
 let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
 print(String(decoding: data, as: UTF8.self))

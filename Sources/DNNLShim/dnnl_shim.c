@@ -190,26 +190,8 @@ int snnc_conv_forward(snnc_conv *c, const float *x, const float *w, const float 
     return 0;
 }
 
-int snnc_conv_backward(
-    snnc_conv *c, const float *x, const float *dy, const float *w, float *dx, float *dw, int x_is_forward_input)
-{
-    // dy in the backward-data kernel's layout, reused by the backward-weights kernel when that
-    // one wants the same layout (the usual case): one reorder instead of two.
-    dnnl_memory_t diff_dst_for_weights;
-    if (dx) {
-        RUN(port_in(c, &c->bwd_diff_dst, dy));
-        const dnnl_memory_desc_t *have = query(c->pd[1], dnnl_query_diff_dst_md);
-        const dnnl_memory_desc_t *want = query(c->pd[2], dnnl_query_diff_dst_md);
-        if (dnnl_memory_desc_equal(have, want)) {
-            diff_dst_for_weights = c->bwd_diff_dst.kernel;
-        } else {
-            RUN(port_in(c, &c->wgt_diff_dst, dy));
-            diff_dst_for_weights = c->wgt_diff_dst.kernel;
-        }
-    } else {
-        RUN(port_in(c, &c->wgt_diff_dst, dy));
-        diff_dst_for_weights = c->wgt_diff_dst.kernel;
-    }
+/// The weight gradient into dw; diff_dst_for_weights is dy in the backward-weights kernel's layout.
+static int weight_gradient(snnc_conv *c, const float *x, dnnl_memory_t diff_dst, float *dw, int x_is_forward_input) {
     // x in the backward-weights kernel's layout: the forward's copy when it is still there.
     dnnl_memory_t src_for_weights;
     if (x_is_forward_input && c->fwd_src.reorder
@@ -222,12 +204,30 @@ int snnc_conv_backward(
     RUN(dnnl_memory_set_data_handle(c->wgt_diff_weights.user, dw));
     dnnl_exec_arg_t weight_args[3] = {
         {DNNL_ARG_SRC, src_for_weights},
-        {DNNL_ARG_DIFF_DST, diff_dst_for_weights},
+        {DNNL_ARG_DIFF_DST, diff_dst},
         {DNNL_ARG_DIFF_WEIGHTS, c->wgt_diff_weights.kernel},
     };
     RUN(dnnl_primitive_execute(c->prim[2], c->stream, 3, weight_args));
-    RUN(run_reorder(c, &c->wgt_diff_weights, 1));
+    return (int)run_reorder(c, &c->wgt_diff_weights, 1);
+}
+
+int snnc_conv_backward(
+    snnc_conv *c, const float *x, const float *dy, const float *w, float *dx, float *dw, int x_is_forward_input)
+{
     if (dx) {
+        RUN(port_in(c, &c->bwd_diff_dst, dy));
+        if (dw) {
+            // dy in the backward-data kernel's layout, reused by the backward-weights kernel when
+            // that one wants the same layout (the usual case): one reorder instead of two.
+            const dnnl_memory_desc_t *have = query(c->pd[1], dnnl_query_diff_dst_md);
+            const dnnl_memory_desc_t *want = query(c->pd[2], dnnl_query_diff_dst_md);
+            dnnl_memory_t diff_dst = c->bwd_diff_dst.kernel;
+            if (!dnnl_memory_desc_equal(have, want)) {
+                RUN(port_in(c, &c->wgt_diff_dst, dy));
+                diff_dst = c->wgt_diff_dst.kernel;
+            }
+            RUN(weight_gradient(c, x, diff_dst, dw, x_is_forward_input));
+        }
         RUN(port_in(c, &c->bwd_weights, w));
         RUN(dnnl_memory_set_data_handle(c->bwd_diff_src.user, dx));
         dnnl_exec_arg_t data_args[3] = {
@@ -237,6 +237,9 @@ int snnc_conv_backward(
         };
         RUN(dnnl_primitive_execute(c->prim[1], c->stream, 3, data_args));
         RUN(run_reorder(c, &c->bwd_diff_src, 1));
+    } else if (dw) {
+        RUN(port_in(c, &c->wgt_diff_dst, dy));
+        RUN(weight_gradient(c, x, c->wgt_diff_dst.kernel, dw, x_is_forward_input));
     }
     RUN(dnnl_stream_wait(c->stream));
     return 0;

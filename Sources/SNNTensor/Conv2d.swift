@@ -14,6 +14,9 @@ public struct ConvWorkspace: Sendable {
     public let maxColumnBytes: Int
     /// Threads for the kernels (oneDNN's, and the sparse kernels' parts).
     public let threads: Int
+    /// When `conv2dForward` / `conv2dBackward` follow the input's non-zeros (the event kernels)
+    /// instead of running oneDNN's dense kernels.
+    public var events = EventConvPolicy.measured
     /// The sparse kernels' wide input (and, backward, input-gradient) buffer.
     var columns: [Float] = []
     /// The sparse kernels' wide output-gradient buffer.
@@ -106,11 +109,13 @@ public func conv2dForward(
     if let bias { precondition(bias.shape == [cout], "conv2d bias must be [\(cout)], got \(bias.shape)") }
     let outShape = [batch, cout, g.outH, g.outW]
     if batch == 0 || cout == 0 || g.outputPixels == 0 { return Tensor.zeros(outShape) }
-    let primitives = workspace.primitives(
-        ConvCallShape(
-            batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout,
-            window: window))
+    let shape = ConvCallShape(
+        batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
     let threads = workspace.threads
+    if workspace.events.applies(to: input) {
+        return eventConv2dForward(input: input, weight: weight, bias: bias, shape: shape, threads: threads)
+    }
+    let primitives = workspace.primitives(shape)
     // The primitive always adds a bias (zeros when there is none): one primitive per shape.
     let biasScalars = bias?.scalars ?? [Float](repeating: 0, count: cout)
     let output = Tensor(shape: outShape) { out in
@@ -157,14 +162,18 @@ public func conv2dBackward(
     if batch == 0 || cout == 0 || g.outputPixels == 0 || g.columnRows == 0 {
         return computeInputGradient ? Tensor.zeros(input.shape) : nil
     }
-    let primitives = workspace.primitives(
-        ConvCallShape(
-            batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout,
-            window: window))
+    let shape = ConvCallShape(
+        batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
     let threads = workspace.threads
     // The bias gradient in Double, as the sparse backward does: the same bits for both.
     addBiasGradient(dOutput, into: &dBias)
-    var weightGradient = [Float](repeating: 0, count: weight.count)
+    let events = workspace.events.applies(to: input)
+    if events {
+        accumulate(eventConv2dWeightGradient(dOutput: dOutput, input: input, shape: shape, threads: threads), into: &dWeight)
+        if !computeInputGradient { return nil }
+    }
+    let primitives = workspace.primitives(shape)
+    var weightGradient = [Float](repeating: 0, count: events ? 0 : weight.count)
     let reuseInput = primitives.isLatestForwardInput(input.scalars)
     func run(dx: UnsafeMutablePointer<Float>?) {
         input.scalars.withUnsafeBufferPointer { x in
@@ -173,7 +182,7 @@ public func conv2dBackward(
                     weightGradient.withUnsafeMutableBufferPointer { dw in
                         primitives.backward(
                             x: x.baseAddress!, dy: dy.baseAddress!, w: w.baseAddress!, dx: dx,
-                            dw: dw.baseAddress!, xIsForwardInput: reuseInput, threads: threads)
+                            dw: events ? nil : dw.baseAddress, xIsForwardInput: reuseInput, threads: threads)
                     }
                 }
             }
@@ -182,6 +191,6 @@ public func conv2dBackward(
     // The input gradient is written whole by oneDNN, so it skips the zero fill.
     let inputGradient = computeInputGradient ? Tensor(shape: input.shape) { run(dx: $0.baseAddress) } : nil
     if !computeInputGradient { run(dx: nil) }
-    accumulate(Tensor(shape: weight.shape, scalars: weightGradient), into: &dWeight)
+    if !events { accumulate(Tensor(shape: weight.shape, scalars: weightGradient), into: &dWeight) }
     return inputGradient
 }

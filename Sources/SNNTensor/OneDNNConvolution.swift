@@ -12,6 +12,19 @@ struct ConvCallShape: Hashable {
     let window: Window2d
 }
 
+extension ConvCallShape {
+    /// The shape as the C kernels take it.
+    var geometry: snnc_conv_shape {
+        let w = window
+        return snnc_conv_shape(
+            batch: Int64(batch), in_channels: Int64(inChannels), height: Int64(height),
+            width: Int64(width), out_channels: Int64(outChannels), kernel_h: Int64(w.kernelH),
+            kernel_w: Int64(w.kernelW), stride_h: Int64(w.strideH), stride_w: Int64(w.strideW),
+            pad_h: Int64(w.padH), pad_w: Int64(w.padW), out_h: Int64(w.outputHeight(height)),
+            out_w: Int64(w.outputWidth(width)))
+    }
+}
+
 /// oneDNN's forward, backward-data and backward-weights primitives for one `ConvCallShape`,
 /// with their reorder buffers. Owns a C handle; use from one thread at a time.
 final class ConvPrimitives {
@@ -23,13 +36,7 @@ final class ConvPrimitives {
     private var latestForwardInput: [Float] = []
 
     init(_ s: ConvCallShape) {
-        let w = s.window
-        var geometry = snnc_conv_shape(
-            batch: Int64(s.batch), in_channels: Int64(s.inChannels), height: Int64(s.height),
-            width: Int64(s.width), out_channels: Int64(s.outChannels), kernel_h: Int64(w.kernelH),
-            kernel_w: Int64(w.kernelW), stride_h: Int64(w.strideH), stride_w: Int64(w.strideW),
-            pad_h: Int64(w.padH), pad_w: Int64(w.padW), out_h: Int64(w.outputHeight(s.height)),
-            out_w: Int64(w.outputWidth(s.width)))
+        var geometry = s.geometry
         var message = [CChar](repeating: 0, count: 512)
         guard let handle = snnc_conv_create(&geometry, &message, message.count) else {
             let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -65,11 +72,12 @@ final class ConvPrimitives {
         }
     }
 
-    /// The weight gradient, assigned, and the input gradient when `dx` is not nil.
-    /// `xIsForwardInput`: `x` is the storage the latest `forward` read (`isLatestForwardInput`).
+    /// The weight gradient when `dw` is not nil and the input gradient when `dx` is not nil,
+    /// both assigned. `xIsForwardInput`: `x` is the storage the latest `forward` read
+    /// (`isLatestForwardInput`).
     func backward(
         x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>, xIsForwardInput: Bool, threads: Int
+        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, xIsForwardInput: Bool, threads: Int
     ) {
         snnc_dnnl_set_threads(Int32(threads))
         check(snnc_conv_backward(handle, x, dy, w, dx, dw, xIsForwardInput ? 1 : 0), "backward")

@@ -41,6 +41,12 @@ public struct Network: Sendable {
     private var workspace = ConvWorkspace()
     /// When a masked convolution uses the sparse kernels (`.off` for the dense ones).
     public var sparseKernels = SparseKernelPolicy.measured
+    /// When a dense convolution follows its input's spikes instead of running oneDNN's kernels
+    /// (`EventConvPolicy`; benchmarks compare with `.off`).
+    public var eventKernels: EventConvPolicy {
+        get { workspace.events }
+        set { workspace.events = newValue }
+    }
     /// For each node, the index of its weight / bias / BN buffers in the `ParameterSet`.
     private let weightIndex: [Int?], biasIndex: [Int?], meanIndex: [Int?], varIndex: [Int?]
     /// For each node, whether its output depends on a parameter, so that `backward` needs the

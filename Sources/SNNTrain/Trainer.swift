@@ -36,6 +36,11 @@ public struct Trainer: Sendable {
     public private(set) var state: TrainingState
     private var network: Network
     public let normalization: Normalization
+    /// See `Network.eventKernels` (benchmarks compare with `.off`, oneDNN's dense kernels).
+    public var eventKernels: EventConvPolicy {
+        get { network.eventKernels }
+        set { network.eventKernels = newValue }
+    }
     /// See `Network.sparseKernels` (benchmarks compare with `.off`, the dense kernels).
     public var sparseKernels: SparseKernelPolicy {
         get { network.sparseKernels }

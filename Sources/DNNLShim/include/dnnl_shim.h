@@ -30,7 +30,8 @@ void snnc_conv_destroy(snnc_conv *conv);
 /// Returns 0 on success, else a oneDNN status code.
 int snnc_conv_forward(snnc_conv *conv, const float *x, const float *w, const float *b, float *y);
 /// The gradients for the output gradient dy of the forward pass on x with weights w, both
-/// assigned (not added): the weight gradient dw and, unless dx is NULL, the input gradient dx.
+/// assigned (not added): unless dw is NULL the weight gradient dw, and unless dx is NULL the
+/// input gradient dx.
 /// (The bias gradient, a plain sum of dy, is left to the caller.) Pass x_is_forward_input = 1
 /// only when x holds exactly what the latest snnc_conv_forward call on this handle read: the
 /// forward's copy of it in the kernel layout is then reused instead of reordered again.
