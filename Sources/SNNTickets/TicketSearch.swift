@@ -132,7 +132,12 @@ public final class TicketSearch {
         var state = trimmed(result.state)
         state.notes["ticket.level"] = String(level)
         state.notes["ticket.method"] = header.method.rawValue
-        let report = SparsityReport(state.parameters)
+        var report = SparsityReport(state.parameters)
+        if state.spec.keptChannels != nil {
+            // Removed channels count as pruned weights of the unpruned model.
+            report.prunable = base.parameters.prunableCount
+            report.parameters = base.parameters.parameterCount
+        }
         let evaluation = result.evaluation
         let spikes = (evaluation?.spikesPerImage ?? []).map { LayerSpikes(node: $0.node, spikes: $0.spikes, neurons: $0.neurons) }
         var ledger = result.ledger
