@@ -69,6 +69,7 @@ struct StructuredSearchTests {
         #expect(Self.kept(done, 1, "conv1") == (0..<4).filter { !first.contains($0) })
         #expect(Self.kept(done, 2, "conv1")?.count == 2)
         #expect(done.levels[3]?.state.spec.keptChannels == done.levels[2]?.state.spec.keptChannels)
+        #expect(done.levels[2]?.info.keptChannels == done.levels[2]?.state.spec.keptChannels && done.levels[0]?.info.keptChannels == nil)
         #expect(done.levels[2]?.info.sparsity.kept == afterTwoChannels)
         #expect(done.levels[3]?.info.sparsity.kept == afterTwoChannels - Pruning.pruneCount(alive: afterTwoChannels, rate: 0.25))
         // Sparsity counts removed channels as pruned weights of the unpruned model.

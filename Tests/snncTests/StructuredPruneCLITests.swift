@@ -40,6 +40,10 @@ struct StructuredPruneCLITests {
         let fits = try #require(summary["fits"] as? [String: Any])
         let last = levels.count - 1
         #expect(last >= 2)
+        // The summary names the reduced layers and their kept channels (indices of the unpruned layer).
+        #expect(levels[0]["keptChannels"] == nil)
+        let kept = try #require(levels[1]["keptChannels"] as? [[String: Any]])
+        #expect(kept.first?["layer"] as? String == "conv1" && (kept.first?["channels"] as? [Int])?.count == 2)
         let fit = try #require((fits[String(last)] as? [String: Any])?["targets"] as? [[String: Any]])
         #expect(fit.first?["fits"] as? Bool == true)
         #expect(fit.first?["cores"] as? Int == 4)
