@@ -42,12 +42,7 @@ public enum ChannelPruning {
 
     /// The hidden conv and linear layers of `graph` (every one but the classifier), in order.
     public static func prunableLayers(_ graph: LayerGraph) -> [LayerNode] {
-        graph.nodes.dropLast().filter { node in
-            switch node.op {
-            case .conv, .linear: true
-            default: false
-            }
-        }
+        graph.nodes.dropLast().filter(\.isSynaptic)
     }
 
     /// The layer a structured round prunes: the conv or linear layer producing `named` (a
@@ -57,7 +52,7 @@ public enum ChannelPruning {
     public static func layerToPrune(_ graph: LayerGraph, named name: String?) -> String? {
         let candidates = prunableLayers(graph).filter { $0.shape[0] > 1 }
         if let name, var i = graph.index(of: name) {
-            while !graph.nodes[i].isSynapticLayer, let input = graph.nodes[i].inputs.first { i = input }
+            while !graph.nodes[i].isSynaptic, let input = graph.nodes[i].inputs.first { i = input }
             if candidates.contains(where: { $0.name == graph.nodes[i].name }) { return graph.nodes[i].name }
         }
         var best: LayerNode?
@@ -80,15 +75,5 @@ public enum ChannelPruning {
         selections.removeAll { $0.layer == layer }
         selections.append(ChannelSelection(layer: layer, channels: kept))
         return (try state.keepingChannels(selections), removed)
-    }
-}
-
-extension LayerNode {
-    /// A conv or linear node.
-    fileprivate var isSynapticLayer: Bool {
-        switch op {
-        case .conv, .linear: true
-        default: false
-        }
     }
 }

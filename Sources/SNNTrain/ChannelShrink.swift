@@ -84,7 +84,7 @@ extension ParameterSet {
 
 extension LayerNode {
     /// A conv or linear node.
-    var isSynaptic: Bool { inputCount != nil }
+    public var isSynaptic: Bool { inputCount != nil }
 
     /// Input channels of a conv, input features of a linear layer; nil for other nodes.
     var inputCount: Int? {
