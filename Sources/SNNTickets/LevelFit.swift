@@ -49,14 +49,24 @@ public struct FitViolation: Codable, Equatable, Sendable {
     public var prunable: Bool
     /// The compiler's advice, if it gave any.
     public var hint: String?
+    /// True when the violation is a neuron count (the neurons alone need more cores than the
+    /// target has, a `neurons` budget, a `cores` budget below that floor): removing channels
+    /// (`--structured`) can fix it. Nil otherwise, and in files written before it existed.
+    public var neurons: Bool?
 
-    public init(constraint: String, layer: String? = nil, message: String, prunable: Bool, hint: String? = nil) {
+    public init(
+        constraint: String, layer: String? = nil, message: String, prunable: Bool, hint: String? = nil, neurons: Bool = false
+    ) {
         self.constraint = constraint
         self.layer = layer
         self.message = message
         self.prunable = prunable
         self.hint = hint
+        self.neurons = neurons ? true : nil
     }
+
+    /// Whether the violation is a neuron count (see `neurons`).
+    public var isNeuronCount: Bool { neurons ?? false }
 
     /// `layer 'x': message (constraint)`.
     public var text: String { (layer.map { "layer '\($0)': " } ?? "") + message + " (\(constraint))" }
@@ -119,6 +129,14 @@ public struct LevelFit: Codable, Equatable, Sendable {
     public var unprunable: (target: String, violation: FitViolation)? {
         for t in targets {
             if let v = t.violations.first(where: { !$0.prunable }) { return (t.target, v) }
+        }
+        return nil
+    }
+
+    /// The first violation that is a neuron count (channel pruning can fix it), if any.
+    public var neuronBound: (target: String, violation: FitViolation)? {
+        for t in targets {
+            if let v = t.violations.first(where: \.isNeuronCount) { return (t.target, v) }
         }
         return nil
     }

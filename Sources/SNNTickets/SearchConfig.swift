@@ -142,6 +142,9 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     /// One-shot: the T of the dense training whose magnitudes give the masks (T_pre; nil: the
     /// model's T). The tickets always retrain at the model's T (T_post).
     public var searchTimeSteps: Int?
+    /// IMP and IMP+ET with chip targets: a round after a level that is short of neurons removes
+    /// channels instead of weights (nil: unstructured only; files written before it have none).
+    public var structured: StructuredPruning?
 
     public init(method: TicketMethod, targets: [DensityTarget]) {
         self.method = method
@@ -206,6 +209,15 @@ public struct SearchConfig: Codable, Equatable, Sendable {
         if let t = searchTimeSteps {
             guard method == .oneShot else { throw SearchConfigError("--search-timesteps applies to --method oneshot only") }
             guard t >= 1 else { throw SearchConfigError("--search-timesteps must be at least 1, got \(t)") }
+        }
+        if let structured {
+            guard method == .imp || method == .impET else { throw SearchConfigError("--structured works with --method imp or imp+et") }
+            guard fit != nil else {
+                throw SearchConfigError("--structured removes channels where a target is short of neurons; give at least one --target")
+            }
+            guard structured.channelRate > 0 && structured.channelRate < 1 else {
+                throw SearchConfigError("--channel-rate must be in (0, 1), got \(structured.channelRate)")
+            }
         }
         if method.usesEarlyTime {
             guard earlyTime.lambda > 0, !earlyTime.candidates.isEmpty, earlyTime.probeImages >= 2 else {

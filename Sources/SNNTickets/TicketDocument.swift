@@ -100,6 +100,9 @@ public struct LevelInfo: Codable, Equatable, Sendable {
     public var earlyBird: EarlyBirdDetection?
     /// Transfer: the ANN's test accuracy with this round's mask.
     public var annAccuracy: Double?
+    /// Structured pruning (`--structured`): the channels the level's reduced layers keep, as in
+    /// its model spec (nil when every layer is whole, and in files written before it existed).
+    public var keptChannels: [ChannelSelection]?
 
     /// Search plus training.
     public var totalCost: CostTotals { searchCost + trainCost }

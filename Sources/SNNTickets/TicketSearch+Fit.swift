@@ -1,3 +1,5 @@
+import SNNTrain
+
 /// The fit of every level (`SearchConfig.fit`, checked by the caller's `fitCheck`) and the
 /// `untilFits` of IMP and IMP+ET: round after round until a level fits every target and budget,
 /// then `extraRoundsAfterFit` more. IMP+ET retrains every round at the full T (every round is
@@ -22,18 +24,55 @@ extension TicketSearch {
 
     /// Under `untilFits`, throws when the newest level violates a constraint that pruning
     /// cannot remove (a neuron count, a non-capacity compile error), so no round is wasted on it.
+    /// With `structured`, a neuron count is removable while a hidden layer has a channel to lose.
     /// - Throws: `SearchCannotFit`.
     func stopIfCannotFit() throws {
         guard let settings = search.fit, settings.untilFits,
             let newest = document.levels.max(by: { $0.key < $1.key }),
-            let fit = newest.value.fit, !fit.fits, let binding = fit.unprunable
+            let fit = newest.value.fit, !fit.fits
         else { return }
-        throw SearchCannotFit(
-            reason: "level \(newest.key) does not fit '\(binding.target)', and pruning weights cannot fix it: "
-                + binding.violation.text,
-            hint: binding.violation.hint
-                ?? "unstructured pruning keeps every neuron; choose a larger target, a smaller model (--width) "
-                + "or a looser budget (neuron pruning, --structured, is not built yet)")
+        for target in fit.targets {
+            for violation in target.violations where !violation.prunable {
+                guard search.structured != nil, violation.isNeuronCount else {
+                    throw SearchCannotFit(
+                        reason: "level \(newest.key) does not fit '\(target.target)', and pruning weights cannot fix it: "
+                            + violation.text,
+                        hint: violation.hint ?? Self.unstructuredHint(neurons: violation.isNeuronCount))
+                }
+                guard let graph = try? LayerGraph(newest.value.state.spec),
+                    ChannelPruning.layerToPrune(graph, named: violation.layer) != nil
+                else {
+                    throw SearchCannotFit(
+                        reason: "level \(newest.key) does not fit '\(target.target)', and every hidden layer is down to one "
+                            + "channel: " + violation.text,
+                        hint: "choose a larger target or a looser budget")
+                }
+            }
+        }
+    }
+
+    /// The advice for a level that weight pruning cannot fit.
+    static func unstructuredHint(neurons: Bool) -> String {
+        let choices = "choose a larger target, a smaller model (--width) or a looser budget"
+        guard neurons else { return "unstructured pruning keeps every neuron; " + choices }
+        return "unstructured pruning keeps every neuron; add --structured to remove whole channels of the layers "
+            + "short of neurons, or " + choices
+    }
+
+    /// The layer a round removes channels from instead of weights: with `structured`, when level
+    /// k − 1 (the last one stored before round k; IMP+ET's final and search runs of round k both
+    /// read it) breaks a neuron count on some target, the layer that count names (see
+    /// `ChannelPruning.layerToPrune`); nil for a weight round.
+    /// - Throws: `SearchCannotFit` when no hidden layer has a channel left to remove.
+    func structuredLayer(round k: Int, carry: TrainingState) throws -> String? {
+        guard search.structured != nil, let bound = document.levels[k - 1]?.fit?.neuronBound else { return nil }
+        guard let layer = ChannelPruning.layerToPrune(try LayerGraph(carry.spec), named: bound.violation.layer) else {
+            throw SearchCannotFit(
+                reason: "level \(k - 1) does not fit '\(bound.target)', and every hidden layer is down to one channel: "
+                    + bound.violation.text,
+                hint: "choose a larger target or a looser budget")
+        }
+        return layer
     }
 
     /// Under `untilFits` (IMP and IMP+ET): the number of rounds the search must run to, when that is

@@ -59,7 +59,7 @@ extension TicketSearch {
     func trainFinal(_ run: PlannedRun, round k: Int) throws {
         let chainBefore = try chainCost(before: k)
         let timeSteps = self.timeSteps(run.timeSteps)
-        let result = try execute(run.setup, start: { try self.ticketStart(carry: .carry, rewind: .rewind, timeSteps: timeSteps) })
+        let result = try execute(run.setup, start: { try self.ticketStart(carry: .carry, rewind: .rewind, timeSteps: timeSteps, round: k) })
         storeLevel(k, result, label: "round \(k)", round: k, search: chainBefore)
         try complete(run.id)
     }
@@ -68,7 +68,7 @@ extension TicketSearch {
     func trainRound(_ run: PlannedRun, round k: Int, retrained: Bool) throws {
         let chainBefore = try chainCost(before: k)
         let timeSteps = self.timeSteps(run.timeSteps)
-        let result = try execute(run.setup, start: { try self.ticketStart(carry: .carry, rewind: .rewind, timeSteps: timeSteps) })
+        let result = try execute(run.setup, start: { try self.ticketStart(carry: .carry, rewind: .rewind, timeSteps: timeSteps, round: k) })
         if retrained {
             document.levels[k]?.info.searchAccuracy = result.accuracy
             document.levels[k]?.info.searchTimeSteps = result.state.spec.timeSteps
@@ -91,16 +91,33 @@ extension TicketSearch {
     /// Round k's starting state: prune `rate` of the carry's survivors by |w|, then rewind the
     /// kept weights (and every bias and BN γ/β) to the rewind state. BN running statistics stay
     /// the carry's unless `rewindBatchNormStatistics`. The optimiser starts fresh.
-    func ticketStart(carry carryKey: StateKey, rewind rewindKey: StateKey, timeSteps: Int) throws -> TrainingState {
-        guard let carry = document[state: carryKey], let rewind = document[state: rewindKey] else {
+    ///
+    /// A structured round (`structuredLayer(round:carry:)`) removes the carry's weakest channels
+    /// of one layer instead of weights; the rewind state is always reduced to the carry's
+    /// channels, so its weights line up.
+    func ticketStart(carry carryKey: StateKey, rewind rewindKey: StateKey, timeSteps: Int, round k: Int? = nil) throws -> TrainingState {
+        guard let carry = document[state: carryKey], var rewind = document[state: rewindKey] else {
             throw SearchConfigError(
                 "the ticket file lacks the '\(carryKey.rawValue)' or '\(rewindKey.rawValue)' state; "
                     + "it cannot be resumed")
         }
-        let mask = Pruning.magnitudeRound(
-            carry.parameters, current: WeightMask(carry.parameters), rate: search.pruneRate,
-            scope: search.scope, ties: search.ties)
         var state = carry
+        let mask: WeightMask
+        if let k, let layer = try structuredLayer(round: k, carry: carry), let structured = search.structured {
+            let (reduced, removed) = try ChannelPruning.removingChannels(carry, layer: layer, rate: structured.channelRate)
+            state = reduced
+            mask = WeightMask(state.parameters)
+            let kept = reduced.spec.keptChannels?.first { $0.layer == layer }?.channels.count ?? 0
+            onEvent(
+                .note(
+                    "round \(k) removes \(removed.count) of \(removed.count + kept) channels of '\(layer)' "
+                        + "(lowest filter L1 norm: \(removed.map(String.init).joined(separator: ", ")))"))
+        } else {
+            mask = Pruning.magnitudeRound(
+                carry.parameters, current: WeightMask(carry.parameters), rate: search.pruneRate,
+                scope: search.scope, ties: search.ties)
+        }
+        if let selections = state.spec.keptChannels { rewind = try rewind.keepingChannels(selections) }
         if state.spec.spiking { state.spec.timeSteps = timeSteps }
         for i in state.parameters.parameters.indices {
             state.parameters.parameters[i].value = rewind.parameters.parameters[i].value

@@ -16,6 +16,13 @@ extension TicketSearch {
         guard spec.spiking else {
             throw SearchConfigError("ticket searches run on the SNN; drop --ann (transfer trains the ANN twin itself)")
         }
+        if resolved.structured != nil {
+            guard spec.architecture == .vgg16 || spec.architecture == .small, spec.keptChannels == nil else {
+                throw SearchConfigError(
+                    "--structured prunes the channels of vgg16 and small models, not \(spec.architecture.rawValue) "
+                        + "(residual additions and imported graphs tie channels across layers)")
+            }
+        }
         guard training.epochs >= 1 else { throw SearchConfigError("a round needs at least one epoch") }
         let candidates = resolved.earlyTime.candidates
         if resolved.method.usesEarlyTime, let longest = candidates.max(), let shortest = candidates.min(),

@@ -47,7 +47,8 @@ extension TicketSearch {
     func execute(_ requested: RunSetup, start: () throws -> TrainingState, hooks: RunHooks = RunHooks()) throws -> RunResult {
         let (setup, resumedLedger, state) = try resumeOrBegin(requested, start: start, hooks: hooks)
         var ledger = resumedLedger
-        let run = RunContext(setup: setup, hooks: hooks, macs: setup.ann ? annMACs : snnMACs, batches: batchesPerEpoch)
+        let macs = setup.ann ? annMACs : state.spec.keptChannels == nil ? snnMACs : try LayerGraph(state.spec).macs
+        let run = RunContext(setup: setup, hooks: hooks, macs: macs, batches: batchesPerEpoch)
         var trainer = try Trainer(state: state, normalization: data.normalization)
         while trainer.state.epochsCompleted < setup.trainEpochs {
             let epoch = EpochContext(

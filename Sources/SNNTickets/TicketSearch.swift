@@ -132,12 +132,17 @@ public final class TicketSearch {
         var state = trimmed(result.state)
         state.notes["ticket.level"] = String(level)
         state.notes["ticket.method"] = header.method.rawValue
-        let report = SparsityReport(state.parameters)
+        var report = SparsityReport(state.parameters)
+        if state.spec.keptChannels != nil {
+            // Removed channels count as pruned weights of the unpruned model.
+            report.prunable = base.parameters.prunableCount
+            report.parameters = base.parameters.parameterCount
+        }
         let evaluation = result.evaluation
         let spikes = (evaluation?.spikesPerImage ?? []).map { LayerSpikes(node: $0.node, spikes: $0.spikes, neurons: $0.neurons) }
         var ledger = result.ledger
         ledger.add(result.evalLedger)
-        let info = LevelInfo(
+        var info = LevelInfo(
             level: level, label: label, round: round, target: target, sparsity: report,
             paperSparsity: report.paperPercent, weightSparsity: report.weightPercent,
             layers: WeightMask(state.parameters).layerDensities, timeSteps: state.spec.timeSteps,
@@ -147,6 +152,7 @@ public final class TicketSearch {
             trainEpochs: state.epochsCompleted, searchCost: searchCost, trainCost: result.ledger.total(),
             evalCost: result.evalLedger.total(excluding: []), ledger: ledger.entries,
             searchAccuracy: nil, searchTimeSteps: nil, earlyBird: earlyBird, annAccuracy: annAccuracy)
+        info.keptChannels = state.spec.keptChannels
         document.levels[level] = TicketLevel(info: info, state: state)
         onEvent(.levelFinished(info))
     }

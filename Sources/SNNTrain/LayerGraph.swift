@@ -80,6 +80,9 @@ struct LayerGraphBuilder {
     var nodes: [LayerNode] = []
     /// True once the time dimension has been introduced.
     var inTime = false
+    /// Output channels of every hidden conv and linear layer of the unpruned architecture
+    /// (built-in architectures that take `ModelSpec.keptChannels`).
+    var fullChannels: [String: Int] = [:]
 
     init(spec: ModelSpec) { self.spec = spec }
 
@@ -100,6 +103,13 @@ struct LayerGraphBuilder {
         case .small: try buildSmall()
         case .imported: try buildExplicit()
         }
+        try validateKeptChannels(full: fullChannels)
+    }
+
+    /// The output channels of hidden layer `name`, whose unpruned architecture has `full`.
+    mutating func hiddenChannels(_ name: String, full: Int) -> Int {
+        fullChannels[name] = full
+        return spec.outputs(of: name, full: full)
     }
 
     @discardableResult
@@ -182,7 +192,8 @@ struct LayerGraphBuilder {
         for entry in config {
             if let channels = entry {
                 conv += 1
-                x = try convBN("conv\(conv)", "bn\(conv)", from: x, out: spec.channels(channels), bias: spec.convBias)
+                let out = hiddenChannels("conv\(conv)", full: spec.channels(channels))
+                x = try convBN("conv\(conv)", "bn\(conv)", from: x, out: out, bias: spec.convBias)
                 x = neuron("lif\(conv)", from: x)
             } else {
                 pools += 1
@@ -193,13 +204,13 @@ struct LayerGraphBuilder {
     }
 
     mutating func buildSmall() throws {
-        var x = try convBN("conv1", "bn1", from: last, out: spec.channels(32), bias: spec.convBias)
+        var x = try convBN("conv1", "bn1", from: last, out: hiddenChannels("conv1", full: spec.channels(32)), bias: spec.convBias)
         x = neuron("lif1", from: x)
         x = try pool("pool1", from: x, kernel: 2, stride: 2)
-        x = try convBN("conv2", "bn2", from: x, out: spec.channels(64), bias: spec.convBias)
+        x = try convBN("conv2", "bn2", from: x, out: hiddenChannels("conv2", full: spec.channels(64)), bias: spec.convBias)
         x = neuron("lif2", from: x)
         x = try pool("pool2", from: x, kernel: 2, stride: 2)
-        classifier(from: x, hidden: spec.channels(128))
+        classifier(from: x, hidden: hiddenChannels("fc1", full: spec.channels(128)))
     }
 
     mutating func buildResNet19() throws {

@@ -84,6 +84,10 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// The nodes of an `.imported` model (nil for the built-in architectures). Neuron nodes
     /// carry their own τ and threshold; `tau` and `threshold` above do not apply to them.
     public var graph: GraphSpec?
+    /// The output channels (units) each structurally pruned layer keeps, as indices of the
+    /// architecture's full layer (nil: every layer whole). Only VGG16 and `small` take it; see
+    /// `ChannelSelection`. Written to files only when set, so older files read as before.
+    public var keptChannels: [ChannelSelection]?
 
     /// The paper's configuration of an architecture for a given input and class count.
     public init(
@@ -129,4 +133,17 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     /// A channel count of the paper scaled by `width`.
     func channels(_ paper: Int) -> Int { max(1, Int((Double(paper) * width).rounded())) }
+
+    /// The output channels of layer `name`: the count its `keptChannels` entry keeps, else `full`.
+    func outputs(of name: String, full: Int) -> Int {
+        keptChannels?.first { $0.layer == name }?.channels.count ?? full
+    }
+
+    /// The same model with every layer whole (`keptChannels` dropped): the architecture the
+    /// channel indices refer to.
+    public var unpruned: ModelSpec {
+        var copy = self
+        copy.keptChannels = nil
+        return copy
+    }
 }

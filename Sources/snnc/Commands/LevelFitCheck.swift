@@ -84,7 +84,7 @@ struct LevelFitCheck {
                 }
                 return FitViolation(
                     constraint: "budget \(check.key) = \(check.render(check.limit))", layer: layer, message: message,
-                    prunable: check.kind != .neurons && !neuronBound)
+                    prunable: check.kind != .neurons && !neuronBound, neurons: check.kind == .neurons || neuronBound)
             }
             return TargetFit(
                 target: profile.name, cores: e.cores, coresAvailable: profile.cores.count, memoryBytes: e.memoryBytes,
@@ -93,7 +93,8 @@ struct LevelFitCheck {
         } catch {
             let compiler = FitViolation(
                 constraint: error.limit ?? "compile", layer: error.layer, message: error.reason,
-                prunable: error.kind == .capacity && floor.violation == nil, hint: error.kind == .capacity ? nil : error.hint)
+                prunable: error.kind == .capacity && floor.violation == nil, hint: error.kind == .capacity ? nil : error.hint,
+                neurons: error.kind == .capacity && floor.violation != nil)
             return TargetFit(
                 target: profile.name, cores: nil, coresAvailable: profile.cores.count, memoryBytes: nil, synapticOps: nil,
                 energyPicojoules: nil, latencySeconds: nil, activity: nil,
@@ -165,14 +166,15 @@ struct NeuronFloor {
             violation = FitViolation(
                 constraint: "[cores] cores = \(profile.cores.count)", layer: top.name,
                 message: "the neurons alone need \(total) cores (largest \(largest)), the target has \(profile.cores.count)",
-                prunable: false)
+                prunable: false, neurons: true)
         case .singleCore:
             let total = populations.reduce(0) { $0 + $1.unitCount }
             cores = 1
             guard total > perCore else { return }
             violation = FitViolation(
                 constraint: "[cores] neurons_per_core = \(perCore)",
-                message: "the network has \(total) neurons, the target's one core holds \(perCore)", prunable: false)
+                message: "the network has \(total) neurons, the target's one core holds \(perCore)", prunable: false,
+                neurons: true)
         case .layerPerCore:
             cores = nil
         }

@@ -67,6 +67,10 @@ extension SNNC {
                 round after round until a level fits every target and budget, then \
                 --extra-rounds-after-fit K more; it fails, keeping the levels, when a level \
                 violates what pruning cannot fix (neuron counts) or none fits by --max-rounds. \
+                With --structured (vgg16, small), a round after a level short of neurons \
+                removes --channel-rate (default 25%) of the named layer's channels, those \
+                with the lowest filter L1 norm, instead of weights; the level stores the \
+                smaller model. \
                 imp+et with --until-fits retrains every round at the full T. --resume \
                 --target T [--budget …] adds the fit to a file searched without targets.
 
@@ -86,6 +90,8 @@ extension SNNC {
                   snnc prune --method imp --from dense.h5 --rounds 8 --target edge \\
                       --target loihi2 --budget memory=256KiB,energy=2uJ -o imp.h5
                   snnc prune --method imp --from dense.h5 --until-fits --target edge -o fit.h5
+                  snnc prune --method imp --from dense.h5 --until-fits --structured \\
+                      --target edge32.toml -o fit32.h5
                   snnc prune --resume -o imp.h5          # continue a killed search
                   snnc prune --resume -o imp.h5 --json   # summary of a finished file
                   snnc prune --resume --rounds 11 -o imp.h5  # take imp on to round 11
@@ -136,6 +142,9 @@ extension SNNC {
                 if searchOptions.rounds != nil || searchOptions.sparsity != nil {
                     throw ValidationError("--until-fits chooses the rounds; drop --rounds and --sparsity (--max-rounds caps them)")
                 }
+            }
+            if fit.structured && searchOptions.method != nil && searchOptions.method != .imp && searchOptions.method != .impET {
+                throw ValidationError("--structured works with --method imp or imp+et")
             }
             if searchOptions.from != nil && (model.isGiven || round.definesTraining) {
                 throw ValidationError(
@@ -274,6 +283,7 @@ extension SNNC {
             var search = SearchConfig(method: method, targets: fit.untilFits ? [.rounds(1)] : try searchOptions.targets())
             try searchOptions.apply(to: &search)
             search.fit = fit.settings
+            search.structured = fit.structuredPruning
             if let settings = search.fit { _ = try LevelFitCheck(settings) }  // unknown targets and bad budgets fail before training
             try earlyBird.apply(to: &search.earlyBird)
             try earlyTime.apply(to: &search.earlyTime)

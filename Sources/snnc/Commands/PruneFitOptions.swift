@@ -27,10 +27,18 @@ struct FitOptions: ParsableArguments {
     var extraRoundsAfterFit: Int?
     @Option(help: "With --until-fits: fail when no level up to this round fits. (default: 30)")
     var maxRounds: Int?
+    @Flag(
+        help: """
+            imp, imp+et (vgg16, small): a round after a level short of neurons on a target removes whole channels \
+            (lowest filter L1 norm) of the layer named instead of weights.
+            """)
+    var structured = false
+    @Option(help: "With --structured: fraction of the layer's channels one round removes (at least one). (default: 0.25)")
+    var channelRate: Double?
 
     /// Options that change how the search runs (`--resume` may not take them; the targets,
     /// budget and calibration it may, to add fits to a file without them).
-    var changesTheSearch: Bool { untilFits || extraRoundsAfterFit != nil || maxRounds != nil }
+    var changesTheSearch: Bool { untilFits || extraRoundsAfterFit != nil || maxRounds != nil || structured || channelRate != nil }
 
     func validate() throws {
         if targets.isEmpty && (budget != nil || untilFits || calibrationImages != nil) {
@@ -42,6 +50,13 @@ struct FitOptions: ParsableArguments {
         }
         if let extraRoundsAfterFit, extraRoundsAfterFit < 0 { throw ValidationError("--extra-rounds-after-fit must be at least 0") }
         if let maxRounds, maxRounds < 1 { throw ValidationError("--max-rounds must be at least 1") }
+        if structured && targets.isEmpty {
+            throw ValidationError("--structured removes channels where a target is short of neurons; give at least one --target")
+        }
+        if channelRate != nil && !structured { throw ValidationError("--channel-rate goes with --structured") }
+        if let channelRate, !(channelRate > 0 && channelRate < 1) {
+            throw ValidationError("--channel-rate must be in (0, 1), got \(channelRate)")
+        }
     }
 
     /// The settings stored in the search's header; nil without targets.
@@ -52,4 +67,7 @@ struct FitOptions: ParsableArguments {
             extraRoundsAfterFit: extraRoundsAfterFit ?? 0,
             maxRounds: maxRounds ?? 30)
     }
+
+    /// The channel pruning stored in the search's config; nil without `--structured`.
+    var structuredPruning: StructuredPruning? { structured ? StructuredPruning(channelRate: channelRate ?? 0.25) : nil }
 }

@@ -32,6 +32,7 @@ enum PruneProgress {
             info.level, info.label, info.sparsity.kept, info.sparsity.prunable, info.paperSparsity, info.weightSparsity,
             info.timeSteps, 100 * info.testAccuracy, info.spikesPerImage, formatWork(info.searchCost.work),
             formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds))
+            + (info.keptChannels.map { ", channels kept: " + $0.map { "\($0.layer) \($0.channels.count)" }.joined(separator: ", ") } ?? "")
     }
 
     /// The line of a level's fit: per target, the estimates or what does not fit.
