@@ -129,6 +129,12 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     /// Also rewind BatchNorm running statistics (the code does not: they are buffers, kept from
     /// the end of the previous round).
     public var rewindBatchNormStatistics: Bool = false
+    /// IMP+ET: take the rewind state `rewind` steps after the early-time probe (so it has trained
+    /// at T_early, as the released code's epoch-20 state has; with `init`, the state the probe
+    /// leaves) instead of after `rewind` steps of round 0, which can come before the probe. Later
+    /// rounds still train the round length minus `rewind`. `nil` (files written before the
+    /// option, and the default, which stores nothing so their headers keep their bytes) = false.
+    public var rewindAfterProbe: Bool?
     public var earlyBird = EarlyBirdConfig()
     public var earlyTime = EarlyTimeConfig()
     /// Images in SNIP's gradient batch (`nil`: the training batch size).
@@ -149,6 +155,15 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     public init(method: TicketMethod, targets: [DensityTarget]) {
         self.method = method
         self.targets = targets
+    }
+
+    /// The optimiser step of a round 0 of `epochs` epochs of `batchesPerEpoch` batches after
+    /// which the rewind state is taken: `rewind`'s step, counted from the early-time probe (after
+    /// `earlyTime.probeAfterEpochs` epochs, at most `epochs`) when IMP+ET rewinds after the probe.
+    public func rewindCaptureStep(batchesPerEpoch: Int, epochs: Int) -> Int {
+        let step = rewind.step(batchesPerEpoch: batchesPerEpoch, epochs: epochs)
+        guard rewindAfterProbe == true, method == .impET else { return step }
+        return min(earlyTime.probeAfterEpochs, epochs) * batchesPerEpoch + step
     }
 
     /// For iterative methods, the number of rounds (the largest target round).
@@ -218,6 +233,9 @@ public struct SearchConfig: Codable, Equatable, Sendable {
             guard structured.channelRate > 0 && structured.channelRate < 1 else {
                 throw SearchConfigError("--channel-rate must be in (0, 1), got \(structured.channelRate)")
             }
+        }
+        if rewindAfterProbe == true, method != .impET {
+            throw SearchConfigError("--rewind-after-probe applies to --method imp+et only (the other methods do not probe and rewind)")
         }
         if method.usesEarlyTime {
             guard earlyTime.lambda > 0, !earlyTime.candidates.isEmpty, earlyTime.probeImages >= 2 else {

@@ -154,8 +154,14 @@ extension TicketSearch {
         search.rewind.laterRoundEpochs(batchesPerEpoch: batchesPerEpoch, epochs: training.epochs)
     }
 
-    /// The optimiser step of round 0 after which the rewind state is taken.
+    /// The optimiser step of round 0 that `--rewind` names (counted from the start of round 0).
     var rewindStep: Int {
         search.rewind.step(batchesPerEpoch: batchesPerEpoch, epochs: training.epochs)
+    }
+
+    /// The optimiser step of round 0 after which the rewind state is taken: `rewindStep`, or
+    /// that many steps after the probe when IMP+ET rewinds after it.
+    var rewindCaptureStep: Int {
+        search.rewindCaptureStep(batchesPerEpoch: batchesPerEpoch, epochs: training.epochs)
     }
 }

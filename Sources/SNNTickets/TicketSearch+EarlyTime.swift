@@ -3,11 +3,13 @@ import SNNTrain
 
 /// The early-time probe of IMP+ET and EB+ET, run inside round 0 or the early-bird search.
 extension TicketSearch {
-    /// Makes a run probe T_early after its first `afterEpochs` epochs (and switch to it when `switchTimeSteps`).
-    func addProbe(to hooks: inout RunHooks, afterEpochs: Int, switchTimeSteps: Bool) {
+    /// Makes a run probe T_early after its first `afterEpochs` epochs (and switch to it when
+    /// `switchTimeSteps`); with `thenRewind`, the state the probe leaves becomes the rewind state.
+    func addProbe(to hooks: inout RunHooks, afterEpochs: Int, switchTimeSteps: Bool, thenRewind: Bool = false) {
         hooks.probeAfterEpochs = afterEpochs
         hooks.onProbe = { [unowned self] state, ledger, run in
             try self.probe(&state, ledger: &ledger, run: run, switchTimeSteps: switchTimeSteps)
+            if thenRewind { self.takeRewind(state, key: .rewind) }
         }
     }
 

@@ -43,11 +43,18 @@ extension TicketSearch {
     }
 
     /// Round 0 from the initialisation: takes the rewind state on the way (and probes T_early).
+    /// When IMP+ET rewinds after the probe at `init`, the probe hook takes it (a step hook at the
+    /// probe's step would fire before the probe, at the end of that epoch's last batch).
     func trainRoundZero(_ run: PlannedRun) throws {
         var hooks = RunHooks()
-        hooks.rewindStep = rewindStep
-        hooks.onRewind = { [unowned self] state in self.takeRewind(state, key: .rewind) }
-        if case .probed(let afterEpochs) = run.timeSteps { addProbe(to: &hooks, afterEpochs: afterEpochs, switchTimeSteps: true) }
+        let rewindAtProbe = search.rewindAfterProbe == true && rewindStep == 0
+        if !rewindAtProbe {
+            hooks.rewindStep = rewindCaptureStep
+            hooks.onRewind = { [unowned self] state in self.takeRewind(state, key: .rewind) }
+        }
+        if case .probed(let afterEpochs) = run.timeSteps {
+            addProbe(to: &hooks, afterEpochs: afterEpochs, switchTimeSteps: true, thenRewind: rewindAtProbe)
+        }
         let result = try execute(run.setup, start: { self.base }, hooks: hooks)
         storeLevel(0, result, label: "dense", round: 0, search: .zero)
         document.results.chainCost = [result.ledger.total()]

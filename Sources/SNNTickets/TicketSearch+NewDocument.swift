@@ -35,13 +35,19 @@ extension TicketSearch {
         }
         if resolved.method.isIterative {
             let batches = (trainImages + training.batchSize - 1) / training.batchSize
-            let step = resolved.rewind.step(batchesPerEpoch: batches, epochs: training.epochs)
+            let step = resolved.rewindCaptureStep(batchesPerEpoch: batches, epochs: training.epochs)
             guard step < training.epochs * batches else {
                 let epochs = "\(training.epochs) epoch\(training.epochs == 1 ? "" : "s")"
+                let afterProbe = resolved.rewindAfterProbe == true ? ", counted from the probe," : ""
                 throw SearchConfigError(
-                    "the rewind point (\(resolved.rewind)) must lie inside round 0 (\(epochs)); "
+                    "the rewind point (\(resolved.rewind))\(afterProbe) must lie inside round 0 (\(epochs)); "
                         + "use a smaller --rewind, a percentage, or init")
             }
+        }
+        if source != nil, resolved.rewindAfterProbe == true {
+            throw SearchConfigError(
+                "--rewind-after-probe needs round 0 trained at T_early after the probe, but a --from checkpoint "
+                    + "trained at the full T throughout; train round 0 in the search (drop --from)")
         }
         var document = TicketDocument(
             header: TicketHeader(

@@ -106,7 +106,7 @@ public final class TicketSearch {
     private func recordPlanResults() {
         switch header.method {
         case .imp, .impET, .transfer:
-            document.results.rewindStep = rewindStep
+            document.results.rewindStep = rewindCaptureStep
             document.results.laterRoundEpochs = laterRoundEpochs
         case .eb, .ebET:
             if document.results.earlyBird.isEmpty {

@@ -60,6 +60,12 @@ struct SearchOptions: ParsableArguments {
     var rewind: String?
     @Flag(help: "Also rewind BatchNorm running statistics (the code keeps them from the previous round).")
     var rewindBnStats = false
+    @Flag(
+        help: """
+            imp+et: take the rewind state --rewind steps after the early-time probe, so it has trained at T_early \
+            (the released code's order); by default it is taken --rewind steps into round 0, which may be before the probe.
+            """)
+    var rewindAfterProbe = false
     @Option(help: "Images in SNIP's gradient batch. (default: the batch size)")
     var snipImages: Int?
     @Option(help: "Where a transferred ticket starts on the SNN: rewind (the ANN's rewind weights) or init. (default: rewind)")
@@ -74,13 +80,16 @@ struct SearchOptions: ParsableArguments {
     /// Any search option other than --rounds / --sparsity (the ones `--resume` may take).
     var isGivenBesidesTargets: Bool {
         method != nil || from != nil || pruneRate != nil || scope != nil || ties != nil
-            || rewind != nil || rewindBnStats || snipImages != nil || transferStart != nil || searchTimeSteps != nil
+            || rewind != nil || rewindBnStats || rewindAfterProbe || snipImages != nil || transferStart != nil || searchTimeSteps != nil
     }
 
     func validate() throws {
         if rounds != nil && sparsity != nil { throw ValidationError("give --rounds or --sparsity, not both") }
         if let rewind, RewindPoint(rewind) == nil {
             throw ValidationError("--rewind takes init, a number of epochs or a percentage like 7%")
+        }
+        if rewindAfterProbe, let method, method != .impET {
+            throw ValidationError("--rewind-after-probe applies to --method imp+et")
         }
         if let snipImages, snipImages < 2 { throw ValidationError("--snip-images must be at least 2") }
         if let searchTimeSteps {
@@ -107,6 +116,7 @@ struct SearchOptions: ParsableArguments {
         if let ties { search.ties = ties }
         if let rewind, let point = RewindPoint(rewind) { search.rewind = point }
         search.rewindBatchNormStatistics = rewindBnStats
+        search.rewindAfterProbe = rewindAfterProbe ? true : nil
         search.snipImages = snipImages
         if let transferStart { search.transferStart = transferStart }
         search.searchTimeSteps = searchTimeSteps

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import snnc
+
+/// experiments/repro2's sweep files describe the planned reproduction: the runs, the settings
+/// every run shares, and the stage commands of its README name runs that exist.
+@Suite("repro2 sweep files")
+struct Repro2SweepTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("experiments/repro2").path
+
+    func plan(_ name: String) throws -> SweepPlan {
+        try SweepPlan(try SweepFile.load(Self.folder + "/" + name))
+    }
+
+    /// The value after `option` in a run's arguments (nil when absent).
+    func value(_ option: String, in run: SweepRun) -> String? {
+        guard let i = run.arguments.firstIndex(of: option), i + 1 < run.arguments.count else { return nil }
+        return run.arguments[i + 1]
+    }
+
+    /// Every run shares the data, model and training settings of the plan.
+    func expectSharedSettings(_ run: SweepRun, epochs: String) {
+        let shared = [
+            "--model": "vgg16", "--width": "0.125", "--dataset": "fmnist", "--train-subset": "20000", "--data-seed": "1",
+            "--batch-size": "128", "--lr": "0.3", "--init-scheme": "paper", "--bn-statistics": "pooled", epochs: "20",
+        ]
+        for (option, expected) in shared { #expect(value(option, in: run) == expected, "\(run.name) \(option)") }
+        #expect(!run.arguments.contains("--test-subset") && !run.arguments.contains("--no-augment"), "\(run.name)")
+    }
+
+    @Test func denseBaselinesTrainThreeSeedsLikeRoundZero() throws {
+        let plan = try plan("dense.toml")
+        #expect(plan.runs.map(\.name) == ["dense-s0", "dense-s1", "dense-s2"])
+        for run in plan.runs {
+            #expect(run.arguments.first == "train")
+            expectSharedSettings(run, epochs: "--epochs")
+            _ = try SNNC.Train.parse(Array(run.arguments.dropFirst()))
+        }
+    }
+
+    @Test func searchesRunTheIssuesGrid() throws {
+        let plan = try plan("sweep.toml")
+        let threeSeeds = ["imp", "imp+et", "eb", "eb+et", "deepr"] + ["1e-4", "2e-4", "5e-4", "1e-3", "2e-3"].map { "gradr-a" + $0 }
+        let oneSeed = ["snip", "random", "transfer", "eb-c1"]
+        let expected = Set(threeSeeds.flatMap { m in (0...2).map { "\(m)-s\($0)" } } + oneSeed.map { "\($0)-s0" })
+        #expect(Set(plan.runs.map(\.name)) == expected && plan.runs.count == expected.count)
+        for run in plan.runs {
+            expectSharedSettings(run, epochs: "--epochs-per-round")
+            let method = value("--method", in: run)
+            switch method {
+            case "imp", "imp+et", "transfer": #expect(value("--rounds", in: run) == "4,8,11,14", "\(run.name)")
+            case "gradr": #expect(value("--sparsity", in: run) == "90" && value("--gradr-alpha", in: run) != nil)
+            default: #expect(value("--sparsity", in: run) == "68.30,89.91,95.69,98.13", "\(run.name)")
+            }
+            // IMP+ET rewinds to a state after the probe (trained at T_early), as the released code does.
+            #expect(run.arguments.contains("--rewind-after-probe") == (method == "imp+et"), "\(run.name)")
+            _ = try SNNC.Prune.parse(Array(run.arguments.dropFirst()))
+        }
+    }
+
+    @Test func figureThreeCoversEveryPreAtMostPost() throws {
+        let plan = try plan("fig3.toml")
+        let pairs = plan.runs.compactMap { run -> [Int]? in
+            guard let pre = value("--search-timesteps", in: run).flatMap(Int.init),
+                let post = value("--time-steps", in: run).flatMap(Int.init)
+            else { return nil }
+            #expect(run.name == "oneshot-pre\(pre)-post\(post)")
+            #expect(value("--method", in: run) == "oneshot" && value("--seed", in: run) == "0")
+            expectSharedSettings(run, epochs: "--epochs-per-round")
+            return [pre, post]
+        }
+        let triangle = (1...5).flatMap { post in (1...post).map { [$0, post] } }
+        #expect(Set(pairs) == Set(triangle) && pairs.count == 15)
+        for run in plan.runs { _ = try SNNC.Prune.parse(Array(run.arguments.dropFirst())) }
+    }
+
+    @Test func everyRunTheReadmeStartsExists() throws {
+        let readme = try String(contentsOfFile: Self.folder + "/README.md", encoding: .utf8)
+        let words = readme.split(whereSeparator: { $0 == " " || $0 == "`" || $0 == "\n" }).map(String.init)
+        let named = zip(words, words.dropFirst()).filter { $0.0 == "--run" }.map(\.1)
+        let known = Set(try ["sweep.toml", "fig3.toml", "dense.toml"].flatMap { try plan($0).runs.map(\.name) })
+        #expect(named.count > 20)
+        for name in named { #expect(known.contains(name), "README names '\(name)'") }
+    }
+}
