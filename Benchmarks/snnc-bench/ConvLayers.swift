@@ -39,6 +39,7 @@ func benchmarkConvLayers(arguments: [String]) throws {
         var w = Tensor.zeros([cout, cin, window.kernelH, window.kernelW])
         for i in w.scalars.indices { w.scalars[i] = rng.nextFloat(in: -0.1, 0.1) }
         var ws = ConvWorkspace()
+        ws.events = .off  // oneDNN's dense kernels: the baseline the sparse kernels are weighed against
         let y = conv2dForward(input: x, weight: w, bias: nil, window: window, workspace: &ws)
         var dy = Tensor.zeros(y.shape)
         for i in dy.scalars.indices { dy.scalars[i] = rng.nextFloat(in: -1, 1) }

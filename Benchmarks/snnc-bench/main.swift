@@ -17,6 +17,8 @@
 //       time densities beyond the search's last round
 //   swift run -c release snnc-bench subset-indices 20000 1
 //       the Fashion-MNIST training images of `snnc train --train-subset 20000 --data-seed 1`
+//   swift run -c release snnc-bench conv-events [--runs 3] [--models vgg16,small] [--densities 0.05,0.2]
+//       every spike-reading conv shape of the anchor models: oneDNN vs the event kernels
 //   swift run -c release snnc-bench conv-layers [--runs 3] [--densities 0.9,0.5,0.1]
 //       every conv shape of vgg16-paper-w8: dense vs sparse kernels, forward + backward
 //   swift run -c release snnc-bench sparse-vgg16 0.95 out.h5
@@ -159,6 +161,12 @@ if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "subset-indices
     print(try train.stratifiedIndices(quotas: quotas, seed: seed).map(String.init).joined(separator: "\n"))
     exit(0)
 }
+if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "conv-events" {
+    setBLASThreads(2)
+    retainFreedMemoryForReuse()
+    try benchmarkConvEvents(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == "conv-layers" {
     setBLASThreads(2)
     retainFreedMemoryForReuse()
@@ -234,7 +242,7 @@ let result: [String: Any] = [
         "\($0) level \(options.level.map(String.init) ?? "default")" + (options.extraRounds > 0 ? " + \(options.extraRounds) rounds" : "")
     } ?? options.model, "impl": options.denseKernels ? "snnc-dense-kernels" : "snnc",
     "sparsity": options.sparsity, "kept": state.parameters.keptCount, "batch": batchSize, "T": spec.timeSteps, "threads": options.threads,
-    "event_limit": trainer.eventKernels.maxDensity,
+    "event_limits": trainer.eventKernels.limits.map { "\($0.minOutputChannels):\($0.maxDensity)" }.joined(separator: ","),
     "train_img_s": Double(batchSize) / medTrain, "infer_img_s": Double(batchSize) / medInfer,
     "train_gflops": 3 * flopsPerImage * Double(batchSize) / medTrain / 1e9,
     "infer_gflops": flopsPerImage * Double(batchSize) / medInfer / 1e9,

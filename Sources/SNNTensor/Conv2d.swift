@@ -112,7 +112,7 @@ public func conv2dForward(
     let shape = ConvCallShape(
         batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
     let threads = workspace.threads
-    if workspace.events.applies(to: input) {
+    if workspace.events.applies(to: input, outputChannels: cout) {
         return eventConv2dForward(input: input, weight: weight, bias: bias, shape: shape, threads: threads)
     }
     let primitives = workspace.primitives(shape)
@@ -167,7 +167,7 @@ public func conv2dBackward(
     let threads = workspace.threads
     // The bias gradient in Double, as the sparse backward does: the same bits for both.
     addBiasGradient(dOutput, into: &dBias)
-    let events = workspace.events.applies(to: input)
+    let events = workspace.events.applies(to: input, outputChannels: cout)
     if events {
         accumulate(eventConv2dWeightGradient(dOutput: dOutput, input: input, shape: shape, threads: threads), into: &dWeight)
         if !computeInputGradient { return nil }

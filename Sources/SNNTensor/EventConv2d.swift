@@ -4,25 +4,44 @@
 // vectorised per instruction set and picked at run time, the same bits on every CPU).
 import DNNLShim
 
-/// When the convolutions run the event-driven kernels: for an input with at most `maxDensity`
-/// of its values non-zero (0 turns them off). The default comes from `snnc-bench conv-events`
-/// (BENCHMARKS.md, "Event-driven convolutions").
+/// When the convolutions run the event-driven kernels: for an input with few enough non-zero
+/// values for the layer's width. An event costs a fixed overhead plus one fused multiply-add per
+/// output channel and kernel tap, so the kernels win on wide layers and lose on narrow ones,
+/// where oneDNN's dense kernels are cheap (`snnc-bench conv-events`, BENCHMARKS.md "Event-driven
+/// convolutions": 1.4-2.1x at 4% non-zero from 64 output channels up, slower below 64 at any
+/// density).
 public struct EventConvPolicy: Sendable, Equatable {
-    /// The largest fraction of non-zero inputs at which the event kernels run.
-    public var maxDensity: Double
+    /// The largest fraction of non-zero inputs at which the event kernels run, for layers with
+    /// at least `minOutputChannels[i]` output channels (the last entry that applies counts).
+    public var limits: [(minOutputChannels: Int, maxDensity: Double)]
 
-    /// Event kernels up to `maxDensity` non-zero inputs.
-    public init(maxDensity: Double) { self.maxDensity = maxDensity }
+    /// Event kernels up to `maxDensity` non-zero inputs on every layer.
+    public init(maxDensity: Double) { limits = [(1, maxDensity)] }
+
+    /// Event kernels up to `limits`' densities by output-channel count.
+    public init(limits: [(minOutputChannels: Int, maxDensity: Double)]) { self.limits = limits }
 
     /// The dense kernels always.
-    public static let off = EventConvPolicy(maxDensity: 0)
-    /// The measured break-even (BENCHMARKS.md).
-    public static let measured = EventConvPolicy(maxDensity: 0.15)
+    public static let off = EventConvPolicy(limits: [])
+    /// The measured break-even (BENCHMARKS.md): none below 64 output channels, 5% from 64,
+    /// 10% from 128, 15% from 256.
+    public static let measured = EventConvPolicy(limits: [(64, 0.05), (128, 0.10), (256, 0.15)])
 
-    /// Whether a convolution of `input` runs the event kernels.
-    func applies(to input: Tensor) -> Bool {
-        guard maxDensity > 0, input.count > 0 else { return false }
-        return Double(nonzeroCount(input)) <= maxDensity * Double(input.count)
+    /// The density limit for a layer with `outputChannels` filters (0: never).
+    public func maxDensity(outputChannels: Int) -> Double {
+        limits.last { outputChannels >= $0.minOutputChannels }?.maxDensity ?? 0
+    }
+
+    /// Whether a convolution of `input` into `outputChannels` channels runs the event kernels.
+    func applies(to input: Tensor, outputChannels: Int) -> Bool {
+        let limit = maxDensity(outputChannels: outputChannels)
+        guard limit > 0, input.count > 0 else { return false }
+        return Double(nonzeroCount(input)) <= limit * Double(input.count)
+    }
+
+    public static func == (a: EventConvPolicy, b: EventConvPolicy) -> Bool {
+        a.limits.map(\.minOutputChannels) == b.limits.map(\.minOutputChannels)
+            && a.limits.map(\.maxDensity) == b.limits.map(\.maxDensity)
     }
 }
 

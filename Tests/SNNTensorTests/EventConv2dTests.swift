@@ -119,10 +119,17 @@ extension SNNTensorTests.EventConv2dTests {
 
     @Test func policyFollowsTheInputsDensity() {
         let policy = EventConvPolicy(maxDensity: 0.25)
-        #expect(policy.applies(to: sparseInput([2, 4, 8, 8], density: 0.1, seed: 70)))
-        #expect(!policy.applies(to: sparseInput([2, 4, 8, 8], density: 0.6, seed: 71)))
-        #expect(!EventConvPolicy.off.applies(to: sparseInput([2, 4, 8, 8], density: 0.1, seed: 72)))
-        #expect(!policy.applies(to: Tensor.zeros([0, 4, 8, 8])))
+        #expect(policy.applies(to: sparseInput([2, 4, 8, 8], density: 0.1, seed: 70), outputChannels: 3))
+        #expect(!policy.applies(to: sparseInput([2, 4, 8, 8], density: 0.6, seed: 71), outputChannels: 3))
+        #expect(!EventConvPolicy.off.applies(to: sparseInput([2, 4, 8, 8], density: 0.1, seed: 72), outputChannels: 3))
+        #expect(!policy.applies(to: Tensor.zeros([0, 4, 8, 8]), outputChannels: 3))
+        // The measured policy: by width.
+        let spikes = sparseInput([4, 8, 16, 16], density: 0.07, seed: 74)
+        #expect(!EventConvPolicy.measured.applies(to: spikes, outputChannels: 32))
+        #expect(!EventConvPolicy.measured.applies(to: spikes, outputChannels: 64))
+        #expect(EventConvPolicy.measured.applies(to: spikes, outputChannels: 128))
+        #expect(EventConvPolicy.measured.maxDensity(outputChannels: 512) == 0.15)
+        #expect(EventConvPolicy.measured.maxDensity(outputChannels: 63) == 0)
         // An all-zero input runs the event kernels and gives the bias everywhere.
         var ws = ConvWorkspace()
         ws.events = policy
