@@ -24,7 +24,8 @@ public struct DenseReference: Sendable {
     let graph: Graph
     let steps: [Step]
     let inputs: [[Int]]
-    /// Whether each layer's outputs are all 0 or 1 (LIF groups, max-pools, and flattens of such).
+    /// Whether each layer's outputs are all 0 or 1 (LIF groups without a synaptic current,
+    /// max-pools, and flattens of such); current-based groups send spike counts.
     let binary: [Bool]
 
     /// Prepares `graph` for dense execution.
@@ -41,7 +42,7 @@ public struct DenseReference: Sendable {
             inputs.append(from)
             let step = try Self.step(of: layer, inputShape: from.first.map { graph.layers[$0].shape } ?? [])
             switch step {
-            case .lif: binary.append(true)
+            case .lif(let q): binary.append(q.current == nil)
             case .pool(let kind, _, _): binary.append(kind == .max)
             case .flatten: binary.append(binary[from[0]])
             default: binary.append(false)

@@ -18,6 +18,9 @@ extension DenseReference {
         var membranes = layers.map { layer -> [Int64] in
             if case .lif = layer.op { [Int64](repeating: 0, count: layer.unitCount) } else { [] }
         }
+        // Current-based groups: the synaptic currents, and the spike counts held back one step.
+        var synaptic = membranes
+        var held = membranes
         let readout = layers.count - 1
         var logits = [Int64](repeating: 0, count: layers[readout].unitCount)
         var logitsPerStep: [[Int64]] = []
@@ -34,6 +37,21 @@ extension DenseReference {
                 case .lif(let q):
                     let input = values[inputs[i][0]]
                     let row = groups.firstIndex(of: i) ?? 0
+                    if let current = q.current {
+                        for n in input.indices {
+                            let next = current.step(current: synaptic[i][n], membrane: membranes[i][n], input: input[n], neurons: q)
+                            if next.membrane != membranes[i][n] { changes.counts[row][t] += 1 }
+                            synaptic[i][n] = next.current
+                            membranes[i][n] = next.membrane
+                            if current.delay > 0 {
+                                values[i][n] = held[i][n]
+                                held[i][n] = Int64(next.spikes)
+                            } else {
+                                values[i][n] = Int64(next.spikes)
+                            }
+                        }
+                        continue
+                    }
                     for n in input.indices {
                         let h = Self.saturate(q.decay.apply(membranes[i][n]), plus: input[n], bits: q.stateBits)
                         let spike = q.fires(h)

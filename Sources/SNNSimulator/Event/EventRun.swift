@@ -66,6 +66,8 @@ extension EventSimulator {
         for p in plan.populations.indices {
             ws.state[p].zero()
             ws.current[p].zero()
+            ws.synapticCurrent[p].fill(0)
+            ws.delayedCount[p] = 0
             let stat = plan.populations[p].staticCurrent
             for j in 0..<stat.count { ws.constant[p][j] = stat[j] }
         }
@@ -164,6 +166,14 @@ extension EventSimulator {
             case .wide(let current): return (readout(population, current.base, logits, charge, ws), 0)
             }
         }
+        if let rule = rule.current {
+            switch (ws.current[p], ws.state[p]) {
+            case (.narrow(let current), .narrow(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            case (.narrow(let current), .wide(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            case (.wide(let current), .narrow(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            case (.wide(let current), .wide(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            }
+        }
         let (spikes, updated, changed) =
             switch (ws.current[p], ws.state[p]) {
             case (.narrow(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
@@ -185,6 +195,31 @@ extension EventSimulator {
             rule, layout: population.layout, updateAll: population.updateAll, fast: fast, current: current,
             constant: ws.constant[p].base, perNeuronConstant: population.perNeuronConstant, state: state,
             marks: ws.marks[p].base, pinned: ws.pinned[p].base, spikes: ws.events[stream].base, charge: charge)
+    }
+
+    /// One step of a current-based population: this step's spike counts go to the stream, or
+    /// (delay 1) are held back and the previous step's are sent.
+    private func currentBased<A: KernelInteger, S: KernelInteger>(
+        _ rule: CurrentRule, _ p: Int, _ current: UnsafeMutablePointer<A>, _ state: UnsafeMutablePointer<S>,
+        _ stream: Int, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace
+    ) -> (updates: Int, changes: Int) {
+        let population = plan.populations[p]
+        let delayed = rule.delay > 0
+        if delayed {
+            let count = ws.delayedCount[p]
+            for k in 0..<count {
+                ws.events[stream][k] = ws.delayedEvents[p][k]
+                ws.payloads[stream][k] = ws.delayedPayloads[p][k]
+            }
+            ws.eventCount[stream] = count
+        }
+        let result = CurrentKernels.step(
+            rule, layout: population.layout, current: current, constant: ws.constant[p].base,
+            perNeuronConstant: population.perNeuronConstant, synaptic: ws.synapticCurrent[p].base, state: state,
+            spikes: delayed ? ws.delayedEvents[p].base : ws.events[stream].base,
+            counts: delayed ? ws.delayedPayloads[p].base : ws.payloads[stream].base, charge: charge)
+        if delayed { ws.delayedCount[p] = result.spikes } else { ws.eventCount[stream] = result.spikes }
+        return (result.updates, result.changes)
     }
 
     private func readout<A: KernelInteger>(
