@@ -11,6 +11,10 @@ public enum Architecture: String, Codable, CaseIterable, Sendable {
     case small
     /// An explicit node list (`ModelSpec.graph`), e.g. imported from a NIR file by `snnc import`.
     case imported
+    /// One hidden layer for small chips (Xylo: 16 inputs, at most 1000 hidden and 8 output
+    /// neurons): fc1 (a convolution over the whole image: every pixel to each of 64·width hidden
+    /// units), neurons, flatten, fc2 to the classes; no batch norm and no biases.
+    case mlp
 }
 
 /// The spatial pooling between VGG stages.

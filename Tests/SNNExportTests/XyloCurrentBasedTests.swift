@@ -3,6 +3,7 @@ import SNNCompiler
 import SNNFormat
 import SNNIR
 import SNNSimulator
+import SNNTrain
 import Testing
 
 /// Xylo's own neuron deployed, as `EveryTargetTests` deploys the others: a 16 → 64 → 8 MLP of
@@ -65,6 +66,37 @@ struct XyloCurrentBasedTests {
             largest = max(largest, steps.flatMap { $0.payloads ?? [] }.max() ?? 0)
         }
         #expect(largest > 1, "no neuron sent more than one spike in a step: the counts are not exercised")
+    }
+
+    /// `snnc train --model mlp --dataset fmnist-4x4 --neuron cuba-lif` (untrained here): the
+    /// trainer's model bridges to a graph that compiles for Xylo (16 inputs, 64 hidden, 8 output
+    /// neurons, no biases, inputs as 0…15 events) and simulates exactly.
+    @Test func theTrainersMLPDeploysToXylo() throws {
+        var spec = ModelSpec(architecture: .mlp, inputChannels: 1, inputHeight: 4, inputWidth: 4, classes: 8, timeSteps: 8)
+        spec.neuronModel = .cubaLIF
+        spec.resetMode = .subtract
+        spec.tau = 8
+        spec.tauSyn = 4
+        spec.threshold = 0.25
+        let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist-4x4", directory: "/nonexistent"))
+        let state = try TrainingState(spec: spec, config: config)
+        let profile = try ChipProfile.load(from: Repository.targets + "/xylo.toml")
+        let graph = try compile(try DeploymentBridge.graph(from: state, name: "mlp"), for: profile)
+        #expect(graph.inputQuantization?.eventLimit == 15)
+        let d = try TemporaryDirectory()
+        try DeploymentFile.write(graph, to: d.path + "/mlp.snn.h5", producer: "test")
+        let read = try DeploymentFile.read(d.path + "/mlp.snn.h5").graph
+        let simulator = try EventSimulator(read)
+        let reference = try DenseReference(read)
+        var spikes = 0
+        for k in 0..<3 {
+            let image = (0..<16).map { Float(($0 * 5 + k * 7) % 16) / 15 }
+            let (inference, mismatch) = try simulator.check(
+                quantizedImage: image.map { read.inputQuantization?.quantize($0) ?? 0 }, against: reference, image: k)
+            #expect(mismatch == nil, "\(String(describing: mismatch))")
+            spikes += inference.spikes.total
+        }
+        #expect(spikes > 0)
     }
 
     static let others = EveryTargetTests.targets.filter { $0 != "xylo" }

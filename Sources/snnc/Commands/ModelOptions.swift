@@ -4,7 +4,7 @@ import SNNTrain
 
 /// Options that define a network, shared by `train` and `prune`.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Architecture: vgg16, resnet19 or small. (default: vgg16)")
+    @Option(help: "Architecture: vgg16, resnet19, small or mlp (one hidden layer, no batch norm or biases; Xylo). (default: vgg16)")
     var model: Architecture?
     @Option(help: "Channel width multiplier (0.125 = VGG16 with 8…64 channels). (default: 1)")
     var width: Double?
