@@ -157,6 +157,22 @@ struct XyloNeuronTests {
     }
 }
 
+extension XyloNeuronTests {
+    /// Pooling spike counts has no agreed meaning (a max pool passes spikes, not counts): refused.
+    @Test func poolingSpikeCountsIsRefused() {
+        let c = Case(w_in: 0, w_out: 0, dash_syn: 1, dash_mem: 1, threshold: 10, spikes: [], shift_in: 0)
+        var b = NetworkBuilder(input: [1, 2, 2], timeSteps: 2)
+        let enc = b.conv("input", outChannels: 1, kernel: 1, weights: [5], name: "enc")
+        let hidden = b.lif(enc, neurons: Self.neurons(c, maxSpikes: 31, inputShift: 0), name: "hidden")
+        let pool = b.pool(hidden, kind: .max, kernel: 2)
+        let flat = b.flatten(pool)
+        b.linear(flat, outFeatures: 1, weights: [1], name: "readout")
+        let graph = b.graph(name: "pooled-counts")
+        #expect(throws: SimulatorError.self) { _ = try EventSimulator(graph) }
+        #expect(throws: SimulatorError.self) { _ = try DenseReference(graph) }
+    }
+}
+
 /// A small deterministic generator (SplitMix64) for the test's weights.
 struct XyloTestRandom {
     var state: UInt64
