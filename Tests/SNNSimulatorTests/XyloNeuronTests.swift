@@ -8,8 +8,9 @@ import Testing
 /// Xylo Audio 2's neuron against rockpool's bit-exact XyloSim: the six one-neuron cases of
 /// `experiments/xylo-rockpool/xylosim-0.1.3-neuron.json` (input channel → hidden neuron → output
 /// neuron), replayed step by step through SNNIR's `QuantizedCurrent` (the dense reference's rule)
-/// and the event simulator's `CurrentRule`, and end to end through `EventSimulator` where the
-/// input is the same at every step; both must give XyloSim's i_syn, v_mem and spike counts.
+/// and the event simulator's `CurrentRule`, which must give XyloSim's i_syn, v_mem and spike
+/// counts at every step, and end to end through `EventSimulator` (against `DenseReference`),
+/// which must send XyloSim's spike counts.
 @Suite("Xylo's neuron against XyloSim")
 struct XyloNeuronTests {
     struct Case: Decodable {
@@ -105,11 +106,13 @@ struct XyloNeuronTests {
         #expect(trace == recorded.trace, "\(recorded.name)")
     }
 
-    /// `saturation` receives 15 events (20 cut to 15) at every step, so it runs as an image:
-    /// pixel 15 → encoder (w_in) → hidden (shift_in 4) → fc (w_out) → output → readout. With the
-    /// one-step delay, the hidden group's events at step t are XyloSim's spike counts of step t − 1.
-    @Test func eventSimulatorRunsTheSaturationCase() throws {
-        let recorded = try #require(try Self.cases().first { $0.name == "saturation" })
+    /// Every case end to end, its input events per step fed with `run(quantizedSteps:)`:
+    /// input → encoder (w_in) → hidden (shift_in) → fc (w_out) → output (one spike per step) →
+    /// readout. With the one-step delay, a group's events at step t are XyloSim's spike counts of
+    /// step t − 1; the event simulator and the dense reference agree spike for spike.
+    @Test(arguments: 0..<6)
+    func eventSimulatorRunsEveryCase(index: Int) throws {
+        let recorded = try Self.cases()[index]
         let c = recorded.case
         var b = NetworkBuilder(input: [1, 1, 1], timeSteps: c.spikes.count)
         let enc = b.conv("input", outChannels: 1, kernel: 1, weights: [Int32(c.w_in)], name: "enc")
@@ -117,10 +120,12 @@ struct XyloNeuronTests {
         let fc = b.linear(hidden, outFeatures: 1, weights: [Int32(c.w_out)], name: "fc")
         let output = b.lif(fc, neurons: Self.neurons(c, maxSpikes: 1, inputShift: 0), name: "output")
         b.linear(output, outFeatures: 1, weights: [1], name: "readout")
-        let graph = b.graph(name: "xylo-saturation")
+        let graph = b.graph(name: "xylo-\(recorded.name)")
         let simulator = try EventSimulator(graph)
         let reference = try DenseReference(graph)
-        let (inference, mismatch) = try simulator.check(quantizedImage: [15], against: reference, image: 0)
+        // Xylo cuts the input to 15 events per channel and step (the input quantisation's event limit).
+        let steps = c.spikes.map { [Int32(min($0, 15))] }
+        let (inference, mismatch) = try simulator.check(quantizedSteps: steps, against: reference, image: 0)
         #expect(mismatch == nil)
         let layers = try #require(inference.trace?.layers)
         func counts(_ name: String) throws -> [Int] {
@@ -128,8 +133,13 @@ struct XyloNeuronTests {
             return layer.steps.map { Int($0.payloads?.first ?? ($0.indices.isEmpty ? 0 : 1)) }
         }
         let delayed = { (s: [Int]) in [0] + s.dropLast() }
-        #expect(try counts("hidden") == delayed(recorded.trace.spikes))
-        #expect(try counts("output") == delayed(recorded.trace.spikes_out))
+        #expect(try counts("hidden") == delayed(recorded.trace.spikes), "\(recorded.name)")
+        #expect(try counts("output") == delayed(recorded.trace.spikes_out), "\(recorded.name)")
+    }
+
+    @Test func inputsAreCutTo15Events() {
+        let q = InputQuantization(scale: 1.0 / 15, bits: 6, eventLimit: 15)
+        #expect([Float(-0.5), 0, 0.5, 1, 20.0 / 15].map(q.quantize) == [0, 0, 8, 15, 15])
     }
 
     /// A random current-based MLP with mixed-sign weights: the event simulator and the dense

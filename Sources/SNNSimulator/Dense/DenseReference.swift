@@ -104,6 +104,16 @@ public struct DenseReference: Sendable {
     public func run(quantizedImage image: [Int32], trace: Bool = false) throws -> Inference {
         let count = graph.layers[0].unitCount
         guard image.count == count else { throw SimulatorError.imageSize(expected: count, found: image.count) }
-        return execute(image, trace: trace)
+        return execute([image], trace: trace)
+    }
+
+    /// Runs quantised inputs that change from step to step (`steps[t]` at step t; see
+    /// `EventSimulator.run(quantizedSteps:trace:)`).
+    /// - Throws: `SimulatorError.imageSize` when the step count or an input's size is wrong.
+    public func run(quantizedSteps steps: [[Int32]], trace: Bool = false) throws -> Inference {
+        let count = graph.layers[0].unitCount
+        guard steps.count == timeSteps else { throw SimulatorError.imageSize(expected: timeSteps, found: steps.count) }
+        for input in steps where input.count != count { throw SimulatorError.imageSize(expected: count, found: input.count) }
+        return execute(steps, trace: trace)
     }
 }

@@ -1,8 +1,9 @@
 import SNNIR
 
 extension DenseReference {
-    /// One inference: encoders once, then every other layer in order at every step.
-    func execute(_ image: [Int32], trace: Bool) -> Inference {
+    /// One inference: encoders once (or at every step when `stepInputs` has one input per step),
+    /// then every other layer in order at every step.
+    func execute(_ stepInputs: [[Int32]], trace: Bool) -> Inference {
         let layers = graph.layers
         let recorded = layers.indices.filter { i in
             switch steps[i] {
@@ -25,11 +26,13 @@ extension DenseReference {
         var logits = [Int64](repeating: 0, count: layers[readout].unitCount)
         var logitsPerStep: [[Int64]] = []
 
-        values[0] = image.map(Int64.init)
-        for i in layers.indices {
-            if case .conv(_, _, _, _, _, true) = steps[i] { values[i] = compute(i, values: values) }
-        }
         for t in 0..<graph.timeSteps {
+            if t == 0 || stepInputs.count > 1 {
+                values[0] = stepInputs[stepInputs.count > 1 ? t : 0].map(Int64.init)
+                for i in layers.indices {
+                    if case .conv(_, _, _, _, _, true) = steps[i] { values[i] = compute(i, values: values) }
+                }
+            }
             for i in layers.indices.dropFirst() {
                 switch steps[i] {
                 case .conv(_, _, _, _, _, true):

@@ -3,6 +3,12 @@ import SNNIR
 extension EventSimulator {
     /// One inference of a quantised image of the right size, in `ws`.
     func run(_ image: [Int32], trace: Bool, workspace ws: Workspace) -> Inference {
+        run(steps: [image], trace: trace, workspace: ws)
+    }
+
+    /// One inference whose input is `steps[t]` at step t (or `steps[0]` at every step when there
+    /// is one), each of the right size, in `ws`.
+    func run(steps inputs: [[Int32]], trace: Bool, workspace ws: Workspace) -> Inference {
         let steps = plan.timeSteps
         let recorded = plan.recordedStreams
         var spikes = StepCounts(layers: recorded.map { plan.streams[$0].name }, steps: steps)
@@ -19,9 +25,14 @@ extension EventSimulator {
         var traces = trace ? recorded.map { _ in [EventList]() } : []
         var logitsPerStep: [[Int64]] = []
 
-        let encoderOps = startImage(image, workspace: ws, meter: meter, synaptic: &synaptic, synapticRow: synapticRow)
-        meter?.chargeInputMACs(encoderOps)
+        resetState(workspace: ws)
         for t in 0..<steps {
+            if t == 0 || inputs.count > 1 {
+                let encoderOps = encode(
+                    inputs[inputs.count > 1 ? t : 0], step: t, workspace: ws, meter: meter, synaptic: &synaptic,
+                    synapticRow: synapticRow)
+                meter?.chargeInputMACs(encoderOps)
+            }
             for action in plan.actions {
                 switch action {
                 case .deliver(let j):
@@ -56,18 +67,25 @@ extension EventSimulator {
             cost: meter?.result(), trace: spikeTrace)
     }
 
-    /// Resets the state and runs the encoders: constant currents, pinned and marked positions.
-    /// Returns the encoders' operations (their multiply-accumulates on the analog input).
-    private func startImage(
-        _ image: [Int32], workspace ws: Workspace, meter: CostMeter?,
-        synaptic: inout StepCounts, synapticRow: [Int]
-    ) -> Int {
-        var encoderOps = 0
+    /// Sets every membrane, current and held-back spike to 0 for a new inference.
+    private func resetState(workspace ws: Workspace) {
         for p in plan.populations.indices {
             ws.state[p].zero()
             ws.current[p].zero()
             ws.synapticCurrent[p].fill(0)
             ws.delayedCount[p] = 0
+        }
+    }
+
+    /// Runs the encoders on `image` at step `step`: constant currents, pinned and marked positions
+    /// (after step 0, positions stay marked where they were, since their membranes may be non-zero).
+    /// Returns the encoders' operations (their multiply-accumulates on the analog input).
+    private func encode(
+        _ image: [Int32], step: Int, workspace ws: Workspace, meter: CostMeter?,
+        synaptic: inout StepCounts, synapticRow: [Int]
+    ) -> Int {
+        var encoderOps = 0
+        for p in plan.populations.indices {
             let stat = plan.populations[p].staticCurrent
             for j in 0..<stat.count { ws.constant[p][j] = stat[j] }
         }
@@ -86,7 +104,7 @@ extension EventSimulator {
                 fanout, events: ws.inputEvents.base, payloads: ws.inputPayloads.base,
                 count: inputCount, binary: false, accumulators: ws.encoderOutput[k].base,
                 marks: ws.encoderMarks[k].base)
-            synaptic.counts[synapticRow[j]][0] += ops
+            synaptic.counts[synapticRow[j]][step] += ops
             encoderOps += ops
             meter?.chargeDelivery(
                 projection: j, population: projection.target, events: ws.inputEvents.base,
@@ -108,7 +126,8 @@ extension EventSimulator {
                     break
                 }
                 ws.pinned[p][position] = pin ? 1 : 0
-                ws.marks[p][population.layout.paddedPosition(position)] = pin ? 1 : 0
+                let padded = population.layout.paddedPosition(position)
+                ws.marks[p][padded] = pin || (step > 0 && ws.marks[p][padded] != 0) ? 1 : 0
                 pinnedCount += pin ? 1 : 0
             }
             ws.allPinned[p] = pinnedCount == population.grid.positions
