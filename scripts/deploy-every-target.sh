@@ -8,8 +8,10 @@
 #   lif-small: small at width 1/4, LIF tau 4/3, hard reset (the paper's neuron)
 #   lif-tiny:  small at width 1/16, LIF, hard reset (fits SpiNNaker's 16 x 256 neurons)
 #   if-tiny:   small at width 1/16, IF, subtractive reset (fits TrueNorth's 256 inputs per neuron)
-# A target that refuses every model prints the compiler's error instead (Xylo: 16 inputs and 1000
-# neurons, no image model fits; its example is built in Tests/SNNExportTests/EveryTargetTests.swift).
+#   xylo-mlp:  mlp 16 -> 64 -> 8 with Xylo's current-based LIF (--neuron cuba-lif, tau_syn 4, tau 8
+#              steps) on fmnist-4x4 (the fixtures as 4x4 block means, classes 0-7), threshold 0.25,
+#              T = 8, 40 epochs, lr 0.05, batch 32, no augmentation: Xylo's 16 inputs and 8 outputs
+# A target that refuses every model prints the compiler's error instead.
 #
 # Usage: scripts/deploy-every-target.sh [output-folder]   (about 3 minutes after the build)
 set -euo pipefail
@@ -24,6 +26,8 @@ train if-small --width 0.25 --neuron if --reset subtract
 train lif-small --width 0.25
 train lif-tiny --width 0.0625
 train if-tiny --width 0.0625 --neuron if --reset subtract
+"$snnc" train --model mlp --dataset fmnist-4x4 --neuron cuba-lif --threshold 0.25 --time-steps 8 --epochs 40 --lr 0.05 \
+    --batch-size 32 --no-augment --seed 1 "${data[@]}" --force -o "$out/xylo-mlp.h5" >/dev/null 2>&1
 
 echo "| target | model | float accuracy | integer accuracy (check) | cores | synapse memory | energy per inference |"
 echo "|---|---|---|---|---|---|---|"
@@ -31,7 +35,7 @@ for profile in targets/*.toml; do
     target=$(basename "$profile" .toml)
     deployed=""
     errors=""
-    for model in if-small lif-small lif-tiny if-tiny; do
+    for model in if-small lif-small lif-tiny if-tiny xylo-mlp; do
         file="$out/$model.$target.snn.h5"
         if error=$("$snnc" export "$out/$model.h5" --target "$target" --force -o "$file" 2>&1 >/dev/null); then
             deployed=$model

@@ -16,6 +16,11 @@ public enum DatasetName: String, CaseIterable, Sendable {
     case cifar10
     /// CIFAR-100 (binary version): 3×32×32 colour, 100 fine classes.
     case cifar100
+    /// Fashion-MNIST for chips with 16 inputs and 8 outputs (Xylo): read from the Fashion-MNIST
+    /// files, each image averaged over 7×7 blocks to 1×4×4 (`LabeledImages.blockAveraged`),
+    /// only classes 0–7 (T-shirt … sneaker; bag and ankle boot left out). Pixels x/255 in [0, 1]
+    /// (mean 0, std 1), so the inputs are never negative: Xylo takes them as 0…15 events.
+    case fmnist4x4 = "fmnist-4x4"
 
     /// Where the files are looked for when no `--data-dir` is given.
     ///
@@ -25,7 +30,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
     /// archives extract to.
     public var defaultDirectory: String {
         switch self {
-        case .fmnist: "/usr/share/datasets/fashion-mnist"
+        case .fmnist, .fmnist4x4: "/usr/share/datasets/fashion-mnist"
         case .cifar10: "/usr/share/datasets/cifar-10-batches-bin"
         case .cifar100: "/usr/share/datasets/cifar-100-binary"
         }
@@ -36,6 +41,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         switch self {
         case .fmnist, .cifar10: 10
         case .cifar100: 100
+        case .fmnist4x4: 8
         }
     }
 
@@ -44,6 +50,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         switch self {
         case .fmnist: [1, 28, 28]
         case .cifar10, .cifar100: [3, 32, 32]
+        case .fmnist4x4: [1, 4, 4]
         }
     }
 
@@ -53,13 +60,14 @@ public enum DatasetName: String, CaseIterable, Sendable {
         case .fmnist: .fashionMNIST
         case .cifar10: .cifar10
         case .cifar100: .cifar100
+        case .fmnist4x4: Normalization(mean: [0], std: [1])
         }
     }
 
     /// How to obtain the files; attached to `DataError.missingFile`.
     public var missingFileHint: String {
         switch self {
-        case .fmnist:
+        case .fmnist, .fmnist4x4:
             IDXReader.defaultMissingFileHint
         case .cifar10:
             "download the binary version (cifar-10-binary.tar.gz) from "

@@ -55,7 +55,46 @@ extension LabeledImages {
         case .fmnist: return try fashionMNIST(directory: directory, split: split)
         case .cifar10: return try cifar10(directory: directory, split: split)
         case .cifar100: return try cifar100(directory: directory, split: split)
+        case .fmnist4x4:
+            let full = try fashionMNIST(directory: directory, split: split)
+            return try full.blockAveraged(block: 7).keepingClasses(below: DatasetName.fmnist4x4.classCount)
         }
+    }
+
+    /// Each channel averaged over `block`×`block` blocks (H and W divisible by `block`), rounded
+    /// to the nearest byte (halves up): `(Σ + n/2) / n` in integers, n = block².
+    /// - Throws: `DataError.inconsistent` when the image does not split into whole blocks.
+    public func blockAveraged(block: Int) throws(DataError) -> LabeledImages {
+        guard block >= 1, height % block == 0, width % block == 0 else {
+            throw .inconsistent(reason: "\(height)×\(width) images do not split into \(block)×\(block) blocks")
+        }
+        let (h, w) = (height / block, width / block)
+        let n = block * block
+        var out = [UInt8](repeating: 0, count: count * channels * h * w)
+        for plane in 0..<(count * channels) {
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sum = 0
+                    for dy in 0..<block {
+                        let row = (plane * height + y * block + dy) * width + x * block
+                        for dx in 0..<block { sum += Int(images[row + dx]) }
+                    }
+                    out[(plane * h + y) * w + x] = UInt8((sum + n / 2) / n)
+                }
+            }
+        }
+        return LabeledImages(unchecked: out, labels: labels, channels: channels, height: h, width: w, classCount: classCount)
+    }
+
+    /// The images whose label is below `classes` (in their order), as a data set of that many classes.
+    public func keepingClasses(below classes: Int) throws(DataError) -> LabeledImages {
+        let kept = labels.indices.filter { Int(labels[$0]) < classes }
+        let size = imageSize
+        var out: [UInt8] = []
+        out.reserveCapacity(kept.count * size)
+        for i in kept { out.append(contentsOf: images[(i * size)..<((i + 1) * size)]) }
+        return try LabeledImages(
+            images: out, labels: kept.map { labels[$0] }, channels: channels, height: height, width: width, classCount: classes)
     }
 
     /// `directory/name.gz`, unless only the uncompressed `directory/name` exists.

@@ -14,7 +14,7 @@ public struct DeploymentFile: Sendable, Equatable {
     /// The schema's major version: readers reject files of another major version.
     public static let majorVersion: Int32 = 2
     /// The schema's minor version: additions a reader of the same major may ignore.
-    public static let minorVersion: Int32 = 2
+    public static let minorVersion: Int32 = 3
     /// The value of `/snnc` attribute `format`.
     public static let formatName = "snnc-deployment"
     /// The NIR version the root graph is written for (stored in `/version`).

@@ -217,6 +217,38 @@ struct GraphValidator {
             throw fail(neurons, .decay, "multiply12 \(d) outside 0…4096")
         default: break
         }
+        try currentBased(lif, n, object: neurons)
+    }
+
+    /// A current-based group (neuron_model "cuba-lif") has a synaptic current with decrement-shift
+    /// decays of 0…15, an input shift of 0…15, at least one spike per step, a delay of 0 or 1, a
+    /// subtractive reset and at most 32 state bits; no other group has any of these.
+    private func currentBased(_ lif: LIFGroup, _ n: QuantizedNeurons, object: String) throws(DeploymentValidationError) {
+        guard let current = n.current else {
+            if lif.synapse != nil { throw fail(object, .decay, "a cuba-lif group has no synaptic current (synaptic_decay)") }
+            if case .decrementShift = n.decay {
+                throw fail(object, .decay, "decay \"decrement-shift\" is only for cuba-lif groups")
+            }
+            return
+        }
+        guard let synapse = lif.synapse else {
+            throw fail(object, .decay, "a synaptic current (synaptic_decay) on a group whose neuron_model is not cuba-lif")
+        }
+        guard case .decrementShift(let km) = n.decay, case .decrementShift(let ks) = current.decay,
+            (0...15).contains(km), (0...15).contains(ks)
+        else {
+            throw fail(object, .decay, "a cuba-lif group needs decrement-shift decays of 0…15, found \(n.decay) and \(current.decay)")
+        }
+        guard (0...15).contains(current.inputShift), current.maxSpikes >= 1, (0...1).contains(current.delay),
+            current.maxSpikes == synapse.maxSpikes, current.delay == synapse.delay, n.stateBits <= 32,
+            case .subtract = n.reset
+        else {
+            throw fail(
+                object, .neuronRange,
+                "cuba-lif: input_shift \(current.inputShift) (0…15), max_spikes \(current.maxSpikes) (≥ 1, as the layer's "
+                    + "\(synapse.maxSpikes)), spike_delay \(current.delay) (0 or 1, as the layer's \(synapse.delay)), "
+                    + "\(n.stateBits) state bits (≤ 32) and a subtractive reset are required")
+        }
     }
 
     // MARK: - Counts and estimates

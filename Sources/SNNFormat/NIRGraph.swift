@@ -7,7 +7,10 @@ import SNNStore
 /// - input → `Input`; readout → `Affine` into `Output`; other linear → `Affine`; conv → `Conv2d`
 ///   (groups 1, dilation 1); flatten → `Flatten` (start 0, end −1);
 /// - LIF group P → `LIF` with tau = τ (dt = 1 step), r = `c_P`, v_leak = 0, v_threshold = 1, v_reset = 0;
-///   an IF group → `IF` with r = `c_P`, v_threshold = 1, v_reset = 0. NIR has no soft reset: the
+///   an IF group → `IF` with r = `c_P`, v_threshold = 1, v_reset = 0; a current-based group →
+///   `CubaLIF` with tau_syn = τs, tau_mem = τ, r = τ·`c_P`, w_in = τs − 1 (its float rule under
+///   forward Euler at dt = 1; NIR cannot say that a neuron sends several spikes per step, nor the
+///   delay). NIR has no soft reset: the
 ///   names of groups that subtract the threshold are listed in the graph metadata
 ///   `snnc_subtractive_reset` (comma-separated);
 /// - max pool → `SumPool2d` `<name>` then `IF` `<name>.fire` (r = 1, v_threshold = 0.5, v_reset = 0);
@@ -100,7 +103,13 @@ struct NIRGraph {
                         inFeatures: linear.inFeatures, bias: b))
             case .lif(let lif):
                 let r = Float(lifInputScales[layer.name] ?? 1)
-                if let tau = lif.tau {
+                if let synapse = lif.synapse, let tau = lif.tau {
+                    // Euler at dt = 1: I = (1 − 1/τs)·I + (w_in/τs)·X, v = (1 − 1/τm)·v + (r/τm)·I.
+                    nodes.append(
+                        .cubaLIF(
+                            name: layer.name, shape: layer.shape, tauSyn: synapse.tau, tauMem: tau, r: r * tau, vLeak: 0,
+                            vThreshold: 1, wIn: synapse.tau - 1))
+                } else if let tau = lif.tau {
                     nodes.append(.lif(name: layer.name, shape: layer.shape, tau: tau, r: r, vLeak: 0, vThreshold: 1))
                 } else {
                     nodes.append(.integrateAndFire(name: layer.name, shape: layer.shape, r: r, vThreshold: 1))

@@ -113,12 +113,48 @@ extension NIRDocument {
 
     /// The metadata snnc writes: `dt` = 1 (time constants are in steps), the producer, and the
     /// neuron nodes with a soft reset, if any.
-    public static func snncMetadata(producer: String, subtractiveReset: [String] = []) -> [(String, NIRField)] {
+    public static func snncMetadata(
+        producer: String, subtractiveReset: [String] = [], spikeCounts: [SpikeCountNode] = []
+    ) -> [(String, NIRField)] {
         var entries: [(String, NIRField)] = [("dt", .doubles([1.0], shape: [])), ("producer", .string(producer))]
         if !subtractiveReset.isEmpty {
             entries.append((subtractiveResetKey, .string(subtractiveReset.joined(separator: ","))))
         }
+        if !spikeCounts.isEmpty {
+            let text = spikeCounts.map { "\($0.name):\($0.maxSpikes):\($0.delay)" }.joined(separator: ",")
+            entries.append((spikeCountsKey, .string(text)))
+        }
         return entries
+    }
+
+    /// The metadata key listing neuron nodes that send several spikes per step or with a delay,
+    /// which NIR cannot say: `name:maxSpikes:delay`, comma-separated (snnc's CubaLIF nodes).
+    public static let spikeCountsKey = "snnc_spike_counts"
+
+    /// A neuron node that sends up to `maxSpikes` spikes per step, `delay` steps later.
+    public struct SpikeCountNode: Sendable, Equatable {
+        public var name: String
+        public var maxSpikes: Int
+        public var delay: Int
+
+        /// Creates the entry.
+        public init(name: String, maxSpikes: Int, delay: Int) {
+            self.name = name
+            self.maxSpikes = maxSpikes
+            self.delay = delay
+        }
+    }
+
+    /// The entries under `snnc_spike_counts` (malformed entries are left out), by node name.
+    public var spikeCountNodes: [String: SpikeCountNode] {
+        guard case .string(let list)? = metadataField(Self.spikeCountsKey) else { return [:] }
+        var nodes: [String: SpikeCountNode] = [:]
+        for entry in list.split(separator: ",") {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 3, let maxSpikes = Int(parts[1]), let delay = Int(parts[2]) else { continue }
+            nodes[String(parts[0])] = SpikeCountNode(name: String(parts[0]), maxSpikes: maxSpikes, delay: delay)
+        }
+        return nodes
     }
 
     /// The names listed under `snnc_subtractive_reset`, if any.

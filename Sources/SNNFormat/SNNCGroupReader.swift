@@ -69,7 +69,16 @@ struct SNNCGroupReader {
             if attributes.contains("scale") {
                 let bits = Int(try input.scalarAttribute("bits", as: Int32.self))
                 guard (2...32).contains(bits) else { throw fail(input.path, "input bits \(bits) outside 2…32") }
-                graph.inputQuantization = InputQuantization(scale: try input.scalarAttribute("scale", as: Double.self), bits: bits)
+                var limit: Int32?
+                if attributes.contains("event_limit") {
+                    let value = try input.scalarAttribute("event_limit", as: Int32.self)
+                    guard (1...Int32(1 << (bits - 1)) - 1).contains(value) else {
+                        throw fail(input.path, "event limit \(value) outside 1…\((1 << (bits - 1)) - 1) for \(bits) input bits")
+                    }
+                    limit = value
+                }
+                graph.inputQuantization = InputQuantization(
+                    scale: try input.scalarAttribute("scale", as: Double.self), bits: bits, eventLimit: limit)
             }
             if input.kind(of: "preprocessing") == .group {
                 graph.inputPreprocessing = try readPreprocessing(try input.group("preprocessing"))
@@ -190,13 +199,19 @@ struct SNNCGroupReader {
         case "lif":
             // 2.0 and 2.1 files have LIF neurons with a hard reset only (no `neuron_model`, `reset_mode`).
             let model = (try g.attributeNames()).contains("neuron_model") ? try g.stringAttribute("neuron_model") : "lif"
-            guard model == "lif" || model == "if" else { throw fail(g.path, "unknown neuron model '\(model)'") }
+            guard ["lif", "if", "cuba-lif"].contains(model) else { throw fail(g.path, "unknown neuron model '\(model)'") }
             var lif = LIFGroup(
-                tau: model == "lif" ? try g.scalarAttribute("tau", as: Float.self) : nil,
+                tau: model != "if" ? try g.scalarAttribute("tau", as: Float.self) : nil,
                 threshold: try g.scalarAttribute("threshold", as: Float.self),
                 reset: try g.scalarAttribute("reset", as: Float.self),
                 resetMode: try resetMode(g),
                 inputGainFolded: try g.scalarAttribute("input_gain_folded", as: Int8.self) != 0)
+            if model == "cuba-lif" {
+                lif.synapse = SynapticCurrent(
+                    tau: try g.scalarAttribute("tau_syn", as: Float.self),
+                    maxSpikes: Int(try g.scalarAttribute("max_spikes", as: Int32.self)),
+                    delay: Int(try g.scalarAttribute("spike_delay", as: Int32.self)))
+            }
             if g.kind(of: "neurons") == .group { lif.quantized = try readNeurons(try g.group("neurons")) }
             op = .lif(lif)
         default:
@@ -230,19 +245,31 @@ struct SNNCGroupReader {
         guard let compare = ThresholdCompare(rawValue: try n.stringAttribute("compare")) else {
             throw fail(n.path, "unknown threshold comparison")
         }
-        let value = Int(try n.scalarAttribute("decay_value", as: Int32.self))
-        let decay: IntegerDecay
-        switch try n.stringAttribute("decay") {
-        case "none" where value == 0: decay = .none
-        case "shift" where (0..<64).contains(value): decay = .shift(value)
-        case "multiply12" where (0...4096).contains(value): decay = .multiply12(value)
-        default: throw fail(n.path, "unknown or out-of-range decay")
+        var current: QuantizedCurrent?
+        if try n.attributeNames().contains("synaptic_decay") {
+            current = QuantizedCurrent(
+                decay: try readDecay(n, prefix: "synaptic_decay"),
+                inputShift: Int(try n.scalarAttribute("input_shift", as: Int32.self)),
+                maxSpikes: Int(try n.scalarAttribute("max_spikes", as: Int32.self)),
+                delay: Int(try n.scalarAttribute("spike_delay", as: Int32.self)))
         }
         return QuantizedNeurons(
             stateScale: try n.scalarAttribute("state_scale", as: Double.self), stateBits: bits,
             threshold: try n.scalarAttribute("threshold", as: Int32.self), compare: compare,
-            reset: try integerReset(n), decay: decay,
-            decayError: try n.scalarAttribute("decay_error", as: Double.self))
+            reset: try integerReset(n), decay: try readDecay(n, prefix: "decay"),
+            decayError: try n.scalarAttribute("decay_error", as: Double.self), current: current)
+    }
+
+    /// An integer decay written as `<prefix>` (kind) and `<prefix>_value`.
+    private func readDecay(_ n: HDF5Group, prefix: String) throws -> IntegerDecay {
+        let value = Int(try n.scalarAttribute(prefix + "_value", as: Int32.self))
+        switch try n.stringAttribute(prefix) {
+        case "none" where value == 0: return .none
+        case "shift" where (0..<64).contains(value): return .shift(value)
+        case "multiply12" where (0...4096).contains(value): return .multiply12(value)
+        case "decrement-shift" where (0...15).contains(value): return .decrementShift(value)
+        default: throw fail(n.path, "unknown or out-of-range \(prefix)")
+        }
     }
 
     /// Reads a layer's weights; `denseFromCSR` rebuilds the dense integer layout from the fan-out

@@ -19,7 +19,7 @@ struct SNNCGroupWriter {
         let sim = try snnc.createGroup("sim")
         try sim.setAttribute("dt_steps", scalar: 1.0)
         try sim.setAttribute("reset", string: "per layer: layers/<name> reset_mode (zero: hard reset, subtract: soft)")
-        try sim.setAttribute("neuron_model", string: "per layer: lif h = decay*v + i, decay = 1 - 1/tau; if h = v + i")
+        try sim.setAttribute("neuron_model", string: "per layer: lif h = decay*v + i, decay = 1 - 1/tau; if h = v + i; cuba-lif: see docs")
         try sim.setAttribute("float_threshold_compare", string: ">=")
         try writeInput(snnc)
         let layers = try snnc.createGroup("layers")
@@ -45,6 +45,7 @@ struct SNNCGroupWriter {
         if let q = graph.inputQuantization {
             try input.setAttribute("scale", scalar: q.scale)
             try input.setAttribute("bits", scalar: Int32(q.bits))
+            if let limit = q.eventLimit { try input.setAttribute("event_limit", scalar: limit) }
         }
         if let p = graph.inputPreprocessing {
             let g = try input.createGroup("preprocessing")
@@ -88,8 +89,13 @@ struct SNNCGroupWriter {
             try g.setAttribute("pool", string: pool.kind.rawValue)
             try writeGeometry(pool.geometry, g)
         case .lif(let lif):
-            try g.setAttribute("neuron_model", string: lif.isLeaky ? "lif" : "if")
+            try g.setAttribute("neuron_model", string: lif.synapse != nil ? "cuba-lif" : lif.isLeaky ? "lif" : "if")
             if let tau = lif.tau { try g.setAttribute("tau", scalar: tau) }
+            if let synapse = lif.synapse {
+                try g.setAttribute("tau_syn", scalar: synapse.tau)
+                try g.setAttribute("max_spikes", scalar: Int32(synapse.maxSpikes))
+                try g.setAttribute("spike_delay", scalar: Int32(synapse.delay))
+            }
             try g.setAttribute("threshold", scalar: lif.threshold)
             try g.setAttribute("reset", scalar: lif.reset)
             try g.setAttribute("reset_mode", string: lif.resetMode.rawValue)
@@ -105,20 +111,29 @@ struct SNNCGroupWriter {
                 case .subtract(let amount): try n.setAttribute("reset", scalar: amount)
                 }
                 try n.setAttribute("reset_mode", string: q.reset.mode.rawValue)
-                switch q.decay {
-                case .none:
-                    try n.setAttribute("decay", string: "none")
-                    try n.setAttribute("decay_value", scalar: Int32(0))
-                case .shift(let k):
-                    try n.setAttribute("decay", string: "shift")
-                    try n.setAttribute("decay_value", scalar: Int32(k))
-                case .multiply12(let d):
-                    try n.setAttribute("decay", string: "multiply12")
-                    try n.setAttribute("decay_value", scalar: Int32(d))
-                }
+                try writeDecay(q.decay, prefix: "decay", into: n)
                 try n.setAttribute("decay_error", scalar: q.decayError)
+                if let current = q.current {
+                    try writeDecay(current.decay, prefix: "synaptic_decay", into: n)
+                    try n.setAttribute("input_shift", scalar: Int32(current.inputShift))
+                    try n.setAttribute("max_spikes", scalar: Int32(current.maxSpikes))
+                    try n.setAttribute("spike_delay", scalar: Int32(current.delay))
+                }
             }
         }
+    }
+
+    /// An integer decay as `<prefix>` (its kind) and `<prefix>_value` (its constant).
+    private func writeDecay(_ decay: IntegerDecay, prefix: String, into n: HDF5Group) throws {
+        let (kind, value): (String, Int) =
+            switch decay {
+            case .none: ("none", 0)
+            case .shift(let k): ("shift", k)
+            case .multiply12(let d): ("multiply12", d)
+            case .decrementShift(let k): ("decrement-shift", k)
+            }
+        try n.setAttribute(prefix, string: kind)
+        try n.setAttribute(prefix + "_value", scalar: Int32(value))
     }
 
     private func writeGeometry(_ g: ConvGeometry, _ group: HDF5Group) throws {

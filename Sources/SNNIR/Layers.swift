@@ -235,6 +235,10 @@ public struct PoolLayer: Sendable, Equatable {
 /// After folding (`inputGainFolded == true`) the LIF gain 1/τ lives in the incoming weights and
 /// bias, so the input is the current I = X/τ and `H = decay·V + I` with decay = 1 − 1/τ (IF:
 /// decay 1, I = X).
+///
+/// With a `synapse` (current-based LIF, Xylo's neuron, NIR's `CubaLIF`) the input first charges a
+/// synaptic current, there is no input gain to fold, and a neuron may send several spikes per step
+/// (`SynapticCurrent` has the rule).
 public struct LIFGroup: Sendable, Equatable {
     /// Membrane time constant τ in steps (4/3 in the paper); nil for integrate-and-fire neurons,
     /// which keep their whole membrane potential from step to step.
@@ -248,19 +252,23 @@ public struct LIFGroup: Sendable, Equatable {
     /// Whether the input gain 1/τ has been folded into the incoming layers (IF groups have none
     /// and are marked folded by the same pass).
     public var inputGainFolded: Bool
+    /// The synaptic current of current-based neurons (Xylo's); nil for neurons whose membrane
+    /// integrates the input directly.
+    public var synapse: SynapticCurrent?
     /// Integer parameters, once `quantize` has run.
     public var quantized: QuantizedNeurons?
 
-    /// Creates a neuron group (`tau: nil` for integrate-and-fire).
+    /// Creates a neuron group (`tau: nil` for integrate-and-fire; a `synapse` needs `tau`).
     public init(
         tau: Float?, threshold: Float, reset: Float = 0, resetMode: ResetMode = .zero, inputGainFolded: Bool = false,
-        quantized: QuantizedNeurons? = nil
+        synapse: SynapticCurrent? = nil, quantized: QuantizedNeurons? = nil
     ) {
         self.tau = tau
         self.threshold = threshold
         self.reset = reset
         self.resetMode = resetMode
         self.inputGainFolded = inputGainFolded
+        self.synapse = synapse
         self.quantized = quantized
     }
 
@@ -270,13 +278,48 @@ public struct LIFGroup: Sendable, Equatable {
     /// The fraction of the membrane potential kept per step, `1 − 1/τ` (0.25 for τ = 4/3; 1 for IF).
     public var decay: Double { tau.map { 1 - 1 / Double($0) } ?? 1 }
 
-    /// The input gain folded into the incoming layers: 1/τ for LIF, 1 for IF.
-    public var inputGain: Double { tau.map { 1 / Double($0) } ?? 1 }
+    /// The input gain folded into the incoming layers: 1/τ for LIF, 1 for IF and current-based LIF.
+    public var inputGain: Double { synapse != nil ? 1 : tau.map { 1 / Double($0) } ?? 1 }
 
-    /// A short name of the neuron model: `LIF` or `IF`, with `, subtractive reset` when it applies.
+    /// A short name of the neuron model: `LIF`, `IF` or `CUBA-LIF`, with `, subtractive reset`
+    /// when it applies.
     public var modelDescription: String {
-        (isLeaky ? "LIF" : "IF") + (resetMode == .subtract ? ", subtractive reset" : "")
+        (synapse != nil ? "CUBA-LIF" : isLeaky ? "LIF" : "IF") + (resetMode == .subtract ? ", subtractive reset" : "")
     }
+}
+
+/// The synaptic current of a current-based LIF group (Xylo Audio 2's neuron, NIR's `CubaLIF`).
+///
+/// Float rule per step, with input X (the sum of the incoming layers), I = V = 0 at the start,
+/// membrane decay `d_m = 1 − 1/τ` (the group's `tau`) and synaptic decay `d_s = 1 − 1/tau`:
+///
+///     I = d_s · (I + X)                         // the input arrives, then the current decays
+///     H = d_m · V + I
+///     n = H ≥ θ ? min(maxSpikes, ⌊H/θ⌋) : 0     // spikes sent by the neuron this step
+///     V = H − n·θ                               // subtractive reset (the only one allowed)
+///
+/// The `n` spikes reach the next layer `delay` steps later (Xylo: one step between hidden
+/// neurons and into the output neurons). On Xylo, `tau = 2^dash` steps for its 4-bit shifts.
+public struct SynapticCurrent: Sendable, Equatable {
+    /// Synaptic time constant in steps: the current keeps `1 − 1/tau` of itself per step (≥ 1).
+    public var tau: Float
+    /// Spikes a neuron sends at most in one step (Xylo's hidden neurons: 31).
+    public var maxSpikes: Int
+    /// Steps between a spike and its arrival at the next layer (0 or 1; Xylo: 1).
+    public var delay: Int
+
+    /// Xylo Audio 2's hidden neurons send at most 31 spikes per step.
+    public static let xyloMaxSpikes = 31
+
+    /// Creates the synaptic current (Xylo's hidden neurons by default).
+    public init(tau: Float, maxSpikes: Int = SynapticCurrent.xyloMaxSpikes, delay: Int = 1) {
+        self.tau = tau
+        self.maxSpikes = maxSpikes
+        self.delay = delay
+    }
+
+    /// The fraction of the current kept per step, `1 − 1/tau`.
+    public var decay: Double { 1 - 1 / Double(tau) }
 }
 
 /// What a spike does to a neuron's membrane potential.

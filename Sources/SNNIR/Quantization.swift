@@ -96,11 +96,14 @@ public struct QuantizedNeurons: Sendable, Equatable {
     public var decay: IntegerDecay
     /// `|decay − (1 − 1/τ)|`: how far the integer leak's factor is from the float model's.
     public var decayError: Double
+    /// The integer synaptic current of current-based neurons (Xylo's); nil when the membrane
+    /// integrates the input directly. With it, one step follows `QuantizedCurrent`, not the rule above.
+    public var current: QuantizedCurrent?
 
     /// Creates integer neuron parameters.
     public init(
         stateScale: Double, stateBits: Int, threshold: Int32, compare: ThresholdCompare,
-        reset: IntegerReset, decay: IntegerDecay, decayError: Double
+        reset: IntegerReset, decay: IntegerDecay, decayError: Double, current: QuantizedCurrent? = nil
     ) {
         self.stateScale = stateScale
         self.stateBits = stateBits
@@ -109,6 +112,7 @@ public struct QuantizedNeurons: Sendable, Equatable {
         self.reset = reset
         self.decay = decay
         self.decayError = decayError
+        self.current = current
     }
 
     /// Whether integer state `h` fires.
@@ -162,13 +166,18 @@ public enum IntegerDecay: Sendable, Equatable {
     /// `sign(v) · ((|v| · m) >> 12)` with `m = 4096 − d`: keeps `m/4096` of `v`, rounding the
     /// magnitude down (toward zero), as Loihi does. The associated value is `d` in 0…4096.
     case multiply12(Int)
+    /// `v − d` with `d = v >> k` (arithmetic), or `sign(v)` when that is 0 and `v ≠ 0`: keeps
+    /// `1 − 2^−k` of `v` and loses at least 1 toward 0 per step, as Xylo Audio 2 does (`dash` = k,
+    /// 0…15; k = 0 clears `v`).
+    case decrementShift(Int)
 
-    /// The fraction of `v` the leak keeps (`2^−k` or `(4096 − d)/4096`).
+    /// The fraction of `v` the leak keeps (`2^−k`, `(4096 − d)/4096` or `1 − 2^−k`).
     public var factor: Double {
         switch self {
         case .none: 1
         case .shift(let k): 1 / Double(1 << k)
         case .multiply12(let d): Double(4096 - d) / 4096
+        case .decrementShift(let k): 1 - 1 / Double(1 << k)
         }
     }
 
@@ -182,30 +191,94 @@ public enum IntegerDecay: Sendable, Equatable {
         case .multiply12(let d):
             let magnitude = (v.magnitude * UInt64(4096 - d)) >> 12
             return v < 0 ? -Int64(magnitude) : Int64(magnitude)
+        case .decrementShift(let k):
+            let d = v >> Int64(k)
+            return v - (d == 0 ? v.signum() : d)
         }
+    }
+}
+
+/// The integer synaptic current of a current-based LIF group: Xylo Audio 2's neuron step
+/// (experiments/xylo-rockpool/README.md; checked against rockpool's XyloSim).
+///
+/// State per neuron: current `i` and membrane `v`, both saturating at the `stateBits` range
+/// (`sat`). With this step's integer input `x` (the sum of `payload · weight` over the events
+/// delivered, plus the encoder's current), `QuantizedNeurons.decay` = `.decrementShift(dash_mem)`
+/// and threshold θ:
+///
+///     i = sat(i + (x << inputShift))            // the weight shift, applied to the step's sum
+///     i = decay.apply(i)                         // .decrementShift(dash_syn)
+///     dv = sat(i − (v − decayMem.apply(v)))      // −decrement of v, plus the current
+///     v = sat(v + dv)
+///     n = 0; while v ≥ θ and n < maxSpikes { n += 1; v −= θ }
+///
+/// The neuron sends `n` events (payload n), delivered `delay` steps later. Xylo saturates after
+/// every single event; summing a step's events first gives the same state unless the partial sums
+/// of one step cross the 16-bit bound and come back (events of mixed signs near saturation).
+public struct QuantizedCurrent: Sendable, Equatable {
+    /// The synaptic current's decay (`.decrementShift(dash_syn)` on Xylo).
+    public var decay: IntegerDecay
+    /// Left shift applied to the weighted input (Xylo's `weight_shift`, 0…7).
+    public var inputShift: Int
+    /// Spikes a neuron sends at most per step (Xylo's hidden neurons: 31).
+    public var maxSpikes: Int
+    /// Steps between a spike and its delivery (0 or 1).
+    public var delay: Int
+
+    /// Creates the synaptic current's constants.
+    public init(decay: IntegerDecay, inputShift: Int, maxSpikes: Int, delay: Int) {
+        self.decay = decay
+        self.inputShift = inputShift
+        self.maxSpikes = maxSpikes
+        self.delay = delay
+    }
+
+    /// One step of one neuron of `neurons` (whose `current` this is): the new current and
+    /// membrane, and the spikes sent. Written for clarity; the event simulator has its own copy.
+    public func step(
+        current i: Int64, membrane v: Int64, input x: Int64, neurons: QuantizedNeurons
+    ) -> (current: Int64, membrane: Int64, spikes: Int) {
+        let bits = neurons.stateBits
+        let shifted = x.multipliedReportingOverflow(by: Int64(1) << Int64(inputShift))
+        let charge = shifted.overflow ? (x > 0 ? Int64.max : Int64.min) : shifted.partialValue
+        let charged = IntegerArithmetic.saturate(i.addingReportingOverflow(charge).overflow ? charge : i + charge, bits: bits)
+        let nextCurrent = decay.apply(charged)
+        let dv = IntegerArithmetic.saturate(nextCurrent - (v - neurons.decay.apply(v)), bits: bits)
+        var membrane = IntegerArithmetic.saturate(v + dv, bits: bits)
+        var spikes = 0
+        while neurons.fires(membrane) && spikes < maxSpikes {
+            spikes += 1
+            membrane = neurons.reset.after(membrane)
+        }
+        return (nextCurrent, membrane, spikes)
     }
 }
 
 /// How the analog input is turned into integers for the encoder layer.
 ///
 /// `q = clamp(roundHalfAwayFromZero(Double(x) / scale), −(2^(bits−1) − 1), 2^(bits−1) − 1)`
-/// for a normalised float pixel `x`.
+/// for a normalised float pixel `x`; with an `eventLimit` N (a chip whose inputs are event
+/// counts, Xylo: 15 per channel and step) `q = clamp(…, 0, N)` instead.
 public struct InputQuantization: Sendable, Equatable {
     /// Float value of one input unit.
     public var scale: Double
     /// Bits of an input value (signed).
     public var bits: Int
+    /// When set, inputs are event counts 0…eventLimit (negative values become 0).
+    public var eventLimit: Int32?
 
     /// Creates the input quantisation.
-    public init(scale: Double, bits: Int) {
+    public init(scale: Double, bits: Int, eventLimit: Int32? = nil) {
         self.scale = scale
         self.bits = bits
+        self.eventLimit = eventLimit
     }
 
     /// The integer for normalised pixel `x`.
     public func quantize(_ x: Float) -> Int32 {
         let limit = Double((1 << (bits - 1)) - 1)
         let q = (Double(x) / scale).rounded(.toNearestOrAwayFromZero)
+        if let eventLimit { return Int32(Swift.max(0, Swift.min(Double(eventLimit), q))) }
         return Int32(Swift.max(-limit, Swift.min(limit, q)))
     }
 }

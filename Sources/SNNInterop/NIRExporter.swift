@@ -37,6 +37,7 @@ public enum NIRExporter {
         var nodes: [NIRNode] = []
         var edges: [(String, String)] = []
         var subtractiveReset: [String] = []
+        var spikeCounts: [NIRDocument.SpikeCountNode] = []
         var sources: [Int: [String]] = [:]  // engine node → the NIR nodes carrying its output
         let inputName = spec.graph?.nirInputName ?? GraphSpec.inputName
         var outputName = spec.graph?.nirOutputName ?? "output"
@@ -103,13 +104,13 @@ public enum NIRExporter {
             case .lif:
                 emit(
                     i,
-                    lif(
-                        node.name, NeuronSpec(tau: spec.neuron == .lif ? spec.tau : nil, threshold: spec.threshold, reset: spec.reset),
-                        node.shape))
+                    try lif(node.name, spec.neuronSpec, node.shape))
                 if spec.reset == .subtract { subtractiveReset.append(node.name) }
+                if let s = spec.neuronSpec.synapse { spikeCounts.append(.init(name: node.name, maxSpikes: s.maxSpikes, delay: s.delay)) }
             case .neuron(let neuron):
-                emit(i, lif(node.name, neuron, node.shape))
+                emit(i, try lif(node.name, neuron, node.shape))
                 if neuron.resetMode == .subtract { subtractiveReset.append(node.name) }
+                if let s = neuron.synapse { spikeCounts.append(.init(name: node.name, maxSpikes: s.maxSpikes, delay: s.delay)) }
             case .relu:
                 throw NIRExportError(
                     node: node.name, reason: "ReLU neurons (the ANN twin) have no spiking NIR form",
@@ -137,12 +138,26 @@ public enum NIRExporter {
         for s in sources[last] ?? [] { edges.append((s, outputName)) }
         return NIRDocument(
             nodes: nodes, edges: edges,
-            metadata: NIRDocument.snncMetadata(producer: producer, subtractiveReset: subtractiveReset))
+            metadata: NIRDocument.snncMetadata(producer: producer, subtractiveReset: subtractiveReset, spikeCounts: spikeCounts))
     }
 
-    private static func lif(_ name: String, _ neuron: NeuronSpec, _ shape: [Int]) -> NIRNode {
+    private static func lif(_ name: String, _ neuron: NeuronSpec, _ shape: [Int]) throws -> NIRNode {
         guard let tau = neuron.tau else {
             return .integrateAndFire(name: name, shape: shape, r: neuron.gain, vThreshold: neuron.threshold)
+        }
+        if let synapse = neuron.synapse {
+            // Euler at dt = 1: I = (1 − 1/τs)·I + (w_in/τs)·X and v = (1 − 1/τ)·v + (r/τ)·I give the
+            // engine's I = (1 − 1/τs)(I + gain·X), H = (1 − 1/τ)·V + I with w_in = gain·(τs − 1), r = τ.
+            guard neuron.leak == 0 else {
+                throw NIRExportError(
+                    node: name,
+                    reason: "a current-based node with leak \(neuron.leak): the engine adds it to the synaptic current, "
+                        + "NIR's v_leak to the membrane",
+                    hint: "fold the leak into the layer before the node")
+            }
+            return .cubaLIF(
+                name: name, shape: shape, tauSyn: synapse.tau, tauMem: tau, r: tau, vLeak: 0,
+                vThreshold: neuron.threshold, wIn: neuron.gain * (synapse.tau - 1))
         }
         if let cuba = neuron.cubaInput {
             return .cubaLIF(

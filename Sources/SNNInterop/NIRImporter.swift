@@ -38,6 +38,7 @@ public enum NIRImporter {
         let nodes = Dictionary(document.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var builder = Builder(mapping: mapping, topology: topology, nodes: nodes)
         builder.subtractiveReset = document.subtractiveResetNodes
+        builder.spikeCounts = document.spikeCountNodes
         for name in topology.order { try builder.add(name) }
         return try builder.finish()
     }
@@ -59,6 +60,8 @@ public enum NIRImporter {
         var used: Set<String>
         /// Neuron nodes that subtract the threshold on a spike (snnc's `snnc_subtractive_reset` metadata).
         var subtractiveReset: Set<String> = []
+        /// Current-based nodes' spikes per step and delay (snnc's `snnc_spike_counts` metadata).
+        var spikeCounts: [String: NIRDocument.SpikeCountNode] = [:]
 
         init(mapping: NeuronMapping, topology: NIRTopology, nodes: [String: NIRNode]) {
             self.mapping = mapping
@@ -198,6 +201,18 @@ public enum NIRImporter {
             case .lif?, .integrateAndFire?, .cubaLIF?:
                 var neuron = try mapping.neuron(reader, shape: shape)
                 if subtractiveReset.contains(node.name) { neuron.reset = .subtract }
+                if let counts = spikeCounts[node.name], neuron.synapse != nil {
+                    guard counts.maxSpikes >= 1, (0...1).contains(counts.delay), counts.maxSpikes == 1 || neuron.resetMode == .subtract
+                    else {
+                        throw NIRImportError(
+                            node: node.name, field: NIRDocument.spikeCountsKey,
+                            reason: "\(counts.maxSpikes) spikes per step with delay \(counts.delay): snnc needs ≥ 1 spikes, a delay "
+                                + "of 0 or 1, and a subtractive reset for more than one spike",
+                            hint: "list the node in snnc_subtractive_reset or give it one spike per step")
+                    }
+                    neuron.synapse?.maxSpikes = counts.maxSpikes
+                    neuron.synapse?.delay = counts.delay
+                }
                 return (.neuron(neuron), shape)
             case .sumPool2d?, .avgPool2d?:
                 return try pool(node, reader, shape, sum: kind == .sumPool2d)

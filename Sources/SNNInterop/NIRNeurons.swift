@@ -45,13 +45,7 @@ public struct NeuronMapping: Sendable, Equatable {
             return NeuronSpec(tau: tau, threshold: self.threshold(threshold), gain: Float(r), leak: Float(leak))
         case .cubaLIF?:
             let tauSyn = try reader.uniform("tau_syn", neuronShape: shape)
-            guard tauSyn == dt else {
-                throw reader.fail(
-                    "tau_syn",
-                    "tau_syn is \(tauSyn / dt) steps; snnc neurons have no synaptic current state, so a CubaLIF maps exactly only "
-                        + "when tau_syn = dt (\(dt))",
-                    hint: "use tau_syn = dt (snnTorch Synaptic with alpha = 0), or LIF neurons")
-            }
+            guard tauSyn == dt else { return try currentBased(reader, shape: shape, tauSyn: tauSyn) }
             let tau = try steps(reader, "tau_mem", shape: shape)
             let r = try reader.uniform("r", neuronShape: shape)
             let wIn = try reader.uniform("w_in", neuronShape: shape)
@@ -70,6 +64,30 @@ public struct NeuronMapping: Sendable, Equatable {
         default:
             throw reader.fail("type", "'\(node.type)' is not a neuron type snnc maps")
         }
+    }
+
+    /// A `CubaLIF` with synaptic memory (tau_syn > dt) as a current-based node: with τs, τ in
+    /// steps, `gain = r·w_in / (τ·(τs − 1))` (so that NIR's Euler steps equal the engine's
+    /// `I = (1 − 1/τs)(I + gain·X)`, `H = (1 − 1/τ)V + I`), one spike per step and no delay
+    /// unless `snnc_spike_counts` says otherwise.
+    private func currentBased(_ reader: FieldReader, shape: [Int], tauSyn: Double) throws -> NeuronSpec {
+        let tauS = try steps(reader, "tau_syn", shape: shape)
+        let tau = try steps(reader, "tau_mem", shape: shape)
+        guard tauS > 1 else {
+            throw reader.fail("tau_syn", "tau_syn = \(tauSyn) is below dt (\(dt)): the current would change sign every step")
+        }
+        let leak = try reader.uniform("v_leak", neuronShape: shape, default: 0)
+        guard leak == 0 else {
+            throw reader.fail(
+                "v_leak", "v_leak is \(leak); snnc's current-based neurons have no membrane leak target",
+                hint: "shift v_leak, v_threshold and v_reset by −v_leak and export again")
+        }
+        let r = try reader.uniform("r", neuronShape: shape)
+        let wIn = try reader.uniform("w_in", neuronShape: shape)
+        let gain = Float(r * wIn / (Double(tau) * (Double(tauS) - 1)))
+        return NeuronSpec(
+            tau: tau, threshold: self.threshold(try reader.uniform("v_threshold", neuronShape: shape)), gain: gain,
+            synapse: NeuronSpec.Synapse(tau: tauS, maxSpikes: 1, delay: 0))
     }
 
     /// A time constant in steps (τ/dt), which must be positive and finite.

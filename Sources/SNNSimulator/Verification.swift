@@ -75,4 +75,15 @@ extension EventSimulator {
         let readout = plan.populations[plan.readout].name
         return (simulated, Verification.firstMismatch(simulated, expected, readout: readout, image: index))
     }
+
+    /// Runs inputs that change from step to step on both simulators and compares them.
+    /// - Throws: `SimulatorError.imageSize` when the steps do not fit.
+    public func check(
+        quantizedSteps steps: [[Int32]], against reference: DenseReference, image index: Int = 0
+    ) throws -> (inference: Inference, mismatch: Mismatch?) {
+        let simulated = try run(quantizedSteps: steps, trace: true)
+        let expected = try reference.run(quantizedSteps: steps, trace: true)
+        let readout = plan.populations[plan.readout].name
+        return (simulated, Verification.firstMismatch(simulated, expected, readout: readout, image: index))
+    }
 }

@@ -89,9 +89,15 @@ public struct NetworkBuilder {
         case .toValue(let value): resetValue = Float(value)
         case .subtract: resetValue = 0
         }
-        let group = LIFGroup(
+        var group = LIFGroup(
             tau: neurons.decay == .none ? nil : 4.0 / 3.0, threshold: Float(neurons.threshold), reset: resetValue,
             resetMode: neurons.reset.mode, inputGainFolded: true, quantized: neurons)
+        if let current = neurons.current, case .decrementShift(let km) = neurons.decay,
+            case .decrementShift(let ks) = current.decay
+        {
+            group.tau = Float(1 << km)
+            group.synapse = SynapticCurrent(tau: Float(1 << ks), maxSpikes: current.maxSpikes, delay: current.delay)
+        }
         let layerName = name ?? fresh("lif")
         layers.append(Layer(name: layerName, inputs: [from], shape: shape(of: from), op: .lif(group)))
         return layerName

@@ -68,15 +68,21 @@ public enum DeploymentBridge {
                 }
                 op = .batchNorm(bn)
             case .lif:
+                let neuron = spec.neuronSpec
                 op = .lif(
-                    LIFGroup(tau: spec.neuron == .lif ? spec.tau : nil, threshold: spec.threshold, resetMode: spec.reset))
+                    LIFGroup(
+                        tau: neuron.tau, threshold: neuron.threshold, resetMode: neuron.resetMode,
+                        synapse: neuron.synapticCurrent))
             case .neuron(let neuron):
                 if neuron.gain != 1 || neuron.leak != 0 {
                     try foldNeuronInput(
                         neuron, of: node.name, into: &layers, feeder: inputs.first,
                         feedsOnlyIt: layerGraph.consumerCount(ofResolved: node.inputs[0]) == 1)
                 }
-                op = .lif(LIFGroup(tau: neuron.tau, threshold: neuron.threshold, resetMode: neuron.resetMode))
+                op = .lif(
+                    LIFGroup(
+                        tau: neuron.tau, threshold: neuron.threshold, resetMode: neuron.resetMode,
+                        synapse: neuron.synapticCurrent))
             case .scale:
                 throw DeploymentBridgeError(
                     reason: "node '\(node.name)' is a Scale; the deployment IR has no elementwise scaling",

@@ -25,6 +25,27 @@ public struct NeuronSpec: Codable, Equatable, Sendable {
     public var cubaInput: CubaInput?
     /// What a spike does; nil means the hard reset to 0 (files written before soft resets existed).
     public var reset: ResetMode?
+    /// The synaptic current of a current-based LIF (Xylo's neuron, NIR `CubaLIF` with τs > dt);
+    /// nil for the others. With it: `I = (1 − 1/τs)(I + X)`, `H = (1 − 1/tau)·V + I` (no 1/tau on
+    /// the input), up to `maxSpikes` spikes per step with a subtractive reset, sent `delay` steps later.
+    public var synapse: Synapse?
+
+    /// The synaptic current of a current-based node.
+    public struct Synapse: Codable, Equatable, Sendable {
+        /// τs in steps (≥ 1).
+        public var tau: Float
+        /// Spikes a neuron sends at most per step.
+        public var maxSpikes: Int
+        /// Steps between a spike and the node's output (0 or 1).
+        public var delay: Int
+
+        /// Creates the record.
+        public init(tau: Float, maxSpikes: Int, delay: Int) {
+            self.tau = tau
+            self.maxSpikes = maxSpikes
+            self.delay = delay
+        }
+    }
 
     /// The NIR `CubaLIF` fields of a current-based node without synaptic memory.
     public struct CubaInput: Codable, Equatable, Sendable {
@@ -43,9 +64,10 @@ public struct NeuronSpec: Codable, Equatable, Sendable {
     /// Creates a neuron description.
     public init(
         tau: Float?, threshold: Float, gain: Float = 1, leak: Float = 0, cubaInput: CubaInput? = nil,
-        reset: ResetMode? = nil
+        reset: ResetMode? = nil, synapse: Synapse? = nil
     ) {
         self.reset = reset
+        self.synapse = synapse
         self.tau = tau
         self.threshold = threshold
         self.gain = gain
@@ -55,6 +77,11 @@ public struct NeuronSpec: Codable, Equatable, Sendable {
 
     /// The reset the neuron does (hard unless set).
     public var resetMode: ResetMode { reset ?? .zero }
+
+    /// The deployment IR's synaptic current of a current-based node (nil for the others).
+    public var synapticCurrent: SynapticCurrent? {
+        synapse.map { SynapticCurrent(tau: $0.tau, maxSpikes: $0.maxSpikes, delay: $0.delay) }
+    }
 }
 
 /// A max-pool that came from NIR's `SumPool2d` followed by an `IF`: the IF node's name and

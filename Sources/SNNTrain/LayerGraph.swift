@@ -101,6 +101,7 @@ struct LayerGraphBuilder {
         case .vgg16: try buildVGG16()
         case .resnet19: try buildResNet19()
         case .small: try buildSmall()
+        case .mlp: buildMLP()
         case .imported: try buildExplicit()
         }
         try validateKeptChannels(full: fullChannels)
@@ -211,6 +212,17 @@ struct LayerGraphBuilder {
         x = neuron("lif2", from: x)
         x = try pool("pool2", from: x, kernel: 2, stride: 2)
         classifier(from: x, hidden: hiddenChannels("fc1", full: spec.channels(128)))
+    }
+
+    mutating func buildMLP() {
+        let shape = nodes[last].shape
+        let hidden = spec.channels(64)
+        let window = Window2d(kernelH: shape[1], kernelW: shape[2])
+        let fc1 = add("fc1", .conv(inChannels: shape[0], outChannels: hidden, window: window, bias: false), [last], [hidden, 1, 1])
+        if !inTime { enterTime(after: fc1) }
+        let x = neuron("lif1", from: last)
+        let flat = add("flatten", .flatten, [x], [hidden])
+        add("fc2", .linear(inFeatures: hidden, outFeatures: spec.classes, bias: false), [flat], [spec.classes])
     }
 
     mutating func buildResNet19() throws {

@@ -11,6 +11,10 @@ public enum Architecture: String, Codable, CaseIterable, Sendable {
     case small
     /// An explicit node list (`ModelSpec.graph`), e.g. imported from a NIR file by `snnc import`.
     case imported
+    /// One hidden layer for small chips (Xylo: 16 inputs, at most 1000 hidden and 8 output
+    /// neurons): fc1 (a convolution over the whole image: every pixel to each of 64·width hidden
+    /// units), neurons, flatten, fc2 to the classes; no batch norm and no biases.
+    case mlp
 }
 
 /// The spatial pooling between VGG stages.
@@ -46,6 +50,10 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     case lif
     /// Integrate-and-fire, `H = V + X` (no leak: Speck's and TrueNorth's neurons).
     case `if`
+    /// Current-based LIF (Xylo Audio 2's neuron, NIR's `CubaLIF`): a synaptic current
+    /// `I = (1 − 1/τs)(I + X)`, `H = (1 − 1/τ)V + I`, up to 31 spikes per step with a subtractive
+    /// reset, sent one step later (`SynapticCurrent`; τ and τs are 2^shift steps).
+    case cubaLIF = "cuba-lif"
 }
 
 /// Everything that determines a network's structure and neuron dynamics.
@@ -71,6 +79,9 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public var neuronModel: NeuronModel?
     /// What a spike does to the membrane; nil means a hard reset to 0. See `reset`.
     public var resetMode: ResetMode?
+    /// Synaptic time constant τs in steps of `cuba-lif` neurons (their membrane's is `tau`);
+    /// nil for the other neurons.
+    public var tauSyn: Float?
     public var pooling: PoolKind
     public var encoding: Encoding
     public var batchNormStatistics: BatchNormStatistics
@@ -119,6 +130,18 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     /// The reset of every spiking layer of a built-in architecture (hard reset unless set).
     public var reset: ResetMode { resetMode ?? .zero }
+
+    /// The spiking layers' neurons as a node neuron (`NeuronSpec`).
+    public var neuronSpec: NeuronSpec {
+        switch neuron {
+        case .lif: NeuronSpec(tau: tau, threshold: threshold, reset: reset)
+        case .if: NeuronSpec(tau: nil, threshold: threshold, reset: reset)
+        case .cubaLIF:
+            NeuronSpec(
+                tau: tau, threshold: threshold, reset: reset,
+                synapse: NeuronSpec.Synapse(tau: tauSyn ?? 4, maxSpikes: SynapticCurrent.xyloMaxSpikes, delay: 1))
+        }
+    }
 
     /// The ε of every batch norm: `batchNormEpsilon`, or 1e-5.
     public var effectiveBatchNormEpsilon: Float { batchNormEpsilon ?? 1e-5 }

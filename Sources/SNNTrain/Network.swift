@@ -9,6 +9,7 @@ enum NodeCache: Sendable {
     case maxPool(MaxPoolCache)
     case lif(LIFCache)
     case integrate(IFCache)
+    case cuba(CubaLIFCache)
 }
 
 /// The result of a forward pass, holding what the backward pass needs.
@@ -152,11 +153,15 @@ public struct Network: Sendable {
                     let (s, cache) = ifForward(input: x, timeSteps: timeSteps, threshold: spec.threshold, reset: reset)
                     values[i] = s
                     caches[i] = .integrate(cache)
+                case .cubaLIF:
+                    (values[i], caches[i]) = Self.cuba(x, spec.neuronSpec, timeSteps: timeSteps)
                 }
                 spikes.append((node.name, Double(nonzeroCount(values[i])), node.shape.reduce(1, *)))
             case .neuron(let neuron):
                 let input = neuron.gain == 1 && neuron.leak == 0 ? x : affineElementwise(x, gain: neuron.gain, offset: neuron.leak)
-                if let tau = neuron.tau {
+                if neuron.synapse != nil {
+                    (values[i], caches[i]) = Self.cuba(input, neuron, timeSteps: timeSteps)
+                } else if let tau = neuron.tau {
                     let (s, cache) = lifForward(
                         input: input, timeSteps: timeSteps,
                         parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold, reset: SpikeReset(neuron.resetMode)))
@@ -247,6 +252,7 @@ public struct Network: Sendable {
                 switch pass.caches[i] {
                 case .lif(let cache): dx = lifBackward(dSpikes: dy, cache: cache)
                 case .integrate(let cache): dx = ifBackward(dSpikes: dy, cache: cache)
+                case .cuba(let cache): dx = cubaLIFBackward(dSpikes: dy, cache: cache)
                 default: preconditionFailure("missing neuron cache")
                 }
             case .neuron(let neuron):
@@ -254,6 +260,7 @@ public struct Network: Sendable {
                 switch pass.caches[i] {
                 case .lif(let cache): dInput = lifBackward(dSpikes: dy, cache: cache)
                 case .integrate(let cache): dInput = ifBackward(dSpikes: dy, cache: cache)
+                case .cuba(let cache): dInput = cubaLIFBackward(dSpikes: dy, cache: cache)
                 default: preconditionFailure("missing neuron cache")
                 }
                 dx = neuron.gain == 1 ? dInput : affineElementwise(dInput, gain: neuron.gain, offset: 0)
@@ -371,5 +378,18 @@ extension SpikeReset {
         case .zero: self = .toZero
         case .subtract: self = .subtractThreshold
         }
+    }
+}
+
+extension Network {
+    /// A current-based neuron node forward (`neuron.synapse` set; τ defaults to 2 if absent).
+    static func cuba(_ x: Tensor, _ neuron: NeuronSpec, timeSteps: Int) -> (Tensor, NodeCache) {
+        let synapse = neuron.synapse ?? NeuronSpec.Synapse(tau: 1, maxSpikes: 1, delay: 0)
+        let (s, cache) = cubaLIFForward(
+            input: x, timeSteps: timeSteps,
+            parameters: CubaLIFParameters(
+                tauSyn: synapse.tau, tauMem: neuron.tau ?? 2, vThreshold: neuron.threshold, maxSpikes: synapse.maxSpikes,
+                delay: synapse.delay))
+        return (s, .cuba(cache))
     }
 }

@@ -309,9 +309,9 @@ def unsupported_cases():
     edges.append(("b", "a"))
     cases.append(("cycle", nodes, edges, ["edges", "cycle"]))
     nodes, edges = chain(fc, ("cuba", nir.CubaLIF(tau_syn=full(3, 5.0), tau_mem=full(3, 2.0), r=full(3, 1.0),
-                                                    v_leak=full(3, 0.0), v_threshold=full(3, 1.0), v_reset=full(3, 0.0),
+                                                    v_leak=full(3, 0.5), v_threshold=full(3, 1.0), v_reset=full(3, 0.0),
                                                     w_in=full(3, 1.0))))
-    cases.append(("CubaLIF with synaptic memory", nodes, edges, ["cuba", "tau_syn"]))
+    cases.append(("CubaLIF with synaptic memory and v_leak", nodes, edges, ["cuba", "v_leak"]))
     nodes = {"input": nir.Input(input_type=np.array([2, 4, 4])),
              "conv": nir.Conv2d(input_shape=(4, 4), weight=np.ones((2, 1, 3, 3), F), stride=1, padding=1, dilation=1,
                                 groups=2, bias=np.zeros(2, F)),

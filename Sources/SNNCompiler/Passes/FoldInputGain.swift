@@ -21,8 +21,8 @@ public func foldInputGain(_ graph: Graph) throws(CompileError) -> Graph {
             continue
         }
         let lifName = g.layers[i].name
-        guard lif.isLeaky else {
-            // Integrate-and-fire neurons add their input unscaled: nothing to fold.
+        guard lif.isLeaky, lif.synapse == nil else {
+            // Integrate-and-fire and current-based neurons add their input unscaled: nothing to fold.
             lif.inputGainFolded = true
             g.layers[i].op = .lif(lif)
             i += 1

@@ -43,7 +43,8 @@ public struct QuantizeOptions: Sendable, Equatable {
 ///     q_θ = round(θ / s)   (≥ 1); for a target comparing with ">", q_θ − 1 (the same test)
 ///     decay: shift k if 1 − 1/τ = 2^−k; multiply12 d = round(4096/τ); subtract → error
 ///
-/// The input scale is `s_in = maxAbs / (2^(inputBits−1) − 1)` from the graph's `inputRange`.
+/// The input scale is `s_in = maxAbs / (2^(inputBits−1) − 1)` from the graph's `inputRange`, or
+/// `maxAbs / N` on a target whose inputs are 0…N events (`[numerics] max_input_events_per_step`).
 /// Clipping is counted per layer in `QuantizationStats`; nothing is clipped silently.
 ///
 /// - Throws: `CompileError` (`.quantization`) for a layer whose kept weights all round to zero,
@@ -79,9 +80,17 @@ public func quantize(
         guard options.inputBits >= 2 else {
             throw CompileError(.quantization, reason: "input bits must be at least 2, got \(options.inputBits)")
         }
-        let scale = range.maxAbs / Double(IntegerArithmetic.maxSigned(bits: options.inputBits))
-        inputScale = scale
-        g.inputQuantization = InputQuantization(scale: scale, bits: options.inputBits)
+        if let events = numerics.maxInputEventsPerStep {
+            // Event-count inputs (Xylo): 0…N events per channel and step, N = maxAbs.
+            let bits = max(options.inputBits, Int(log2(Double(events))) + 2)
+            let scale = range.maxAbs / Double(events)
+            inputScale = scale
+            g.inputQuantization = InputQuantization(scale: scale, bits: bits, eventLimit: Int32(events))
+        } else {
+            let scale = range.maxAbs / Double(IntegerArithmetic.maxSigned(bits: options.inputBits))
+            inputScale = scale
+            g.inputQuantization = InputQuantization(scale: scale, bits: options.inputBits)
+        }
     }
 
     for population in try g.populations() {
@@ -96,6 +105,17 @@ public func quantize(
             eventScales.append(e)
             scale = max(scale, magnitude(weights, rule: options.scaleRule) * e / qw)
         }
+        // Current-based groups (Xylo): the weight shift k lets the state unit be 2^k times finer
+        // than the weights' (sums are shifted left by k), down to the threshold term.
+        var weightShift = 0
+        if let lif, lif.synapse != nil {
+            try checkCurrentBased(lif, population: population, graph: g, profile: profile)
+            let thresholdTerm = Double(lif.threshold) / thresholdLimit
+            while weightShift < numerics.maxWeightShift ?? 0 && scale / Double(1 << (weightShift + 1)) >= thresholdTerm {
+                weightShift += 1
+            }
+            scale /= Double(1 << weightShift)
+        }
         if let lif { scale = max(scale, Double(lif.threshold) / thresholdLimit) }
         guard scale > 0, scale.isFinite else {
             throw CompileError(
@@ -108,12 +128,13 @@ public func quantize(
             guard let weights = g.weights(at: f) else { continue }
             var updated = weights
             updated.quantized = try quantizeLayer(
-                weights, name: g.layers[f].name, stateScale: scale, eventScale: e,
+                weights, name: g.layers[f].name, stateScale: scale * Double(1 << weightShift), eventScale: e,
                 weightBits: valueBits, biasBits: biasBits, profile: profile)
             g.setWeights(updated, at: f)
         }
         if var lif {
-            lif.quantized = try quantizeNeurons(lif, name: population.name, stateScale: scale, profile: profile)
+            lif.quantized = try quantizeNeurons(
+                lif, name: population.name, stateScale: scale, weightShift: weightShift, profile: profile)
             g.layers[population.index].op = .lif(lif)
         }
     }
@@ -202,7 +223,7 @@ private func quantizeLayer(
 }
 
 private func quantizeNeurons(
-    _ lif: LIFGroup, name: String, stateScale: Double,
+    _ lif: LIFGroup, name: String, stateScale: Double, weightShift: Int,
     profile: ChipProfile
 ) throws(CompileError) -> QuantizedNeurons {
     let numerics = profile.numerics
@@ -234,15 +255,22 @@ private func quantizeNeurons(
     case .zero: reset = .toValue(Int32((Double(lif.reset) / stateScale).rounded(.toNearestOrAwayFromZero)))
     case .subtract: reset = .subtract(Int32(threshold))
     }
+    var current: QuantizedCurrent?
+    if let synapse = lif.synapse {
+        current = QuantizedCurrent(
+            decay: .decrementShift(try dash(synapse.tau, name: name, what: "tau_syn")), inputShift: weightShift,
+            maxSpikes: synapse.maxSpikes, delay: synapse.delay)
+    }
     return QuantizedNeurons(
         stateScale: stateScale, stateBits: numerics.stateBits, threshold: q, compare: compare,
-        reset: reset, decay: integerDecay, decayError: abs(integerDecay.factor - decay))
+        reset: reset, decay: integerDecay, decayError: abs(integerDecay.factor - decay), current: current)
 }
 
 /// The integer leak of a neuron group on `profile`: none for IF neurons, a shift or a 12-bit
 /// multiplier for LIF neurons whose decay the target's arithmetic can do.
 private func integerLeak(_ lif: LIFGroup, name: String, profile: ChipProfile) throws(CompileError) -> IntegerDecay {
     guard let tau = lif.tau else { return .none }
+    if lif.synapse != nil { return .decrementShift(try dash(tau, name: name, what: "tau")) }
     let decay = lif.decay
     switch profile.numerics.leak {
     case .shift:

@@ -29,6 +29,11 @@ extension ChipProfile {
         case .leak: .string(numerics.leak.rawValue)
         case .reset: .string(numerics.reset.rawValue)
         case .axonTypes: numerics.axonTypes.map { .integer(Int64($0)) }
+        case .synapticCurrent: numerics.synapticCurrent == .none ? nil : .string(numerics.synapticCurrent.rawValue)
+        case .maxSpikesPerStep: numerics.maxSpikesPerStep.map { .integer(Int64($0)) }
+        case .spikeDelaySteps: numerics.spikeDelaySteps.map { .integer(Int64($0)) }
+        case .maxWeightShift: numerics.maxWeightShift.map { .integer(Int64($0)) }
+        case .maxInputEventsPerStep: numerics.maxInputEventsPerStep.map { .integer(Int64($0)) }
         case .axonTypeWeightBits: numerics.axonTypeWeightBits.map { .integer(Int64($0)) }
         case .clockHz: .float(timing.clockHz)
         case .cyclesPerRowFetch: .float(timing.cyclesPerRowFetch)

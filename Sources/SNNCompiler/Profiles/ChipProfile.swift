@@ -53,6 +53,16 @@ public struct ChipProfile: Sendable, Equatable {
         }
     }
 
+    /// Whether the neurons have a synaptic current between the weights and the membrane
+    /// (`[numerics] synaptic_current`).
+    public enum SynapticCurrentSupport: String, Sendable, CaseIterable {
+        /// No synaptic current: the membrane integrates the weighted input; the default.
+        case none
+        /// A synaptic current and a membrane that both decay by `v −= v >> dash`, at least 1
+        /// toward 0 per step, and saturate at the state range (Xylo Audio 2).
+        case decrementShift = "decrement-shift"
+    }
+
     /// How the mapper places a layer on cores (`[cores] mapping`).
     public enum Mapping: String, Sendable, CaseIterable {
         /// A layer's neurons are cut into ranges over as many cores as the per-core limits need
@@ -140,6 +150,17 @@ public struct ChipProfile: Sendable, Equatable {
         public var axonTypes: Int?
         /// Bits of each neuron's per-axon-type weight (TrueNorth: 9, signed).
         public var axonTypeWeightBits: Int?
+        /// Whether neurons have a synaptic current (current-based LIF groups need one).
+        public var synapticCurrent: SynapticCurrentSupport = .none
+        /// Spikes a neuron may send in one step (nil: 1).
+        public var maxSpikesPerStep: Int?
+        /// Steps between a spike of a neuron group and its arrival at the next layer (nil: 0).
+        public var spikeDelaySteps: Int?
+        /// The largest left shift applied to a weight matrix's integers (nil: 0, no shift).
+        public var maxWeightShift: Int?
+        /// When set, the chip's inputs are event counts 0…N per channel and step (Xylo: 15), and
+        /// the analog input is quantised to them (negative values to 0).
+        public var maxInputEventsPerStep: Int?
 
         /// Whether weights are a connection bit times a per-neuron value picked by axon type: the
         /// quantiser then ternarises each neuron's weights to `{−s, 0, +s}`, with the sign carried by

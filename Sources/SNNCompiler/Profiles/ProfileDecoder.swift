@@ -55,6 +55,11 @@ struct ProfileDecoder {
                 memoryPJPerByte: try number(.memoryPJPerByte),
                 staticPowerMW: try number(.staticPowerMW),
                 inputMACPJ: try optionalNumber(.inputMACPJ)))
+        profile.numerics.synapticCurrent = try optionalChoice(.synapticCurrent, as: ChipProfile.SynapticCurrentSupport.self) ?? .none
+        profile.numerics.maxSpikesPerStep = try optionalInteger(.maxSpikesPerStep)
+        profile.numerics.spikeDelaySteps = try optionalInteger(.spikeDelaySteps)
+        profile.numerics.maxWeightShift = try optionalInteger(.maxWeightShift)
+        profile.numerics.maxInputEventsPerStep = try optionalInteger(.maxInputEventsPerStep)
         profile.estimates = try estimates()
         try checkRelations(profile)
         return profile

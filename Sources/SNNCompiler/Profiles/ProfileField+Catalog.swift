@@ -98,6 +98,22 @@ extension ProfileField {
     public static let reset = ProfileField(
         table: "numerics", key: "reset", rule: .choice(ChipProfile.ResetSupport.allCases.map(\.rawValue)),
         isRequired: false)
+    /// `[numerics] synaptic_current`: `"none"` (the default) or `"decrement-shift"` (Xylo).
+    public static let synapticCurrent = ProfileField(
+        table: "numerics", key: "synaptic_current", rule: .choice(ChipProfile.SynapticCurrentSupport.allCases.map(\.rawValue)),
+        isRequired: false)
+    /// `[numerics] max_spikes_per_step`: spikes one neuron may send per step; optional (1).
+    public static let maxSpikesPerStep = ProfileField(
+        table: "numerics", key: "max_spikes_per_step", rule: .integer(1...255), isRequired: false)
+    /// `[numerics] spike_delay_steps`: steps between a spike and its delivery; optional (0).
+    public static let spikeDelaySteps = ProfileField(
+        table: "numerics", key: "spike_delay_steps", rule: .integer(0...1), isRequired: false)
+    /// `[numerics] max_weight_shift`: the largest left shift of a weight matrix; optional (0).
+    public static let maxWeightShift = ProfileField(
+        table: "numerics", key: "max_weight_shift", rule: .integer(0...15), unit: "bits", isRequired: false)
+    /// `[numerics] max_input_events_per_step`: inputs are 0…N events per channel and step; optional.
+    public static let maxInputEventsPerStep = ProfileField(
+        table: "numerics", key: "max_input_events_per_step", rule: .integer(1...255), isRequired: false)
 
     // [timing]: cycle model
     /// `[timing] clock_hz`, Hz, greater than 0.
@@ -142,7 +158,8 @@ extension ProfileField {
         coreCount, neuronsPerCore, synapseMemoryBytesPerCore, fanInPerCore, fanOutPerCore, maxFanInPerNeuron,
         maxFanOutPerNeuron, mapping, kernelMemoryPerCore, neuronMemoryPerCore, biasMemoryPerCore,
         weightBits, stateBits, indexBits, pointerBits, weightSharing, sparseStorage, thresholdCompare, leak, reset,
-        axonTypes, axonTypeWeightBits,
+        axonTypes, axonTypeWeightBits, synapticCurrent, maxSpikesPerStep, spikeDelaySteps, maxWeightShift,
+        maxInputEventsPerStep,
         clockHz, cyclesPerRowFetch, cyclesPerSynapticOp, cyclesPerNeuronUpdate, cyclesPerHop, cyclesPerBarrier,
         tickHz,
         synapticOpPJ, synapticOpIncludesWeightRead, neuronUpdatePJ, spikeRoutePJ, memoryPJPerByte, staticPowerMW,

@@ -24,7 +24,8 @@ public struct DenseReference: Sendable {
     let graph: Graph
     let steps: [Step]
     let inputs: [[Int]]
-    /// Whether each layer's outputs are all 0 or 1 (LIF groups, max-pools, and flattens of such).
+    /// Whether each layer's outputs are all 0 or 1 (LIF groups without a synaptic current,
+    /// max-pools, and flattens of such); current-based groups send spike counts.
     let binary: [Bool]
 
     /// Prepares `graph` for dense execution.
@@ -41,7 +42,7 @@ public struct DenseReference: Sendable {
             inputs.append(from)
             let step = try Self.step(of: layer, inputShape: from.first.map { graph.layers[$0].shape } ?? [])
             switch step {
-            case .lif: binary.append(true)
+            case .lif(let q): binary.append(q.current == nil)
             case .pool(let kind, _, _): binary.append(kind == .max)
             case .flatten: binary.append(binary[from[0]])
             default: binary.append(false)
@@ -103,6 +104,16 @@ public struct DenseReference: Sendable {
     public func run(quantizedImage image: [Int32], trace: Bool = false) throws -> Inference {
         let count = graph.layers[0].unitCount
         guard image.count == count else { throw SimulatorError.imageSize(expected: count, found: image.count) }
-        return execute(image, trace: trace)
+        return execute([image], trace: trace)
+    }
+
+    /// Runs quantised inputs that change from step to step (`steps[t]` at step t; see
+    /// `EventSimulator.run(quantizedSteps:trace:)`).
+    /// - Throws: `SimulatorError.imageSize` when the step count or an input's size is wrong.
+    public func run(quantizedSteps steps: [[Int32]], trace: Bool = false) throws -> Inference {
+        let count = graph.layers[0].unitCount
+        guard steps.count == timeSteps else { throw SimulatorError.imageSize(expected: timeSteps, found: steps.count) }
+        for input in steps where input.count != count { throw SimulatorError.imageSize(expected: count, found: input.count) }
+        return execute(steps, trace: trace)
     }
 }

@@ -1,8 +1,9 @@
 import SNNIR
 
 extension DenseReference {
-    /// One inference: encoders once, then every other layer in order at every step.
-    func execute(_ image: [Int32], trace: Bool) -> Inference {
+    /// One inference: encoders once (or at every step when `stepInputs` has one input per step),
+    /// then every other layer in order at every step.
+    func execute(_ stepInputs: [[Int32]], trace: Bool) -> Inference {
         let layers = graph.layers
         let recorded = layers.indices.filter { i in
             switch steps[i] {
@@ -18,15 +19,20 @@ extension DenseReference {
         var membranes = layers.map { layer -> [Int64] in
             if case .lif = layer.op { [Int64](repeating: 0, count: layer.unitCount) } else { [] }
         }
+        // Current-based groups: the synaptic currents, and the spike counts held back one step.
+        var synaptic = membranes
+        var held = membranes
         let readout = layers.count - 1
         var logits = [Int64](repeating: 0, count: layers[readout].unitCount)
         var logitsPerStep: [[Int64]] = []
 
-        values[0] = image.map(Int64.init)
-        for i in layers.indices {
-            if case .conv(_, _, _, _, _, true) = steps[i] { values[i] = compute(i, values: values) }
-        }
         for t in 0..<graph.timeSteps {
+            if t == 0 || stepInputs.count > 1 {
+                values[0] = stepInputs[stepInputs.count > 1 ? t : 0].map(Int64.init)
+                for i in layers.indices {
+                    if case .conv(_, _, _, _, _, true) = steps[i] { values[i] = compute(i, values: values) }
+                }
+            }
             for i in layers.indices.dropFirst() {
                 switch steps[i] {
                 case .conv(_, _, _, _, _, true):
@@ -34,6 +40,21 @@ extension DenseReference {
                 case .lif(let q):
                     let input = values[inputs[i][0]]
                     let row = groups.firstIndex(of: i) ?? 0
+                    if let current = q.current {
+                        for n in input.indices {
+                            let next = current.step(current: synaptic[i][n], membrane: membranes[i][n], input: input[n], neurons: q)
+                            if next.membrane != membranes[i][n] { changes.counts[row][t] += 1 }
+                            synaptic[i][n] = next.current
+                            membranes[i][n] = next.membrane
+                            if current.delay > 0 {
+                                values[i][n] = held[i][n]
+                                held[i][n] = Int64(next.spikes)
+                            } else {
+                                values[i][n] = Int64(next.spikes)
+                            }
+                        }
+                        continue
+                    }
                     for n in input.indices {
                         let h = Self.saturate(q.decay.apply(membranes[i][n]), plus: input[n], bits: q.stateBits)
                         let spike = q.fires(h)

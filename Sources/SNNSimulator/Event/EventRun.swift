@@ -3,6 +3,12 @@ import SNNIR
 extension EventSimulator {
     /// One inference of a quantised image of the right size, in `ws`.
     func run(_ image: [Int32], trace: Bool, workspace ws: Workspace) -> Inference {
+        run(steps: [image], trace: trace, workspace: ws)
+    }
+
+    /// One inference whose input is `steps[t]` at step t (or `steps[0]` at every step when there
+    /// is one), each of the right size, in `ws`.
+    func run(steps inputs: [[Int32]], trace: Bool, workspace ws: Workspace) -> Inference {
         let steps = plan.timeSteps
         let recorded = plan.recordedStreams
         var spikes = StepCounts(layers: recorded.map { plan.streams[$0].name }, steps: steps)
@@ -19,9 +25,14 @@ extension EventSimulator {
         var traces = trace ? recorded.map { _ in [EventList]() } : []
         var logitsPerStep: [[Int64]] = []
 
-        let encoderOps = startImage(image, workspace: ws, meter: meter, synaptic: &synaptic, synapticRow: synapticRow)
-        meter?.chargeInputMACs(encoderOps)
+        resetState(workspace: ws)
         for t in 0..<steps {
+            if t == 0 || inputs.count > 1 {
+                let encoderOps = encode(
+                    inputs[inputs.count > 1 ? t : 0], step: t, workspace: ws, meter: meter, synaptic: &synaptic,
+                    synapticRow: synapticRow)
+                meter?.chargeInputMACs(encoderOps)
+            }
             for action in plan.actions {
                 switch action {
                 case .deliver(let j):
@@ -56,16 +67,25 @@ extension EventSimulator {
             cost: meter?.result(), trace: spikeTrace)
     }
 
-    /// Resets the state and runs the encoders: constant currents, pinned and marked positions.
+    /// Sets every membrane, current and held-back spike to 0 for a new inference.
+    private func resetState(workspace ws: Workspace) {
+        for p in plan.populations.indices {
+            ws.state[p].zero()
+            ws.current[p].zero()
+            ws.synapticCurrent[p].fill(0)
+            ws.delayedCount[p] = 0
+        }
+    }
+
+    /// Runs the encoders on `image` at step `step`: constant currents, pinned and marked positions
+    /// (after step 0, positions stay marked where they were, since their membranes may be non-zero).
     /// Returns the encoders' operations (their multiply-accumulates on the analog input).
-    private func startImage(
-        _ image: [Int32], workspace ws: Workspace, meter: CostMeter?,
+    private func encode(
+        _ image: [Int32], step: Int, workspace ws: Workspace, meter: CostMeter?,
         synaptic: inout StepCounts, synapticRow: [Int]
     ) -> Int {
         var encoderOps = 0
         for p in plan.populations.indices {
-            ws.state[p].zero()
-            ws.current[p].zero()
             let stat = plan.populations[p].staticCurrent
             for j in 0..<stat.count { ws.constant[p][j] = stat[j] }
         }
@@ -84,7 +104,7 @@ extension EventSimulator {
                 fanout, events: ws.inputEvents.base, payloads: ws.inputPayloads.base,
                 count: inputCount, binary: false, accumulators: ws.encoderOutput[k].base,
                 marks: ws.encoderMarks[k].base)
-            synaptic.counts[synapticRow[j]][0] += ops
+            synaptic.counts[synapticRow[j]][step] += ops
             encoderOps += ops
             meter?.chargeDelivery(
                 projection: j, population: projection.target, events: ws.inputEvents.base,
@@ -106,7 +126,8 @@ extension EventSimulator {
                     break
                 }
                 ws.pinned[p][position] = pin ? 1 : 0
-                ws.marks[p][population.layout.paddedPosition(position)] = pin ? 1 : 0
+                let padded = population.layout.paddedPosition(position)
+                ws.marks[p][padded] = pin || (step > 0 && ws.marks[p][padded] != 0) ? 1 : 0
                 pinnedCount += pin ? 1 : 0
             }
             ws.allPinned[p] = pinnedCount == population.grid.positions
@@ -164,6 +185,14 @@ extension EventSimulator {
             case .wide(let current): return (readout(population, current.base, logits, charge, ws), 0)
             }
         }
+        if let rule = rule.current {
+            switch (ws.current[p], ws.state[p]) {
+            case (.narrow(let current), .narrow(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            case (.narrow(let current), .wide(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            case (.wide(let current), .narrow(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            case (.wide(let current), .wide(let state)): return currentBased(rule, p, current.base, state.base, s, charge, ws)
+            }
+        }
         let (spikes, updated, changed) =
             switch (ws.current[p], ws.state[p]) {
             case (.narrow(let current), .narrow(let state)): lif(rule, p, current.base, state.base, s, charge, ws)
@@ -185,6 +214,31 @@ extension EventSimulator {
             rule, layout: population.layout, updateAll: population.updateAll, fast: fast, current: current,
             constant: ws.constant[p].base, perNeuronConstant: population.perNeuronConstant, state: state,
             marks: ws.marks[p].base, pinned: ws.pinned[p].base, spikes: ws.events[stream].base, charge: charge)
+    }
+
+    /// One step of a current-based population: this step's spike counts go to the stream, or
+    /// (delay 1) are held back and the previous step's are sent.
+    private func currentBased<A: KernelInteger, S: KernelInteger>(
+        _ rule: CurrentRule, _ p: Int, _ current: UnsafeMutablePointer<A>, _ state: UnsafeMutablePointer<S>,
+        _ stream: Int, _ charge: UpdateKernels.CoreCharge?, _ ws: Workspace
+    ) -> (updates: Int, changes: Int) {
+        let population = plan.populations[p]
+        let delayed = rule.delay > 0
+        if delayed {
+            let count = ws.delayedCount[p]
+            for k in 0..<count {
+                ws.events[stream][k] = ws.delayedEvents[p][k]
+                ws.payloads[stream][k] = ws.delayedPayloads[p][k]
+            }
+            ws.eventCount[stream] = count
+        }
+        let result = CurrentKernels.step(
+            rule, layout: population.layout, current: current, constant: ws.constant[p].base,
+            perNeuronConstant: population.perNeuronConstant, synaptic: ws.synapticCurrent[p].base, state: state,
+            spikes: delayed ? ws.delayedEvents[p].base : ws.events[stream].base,
+            counts: delayed ? ws.delayedPayloads[p].base : ws.payloads[stream].base, charge: charge)
+        if delayed { ws.delayedCount[p] = result.spikes } else { ws.eventCount[stream] = result.spikes }
+        return (result.updates, result.changes)
     }
 
     private func readout<A: KernelInteger>(

@@ -67,6 +67,18 @@ public struct EventSimulator: Sendable {
         return run(image, trace: trace, workspace: makeWorkspace())
     }
 
+    /// Runs quantised inputs that change from step to step: `steps[t]` (C-order `[C, H, W]`
+    /// integers) is the input at step t, as Xylo receives its input events per channel and step;
+    /// the encoders run on it at every step. `steps` holds one input per time step.
+    /// - Throws: `SimulatorError.imageSize` when the step count or an input's size is wrong.
+    public func run(quantizedSteps steps: [[Int32]], trace: Bool = false) throws -> Inference {
+        guard steps.count == plan.timeSteps else { throw SimulatorError.imageSize(expected: plan.timeSteps, found: steps.count) }
+        for input in steps where input.count != plan.inputGrid.count {
+            throw SimulatorError.imageSize(expected: plan.inputGrid.count, found: input.count)
+        }
+        return run(steps: steps, trace: trace, workspace: makeWorkspace())
+    }
+
     /// Scratch state for one thread.
     func makeWorkspace() -> Workspace { Workspace(plan: plan, cost: costPlan) }
 }

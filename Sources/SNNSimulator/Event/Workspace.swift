@@ -7,6 +7,13 @@ final class Workspace {
     let constant: [ScratchBuffer<Int64>]
     let marks: [ScratchBuffer<UInt8>]
     let pinned: [ScratchBuffer<UInt8>]
+    /// Per current-based population, the synaptic currents (HWC); empty for the others.
+    let synapticCurrent: [ScratchBuffer<Int64>]
+    /// Per current-based population with a delay, the spikes of the previous step (HWC, ascending)
+    /// and their counts, sent at this step; empty for the others.
+    let delayedEvents: [ScratchBuffer<Int32>]
+    let delayedPayloads: [ScratchBuffer<Int32>]
+    var delayedCount: [Int]
     /// Per population, whether this image's constant currents fit 32 bits (for the fast LIF loop).
     var smallConstants: [Bool]
     /// Per population, whether every position is pinned this image (events need not mark).
@@ -36,6 +43,11 @@ final class Workspace {
         constant = populations.map { ScratchBuffer(repeating: 0, count: $0.perNeuronConstant ? $0.grid.count : $0.grid.channels) }
         marks = populations.map { ScratchBuffer(repeating: 0, count: $0.layout.paddedPositions) }
         pinned = populations.map { ScratchBuffer(repeating: 0, count: $0.grid.positions) }
+        synapticCurrent = populations.map { ScratchBuffer(repeating: 0, count: $0.rule?.current == nil ? 0 : $0.grid.count) }
+        let delayedSizes = populations.map { ($0.rule?.current?.delay ?? 0) > 0 ? $0.grid.count + 1 : 0 }
+        delayedEvents = delayedSizes.map { ScratchBuffer(repeating: 0, count: $0) }
+        delayedPayloads = delayedSizes.map { ScratchBuffer(repeating: 0, count: $0) }
+        delayedCount = Array(repeating: 0, count: populations.count)
         smallConstants = Array(repeating: false, count: populations.count)
         allPinned = Array(repeating: false, count: populations.count)
         // One spare slot: the branch-free appends write one past the last event.

@@ -104,16 +104,18 @@ struct CostPlan: Sendable {
         return Placement(cores: cores, meshWidth: width)
     }
 
-    /// `placement` after checking that it tiles every population exactly, one population per core.
+    /// `placement` after checking that it tiles every population exactly.
     static func validated(_ placement: Placement, plan: ExecutionPlan) throws -> Placement {
         guard placement.meshWidth >= 1 else {
             throw SimulatorError.invalidPlacement(detail: "mesh width \(placement.meshWidth) is not positive")
         }
-        var seen: Set<Int> = []
+        // A core may host several populations (Xylo's single core holds every group and the
+        // readout; their phases add up in the step's cycles), but each population only once.
+        var seen: Set<String> = []
         let names = Set(plan.populations.map(\.name))
         for a in placement.cores {
-            guard a.core >= 0, seen.insert(a.core).inserted else {
-                throw SimulatorError.invalidPlacement(detail: "core \(a.core) appears twice or is negative")
+            guard a.core >= 0, seen.insert("\(a.core) \(a.population)").inserted else {
+                throw SimulatorError.invalidPlacement(detail: "core \(a.core) appears twice for '\(a.population)' or is negative")
             }
             guard names.contains(a.population) else {
                 throw SimulatorError.invalidPlacement(

@@ -46,7 +46,8 @@ struct PopulationPlan: Sendable {
     var narrowCurrent: Bool = false
     /// Whether an encoder feeds the population (its constant current then depends on the image).
     let hasEncoder: Bool
-    /// Whether a neuron at rest fires (threshold ≤ 0): then every neuron is updated every step.
+    /// Whether a neuron at rest fires (threshold ≤ 0), or the group is current-based: then every
+    /// neuron is updated every step.
     let updateAll: Bool
 
     /// Whether the membrane fits `Int32` (state bits ≤ 32; the readout's logits never do).

@@ -27,6 +27,8 @@ struct NeuronRule: Sendable, Equatable {
     let fireOnEqual: Bool
     /// The membrane after a spike: `.toValue(r)` or `.subtract(amount)`.
     let reset: Reset
+    /// The synaptic current of current-based neurons (Xylo's); nil for the rule above.
+    let current: CurrentRule?
 
     /// What a spike does, with its constant widened.
     enum Reset: Sendable, Equatable {
@@ -56,7 +58,14 @@ struct NeuronRule: Sendable, Equatable {
                 throw SimulatorError.unsupported(layer: layer, reason: "leak decrement \(d) outside 0…4096")
             }
             leak = .multiply(UInt64(4096 - d))
+        case .decrementShift(let k):
+            guard neurons.current != nil, (0...62).contains(k) else {
+                throw SimulatorError.unsupported(
+                    layer: layer, reason: "a decrement-shift leak (\(k)) needs a synaptic current and a shift in 0…62")
+            }
+            leak = .shift(Int64(k))
         }
+        current = try neurons.current.map { try CurrentRule($0, neurons: neurons, layer: layer) }
         if neurons.stateBits == 64 {
             (minState, maxState) = (.min, .max)
         } else {

@@ -72,7 +72,7 @@ extension ExecutionPlan {
                     StreamPlan(
                         layer: i, name: layer.name, shape: layer.shape,
                         grid: Grid(shape: layer.shape) ?? Grid(channels: 1, height: 1, width: 1),
-                        source: .population(populations.count - 1), binary: true))
+                        source: .population(populations.count - 1), binary: rule.current == nil))
                 actions.append(.update(population: populations.count - 1))
             case .pool(let source):
                 guard case .pool(let pool) = layer.op, let u = streamOf[source] else { continue }
@@ -98,7 +98,7 @@ extension ExecutionPlan {
             }
         }
         for p in populations.indices {
-            let bound = Self.currentBound(of: p, projections: projections, streams: streams)
+            let bound = Self.currentBound(of: p, projections: projections, streams: streams, populations: populations)
             populations[p].narrowCurrent = bound <= Double(Int32.max)
         }
         let input = layers[0]
@@ -130,10 +130,12 @@ extension ExecutionPlan {
     /// The largest |synaptic current| population `p` can receive in one step (encoders excluded:
     /// they add into their own 64-bit buffer): Σ over its projections of the largest payload of
     /// the source times the largest Σ|w| into one unit. Computed in `Double`, so it cannot overflow.
-    private static func currentBound(of p: Int, projections: [ProjectionPlan], streams: [StreamPlan]) -> Double {
+    private static func currentBound(
+        of p: Int, projections: [ProjectionPlan], streams: [StreamPlan], populations: [PopulationPlan]
+    ) -> Double {
         func payload(_ s: Int) -> Double {
             switch streams[s].source {
-            case .population: 1
+            case .population(let q): Double(populations[q].rule?.current?.maxSpikes ?? 1)
             case .pool(let u, let kind, let g, _, _): kind == .max ? 1 : Double(g.kernelH * g.kernelW) * payload(u)
             case .flatten(let u): payload(u)
             }
@@ -210,6 +212,6 @@ extension ExecutionPlan {
             layer: i, name: layer.name, shape: layer.shape, grid: grid, layout: layout, rule: rule, stream: stream,
             staticCurrent: FrozenBuffer(perNeuron ? current : Array(current.prefix(grid.channels))),
             perNeuronConstant: perNeuron, hasEncoder: hasEncoder,
-            updateAll: rule?.firesAtRest ?? false)
+            updateAll: (rule?.firesAtRest ?? false) || rule?.current != nil)
     }
 }

@@ -167,6 +167,10 @@ struct Topology: Sendable {
             case .pool(let pool):
                 let source = input(of: i)
                 try requireStream(source, reader: i)
+                if case .lif(let lif) = graph.layers[source].op, lif.quantized?.current != nil {
+                    throw SimulatorError.unsupported(
+                        layer: layer.name, reason: "it pools the spike counts of current-based group '\(graph.layers[source].name)'")
+                }
                 try LayerChecks.pool(pool, layer: layer, inputShape: graph.layers[source].shape)
                 return .pool(source: source)
             case .flatten:

@@ -4,7 +4,7 @@ import SNNTrain
 
 /// Options that define a network, shared by `train` and `prune`.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Architecture: vgg16, resnet19 or small. (default: vgg16)")
+    @Option(help: "Architecture: vgg16, resnet19, small or mlp (one hidden layer, no batch norm or biases; Xylo). (default: vgg16)")
     var model: Architecture?
     @Option(help: "Channel width multiplier (0.125 = VGG16 with 8…64 channels). (default: 1)")
     var width: Double?
@@ -14,8 +14,17 @@ struct ModelOptions: ParsableArguments {
     var tau: Float?
     @Option(help: "Firing threshold. (default: 1)")
     var threshold: Float?
-    @Option(help: "Spiking neuron: lif (leaky, H = V + (X − V)/tau) or if (integrate-and-fire, H = V + X; Speck). (default: lif)")
+    @Option(
+        help: """
+            Spiking neuron: lif (leaky, H = V + (X − V)/tau), if (integrate-and-fire, H = V + X; Speck) or cuba-lif \
+            (current-based LIF, Xylo's: I = (1 − 2^−s)(I + X), H = (1 − 2^−m)V + I, up to 31 spikes per step, \
+            subtractive reset, one step of delay). (default: lif)
+            """)
     var neuron: NeuronModel?
+    @Option(help: "cuba-lif: synaptic time constant as a shift s, tau_syn = 2^s steps (Xylo's dash_syn, 0…15). (default: 2)")
+    var tauSynShift: Int?
+    @Option(help: "cuba-lif: membrane time constant as a shift m, tau = 2^m steps (Xylo's dash_mem, 0…15). (default: 3)")
+    var tauMemShift: Int?
     @Option(help: "What a spike does to the membrane: zero (hard reset to 0) or subtract (V − threshold). (default: zero)")
     var reset: ResetMode?
     @Option(help: "Pooling between VGG stages: max or avg. (default: max; small: avg)")
@@ -31,7 +40,8 @@ struct ModelOptions: ParsableArguments {
 
     var isGiven: Bool {
         model != nil || width != nil || timeSteps != nil || tau != nil || threshold != nil || pool != nil
-            || neuron != nil || reset != nil || encoding != nil || bnStatistics != nil || ann
+            || neuron != nil || reset != nil || encoding != nil || bnStatistics != nil || ann || tauSynShift != nil
+            || tauMemShift != nil
     }
 
     func validate() throws {
@@ -47,6 +57,15 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("--tau sets the LIF leak; integrate-and-fire neurons (--neuron if) have none")
         }
         if ann, neuron != nil || reset != nil { throw ValidationError("--neuron and --reset describe spiking neurons; --ann has ReLUs") }
+        if neuron == .cubaLIF {
+            if tau != nil { throw ValidationError("cuba-lif neurons take --tau-mem-shift (tau = 2^shift steps), not --tau") }
+            if reset == .zero { throw ValidationError("cuba-lif neurons reset by subtracting the threshold (--reset subtract)") }
+            for (name, shift) in [("--tau-syn-shift", tauSynShift), ("--tau-mem-shift", tauMemShift)] {
+                if let shift, !(0...15).contains(shift) { throw ValidationError("\(name) must be in 0…15 (Xylo's 4-bit dash)") }
+            }
+        } else if tauSynShift != nil || tauMemShift != nil {
+            throw ValidationError("--tau-syn-shift and --tau-mem-shift are for --neuron cuba-lif")
+        }
     }
 
     /// The model for inputs of the given shape and class count.
@@ -60,6 +79,11 @@ struct ModelOptions: ParsableArguments {
         // Only written when chosen, so files of LIF models with a hard reset keep their bytes.
         spec.neuronModel = neuron
         spec.resetMode = reset
+        if neuron == .cubaLIF {
+            spec.resetMode = .subtract
+            spec.tau = Float(1 << (tauMemShift ?? 3))
+            spec.tauSyn = Float(1 << (tauSynShift ?? 2))
+        }
         do {
             _ = try LayerGraph(spec)
         } catch let error as ModelError {

@@ -51,7 +51,7 @@ extension SNNC {
 
         @Argument(help: "Deployment file written by 'snnc export'.")
         var file: String
-        @Option(help: "Data set: fmnist, cifar10 or cifar100. (default: the one the model was exported for)")
+        @Option(help: "Data set: fmnist, cifar10, cifar100 or fmnist-4x4. (default: the one the model was exported for)")
         var dataset: String?
         @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
         var dataDir: String?

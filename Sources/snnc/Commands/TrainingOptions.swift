@@ -5,7 +5,9 @@ import SNNTrain
 
 /// Data, optimiser and seed options shared by `train` and `prune` (each adds its own epoch count).
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Data set: fmnist, cifar10 or cifar100. (default: fmnist)")
+    @Option(
+        help: "Data set: fmnist, cifar10, cifar100 or fmnist-4x4 (Fashion-MNIST as 1×4×4 block means, classes 0–7). (default: fmnist)"
+    )
     var dataset: String?
     @Option(help: "Folder with the data set's files (default: the Debian package's folder).")
     var dataDir: String?
