@@ -2,7 +2,7 @@
 // snnc — spiking neural network lottery tickets, compiled for neuromorphic chips.
 //
 // One target per pipeline stage; dependencies point one way (see DESIGN.md).
-// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), DNNLShim (oneDNN), CZlib (zlib).
+// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), DNNLShim (oneDNN, and the event-driven convolution kernels), CZlib (zlib).
 // Linux only (glibc allocator settings, /proc, OpenBLAS via pkg-config), so no `platforms:`.
 import PackageDescription
 
@@ -33,7 +33,8 @@ let package = Package(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5Shim", dependencies: ["CHDF5"], path: "Sources/HDF5Shim"),
-        // oneDNN's convolutions (JIT kernels picked for the CPU at run time), behind a small C API.
+        // oneDNN's convolutions (JIT kernels picked for the CPU at run time), behind a small C API,
+        // and the event-driven convolution kernels (compiled per instruction set, picked at run time).
         .target(
             name: "DNNLShim", path: "Sources/DNNLShim",
             linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
