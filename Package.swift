@@ -2,7 +2,8 @@
 // snnc — spiking neural network lottery tickets, compiled for neuromorphic chips.
 //
 // One target per pipeline stage; dependencies point one way (see DESIGN.md).
-// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), DNNLShim (oneDNN, and the event-driven convolution kernels), CZlib (zlib).
+// C appears only in the shims: CHDF5 + HDF5Shim (libhdf5), CBLAS (OpenBLAS), CZlib (zlib), DNNLShim
+// (oneDNN, and the event-driven convolution kernels).
 // Linux only (glibc allocator settings, /proc, OpenBLAS via pkg-config), so no `platforms:`.
 import PackageDescription
 
