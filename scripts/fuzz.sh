@@ -57,10 +57,13 @@ build_module() {
         nice -n 10 clang -O1 -g -fsanitize=address,fuzzer-no-link $(pkg-config --cflags hdf5) \
             -I Sources/HDF5Shim/include -c Sources/HDF5Shim/hdf5_shim.c -o "$out/hdf5_shim.o"
     fi
-    if [ "$m" = SNNTensor ] && [ ! -f "$out/dnnl_shim.o" -o Sources/DNNLShim/dnnl_shim.c -nt "$out/dnnl_shim.o" ]; then
+    # The DNNLShim C target: oneDNN's doorway and the event-driven convolution kernels.
+    if [ "$m" = SNNTensor ] && [ ! -f "$out/dnnl_shim.o" -o -n "$(find Sources/DNNLShim -newer "$out/dnnl_shim.o" -type f | head -1)" ]; then
         mkdir -p "$out/DNNLShim"
-        printf 'module DNNLShim {\n    header "%s"\n    export *\n}\n' "$PWD/Sources/DNNLShim/include/dnnl_shim.h" \
+        printf 'module DNNLShim {\n    umbrella "%s"\n    export *\n}\n' "$PWD/Sources/DNNLShim/include" \
             >"$out/DNNLShim/module.modulemap"
+        nice -n 10 clang -O1 -g -fsanitize=address,fuzzer-no-link \
+            -I Sources/DNNLShim/include -c Sources/DNNLShim/event_conv.c -o "$out/event_conv.o"
         nice -n 10 clang -O1 -g -fsanitize=address,fuzzer-no-link \
             -I Sources/DNNLShim/include -c Sources/DNNLShim/dnnl_shim.c -o "$out/dnnl_shim.o"
     fi
@@ -99,7 +102,7 @@ for target in "${targets[@]}"; do
         for m in $linked; do
             build_module "$m"
             objects+=("$dir/modules/$m.o")
-            [ "$m" != SNNTensor ] || objects+=("$dir/modules/dnnl_shim.o")
+            [ "$m" != SNNTensor ] || objects+=("$dir/modules/dnnl_shim.o" "$dir/modules/event_conv.o")
         done
         make_models
         nice -n 10 swiftc -O -g "${sanitize[@]}" -parse-as-library -module-name "Fuzz_$target" "${cflags[@]}" \
