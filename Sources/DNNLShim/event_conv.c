@@ -25,33 +25,47 @@ ALWAYS_INLINE int64_t target(int64_t i, int64_t k, int64_t pad, int64_t stride, 
     return o < extent ? o : -1;
 }
 
+/// Walks one input plane: for every non-zero input v and every kernel tap t that takes it to an
+/// output pixel p, one fused v * row multiply-add. `into_pixels` (a constant once inlined): the
+/// forward, tap_rows[t] into pixel_rows[p]; otherwise the weight gradient, pixel_rows[p] into
+/// tap_rows[t]. Rows are `Cout` floats.
+ALWAYS_INLINE void walk_plane(
+    const snnc_conv_shape *g, const float *plane, float *pixel_rows, float *tap_rows, int into_pixels)
+{
+    const int64_t cout = g->out_channels, h = g->height, w = g->width, kh = g->kernel_h, kw = g->kernel_w;
+    for (int64_t i = 0; i < h; i++) {
+        for (int64_t j = 0; j < w; j++) {
+            const float v = plane[i * w + j];
+            if (v == 0) continue;
+            for (int64_t a = 0; a < kh; a++) {
+                const int64_t r = target(i, a, g->pad_h, g->stride_h, g->out_h);
+                if (r < 0) continue;
+                for (int64_t b = 0; b < kw; b++) {
+                    const int64_t q = target(j, b, g->pad_w, g->stride_w, g->out_w);
+                    if (q < 0) continue;
+                    float *pixel = pixel_rows + (r * g->out_w + q) * cout;
+                    float *tap = tap_rows + (a * kw + b) * cout;
+                    if (into_pixels) {
+                        axpy(cout, v, tap, pixel);
+                    } else {
+                        axpy(cout, v, pixel, tap);
+                    }
+                }
+            }
+        }
+    }
+}
+
 ALWAYS_INLINE void forward_body(
     const snnc_conv_shape *g, const float *x, const float *wt, const float *bias, float *y,
     int64_t n0, int64_t n1, float *scratch)
 {
-    const int64_t cin = g->in_channels, cout = g->out_channels, h = g->height, w = g->width;
-    const int64_t kh = g->kernel_h, kw = g->kernel_w, oh = g->out_h, ow = g->out_w;
-    const int64_t pixels = oh * ow;
+    const int64_t cin = g->in_channels, cout = g->out_channels, taps = g->kernel_h * g->kernel_w;
+    const int64_t plane = g->height * g->width, pixels = g->out_h * g->out_w;
     for (int64_t n = n0; n < n1; n++) {
         memset(scratch, 0, (size_t)(pixels * cout) * sizeof(float));
         for (int64_t c = 0; c < cin; c++) {
-            const float *plane = x + (n * cin + c) * h * w;
-            const float *wc = wt + c * kh * kw * cout;
-            for (int64_t i = 0; i < h; i++) {
-                for (int64_t j = 0; j < w; j++) {
-                    const float v = plane[i * w + j];
-                    if (v == 0) continue;
-                    for (int64_t a = 0; a < kh; a++) {
-                        const int64_t r = target(i, a, g->pad_h, g->stride_h, oh);
-                        if (r < 0) continue;
-                        for (int64_t b = 0; b < kw; b++) {
-                            const int64_t q = target(j, b, g->pad_w, g->stride_w, ow);
-                            if (q < 0) continue;
-                            axpy(cout, v, wc + (a * kw + b) * cout, scratch + (r * ow + q) * cout);
-                        }
-                    }
-                }
-            }
+            walk_plane(g, x + (n * cin + c) * plane, scratch, (float *)(wt + c * taps * cout), 1);
         }
         // [Ho*Wo][Cout] -> [Cout][Ho*Wo], adding the bias.
         float *out = y + n * cout * pixels;
@@ -66,30 +80,12 @@ ALWAYS_INLINE void forward_body(
 ALWAYS_INLINE void weight_gradient_body(
     const snnc_conv_shape *g, const float *x, const float *dyt, float *dwt, int64_t c0, int64_t c1)
 {
-    const int64_t cin = g->in_channels, cout = g->out_channels, h = g->height, w = g->width;
-    const int64_t kh = g->kernel_h, kw = g->kernel_w, oh = g->out_h, ow = g->out_w;
-    const int64_t taps = kh * kw;
+    const int64_t cin = g->in_channels, cout = g->out_channels, taps = g->kernel_h * g->kernel_w;
+    const int64_t plane = g->height * g->width, pixels = g->out_h * g->out_w;
     memset(dwt + c0 * taps * cout, 0, (size_t)((c1 - c0) * taps * cout) * sizeof(float));
     for (int64_t n = 0; n < g->batch; n++) {
-        const float *dyn = dyt + n * oh * ow * cout;
         for (int64_t c = c0; c < c1; c++) {
-            const float *plane = x + (n * cin + c) * h * w;
-            float *dwc = dwt + c * taps * cout;
-            for (int64_t i = 0; i < h; i++) {
-                for (int64_t j = 0; j < w; j++) {
-                    const float v = plane[i * w + j];
-                    if (v == 0) continue;
-                    for (int64_t a = 0; a < kh; a++) {
-                        const int64_t r = target(i, a, g->pad_h, g->stride_h, oh);
-                        if (r < 0) continue;
-                        for (int64_t b = 0; b < kw; b++) {
-                            const int64_t q = target(j, b, g->pad_w, g->stride_w, ow);
-                            if (q < 0) continue;
-                            axpy(cout, v, dyn + (r * ow + q) * cout, dwc + (a * kw + b) * cout);
-                        }
-                    }
-                }
-            }
+            walk_plane(g, x + (n * cin + c) * plane, (float *)(dyt + n * pixels * cout), dwt + c * taps * cout, 0);
         }
     }
 }
