@@ -14,6 +14,18 @@ public func compile(
     _ graph: Graph, for profile: ChipProfile, quantization: QuantizeOptions = QuantizeOptions(),
     calibration: Calibration? = nil, assumedRate: Double = 0.1
 ) throws(CompileError) -> Graph {
+    var g = try compileToCSR(graph, for: profile, quantization: quantization)
+    g = try mapCores(g, for: profile)
+    g = try estimate(g, for: profile, calibration: calibration, assumedRate: assumedRate)
+    return g
+}
+
+/// `compile`'s passes up to `lowerToCSR` (no core mapping, no estimate): the graph `mapCores`
+/// and `coreDemand` take.
+/// - Throws: the first pass's `CompileError`.
+public func compileToCSR(
+    _ graph: Graph, for profile: ChipProfile, quantization: QuantizeOptions = QuantizeOptions()
+) throws(CompileError) -> Graph {
     var g = graph
     if let problem = g.structuralProblems().first {
         throw CompileError(.unsupportedGraph, reason: problem)
@@ -34,8 +46,5 @@ public func compile(
     case .split: break
     }
     g = try quantize(g, for: profile, options: quantization)
-    g = try lowerToCSR(g)
-    g = try mapCores(g, for: profile)
-    g = try estimate(g, for: profile, calibration: calibration, assumedRate: assumedRate)
-    return g
+    return try lowerToCSR(g)
 }

@@ -33,10 +33,7 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
     var g = graph
     let populations = try g.populations()
     let limits = profile.cores
-    var connectivity: [Int: Connectivity] = [:]
-    for p in populations {
-        for f in p.feeders { connectivity[f] = Connectivity(g.layers[f].op) }
-    }
+    let connectivity = feederConnectivity(populations, g)
     if let limit = limits.maxFanInPerNeuron {
         try checkFanInPerNeuron(populations, connectivity, g, limit: limit)
     }
@@ -47,7 +44,7 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
         chunks.append(try smallestChunkCount(p, feeders: feeders, profile: profile))
     }
     try requireCores(chunks, populations, limits, reason: "")
-    let fanOuts = try cutForFanOut(&chunks, populations, connectivity, g, limits: limits)
+    let fanOuts = try cutForFanOut(&chunks, populations, connectivity, g, limits: limits, requireCount: true)
     let cores = allocateCores(populations, chunks: chunks, fanOuts: fanOuts, connectivity, numerics: profile.numerics)
     g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(limits.count).squareRoot().rounded(.up))))
     g.passes.append("mapCores")
@@ -124,13 +121,19 @@ private func checkFanInPerNeuron(
     }
 }
 
-/// Cuts source populations finer until every core drives at most `fan_out_per_core` destination
-/// cores; returns the fan-out of every core (per population, per chunk).
-private func cutForFanOut(
-    _ chunks: inout [Int], _ populations: [Population], _ connectivity: [Int: Connectivity],
-    _ g: Graph, limits: ChipProfile.Cores
-) throws(CompileError) -> [[Int]] {
-    var consumers: [[Int]] = Array(repeating: [], count: populations.count)  // synaptic layers reading population i
+/// The connectivity of every synaptic layer feeding a population, by layer index.
+func feederConnectivity(_ populations: [Population], _ g: Graph) -> [Int: Connectivity] {
+    var connectivity: [Int: Connectivity] = [:]
+    for p in populations {
+        for f in p.feeders { connectivity[f] = Connectivity(g.layers[f].op) }
+    }
+    return connectivity
+}
+
+/// Per population, the synaptic layers reading its events (through pools and flattens), in
+/// layer order; and the population each synaptic layer feeds.
+func consumerLayers(_ populations: [Population], _ g: Graph) -> (consumers: [[Int]], postOfFeeder: [Int: Int]) {
+    var consumers: [[Int]] = Array(repeating: [], count: populations.count)
     let populationOfLayer = Dictionary(uniqueKeysWithValues: populations.enumerated().map { ($1.index, $0) })
     var postOfFeeder: [Int: Int] = [:]
     for (i, p) in populations.enumerated() { for f in p.feeders { postOfFeeder[f] = i } }
@@ -138,6 +141,18 @@ private func cutForFanOut(
         let (source, _) = g.eventSource(of: f)
         if let q = populationOfLayer[source] { consumers[q].append(f) }
     }
+    return (consumers, postOfFeeder)
+}
+
+/// Cuts source populations finer until every core drives at most `fan_out_per_core` destination
+/// cores; returns the fan-out of every core (per population, per chunk). With `requireCount`,
+/// throws the `[cores] cores` error as soon as the cut needs more cores than the target has;
+/// without it (`coreDemand`), cuts until every population is within the fan-out limit.
+func cutForFanOut(
+    _ chunks: inout [Int], _ populations: [Population], _ connectivity: [Int: Connectivity],
+    _ g: Graph, limits: ChipProfile.Cores, requireCount: Bool
+) throws(CompileError) -> [[Int]] {
+    let (consumers, postOfFeeder) = consumerLayers(populations, g)
     var fanOuts: [[Int]] = []
     for _ in 0..<(populations.reduce(0) { $0 + $1.units } + 1) {
         fanOuts = populations.indices.map { q in
@@ -154,7 +169,7 @@ private func cutForFanOut(
         let grown = Int((Double(chunks[q]) * Double(most) / Double(limits.fanOutPerCore)).rounded(.up))
         chunks[q] = min(populations[q].units, max(chunks[q] + 1, grown))
         let why = " ('\(populations[q].name)' was cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))"
-        try requireCores(chunks, populations, limits, reason: why)
+        if requireCount { try requireCores(chunks, populations, limits, reason: why) }
     }
     return fanOuts
 }
@@ -197,7 +212,7 @@ func chunkStarts(units: Int, chunks k: Int) -> [Int] {
 }
 
 /// The first limit a cut into `k` chunks breaks, or nil if it fits.
-private func violation(
+func violation(
     _ p: Population, _ feeders: [(String, Connectivity)], k: Int,
     profile: ChipProfile
 ) -> (limit: String, needed: Int, layer: String)? {
@@ -227,7 +242,8 @@ private func violation(
     return nil
 }
 
-private func smallestChunkCount(
+/// The fewest chunks (cores) of `p` that keep neurons, synapse memory and fan-in within a core.
+func smallestChunkCount(
     _ p: Population, feeders: [(String, Connectivity)],
     profile: ChipProfile
 ) throws(CompileError) -> Int {
