@@ -94,10 +94,15 @@ public struct TargetFit: Codable, Equatable, Sendable {
     public var violations: [FitViolation]
     /// No violations.
     public var fits: Bool
+    /// The cores of every population as the compiler cuts them (before the core count is
+    /// checked, so also when the level does not fit); nil where the compiler cannot say (other
+    /// mappings than `split`, errors before core mapping) and in files written before it.
+    public var layers: [LayerCores]?
 
     public init(
         target: String, cores: Int?, coresAvailable: Int, memoryBytes: Int?, synapticOps: Double?,
-        energyPicojoules: Double?, latencySeconds: Double?, activity: String?, violations: [FitViolation]
+        energyPicojoules: Double?, latencySeconds: Double?, activity: String?, violations: [FitViolation],
+        layers: [LayerCores]? = nil
     ) {
         self.target = target
         self.cores = cores
@@ -109,7 +114,38 @@ public struct TargetFit: Codable, Equatable, Sendable {
         self.activity = activity
         self.violations = violations
         fits = violations.isEmpty
+        self.layers = layers
     }
+}
+
+/// One population's cores on a target (`TargetFit.layers`), compact in `fit.json`: `limits`
+/// and `weights` are left out when its neurons alone set its cores.
+public struct LayerCores: Codable, Equatable, Sendable {
+    /// The population: a LIF group (`lif3`) or the readout.
+    public var population: String
+    /// Cores the compiler gives it.
+    public var cores: Int
+    /// Cores its neurons alone need (⌈neurons / neurons_per_core⌉).
+    public var neuronCores: Int
+    /// The per-core limits that raised `cores` above `neuronCores` (`synapse memory`, `fan-in`,
+    /// `fan-out`); nil when the neurons set them.
+    public var limits: [String]?
+    /// The weight layers (conv, linear) whose kept weights set `cores` above `neuronCores`: the
+    /// layers feeding it for memory and fan-in, those reading its spikes for fan-out; nil when
+    /// the neurons set them.
+    public var weights: [String]?
+
+    public init(population: String, cores: Int, neuronCores: Int, limits: [String] = [], weights: [String] = []) {
+        self.population = population
+        self.cores = cores
+        self.neuronCores = neuronCores
+        self.limits = limits.isEmpty ? nil : limits
+        self.weights = weights.isEmpty ? nil : weights
+    }
+
+    /// Whether weights, not neurons, set its cores: it needs more than its neurons alone, and
+    /// the compiler names the weight layers behind that.
+    public var isWeightBound: Bool { cores > neuronCores && !(weights ?? []).isEmpty }
 }
 
 /// A level checked against every target and budget of the search (stored as

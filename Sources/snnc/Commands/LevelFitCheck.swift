@@ -89,16 +89,30 @@ struct LevelFitCheck {
             return TargetFit(
                 target: profile.name, cores: e.cores, coresAvailable: profile.cores.count, memoryBytes: e.memoryBytes,
                 synapticOps: e.synapticOps, energyPicojoules: e.energy.total, latencySeconds: e.latencySeconds,
-                activity: e.activity.label, violations: violations)
+                activity: e.activity.label, violations: violations, layers: Self.layers(compiled, profile))
         } catch {
             let compiler = FitViolation(
                 constraint: error.limit ?? "compile", layer: error.layer, message: error.reason,
                 prunable: error.kind == .capacity && floor.violation == nil, hint: error.kind == .capacity ? nil : error.hint,
                 neurons: error.kind == .capacity && floor.violation != nil)
+            // A capacity error comes from core mapping: the lowered graph still says what each population needs.
+            let options = QuantizeOptions(scaleRule: .maxAbs)
+            let lowered = error.kind == .capacity ? try? compileToCSR(graph, for: profile, quantization: options) : nil
             return TargetFit(
                 target: profile.name, cores: nil, coresAvailable: profile.cores.count, memoryBytes: nil, synapticOps: nil,
                 energyPicojoules: nil, latencySeconds: nil, activity: nil,
-                violations: (floor.violation.map { [$0] } ?? []) + [compiler])
+                violations: (floor.violation.map { [$0] } ?? []) + [compiler], layers: lowered.flatMap { Self.layers($0, profile) })
+        }
+    }
+
+    /// The cores of every population of a lowered graph (`coreDemand`), nil where the compiler
+    /// cannot say (other mappings, a population that fits no core).
+    static func layers(_ lowered: Graph, _ profile: ChipProfile) -> [LayerCores]? {
+        guard let demand = try? coreDemand(lowered, for: profile) else { return nil }
+        return demand.map {
+            LayerCores(
+                population: $0.population, cores: $0.cores, neuronCores: $0.neuronCores, limits: $0.limits.map(\.rawValue),
+                weights: $0.weightLayers)
         }
     }
 }
