@@ -8,6 +8,10 @@ public enum PruningScope: String, Codable, CaseIterable, Sendable {
     case global
     /// Each prunable parameter ranked alone, pruned at the same rate.
     case layerwise
+    /// IMP and IMP+ET with chip targets: a round removes global's count, ranked first within the
+    /// layers whose weights set the cores of a target the previous level does not fit, at most
+    /// half of any layer (`ChipAllocation`). Counts and one-shot pools are global's.
+    case chip
 }
 
 /// What happens to weights whose score equals the pruning threshold.
@@ -100,7 +104,7 @@ public enum Pruning {
     /// every layer (and sum).
     public static func keptCount(_ target: DensityTarget, layout: PrunableLayout, scope: PruningScope, rate: Double) -> Int {
         switch scope {
-        case .global: return target.keptCount(of: layout.total, rate: rate)
+        case .global, .chip: return target.keptCount(of: layout.total, rate: rate)
         case .layerwise: return (0..<layout.layerCount).reduce(0) { $0 + target.keptCount(of: layout.count(of: $1), rate: rate) }
         }
     }
@@ -110,14 +114,7 @@ public enum Pruning {
     public static func lowest(_ scores: [Float], among candidates: [Int], count: Int, ties: TieRule) -> [Int] {
         precondition(count >= 0 && count <= candidates.count, "cannot prune \(count) of \(candidates.count)")
         guard count > 0 else { return [] }
-        // Non-negative IEEE floats order like their bit patterns, so (score, position) packs into
-        // one UInt64 key: the sort is exact and stable with respect to positions.
-        var keys = candidates.map { i -> UInt64 in
-            let s = scores[i]
-            precondition(s >= 0 && s.isFinite, "score \(s) at \(i) is not a finite non-negative number")
-            return UInt64((s + 0).bitPattern) << 32 | UInt64(UInt32(i))
-        }
-        keys.sort()
+        let keys = sortedKeys(scores, candidates)
         var chosen = count
         if ties == .keepTies && count < keys.count {
             let threshold = keys[count] >> 32
@@ -125,6 +122,24 @@ public enum Pruning {
             while chosen < keys.count && keys[chosen] >> 32 < threshold { chosen += 1 }
         }
         return keys[0..<chosen].map { Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// Every candidate, lowest score first, ties in position order (the `exact` rule's order).
+    /// - Precondition: scores are finite and non-negative.
+    public static func ranked(_ scores: [Float], among candidates: [Int]) -> [Int] {
+        sortedKeys(scores, candidates).map { Int($0 & 0xFFFF_FFFF) }
+    }
+
+    /// (score, position) packed into one UInt64 per candidate, sorted: non-negative IEEE floats
+    /// order like their bit patterns, so the sort is exact and stable with respect to positions.
+    private static func sortedKeys(_ scores: [Float], _ candidates: [Int]) -> [UInt64] {
+        var keys = candidates.map { i -> UInt64 in
+            let s = scores[i]
+            precondition(s >= 0 && s.isFinite, "score \(s) at \(i) is not a finite non-negative number")
+            return UInt64((s + 0).bitPattern) << 32 | UInt64(UInt32(i))
+        }
+        keys.sort()
+        return keys
     }
 
     /// |w| of every prunable weight, flat in layout order.
@@ -190,7 +205,7 @@ public enum Pruning {
     /// The rankings of a scope: one pool of every position, or one per layer.
     static func pools(_ layout: PrunableLayout, _ scope: PruningScope) -> [[Int]] {
         switch scope {
-        case .global: return [Array(0..<layout.total)]
+        case .global, .chip: return [Array(0..<layout.total)]
         case .layerwise: return (0..<layout.layerCount).map { Array(layout.range(of: $0)) }
         }
     }

@@ -264,7 +264,7 @@ struct DeepRewiringOptimizer {
         layout = mask.layout
         pools =
             switch scope {
-            case .global: [(Array(0..<mask.layout.layerCount), mask.keptCount)]
+            case .global, .chip: [(Array(0..<mask.layout.layerCount), mask.keptCount)]
             case .layerwise: (0..<mask.layout.layerCount).map { ([$0], mask.keptCount(layer: $0)) }
             }
         self.l1 = Float(l1)

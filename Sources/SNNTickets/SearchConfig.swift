@@ -234,6 +234,14 @@ public struct SearchConfig: Codable, Equatable, Sendable {
                 throw SearchConfigError("--channel-rate must be in (0, 1), got \(structured.channelRate)")
             }
         }
+        if scope == .chip {
+            guard method == .imp || method == .impET else { throw SearchConfigError("--scope chip works with --method imp or imp+et") }
+            guard fit != nil else {
+                throw SearchConfigError(
+                    "--scope chip prunes the layers that bind a chip target's cores; give at least one --target")
+            }
+            guard ties == .exact else { throw SearchConfigError("--scope chip prunes an exact count; drop --ties keep-ties") }
+        }
         if rewindAfterProbe == true, method != .impET {
             throw SearchConfigError("--rewind-after-probe applies to --method imp+et only (the other methods do not probe and rewind)")
         }

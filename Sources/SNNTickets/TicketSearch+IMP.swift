@@ -99,6 +99,7 @@ extension TicketSearch {
     /// kept weights (and every bias and BN γ/β) to the rewind state. BN running statistics stay
     /// the carry's unless `rewindBatchNormStatistics`. The optimiser starts fresh.
     ///
+    /// Under `--scope chip` a weight round ranks by `ChipAllocation` with level k − 1's fit.
     /// A structured round (`structuredLayer(round:carry:)`) removes the carry's weakest channels
     /// of one layer instead of weights; the rewind state is always reduced to the carry's
     /// channels, so its weights line up.
@@ -119,6 +120,13 @@ extension TicketSearch {
                 .note(
                     "round \(k) removes \(removed.count) of \(removed.count + kept) channels of '\(layer)' "
                         + "(lowest filter L1 norm: \(removed.map(String.init).joined(separator: ", ")))"))
+        } else if search.scope == .chip {
+            let layout = PrunableLayout(carry.parameters)
+            let binding = ChipAllocation.bindingLayers(k.flatMap { document.levels[$0 - 1]?.fit }, layout: layout)
+            let round = ChipAllocation.round(
+                Pruning.magnitudes(carry.parameters), current: WeightMask(carry.parameters), rate: search.pruneRate, binding: binding)
+            mask = round.mask
+            if let k { onEvent(.note("round \(k) " + ChipAllocation.summary(round, layout: layout))) }
         } else {
             mask = Pruning.magnitudeRound(
                 carry.parameters, current: WeightMask(carry.parameters), rate: search.pruneRate,

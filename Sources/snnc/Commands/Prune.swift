@@ -146,6 +146,14 @@ extension SNNC {
             if fit.structured && searchOptions.method != nil && searchOptions.method != .imp && searchOptions.method != .impET {
                 throw ValidationError("--structured works with --method imp or imp+et")
             }
+            if searchOptions.scope == .chip {
+                if let method = searchOptions.method, method != .imp && method != .impET {
+                    throw ValidationError("--scope chip works with --method imp or imp+et")
+                }
+                if fit.targets.isEmpty {
+                    throw ValidationError("--scope chip prunes where a target's cores bind; give at least one --target")
+                }
+            }
             if searchOptions.from != nil && (model.isGiven || round.definesTraining) {
                 throw ValidationError(
                     "--from takes the model and training settings from the checkpoint; drop the model, data and "

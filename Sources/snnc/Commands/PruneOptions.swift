@@ -44,7 +44,12 @@ struct SearchOptions: ParsableArguments {
     var sparsity: String?
     @Option(help: "Fraction of the surviving weights one IMP round prunes. (default: 0.25)")
     var pruneRate: Double?
-    @Option(help: "Ranking: global (one over all conv and fc weights) or layerwise. (default: global)")
+    @Option(
+        help: """
+            Ranking: global (one over all conv and fc weights), layerwise, or chip (imp, imp+et with --target: each round \
+            prunes global's count, first in the layers whose weights set the cores of a target the last level does not \
+            fit, at most half of a layer). (default: global)
+            """)
     var scope: PruningScope?
     @Option(
         help: """
