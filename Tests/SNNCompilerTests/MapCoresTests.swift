@@ -79,6 +79,25 @@ struct MapCoresTests {
         #expect(lif0.map(\.fanOut) == [32, 32, 32, 32])
     }
 
+    /// `coreDemand` gives every population the cores `mapCores` does, and says why, also when
+    /// the target has too few cores to map them.
+    @Test func coreDemandEqualsTheMappingAndNamesTheWeightsBehindTheExcess() throws {
+        let roomy = IRFixtures.profile(neuronsPerCore: 1024, memory: 120, fanOut: 40)
+        let mapped = try #require(try mapCores(lowered(roomy), for: roomy).placement)
+        let demand = try #require(try coreDemand(lowered(roomy), for: roomy))
+        for p in demand { #expect(p.cores == mapped.cores(of: p.population).count, "\(p.population)") }
+        let lif1 = try #require(demand.first { $0.population == "lif1" })
+        #expect(lif1.cores == 8 && lif1.neuronCores == 1 && lif1.limits == [.memory] && lif1.weightLayers == ["fc1"])
+        let lif0 = try #require(demand.first { $0.population == "lif0" })
+        #expect(lif0.cores == 4 && lif0.neuronCores == 1 && lif0.limits == [.fanOut] && lif0.consumers == ["fc1"])
+        #expect(lif0.weightLayers == ["fc1"])  // fewer fc1 weights reach fewer lif1 cores
+        #expect(demand.last?.limits == [] && demand.last?.weightLayers == [])
+        // Four cores: mapCores stops at the core count; coreDemand still gives every population.
+        let small = IRFixtures.profile(cores: 4, neuronsPerCore: 1024, memory: 120, fanOut: 40)
+        #expect(throws: CompileError.self) { try mapCores(lowered(small), for: small) }
+        #expect(try coreDemand(lowered(small), for: small) == demand)
+    }
+
     @Test func aLayerThatCannotFitNamesTheLayerAndTheLimit() throws {
         let profile = IRFixtures.profile(memory: 100)  // one neuron needs 116 B
         #expect {

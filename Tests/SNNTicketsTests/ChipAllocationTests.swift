@@ -26,6 +26,15 @@ struct ChipAllocationTests {
             activity: nil, violations: broken, layers: layers)
     }
 
+    /// Files written before `layers` read (nil); a population at its neuron floor is one short
+    /// JSON object.
+    @Test func fitJSONStaysCompactAndOlderFitsRead() throws {
+        let old = #"{"target":"edge","coresAvailable":64,"violations":[],"fits":true}"#
+        #expect(try JSONDecoder().decode(TargetFit.self, from: Data(old.utf8)).layers == nil)
+        let floor = String(decoding: try JSONEncoder().encode(LayerCores(population: "lif2", cores: 8, neuronCores: 8)), as: UTF8.self)
+        #expect(!floor.contains("limits") && !floor.contains("weights"), "\(floor)")
+    }
+
     @Test func bindingLayersAreTheWeightBoundPopulationsOfUnfitTargetsWithTheirExcessCores() {
         let layers = [
             LayerCores(population: "lif1", cores: 6, neuronCores: 2, limits: ["fan-out"], weights: ["b"]),
