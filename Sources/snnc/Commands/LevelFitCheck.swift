@@ -55,8 +55,8 @@ struct LevelFitCheck {
     /// One target: the compiler's estimates and the budgets exceeded, or the compiler's error.
     func fit(_ graph: Graph, _ profile: ChipProfile, inputs: SimulationInputs?) -> TargetFit {
         let floor = NeuronFloor(graph, profile)
+        let options = QuantizeOptions(scaleRule: .maxAbs)
         do {
-            let options = QuantizeOptions(scaleRule: .maxAbs)
             var compiled = try compile(graph, for: profile, quantization: options, assumedRate: assumedRate)
             if let inputs {
                 guard let calibration = calibrate(compiled, on: inputs) else {
@@ -96,7 +96,6 @@ struct LevelFitCheck {
                 prunable: error.kind == .capacity && floor.violation == nil, hint: error.kind == .capacity ? nil : error.hint,
                 neurons: error.kind == .capacity && floor.violation != nil)
             // A capacity error comes from core mapping: the lowered graph still says what each population needs.
-            let options = QuantizeOptions(scaleRule: .maxAbs)
             let lowered = error.kind == .capacity ? try? compileToCSR(graph, for: profile, quantization: options) : nil
             return TargetFit(
                 target: profile.name, cores: nil, coresAvailable: profile.cores.count, memoryBytes: nil, synapticOps: nil,
