@@ -28,7 +28,8 @@ public struct BestFit: Equatable, Sendable {
     ///   fits, or a fitting level has no validation accuracy.
     public static func choose(levels: [LevelInfo], fits: [Int: LevelFit], target: String?) throws(BestFitError) -> BestFit {
         let checked = fits.sorted { $0.key < $1.key }.first?.value.targets.map(\.target) ?? []
-        guard let target = target ?? checked.first else { throw .noFits }
+        guard let first = checked.first else { throw .noFits }
+        let target = target ?? first
         guard checked.contains(target) else { throw .targetNotChecked(target: target, checked: checked) }
         let stored = levels.filter { fits[$0.level] != nil }.sorted { $0.level < $1.level }
         let fitting = stored.filter { fits[$0.level]?.fits == true }
