@@ -60,3 +60,21 @@ extension LabeledImages {
         return selecting(try stratifiedIndices(quotas: quotas, seed: seed))
     }
 }
+
+/// Held-out samples: images a subset left out.
+extension LabeledImages {
+    /// The ascending indices of a stratified sample of `count` images outside `excluded` (a
+    /// training subset's indices): the images not excluded keep their order, and the sample is
+    /// drawn from them as `stratifiedIndices(quotas:seed:)` draws (quotas `stratifiedQuotas`, seed
+    /// `seed`), so it never shares an image with `excluded`.
+    /// - Precondition: `count >= 0`.
+    /// - Throws: `DataError.notEnoughExamples` when a class has fewer images left than its quota
+    ///   (`available` counts the images of that class outside `excluded`).
+    public func stratifiedIndices(count: Int, excluding excluded: [Int], seed: UInt64) throws(DataError) -> [Int] {
+        let skipped = Set(excluded)
+        let remaining = (0..<self.count).filter { !skipped.contains($0) }
+        let rest = selecting(remaining)
+        let quotas = Self.stratifiedQuotas(count: count, classCount: classCount)
+        return try rest.stratifiedIndices(quotas: quotas, seed: seed).map { remaining[$0] }
+    }
+}

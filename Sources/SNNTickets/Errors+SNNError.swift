@@ -31,3 +31,9 @@ extension SearchCannotFit: SNNError {
     /// Always nil: the ticket file is named by the caller.
     public var location: String? { nil }
 }
+
+/// `BestFitError` as an `SNNError`: the caller names the file.
+extension BestFitError: SNNError {
+    /// Always nil: the ticket file is named by the caller.
+    public var location: String? { nil }
+}

@@ -7,11 +7,14 @@ public struct TrainedModel: Sendable {
     public var state: TrainingState
     /// The ticket-file level read, nil for a checkpoint.
     public var level: Int?
+    /// Why the level was read, when `LevelChoice.bestFit` chose it.
+    public var bestFit: BestFit?
 
     /// Creates a value.
-    public init(state: TrainingState, level: Int?) {
+    public init(state: TrainingState, level: Int?, bestFit: BestFit? = nil) {
         self.state = state
         self.level = level
+        self.bestFit = bestFit
     }
 }
 
@@ -23,6 +26,9 @@ public enum LevelChoice: Equatable, Sendable {
     case requested(Int)
     /// This level of a ticket file (e.g. the one an export recorded); a checkpoint is read as it is.
     case recorded(Int)
+    /// The level `BestFit` chooses, breaking ties on this target's energy (nil: the first target
+    /// the search checked); passing it with a checkpoint is an error.
+    case bestFit(target: String?)
 
     /// `.requested(level)`, or `.standard` when `level` is nil.
     public init(requested level: Int?) {
@@ -39,11 +45,15 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case levelOfCheckpoint(path: String)
     /// The ticket file has no finished level, and none was given.
     case noFinishedLevel(path: String)
+    /// `--level best-fit` was given, but the file is a checkpoint.
+    case bestFitOfCheckpoint(path: String)
 
     /// The file as given.
     public var path: String {
         switch self {
-        case .unrecognizedFormat(let path, _), .levelOfCheckpoint(let path), .noFinishedLevel(let path): path
+        case .unrecognizedFormat(let path, _), .levelOfCheckpoint(let path), .noFinishedLevel(let path),
+            .bestFitOfCheckpoint(let path):
+            path
         }
     }
 
@@ -60,6 +70,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .unrecognizedFormat: "cannot read this file as a model: " + (formatProblem ?? "")
         case .levelOfCheckpoint: "--level applies to ticket files; this is a checkpoint"
         case .noFinishedLevel: "the ticket file has no finished level yet"
+        case .bestFitOfCheckpoint: "--level best-fit picks among a ticket file's levels; this is a checkpoint"
         }
     }
 
@@ -69,6 +80,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .unrecognizedFormat: "pass a checkpoint from 'snnc train' or 'snnc import', or a ticket file from 'snnc prune'"
         case .levelOfCheckpoint: "drop --level"
         case .noFinishedLevel: "let 'snnc prune --resume' finish at least one level"
+        case .bestFitOfCheckpoint: "drop --level, or pass a ticket file from 'snnc prune --target T --validation-subset N'"
         }
     }
 
@@ -79,7 +91,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// told apart by the `format` attribute on the root — and reads its trained model: the
 /// checkpoint, or the ticket file's level picked by `level`.
 /// - Throws: `HDF5Error` for files that cannot be opened or read; `ModelFileError` for another
-///   kind of file, a level given with a checkpoint, or a ticket file without a finished level;
+///   kind of file, a level (or best-fit) given with a checkpoint, or a ticket file without a finished level;
+///   `BestFitError` when best-fit cannot choose;
 ///   `CheckpointError` and `TicketFileError` for damaged files or a level the file lacks.
 public func openTrainedModel(path: String, level: LevelChoice = .standard) throws -> TrainedModel {
     let root = try HDF5File.open(path).root
@@ -87,16 +100,21 @@ public func openTrainedModel(path: String, level: LevelChoice = .standard) throw
     switch format {
     case Checkpoint.format:
         if case .requested = level { throw ModelFileError.levelOfCheckpoint(path: path) }
+        if case .bestFit = level { throw ModelFileError.bestFitOfCheckpoint(path: path) }
         return TrainedModel(state: try Checkpoint.read(from: root), level: nil)
     case TicketFile.format:
         let tickets = try TicketFile.open(path)
         let chosen: Int?
+        var bestFit: BestFit?
         switch level {
         case .standard: chosen = tickets.defaultLevel
         case .requested(let k), .recorded(let k): chosen = k
+        case .bestFit(let target):
+            bestFit = try tickets.bestFit(target: target)
+            chosen = bestFit?.level
         }
         guard let chosen else { throw ModelFileError.noFinishedLevel(path: path) }
-        return TrainedModel(state: try tickets.loadLevel(chosen), level: chosen)
+        return TrainedModel(state: try tickets.loadLevel(chosen), level: chosen, bestFit: bestFit)
     default:
         throw ModelFileError.unrecognizedFormat(path: path, format: format)
     }

@@ -151,6 +151,10 @@ public struct SearchConfig: Codable, Equatable, Sendable {
     /// IMP and IMP+ET with chip targets: a round after a level that is short of neurons removes
     /// channels instead of weights (nil: unstructured only; files written before it have none).
     public var structured: StructuredPruning?
+    /// Images of the training split outside the training subset (never trained on) that every
+    /// level is also evaluated on (`--validation-subset`; `TrainingData.validationIndices`), for
+    /// `snnc export --level best-fit`; nil: none (files written before it have none).
+    public var validationImages: Int?
 
     public init(method: TicketMethod, targets: [DensityTarget]) {
         self.method = method

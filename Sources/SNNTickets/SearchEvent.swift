@@ -10,6 +10,8 @@ public enum SearchEvent: Sendable {
     case levelFinished(LevelInfo)
     /// A level was checked against the search's targets and budgets (`SearchConfig.fit`).
     case levelFit(Int, LevelFit)
+    /// A level was evaluated on the search's validation set (`SearchConfig.validationImages`).
+    case levelValidated(LevelInfo)
     /// Something worth a line: a rewind point, a probe result, an early-bird detection.
     case note(String)
 }

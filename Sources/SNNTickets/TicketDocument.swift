@@ -103,6 +103,11 @@ public struct LevelInfo: Codable, Equatable, Sendable {
     /// Structured pruning (`--structured`): the channels the level's reduced layers keep, as in
     /// its model spec (nil when every layer is whole, and in files written before it existed).
     public var keptChannels: [ChannelSelection]?
+    /// Accuracy on the search's validation set (`SearchConfig.validationImages`: held-out
+    /// training images), evaluated as the test set is; nil without one, and in older files.
+    public var validationAccuracy: Double?
+    /// Images of that evaluation.
+    public var validationImages: Int?
 
     /// Search plus training.
     public var totalCost: CostTotals { searchCost + trainCost }

@@ -218,9 +218,16 @@ public struct TicketFileError: Error, CustomStringConvertible, Equatable {
 extension TicketFile {
     /// The file's summary: what `snnc prune --json` prints and `snnc report` reads, fits included.
     public var summary: TicketSummary {
-        TicketSummary(
+        var summary = TicketSummary(
             file: path, complete: isComplete, header: header, levels: levels, results: results,
             defaultLevel: defaultLevel, fits: fits)
+        let targets = fits.sorted { $0.key < $1.key }.first?.value.targets.map(\.target) ?? []
+        let picks = targets.compactMap { target in (try? bestFit(target: target)).map { (target, $0.level) } }
+        if !picks.isEmpty {
+            summary.bestFit = picks.first?.1
+            summary.bestFitByTarget = Dictionary(uniqueKeysWithValues: picks)
+        }
+        return summary
     }
 }
 
@@ -236,6 +243,11 @@ public struct TicketSummary: Codable, Sendable {
     /// Fits of the levels that have one, keyed by the level's number as a string; nil (left out
     /// of the JSON) when no level has one, so summaries without targets read and look as before.
     public var fits: [String: LevelFit]?
+    /// The level `snnc export --level best-fit` picks (`BestFit`), ties broken on the first target;
+    /// nil (left out) when it cannot pick (no fits, no validation accuracies, no level fits).
+    public var bestFit: Int?
+    /// Its pick per target name (ties broken on that target's energy); nil when `bestFit` is.
+    public var bestFitByTarget: [String: Int]?
 
     public init(
         file: String, complete: Bool, header: TicketHeader, levels: [LevelInfo], results: SearchResults, defaultLevel: Int?,

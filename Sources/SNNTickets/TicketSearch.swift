@@ -67,7 +67,8 @@ public final class TicketSearch {
     /// - Throws: `SearchCannotFit` when `untilFits` finds a level it cannot make fit (the file
     ///   keeps every level so far).
     public func run() throws {
-        if try checkMissingFits() { try persist(document) }
+        let validated = try checkMissingValidation()
+        if try checkMissingFits() || validated { try persist(document) }
         guard !document.progress.finished else { return }
         try persist(document)
         if document[state: .source] != nil && !isCompleted(.source) { try evaluateSource() }
@@ -91,12 +92,14 @@ public final class TicketSearch {
 
     func isCompleted(_ id: StepID) -> Bool { document.progress.completed.contains(id.name) }
 
-    /// Marks a step finished (its results already in the document), checks the fit of the levels
-    /// it stored (`checkMissingFits`) and writes the file: a level and its fit are written together.
+    /// Marks a step finished (its results already in the document), evaluates the levels it stored
+    /// on the validation set (`checkMissingValidation`), checks their fit (`checkMissingFits`) and
+    /// writes the file: a level, its validation accuracy and its fit are written together.
     func complete(_ id: StepID) throws {
         document.progress.completed.append(id.name)
         document.progress.current = nil
         document[state: .run] = nil
+        _ = try checkMissingValidation()
         _ = try checkMissingFits()
         try persist(document)
     }

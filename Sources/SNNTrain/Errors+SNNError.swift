@@ -32,3 +32,9 @@ extension TrainingDiverged: SNNError {
     /// Always nil.
     public var hint: String? { nil }
 }
+
+/// `ValidationSetError` as an `SNNError`: the data's settings, not a file, are at fault.
+extension ValidationSetError: SNNError {
+    /// Always nil: the caller names the data set or the ticket file.
+    public var location: String? { nil }
+}

@@ -50,7 +50,7 @@ struct ComparisonSource {
                 throw Diagnostic(
                     message: "the ticket file has no finished level", location: path,
                     hint: "pass the ticket file the export read")
-            case .levelOfCheckpoint:  // a recorded level is ignored for checkpoints, so not expected; shown as is
+            case .levelOfCheckpoint, .bestFitOfCheckpoint:  // a recorded level is ignored for checkpoints: not expected
                 throw error
             }
         } catch let error as TicketFileError {

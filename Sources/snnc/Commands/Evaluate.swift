@@ -3,6 +3,7 @@ import Foundation
 import SNNData
 import SNNStore
 import SNNTensor
+import SNNTickets
 import SNNTrain
 
 extension SNNC {
@@ -22,12 +23,18 @@ extension SNNC {
                 Examples:
                   snnc evaluate model.h5
                   snnc evaluate model.h5 --inputs images.h5 --outputs values.h5
+                  snnc evaluate tickets.h5 --level best-fit
                 """)
 
         @Argument(help: "A checkpoint ('snnc train', 'snnc import') or a ticket file ('snnc prune').")
         var model: String
-        @Option(help: "Ticket-file level. (default: the sparsest level trained at the full T)")
-        var level: Int?
+        @Option(
+            help: ArgumentHelp(
+                """
+                Ticket-file level: a number, or best-fit (as 'snnc export --level best-fit', ties broken on the first \
+                target the search checked). (default: the sparsest level trained at the full T)
+                """, valueName: "k|best-fit"))
+        var level: LevelChoice?
         @Option(help: "Folder with the data set's files (default: the one stored in the model).")
         var dataDir: String?
         @Option(help: "Test on a stratified subset of this many images. (default: the whole test set)")

@@ -5,6 +5,7 @@ import SNNFormat
 import SNNIR
 import SNNInterop
 import SNNStore
+import SNNTickets
 import SNNTrain
 
 extension SNNC {
@@ -29,6 +30,12 @@ extension SNNC {
                   snnc export dense.h5 --target edge -o model.snn.h5
                   snnc export dense.h5 --target loihi --calibration spikes.json -o model.snn.h5
                   snnc export tickets.h5 --format nir -o model.nir     # plain dense float NIR graph
+                  snnc export tickets.h5 --level 3 --target edge -o model.snn.h5
+                  snnc export fit.h5 --level best-fit --target edge -o model.snn.h5
+
+                --level best-fit needs a ticket file from 'snnc prune --target T \
+                --validation-subset N' (the validation accuracies and fits it stored; --target \
+                must be one of its targets) and prints the level it chose and why.
 
                 --format nir writes a plain NIR file instead (float32, dense, batch norm folded, \
                 max-pooling as SumPool2d + IF; docs/NIR.md); the target options do not apply.
@@ -36,8 +43,14 @@ extension SNNC {
 
         @Argument(help: "Model to compile: a checkpoint from 'snnc train' or a ticket file from 'snnc prune'.")
         var input: String
-        @Option(help: "Ticket-file level to compile. (default: the sparsest level trained at the full T)")
-        var level: Int?
+        @Option(
+            help: ArgumentHelp(
+                """
+                Ticket-file level to compile: a number, or best-fit (of the levels that fit every target and budget the \
+                search checked, the highest validation accuracy; ties: lower energy on --target, then lower level). \
+                (default: the sparsest level trained at the full T)
+                """, valueName: "k|best-fit"))
+        var level: LevelChoice?
         @Option(help: "Target profile name (see 'snnc targets') or path to a .toml file.")
         var target = "edge"
         @Option(name: .shortAndLong, help: "Deployment file to write (HDF5, e.g. model.snn.h5).")
@@ -83,7 +96,7 @@ extension SNNC {
                 }
                 let profile = try loadProfile(target)
                 let calibrationValue = try calibration.map(CalibrationFile.read)
-                let opened = try ModelSource.graph(at: input, level: level)
+                let opened = try ModelSource.graph(at: input, level: level?.breakingTies(on: profile.name))
                 var graph = opened.graph
                 PreprocessingNote.print(for: graph.inputPreprocessing)
                 graph.provenance = Provenance(

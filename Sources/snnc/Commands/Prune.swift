@@ -74,6 +74,14 @@ extension SNNC {
                 imp+et with --until-fits retrains every round at the full T. --resume \
                 --target T [--budget …] adds the fit to a file searched without targets.
 
+                Validation. --validation-subset N also evaluates every level on N images of \
+                the training split that are not in the training subset (stratified, drawn with \
+                the data seed, never trained on; the same for every --seed when --data-seed is \
+                fixed) and stores the accuracy beside the test accuracy; 'snnc export --level \
+                best-fit --target T' then picks, among the levels that fit every target and \
+                budget, the one with the highest validation accuracy (ties: lower energy on T, \
+                then lower level). --resume --validation-subset N adds it to an older file.
+
                 Examples:
                   snnc prune --method imp --width 0.125 --train-subset 10000 \\
                       --epochs-per-round 8 --rounds 8 -o imp.h5
@@ -92,6 +100,10 @@ extension SNNC {
                   snnc prune --method imp --from dense.h5 --until-fits --target edge -o fit.h5
                   snnc prune --method imp --from dense.h5 --until-fits --structured \\
                       --target edge32.toml -o fit32.h5
+                  snnc prune --method imp --from dense.h5 --until-fits --target edge \\
+                      --extra-rounds-after-fit 2 --validation-subset 500 -o fit.h5
+                  snnc export fit.h5 --level best-fit --target edge -o model.snn.h5
+                  snnc prune --resume --validation-subset 500 -o fit.h5   # add it to an older file
                   snnc prune --resume -o imp.h5          # continue a killed search
                   snnc prune --resume -o imp.h5 --json   # summary of a finished file
                   snnc prune --resume --rounds 11 -o imp.h5  # take imp on to round 11
@@ -104,6 +116,7 @@ extension SNNC {
         @OptionGroup(title: "Early-time") var earlyTime: EarlyTimeOptions
         @OptionGroup(title: "Rewiring (gradr, deepr)") var rewiring: RewiringOptions
         @OptionGroup(title: "Chip fit") var fit: FitOptions
+        @OptionGroup(title: "Validation (for export --level best-fit)") var validation: ValidationOptions
 
         @Option(help: "BLAS threads.")
         var threads = 2
@@ -183,13 +196,19 @@ extension SNNC {
                     if document.header.search != stored { printError("extending '\(output)' to round \(document.header.search.rounds)") }
                 }
                 if resume, let settings = fit.settings { document = try addingFit(settings, to: document) }
+                if resume { document = try validation.adding(to: document, file: output) }
                 if resume, let dataDir = round.dataDir { document.header.training.data.directory = dataDir }
-                let data = try TrainingData.load(document.header.training.data, seed: document.header.training.seed)
+                let data = try ValidationOptions.load(
+                    document.header.training.data, seed: document.header.training.seed,
+                    validationImages: document.header.search.validationImages)
                 let preprocessing = document.header.training.data.inputPreprocessing(
                     imported: document.header.spec.architecture == .imported)
                 PreprocessingNote.print(for: preprocessing)
                 let missingFits = document.header.search.fit != nil && document.levels.values.contains { $0.fit == nil }
-                if document.progress.finished && !missingFits {
+                let missingValidation =
+                    document.header.search.validationImages != nil
+                    && document.levels.values.contains { $0.info.validationAccuracy == nil }
+                if document.progress.finished && !missingFits && !missingValidation {
                     printError("'\(output)' is complete; nothing to do")
                 } else {
                     try search(document, data: data)
@@ -231,6 +250,7 @@ extension SNNC {
                 case .epochFinished(let status, let record): progress.finish(PruneProgress.epochLine(status, record))
                 case .levelFinished(let info): progress.finish(PruneProgress.levelLine(info))
                 case .levelFit(let level, let fit): progress.finish(PruneProgress.fitLine(level, fit))
+                case .levelValidated(let info): progress.finish(PruneProgress.validationLine(info))
                 case .note(let text): progress.finish(text)
                 }
             }
@@ -292,6 +312,7 @@ extension SNNC {
             try searchOptions.apply(to: &search)
             search.fit = fit.settings
             search.structured = fit.structuredPruning
+            search.validationImages = validation.validationSubset
             if let settings = search.fit { _ = try LevelFitCheck(settings) }  // unknown targets and bad budgets fail before training
             try earlyBird.apply(to: &search.earlyBird)
             try earlyTime.apply(to: &search.earlyTime)
@@ -326,7 +347,10 @@ extension SNNC {
             } else {
                 (spec, training) = try round.specAndConfig(model)
             }
-            let trainImages = try TrainingData.load(training.data, seed: training.seed).train.count
+            // Loads the validation set too, so one the training subset leaves no room for fails here.
+            let trainImages = try ValidationOptions.load(
+                training.data, seed: training.seed, validationImages: search.validationImages
+            ).train.count
             if search.method == .eb || search.method == .ebET {
                 let masks = search.earlyBird.checksPerEpoch * training.epochs
                 if masks < search.earlyBird.window {

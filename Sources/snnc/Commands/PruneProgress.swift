@@ -35,6 +35,13 @@ enum PruneProgress {
             + (info.keptChannels.map { ", channels kept: " + $0.map { "\($0.layer) \($0.channels.count)" }.joined(separator: ", ") } ?? "")
     }
 
+    /// The line of a level's validation accuracy (`--validation-subset`).
+    static func validationLine(_ info: LevelInfo) -> String {
+        String(
+            format: "level %d (%@): validation %.2f%% (%d held-out training images)", info.level, info.label,
+            100 * (info.validationAccuracy ?? 0), info.validationImages ?? 0)
+    }
+
     /// The line of a level's fit: per target, the estimates or what does not fit.
     static func fitLine(_ level: Int, _ fit: LevelFit) -> String {
         let parts = fit.targets.map { t -> String in

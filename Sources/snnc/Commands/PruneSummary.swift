@@ -24,22 +24,29 @@ struct PruneSummary {
             lines.append("early-time: T_early = \(probe.chosen), normalised KL \(divergences.joined(separator: " "))")
         }
         let targets = file.header.search.fit?.targets.count ?? 0
+        let validated = file.levels.contains { $0.validationAccuracy != nil }
         var columns: [TextTable.Column] = [
             .init("level"), .init("label", .left), .init("kept"), .init("sparsity"), .init("weights"),
-            .init("T"), .init("test"), .init("spikes/img"), .init("search MAC"), .init("train MAC"),
-            .init("time"),
+            .init("T"), .init("test"),
         ]
+        if validated { columns.append(.init("validation")) }
+        columns += [.init("spikes/img"), .init("search MAC"), .init("train MAC"), .init("time")]
         if targets > 0 {
             columns += [.init("target", .left), .init("cores"), .init("memory"), .init("SynOps"), .init("energy"), .init("latency")]
             columns.append(.init("fit", .left))
         }
         var table = TextTable(columns)
+        let bestFit = validated ? file.summary.bestFitByTarget ?? [:] : [:]
         for info in file.levels {
-            let row = [
+            var row = [
                 String(info.level), info.label, String(info.sparsity.kept), String(format: "%.2f%%", info.paperSparsity),
                 String(format: "%.2f%%", info.weightSparsity), String(info.timeSteps),
-                String(format: "%.2f%%", 100 * info.testAccuracy), String(format: "%.1f", info.spikesPerImage),
-                formatWork(info.searchCost.work), formatWork(info.trainCost.work), formatDuration(info.totalCost.seconds),
+                String(format: "%.2f%%", 100 * info.testAccuracy),
+            ]
+            if validated { row.append(info.validationAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "-") }
+            row += [
+                String(format: "%.1f", info.spikesPerImage), formatWork(info.searchCost.work), formatWork(info.trainCost.work),
+                formatDuration(info.totalCost.seconds),
             ]
             guard targets > 0 else {
                 table.append(row)
@@ -48,11 +55,17 @@ struct PruneSummary {
             // One row per target; the level's columns on its first.
             let fits = file.fits[info.level]?.targets ?? []
             for (i, fit) in fits.enumerated() {
-                table.append((i == 0 ? row : row.map { _ in "" }) + Self.fitColumns(fit))
+                var columns = Self.fitColumns(fit)
+                if bestFit[fit.target] == info.level { columns[columns.count - 1] += " ← best-fit" }
+                table.append((i == 0 ? row : row.map { _ in "" }) + columns)
             }
             if fits.isEmpty { table.append(row + ["-", "", "", "", "", "", "not checked"]) }
         }
-        return lines + table.rendered()
+        let notes = bestFit.sorted { $0.key < $1.key }.map { target, level in
+            "best-fit for \(target): level \(level) (the highest validation accuracy of the levels that fit; "
+                + "'snnc export --level best-fit --target \(target)')"
+        }
+        return lines + table.rendered() + notes
     }
 
     /// Target, cores, memory, SynOps, energy, latency and the fit of one target.
