@@ -3,15 +3,20 @@ import SNNTickets
 
 /// The plots of the ticket searches: accuracy against sparsity (the paper's Fig. 5), search cost
 /// against accuracy, layer-wise density (Fig. 6c) and spikes per layer per level (Fig. 10); the
-/// early-time gains (`EarlyTimePlot`) and what happened inside the searches (`SearchDetailPlots`).
+/// early-time gains (`EarlyTimePlot`), the one-shot T_pre → T_post study (`OneShotPlot`, Fig. 3)
+/// and what happened inside the searches (`SearchDetailPlots`).
 enum TicketPlots {
     static let section = "Ticket search"
 
     static func plots(_ runs: [(file: String, summary: TicketSummary)]) -> [Plot] {
-        let groups = TicketGroup.grouping(runs)
-        guard !groups.isEmpty else { return [] }
+        // A one-shot T_pre × T_post study is one plot of its own, not a method line per pair.
+        let oneShot = OneShotPlot.plot(runs)
+        let methodRuns = oneShot == nil ? runs : runs.filter { OneShotPlot.timeSteps($0) == nil }
+        let groups = TicketGroup.grouping(methodRuns)
+        guard !groups.isEmpty else { return oneShot.map { [$0] } ?? [] }
         var plots = [accuracy(groups), cost(groups, wallTime: false), cost(groups, wallTime: true)]
         if let plot = EarlyTimePlot.plot(groups) { plots.append(plot) }
+        if let oneShot { plots.append(oneShot) }
         plots.append(density(groups))
         let iterative = groups.filter { $0.ticketLevels.count >= 3 }
         for group in iterative.isEmpty ? [groups[0]] : iterative {
