@@ -65,7 +65,8 @@ let package = Package(
         .target(name: "SNNInterop", dependencies: ["SNNTrain", "SNNFormat", "SNNTensor", "SNNIR", "SNNDiagnostics"]),
         // The plots of a report (ticket searches, deployments, activity) and their SVG/HTML page (snnc report).
         .target(name: "SNNReport", dependencies: ["SNNTickets", "SNNCompiler", "SNNIR"]),
-        // Random and hand-built quantised networks for the simulator's tests and benchmark.
+        // Random and hand-built quantised networks, and their seeded generator (SplitMix64), for the tests and
+        // the simulator benchmark.
         .target(name: "SNNSimulatorFixtures", dependencies: ["SNNIR"]),
         .executableTarget(
             name: "snnc",
@@ -89,14 +90,14 @@ let package = Package(
             name: "SNNExportTests",
             dependencies: [
                 "snnc", "SNNTrain", "SNNCompiler", "SNNFormat", "SNNIR", "SNNStore", "SNNTensor",
-                "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData",
+                "SNNSimulator", "SNNCompare", "SNNTickets", "SNNData", "SNNSimulatorFixtures",
             ]),
         .testTarget(name: "SNNSimulatorTests", dependencies: ["SNNSimulator", "SNNSimulatorFixtures", "SNNIR"]),
         .testTarget(
             name: "snncTests",
             dependencies: [
                 "snnc", "SNNDiagnostics", "SNNStore", "SNNData", "SNNTrain", "SNNTickets",
-                "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare", "SNNInterop",
+                "SNNIR", "SNNCompiler", "SNNFormat", "SNNSimulator", "SNNCompare", "SNNInterop", "SNNSimulatorFixtures",
             ]),
         .testTarget(name: "SNNReportTests", dependencies: ["SNNReport", "SNNTickets", "SNNIR", "SNNCompiler"]),
         .testTarget(name: "SNNInteropTests", dependencies: ["SNNInterop", "SNNTrain", "SNNFormat", "SNNTensor", "SNNStore", "snnc"]),

@@ -2,6 +2,7 @@ import Foundation
 import SNNFormat
 import SNNIR
 import SNNSimulator
+import SNNSimulatorFixtures
 import SNNStore
 import Testing
 
@@ -12,19 +13,8 @@ import Testing
 /// event simulator builds a plan for and runs on one image — never a crash.
 @Suite("Deployment mutations")
 struct DeploymentMutationTests {
-    /// SplitMix64: a fixed stream of numbers from a seed.
-    struct Stream {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    /// A fixed stream of numbers from a seed.
+    typealias Stream = SplitMix64
 
     static let extremes: [Int64] = [0, 1, -1, 2, 3, 7, 64, 4096, 4097, 1 << 31, -(1 << 31), 1 << 40, Int64.max, Int64.min]
     static let reals: [Double] = [0, -1, 1e-300, 1e300, .nan, .infinity, -.infinity, 0.5]
@@ -98,7 +88,7 @@ struct DeploymentMutationTests {
     @Test func damagedFilesGiveANamedErrorOrRunNeverACrash() throws {
         let f = try DeploymentValidationTests.Fixture()
         let catalogue = try Self.catalogue(try HDF5File.open(f.path).root).filter { !$0.attributes.isEmpty || !$0.datasets.isEmpty }
-        var stream = Stream(state: 19)
+        var stream = Stream(seed: 19)
         var refused = 0
         let rounds = 200
         for round in 0..<rounds {
@@ -123,4 +113,11 @@ struct DeploymentMutationTests {
         // Most changes break a rule; some (a string nobody reads, a provenance field) do not.
         #expect(refused > rounds / 2, "only \(refused) of \(rounds) damaged files were refused")
     }
+}
+
+extension SplitMix64 {
+    /// A number in 0..<n.
+    fileprivate mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// One of `items`.
+    fileprivate mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

@@ -39,23 +39,9 @@ struct EveryTargetTests {
     /// `input [16, 1, 1] → conv0 (1×1 encoder: 16 → 64) → LIF → flatten → fc1 (64 → 8)`: 16
     /// inputs, 64 hidden and 8 output neurons (Xylo's input weights are the encoder).
     static func mlp() -> Graph {
-        let encoder = ConvLayer(
-            inputShape: [16, 1, 1], outChannels: 64, geometry: ConvGeometry(kernelH: 1, kernelW: 1), encoder: true,
-            weights: SynapticWeights(
-                weight: DenseTensor(shape: [64, 16, 1, 1], values: (0..<1024).map { Float($0 % 11 - 4) / 8 }), bias: nil))
-        let readout = LinearLayer(
-            inFeatures: 64, outFeatures: 8,
-            weights: SynapticWeights(weight: DenseTensor(shape: [8, 64], values: (0..<512).map { Float($0 % 7 - 3) / 4 }), bias: nil))
-        return Graph(
-            name: "mlp", timeSteps: 4,
-            layers: [
-                Layer(name: "input", inputs: [], shape: [16, 1, 1], op: .input),
-                Layer(name: "conv0", inputs: ["input"], shape: [64, 1, 1], op: .conv(encoder)),
-                Layer(name: "lif0", inputs: ["conv0"], shape: [64, 1, 1], op: .lif(LIFGroup(tau: 2, threshold: 1, resetMode: .subtract))),
-                Layer(name: "flatten", inputs: ["lif0"], shape: [64], op: .flatten),
-                Layer(name: "fc1", inputs: ["flatten"], shape: [8], op: .linear(readout)),
-            ],
-            inputRange: InputRange(maxAbs: 2, source: "test"))
+        XyloMLP.graph(
+            name: "mlp", timeSteps: 4, hidden: "lif0", neurons: LIFGroup(tau: 2, threshold: 1, resetMode: .subtract), encoderOffset: 4,
+            inputMaxAbs: 2)
     }
 
     /// In order of preference; the 4×4 IF net fits TrueNorth's 256 axons per core (every input

@@ -15,24 +15,10 @@ struct XyloCurrentBasedTests {
     /// `input [16, 1, 1] → conv0 (1×1 encoder, 16 → 64) → CUBA-LIF (τ_mem 8, τ_syn 4, up to 31
     /// spikes, delay 1) → flatten → fc1 (64 → 8)`, no biases.
     static func mlp(synapse: SynapticCurrent = SynapticCurrent(tau: 4)) -> Graph {
-        let encoder = ConvLayer(
-            inputShape: [16, 1, 1], outChannels: 64, geometry: ConvGeometry(kernelH: 1, kernelW: 1), encoder: true,
-            weights: SynapticWeights(
-                weight: DenseTensor(shape: [64, 16, 1, 1], values: (0..<1024).map { Float($0 % 11 - 3) / 8 }), bias: nil))
-        let readout = LinearLayer(
-            inFeatures: 64, outFeatures: 8,
-            weights: SynapticWeights(weight: DenseTensor(shape: [8, 64], values: (0..<512).map { Float($0 % 7 - 3) / 4 }), bias: nil))
-        let neurons = LIFGroup(tau: 8, threshold: 1, resetMode: .subtract, synapse: synapse)
-        return Graph(
-            name: "cuba-mlp", timeSteps: 6,
-            layers: [
-                Layer(name: "input", inputs: [], shape: [16, 1, 1], op: .input),
-                Layer(name: "conv0", inputs: ["input"], shape: [64, 1, 1], op: .conv(encoder)),
-                Layer(name: "cuba0", inputs: ["conv0"], shape: [64, 1, 1], op: .lif(neurons)),
-                Layer(name: "flatten", inputs: ["cuba0"], shape: [64], op: .flatten),
-                Layer(name: "fc1", inputs: ["flatten"], shape: [8], op: .linear(readout)),
-            ],
-            inputRange: InputRange(maxAbs: 1, source: "test"))
+        XyloMLP.graph(
+            name: "cuba-mlp", timeSteps: 6, hidden: "cuba0",
+            neurons: LIFGroup(tau: 8, threshold: 1, resetMode: .subtract, synapse: synapse),
+            encoderOffset: 3, inputMaxAbs: 1)
     }
 
     @Test func deploysToXyloAndSimulatesExactly() throws {

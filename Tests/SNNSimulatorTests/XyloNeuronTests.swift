@@ -145,7 +145,7 @@ struct XyloNeuronTests {
     /// A random current-based MLP with mixed-sign weights: the event simulator and the dense
     /// reference agree spike for spike, spike counts and delays included.
     @Test func eventSimulatorAgreesWithTheDenseReference() throws {
-        var rng = XyloTestRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let c = Case(w_in: 0, w_out: 0, dash_syn: 2, dash_mem: 3, threshold: 300, spikes: [], shift_in: 1)
         var b = NetworkBuilder(input: [16, 1, 1], timeSteps: 8)
         let enc = b.conv("input", outChannels: 32, kernel: 1, weights: (0..<512).map { _ in rng.weight() }, name: "enc")
@@ -183,17 +183,7 @@ extension XyloNeuronTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the test's weights.
-struct XyloTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A weight in −127…127.
-    mutating func weight() -> Int32 { Int32(next() % 255) - 127 }
+extension SplitMix64 {
+    /// A weight in −127…127 (the Xylo test's int8 weights).
+    fileprivate mutating func weight() -> Int32 { Int32(next() % 255) - 127 }
 }

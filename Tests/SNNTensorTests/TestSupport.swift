@@ -105,3 +105,32 @@ func expectGradientMatches(
         n.contains { abs($0) > 10 * atol }, "\(what): probed only ~zero gradients",
         sourceLocation: sourceLocation)
 }
+
+/// Expects `analytic` ≈ the central-difference gradient of a smooth Double reference `loss` at
+/// `x` (step `h` in every element, quotients rounded to Float), and that gradient to have some
+/// element above 0.05 in magnitude, so the check cannot pass vacuously.
+func expectMatchesSmoothReference(
+    _ analytic: [Float], at x: [Double], step h: Double = 1e-6, atol: Float, rtol: Float, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation, loss: ([Double]) -> Double
+) {
+    var numeric = [Float]()
+    for i in 0..<x.count {
+        var xp = x
+        var xm = x
+        xp[i] += h
+        xm[i] -= h
+        numeric.append(Float((loss(xp) - loss(xm)) / (2 * h)))
+    }
+    expectClose(analytic, numeric, atol: atol, rtol: rtol, what, sourceLocation: sourceLocation)
+    #expect(numeric.contains { abs($0) > 0.05 }, "\(what): only ~zero reference gradients", sourceLocation: sourceLocation)
+}
+
+/// Inputs of a check against a smooth reference: X of `shape` uniform in [low, high) from
+/// `seed`, the loss weights r from `seed + 1`, and r as the upstream gradient dY.
+func smoothReferenceInputs(_ shape: [Int], seed: UInt64, low: Float, high: Float) -> (x: Tensor, r: [Double], dy: Tensor) {
+    var rng = SeededRNG(seed: seed)
+    let count = shape.reduce(1, *)
+    let x = Tensor(shape: shape, scalars: (0..<count).map { _ in rng.nextFloat(in: low, high) })
+    let r = randomDoubles(count, seed: seed + 1)
+    return (x, r, Tensor(shape: shape, scalars: r.map(Float.init)))
+}

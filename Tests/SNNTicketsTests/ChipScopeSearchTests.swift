@@ -27,7 +27,7 @@ struct ChipScopeSearchTests {
     }
 
     static func config(scope: PruningScope, method: TicketMethod = .imp) -> SearchConfig {
-        var search = FitSearchTests.config(extra: 1)
+        var search = FitSearchFixture.config(extra: 1)
         search.method = method
         search.scope = scope
         return search
@@ -37,7 +37,7 @@ struct ChipScopeSearchTests {
         let chipPath = Fixture.temporaryPath("chip.h5")
         let globalPath = Fixture.temporaryPath("global.h5")
         defer { for p in [chipPath, globalPath] { try? FileManager.default.removeItem(atPath: p) } }
-        let chip = try FitSearchTests.run(FitSearchTests.newDocument(Self.config(scope: .chip)), path: chipPath, check: Self.check)
+        let chip = try FitSearchFixture.run(FitSearchFixture.newDocument(Self.config(scope: .chip)), path: chipPath, check: Self.check)
         #expect(chip.progress.finished && chip.levels.keys.sorted() == [0, 1, 2])
         #expect(chip.levels[0]?.fit?.fits == false && chip.levels[1]?.fit?.fits == true)
         // Round 1: conv2 is the only binding layer; its quota is the whole count, capped at half.
@@ -51,7 +51,7 @@ struct ChipScopeSearchTests {
         var global = Self.config(scope: .global)
         global.fit?.maxRounds = 2
         #expect(throws: SearchCannotFit.self) {
-            _ = try FitSearchTests.run(FitSearchTests.newDocument(global), path: globalPath, check: Self.check)
+            _ = try FitSearchFixture.run(FitSearchFixture.newDocument(global), path: globalPath, check: Self.check)
         }
     }
 
@@ -61,27 +61,13 @@ struct ChipScopeSearchTests {
         let straightPath = Fixture.temporaryPath("chip-et.h5")
         let killedPath = Fixture.temporaryPath("chip-et-killed.h5")
         defer { for p in [straightPath, killedPath] { try? FileManager.default.removeItem(atPath: p) } }
-        var search = Self.config(scope: .chip, method: .impET)
-        search.rewind = .epochs(0)
-        search.earlyTime.candidates = [2]
-        search.earlyTime.lambda = 1.5
-        search.earlyTime.probeAfterEpochs = 1
-        search.earlyTime.probeImages = 30
-        let training = Fixture.training()
-        let document = try TicketSearch.newDocument(
-            search: search, spec: Fixture.spec(timeSteps: 3), training: training, command: "test", snncVersion: "test",
-            trainImages: Fixture.data(training).train.count)
-        let straight = try FitSearchTests.run(document, path: straightPath, check: Self.check)
+        let document = try FitSearchFixture.earlyTimeDocument(Self.config(scope: .chip, method: .impET))
+        let straight = try FitSearchFixture.run(document, path: straightPath, check: Self.check)
         #expect(straight.levels[1]?.fit?.fits == true)
         #expect(straight.levels[1]?.info.layers.first { $0.name == "conv2.weight" }?.kept == 144)
-        var killed = try FitSearchTests.run(document, path: killedPath, check: Self.check, stopAfter: 2)
-        var restarts = 0
-        while !killed.progress.finished && restarts < 20 {
-            killed = try FitSearchTests.run(killed, path: killedPath, check: Self.check, stopAfter: 2)
-            restarts += 1
-        }
+        let (killed, restarts) = try FitSearchFixture.killedAndResumed(document, path: killedPath, check: Self.check, stopAfter: 2)
         #expect(restarts >= 2)
         expectSameSearch(straight, killed)
-        for k in straight.levels.keys { #expect(straight.levels[k]?.fit == killed.levels[k]?.fit) }
+        expectSameFits(straight, killed)
     }
 }

@@ -21,47 +21,15 @@ struct FitSearchTests {
             let violations =
                 kept <= limit
                 ? [] : [FitViolation(constraint: "budget synapses = \(limit)", message: "\(kept) weights", prunable: prunable)]
-            return LevelFit(targets: [
-                TargetFit(
-                    target: "stand-in", cores: 1, coresAvailable: 1, memoryBytes: kept, synapticOps: nil, energyPicojoules: nil,
-                    latencySeconds: nil, activity: nil, violations: violations)
-            ])
+            return FitSearchFixture.standInFit(kept: kept, violations: violations)
         }
-    }
-
-    static func config(untilFits: Bool = true, extra: Int = 0, maxRounds: Int = 30) -> SearchConfig {
-        var search = SearchConfig(method: .imp, targets: [.rounds(1)])
-        search.rewind = .percent(50)
-        search.fit = FitSettings(targets: ["stand-in"], untilFits: untilFits, extraRoundsAfterFit: extra, maxRounds: maxRounds)
-        return search
-    }
-
-    /// Runs (or continues) a search with `check`; `stopAfter` simulates a kill.
-    static func run(
-        _ document: TicketDocument, path: String, check: @escaping (TrainingState) throws -> LevelFit, stopAfter: Int? = nil
-    ) throws -> TicketDocument {
-        let search = try TicketSearch(document: document, data: Fixture.data(Fixture.training())) { try TicketFile.write($0, to: path) }
-        search.fitCheck = check
-        search.stopAfterEpochs = stopAfter
-        do {
-            try search.run()
-        } catch is SearchInterrupted {
-            // a simulated kill
-        }
-        return try TicketFile.readDocument(path)
-    }
-
-    static func newDocument(_ search: SearchConfig) throws -> TicketDocument {
-        let training = Fixture.training()
-        return try TicketSearch.newDocument(
-            search: search, spec: Fixture.spec(), training: training, command: "test", snncVersion: "test",
-            trainImages: Fixture.data(training).train.count)
     }
 
     @Test func untilFitsStopsAtTheFirstFittingLevelAndStoresEveryFit() throws {
         let path = Fixture.temporaryPath("fit.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let done = try Self.run(Self.newDocument(Self.config()), path: path, check: Self.weightCount(limit: try Self.limit()))
+        let done = try FitSearchFixture.run(
+            FitSearchFixture.newDocument(FitSearchFixture.config()), path: path, check: Self.weightCount(limit: try Self.limit()))
         #expect(done.progress.finished)
         #expect(done.levels.keys.sorted() == [0, 1, 2])
         #expect(done.levels.values.allSatisfy { $0.fit != nil })
@@ -75,22 +43,25 @@ struct FitSearchTests {
     @Test func extraRoundsRunPastTheFirstFit() throws {
         let path = Fixture.temporaryPath("extra.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let done = try Self.run(Self.newDocument(Self.config(extra: 1)), path: path, check: Self.weightCount(limit: try Self.limit()))
+        let done = try FitSearchFixture.run(
+            FitSearchFixture.newDocument(FitSearchFixture.config(extra: 1)), path: path, check: Self.weightCount(limit: try Self.limit()))
         #expect(done.progress.finished && done.levels.keys.sorted() == [0, 1, 2, 3])
     }
 
     @Test func aViolationPruningCannotFixStopsAfterTheLevelWithTheLevelKept() throws {
         let path = Fixture.temporaryPath("neurons.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let document = try Self.newDocument(Self.config())
+        let document = try FitSearchFixture.newDocument(FitSearchFixture.config())
         #expect(throws: SearchCannotFit.self) {
-            _ = try Self.run(document, path: path, check: Self.weightCount(limit: 1, prunable: false))
+            _ = try FitSearchFixture.run(document, path: path, check: Self.weightCount(limit: 1, prunable: false))
         }
         let kept = try TicketFile.readDocument(path)
         #expect(!kept.progress.finished && kept.levels.keys.sorted() == [0])
         #expect(kept.levels[0]?.fit?.unprunable?.violation.constraint == "budget synapses = 1")
         // A resume meets the same error without training anything.
-        #expect(throws: SearchCannotFit.self) { _ = try Self.run(kept, path: path, check: Self.weightCount(limit: 1, prunable: false)) }
+        #expect(throws: SearchCannotFit.self) {
+            _ = try FitSearchFixture.run(kept, path: path, check: Self.weightCount(limit: 1, prunable: false))
+        }
         #expect(try TicketFile.readDocument(path) == kept)
     }
 
@@ -98,7 +69,8 @@ struct FitSearchTests {
         let path = Fixture.temporaryPath("max.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = try Self.run(Self.newDocument(Self.config(maxRounds: 2)), path: path, check: Self.weightCount(limit: 1))
+            _ = try FitSearchFixture.run(
+                FitSearchFixture.newDocument(FitSearchFixture.config(maxRounds: 2)), path: path, check: Self.weightCount(limit: 1))
             Issue.record("expected SearchCannotFit")
         } catch let error as SearchCannotFit {
             #expect(error.reason.hasPrefix("no level up to round 2 (--max-rounds) fits"), "\(error.reason)")
@@ -112,17 +84,14 @@ struct FitSearchTests {
         let killedPath = Fixture.temporaryPath("killed.h5")
         defer { for p in [straightPath, killedPath] { try? FileManager.default.removeItem(atPath: p) } }
         let check = Self.weightCount(limit: try Self.limit())
-        let straight = try Self.run(Self.newDocument(Self.config(extra: 1)), path: straightPath, check: check)
-        var killed = try Self.run(Self.newDocument(Self.config(extra: 1)), path: killedPath, check: check, stopAfter: 1)
-        var restarts = 0
-        while !killed.progress.finished && restarts < 20 {
-            killed = try Self.run(killed, path: killedPath, check: check, stopAfter: 1)
-            restarts += 1
-        }
+        let straight = try FitSearchFixture.run(
+            FitSearchFixture.newDocument(FitSearchFixture.config(extra: 1)), path: straightPath, check: check)
+        let (killed, restarts) = try FitSearchFixture.killedAndResumed(
+            FitSearchFixture.newDocument(FitSearchFixture.config(extra: 1)), path: killedPath, check: check, stopAfter: 1)
         #expect(restarts >= 3)
         expectSameSearch(straight, killed)
         #expect(straight.header == killed.header)
-        for k in straight.levels.keys { #expect(straight.levels[k]?.fit == killed.levels[k]?.fit) }
+        expectSameFits(straight, killed)
     }
 
     /// IMP+ET: every round is retrained at the full T and checked there; killed after every two
@@ -131,41 +100,26 @@ struct FitSearchTests {
         let straightPath = Fixture.temporaryPath("et-fit.h5")
         let killedPath = Fixture.temporaryPath("et-fit-killed.h5")
         defer { for p in [straightPath, killedPath] { try? FileManager.default.removeItem(atPath: p) } }
-        var search = Self.config()
-        search.method = .impET
-        search.rewind = .epochs(0)
-        search.earlyTime.candidates = [2]
-        search.earlyTime.lambda = 1.5
-        search.earlyTime.probeAfterEpochs = 1
-        search.earlyTime.probeImages = 30
-        let training = Fixture.training()
-        let document = try TicketSearch.newDocument(
-            search: search, spec: Fixture.spec(timeSteps: 3), training: training, command: "test", snncVersion: "test",
-            trainImages: Fixture.data(training).train.count)
+        let document = try FitSearchFixture.earlyTimeDocument(FitSearchFixture.config())
         let check = Self.weightCount(limit: try Self.limit())
-        let straight = try Self.run(document, path: straightPath, check: check)
+        let straight = try FitSearchFixture.run(document, path: straightPath, check: check)
         #expect(straight.progress.completed == ["round0", "final1", "round1", "final2"])
         #expect(straight.levels[1]?.info.timeSteps == 3 && straight.levels[2]?.info.timeSteps == 3)
         #expect(straight.levels[1]?.fit?.fits == false && straight.levels[2]?.fit?.fits == true)
-        var killed = try Self.run(document, path: killedPath, check: check, stopAfter: 2)
-        var restarts = 0
-        while !killed.progress.finished && restarts < 20 {
-            killed = try Self.run(killed, path: killedPath, check: check, stopAfter: 2)
-            restarts += 1
-        }
+        let killed = try FitSearchFixture.killedAndResumed(document, path: killedPath, check: check, stopAfter: 2).document
         expectSameSearch(straight, killed)
-        for k in straight.levels.keys { #expect(straight.levels[k]?.fit == killed.levels[k]?.fit) }
+        expectSameFits(straight, killed)
     }
 
     /// A fit missing from a file (a search started without a check) is computed on resume.
     @Test func aResumedSearchComputesMissingFits() throws {
         let path = Fixture.temporaryPath("missing.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var search = Self.config(untilFits: false)
+        var search = FitSearchFixture.config(untilFits: false)
         search.targets = [.rounds(1)]
         let stopped = try Fixture.runSearch(search, path: path, stopAfter: 3)  // level 0 stored without a check
         #expect(stopped.levels[0] != nil && stopped.levels[0]?.fit == nil)
-        let done = try Self.run(stopped, path: path, check: Self.weightCount(limit: try Self.limit()))
+        let done = try FitSearchFixture.run(stopped, path: path, check: Self.weightCount(limit: try Self.limit()))
         #expect(done.levels.keys.sorted() == [0, 1] && done.levels.values.allSatisfy { $0.fit != nil })
     }
 

@@ -33,16 +33,12 @@ struct StructuredSearchTests {
             if kept > weightLimit {
                 violations.append(FitViolation(constraint: "budget synapses = \(weightLimit)", message: "\(kept) weights", prunable: true))
             }
-            return LevelFit(targets: [
-                TargetFit(
-                    target: "stand-in", cores: 1, coresAvailable: 1, memoryBytes: kept, synapticOps: nil, energyPicojoules: nil,
-                    latencySeconds: nil, activity: nil, violations: violations)
-            ])
+            return FitSearchFixture.standInFit(kept: kept, violations: violations)
         }
     }
 
     static func config(method: TicketMethod = .imp, channelRate: Double = 0.25) -> SearchConfig {
-        var search = FitSearchTests.config()
+        var search = FitSearchFixture.config()
         search.method = method
         search.structured = StructuredPruning(channelRate: channelRate)
         return search
@@ -60,7 +56,7 @@ struct StructuredSearchTests {
         let dense = PrunableLayout(try Fixture.parameters()).total
         let afterTwoChannels = dense - 2 * 9 - 2 * 8 * 9  // conv1 filters and conv2's inputs
         let check = Self.check(neuronLimit: 3500, weightLimit: afterTwoChannels - 1)
-        let done = try FitSearchTests.run(FitSearchTests.newDocument(Self.config()), path: path, check: check)
+        let done = try FitSearchFixture.run(FitSearchFixture.newDocument(Self.config()), path: path, check: check)
         #expect(done.progress.finished && done.levels.keys.sorted() == [0, 1, 2, 3])
         #expect(done.levels[0]?.state.spec.keptChannels == nil)
         // The weakest filter of level 0's conv1 (the carry round 1 prunes) goes first.
@@ -90,17 +86,13 @@ struct StructuredSearchTests {
         let killedPath = Fixture.temporaryPath("structured-killed.h5")
         defer { for p in [straightPath, killedPath] { try? FileManager.default.removeItem(atPath: p) } }
         let check = Self.check(neuronLimit: 3500, weightLimit: .max)
-        let straight = try FitSearchTests.run(FitSearchTests.newDocument(Self.config()), path: straightPath, check: check)
-        var killed = try FitSearchTests.run(FitSearchTests.newDocument(Self.config()), path: killedPath, check: check, stopAfter: 1)
-        var restarts = 0
-        while !killed.progress.finished && restarts < 20 {
-            killed = try FitSearchTests.run(killed, path: killedPath, check: check, stopAfter: 1)
-            restarts += 1
-        }
+        let straight = try FitSearchFixture.run(FitSearchFixture.newDocument(Self.config()), path: straightPath, check: check)
+        let (killed, restarts) = try FitSearchFixture.killedAndResumed(
+            FitSearchFixture.newDocument(Self.config()), path: killedPath, check: check, stopAfter: 1)
         #expect(restarts >= 3)
         #expect(straight.levels.keys.sorted() == [0, 1, 2])
         expectSameSearch(straight, killed)
-        for k in straight.levels.keys { #expect(straight.levels[k]?.fit == killed.levels[k]?.fit) }
+        expectSameFits(straight, killed)
     }
 
     /// IMP+ET: the retrained ticket of round k and the T_early chain's round k remove the same
@@ -108,17 +100,8 @@ struct StructuredSearchTests {
     @Test func earlyTimeRetrainsTheSameReducedTicket() throws {
         let path = Fixture.temporaryPath("structured-et.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var search = Self.config(method: .impET)
-        search.rewind = .epochs(0)
-        search.earlyTime.candidates = [2]
-        search.earlyTime.lambda = 1.5
-        search.earlyTime.probeAfterEpochs = 1
-        search.earlyTime.probeImages = 30
-        let training = Fixture.training()
-        let document = try TicketSearch.newDocument(
-            search: search, spec: Fixture.spec(timeSteps: 3), training: training, command: "test", snncVersion: "test",
-            trainImages: Fixture.data(training).train.count)
-        let done = try FitSearchTests.run(document, path: path, check: Self.check(neuronLimit: 3500, weightLimit: .max))
+        let document = try FitSearchFixture.earlyTimeDocument(Self.config(method: .impET))
+        let done = try FitSearchFixture.run(document, path: path, check: Self.check(neuronLimit: 3500, weightLimit: .max))
         #expect(done.progress.completed == ["round0", "final1", "round1", "final2"])
         #expect(Self.kept(done, 1, "conv1")?.count == 3 && Self.kept(done, 2, "conv1")?.count == 2)
         #expect(Set(Self.kept(done, 2, "conv1") ?? []).isSubset(of: Self.kept(done, 1, "conv1") ?? []))
@@ -131,8 +114,8 @@ struct StructuredSearchTests {
         let path = Fixture.temporaryPath("structured-floor.h5")
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = try FitSearchTests.run(
-                FitSearchTests.newDocument(Self.config(channelRate: 0.9)), path: path,
+            _ = try FitSearchFixture.run(
+                FitSearchFixture.newDocument(Self.config(channelRate: 0.9)), path: path,
                 check: Self.check(neuronLimit: 1, weightLimit: .max))
             Issue.record("expected SearchCannotFit")
         } catch let error as SearchCannotFit {

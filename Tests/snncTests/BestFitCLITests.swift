@@ -14,10 +14,6 @@ struct BestFitCLITests {
     /// The small model on 100 of the 2,000 fixture training images (so 1,900 are left to hold out).
     static let small = PruneFitCLITests.small
 
-    func json(_ text: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
     func levels(_ summary: [String: Any]) throws -> [[String: Any]] {
         try #require(summary["levels"] as? [[String: Any]])
     }
@@ -39,7 +35,7 @@ struct BestFitCLITests {
             ])
         #expect(search.status == 0, "\(search.stderr)")
         #expect(search.stderr.contains("level 0 (dense): validation "), "\(search.stderr)")
-        let stored = try levels(json(search.stdout))
+        let stored = try levels(jsonObject(search.stdout))
         #expect(stored.count == 4 && stored.allSatisfy { $0["validationImages"] as? Int == 50 }, "\(stored)")
         // Level 0 does not fit the budget; give level 1 the best validation accuracy, so the choice
         // is neither the sparsest level nor the cheapest one (levels 2 and 3 are).
@@ -74,7 +70,7 @@ struct BestFitCLITests {
         #expect(inspect.status == 0 && inspect.stdout.contains(" validation "), "\(inspect.stdout)")
         let marked = inspect.stdout.split(separator: "\n").filter { $0.contains("← best-fit") }
         #expect(marked.count == 1 && marked.first?.hasPrefix("    3  round 3") == true, "\(inspect.stdout)")
-        let summary = try json(cli.run(["inspect", tickets, "--json"]).stdout)
+        let summary = try jsonObject(cli.run(["inspect", tickets, "--json"]).stdout)
         #expect(summary["bestFit"] as? Int == 3)
         #expect((summary["bestFitByTarget"] as? [String: Int]) == ["edge": 3])
         #expect(try levels(summary)[1]["validationAccuracy"] as? Double == 0.5)
@@ -105,9 +101,9 @@ struct BestFitCLITests {
         let numbers = { (s: [String: Any]) throws -> [[Double?]] in
             try levels(s).map { [$0["validationAccuracy"] as? Double, ($0["validationImages"] as? Int).map(Double.init)] }
         }
-        let a = try numbers(json(direct.stdout))
+        let a = try numbers(jsonObject(direct.stdout))
         #expect(a.count == 2 && a.allSatisfy { $0[0] != nil }, "\(a)")
-        #expect(try numbers(json(added.stdout)) == a)
+        #expect(try numbers(jsonObject(added.stdout)) == a)
         let other = try cli.run(["prune", "--resume", "--validation-subset", "30", "-o", dir + "/plain.h5"])
         #expect(other.status == 1)
         #expect(other.stderr.contains("already evaluates its levels on 40 held-out training images, not 30"), "\(other.stderr)")
@@ -167,7 +163,7 @@ struct BestFitCLITests {
             "--json", "-o", dir + "/from.h5",
         ])
         #expect(from.status == 0, "\(from.stderr)")
-        #expect(try levels(json(from.stdout)).allSatisfy { $0["validationImages"] as? Int == 20 })
+        #expect(try levels(jsonObject(from.stdout)).allSatisfy { $0["validationImages"] as? Int == 20 })
         // A bad --level value.
         let bad = try cli.run(["export", plain, "--level", "best", "-o", out])
         #expect(bad.status != 0 && bad.stderr.contains("The value 'best' is invalid for '--level <k|best-fit>'"), "\(bad.stderr)")

@@ -4,6 +4,8 @@ import SNNIR
 import SNNTrain
 import Testing
 
+@testable import snnc
+
 /// Runs the built `snnc` binary and checks stdout, stderr, exit status and files.
 @Suite("snnc command line")
 struct CLITests {
@@ -23,21 +25,8 @@ struct CLITests {
 
     /// Runs the binary with `arguments`, in `directory` when given (else the current folder).
     func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try CapturedProcess.run(Self.binary, arguments, in: directory)
+        return Result(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     func temporaryDirectory() throws -> String {

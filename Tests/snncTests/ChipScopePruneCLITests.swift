@@ -12,13 +12,7 @@ struct ChipScopePruneCLITests {
 
     /// `edge` with 16 cores and unrolled conv synapses.
     func unrolledProfile(in dir: String) throws -> String {
-        let edge = try String(contentsOfFile: CLITests.fixtures + "/../../targets/edge.toml", encoding: .utf8)
-        let unrolled = edge.replacingOccurrences(of: "cores = 64 ", with: "cores = 16 ")
-            .replacingOccurrences(of: "name = \"edge\"", with: "name = \"unrolled\"")
-            .replacingOccurrences(of: "weight_sharing = true ", with: "weight_sharing = false")
-        #expect(unrolled.contains("weight_sharing = false") && unrolled.contains("cores = 16 "))
-        try unrolled.write(toFile: dir + "/unrolled.toml", atomically: true, encoding: .utf8)
-        return dir + "/unrolled.toml"
+        try EdgeProfileCopy.write(name: "unrolled", cores: 16, unrolled: true, in: dir)
     }
 
     /// The cores of `population` on the first target in level `k`'s stored fit.

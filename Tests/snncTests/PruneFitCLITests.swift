@@ -15,10 +15,6 @@ struct PruneFitCLITests {
         "--method", "imp",
     ]
 
-    func json(_ text: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
     /// `fits[level].targets`, as dictionaries.
     func targets(_ summary: [String: Any], level: Int) throws -> [[String: Any]] {
         let fits = try #require(summary["fits"] as? [String: Any])
@@ -33,7 +29,7 @@ struct PruneFitCLITests {
         let result = try cli.run(
             Self.small + ["--rounds", "1", "--target", "edge", "--target", "loihi2", "--budget", "memory=20KiB", "--json", "-o", tickets])
         #expect(result.status == 0, "\(result.stderr)")
-        let summary = try json(result.stdout)
+        let summary = try jsonObject(result.stdout)
         for level in [0, 1] {
             for stored in try targets(summary, level: level) {
                 let target = try #require(stored["target"] as? String)
@@ -41,7 +37,7 @@ struct PruneFitCLITests {
                 let export = try cli.run(["export", tickets, "--level", String(level), "--target", target, "-o", model])
                 #expect(export.status == 0, "\(export.stderr)")
                 let inspect = try cli.run(["inspect", model, "--json", "--budget", "memory=20KiB"])
-                let totals = try #require(try json(inspect.stdout)["totals"] as? [String: Any])
+                let totals = try #require(try jsonObject(inspect.stdout)["totals"] as? [String: Any])
                 #expect(stored["cores"] as? Int == totals["cores"] as? Int, "level \(level) \(target)")
                 #expect(stored["memoryBytes"] as? Int == totals["memory_bytes"] as? Int, "level \(level) \(target)")
                 #expect(stored["synapticOps"] as? Double == totals["synaptic_ops"] as? Double, "level \(level) \(target)")
@@ -75,7 +71,7 @@ struct PruneFitCLITests {
         let tickets = dir + "/c.h5"
         let result = try cli.run(Self.small + ["--rounds", "1", "--target", "edge", "--calibration-images", "20", "--json", "-o", tickets])
         #expect(result.status == 0, "\(result.stderr)")
-        let stored = try #require(try targets(json(result.stdout), level: 1).first)
+        let stored = try #require(try targets(jsonObject(result.stdout), level: 1).first)
         #expect(stored["activity"] as? String == "calibrated on 20 images")
         let assumed = dir + "/a.snn.h5"
         #expect(try cli.run(["export", tickets, "--level", "1", "--target", "edge", "-o", assumed]).status == 0)
@@ -89,7 +85,7 @@ struct PruneFitCLITests {
             "export", tickets, "--level", "1", "--target", "edge", "--calibration", dir + "/cal.json", "-o", calibrated,
         ])
         #expect(export.status == 0, "\(export.stderr)")
-        let totals = try #require(try json(cli.run(["inspect", calibrated, "--json"]).stdout)["totals"] as? [String: Any])
+        let totals = try #require(try jsonObject(cli.run(["inspect", calibrated, "--json"]).stdout)["totals"] as? [String: Any])
         #expect(stored["synapticOps"] as? Double == totals["synaptic_ops"] as? Double)
         #expect(stored["energyPicojoules"] as? Double == totals["energy_pj"] as? Double)
         #expect(stored["latencySeconds"] as? Double == totals["latency_seconds"] as? Double)
@@ -109,8 +105,8 @@ struct PruneFitCLITests {
         let checked = dir + "/checked.h5"
         let direct = try cli.run(Self.small + ["--rounds", "1", "--target", "edge", "--budget", "memory=20KiB", "--json", "-o", checked])
         for level in [0, 1] {
-            let a = try targets(json(added.stdout), level: level)
-            let b = try targets(json(direct.stdout), level: level)
+            let a = try targets(jsonObject(added.stdout), level: level)
+            let b = try targets(jsonObject(direct.stdout), level: level)
             #expect(NSArray(array: a).isEqual(to: b), "level \(level)")
         }
         let other = try cli.run(["prune", "--resume", "--target", "loihi2", "-o", plain])
@@ -126,7 +122,7 @@ struct PruneFitCLITests {
         let tickets = dir + "/u.h5"
         let result = try cli.run(Self.small + ["--until-fits", "--target", "edge", "--budget", "memory=14KiB", "--json", "-o", tickets])
         #expect(result.status == 0, "\(result.stderr)")
-        let summary = try json(result.stdout)
+        let summary = try jsonObject(result.stdout)
         let levels = try #require(summary["levels"] as? [[String: Any]])
         let fits = try levels.indices.map { try targets(summary, level: $0).first?["fits"] as? Bool }
         #expect(fits.last == true)
@@ -149,8 +145,8 @@ struct PruneFitCLITests {
             restarts += 1
         }
         #expect(restarts >= 3)
-        let a = try json(straight.stdout)
-        let b = try json(killed.stdout)
+        let a = try jsonObject(straight.stdout)
+        let b = try jsonObject(killed.stdout)
         #expect(NSDictionary(dictionary: try #require(a["fits"] as? [String: Any])).isEqual(to: try #require(b["fits"] as? [String: Any])))
         let accuracy = { (s: [String: Any]) in (s["levels"] as? [[String: Any]])?.map { $0["testAccuracy"] as? Double } }
         #expect(accuracy(a) == accuracy(b))
@@ -161,11 +157,8 @@ struct PruneFitCLITests {
         let dir = try cli.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // edge with 4 cores: the small model's neurons need 8 whatever its sparsity.
-        let edge = try String(contentsOfFile: CLITests.fixtures + "/../../targets/edge.toml", encoding: .utf8)
-        let tiny = edge.replacingOccurrences(of: "cores = 64 ", with: "cores = 4 ")
-            .replacingOccurrences(of: "name = \"edge\"", with: "name = \"tiny\"")
-        try tiny.write(toFile: dir + "/tiny.toml", atomically: true, encoding: .utf8)
-        let result = try cli.run(Self.small + ["--until-fits", "--target", dir + "/tiny.toml", "-o", dir + "/n.h5"])
+        let tiny = try EdgeProfileCopy.write(name: "tiny", cores: 4, in: dir)
+        let result = try cli.run(Self.small + ["--until-fits", "--target", tiny, "-o", dir + "/n.h5"])
         #expect(result.status == 1)
         #expect(
             result.stderr.contains(

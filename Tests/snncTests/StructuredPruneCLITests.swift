@@ -10,15 +10,7 @@ struct StructuredPruneCLITests {
 
     /// `edge` with 4 cores: the small model's neurons need 8 whatever its sparsity.
     func tinyProfile(in dir: String) throws -> String {
-        let edge = try String(contentsOfFile: CLITests.fixtures + "/../../targets/edge.toml", encoding: .utf8)
-        let tiny = edge.replacingOccurrences(of: "cores = 64 ", with: "cores = 4 ")
-            .replacingOccurrences(of: "name = \"edge\"", with: "name = \"tiny\"")
-        try tiny.write(toFile: dir + "/tiny.toml", atomically: true, encoding: .utf8)
-        return dir + "/tiny.toml"
-    }
-
-    func json(_ text: String) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        try EdgeProfileCopy.write(name: "tiny", cores: 4, in: dir)
     }
 
     @Test func onlyChannelPruningFitsAndTheTicketExportsAndSimulatesWithinTheProfile() throws {
@@ -35,7 +27,7 @@ struct StructuredPruneCLITests {
             PruneFitCLITests.small + ["--until-fits", "--structured", "--channel-rate", "0.5", "--target", tiny, "--json", "-o", tickets])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("round 1 removes 2 of 4 channels of 'conv1' (lowest filter L1 norm: "), "\(result.stderr)")
-        let summary = try json(result.stdout)
+        let summary = try jsonObject(result.stdout)
         let levels = try #require(summary["levels"] as? [[String: Any]])
         let fits = try #require(summary["fits"] as? [String: Any])
         let last = levels.count - 1
@@ -58,7 +50,7 @@ struct StructuredPruneCLITests {
         #expect(export.status == 0, "\(export.stderr)")
         let inspect = try cli.run(["inspect", model, "--json", "--budget", "cores=4"])
         #expect(inspect.status == 0, "\(inspect.stderr)")
-        let totals = try #require(try json(inspect.stdout)["totals"] as? [String: Any])
+        let totals = try #require(try jsonObject(inspect.stdout)["totals"] as? [String: Any])
         #expect(totals["cores"] as? Int == fit.first?["cores"] as? Int)
         #expect(totals["memory_bytes"] as? Int == fit.first?["memoryBytes"] as? Int)
         let simulate = try cli.run(["simulate", model, "--limit", "20", "--check", "--data-dir", CLITests.fixtures])
@@ -85,7 +77,7 @@ struct StructuredPruneCLITests {
         let spikes = { (file: String) throws -> NSArray in
             let run = try self.cli.run(["simulate", file, "--limit", "20", "--json", "--data-dir", CLITests.fixtures])
             #expect(run.status == 0, "\(run.stderr)")
-            return try #require(try self.json(run.stdout)["spikes"] as? NSArray)
+            return try #require(try jsonObject(run.stdout)["spikes"] as? NSArray)
         }
         let direct = try spikes(model)
         let roundTrip = try spikes(reimported)

@@ -1,5 +1,6 @@
 import Foundation
 import SNNFormat
+import SNNSimulatorFixtures
 import SNNStore
 import SNNTickets
 import SNNTrain
@@ -150,18 +151,7 @@ struct WriterKillTests {
     func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
     /// Deterministic delays and fractions (SplitMix64 with a fixed seed per test).
-    struct Moments {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// In 0..<1.
-        mutating func fraction() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
+    typealias Moments = SplitMix64
 
     // MARK: - Tests
 
@@ -176,7 +166,7 @@ struct WriterKillTests {
         let first = try cli.run(writer.arguments(inputs, out))
         #expect(first.status == 0, "\(first.stderr)")
         let old = try #require(bytes(out))
-        var moments = Moments(state: 19 &+ UInt64(writer.name.utf8.count))
+        var moments = Moments(seed: 19 &+ UInt64(writer.name.utf8.count))
         for _ in 0..<2 {
             let process = try start(writer.arguments(inputs, out), environment: [Self.hold: "30000"])
             let inWindow = waitForTemporary(number: 1, of: out, while: process)
@@ -208,7 +198,7 @@ struct WriterKillTests {
         let duration = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         let old = try #require(bytes(out))
-        var moments = Moments(state: 1919 &+ UInt64(writer.name.utf8.count))
+        var moments = Moments(seed: 1919 &+ UInt64(writer.name.utf8.count))
         for _ in 0..<3 {
             let process = try start(writer.arguments(inputs, out))
             usleep(UInt32(moments.fraction() * duration * 1_000_000))
@@ -242,7 +232,7 @@ struct WriterKillTests {
     /// the same bits as the run never killed.
     @Test func trainKilledAnywhereThenResumedGivesTheSameBits() throws {
         let inputs = try Self.inputs.get()
-        var moments = Moments(state: 7)
+        var moments = Moments(seed: 7)
         for _ in 0..<2 {
             let dir = try cli.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -305,4 +295,9 @@ struct WriterKillTests {
         }
         #expect(a.masks == b.masks)
     }
+}
+
+extension SplitMix64 {
+    /// A number in 0..<1.
+    fileprivate mutating func fraction() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -8,10 +8,11 @@ enum SlurmTools {
             throw Diagnostic(
                 message: "sbatch is not on the PATH", hint: "run on a Slurm login node, or submit the written script there with sbatch")
         }
-        let (status, out, err) = try capture(sbatch, arguments)
-        guard status == 0 else {
+        let result = try capture(sbatch, arguments)
+        let out = result.stdout
+        guard result.status == 0 else {
             throw Diagnostic(
-                message: "sbatch refused the job: " + err.trimmingCharacters(in: .whitespacesAndNewlines),
+                message: "sbatch refused the job: " + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines),
                 location: arguments.last, hint: "check --partition, --time and --mem against 'sinfo'")
         }
         let id = out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init) ?? ""
@@ -42,18 +43,18 @@ enum SlurmTools {
         guard !jobs.isEmpty else { return [:] }
         var states: [Int: String] = [:]
         if let sacct = which("sacct"),
-            let (status, out, _) = try? capture(
+            let result = try? capture(
                 sacct, ["--noheader", "--parsable2", "--allocations", "--jobs", jobs.joined(separator: ","), "--format=JobID,State"]),
-            status == 0
+            result.status == 0
         {
-            states = parseSacct(out, jobs: jobs)
+            states = parseSacct(result.stdout, jobs: jobs)
         }
         if let squeue = which("squeue"),
-            let (status, out, _) = try? capture(
+            let result = try? capture(
                 squeue, ["--noheader", "--array", "--jobs", jobs.joined(separator: ","), "--format=%i %T"]),
-            status == 0
+            result.status == 0
         {
-            states.merge(parseSqueue(out, jobs: jobs)) { _, queued in queued }
+            states.merge(parseSqueue(result.stdout, jobs: jobs)) { _, queued in queued }
         }
         return states
     }
@@ -94,18 +95,7 @@ enum SlurmTools {
         return nil
     }
 
-    static func capture(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func capture(_ executable: String, _ arguments: [String]) throws -> CapturedProcess {
+        try CapturedProcess.run(URL(fileURLWithPath: executable), arguments)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import snnc
+
 /// Runs the built `snnc` executable (it sits next to the test bundle in `.build/<config>/`).
 enum CLI {
     struct Result {
@@ -18,23 +20,9 @@ enum CLI {
         return url.appendingPathComponent("snnc").path
     }
 
+    /// Runs the executable with `arguments`, with `environment` added to this process's.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let run = try CapturedProcess.run(URL(fileURLWithPath: executable), arguments, environment: environment)
+        return Result(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 }
