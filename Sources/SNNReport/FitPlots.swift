@@ -19,7 +19,7 @@ enum FitPlots {
         var references: [Reference] = []
         for (k, target) in targets.enumerated() {
             let points = levels.compactMap { info -> Point? in
-                guard let fit = fits[String(info.level)]?.targets.first(where: { $0.target == target }), let cores = fit.cores
+                guard let fit = fits[String(info.level)]?.targets.first(where: { $0.target == target }), let cores = fit.coresNeeded
                 else { return nil }
                 return Point(x: info.weightSparsity, y: Double(cores))
             }
@@ -33,7 +33,7 @@ enum FitPlots {
             for fit in fits[String(info.level)]?.targets ?? [] {
                 rows.append([
                     String(info.level), fixed(info.weightSparsity, 2), fit.target,
-                    fit.cores.map { "\($0) / \(fit.coresAvailable)" } ?? "–",
+                    fit.coresNeeded.map { "\($0) / \(fit.coresAvailable)" } ?? "–",
                     fit.memoryBytes.map { fixed(Double($0) / 1024, 1) } ?? "–",
                     fit.synapticOps.map(significant) ?? "–",
                     fit.energyPicojoules.map { significant($0 / 1e6) } ?? "–",
@@ -49,9 +49,10 @@ enum FitPlots {
             title: "Cores each level needs on each target (\(name))",
             caption:
                 "Every stored level compiled for each target of the search as snnc export would (activity: \(activity)); "
-                + "a level without cores did not compile. The table gives the estimates per inference and the first "
+                + "a level that does not fit has the cores the compiler's cut needs (summed over populations before the core "
+                + "count is checked), and one without cores did not compile. The table gives the estimates per inference and the first "
                 + "constraint a level breaks; dashed lines are the cores each target has.",
-            kind: .lines, x: Axis(label: "weight sparsity", unit: "%"), y: Axis(label: "cores used", unit: "cores"),
+            kind: .lines, x: Axis(label: "weight sparsity", unit: "%"), y: Axis(label: "cores needed", unit: "cores"),
             series: series, references: references,
             table: DataTable(
                 columns: [

@@ -116,6 +116,11 @@ public struct TargetFit: Codable, Equatable, Sendable {
         fits = violations.isEmpty
         self.layers = layers
     }
+
+    /// The cores the level needs: `cores` when it compiled, else the sum of `layers` (the
+    /// compiler's cut before the core count is checked, so a level short of cores still says
+    /// how many it needs); nil when neither is known.
+    public var coresNeeded: Int? { cores ?? layers.map { $0.reduce(0) { $0 + $1.cores } } }
 }
 
 /// One population's cores on a target (`TargetFit.layers`), compact in `fit.json`: `limits`

@@ -51,4 +51,27 @@ struct FitPlotTests {
         let report = Report(inputs: [.tickets(file: run.file, summary: run.summary)], generator: "test")
         #expect(!report.plots.contains { $0.id.hasPrefix("tickets-fit-") })
     }
+
+    @Test func aLevelShortOfCoresIsPlottedAtTheCoresItsCutNeeds() throws {
+        var run = try Self.run()
+        let layers = [
+            LayerCores(population: "lif1", cores: 16, neuronCores: 8, limits: ["fan-out"], weights: ["conv2"]),
+            LayerCores(population: "lif2", cores: 70, neuronCores: 8),
+        ]
+        let short = TargetFit(
+            target: "edge", cores: nil, coresAvailable: 64, memoryBytes: nil, synapticOps: nil, energyPicojoules: nil,
+            latencySeconds: nil, activity: nil,
+            violations: [FitViolation(constraint: "[cores] cores = 64", message: "needs 86 cores", prunable: true)], layers: layers)
+        #expect(short.coresNeeded == 86)
+        let unknown = TargetFit(
+            target: "edge", cores: nil, coresAvailable: 64, memoryBytes: nil, synapticOps: nil, energyPicojoules: nil,
+            latencySeconds: nil, activity: nil, violations: short.violations)
+        #expect(unknown.coresNeeded == nil)
+        let speck = try #require(run.summary.fits?["0"]?.targets[1])
+        run.summary.fits?["0"] = LevelFit(targets: [short, speck])
+        let report = Report(inputs: [.tickets(file: run.file, summary: run.summary)], generator: "test")
+        let plot = try #require(report.plots.first { $0.id.hasPrefix("tickets-fit-") })
+        #expect(plot.series[0].points.first?.y == 86)
+        #expect(plot.table.rows.first { $0[0] == "0" && $0[2] == "edge" }?[3] == "86 / 64")
+    }
 }

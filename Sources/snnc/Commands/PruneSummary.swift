@@ -72,7 +72,7 @@ struct PruneSummary {
     static func fitColumns(_ t: TargetFit) -> [String] {
         let verdict = t.fits ? "yes" : "no: " + (t.violations.first.map { $0.constraint } ?? "")
         return [
-            t.target, t.cores.map { "\($0)/\(t.coresAvailable)" } ?? "-", t.memoryBytes.map { Units.bytes(Double($0)) } ?? "-",
+            t.target, t.coresNeeded.map { "\($0)/\(t.coresAvailable)" } ?? "-", t.memoryBytes.map { Units.bytes(Double($0)) } ?? "-",
             t.synapticOps.map { Units.count($0) } ?? "-", t.energyPicojoules.map { Units.energy(picojoules: $0) } ?? "-",
             t.latencySeconds.map { Units.time(seconds: $0) } ?? "-", verdict,
         ]
