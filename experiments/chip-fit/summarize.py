@@ -19,6 +19,14 @@ def level_fit(d, level):
     return fit["targets"][0] if fit else None
 
 
+def cores_needed(fit):
+    """The cores a level uses, or for one short of cores those the compiler's cut needs (TargetFit.coresNeeded)."""
+    if fit.get("cores") is not None:
+        return fit["cores"]
+    layers = fit.get("layers")
+    return sum(layer["cores"] for layer in layers) if layers else None
+
+
 def cost(info):
     """Search plus training of the level, as snnc's ledger counts it (work in TMAC, wall in minutes)."""
     work = info["searchCost"]["work"] + info["trainCost"]["work"]
@@ -62,7 +70,8 @@ def main(paths):
             fit = level_fit(d, info["level"]) or {}
             violations = fit.get("violations") or []
             verdict = "yes" if fit.get("fits") else ("no: " + violations[0]["constraint"] if violations else "–")
-            cores = f"{fit['cores']} / {fit['coresAvailable']}" if fit.get("cores") is not None else "–"
+            needed = cores_needed(fit)
+            cores = f"{needed} / {fit['coresAvailable']}" if needed is not None else "–"
             energy = f"{fit['energyPicojoules'] / 1e6:.2f}" if fit.get("energyPicojoules") is not None else "–"
             val = pct(info["validationAccuracy"]) if info.get("validationAccuracy") is not None else "–"
             print(f"| {name} | {info['level']} | {info['weightSparsity']:.2f} | {pct(info['testAccuracy'])} | {val} "
