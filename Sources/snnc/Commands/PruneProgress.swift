@@ -42,12 +42,15 @@ enum PruneProgress {
             100 * (info.validationAccuracy ?? 0), info.validationImages ?? 0)
     }
 
-    /// The line of a level's fit: per target, the estimates or what does not fit.
+    /// The line of a level's fit: per target, the estimates (or, short of cores, the cores the
+    /// compiler's cut needs) and what does not fit.
     static func fitLine(_ level: Int, _ fit: LevelFit) -> String {
         let parts = fit.targets.map { t -> String in
             var text = "\(t.target) " + (t.fits ? "fits" : "does not fit")
             if let cores = t.cores, let memory = t.memoryBytes, let energy = t.energyPicojoules {
                 text += ": \(cores)/\(t.coresAvailable) cores, \(Units.bytes(Double(memory))), \(Units.energy(picojoules: energy))"
+            } else if let needed = t.coresNeeded {
+                text += ": needs \(needed)/\(t.coresAvailable) cores"
             }
             if let violation = t.violations.first { text += " (\(violation.text))" }
             return text

@@ -1,0 +1,35 @@
+import SNNTickets
+import Testing
+
+@testable import snnc
+
+/// The per-level fit line `snnc prune --target` prints.
+@Suite("snnc prune: fit lines")
+struct PruneProgressTests {
+    static let shortOfCores = FitViolation(
+        constraint: "[cores] cores = 64", layer: "lif1", message: "the network needs at least 72 cores", prunable: true)
+
+    @Test func aFittingLevelShowsItsEstimates() {
+        let fit = TargetFit(
+            target: "edge", cores: 61, coresAvailable: 64, memoryBytes: 394_700, synapticOps: 2.2e6, energyPicojoules: 6.9e7,
+            latencySeconds: 0.016, activity: nil, violations: [])
+        #expect(PruneProgress.fitLine(2, LevelFit(targets: [fit])) == "level 2: edge fits: 61/64 cores, 385 KiB, 69 µJ")
+    }
+
+    @Test func aLevelShortOfCoresShowsTheCoresItsCutNeeds() {
+        let layers = [
+            LayerCores(population: "lif1", cores: 16, neuronCores: 8, limits: ["fan-out"], weights: ["conv2"]),
+            LayerCores(population: "lif2", cores: 56, neuronCores: 8),
+        ]
+        let short = TargetFit(
+            target: "edge", cores: nil, coresAvailable: 64, memoryBytes: nil, synapticOps: nil, energyPicojoules: nil,
+            latencySeconds: nil, activity: nil, violations: [Self.shortOfCores], layers: layers)
+        #expect(
+            PruneProgress.fitLine(1, LevelFit(targets: [short]))
+                == "level 1: edge does not fit: needs 72/64 cores (layer 'lif1': the network needs at least 72 cores ([cores] cores = 64))")
+        let unknown = TargetFit(
+            target: "speck", cores: nil, coresAvailable: 9, memoryBytes: nil, synapticOps: nil, energyPicojoules: nil,
+            latencySeconds: nil, activity: nil, violations: [Self.shortOfCores])
+        #expect(PruneProgress.fitLine(1, LevelFit(targets: [unknown])).hasPrefix("level 1: speck does not fit (layer 'lif1'"))
+    }
+}
