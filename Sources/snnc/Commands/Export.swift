@@ -101,7 +101,7 @@ extension SNNC {
                 PreprocessingNote.print(for: graph.inputPreprocessing)
                 graph.provenance = Provenance(
                     sourceFile: input, sourceSHA256: try fileSHA256(input, role: "the input file"),
-                    command: CommandLine.arguments.joined(separator: " "), toolVersion: SNNC.version,
+                    command: CommandLineText.invocation, toolVersion: SNNC.version,
                     target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()),
                     sourceLevel: opened.level)
                 let options = QuantizeOptions(scaleRule: clipPercentile.map { .percentile($0) } ?? .maxAbs)

@@ -136,7 +136,7 @@ extension SNNC {
                 state.notes["imported_from"] = input
                 state.notes["nir_dt"] = String(dt)
                 state.notes["nir_fire_on"] = fireOn.rawValue
-                state.notes["command"] = CommandLine.arguments.joined(separator: " ")
+                state.notes["command"] = CommandLineText.invocation
                 try Checkpoint.save(state, to: output, snncVersion: SNNC.version)
                 let neurons = model.graph.nodes.filter { if case .neuron = $0.op { true } else { false } }.count
                 let pools = model.maxPools.map { "\($0.pool) + \($0.fire)" }

@@ -186,7 +186,7 @@ extension SNNC {
                     do {
                         document = try TicketSearch.extending(
                             document, to: try searchOptions.targets(),
-                            command: CommandLine.arguments.joined(separator: " "))
+                            command: CommandLineText.invocation)
                     } catch let error as SearchConfigError {
                         // Adds the file being extended and what --resume can change.
                         throw Diagnostic(
@@ -282,7 +282,7 @@ extension SNNC {
             }
             var copy = document
             copy.header.search.fit = settings
-            copy.header.command += "; then: " + CommandLine.arguments.joined(separator: " ")
+            copy.header.command += "; then: " + CommandLineText.invocation
             printError("checking every level of '\(output)' for \(settings.targets.joined(separator: ", "))")
             return copy
         }
@@ -317,7 +317,7 @@ extension SNNC {
             try earlyBird.apply(to: &search.earlyBird)
             try earlyTime.apply(to: &search.earlyTime)
             search.rewiring = rewiring.config(for: method)
-            let command = CommandLine.arguments.joined(separator: " ")
+            let command = CommandLineText.invocation
             var source: (state: TrainingState, info: SourceCheckpoint)?
             let spec: ModelSpec
             var training: TrainingConfig

@@ -32,7 +32,7 @@ struct ValidationOptions: ParsableArguments {
         }
         var copy = document
         copy.header.search.validationImages = validationSubset
-        copy.header.command += "; then: " + CommandLine.arguments.joined(separator: " ")
+        copy.header.command += "; then: " + CommandLineText.invocation
         printError("evaluating every level of '\(file)' on \(validationSubset) held-out training images")
         return copy
     }

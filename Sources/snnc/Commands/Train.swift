@@ -55,7 +55,7 @@ extension SNNC {
                 var state = try resume ? loadForResume() : freshState()
                 let data = try TrainingData.load(state.config.data, seed: state.config.seed)
                 try checkShapes(state.spec, data)
-                state.notes["command"] = CommandLine.arguments.joined(separator: " ")
+                state.notes["command"] = CommandLineText.invocation
                 var run = try TrainingRun(state: state, data: data) { finished in
                     try Checkpoint.save(finished, to: output, snncVersion: SNNC.version)
                 }

@@ -35,7 +35,7 @@ enum RecordedCommand {
     static func recorded(_ command: String) -> [String: String] {
         var result: [String: String] = [:]
         for (n, part) in command.components(separatedBy: "; then: ").enumerated() {
-            let words = part.split(separator: " ").map(String.init)
+            let words = CommandLineText.words(part)
             guard let verb = words.firstIndex(where: { ["prune", "train"].contains($0) }) else { continue }
             let options = self.options(Array(words[(verb + 1)...]))
             if n == 0 {

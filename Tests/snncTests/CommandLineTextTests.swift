@@ -1,0 +1,55 @@
+import Foundation
+import SNNTrain
+import Testing
+
+@testable import snnc
+
+/// How snnc records its invocation in the files it writes, and reads the record back.
+@Suite("recorded command lines")
+struct CommandLineTextTests {
+    @Test func awkwardWordsAreQuotedAndSplitBackExactly() {
+        let words = [
+            "snnc", "prune", "--data-dir", "/data/my images", "-o", "it's.h5", "--budget", "memory=1MiB,cores=32",
+            "", "a\\b", "$HOME", "tab\there", "naïve", "--lr", "0.1",
+        ]
+        let line = CommandLineText.line(words)
+        #expect(CommandLineText.words(line) == words)
+        // Words a shell leaves alone stay as typed; the rest are single-quoted.
+        #expect(line.hasPrefix("snnc prune --data-dir '/data/my images' -o 'it'\\''s.h5' --budget memory=1MiB,cores=32 '' "))
+        #expect(line.hasSuffix(" naïve --lr 0.1"))
+    }
+
+    @Test func recordsWrittenBeforeQuotingSplitAsBefore() {
+        let old = "/work/bin/snnc-5bed69c prune --from ../repro2/tickets/dense-s0.h5 --method imp -o tickets/a.h5"
+        #expect(CommandLineText.words(old) == old.split(separator: " ").map(String.init))
+        #expect(CommandLineText.words("  a  b ") == ["a", "b"])
+    }
+
+    /// A sweep compares a file's recorded options with its own: a quoted path with a space is one
+    /// value, not two words.
+    @Test func quotedValuesCompareAsOneOption() {
+        let run = ["prune", "--from", "/data/my dense.h5", "--rounds", "2", "-o", "out/a.h5"]
+        let recorded = CommandLineText.line(["snnc"] + run)
+        #expect(RecordedCommand.differences(recorded: recorded, run: run).isEmpty)
+        let other = CommandLineText.line(["snnc", "prune", "--from", "/data/other dense.h5", "--rounds", "2"])
+        #expect(RecordedCommand.differences(recorded: other, run: run).map(\.key) == ["--from"])
+    }
+
+    /// A checkpoint records `snnc …`, not the path of the binary that ran, and a path with a space
+    /// in it reads back as one word.
+    @Test func aCheckpointRecordsTheCommandAsTyped() throws {
+        let folder = NSTemporaryDirectory() + "snnc cli " + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/model one.h5"
+        let arguments = [
+            "train", "--model", "small", "--width", "0.125", "--time-steps", "2", "--data-dir", CLITests.fixtures,
+            "--train-subset", "100", "--test-subset", "50", "--batch-size", "50", "--epochs", "1", "-o", path,
+        ]
+        let trained = try CLITests().run(arguments)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let command = try #require(try Checkpoint.load(from: path).notes["command"])
+        #expect(command.hasPrefix("snnc train --model small"))
+        #expect(CommandLineText.words(command) == ["snnc"] + arguments)
+    }
+}
