@@ -6,8 +6,13 @@
 # collection and deletes the folder. Its numbers mean nothing: it checks that the file, its
 # options and the stage's run names work end to end, in minutes.
 #
+# SMOKE_KEEP=<dir> (opt-in) keeps the collections: the collected results.csv and results.json are
+# copied to <dir> (created if missing) before the folder is deleted. The golden files of
+# experiments/repro2/testdata/ (claims.py's check) were made this way.
+#
 #   experiments/repro2/smoke.sh sweep.toml imp-s0 imp+et-s0     # release build (swift build -c release)
 #   SNNC=path/to/snnc experiments/repro2/smoke.sh dense.toml dense-s0
+#   SMOKE_KEEP=/tmp/smoke-dense experiments/repro2/smoke.sh dense.toml dense-s0 dense-s1
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -33,3 +38,9 @@ for run in "$@"; do runs+=(--run "$run"); done
 "$snnc" sweep status "$work/$file"
 "$snnc" sweep collect "$work/$file" -o "$work/results.csv"
 cat "$work/results.csv"
+if [ -n "${SMOKE_KEEP:-}" ]; then
+    "$snnc" sweep collect "$work/$file" -o "$work/results.json"
+    mkdir -p "$SMOKE_KEEP"
+    cp "$work/results.csv" "$work/results.json" "$SMOKE_KEEP/"
+    echo "smoke: kept results.csv and results.json in $SMOKE_KEEP" >&2
+fi

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Golden check of experiments/repro2/claims.py (python3 only, about a second; run by scripts/test.sh,
+# SNNC_CLAIMS=0 skips it there). Two cases, each regenerated and diffed against its expected file:
+#
+#   full     testdata/ as it is (the fixture-size smoke collections: dense.csv|json of dense-s0, s1;
+#            searches.csv|json of 12 searches; fig3.csv|json of 5 one-shot runs) → testdata/claims.md
+#   partial  a folder with only searches.csv and imp-s0.json (that run's `snnc prune --json` summary,
+#            taken from searches.json): no dense, no Fig. 3, the CSV fallback without wall times,
+#            a per-run summary preferred to the CSV → testdata/claims-partial.md
+#
+# Both use `--imp-rounds 1,2` (the smoke sweeps run IMP rounds 1, 2 instead of 4, 8, 11, 14).
+# A difference prints a unified diff and fails. After a deliberate change to claims.py:
+#
+#   CLAIMS_UPDATE=1 experiments/repro2/check-claims.sh      # rewrites the two expected files
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+data="$here/testdata"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir "$work/partial"
+cp "$data/searches.csv" "$work/partial/"
+python3 - "$data/searches.json" "$work/partial/imp-s0.json" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+run = next(r for r in doc["runs"] if r["name"] == "imp-s0")
+with open(sys.argv[2], "w") as f:
+    json.dump(run["summary"], f, indent=1)
+EOF
+
+status=0
+for case in full partial; do
+    if [ "$case" = full ]; then folder=$data; expected=$data/claims.md; else folder=$work/partial; expected=$data/claims-partial.md; fi
+    if [ "${CLAIMS_UPDATE:-0}" = "1" ]; then
+        python3 "$here/claims.py" --results "$folder" --imp-rounds 1,2 --out "$expected"
+    elif ! python3 "$here/claims.py" --results "$folder" --imp-rounds 1,2 --check "$expected"; then
+        echo "check-claims: case '$case' differs from $expected (CLAIMS_UPDATE=1 rewrites it after a deliberate change)" >&2
+        status=1
+    fi
+done
+[ "$status" = 0 ] && echo "check-claims: claims.py output equals the golden files (2 cases)" >&2
+exit "$status"
