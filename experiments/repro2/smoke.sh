@@ -12,7 +12,8 @@
 #
 #   experiments/repro2/smoke.sh sweep.toml imp-s0 imp+et-s0     # release build (swift build -c release)
 #   SNNC=path/to/snnc experiments/repro2/smoke.sh dense.toml dense-s0
-#   SMOKE_KEEP=/tmp/smoke-dense experiments/repro2/smoke.sh dense.toml dense-s0 dense-s1
+#   SMOKE_KEEP=experiments/repro2/tickets/smoke/dense experiments/repro2/smoke.sh dense.toml dense-s0 dense-s1
+#   (tickets/ is ignored by git, so kept collections stay out of commits)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
