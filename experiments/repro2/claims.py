@@ -717,17 +717,20 @@ class Report:
                 out.setdefault(r.method, []).append(r)
         return dict(sorted(out.items(), key=lambda kv: kv[1][0].alpha if kv[1][0].alpha is not None else math.inf))
 
+    def pair_rows(self, first, second):
+        """Accuracy rows of two methods ((title, method) each) at every level, and their difference."""
+        rows = [[title] + [(s.text() if (s := self.acc(m, i)) else "—") for i in range(len(LEVELS))]
+                for title, m in (first, second)]
+        diff = []
+        for i in range(len(LEVELS)):
+            a, b = self.acc(first[1], i), self.acc(second[1], i)
+            diff.append(self.noise.diff_text(a, b) if a and b else "—")
+        return rows + [[f"{first[0]} − {second[0]} (points)"] + diff]
+
     def table2(self):
         cols = [self.level_name(i) for i in range(len(LEVELS))]
         self.out("## Table 2 analogue: IMP vs Deep R vs Grad R", "")
-        rows = []
-        for title, m in (("IMP", "imp"), ("Deep R", "deepr")):
-            rows.append([title] + [(s.text() if (s := self.acc(m, i)) else "—") for i in range(len(LEVELS))])
-        diff = []
-        for i in range(len(LEVELS)):
-            a, b = self.acc("imp", i), self.acc("deepr", i)
-            diff.append(self.noise.diff_text(a, b) if a and b else "—")
-        rows.append(["IMP − Deep R (points)"] + diff)
+        rows = self.pair_rows(("IMP", "imp"), ("Deep R", "deepr"))
         self.out("**Accuracy (%) at the four levels**", "")
         self.out(*table(["method"] + cols, rows), "")
         self.out(
@@ -882,14 +885,7 @@ class Report:
     def fig9(self):
         self.out("## Fig. 9 analogue: SNIP vs random pruning (SNN)", "")
         cols = [self.level_name(i, False) for i in range(len(LEVELS))]
-        rows = []
-        for title, m in (("SNIP", "snip"), ("random", "random")):
-            rows.append([title] + [(s.text() if (s := self.acc(m, i)) else "—") for i in range(len(LEVELS))])
-        diff = []
-        for i in range(len(LEVELS)):
-            a, b = self.acc("snip", i), self.acc("random", i)
-            diff.append(self.noise.diff_text(a, b) if a and b else "—")
-        rows.append(["SNIP − random (points)"] + diff)
+        rows = self.pair_rows(("SNIP", "snip"), ("random", "random"))
         self.out(*table([""] + cols, rows), "")
         self.out(sources_line(self.res.method_runs("snip") + self.res.method_runs("random")), "")
 
