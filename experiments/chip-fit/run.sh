@@ -11,7 +11,7 @@ export SNNC_TARGETS=${SNNC_TARGETS:-$(cd ../../targets && pwd)}
 mkdir -p tickets/logs results logs
 runs=("$@")
 if [ ${#runs[@]} -eq 0 ]; then
-    runs=(edge-global edge-chip edge32-structured-global edge32-structured-chip edge32-structured-chip-r25)
+    runs=(edge-global edge-chip edge32-structured-global edge32-structured-chip)
 fi
 if [ ! -e results/edge32-global.txt ]; then
     "$SNNC" prune --from ../repro2/tickets/dense-s0.h5 --method imp --until-fits --target edge32.toml \
