@@ -152,7 +152,17 @@ public struct TicketFile {
         for name in try states.children() {
             document.states[name] = try Checkpoint.read(from: states.group(name))
         }
-        let layout = PrunableLayout(ParameterSet(layoutOf: try LayerGraph(document.header.spec)))
+        let graph: LayerGraph
+        do {
+            graph = try LayerGraph(document.header.spec)
+        } catch let error as ModelError {
+            throw TicketFileError(
+                path: path, reason: "'header.json' has a model spec that is not valid: \(error.description)",
+                hint: "the file is damaged or was not written by snnc; run the search again")
+        }
+        // The masks' coordinates, without allocating the model.
+        let prunable = ParameterSet.shapes(of: graph).parameters.filter { $0.role == .weight }
+        let layout = PrunableLayout(names: prunable.map(\.name), shapes: prunable.map(\.shape))
         let masks = try root.group("masks")
         for name in try masks.children() {
             let group = try masks.group(name)
