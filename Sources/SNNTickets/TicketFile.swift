@@ -235,7 +235,8 @@ extension TicketFile {
         let picks = targets.compactMap { target in (try? bestFit(target: target)).map { (target, $0.level) } }
         if !picks.isEmpty {
             summary.bestFit = picks.first?.1
-            summary.bestFitByTarget = Dictionary(uniqueKeysWithValues: picks)
+            // A damaged fit.json may name a target twice: the first entry's pick stands.
+            summary.bestFitByTarget = Dictionary(picks, uniquingKeysWith: { first, _ in first })
         }
         return summary
     }

@@ -160,4 +160,26 @@ struct TicketFuzzRegressionTests {
                 + "1…65536")
         #expect(error.hint == "the file is damaged or was not written by snnc; run the search again")
     }
+
+    /// A fit.json naming its target twice (an array entry repeated) made the summary that
+    /// `inspect` and `prune --json` print build a dictionary with a duplicate key, which traps.
+    @Test func aTargetListedTwiceInAFitTableKeepsTheSummaryReadable() throws {
+        let directory = try TemporaryDirectory()
+        let path = try TicketFuzzFixture.damaged(in: directory) { root in
+            let levels = try root.group("levels")
+            for name in try levels.children() {
+                let level = try levels.group(name)
+                var fit = try #require(try JSONSerialization.jsonObject(with: Data(level.readString("fit.json").utf8)) as? [String: Any])
+                let targets = try #require(fit["targets"] as? [Any])
+                fit["targets"] = targets + targets
+                try level.remove("fit.json")
+                try level.write("fit.json", string: String(decoding: try JSONSerialization.data(withJSONObject: fit), as: UTF8.self))
+            }
+        }
+        let summary = try TicketFile.open(path).summary
+        #expect(summary.bestFitByTarget == ["edge": 2])
+        let run = try CLI.run(["inspect", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("best-fit for edge: level 2"), "\(run.stdout)")
+    }
 }
