@@ -13,6 +13,9 @@ public enum ModelLimits {
     public static let maxInputExtent = 1 << 16
     /// Kernel, stride and padding of an imported graph's windows, each.
     public static let maxWindowExtent = 1 << 16
+    /// Time steps of one inference (the deployment file's `time_steps` bound): the compiler's
+    /// estimates allocate and multiply per step.
+    public static let maxTimeSteps = 100_000
     /// Values one node outputs per image and time step.
     public static let maxNodeElements = 1 << 28
     /// Parameter values of the whole model (1 GiB of float32).
@@ -52,7 +55,9 @@ extension LayerGraphBuilder {
         guard spec.classes >= 1, spec.classes <= ModelLimits.maxChannels else {
             throw fail("classes", "\(spec.classes)", "it must be in 1…\(ModelLimits.maxChannels)")
         }
-        guard spec.timeSteps >= 1 else { throw fail("timeSteps", "\(spec.timeSteps)", "it must be at least 1") }
+        guard spec.timeSteps >= 1, spec.timeSteps <= ModelLimits.maxTimeSteps else {
+            throw fail("timeSteps", "\(spec.timeSteps)", "it must be in 1…\(ModelLimits.maxTimeSteps)")
+        }
     }
 
     /// Checks one node's output shape: every extent positive, at most `maxNodeElements` values.
