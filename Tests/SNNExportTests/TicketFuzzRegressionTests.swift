@@ -63,23 +63,24 @@ enum TicketFuzzFixture {
 /// (what, where, why, what to do), in the library and from `snnc export`, never a trap.
 @Suite("Ticket-file fuzz regressions")
 struct TicketFuzzRegressionTests {
-    /// The first crash: a negative batch-norm running variance (a float entry set to −1) folded
-    /// into NaN weights, which quantisation trapped converting to an integer
-    /// ("Double value cannot be converted to Int64 because it is either infinite or NaN").
+    /// The first crash (fuzz/corpus/tickets/crash-negative-variance): level 2's `bn1.running_var`
+    /// entry 1 set to Int64.min as a float folded into NaN weights, which quantisation trapped
+    /// converting to an integer ("Double value cannot be converted to Int64 because it is either
+    /// infinite or NaN").
     @Test func aNegativeBatchNormVarianceIsANamedError() throws {
         let directory = try TemporaryDirectory()
         let path = try TicketFuzzFixture.damaged(in: directory) { root in
-            try TicketFuzzFixture.setEntry(try root.group("levels/2/buffers"), "bn2.running_var", 3, to: -1)
+            try TicketFuzzFixture.setEntry(try root.group("levels/2/buffers"), "bn1.running_var", 1, to: -9.223372e18)
         }
         let error = try #require(throws: CompileError.self) { try TicketFuzzFixture.export(path, level: 2) }
         #expect(error.kind == .unsupportedGraph)
-        #expect(error.layer == "bn2")
-        #expect(error.reason == "batch-norm variance entry 3 is -1.0; a variance is never negative")
+        #expect(error.layer == "bn1")
+        #expect(error.reason == "batch-norm variance entry 1 is -9.223372e+18; a variance is never negative")
         #expect(error.hint?.contains("the model file is damaged") == true)
         let run = try CLI.run(["export", path, "--level", "2", "--target", "edge", "-o", directory.path + "/m.snn.h5"])
         #expect(run.status == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("Error: batch-norm variance entry 3 is -1.0; a variance is never negative"), "\(run.stderr)")
-        #expect(run.stderr.contains("At:") && run.stderr.contains("layer 'bn2'"), "\(run.stderr)")
+        #expect(run.stderr.contains("Error: batch-norm variance entry 1 is -9.223372e+18; a variance is never negative"), "\(run.stderr)")
+        #expect(run.stderr.contains("At:") && run.stderr.contains("layer 'bn1'"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/m.snn.h5"))
     }
 
@@ -172,7 +173,8 @@ struct TicketFuzzRegressionTests {
         #expect(error.hint == "the file is damaged or was not written by snnc; run the search again")
     }
 
-    /// A fit.json naming its target twice (an array entry repeated) made the summary that
+    /// The second crash (fuzz/corpus/tickets/crash-duplicate-target): level 0's fit.json with its
+    /// one target entry repeated. A fit.json naming its target twice made the summary that
     /// `inspect` and `prune --json` print build a dictionary with a duplicate key, which traps.
     @Test func aTargetListedTwiceInAFitTableKeepsTheSummaryReadable() throws {
         let directory = try TemporaryDirectory()
