@@ -130,15 +130,16 @@ struct TicketFuzzRegressionTests {
         #expect(run.status == 1 && run.stderr.contains("model spec field 'width' is 1e+300"), "\(run.stderr)")
     }
 
-    /// Time steps beyond the deployment bound (2⁵³ in a level's model_spec) would reach the
-    /// compiler's estimates, which allocate one value per step and multiply neurons by steps.
+    /// The third crash (fuzz/corpus/tickets/crash-huge-time-steps): level 2's model_spec with
+    /// 2⁴⁰ time steps reached the compiler's estimates, which asked for one value per step (an
+    /// 8 TiB array; AddressSanitizer: allocation-size-too-big) and multiply neurons by steps.
     @Test func timeStepsBeyondTheBoundAreANamedError() throws {
         let directory = try TemporaryDirectory()
         let path = try TicketFuzzFixture.damaged(in: directory) { root in
-            try TicketFuzzFixture.setJSON(try root.group("levels/2"), attribute: "model_spec", "timeSteps", to: 1 << 53)
+            try TicketFuzzFixture.setJSON(try root.group("levels/2"), attribute: "model_spec", "timeSteps", to: 1 << 40)
         }
         let error = try #require(throws: CheckpointError.self) { try TicketFuzzFixture.export(path, level: 2) }
-        #expect(error.reason == "'model_spec' is not valid: model spec field 'timeSteps' is 9007199254740992: it must be in 1…100000")
+        #expect(error.reason == "'model_spec' is not valid: model spec field 'timeSteps' is 1099511627776: it must be in 1…100000")
     }
 
     /// The timeout the fuzzer found: a level's model_spec with width 7 (224…896 channels where
