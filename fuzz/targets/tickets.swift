@@ -18,11 +18,12 @@
 //   real, array or string; a dataset entry changed, the dataset cut short, lengthened, converted,
 //   flattened or removed; a group (a level, a state, a mask set) removed.
 // Then the file is read as the CLI reads it: `TicketFile.open` and its summary encoded as JSON
-// (`inspect`, `prune --json`), the default level and best-fit for every target, every level's
-// state (`loadLevel`) through `DeploymentBridge.graph` and `compile` for the edge profile
-// (`export`), `openTrainedModel` (`export`, `evaluate`), and `TicketFile.readDocument`
-// (`prune --resume`). Every outcome must be a thrown error or a value; a trap, a sanitizer report
-// or an allocation driven by a declared size is a finding.
+// (`inspect`, `prune --json`), the default level and best-fit for every target, the first three
+// levels' states (`loadLevel`; the seed has three) through `DeploymentBridge.graph` and `compile`
+// for the edge profile (`export`), `openTrainedModel` for the default level and best-fit
+// (`export`, `evaluate`), and `TicketFile.readDocument` (`prune --resume`). Every outcome must be
+// a thrown error or a value; a trap, a sanitizer report or an allocation driven by a declared size
+// is a finding. SNNC_FUZZ_VERBOSE=1 prints each mutation and each error (to decode a crash input).
 
 import Foundation
 import SNNCompiler
