@@ -2,13 +2,14 @@
 # Runs snnc's libFuzzer targets (docs/HARDENING.md) for a fixed time each, under the address
 # sanitizer, at low priority.
 #
-#   scripts/fuzz.sh [seconds-per-target] [target…]     targets: toml idx nir deployment (default: all)
+#   scripts/fuzz.sh [seconds-per-target] [target…]     targets: toml idx nir deployment tickets (default: all)
 #
 # toml and idx are compiled with `swiftc -sanitize=fuzzer,address` from the library sources they
-# exercise plus fuzz/targets/<target>.swift. nir and deployment link snnc's library modules, each
-# compiled once by `swiftc -wmo` with the same instrumentation (the C shim by clang) into
-# $FUZZ_DIR/modules; they mutate a real model written by snnc, which this script makes with
-# .build/debug/snnc (run `swift build` first) into $FUZZ_DIR/models. Everything goes into
+# exercise plus fuzz/targets/<target>.swift. nir, deployment and tickets link snnc's library
+# modules, each compiled once by `swiftc -wmo` with the same instrumentation (the C shim by clang)
+# into $FUZZ_DIR/modules; they mutate a real file written by snnc (a model, its export, a ticket
+# file), which this script makes with .build/debug/snnc (run `swift build` first) into
+# $FUZZ_DIR/models. Everything goes into
 # $FUZZ_DIR (default .build/fuzz, inside the repository; the normal .build is untouched). The committed seeds in fuzz/corpus/<target>/ are read, never written: new
 # inputs go to $FUZZ_DIR/corpus-<target>/, crashes to $FUZZ_DIR/crashes-<target>/ (copy a crash
 # into a regression test, then fix it). Exit status: non-zero if any target found a crash.
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(toml idx nir deployment)
+[ ${#targets[@]} -gt 0 ] || targets=(toml idx nir deployment tickets)
 dir=${FUZZ_DIR:-.build/fuzz}
 mkdir -p "$dir"
 
@@ -26,8 +27,8 @@ sources() {
     case "$1" in
     toml) echo Sources/SNNCompiler/TOML/*.swift ;;
     idx) echo Sources/SNNData/IDXReader.swift Sources/SNNData/DataError.swift Sources/SNNData/FileIO.swift ;;
-    nir | deployment) ;;
-    *) echo "unknown fuzz target '$1' (known: toml idx nir deployment)" >&2; exit 64 ;;
+    nir | deployment | tickets) ;;
+    *) echo "unknown fuzz target '$1' (known: toml idx nir deployment tickets)" >&2; exit 64 ;;
     esac
 }
 
@@ -36,6 +37,7 @@ modules() {
     case "$1" in
     deployment) echo SNNDiagnostics SNNIR SNNStore SNNFormat ;;
     nir) echo SNNDiagnostics SNNIR SNNStore SNNFormat SNNTensor SNNData SNNTrain SNNInterop ;;
+    tickets) echo SNNDiagnostics SNNIR SNNStore SNNTensor SNNData SNNTrain SNNTickets SNNCompiler ;;
     esac
 }
 
@@ -79,10 +81,13 @@ build_module() {
     [ -f "$out/$m.o" ] || { echo "fuzz: compiling $m failed" >&2; exit 1; }
 }
 
-# The real models the structure-aware targets start from: a tiny trained network, exported.
+# The real files the structure-aware targets start from: a tiny trained network, exported, and a
+# tiny ticket search on the same data (2 IMP rounds checked against edge with a memory budget the
+# dense level breaks, so its fit tables hold a fit and a violation; validation accuracies for
+# best-fit).
 make_models() {
     local out="$dir/models" snnc=.build/debug/snnc data=fixtures/fashion-mnist
-    [ -f "$out/small.snn.h5" ] && [ -f "$out/small.nir" ] && return
+    [ -f "$out/small.snn.h5" ] && [ -f "$out/small.nir" ] && [ -f "$out/small.tickets.h5" ] && return
     [ -x "$snnc" ] || { echo "fuzz: $snnc not found: run 'swift build' first" >&2; exit 1; }
     mkdir -p "$out"
     rm -f "$out/small.h5"
@@ -90,6 +95,10 @@ make_models() {
         --batch-size 30 --epochs 1 -o "$out/small.h5" >/dev/null 2>&1
     "$snnc" export "$out/small.h5" --target edge --force -o "$out/small.snn.h5" >/dev/null
     "$snnc" export "$out/small.h5" --format nir --force -o "$out/small.nir" >/dev/null
+    rm -f "$out/small.tickets.h5"
+    "$snnc" prune --method imp --model small --width 0.125 --time-steps 2 --data-dir "$data" --train-subset 60 \
+        --test-subset 20 --batch-size 30 --epochs-per-round 1 --rounds 2 --target edge --budget memory=20KiB \
+        --validation-subset 20 -o "$out/small.tickets.h5" >/dev/null 2>&1
 }
 
 status=0
@@ -117,7 +126,7 @@ for target in "${targets[@]}"; do
     [ -x "$binary" ] || { echo "fuzz: building $target failed" >&2; exit 1; }
     mkdir -p "$dir/corpus-$target" "$dir/crashes-$target"
     echo "fuzz: $target for ${seconds}s"
-    # The structure-aware targets keep their base model in a global that LeakSanitizer reports as
+    # The structure-aware targets keep their base file in a global that LeakSanitizer reports as
     # a leak at exit (a false positive in Foundation's Data storage): leak detection is off there.
     leaks=1
     [ -z "$linked" ] || leaks=0

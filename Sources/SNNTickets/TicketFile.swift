@@ -152,7 +152,17 @@ public struct TicketFile {
         for name in try states.children() {
             document.states[name] = try Checkpoint.read(from: states.group(name))
         }
-        let layout = PrunableLayout(ParameterSet(layoutOf: try LayerGraph(document.header.spec)))
+        let graph: LayerGraph
+        do {
+            graph = try LayerGraph(document.header.spec)
+        } catch let error as ModelError {
+            throw TicketFileError(
+                path: path, reason: "'header.json' has a model spec that is not valid: \(error.description)",
+                hint: "the file is damaged or was not written by snnc; run the search again")
+        }
+        // The masks' coordinates, without allocating the model.
+        let prunable = ParameterSet.shapes(of: graph).parameters.filter { $0.role == .weight }
+        let layout = PrunableLayout(names: prunable.map(\.name), shapes: prunable.map(\.shape))
         let masks = try root.group("masks")
         for name in try masks.children() {
             let group = try masks.group(name)
@@ -225,7 +235,8 @@ extension TicketFile {
         let picks = targets.compactMap { target in (try? bestFit(target: target)).map { (target, $0.level) } }
         if !picks.isEmpty {
             summary.bestFit = picks.first?.1
-            summary.bestFitByTarget = Dictionary(uniqueKeysWithValues: picks)
+            // A damaged fit.json may name a target twice: the first entry's pick stands.
+            summary.bestFitByTarget = Dictionary(picks, uniquingKeysWith: { first, _ in first })
         }
         return summary
     }

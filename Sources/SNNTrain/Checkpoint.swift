@@ -156,9 +156,25 @@ public enum Checkpoint {
         let epochs = Int(try root.scalarAttribute("epochs_completed", as: Int64.self))
 
         // Build the expected structure from the spec, then fill it from the file with shape checks.
-        var parameters = ParameterSet(layoutOf: try LayerGraph(spec))
+        let graph: LayerGraph
+        do {
+            graph = try LayerGraph(spec)
+        } catch let error as ModelError {
+            throw CheckpointError(
+                path: path, reason: "'model_spec' is not valid: \(error.description)",
+                hint: "the file is damaged or was not written by snnc; write it again with the command that made it")
+        }
         let parameterGroup = try root.group("parameters")
         let maskGroup = try root.group("masks")
+        let bufferGroup = try root.group("buffers")
+        // The stored shapes first: the layout is allocated only for a file that holds it.
+        let layout = ParameterSet.shapes(of: graph)
+        for (group, tensors) in [(parameterGroup, layout.parameters.map { ($0.name, $0.shape) }), (bufferGroup, layout.buffers)] {
+            for (name, shape) in tensors where (try group.info(of: name)).shape != shape {
+                _ = try group.read(name, as: Float.self, shape: shape)  // throws the shape mismatch, before reading
+            }
+        }
+        var parameters = ParameterSet(layoutOf: graph)
         for i in parameters.parameters.indices {
             let p = parameters.parameters[i]
             let stored = try parameterGroup.read(p.name, as: Float.self, shape: p.value.shape)
@@ -168,7 +184,6 @@ public enum Checkpoint {
                 parameters.parameters[i].mask = Tensor(shape: mask.shape, scalars: mask.values.map { $0 != 0 ? 1 : 0 })
             }
         }
-        let bufferGroup = try root.group("buffers")
         for i in parameters.buffers.indices {
             let b = parameters.buffers[i]
             let stored = try bufferGroup.read(b.name, as: Float.self, shape: b.value.shape)

@@ -45,6 +45,7 @@ extension LayerGraphBuilder {
                 }
             }
             let (op, shape) = try operation(node, inputShapes: inputs.map { nodes[$0].shape })
+            try checkShape(node.name, shape)  // before a later node multiplies it out
             nodes.append(LayerNode(name: node.name, op: op, inputs: inputs, shape: shape, perStep: perStep))
             index[node.name] = last
         }
@@ -58,9 +59,12 @@ extension LayerGraphBuilder {
             guard shape.count == 3 else { throw fail("needs a [C, H, W] input, got \(shape)") }
             guard window.kernel.count == 2, window.stride.count == 2, window.padding.count == 2,
                 window.kernel.allSatisfy({ $0 >= 1 }), window.stride.allSatisfy({ $0 >= 1 }),
-                window.padding.allSatisfy({ $0 >= 0 })
+                window.padding.allSatisfy({ $0 >= 0 }),
+                (window.kernel + window.stride + window.padding).allSatisfy({ $0 <= ModelLimits.maxWindowExtent })
             else {
-                throw fail("kernel, stride and padding must be pairs of positive (padding: non-negative) sizes")
+                throw fail(
+                    "kernel, stride and padding must be pairs of positive (padding: non-negative) sizes, at most "
+                        + "\(ModelLimits.maxWindowExtent)")
             }
             let w = window.window
             guard let out = w.outputSize(height: shape[1], width: shape[2]), out.height >= 1, out.width >= 1 else {
@@ -75,14 +79,21 @@ extension LayerGraphBuilder {
             }
             return (w, [shape[0], w.outputHeight(shape[1]), w.outputWidth(shape[2])])
         }
+        func checkOutputs(_ count: Int) throws {
+            guard count >= 1, count <= ModelLimits.maxChannels else {
+                throw fail("\(count) outputs: must be in 1…\(ModelLimits.maxChannels)")
+            }
+        }
         switch node.op {
         case .conv(let outChannels, let window, let bias):
+            try checkOutputs(outChannels)
             let w = try spatial(window)
             return (
                 .conv(inChannels: shape[0], outChannels: outChannels, window: w, bias: bias),
                 [outChannels, w.outputHeight(shape[1]), w.outputWidth(shape[2])]
             )
         case .linear(let outFeatures, let bias):
+            try checkOutputs(outFeatures)
             guard shape.count == 1 else { throw fail("needs a flat [F] input, got \(shape) (add a Flatten)") }
             return (.linear(inFeatures: shape[0], outFeatures: outFeatures, bias: bias), [outFeatures])
         case .neuron(let neuron):

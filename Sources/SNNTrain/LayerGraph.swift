@@ -54,7 +54,8 @@ public struct LayerGraph: Equatable, Sendable {
     public let spec: ModelSpec
 
     /// Builds the graph of `spec`.
-    /// - Throws: `ModelError` if the input is too small for the architecture's pooling.
+    /// - Throws: `ModelError` if the input is too small for the architecture's pooling, or a size
+    ///   is beyond `ModelLimits` (checked before anything of that size is computed).
     public init(_ spec: ModelSpec) throws {
         self.spec = spec
         var builder = LayerGraphBuilder(spec: spec)
@@ -87,6 +88,7 @@ struct LayerGraphBuilder {
     init(spec: ModelSpec) { self.spec = spec }
 
     mutating func build() throws {
+        try checkSpecLimits()
         nodes.append(
             LayerNode(
                 name: "input", op: .input, inputs: [],
@@ -105,6 +107,7 @@ struct LayerGraphBuilder {
         case .imported: try buildExplicit()
         }
         try validateKeptChannels(full: fullChannels)
+        try checkGraphLimits()
     }
 
     /// The output channels of hidden layer `name`, whose unpruned architecture has `full`.

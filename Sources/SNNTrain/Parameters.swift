@@ -51,25 +51,41 @@ public struct ParameterSet: Equatable, Sendable {
     /// mean 0, running variance 1): the structure a checkpoint is read into. Order: node by node,
     /// weight before bias.
     public init(layoutOf graph: LayerGraph) {
-        parameters = []
-        buffers = []
+        let layout = Self.shapes(of: graph)
+        parameters = layout.parameters.map { p in
+            Parameter(name: p.name, role: p.role, value: Tensor(repeating: p.role == .scale ? 1 : 0, shape: p.shape), mask: nil)
+        }
+        buffers = layout.buffers.map { b in
+            Buffer(name: b.name, value: Tensor(repeating: b.name.hasSuffix(".running_var") ? 1 : 0, shape: b.shape))
+        }
+    }
+
+    /// The names, roles and shapes of `graph`'s parameters and of its buffers, in the order of
+    /// `init(layoutOf:)`, without allocating them: a file's tensors are checked against these
+    /// before the layout is allocated.
+    public static func shapes(
+        of graph: LayerGraph
+    ) -> (parameters: [(name: String, role: ParameterRole, shape: [Int])], buffers: [(name: String, shape: [Int])]) {
+        var parameters: [(name: String, role: ParameterRole, shape: [Int])] = []
+        var buffers: [(name: String, shape: [Int])] = []
         for node in graph.nodes {
             switch node.op {
             case .conv(let cin, let cout, let window, let bias):
-                append(node.name + ".weight", .weight, .zeros([cout, cin, window.kernelH, window.kernelW]))
-                if bias { append(node.name + ".bias", .bias, .zeros([cout])) }
+                parameters.append((node.name + ".weight", .weight, [cout, cin, window.kernelH, window.kernelW]))
+                if bias { parameters.append((node.name + ".bias", .bias, [cout])) }
             case .linear(let inFeatures, let outFeatures, let bias):
-                append(node.name + ".weight", .weight, .zeros([outFeatures, inFeatures]))
-                if bias { append(node.name + ".bias", .bias, .zeros([outFeatures])) }
+                parameters.append((node.name + ".weight", .weight, [outFeatures, inFeatures]))
+                if bias { parameters.append((node.name + ".bias", .bias, [outFeatures])) }
             case .batchNorm(let channels):
-                append(node.name + ".weight", .scale, Tensor(repeating: 1, shape: [channels]))
-                append(node.name + ".bias", .shift, .zeros([channels]))
-                buffers.append(Buffer(name: node.name + ".running_mean", value: .zeros([channels])))
-                buffers.append(Buffer(name: node.name + ".running_var", value: Tensor(repeating: 1, shape: [channels])))
+                parameters.append((node.name + ".weight", .scale, [channels]))
+                parameters.append((node.name + ".bias", .shift, [channels]))
+                buffers.append((node.name + ".running_mean", [channels]))
+                buffers.append((node.name + ".running_var", [channels]))
             default:
                 break
             }
         }
+        return (parameters, buffers)
     }
 
     /// Creates the parameters of `graph`, drawing from `rng` parameter by parameter in layout
@@ -97,10 +113,6 @@ public struct ParameterSet: Equatable, Sendable {
                 break
             }
         }
-    }
-
-    private mutating func append(_ name: String, _ role: ParameterRole, _ value: Tensor) {
-        parameters.append(Parameter(name: name, role: role, value: value, mask: nil))
     }
 
     /// Index of the parameter named `name`.

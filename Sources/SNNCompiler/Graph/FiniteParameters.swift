@@ -2,7 +2,8 @@ import SNNIR
 
 extension Graph {
     /// The first parameter that would break quantisation: a weight, bias, batch-norm statistic
-    /// or neuron constant that is NaN or infinite, or a mask or bias whose size is not the
+    /// or neuron constant that is NaN or infinite, a negative batch-norm variance (its square
+    /// root is NaN when the batch norm is folded), or a mask or bias whose size is not the
     /// weights'. `compile` refuses such a graph before any pass runs, so a damaged or diverged
     /// ticket level or checkpoint is a named error at export instead of a trap converting NaN to
     /// an integer (docs/HARDENING.md).
@@ -28,6 +29,9 @@ extension Graph {
                     if let i = firstNonFinite(values) { return (layer.name, "batch-norm \(name) entry \(i) is \(values[i])") }
                 }
                 if !(bn.epsilon.isFinite && bn.epsilon >= 0) { return (layer.name, "batch-norm epsilon is \(bn.epsilon)") }
+                if let i = bn.variance.firstIndex(where: { $0 < 0 }) {
+                    return (layer.name, "batch-norm variance entry \(i) is \(bn.variance[i]); a variance is never negative")
+                }
             case .lif(let lif):
                 if let tau = lif.tau, !(tau.isFinite && tau > 0) { return (layer.name, "tau is \(tau)") }
                 if !lif.threshold.isFinite || !lif.reset.isFinite {

@@ -38,6 +38,15 @@ public func compileToCSR(
     g = try foldBatchNorm(g)
     g = try foldAveragePooling(g)
     g = try foldInputGain(g)
+    // Finite parameters can still fold into infinite ones (a huge γ over a tiny variance, a
+    // float32 overflow), which quantisation cannot turn into integers.
+    if let (layer, problem) = g.unusableParameter() {
+        throw CompileError(
+            .unsupportedGraph, layer: layer,
+            reason: "after folding batch norm, average pooling and the input gain into it, " + problem,
+            hint: "the model file is damaged (its weights or batch-norm statistics are out of range) or its training "
+                + "diverged; export an earlier level or checkpoint")
+    }
     // Memory and core assignment first: they depend on shapes (and non-zero weights) only, and
     // whether a network fits the chip is worth knowing before any neuron-model error.
     switch profile.cores.mapping {

@@ -239,14 +239,16 @@ private func quantizeNeurons(
     }
     let integerDecay = try integerLeak(lif, name: name, profile: profile)
     let threshold = (Double(lif.threshold) / stateScale).rounded(.toNearestOrAwayFromZero)
+    // The count as text: `threshold` may be beyond any Int (a large negative threshold over a fine state unit).
+    let units = Int(exactly: threshold).map(String.init) ?? "\(threshold)"
     guard threshold >= 1 else {
-        throw CompileError(.quantization, layer: name, reason: "the threshold rounds to \(Int(threshold)) state units")
+        throw CompileError(.quantization, layer: name, reason: "the threshold rounds to \(units) state units")
     }
     let stateMax = Double(IntegerArithmetic.maxSigned(bits: numerics.stateBits))
     guard threshold <= stateMax else {
         throw CompileError(
             .quantization, layer: name, limit: "[numerics] state_bits = \(numerics.stateBits)",
-            reason: "the threshold needs \(Int(threshold)) state units, more than the state holds")
+            reason: "the threshold needs \(units) state units, more than the state holds")
     }
     let compare: ThresholdCompare = numerics.thresholdCompare == .greater ? .greater : .greaterOrEqual
     let q = Int32(threshold) - (compare == .greater ? 1 : 0)
