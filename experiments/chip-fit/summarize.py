@@ -69,7 +69,7 @@ def main(paths):
         for info in sorted(d["levels"], key=lambda i: i["level"]):
             fit = level_fit(d, info["level"]) or {}
             violations = fit.get("violations") or []
-            verdict = "yes" if fit.get("fits") else ("no: " + violations[0]["constraint"] if violations else "–")
+            verdict = "yes" if fit.get("fits") else ("no: " + violations[0]["message"] if violations else "–")
             needed = cores_needed(fit)
             cores = f"{needed} / {fit['coresAvailable']}" if needed is not None else "–"
             energy = f"{fit['energyPicojoules'] / 1e6:.2f}" if fit.get("energyPicojoules") is not None else "–"
