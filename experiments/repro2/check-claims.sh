@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Golden check of experiments/repro2/claims.py (python3 only, about a second; run by scripts/test.sh,
-# SNNC_CLAIMS=0 skips it there). Two cases, each regenerated and diffed against its expected file:
+# Golden check of experiments/repro2/claims.py and its claimslib/ package (python3 only, about a
+# second; run by scripts/test.sh, SNNC_CLAIMS=0 skips it there). Two cases, each regenerated and
+# diffed against its expected file:
 #
 #   full     testdata/ as it is (the fixture-size smoke collections: dense.csv|json of dense-s0, s1;
 #            searches.csv|json of 12 searches; fig3.csv|json of 5 one-shot runs) → testdata/claims.md
@@ -9,7 +10,7 @@
 #            a per-run summary preferred to the CSV → testdata/claims-partial.md
 #
 # Both use `--imp-rounds 1,2` (the smoke sweeps run IMP rounds 1, 2 instead of 4, 8, 11, 14).
-# A difference prints a unified diff and fails. After a deliberate change to claims.py:
+# A difference prints a unified diff and fails. After a deliberate change to claims.py or claimslib/:
 #
 #   CLAIMS_UPDATE=1 experiments/repro2/check-claims.sh      # rewrites the two expected files
 set -euo pipefail

@@ -1,0 +1,50 @@
+"""The reproduction's plan (README.md): the paper's levels, the IMP rounds and seeds, and which
+stage (README.md, "Stages") runs a run."""
+
+from __future__ import annotations
+
+import re
+
+# The paper's four sparsity levels (Table 1) and the IMP rounds that reach them (20% per round).
+LEVELS = [68.30, 89.91, 95.69, 98.13]
+IMP_ROUNDS = [4, 8, 11, 14]
+SEEDS = [0, 1, 2]
+DEFAULT_TEST_IMAGES = 10000  # README.md: the full Fashion-MNIST test set
+ITERATIVE = {"imp", "imp+et", "transfer"}  # methods whose levels are IMP rounds
+
+
+# ----------------------------------------------------------------------------------------------
+# Stages (README.md, "Stages"): which stage runs a run.
+
+
+def stage_of(run: str) -> int | None:
+    m = re.fullmatch(r"dense-s(\d+)", run)
+    if m:
+        return 1
+    m = re.fullmatch(r"oneshot-pre(\d+)-post(\d+)", run)
+    if m:
+        return 7 if m.group(2) == "5" else 12
+    m = re.fullmatch(r"(.+)-s(\d+)", run)
+    if not m:
+        return None
+    method, seed = m.group(1), int(m.group(2))
+    if method == "eb-c1":
+        return 13
+    if method in ("snip", "random", "transfer"):
+        return 5
+    if method in ("imp", "imp+et"):
+        if seed == 0:
+            return 2 if method == "imp" else 3
+        return 8 if seed == 1 else 9
+    if method in ("eb", "eb+et"):
+        return 4 if seed == 0 else (10 if seed == 1 else 11)
+    if method == "deepr" or method.startswith("gradr"):
+        return 6 if seed == 0 else (10 if seed == 1 else 11)
+    return None
+
+
+def stages_text(runs: list[str]) -> str:
+    stages = sorted({s for s in (stage_of(r) for r in runs) if s is not None})
+    if not stages:
+        return "stage ?"
+    return ("stage " if len(stages) == 1 else "stages ") + ", ".join(str(s) for s in stages)

@@ -1,0 +1,176 @@
+"""The report's table sections: the dense baseline (stage 1), the Table 1 analogue (IMP, IMP+ET, EB,
+EB+ET: accuracy, sparsity reached, Table 1 cost, ET gains) and the Table 2 analogue (IMP vs Deep R
+at the four levels, Grad R's connectivity per α against IMP interpolated there)."""
+
+from __future__ import annotations
+
+from .markdown import duration, sources_line, table, tmac
+from .measures import Section
+from .plan import LEVELS, SEEDS, stages_text
+from .records import Run
+from .stats import stat
+
+
+class Tables(Section):
+    def write(self):
+        self.dense_section()
+        self.table1()
+        self.table2()
+
+    def dense_section(self):
+        res = self.res
+        self.out("## Dense baseline (stage 1)", "")
+        if not res.dense:
+            d, src = self.dense()
+            if d:
+                self.out(
+                    f"Not yet run (stage 1): no `dense.csv`. IMP's level 0 (the same training as `snnc train`) stands in "
+                    f"for it: {d.text(n=False)}% (n={d.n})."
+                )
+                self.out("", sources_line(self.res.method_runs("imp")))
+            else:
+                self.out("Not yet run (stage 1): no `dense.csv`.")
+            self.out("")
+            return
+        d = stat(x.accuracy for x in res.dense)
+        self.out(
+            f"**{d.text(n=False)}%** test accuracy over {d.n} seed{'s' if d.n > 1 else ''} "
+            f"({self.noise.test_se(d.mean):.2f} points standard error of one run's accuracy).",
+            "",
+        )
+        rows = []
+        for x in res.dense:
+            train = f"{x.train_accuracy:.2f}" if x.train_accuracy is not None else "—"
+            imp = next((r for r in res.method_runs("imp") if r.seed == x.seed), None)
+            lv0 = next((lv for lv in imp.levels if lv.round == 0), None) if imp else None
+            sha = x.sha or res.dense_hashes.get(x.run)
+            if lv0 is None or lv0.sha is None or sha is None:
+                same = "—"
+            else:
+                same = "yes" if lv0.sha == sha else "**no**"
+            rows.append(
+                [x.run, str(x.seed), str(x.epochs) if x.epochs is not None else "—", f"{x.accuracy:.2f}", train, same]
+            )
+        self.out(*table(["run", "seed", "epochs", "test accuracy (%)", "last-epoch training accuracy (%)", "weights = IMP level 0"], rows))
+        missing = [f"dense-s{s}" for s in SEEDS if s not in {x.seed for x in res.dense}]
+        self.out("")
+        if missing:
+            self.out(f"Not yet collected: {', '.join(missing)} ({stages_text(missing)}).", "")
+        verdict = "yes" if d.mean >= 85 else "**no**: 30 epochs per README.md before stage 2"
+        self.out(f"Stage-1 decision (README.md): mean ≥ 85%? {verdict} ({d.mean:.2f}%).", "")
+        extra = ["dense.json"] if "dense.json" in res.read else []
+        imp = res.method_runs("imp")
+        self.out(sources_line(imp, ["dense.csv"] + extra), "")
+
+    def table1(self):
+        methods = [("IMP", "imp"), ("IMP+ET", "imp+et"), ("EB", "eb"), ("EB+ET", "eb+et"), ("EB, 1 check/epoch (eb-c1)", "eb-c1")]
+        cols = [self.level_name(i) for i in range(len(LEVELS))]
+        runs = [r for _, m in methods for r in self.res.method_runs(m)]
+        self.out("## Table 1 analogue: IMP, IMP+ET, EB, EB+ET", "")
+        self.out(
+            "Search cost is snnc report's \"Table 1 cost\" (Sources/SNNReport/EarlyTimePlot.swift, `paperCost`): for "
+            "IMP, IMP+ET (and every non-early-bird method) the level's `searchCost` + `trainCost` (every round up to and "
+            "including the training of the ticket), for EB, EB+ET and eb-c1 the level's `searchCost` only (the dense "
+            "search up to the drawn mask). Work is `.work` (dense multiply–accumulates, forward + backward; 1 TMAC = 10¹² "
+            "MAC), wall time `.seconds` (the ledger's; JSON summaries only: the CSV collection has no wall times). "
+            "Values are means over seeds.",
+            "",
+        )
+        self.out("**Test accuracy (%)**", "")
+        rows = []
+        for title, m in methods:
+            rows.append([title] + [(s.text() if (s := self.acc(m, i)) else "—") for i in range(len(LEVELS))])
+        self.out(*table(["method"] + cols, rows), "")
+        self.out("**Weight sparsity reached (% of prunable weights, mean over seeds)**", "")
+        rows = []
+        for title, m in methods:
+            cells = []
+            for i in range(len(LEVELS)):
+                s = stat(lv.weight_sparsity for _, lv in self.at(m, i))
+                cells.append(f"{s.mean:.2f}" if s else "—")
+            rows.append([title] + cells)
+        self.out(*table(["method"] + cols, rows), "")
+        self.out("**Table 1 cost: work (TMAC) / wall time**", "")
+        rows = []
+        for title, m in methods:
+            cells = []
+            for i in range(len(LEVELS)):
+                w, s = self.cost(m, i)
+                if w is None:
+                    cells.append("—")
+                    continue
+                wall = duration(s.mean) if s else "—"
+                if s and s.n != w.n:
+                    wall += f" ({s.n} of {w.n} seeds)"
+                cells.append(f"{tmac(w.mean)} / {wall}")
+            rows.append([title] + cells)
+        self.out(*table(["method"] + cols, rows), "")
+        self.out("**ET gain: full-T cost / early-time cost (ratio of the means), Δ accuracy = ET − full T (points)**", "")
+        rows = []
+        for base, early in (("imp", "imp+et"), ("eb", "eb+et")):
+            for i in range(len(LEVELS)):
+                g = self.gain(base, early, i)
+                if g is None:
+                    continue
+                wg, tg, a, b = g
+                rows.append(
+                    [f"{early} vs {base}", self.level_name(i, rounds=base == "imp"), f"×{wg:.2f}",
+                     f"×{tg:.2f}" if tg is not None else "—",
+                     self.noise.diff_text(a, b), f"{a.n} / {b.n}"]
+                )
+        if rows:
+            self.out(*table(["pair", "level", "work gain", "wall-time gain", "Δ accuracy", "seeds (ET / full T)"], rows), "")
+        else:
+            self.out("No pair has a level in common yet (stages 2–4).", "")
+        te = [(r.name, r) for m in ("imp+et", "eb+et") for r in self.res.method_runs(m)]
+        if te:
+            self.out(
+                "T_early chosen by the probe: "
+                + ", ".join(f"{n} {self.early_text(r)}" for n, r in te)
+                + ".",
+                "",
+            )
+        self.out(sources_line(runs), "")
+
+    @staticmethod
+    def early_text(run: Run) -> str:
+        if run.source.endswith(".csv"):
+            return "unknown (read from the CSV)"
+        return str(run.early_t) if run.early_t is not None else "none (no probe ran)"
+
+    def table2(self):
+        cols = [self.level_name(i) for i in range(len(LEVELS))]
+        self.out("## Table 2 analogue: IMP vs Deep R vs Grad R", "")
+        rows = self.pair_rows(("IMP", "imp"), ("Deep R", "deepr"))
+        self.out("**Accuracy (%) at the four levels**", "")
+        self.out(*table(["method"] + cols, rows), "")
+        self.out(
+            "**Grad R: connectivity reached per prior strength α** (IMP at the same sparsity: linear interpolation "
+            "between IMP's levels, mean over seeds; — outside IMP's range)",
+            "",
+        )
+        curve = self.imp_curve()
+        rows = []
+        for method, runs in self.gradr_runs().items():
+            lvs = [next((lv for lv in r.levels if lv.full_t and lv.level > 0), None) for r in runs]
+            lvs = [lv for lv in lvs if lv is not None]
+            if not lvs:
+                continue
+            sp, acc = stat(lv.weight_sparsity for lv in lvs), stat(lv.accuracy for lv in lvs)
+            imp = self.interpolate(curve, sp.mean)
+            alpha = runs[0].alpha
+            rows.append(
+                [method, f"{alpha:g}" if alpha is not None else "—", sp.text(2, n=False), f"{100 - sp.mean:.2f}",
+                 acc.text(), f"{imp:.2f}" if imp is not None else "—",
+                 f"{imp - acc.mean:+.2f}" if imp is not None else "—"]
+            )
+        if rows:
+            self.out(
+                *table(["run set", "α", "weight sparsity (%)", "connectivity (%)", "Grad R accuracy (%)", "IMP (%)",
+                        "IMP − Grad R"], rows),
+                "",
+            )
+        else:
+            self.out("Not yet run (stage 6).", "")
+        runs = self.res.method_runs("imp") + self.res.method_runs("deepr") + [r for rs in self.gradr_runs().values() for r in rs]
+        self.out(sources_line(runs), "")
