@@ -14,14 +14,12 @@ public func sumPool2dForward(input: Tensor, window: Window2d) -> Tensor {
     for plane in 0..<planes {
         let x = plane * h * w
         for oh in 0..<ho {
-            let h0 = max(oh * window.strideH - window.padH, 0)
-            let h1 = min(oh * window.strideH - window.padH + window.kernelH, h)
+            let rows = window.inputRows(ofOutputRow: oh, height: h)
             for ow in 0..<wo {
-                let w0 = max(ow * window.strideW - window.padW, 0)
-                let w1 = min(ow * window.strideW - window.padW + window.kernelW, w)
+                let columns = window.inputColumns(ofOutputColumn: ow, width: w)
                 var s: Float = 0
-                for ih in h0..<h1 {
-                    for iw in w0..<w1 { s += input.scalars[x + ih * w + iw] }
+                for ih in rows {
+                    for iw in columns { s += input.scalars[x + ih * w + iw] }
                 }
                 y[(plane * ho + oh) * wo + ow] = s
             }
@@ -44,14 +42,12 @@ public func sumPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window
     for plane in 0..<planes {
         let x = plane * h * w
         for oh in 0..<ho {
-            let h0 = max(oh * window.strideH - window.padH, 0)
-            let h1 = min(oh * window.strideH - window.padH + window.kernelH, h)
+            let rows = window.inputRows(ofOutputRow: oh, height: h)
             for ow in 0..<wo {
-                let w0 = max(ow * window.strideW - window.padW, 0)
-                let w1 = min(ow * window.strideW - window.padW + window.kernelW, w)
+                let columns = window.inputColumns(ofOutputColumn: ow, width: w)
                 let g = dOutput.scalars[(plane * ho + oh) * wo + ow]
-                for ih in h0..<h1 {
-                    for iw in w0..<w1 { dx[x + ih * w + iw] += g }
+                for ih in rows {
+                    for iw in columns { dx[x + ih * w + iw] += g }
                 }
             }
         }
