@@ -374,11 +374,11 @@ static int snnc_attribute_prepare(hid_t loc, const char *object_name, const char
     return 0;
 }
 
-int snnc_h5_attribute_write(hid_t loc, const char *object_name, const char *name,
-                            int type_code, int rank, const hsize_t *dims, const void *buf) {
-    hid_t file_type = snnc_file_type(type_code), mem = snnc_memory_type(type_code);
-    if (file_type < 0 || mem < 0) return -1;
-    if (snnc_attribute_prepare(loc, object_name, name) < 0) return -1;
+// Creates attribute `name` (prepared: no attribute of that name left) of element type
+// `file_type` and shape `dims`, and writes `buf` to it as `mem`. Returns 0, or -1 on failure.
+static int snnc_attribute_create(hid_t loc, const char *object_name, const char *name,
+                                 hid_t file_type, hid_t mem, int rank, const hsize_t *dims,
+                                 const void *buf) {
     hid_t space = snnc_dataspace(rank, dims);
     hid_t attr = H5Acreate_by_name(loc, object_name, name, file_type, space, H5P_DEFAULT,
                                    H5P_DEFAULT, H5P_DEFAULT);
@@ -391,19 +391,19 @@ int snnc_h5_attribute_write(hid_t loc, const char *object_name, const char *name
     return status;
 }
 
+int snnc_h5_attribute_write(hid_t loc, const char *object_name, const char *name,
+                            int type_code, int rank, const hsize_t *dims, const void *buf) {
+    hid_t file_type = snnc_file_type(type_code), mem = snnc_memory_type(type_code);
+    if (file_type < 0 || mem < 0) return -1;
+    if (snnc_attribute_prepare(loc, object_name, name) < 0) return -1;
+    return snnc_attribute_create(loc, object_name, name, file_type, mem, rank, dims, buf);
+}
+
 int snnc_h5_attribute_write_strings(hid_t loc, const char *object_name, const char *name,
                                     int rank, const hsize_t *dims, const char *const *strings) {
     if (snnc_attribute_prepare(loc, object_name, name) < 0) return -1;
     hid_t type = snnc_vlen_utf8();
-    hid_t space = snnc_dataspace(rank, dims);
-    hid_t attr = H5Acreate_by_name(loc, object_name, name, type, space, H5P_DEFAULT,
-                                   H5P_DEFAULT, H5P_DEFAULT);
-    int status = -1;
-    if (attr >= 0) {
-        status = (int)H5Awrite(attr, type, strings);
-        H5Aclose(attr);
-    }
-    H5Sclose(space);
+    int status = snnc_attribute_create(loc, object_name, name, type, type, rank, dims, strings);
     H5Tclose(type);
     return status;
 }
