@@ -302,6 +302,12 @@ int snnc_h5_write_string_dataset(hid_t loc, const char *name, int rank, const hs
     return status;
 }
 
+// Reads the whole of a dataset or an attribute into `buf` as memory type `mem`.
+static herr_t snnc_read_all(hid_t object, int is_attribute, hid_t mem, void *buf) {
+    return is_attribute ? H5Aread(object, mem, buf)
+                        : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+}
+
 // Reads strings from a dataset or attribute, variable or fixed length, into malloc'd copies.
 static int snnc_read_strings(hid_t object, int is_attribute, char ***strings, size_t *count) {
     *strings = NULL;
@@ -321,8 +327,7 @@ static int snnc_read_strings(hid_t object, int is_attribute, char ***strings, si
         H5Tset_cset(mem, H5Tget_cset(file_type));
         char **raw = calloc(n ? (size_t)n : 1, sizeof(char *));
         if (raw) {
-            herr_t r = is_attribute ? H5Aread(object, mem, raw)
-                                    : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
+            herr_t r = snnc_read_all(object, is_attribute, mem, raw);
             if (r >= 0) {
                 status = 0;
                 for (hssize_t i = 0; i < n; i++) {
@@ -339,8 +344,7 @@ static int snnc_read_strings(hid_t object, int is_attribute, char ***strings, si
         hid_t mem = H5Tcopy(file_type);
         char *raw = malloc(size * (size_t)(n ? n : 1) + 1);
         if (raw) {
-            herr_t r = is_attribute ? H5Aread(object, mem, raw)
-                                    : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
+            herr_t r = snnc_read_all(object, is_attribute, mem, raw);
             if (r >= 0) {
                 status = 0;
                 for (hssize_t i = 0; i < n; i++) {
