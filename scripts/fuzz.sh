@@ -5,14 +5,15 @@
 #   scripts/fuzz.sh [seconds-per-target] [target…]     targets: toml idx nir deployment tickets (default: all)
 #
 # toml and idx are compiled with `swiftc -sanitize=fuzzer,address` from the library sources they
-# exercise plus fuzz/targets/<target>.swift. nir, deployment and tickets link snnc's library
-# modules, each compiled once by `swiftc -wmo` with the same instrumentation (the C shim by clang)
-# into $FUZZ_DIR/modules; they mutate a real file written by snnc (a model, its export, a ticket
-# file), which this script makes with .build/debug/snnc (run `swift build` first) into
-# $FUZZ_DIR/models. Everything goes into
-# $FUZZ_DIR (default .build/fuzz, inside the repository; the normal .build is untouched). The committed seeds in fuzz/corpus/<target>/ are read, never written: new
-# inputs go to $FUZZ_DIR/corpus-<target>/, crashes to $FUZZ_DIR/crashes-<target>/ (copy a crash
-# into a regression test, then fix it). Exit status: non-zero if any target found a crash.
+# exercise plus fuzz/targets/<target>.swift. nir, deployment and tickets (compiled with the helpers
+# they share, fuzz/support/*.swift) link snnc's library modules, each compiled once by `swiftc -wmo`
+# with the same instrumentation (the C shim by clang) into $FUZZ_DIR/modules; they mutate a real
+# file written by snnc (a model, its export, a ticket file), which this script makes with
+# .build/debug/snnc (run `swift build` first) into $FUZZ_DIR/models. Everything goes into $FUZZ_DIR
+# (default .build/fuzz, inside the repository; the normal .build is untouched). The committed seeds
+# in fuzz/corpus/<target>/ are read, never written: new inputs go to $FUZZ_DIR/corpus-<target>/,
+# crashes to $FUZZ_DIR/crashes-<target>/ (copy a crash into a regression test, then fix it). Exit
+# status: non-zero if any target found a crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,14 @@ sources() {
     idx) echo Sources/SNNData/IDXReader.swift Sources/SNNData/DataError.swift Sources/SNNData/FileIO.swift ;;
     nir | deployment | tickets) ;;
     *) echo "unknown fuzz target '$1' (known: toml idx nir deployment tickets)" >&2; exit 64 ;;
+    esac
+}
+
+# The helpers in fuzz/support/ a structure-aware target is compiled with.
+support() {
+    case "$1" in
+    nir) echo fuzz/support/Bytes.swift ;;
+    deployment | tickets) echo fuzz/support/Bytes.swift fuzz/support/HDF5Mutations.swift ;;
     esac
 }
 
@@ -114,8 +123,10 @@ for target in "${targets[@]}"; do
             [ "$m" != SNNTensor ] || objects+=("$dir/modules/dnnl_shim.o" "$dir/modules/event_conv.o")
         done
         make_models
+        # shellcheck disable=SC2046
         nice -n 10 swiftc -O -g "${sanitize[@]}" -parse-as-library -module-name "Fuzz_$target" "${cflags[@]}" \
-            -I "$dir/modules/HDF5Shim" -I "$dir/modules/DNNLShim" "fuzz/targets/$target.swift" "${objects[@]}" "${libs[@]}" -o "$binary" 2>&1 |
+            -I "$dir/modules/HDF5Shim" -I "$dir/modules/DNNLShim" $(support "$target") "fuzz/targets/$target.swift" \
+            "${objects[@]}" "${libs[@]}" -o "$binary" 2>&1 |
             grep -v "Cannot export local symbol" || true
     else
         # shellcheck disable=SC2046

@@ -302,6 +302,12 @@ int snnc_h5_write_string_dataset(hid_t loc, const char *name, int rank, const hs
     return status;
 }
 
+// Reads the whole of a dataset or an attribute into `buf` as memory type `mem`.
+static herr_t snnc_read_all(hid_t object, int is_attribute, hid_t mem, void *buf) {
+    return is_attribute ? H5Aread(object, mem, buf)
+                        : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+}
+
 // Reads strings from a dataset or attribute, variable or fixed length, into malloc'd copies.
 static int snnc_read_strings(hid_t object, int is_attribute, char ***strings, size_t *count) {
     *strings = NULL;
@@ -321,8 +327,7 @@ static int snnc_read_strings(hid_t object, int is_attribute, char ***strings, si
         H5Tset_cset(mem, H5Tget_cset(file_type));
         char **raw = calloc(n ? (size_t)n : 1, sizeof(char *));
         if (raw) {
-            herr_t r = is_attribute ? H5Aread(object, mem, raw)
-                                    : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
+            herr_t r = snnc_read_all(object, is_attribute, mem, raw);
             if (r >= 0) {
                 status = 0;
                 for (hssize_t i = 0; i < n; i++) {
@@ -339,8 +344,7 @@ static int snnc_read_strings(hid_t object, int is_attribute, char ***strings, si
         hid_t mem = H5Tcopy(file_type);
         char *raw = malloc(size * (size_t)(n ? n : 1) + 1);
         if (raw) {
-            herr_t r = is_attribute ? H5Aread(object, mem, raw)
-                                    : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
+            herr_t r = snnc_read_all(object, is_attribute, mem, raw);
             if (r >= 0) {
                 status = 0;
                 for (hssize_t i = 0; i < n; i++) {
@@ -374,11 +378,11 @@ static int snnc_attribute_prepare(hid_t loc, const char *object_name, const char
     return 0;
 }
 
-int snnc_h5_attribute_write(hid_t loc, const char *object_name, const char *name,
-                            int type_code, int rank, const hsize_t *dims, const void *buf) {
-    hid_t file_type = snnc_file_type(type_code), mem = snnc_memory_type(type_code);
-    if (file_type < 0 || mem < 0) return -1;
-    if (snnc_attribute_prepare(loc, object_name, name) < 0) return -1;
+// Creates attribute `name` (prepared: no attribute of that name left) of element type
+// `file_type` and shape `dims`, and writes `buf` to it as `mem`. Returns 0, or -1 on failure.
+static int snnc_attribute_create(hid_t loc, const char *object_name, const char *name,
+                                 hid_t file_type, hid_t mem, int rank, const hsize_t *dims,
+                                 const void *buf) {
     hid_t space = snnc_dataspace(rank, dims);
     hid_t attr = H5Acreate_by_name(loc, object_name, name, file_type, space, H5P_DEFAULT,
                                    H5P_DEFAULT, H5P_DEFAULT);
@@ -391,19 +395,19 @@ int snnc_h5_attribute_write(hid_t loc, const char *object_name, const char *name
     return status;
 }
 
+int snnc_h5_attribute_write(hid_t loc, const char *object_name, const char *name,
+                            int type_code, int rank, const hsize_t *dims, const void *buf) {
+    hid_t file_type = snnc_file_type(type_code), mem = snnc_memory_type(type_code);
+    if (file_type < 0 || mem < 0) return -1;
+    if (snnc_attribute_prepare(loc, object_name, name) < 0) return -1;
+    return snnc_attribute_create(loc, object_name, name, file_type, mem, rank, dims, buf);
+}
+
 int snnc_h5_attribute_write_strings(hid_t loc, const char *object_name, const char *name,
                                     int rank, const hsize_t *dims, const char *const *strings) {
     if (snnc_attribute_prepare(loc, object_name, name) < 0) return -1;
     hid_t type = snnc_vlen_utf8();
-    hid_t space = snnc_dataspace(rank, dims);
-    hid_t attr = H5Acreate_by_name(loc, object_name, name, type, space, H5P_DEFAULT,
-                                   H5P_DEFAULT, H5P_DEFAULT);
-    int status = -1;
-    if (attr >= 0) {
-        status = (int)H5Awrite(attr, type, strings);
-        H5Aclose(attr);
-    }
-    H5Sclose(space);
+    int status = snnc_attribute_create(loc, object_name, name, type, type, rank, dims, strings);
     H5Tclose(type);
     return status;
 }

@@ -150,20 +150,14 @@ private func maxPoolPlane(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>,
     height h: Int, width w: Int, outHeight ho: Int, outWidth wo: Int, window: Window2d
 ) {
-    let (kH, kW, sH, sW, pH, pW) = (
-        window.kernelH, window.kernelW, window.strideH, window.strideW,
-        window.padH, window.padW
-    )
     for oh in 0..<ho {
-        let h0 = max(oh * sH - pH, 0)
-        let h1 = min(oh * sH - pH + kH, h)
+        let rows = window.inputRows(ofOutputRow: oh, height: h)
         for ow in 0..<wo {
-            let w0 = max(ow * sW - pW, 0)
-            let w1 = min(ow * sW - pW + kW, w)
+            let columns = window.inputColumns(ofOutputColumn: ow, width: w)
             var best = -Float.infinity
-            var bestIndex = h0 * w + w0
-            for ih in h0..<h1 {
-                for iw in w0..<w1 {
+            var bestIndex = rows.lowerBound * w + columns.lowerBound
+            for ih in rows {
+                for iw in columns {
                     let v = x[ih * w + iw]
                     let take = (v > best) != v.isNaN
                     best = take ? v : best
@@ -249,15 +243,13 @@ public func avgPool2dForward(input: Tensor, window: Window2d) -> Tensor {
                         continue
                     }
                     for oh in 0..<d.ho {
-                        let h0 = max(oh * sH - pH, 0)
-                        let h1 = min(oh * sH - pH + kH, d.h)
+                        let rows = window.inputRows(ofOutputRow: oh, height: d.h)
                         for ow in 0..<d.wo {
-                            let w0 = max(ow * sW - pW, 0)
-                            let w1 = min(ow * sW - pW + kW, d.w)
+                            let columns = window.inputColumns(ofOutputColumn: ow, width: d.w)
                             var s: Float = 0
-                            for ih in h0..<h1 {
+                            for ih in rows {
                                 let row = x + ih * d.w
-                                for iw in w0..<w1 { s += row[iw] }
+                                for iw in columns { s += row[iw] }
                             }
                             yPlane[oh * d.wo + ow] = s * inv
                         }
@@ -297,15 +289,13 @@ public func avgPool2dBackward(dOutput: Tensor, inputShape: [Int], window: Window
                     let dxPlane = dxs.base + plane * d.h * d.w
                     let dyPlane = UnsafePointer(dys.base) + plane * d.ho * d.wo
                     for oh in 0..<d.ho {
-                        let h0 = max(oh * sH - pH, 0)
-                        let h1 = min(oh * sH - pH + kH, d.h)
+                        let rows = window.inputRows(ofOutputRow: oh, height: d.h)
                         for ow in 0..<d.wo {
-                            let w0 = max(ow * sW - pW, 0)
-                            let w1 = min(ow * sW - pW + kW, d.w)
+                            let columns = window.inputColumns(ofOutputColumn: ow, width: d.w)
                             let g = dyPlane[oh * d.wo + ow] * inv
-                            for ih in h0..<h1 {
+                            for ih in rows {
                                 let row = dxPlane + ih * d.w
-                                for iw in w0..<w1 { row[iw] += g }
+                                for iw in columns { row[iw] += g }
                             }
                         }
                     }

@@ -75,6 +75,21 @@ public struct Window2d: Equatable, Hashable, Sendable, CustomStringConvertible {
         "kernel \(kernelH)x\(kernelW) stride \(strideH)x\(strideW) pad \(padH)x\(padW)"
     }
 
+    /// The input rows that output row `o` covers, clipped to `0..<height` (padding rows left out).
+    /// - Precondition: the window reaches the image (true whenever padding ≤ kernel/2, as pooling
+    ///   requires); a window wholly in the padding traps.
+    @inline(__always)
+    func inputRows(ofOutputRow o: Int, height: Int) -> Range<Int> {
+        max(o * strideH - padH, 0)..<min(o * strideH - padH + kernelH, height)
+    }
+
+    /// The input columns that output column `o` covers, clipped to `0..<width`.
+    /// - Precondition: as `inputRows(ofOutputRow:height:)`.
+    @inline(__always)
+    func inputColumns(ofOutputColumn o: Int, width: Int) -> Range<Int> {
+        max(o * strideW - padW, 0)..<min(o * strideW - padW + kernelW, width)
+    }
+
     /// The output positions `o` in `0..<outputCount` whose input index `o·stride − pad + k`
     /// lies inside `0..<inputCount`, for kernel offset `k` (an empty range if none).
     @inline(__always)

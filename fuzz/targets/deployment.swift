@@ -1,7 +1,7 @@
 // libFuzzer target: the deployment-file reader and its validation (DeploymentFile.read, which
-// validates), structure-aware. scripts/fuzz.sh links it with SNNDiagnostics, SNNIR, SNNStore and
-// SNNFormat and passes SNNC_FUZZ_MODELS, the folder with small.snn.h5 (a real file written by
-// `snnc export`).
+// validates), structure-aware. scripts/fuzz.sh compiles it with fuzz/support/Bytes.swift and
+// HDF5Mutations.swift, links it with SNNDiagnostics, SNNIR, SNNStore and SNNFormat and passes
+// SNNC_FUZZ_MODELS, the folder with small.snn.h5 (a real file written by `snnc export`).
 //
 // The input is a list of mutations, each decoded from a few bytes: which group of the file (every
 // group, found once at start-up), then an operation on one of its attributes or datasets: set an
@@ -15,28 +15,9 @@ import Foundation
 import SNNFormat
 import SNNStore
 
-/// The fuzzer's bytes as numbers (zeros once they run out).
-struct Bytes {
-    var data: UnsafeBufferPointer<UInt8>
-    var position = 0
-    var isEmpty: Bool { position >= data.count }
-    mutating func byte() -> Int {
-        defer { position += 1 }
-        return position < data.count ? Int(data[position]) : 0
-    }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : (byte() << 8 | byte()) % n }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
-
 let integers: [Int64] = [0, 1, -1, 2, 3, 7, 64, 4096, 4097, 1 << 31, -(1 << 31), 1 << 40, Int64.max, Int64.min]
 let reals: [Double] = [0, -1, 1e-300, 1e300, .nan, .infinity, -.infinity, 0.5, 2]
 let words = ["", "none", "shift", "multiply", "if", "lif", "zero", "subtract", "max", "sum", "conv", "linear", "input", "ge"]
-
-struct Group {
-    var path: String
-    var attributes: [String]
-    var datasets: [String]
-}
 
 /// Every group of the file with its attributes and datasets.
 func catalogue(_ group: HDF5Group) throws -> [Group] {
@@ -54,34 +35,21 @@ func catalogue(_ group: HDF5Group) throws -> [Group] {
 
 let models = ProcessInfo.processInfo.environment["SNNC_FUZZ_MODELS"] ?? ".build/fuzz/models"
 let base = models + "/small.snn.h5"
-let original: Data = {
-    guard let data = FileManager.default.contents(atPath: base) else { fatalError("fuzz: cannot read \(base)") }
-    return data
-}()
+let original = baseFile(base)
 let groups: [Group] = {
     do { return try catalogue(try HDF5File.open(base).root) } catch { fatalError("fuzz: cannot list \(base): \(error)") }
 }()
-let work: String = {
-    let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    return folder + "/snnc-fuzz-deployment-\(getpid()).snn.h5"
-}()
+let work = scratchPath("deployment", suffix: ".snn.h5")
 
 /// One mutation of the open file.
 func mutate(_ root: HDF5Group, _ bytes: inout Bytes) throws {
     let target = bytes.pick(groups)
-    let group = target.path == "/" ? root : try root.group(String(target.path.dropFirst()))
+    let group = try open(root, target.path)
     let operation = bytes.byte()
     if !target.attributes.isEmpty && (target.datasets.isEmpty || operation & 1 == 0) {
         let name = bytes.pick(target.attributes)
-        switch (operation >> 1) % 7 {
-        case 0: try group.setAttribute(name, scalar: bytes.pick(integers))
-        case 1: try group.setAttribute(name, scalar: Int32(truncatingIfNeeded: bytes.pick(integers)))
-        case 2: try group.setAttribute(name, scalar: bytes.pick(reals))
-        case 3: try group.setAttribute(name, (0..<bytes.below(5)).map { _ in bytes.pick(integers) })
-        case 4: try group.setAttribute(name, (0..<bytes.below(5)).map { _ in bytes.pick(reals) })
-        case 5: try group.setAttribute(name, string: bytes.pick(words))
-        default: try group.setAttribute(name, [Int64]())  // emptied
-        }
+        try mutateAttribute(
+            group, name, change: (operation >> 1) % 7, integers: integers, reals: reals, words: words, &bytes)
         return
     }
     guard !target.datasets.isEmpty else {
@@ -89,25 +57,18 @@ func mutate(_ root: HDF5Group, _ bytes: inout Bytes) throws {
         return
     }
     let name = bytes.pick(target.datasets)
-    let info = try group.info(of: name)
-    if info.type == .string {
-        try group.remove(name)
-        if operation & 2 == 0 { try group.write(name, strings: (0..<bytes.below(3)).map { _ in bytes.pick(words) }) }
-        return
-    }
-    var values = try group.read(name, as: Double.self, convert: true).values
-    try group.remove(name)
-    let rounded = { (v: Double) in Int64(exactly: v.rounded()) ?? 0 }
+    guard let taken = try takeDataset(group, name, rewriteStrings: operation & 2 == 0, words: words, &bytes) else { return }
+    var values = taken.values
     switch (operation >> 1) % 8 {
     case 0 where !values.isEmpty:
         values[bytes.below(values.count)] = bytes.pick(reals + integers.map(Double.init))
-        try group.write(name, values, shape: info.shape)
+        try group.write(name, values, shape: taken.shape)
     case 1 where !values.isEmpty:
         values[bytes.below(values.count)] += Double(bytes.byte() - 128)
-        try group.write(name, values.map(rounded), shape: info.shape)
+        try group.write(name, values.map(rounded), shape: taken.shape)
     case 2: try group.write(name, values.prefix(bytes.below(values.count + 1)).map(rounded))
-    case 3: try group.write(name, values.map { Float($0) }, shape: info.shape)
-    case 4: try group.write(name, values.map { Int32(clamping: rounded($0)) }, shape: info.shape)
+    case 3: try group.write(name, values.map { Float($0) }, shape: taken.shape)
+    case 4: try group.write(name, values.map { Int32(clamping: rounded($0)) }, shape: taken.shape)
     case 5: try group.write(name, values.map(rounded))  // the shape flattened
     case 6: try group.write(name, values.map(rounded) + [rounded(bytes.pick(reals))])
     default: break  // the dataset removed
@@ -117,16 +78,12 @@ func mutate(_ root: HDF5Group, _ bytes: inout Bytes) throws {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDeployment(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var bytes = Bytes(data: UnsafeBufferPointer(start: data, count: size))
-    guard FileManager.default.createFile(atPath: work, contents: original) else { fatalError("fuzz: cannot write \(work)") }
-    defer { unlink(work) }
-    do {
-        let file = try HDF5File.openForEditing(work)
-        for _ in 0..<4 where !bytes.isEmpty { try mutate(file.root, &bytes) }
-    } catch {
-        return 0  // a mutation the store refused: nothing to read
-    }
-    if let read = try? DeploymentFile.read(work) {
-        precondition(!read.graph.layers.isEmpty, "an accepted deployment file has no layers")
+    withMutatedCopy(of: original, at: work) { root in
+        for _ in 0..<4 where !bytes.isEmpty { try mutate(root, &bytes) }
+    } read: {
+        if let read = try? DeploymentFile.read(work) {
+            precondition(!read.graph.layers.isEmpty, "an accepted deployment file has no layers")
+        }
     }
     return 0
 }

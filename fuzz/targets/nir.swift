@@ -1,7 +1,8 @@
 // libFuzzer target: the NIR importer's graph validation (NIRImporter.model, then the model as a
 // training state, which is what `snnc import` does after reading the file), structure-aware.
-// scripts/fuzz.sh links it with snnc's library modules up to SNNInterop and passes
-// SNNC_FUZZ_MODELS, the folder with small.nir (written by `snnc export --format nir`).
+// scripts/fuzz.sh compiles it with fuzz/support/Bytes.swift, links it with snnc's library modules
+// up to SNNInterop and passes SNNC_FUZZ_MODELS, the folder with small.nir (written by
+// `snnc export --format nir`).
 //
 // The input is a list of mutations of that document in memory, each decoded from a few bytes:
 // change a node's type; replace a field with one of another kind (float32, float64, integers,
@@ -15,19 +16,6 @@ import Foundation
 import SNNFormat
 import SNNInterop
 import SNNTrain
-
-/// The fuzzer's bytes as numbers (zeros once they run out).
-struct Bytes {
-    var data: UnsafeBufferPointer<UInt8>
-    var position = 0
-    var isEmpty: Bool { position >= data.count }
-    mutating func byte() -> Int {
-        defer { position += 1 }
-        return position < data.count ? Int(data[position]) : 0
-    }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : (byte() << 8 | byte()) % n }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
 
 let types = ["Input", "Output", "Affine", "Linear", "Conv2d", "LIF", "IF", "CubaLIF", "SumPool2d", "AvgPool2d", "Flatten", "Scale", "Threshold", ""]
 let reals: [Double] = [0, -1, 1, 0.5, 1e30, -1e30, .nan, .infinity, -.infinity, 1e-30, Double(1 << 40)]

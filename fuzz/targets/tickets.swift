@@ -1,8 +1,9 @@
 // libFuzzer target: the ticket-file reader (TicketFile.open, loadLevel, readDocument) and what
 // `snnc inspect`, `snnc export` and `prune --resume` do with what it read, structure-aware.
-// scripts/fuzz.sh links it with snnc's library modules up to SNNTickets and SNNCompiler and passes
-// SNNC_FUZZ_MODELS, the folder with small.tickets.h5 (a real file written by `snnc prune --target
-// edge`: levels, fit tables, search state).
+// scripts/fuzz.sh compiles it with fuzz/support/Bytes.swift and HDF5Mutations.swift, links it with
+// snnc's library modules up to SNNTickets and SNNCompiler and passes SNNC_FUZZ_MODELS, the folder
+// with small.tickets.h5 (a real file written by `snnc prune --target edge`: levels, fit tables,
+// search state).
 //
 // The input is a list of mutations, each decoded from a few bytes, applied with SNNStore's editing
 // API to a fresh copy of that file:
@@ -32,19 +33,6 @@ import SNNStore
 import SNNTickets
 import SNNTrain
 
-/// The fuzzer's bytes as numbers (zeros once they run out).
-struct Bytes {
-    var data: UnsafeBufferPointer<UInt8>
-    var position = 0
-    var isEmpty: Bool { position >= data.count }
-    mutating func byte() -> Int {
-        defer { position += 1 }
-        return position < data.count ? Int(data[position]) : 0
-    }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : (byte() << 8 | byte()) % n }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
-
 let integers: [Int64] = [0, 1, -1, 2, 3, 7, 64, 4096, 1 << 31, -(1 << 31), 1 << 40, 1 << 53, Int64.max, Int64.min]
 let reals: [Double] = [0, -1, 1e-300, 1e300, -1e300, .nan, .infinity, -.infinity, 0.5, 2]
 let words = [
@@ -57,12 +45,6 @@ struct JSONText {
     var group: String
     var name: String
     var isAttribute: Bool
-}
-
-struct Group {
-    var path: String
-    var attributes: [String]
-    var datasets: [String]
 }
 
 /// Every group of the file with its attributes and datasets, and every JSON text in it.
@@ -88,10 +70,7 @@ func catalogue(_ group: HDF5Group, _ texts: inout [JSONText]) throws -> [Group] 
 
 let models = ProcessInfo.processInfo.environment["SNNC_FUZZ_MODELS"] ?? ".build/fuzz/models"
 let base = models + "/small.tickets.h5"
-let original: Data = {
-    guard let data = FileManager.default.contents(atPath: base) else { fatalError("fuzz: cannot read \(base)") }
-    return data
-}()
+let original = baseFile(base)
 let (groups, texts): ([Group], [JSONText]) = {
     do {
         var texts: [JSONText] = []
@@ -104,10 +83,7 @@ let (groups, texts): ([Group], [JSONText]) = {
 let profile: ChipProfile = {
     do { return try ChipProfile.named("edge") } catch { fatalError("fuzz: cannot load the edge profile: \(error)") }
 }()
-let work: String = {
-    let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    return folder + "/snnc-fuzz-tickets-\(getpid()).h5"
-}()
+let work = scratchPath("tickets", suffix: ".h5")
 
 /// SNNC_FUZZ_VERBOSE=1 prints every mutation and every error the reader throws (to see what an
 /// input does and which paths it reaches).
@@ -243,10 +219,6 @@ func mutateJSON(_ text: String, _ bytes: inout Bytes) -> String {
 
 // MARK: - HDF5 mutations
 
-func open(_ root: HDF5Group, _ path: String) throws -> HDF5Group {
-    path == "/" ? root : try root.group(String(path.dropFirst()))
-}
-
 /// One mutation of a JSON text of the open file.
 func mutateText(_ root: HDF5Group, _ bytes: inout Bytes) throws {
     let text = bytes.pick(texts)
@@ -274,41 +246,27 @@ func mutateObject(_ root: HDF5Group, _ bytes: inout Bytes) throws {
     if !target.attributes.isEmpty && (target.datasets.isEmpty || operation & 1 == 0) {
         let name = bytes.pick(target.attributes)
         note("  attribute \(name), change \((operation >> 1) % 7)")
-        switch (operation >> 1) % 7 {
-        case 0: try group.setAttribute(name, scalar: bytes.pick(integers))
-        case 1: try group.setAttribute(name, scalar: Int32(truncatingIfNeeded: bytes.pick(integers)))
-        case 2: try group.setAttribute(name, scalar: bytes.pick(reals))
-        case 3: try group.setAttribute(name, (0..<bytes.below(5)).map { _ in bytes.pick(integers) })
-        case 4: try group.setAttribute(name, (0..<bytes.below(5)).map { _ in bytes.pick(reals) })
-        case 5: try group.setAttribute(name, string: bytes.pick(words))
-        default: try group.setAttribute(name, [Int64]())  // emptied
-        }
+        try mutateAttribute(
+            group, name, change: (operation >> 1) % 7, integers: integers, reals: reals, words: words, &bytes)
         return
     }
     guard !target.datasets.isEmpty else { return }
     let name = bytes.pick(target.datasets)
     note("  dataset \(name), change \((operation >> 1) % 8)")
-    let info = try group.info(of: name)
-    if info.type == .string {
-        try group.remove(name)
-        if operation & 2 == 0 { try group.write(name, strings: (0..<bytes.below(3)).map { _ in bytes.pick(words) }) }
-        return
-    }
-    var values = try group.read(name, as: Double.self, convert: true).values
-    try group.remove(name)
-    let rounded = { (v: Double) in Int64(exactly: v.rounded()) ?? 0 }
+    guard let taken = try takeDataset(group, name, rewriteStrings: operation & 2 == 0, words: words, &bytes) else { return }
+    var values = taken.values
     switch (operation >> 1) % 8 {
     case 0 where !values.isEmpty:
         let i = bytes.below(values.count)
         values[i] = bytes.pick(reals + integers.map(Double.init))
         note("  entry \(i) = \(values[i])")
-        try group.write(name, values.map { Float($0) }, shape: info.shape)
+        try group.write(name, values.map { Float($0) }, shape: taken.shape)
     case 1 where !values.isEmpty:
         values[bytes.below(values.count)] += Double(bytes.byte() - 128)
-        try group.write(name, values.map { UInt8(clamping: rounded($0)) }, shape: info.shape)
+        try group.write(name, values.map { UInt8(clamping: rounded($0)) }, shape: taken.shape)
     case 2: try group.write(name, values.prefix(bytes.below(values.count + 1)).map { Float($0) })
-    case 3: try group.write(name, values, shape: info.shape)  // float64
-    case 4: try group.write(name, values.map { Int32(clamping: rounded($0)) }, shape: info.shape)
+    case 3: try group.write(name, values, shape: taken.shape)  // float64
+    case 4: try group.write(name, values.map { Int32(clamping: rounded($0)) }, shape: taken.shape)
     case 5: try group.write(name, values.map { Float($0) })  // the shape flattened
     case 6: try group.write(name, values.map { Float($0) } + [Float(bytes.pick(reals))])
     default: break  // the dataset removed
@@ -372,16 +330,12 @@ func read(_ path: String) {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTickets(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var bytes = Bytes(data: UnsafeBufferPointer(start: data, count: size))
-    guard FileManager.default.createFile(atPath: work, contents: original) else { fatalError("fuzz: cannot write \(work)") }
-    defer { unlink(work) }
-    do {
-        let file = try HDF5File.openForEditing(work)
+    withMutatedCopy(of: original, at: work) { root in
         for _ in 0..<4 where !bytes.isEmpty {
-            if bytes.byte() % 3 == 0 { try mutateObject(file.root, &bytes) } else { try mutateText(file.root, &bytes) }
+            if bytes.byte() % 3 == 0 { try mutateObject(root, &bytes) } else { try mutateText(root, &bytes) }
         }
-    } catch {
-        return 0  // a mutation the store refused: nothing to read
+    } read: {
+        read(work)
     }
-    read(work)
     return 0
 }

@@ -106,10 +106,7 @@ struct SearchOptions: ParsableArguments {
 
     func targets() throws -> [DensityTarget] {
         if let rounds {
-            return try numbers(rounds, "--rounds").map { value in
-                guard let k = Int(exactly: value), k >= 1 else { throw ValidationError("--rounds takes whole numbers ≥ 1, got \(value)") }
-                return .rounds(k)
-            }
+            return try wholeNumbers(rounds, "--rounds").map { .rounds($0) }
         }
         if let sparsity { return try numbers(sparsity, "--sparsity").map { .sparsity($0) } }
         return []
@@ -196,10 +193,7 @@ struct EarlyTimeOptions: ParsableArguments {
         if let etProbeImages { config.probeImages = etProbeImages }
         if let etLambda { config.lambda = etLambda }
         if let etCandidates {
-            config.candidates = try numbers(etCandidates, "--et-candidates").map { value in
-                guard let t = Int(exactly: value), t >= 1 else { throw ValidationError("--et-candidates takes whole numbers ≥ 1") }
-                return t
-            }
+            config.candidates = try wholeNumbers(etCandidates, "--et-candidates")
         }
         if let etKlDirection { config.direction = etKlDirection }
         if let etNormalize { config.normalization = etNormalize }
@@ -245,6 +239,14 @@ private func numbers(_ text: String, _ option: String) throws -> [Double] {
         throw ValidationError("\(option) takes a comma-separated list of numbers, got '\(text)'")
     }
     return values
+}
+
+/// Parses `2,3,4`: a comma-separated list of whole numbers ≥ 1.
+private func wholeNumbers(_ text: String, _ option: String) throws -> [Int] {
+    try numbers(text, option).map { value in
+        guard let k = Int(exactly: value), k >= 1 else { throw ValidationError("\(option) takes whole numbers ≥ 1, got \(value)") }
+        return k
+    }
 }
 
 extension TicketMethod: ExpressibleByArgument {

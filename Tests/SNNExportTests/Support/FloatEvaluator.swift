@@ -50,13 +50,7 @@ struct FloatEvaluator {
                     values[layer.name] = s
                 case .pool(let p): values[layer.name] = pool(x, shapeIn, layer.shape, p)
                 case .flatten: values[layer.name] = x
-                case .add:
-                    var sum = x
-                    for other in layer.inputs.dropFirst() {
-                        guard let y = values[other] else { continue }
-                        for j in sum.indices { sum[j] += y[j] }
-                    }
-                    values[layer.name] = sum
+                case .add: values[layer.name] = residualSum(x, layer, values)
                 }
             }
             if let last = graph.layers.last, let out = values[last.name] {
@@ -111,14 +105,10 @@ struct FloatEvaluator {
                 for ox in 0..<outShape[2] {
                     var sum: Float = 0
                     var best = -Float.infinity
-                    for ky in 0..<g.kernelH {
-                        for kx in 0..<g.kernelW {
-                            let iy = oy * g.strideH - g.padH + ky
-                            let ix = ox * g.strideW - g.padW + kx
-                            let v: Float = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(c * h + iy) * w + ix] : 0
-                            sum += v
-                            best = max(best, v)
-                        }
+                    forEachWindowPosition(g, channel: c, oy: oy, ox: ox, height: h, width: w) { index in
+                        let v = index.map { x[$0] } ?? 0
+                        sum += v
+                        best = max(best, v)
                     }
                     let j = (c * outShape[1] + oy) * outShape[2] + ox
                     switch p.kind {

@@ -42,12 +42,7 @@ struct IntegerEvaluator {
                     }
                     values[layer.name] = y
                 case .add:
-                    var sum = x
-                    for other in layer.inputs.dropFirst() {
-                        guard let y = values[other] else { continue }
-                        for j in sum.indices { sum[j] += y[j] }
-                    }
-                    values[layer.name] = sum
+                    values[layer.name] = residualSum(x, layer, values)
                 case .lif(let lif):
                     guard let n = lif.quantized else { continue }
                     var v = state[layer.name] ?? [Int64](repeating: 0, count: x.count)
@@ -123,12 +118,8 @@ struct IntegerEvaluator {
             for oy in 0..<outShape[1] {
                 for ox in 0..<outShape[2] {
                     var sum: Int64 = 0
-                    for ky in 0..<g.kernelH {
-                        for kx in 0..<g.kernelW {
-                            let iy = oy * g.strideH - g.padH + ky
-                            let ix = ox * g.strideW - g.padW + kx
-                            if iy >= 0 && iy < h && ix >= 0 && ix < w { sum += x[(c * h + iy) * w + ix] }
-                        }
+                    forEachWindowPosition(g, channel: c, oy: oy, ox: ox, height: h, width: w) { index in
+                        if let index { sum += x[index] }
                     }
                     y[(c * outShape[1] + oy) * outShape[2] + ox] = p.kind == .max ? (sum > 0 ? 1 : 0) : sum
                 }
