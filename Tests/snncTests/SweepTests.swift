@@ -171,6 +171,27 @@ struct SweepTests {
         }
     }
 
+    @Test func oversubscribedThreadsAreNamedBeforeTheRunsStart() throws {
+        let defaults = try plan(Self.grid)  // prune without --threads: 2 each
+        #expect(defaults.runs.allSatisfy { SweepThreads.threads(of: $0) == 2 })
+        let warning = try #require(SweepThreads.oversubscription(runs: defaults.runs, jobs: 2, cores: 2))
+        #expect(warning.contains("4 threads on 2 cores"))
+        #expect(warning.contains("'threads = 1'"))
+        #expect(SweepThreads.oversubscription(runs: defaults.runs, jobs: 1, cores: 2) == nil)
+        #expect(SweepThreads.oversubscription(runs: defaults.runs, jobs: 2, cores: 4) == nil)
+        #expect(SweepThreads.oversubscription(runs: Array(defaults.runs.prefix(1)), jobs: 2, cores: 2) == nil)
+
+        let oneThread = try plan(Self.grid.replacingOccurrences(of: "model = \"small\"", with: "model = \"small\"\nthreads = 1"))
+        #expect(oneThread.runs.allSatisfy { SweepThreads.threads(of: $0) == 1 })
+        #expect(SweepThreads.oversubscription(runs: oneThread.runs, jobs: 2, cores: 2) == nil)
+
+        var run = defaults.runs[0]
+        run.arguments += ["--threads=3"]
+        #expect(SweepThreads.threads(of: run) == 3)
+        run.arguments = ["export", "a.h5", "-o", "b.h5"]
+        #expect(SweepThreads.threads(of: run) == 1)
+    }
+
     @Test func slurmScriptIsOneJobArray() throws {
         let plan = try plan(Self.grid)
         let script = SlurmScript(partition: "cpu", time: "2:00:00", cpusPerTask: 2, mem: "4G", maxParallel: 2)

@@ -90,7 +90,10 @@ extension SNNC.Sweep {
                 Every run is a normal snnc command started in the sweep file's folder (its \
                 output and log under the sweep's outputs folder); a partial ticket file or \
                 checkpoint is continued with --resume, a finished one is skipped. One progress \
-                line covers the grid. Exit status 1 when a run fails (its log is named).
+                line covers the grid. Exit status 1 when a run fails (its log is named). Each \
+                run uses its own threads (--threads, 2 unless the sweep file's [options] set \
+                'threads'); a warning says when -j runs at once ask for more threads than the \
+                machine has cores.
 
                 Examples:
                   snnc sweep run sweep.toml -j 2
@@ -111,6 +114,11 @@ extension SNNC.Sweep {
                 let plan = try SweepPlan(try SweepFile.load(file))
                 let selected = only.isEmpty ? nil : try only.map { try plan.run(named: $0) }
                 let total = selected?.count ?? plan.runs.count
+                if let warning = SweepThreads.oversubscription(
+                    runs: selected ?? plan.runs, jobs: jobs, cores: ProcessInfo.processInfo.activeProcessorCount)
+                {
+                    printError("warning: " + warning)
+                }
                 let runner = SweepRunner(plan: plan, executable: currentExecutable(), jobs: jobs)
                 SweepChildren.shared.forwardSignals()
                 let progress = ProgressLine()
