@@ -4,6 +4,7 @@ stage (README.md, "Stages") runs a run."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # The paper's four sparsity levels (Table 1) and the IMP rounds that reach them (20% per round).
 LEVELS = [68.30, 89.91, 95.69, 98.13]
@@ -48,3 +49,16 @@ def stages_text(runs: list[str]) -> str:
     if not stages:
         return "stage ?"
     return ("stage " if len(stages) == 1 else "stages ") + ", ".join(str(s) for s in stages)
+
+
+def sweep_threads(name: str) -> int | None:
+    """`threads` in the [options] of this folder's sweep file `name` (`dense.toml`, `sweep.toml`),
+    None when the file or the line is missing. The dense baselines ran with 2 threads, the searches
+    with 1 (README.md, "Stages"); a run's bits depend on its thread count (DESIGN.md "Threads")."""
+    path = Path(__file__).resolve().parent.parent / name
+    try:
+        text = path.read_text()
+    except OSError:
+        return None
+    m = re.search(r"^threads\s*=\s*(\d+)\s*$", text, re.MULTILINE)
+    return int(m.group(1)) if m else None
