@@ -1,5 +1,6 @@
 import Foundation
 import SNNStore
+import SNNTickets
 import Testing
 
 @testable import snnc
@@ -190,6 +191,21 @@ struct SweepTests {
         #expect(SweepThreads.threads(of: run) == 3)
         run.arguments = ["export", "a.h5", "-o", "b.h5"]
         #expect(SweepThreads.threads(of: run) == 1)
+    }
+
+    @Test func statusOfARunInProgressCountsItsEpochsAndTheTimeLeft() {
+        var ledger = CostLedger()
+        ledger.add(CostEntry(phase: "train", run: "round3", timeSteps: 3, images: 1000, forwardMACs: 1, backwardMACs: 1, seconds: 40))
+        ledger.add(CostEntry(phase: "train", run: "round3", timeSteps: 5, images: 500, forwardMACs: 1, backwardMACs: 1, seconds: 20))
+        ledger.add(CostEntry(phase: "probe", run: "round3", timeSteps: 5, images: 9000, forwardMACs: 1, backwardMACs: 0, seconds: 99))
+        ledger.add(CostEntry(phase: "train", run: "round2", timeSteps: 5, images: 9000, forwardMACs: 1, backwardMACs: 1, seconds: 99))
+        let cursor = RunCursor(
+            setup: RunSetup(id: "round3", level: 3, epochs: 20, trainEpochs: 19, learningRate: 0.1, streamBase: 0), ledger: ledger)
+        // 1,500 of round3's training images at 500 per epoch: 3 epochs in 60 s, 16 left at 20 s each.
+        #expect(RunCursorText.describe(cursor, imagesPerEpoch: 500) == "in round3, 3 of 19 epochs done, ≈ 5m20s left in the run")
+        #expect(RunCursorText.describe(cursor, imagesPerEpoch: nil) == "in round3")
+        let fresh = RunCursor(setup: cursor.setup, ledger: CostLedger())
+        #expect(RunCursorText.describe(fresh, imagesPerEpoch: 500) == "in round3, 0 of 19 epochs done")
     }
 
     @Test func slurmScriptIsOneJobArray() throws {

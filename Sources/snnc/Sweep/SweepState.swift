@@ -54,7 +54,10 @@ enum SweepRunState: Equatable {
                 }
                 if file.isComplete { return .finished }
                 let levels = file.levels.count
-                let now = file.progress.current.map { ", in \($0.setup.id)" } ?? ""
+                let now =
+                    file.progress.current.map {
+                        ", " + RunCursorText.describe($0, imagesPerEpoch: file.header.training.data.trainSubset)
+                    } ?? ""
                 return .partial("\(levels) level\(levels == 1 ? "" : "s") stored\(now)")
             } catch {
                 return .unreadable(Diagnostic(known: error)?.message ?? String(describing: error))
