@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs repro2's stages (README.md, "Stages") in order, each resumed where it stopped (finished runs
+# are skipped in seconds), and after each stage collects what has finished: results/<run>.json and
+# logs/<run>.log per finished search, results/{dense,searches,fig3}.{csv,json}, report.html and
+# results/claims.md. It commits nothing: commit results/, logs/ and report.html when a stage ends.
+# Usage, in this folder:
+#   SNNC=/path/to/snnc nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
+# LAST (default 13) is the last stage to run: stop before a decision point (README.md, "Decisions
+# on the way": after stage 6, check Grad R's α bracket before stage 10). `./run.sh collect` only
+# collects (e.g. before committing while a stage still runs).
+set -uo pipefail
+cd "$(dirname "$0")"
+SNNC=${SNNC:-snnc}
+last=${1:-13}
+mkdir -p tickets/logs results logs
+
+# stage | sweep file | -j | runs (none: every run of the file)
+stages=(
+    "1|dense.toml|1|"
+    "2|sweep.toml|2|imp-s0 imp+et-s0"     # stages 2 and 3 together
+    "4|sweep.toml|2|eb-s0 eb+et-s0"
+    "5|sweep.toml|2|snip-s0 random-s0 transfer-s0"
+    "6|sweep.toml|2|deepr-s0 gradr-a1e-4-s0 gradr-a2e-4-s0 gradr-a5e-4-s0 gradr-a1e-3-s0 gradr-a2e-3-s0"
+    "7|fig3.toml|2|oneshot-pre1-post5 oneshot-pre2-post5 oneshot-pre3-post5 oneshot-pre4-post5 oneshot-pre5-post5"
+    "8|sweep.toml|2|imp-s1 imp+et-s1"
+    "9|sweep.toml|2|imp-s2 imp+et-s2"
+    "10|sweep.toml|2|eb-s1 eb+et-s1 deepr-s1 gradr-a1e-4-s1 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1"
+    "11|sweep.toml|2|eb-s2 eb+et-s2 deepr-s2 gradr-a1e-4-s2 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2"
+    "12|fig3.toml|2|"
+    "13|sweep.toml|2|eb-c1-s0"
+)
+
+# A committed log: the raw one without its progress-bar lines.
+clean_log() { tr '\r' '\n' < "tickets/logs/$1.log" | grep -v '\] *loss\|ETA' > "logs/$1.log"; }
+
+# `sweep collect FILE` into results/OUT when at least one of its runs has finished.
+collect_file() {
+    local staging=tickets/collect
+    mkdir -p "$staging"
+    if "$SNNC" sweep collect "$1" -o "$staging/$2" 2>&1 | grep -q ': 0 of '; then
+        rm -f "$staging/$2"
+    else
+        mv "$staging/$2" "results/$2"
+    fi
+}
+
+collect() {
+    collect_file dense.toml dense.csv
+    collect_file sweep.toml searches.csv
+    collect_file sweep.toml searches.json
+    collect_file fig3.toml fig3.csv
+    collect_file fig3.toml fig3.json
+    # Every finished run (first column of the collections): its log, and a search's own summary.
+    local run
+    for run in $(tail -q -n +2 results/*.csv 2>/dev/null | cut -d, -f1 | sort -u); do
+        [ -e "tickets/logs/$run.log" ] && clean_log "$run"
+        if [ -e "tickets/$run.h5" ] && [[ $run != dense-* && $run != oneshot-* ]] \
+            && "$SNNC" inspect "tickets/$run.h5" --json > "results/$run.json.tmp"; then
+            mv "results/$run.json.tmp" "results/$run.json"
+        else
+            rm -f "results/$run.json.tmp"
+        fi
+    done
+    if [ -s results/searches.json ]; then "$SNNC" report results/searches.json -o report.html; fi
+    python3 claims.py
+}
+
+if [ "$last" = collect ]; then
+    collect
+    exit
+fi
+
+for entry in "${stages[@]}"; do
+    IFS='|' read -r stage file jobs runs <<< "$entry"
+    [ "$stage" -le "$last" ] || break
+    args=()
+    for run in $runs; do args+=(--run "$run"); done
+    echo "$(date -u +%FT%TZ) stage $stage: $SNNC sweep run $file -j $jobs ${args[*]}"
+    if "$SNNC" sweep run "$file" -j "$jobs" "${args[@]}"; then
+        echo "$(date -u +%FT%TZ) stage $stage finished"
+    else
+        echo "$(date -u +%FT%TZ) stage $stage: a run failed (its log is named above); stopping"
+        collect
+        exit 1
+    fi
+    collect
+done
