@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "SNNStoreTests", dependencies: ["SNNStore"]),
         .testTarget(name: "SNNTensorTests", dependencies: ["SNNTensor"]),
         .testTarget(name: "SNNDataTests", dependencies: ["SNNData"]),
-        .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain", "SNNStore"]),
+        .testTarget(name: "SNNTrainTests", dependencies: ["SNNTrain", "SNNStore", "SNNIR"]),
         .testTarget(name: "SNNTicketsTests", dependencies: ["SNNTickets", "SNNTrain", "SNNData", "SNNTensor", "SNNStore", "snnc"]),
         .testTarget(name: "SNNCompilerTests", dependencies: ["SNNCompiler", "SNNIR"]),
         .testTarget(

@@ -8,6 +8,8 @@
 #   lif-small: small at width 1/4, LIF tau 4/3, hard reset (the paper's neuron)
 #   lif-tiny:  small at width 1/16, LIF, hard reset (fits SpiNNaker's 16 x 256 neurons)
 #   if-tiny:   small at width 1/16, IF, subtractive reset (fits TrueNorth's 256 inputs per neuron)
+#   if-tiny-ternary: if-tiny trained with --ternary-weights (TrueNorth's one-bit synapses with a
+#              per-neuron value per axon type deploy it as trained; tried before if-tiny)
 #   xylo-mlp:  mlp 16 -> 64 -> 8 with Xylo's current-based LIF (--neuron cuba-lif, tau_syn 4, tau 8
 #              steps) on fmnist-4x4 (the fixtures as 4x4 block means, classes 0-7), threshold 0.25,
 #              T = 8, 40 epochs, lr 0.05, batch 32, no augmentation: Xylo's 16 inputs and 8 outputs
@@ -26,6 +28,7 @@ train if-small --width 0.25 --neuron if --reset subtract
 train lif-small --width 0.25
 train lif-tiny --width 0.0625
 train if-tiny --width 0.0625 --neuron if --reset subtract
+train if-tiny-ternary --width 0.0625 --neuron if --reset subtract --ternary-weights
 "$snnc" train --model mlp --dataset fmnist-4x4 --neuron cuba-lif --threshold 0.25 --time-steps 8 --epochs 40 --lr 0.05 \
     --batch-size 32 --no-augment --seed 1 "${data[@]}" --force -o "$out/xylo-mlp.h5" >/dev/null 2>&1
 
@@ -35,7 +38,7 @@ for profile in targets/*.toml; do
     target=$(basename "$profile" .toml)
     deployed=""
     errors=""
-    for model in if-small lif-small lif-tiny if-tiny xylo-mlp; do
+    for model in if-small lif-small lif-tiny if-tiny-ternary if-tiny xylo-mlp; do
         file="$out/$model.$target.snn.h5"
         if error=$("$snnc" export "$out/$model.h5" --target "$target" --force -o "$file" 2>&1 >/dev/null); then
             deployed=$model

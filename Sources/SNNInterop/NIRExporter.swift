@@ -25,7 +25,7 @@ public struct NIRExportError: Error, Sendable, Equatable, CustomStringConvertibl
 ///   imported from one; else `<name>.fire` with r = 1, v_threshold = 0.5); sum / average pool → `SumPool2d` / `AvgPool2d`; flatten →
 ///   `Flatten`; scale → `Scale`;
 /// - add and the time-repeat node are not nodes: their inputs connect to the consumer.
-/// Pruned weights are zeros. Metadata: `dt` = 1 (time constants are in steps).
+/// Pruned weights are zeros; a `--ternary-weights` model's weights are written ternary. Metadata: `dt` = 1 (time constants are in steps).
 public enum NIRExporter {
     /// The NIR graph of `state`'s model.
     /// - Parameter producer: written to the metadata, e.g. `snnc 0.1.0`.
@@ -46,6 +46,11 @@ public enum NIRExporter {
         var foldedInto: [Int: Int] = [:]
 
         func value(_ name: String) -> Tensor? { parameters.parameterIndex(name).map { parameters.parameters[$0].value } }
+        /// A layer's weights as it computes with them (ternary for a `--ternary-weights` model).
+        func layerWeight(_ layer: String) -> [Float] {
+            parameters.parameterIndex(layer + ".weight") == nil
+                ? [] : parameters.computedWeight(layer, ternary: spec.isTernary).scalars
+        }
         func emit(_ index: Int, _ node: NIRNode) {
             nodes.append(node)
             for input in graph.nodes[index].inputs { for s in sources[input] ?? [] { edges.append((s, node.name)) } }
@@ -60,7 +65,7 @@ public enum NIRExporter {
             case .repeatTime, .add:
                 sources[i] = node.inputs.flatMap { sources[$0] ?? [] }
             case .conv(let cin, let cout, let window, _):
-                var weight = value(node.name + ".weight")?.scalars ?? []
+                var weight = layerWeight(node.name)
                 var bias = value(node.name + ".bias")?.scalars ?? Array(repeating: 0, count: cout)
                 // A batch norm right after the conv (and fed by nothing else) is folded into it.
                 if let next = graph.nodes.indices.first(where: { graph.nodes[$0].inputs == [i] }),
@@ -91,7 +96,7 @@ public enum NIRExporter {
                 }
                 sources[i] = sources[conv]
             case .linear(let inFeatures, let outFeatures, let hasBias):
-                let weight = value(node.name + ".weight")?.scalars ?? []
+                let weight = layerWeight(node.name)
                 if hasBias {
                     emit(
                         i,

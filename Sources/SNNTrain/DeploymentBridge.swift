@@ -41,9 +41,10 @@ public enum DeploymentBridge {
             let inputs = node.inputs.compactMap { irName[$0] }
             func weights(_ shape: [Int]) -> SynapticWeights {
                 let weight = parameters[node.name + ".weight"]
+                let computed = parameters.computedWeight(node.name, ternary: spec.isTernary)
                 let bias = parameters.parameterIndex(node.name + ".bias").map { parameters.parameters[$0].value.scalars }
                 return SynapticWeights(
-                    weight: DenseTensor(shape: shape, values: weight.value.scalars), bias: bias,
+                    weight: DenseTensor(shape: shape, values: computed.scalars), bias: bias,
                     mask: weight.mask.map { $0.scalars.map { $0 != 0 } })
             }
             let op: SNNIR.Operation

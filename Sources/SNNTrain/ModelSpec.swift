@@ -99,6 +99,14 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// architecture's full layer (nil: every layer whole). Only VGG16 and `small` take it; see
     /// `ChannelSelection`. Written to files only when set, so older files read as before.
     public var keptChannels: [ChannelSelection]?
+    /// Whether the convolutions and linear layers compute with ternary weights (`snnc train
+    /// --ternary-weights`): each output unit's kept weights through `TernaryRule` (SNNIR), the
+    /// float weights trained through it with a straight-through gradient (`TernaryWeights`). nil
+    /// means float weights; written to files only when set, so older files read as before.
+    public var ternaryWeights: Bool?
+
+    /// Whether the layers compute with ternary weights (see `ternaryWeights`).
+    public var isTernary: Bool { ternaryWeights ?? false }
 
     /// The paper's configuration of an architecture for a given input and class count.
     public init(

@@ -71,6 +71,13 @@ public struct Network: Sendable {
     }
 
     var spec: ModelSpec { graph.spec }
+
+    /// The weight node `i` computes with: its stored weight, or the ternary form of it for a
+    /// `--ternary-weights` model (whose gradient then reaches the stored weight unchanged).
+    private func computedWeight(_ i: Int, _ parameters: ParameterSet) -> Tensor {
+        let weight = parameters.parameters[weightIndex[i]!]
+        return spec.isTernary ? TernaryWeights.ternarize(weight) : weight.value
+    }
     var timeSteps: Int { spec.spiking ? spec.timeSteps : 1 }
 
     /// Runs the network on `images` `[B, C, H, W]`.
@@ -109,14 +116,15 @@ public struct Network: Sendable {
             case .conv(_, _, let window, _):
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
                 let weight = parameters.parameters[weightIndex[i]!]
+                let computed = computedWeight(i, parameters)
                 if let pattern = sparsePattern(weight, window: window, node: node) {
                     patterns[i] = pattern
                     values[i] = sparseConv2dForward(
-                        input: x, weight: weight.value, bias: bias, window: window,
+                        input: x, weight: computed, bias: bias, window: window,
                         pattern: pattern, workspace: &workspace)
                 } else {
                     values[i] = conv2dForward(
-                        input: x, weight: weight.value, bias: bias, window: window,
+                        input: x, weight: computed, bias: bias, window: window,
                         workspace: &workspace)
                 }
             case .batchNorm:
@@ -190,7 +198,7 @@ public struct Network: Sendable {
                 values[i] = x.reshaped([x.shape[0], x.count / max(x.shape[0], 1)])
             case .linear:
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
-                values[i] = linearForward(input: x, weight: parameters.parameters[weightIndex[i]!].value, bias: bias)
+                values[i] = linearForward(input: x, weight: computedWeight(i, parameters), bias: bias)
             case .add:
                 var sum = x
                 for j in node.inputs.dropFirst() { sum = add(sum, values[j]) }
@@ -224,7 +232,7 @@ public struct Network: Sendable {
                 break
             case .conv(_, _, let window, _):
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
-                let weight = parameters.parameters[weightIndex[i]!].value
+                let weight = computedWeight(i, parameters)
                 if let pattern = pass.sparsePatterns[i] {
                     dx = sparseConv2dBackward(
                         dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
@@ -280,7 +288,7 @@ public struct Network: Sendable {
             case .linear:
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
                 dx = linearBackward(
-                    dOutput: dy, input: x, weight: parameters.parameters[weightIndex[i]!].value,
+                    dOutput: dy, input: x, weight: computedWeight(i, parameters),
                     dWeight: &grads[weightIndex[i]!], dBias: &dBias,
                     computeInputGradient: needsInputGradient)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }

@@ -63,6 +63,13 @@ struct CLITests {
         #expect(result.stderr.contains("--epochs must be at least 1"))
     }
 
+    @Test func ternaryWeightsAreForTheSpikingModel() throws {
+        let result = try run(["train", "--ann", "--ternary-weights", "-o", "/tmp/never.h5"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--ternary-weights is for the spiking model that deploys; --ann trains its ReLU twin"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never.h5"))
+    }
+
     @Test func resumeNeedsAnExistingCheckpoint() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -299,9 +299,9 @@ private func integerLeak(_ lif: LIFGroup, name: String, profile: ChipProfile) th
 
 /// Ternary weights per output unit (conv output channel, linear output, identity unit) for chips
 /// whose synapses are one bit and whose weight value is a per-neuron register picked by axon
-/// type: unit j keeps `sign(w)·α_j` where `|w| > Δ_j` and 0 elsewhere, with `Δ_j = 0.7·mean|w|`
-/// over j's non-zero kept weights and `α_j` the mean `|w|` above `Δ_j` (the ternary-weight-network
-/// rule), so each neuron needs two registers: +α_j and −α_j.
+/// type: unit j keeps `sign(w)·α_j` where `|w| > Δ_j` and 0 elsewhere (`TernaryRule`, SNNIR: the
+/// rule `snnc train --ternary-weights` trains through), so each neuron needs two registers: +α_j
+/// and −α_j.
 struct TernaryWeights {
     /// Per output unit: the threshold Δ and the magnitude α in integer units (before rounding).
     private var threshold: [Double] = []
@@ -314,9 +314,7 @@ struct TernaryWeights {
         for j in 0..<units {
             let range = (j * perUnit)..<min((j + 1) * perUnit, weights.weight.count)
             let kept = range.filter { weights.isKept($0) && weights.weight.values[$0] != 0 }.map { abs(Double(weights.weight.values[$0])) }
-            let delta = kept.isEmpty ? 0 : 0.7 * kept.reduce(0, +) / Double(kept.count)
-            let above = kept.filter { $0 > delta }
-            let alpha = above.isEmpty ? 0 : above.reduce(0, +) / Double(above.count)
+            let (delta, alpha) = TernaryRule.unit(magnitudes: kept)
             threshold.append(delta)
             // At least one unit, so a neuron with weights keeps them; at most the register's range.
             magnitude.append(alpha == 0 ? 0 : min(max((alpha / weightScale).rounded(.toNearestOrAwayFromZero), 1), Double(limit)))

@@ -35,13 +35,20 @@ struct ModelOptions: ParsableArguments {
     var bnStatistics: BatchNormStatistics?
     @Flag(help: "Train the ANN twin (ReLU, one pass) instead of the SNN.")
     var ann = false
+    @Flag(
+        help: """
+            Compute with ternary weights: each output unit's weights become sign(w)·alpha above \
+            delta = 0.7·mean|w|, else 0 (ternary weight networks; the rule the compiler applies for \
+            TrueNorth), trained through with a straight-through gradient.
+            """)
+    var ternaryWeights = false
 
     var architecture: Architecture { model ?? .vgg16 }
 
     var isGiven: Bool {
         model != nil || width != nil || timeSteps != nil || tau != nil || threshold != nil || pool != nil
             || neuron != nil || reset != nil || encoding != nil || bnStatistics != nil || ann || tauSynShift != nil
-            || tauMemShift != nil
+            || tauMemShift != nil || ternaryWeights
     }
 
     func validate() throws {
@@ -57,6 +64,9 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("--tau sets the LIF leak; integrate-and-fire neurons (--neuron if) have none")
         }
         if ann, neuron != nil || reset != nil { throw ValidationError("--neuron and --reset describe spiking neurons; --ann has ReLUs") }
+        if ann, ternaryWeights {
+            throw ValidationError("--ternary-weights is for the spiking model that deploys; --ann trains its ReLU twin")
+        }
         if neuron == .cubaLIF {
             if tau != nil { throw ValidationError("cuba-lif neurons take --tau-mem-shift (tau = 2^shift steps), not --tau") }
             if reset == .zero { throw ValidationError("cuba-lif neurons reset by subtracting the threshold (--reset subtract)") }
@@ -79,6 +89,7 @@ struct ModelOptions: ParsableArguments {
         // Only written when chosen, so files of LIF models with a hard reset keep their bytes.
         spec.neuronModel = neuron
         spec.resetMode = reset
+        spec.ternaryWeights = ternaryWeights ? true : nil
         if neuron == .cubaLIF {
             spec.resetMode = .subtract
             spec.tau = Float(1 << (tauMemShift ?? 3))
