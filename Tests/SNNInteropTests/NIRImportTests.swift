@@ -207,14 +207,22 @@ struct NIRImportErrorTests {
 struct NIRExportTests {
     /// A small model with batch norm and max-pooling, exported to NIR (BN folded, max-pool as
     /// SumPool2d + IF) and imported again, computes the same logits and predictions.
-    @Test func exportedModelReimportsWithTheSameOutputs() throws {
-        let spec = ModelSpec(
+    /// Also for a `--ternary-weights` model: the NIR graph holds the ternary weights it computes
+    /// with, so the reimported float model gives its outputs.
+    @Test(arguments: [false, true])
+    func exportedModelReimportsWithTheSameOutputs(ternary: Bool) throws {
+        var spec = ModelSpec(
             architecture: .small, width: 0.125, inputChannels: 1, inputHeight: 8, inputWidth: 8, classes: 4,
             timeSteps: 3, pooling: .max)
+        spec.ternaryWeights = ternary ? true : nil
         let config = TrainingConfig(epochs: 1, data: DataConfig(dataset: "fmnist", directory: "/nonexistent"))
         var state = try TrainingState(spec: spec, config: config)
         // Non-trivial BN statistics, so folding is exercised.
         state.setBatchNormStatistics(variance: { 0.5 + Float($0 % 3) * 0.25 }, mean: { Float($0 % 4) * 0.05 })
+        // Larger weights than the initialisation, so that every layer spikes.
+        for i in state.parameters.parameters.indices where state.parameters.parameters[i].role == .weight {
+            state.parameters.parameters[i].value.scalars = state.parameters.parameters[i].value.scalars.map { $0 * 3 }
+        }
         let document = try NIRExporter.document(of: state, producer: "test")
         #expect(document.nodes.contains { $0.type == "IF" && $0.name == "pool1.fire" })
         #expect(!document.nodes.contains { $0.name.hasPrefix("bn") })
@@ -227,7 +235,10 @@ struct NIRExportTests {
         func logits(_ s: TrainingState) throws -> Tensor {
             var network = Network(graph: try LayerGraph(s.spec), parameters: s.parameters)
             var parameters = s.parameters
-            return network.forward(images, parameters: &parameters, training: false).logits
+            let pass = network.forward(images, parameters: &parameters, training: false)
+            // Spikes in every layer, so that every weight reaches the logits.
+            #expect(pass.spikeCounts.allSatisfy { $0.spikes > 0 }, "\(pass.spikeCounts)")
+            return pass.logits
         }
         let a = try logits(state)
         let b = try logits(back)
