@@ -2,21 +2,73 @@
 # Runs repro2's stages (README.md, "Stages") in order, each resumed where it stopped (finished runs
 # are skipped in seconds), and after each stage collects what has finished: results/<run>.json and
 # logs/<run>.log per finished search, results/{dense,searches,fig3}.{csv,json}, report.html and
-# results/claims.md. It commits nothing: commit results/, logs/ and report.html when a stage ends.
+# results/claims.md. It commits nothing: commit results/, logs/, report.html and checkpoints/ when
+# a stage ends and before a session ends.
 # Usage, in this folder:
 #   SNNC=/path/to/snnc nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
 # LAST (default 13) is the last stage to run: stop before a decision point (README.md, "Decisions
 # on the way": after stage 6, check Grad R's α bracket before stage 10). `./run.sh collect` only
 # collects (e.g. before committing while a stage still runs).
+#
+# tickets/ is not in git, and a new machine starts without it. checkpoints/ is: `./run.sh save`
+# copies every ticket file (finished or partial) and its raw log there, and every start of run.sh
+# first copies back what tickets/ lacks, so a search continues on another machine from its last
+# saved epoch with the same bits. A stage whose runs all have a committed result (results/*.csv) is
+# skipped, also when their ticket files are gone (the dense baselines of stage 1).
 set -uo pipefail
 cd "$(dirname "$0")"
 SNNC=${SNNC:-snnc}
 last=${1:-13}
-mkdir -p tickets/logs results logs
+mkdir -p tickets/logs results logs checkpoints/logs
+
+# checkpoints/ → tickets/: every saved file that tickets/ does not have (a file there is newer).
+restore() {
+    local saved name
+    for saved in checkpoints/*.h5 checkpoints/logs/*.log; do
+        [ -e "$saved" ] || continue
+        name=${saved#checkpoints/}
+        if [ ! -e "tickets/$name" ]; then
+            cp "$saved" "tickets/$name.restoring" && mv "tickets/$name.restoring" "tickets/$name"
+            echo "restored tickets/$name from $saved"
+        fi
+    done
+}
+
+# tickets/ → checkpoints/: every ticket file (replaced by rename after every epoch, so a copy is one
+# consistent epoch) and its log without the progress-bar lines, each renamed into place.
+save() {
+    local file name
+    for file in tickets/*.h5; do
+        [ -e "$file" ] || continue
+        name=${file#tickets/}
+        cmp -s "$file" "checkpoints/$name" && continue
+        cp "$file" "checkpoints/$name.saving" && mv "checkpoints/$name.saving" "checkpoints/$name"
+        echo "saved checkpoints/$name"
+    done
+    for file in tickets/logs/*.log; do
+        [ -e "$file" ] || continue
+        name=${file#tickets/}
+        tr '\r' '\n' < "$file" | grep -v '\] *loss\|ETA' > "checkpoints/$name.saving"
+        if cmp -s "checkpoints/$name.saving" "checkpoints/$name"; then
+            rm "checkpoints/$name.saving"
+        else
+            mv "checkpoints/$name.saving" "checkpoints/$name"
+        fi
+    done
+}
+
+# Whether every run in $1 is a row of a committed collection (results/*.csv, first column).
+all_collected() {
+    local run
+    [ -n "$1" ] || return 1
+    for run in $1; do
+        tail -q -n +2 results/*.csv 2>/dev/null | cut -d, -f1 | grep -qx -- "$run" || return 1
+    done
+}
 
 # stage | sweep file | -j | runs (none: every run of the file)
 stages=(
-    "1|dense.toml|1|"
+    "1|dense.toml|1|dense-s0 dense-s1 dense-s2"
     "2|sweep.toml|2|imp-s0 imp+et-s0"     # stages 2 and 3 together
     "4|sweep.toml|2|eb-s0 eb+et-s0"
     "5|sweep.toml|2|snip-s0 random-s0 transfer-s0"
@@ -65,14 +117,19 @@ collect() {
     python3 claims.py
 }
 
-if [ "$last" = collect ]; then
-    collect
-    exit
-fi
+case $last in
+    collect) collect; exit ;;
+    save) save; exit ;;
+esac
+restore
 
 for entry in "${stages[@]}"; do
     IFS='|' read -r stage file jobs runs <<< "$entry"
     [ "$stage" -le "$last" ] || break
+    if all_collected "$runs"; then
+        echo "$(date -u +%FT%TZ) stage $stage: every run collected already (results/*.csv); skipped"
+        continue
+    fi
     args=()
     for run in $runs; do args+=(--run "$run"); done
     echo "$(date -u +%FT%TZ) stage $stage: $SNNC sweep run $file -j $jobs ${args[*]}"
@@ -84,4 +141,5 @@ for entry in "${stages[@]}"; do
         exit 1
     fi
     collect
+    save
 done
