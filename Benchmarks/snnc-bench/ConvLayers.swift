@@ -9,7 +9,7 @@ import SNNTrain
 func benchmarkConvLayers(arguments: [String]) throws {
     var runs = 3
     var batch = 128
-    var timeSteps = 5
+    let timeSteps = 5
     var densities = [0.9, 0.7, 0.5, 0.3, 0.1]
     var rest = arguments.makeIterator()
     while let a = rest.next() {

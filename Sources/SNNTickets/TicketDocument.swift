@@ -234,10 +234,15 @@ public struct RunSetup: Codable, Equatable, Sendable {
 public struct RunCursor: Codable, Equatable, Sendable {
     public var setup: RunSetup
     public var ledger: CostLedger
+    /// Training images in one epoch of the run (the data set the search trains on, after
+    /// `--train-subset`), so a reader can turn the ledger's images into epochs. Absent in files
+    /// written before it was stored.
+    public var imagesPerEpoch: Int?
 
-    public init(setup: RunSetup, ledger: CostLedger) {
+    public init(setup: RunSetup, ledger: CostLedger, imagesPerEpoch: Int? = nil) {
         self.setup = setup
         self.ledger = ledger
+        self.imagesPerEpoch = imagesPerEpoch
     }
 }
 

@@ -84,7 +84,7 @@ extension TicketSearch {
             return (cursor.setup, cursor.ledger, saved)
         }
         let state = try beginRun(requested, start: start, hooks: hooks)
-        document.progress.current = RunCursor(setup: requested, ledger: CostLedger())
+        document.progress.current = RunCursor(setup: requested, ledger: CostLedger(), imagesPerEpoch: data.train.count)
         return (requested, CostLedger(), state)
     }
 
@@ -232,7 +232,7 @@ extension TicketSearch {
     private func save(_ state: TrainingState, run: RunContext, ledger: CostLedger) throws {
         run.hooks.beforeSave?()
         document[state: .run] = state
-        document.progress.current = RunCursor(setup: run.setup, ledger: ledger)
+        document.progress.current = RunCursor(setup: run.setup, ledger: ledger, imagesPerEpoch: data.train.count)
         try persist(document)
         sessionEpochs += 1
         if let limit = stopAfterEpochs, sessionEpochs >= limit { throw SearchInterrupted() }

@@ -25,6 +25,9 @@ public struct ForwardPass: Sendable {
     /// The kept-weight pattern each convolution ran with (nil: the dense kernels), reused by
     /// `backward` so both passes take the same path.
     var sparsePatterns: [SparseConvPattern?]
+    /// The ternary weights each convolution and linear layer of a `--ternary-weights` model ran
+    /// with (nil otherwise), so `backward` does not ternarise them again.
+    var ternaryWeights: [Tensor?]
 }
 
 /// Runs a `LayerGraph` forward and backward on batches.
@@ -99,6 +102,8 @@ public struct Network: Sendable {
         var caches = [NodeCache](repeating: .none, count: nodes.count)
         var spikes: [(String, Double, Int)] = []
         var patterns = [SparseConvPattern?](repeating: nil, count: nodes.count)
+        var ternaryWeights = [Tensor?](repeating: nil, count: nodes.count)
+        let keepTernary = keepIntermediates && spec.isTernary
         values[0] = images
         let lastUse = keepIntermediates ? [] : lastConsumers()
         for i in 1..<nodes.count {
@@ -117,6 +122,7 @@ public struct Network: Sendable {
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
                 let weight = parameters.parameters[weightIndex[i]!]
                 let computed = computedWeight(i, parameters)
+                if keepTernary { ternaryWeights[i] = computed }
                 if let pattern = sparsePattern(weight, window: window, node: node) {
                     patterns[i] = pattern
                     values[i] = sparseConv2dForward(
@@ -198,7 +204,9 @@ public struct Network: Sendable {
                 values[i] = x.reshaped([x.shape[0], x.count / max(x.shape[0], 1)])
             case .linear:
                 let bias = biasIndex[i].map { parameters.parameters[$0].value }
-                values[i] = linearForward(input: x, weight: computedWeight(i, parameters), bias: bias)
+                let computed = computedWeight(i, parameters)
+                if keepTernary { ternaryWeights[i] = computed }
+                values[i] = linearForward(input: x, weight: computed, bias: bias)
             case .add:
                 var sum = x
                 for j in node.inputs.dropFirst() { sum = add(sum, values[j]) }
@@ -209,7 +217,7 @@ public struct Network: Sendable {
         }
         return ForwardPass(
             logits: values[nodes.count - 1], batchSize: batch, spikeCounts: spikes,
-            values: values, caches: caches, sparsePatterns: patterns)
+            values: values, caches: caches, sparsePatterns: patterns, ternaryWeights: ternaryWeights)
     }
 
     /// Backpropagates `dLogits` (same shape as `pass.logits`) and returns one gradient per
@@ -232,7 +240,7 @@ public struct Network: Sendable {
                 break
             case .conv(_, _, let window, _):
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
-                let weight = computedWeight(i, parameters)
+                let weight = pass.ternaryWeights[i] ?? computedWeight(i, parameters)
                 if let pattern = pass.sparsePatterns[i] {
                     dx = sparseConv2dBackward(
                         dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
@@ -288,7 +296,7 @@ public struct Network: Sendable {
             case .linear:
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
                 dx = linearBackward(
-                    dOutput: dy, input: x, weight: computedWeight(i, parameters),
+                    dOutput: dy, input: x, weight: pass.ternaryWeights[i] ?? computedWeight(i, parameters),
                     dWeight: &grads[weightIndex[i]!], dBias: &dBias,
                     computeInputGradient: needsInputGradient)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }

@@ -202,10 +202,16 @@ struct SweepTests {
         let cursor = RunCursor(
             setup: RunSetup(id: "round3", level: 3, epochs: 20, trainEpochs: 19, learningRate: 0.1, streamBase: 0), ledger: ledger)
         // 1,500 of round3's training images at 500 per epoch: 3 epochs in 60 s, 16 left at 20 s each.
-        #expect(RunCursorText.describe(cursor, imagesPerEpoch: 500) == "in round3, 3 of 19 epochs done, ≈ 5m20s left in the run")
-        #expect(RunCursorText.describe(cursor, imagesPerEpoch: nil) == "in round3")
+        // A file without the cursor's own epoch size falls back to the header's --train-subset.
+        #expect(RunCursorText.describe(cursor, trainSubset: 500) == "in round3, 3 of 19 epochs done, ≈ 5m20s left in the run")
+        #expect(RunCursorText.describe(cursor, trainSubset: nil) == "in round3")
         let fresh = RunCursor(setup: cursor.setup, ledger: CostLedger())
-        #expect(RunCursorText.describe(fresh, imagesPerEpoch: 500) == "in round3, 0 of 19 epochs done")
+        #expect(RunCursorText.describe(fresh, trainSubset: 500) == "in round3, 0 of 19 epochs done")
+        // The cursor's epoch size (the images the search really trains on) wins over the subset
+        // asked for, which may be larger than the data set.
+        let sized = RunCursor(setup: cursor.setup, ledger: ledger, imagesPerEpoch: 750)
+        #expect(RunCursorText.describe(sized, trainSubset: 60000) == "in round3, 2 of 19 epochs done, ≈ 8m30s left in the run")
+        #expect(RunCursorText.describe(sized, trainSubset: nil) == "in round3, 2 of 19 epochs done, ≈ 8m30s left in the run")
     }
 
     @Test func slurmScriptIsOneJobArray() throws {

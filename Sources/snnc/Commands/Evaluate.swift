@@ -48,7 +48,7 @@ extension SNNC {
         @Flag(help: "Overwrite an existing --outputs file.")
         var force = false
         @Option(help: "BLAS threads.")
-        var threads = 2
+        var threads = CommandDefaults.threads
 
         /// The largest output `--inputs` may produce in one run (all node values of all steps).
         static let maxOutputBytes = 2 << 30

@@ -119,7 +119,7 @@ extension SNNC {
         @OptionGroup(title: "Validation (for export --level best-fit)") var validation: ValidationOptions
 
         @Option(help: "BLAS threads.")
-        var threads = 2
+        var threads = CommandDefaults.threads
         @Option(name: .shortAndLong, help: "Ticket file to write (HDF5).")
         var output: String
         @Flag(help: "Continue the search in --output from its last finished epoch (or print a finished file's summary).")

@@ -63,7 +63,7 @@ extension SNNC {
             help: "Target profile for cycles and energy (name or .toml path). (default: the figures stored in the file by 'snnc export')")
         var target: String?
         @Option(help: "Worker threads (each runs whole images).")
-        var threads = 2
+        var threads = CommandDefaults.threads
         @Flag(help: "Also run the dense integer reference and fail on the first differing spike.")
         var check = false
         @Option(help: "Write every image's spike trains to this HDF5 file.")

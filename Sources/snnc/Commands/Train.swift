@@ -25,7 +25,7 @@ extension SNNC {
         var epochs: Int?
 
         @Option(help: "BLAS threads.")
-        var threads = 2
+        var threads = CommandDefaults.threads
         @Option(name: .shortAndLong, help: "Checkpoint file to write (HDF5).")
         var output: String
         @Flag(help: "Continue the checkpoint at --output from its last finished epoch.")

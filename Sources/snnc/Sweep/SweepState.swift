@@ -56,7 +56,7 @@ enum SweepRunState: Equatable {
                 let levels = file.levels.count
                 let now =
                     file.progress.current.map {
-                        ", " + RunCursorText.describe($0, imagesPerEpoch: file.header.training.data.trainSubset)
+                        ", " + RunCursorText.describe($0, trainSubset: file.header.training.data.trainSubset)
                     } ?? ""
                 return .partial("\(levels) level\(levels == 1 ? "" : "s") stored\(now)")
             } catch {

@@ -3,11 +3,7 @@ import Foundation
 /// The threads a sweep asks of the machine: each run's `--threads` (the command's default when the
 /// sweep file does not set it) times the runs `sweep run -j N` starts at once.
 enum SweepThreads {
-    /// `--threads` of the commands that take it when the command line leaves it out (their
-    /// `@Option` defaults: train, prune, simulate, evaluate).
-    static let commandDefault = 2
-
-    /// The threads `run` uses: its `--threads N` or `--threads=N`, else `commandDefault` for a
+    /// The threads `run` uses: its `--threads N` or `--threads=N`, else `CommandDefaults.threads` for a
     /// command that takes threads, else 1 (export, import: single-threaded).
     static func threads(of run: SweepRun) -> Int {
         let arguments = run.arguments
@@ -15,7 +11,7 @@ enum SweepThreads {
             if argument == "--threads", i + 1 < arguments.count, let n = Int(arguments[i + 1]) { return n }
             if argument.hasPrefix("--threads="), let n = Int(argument.dropFirst("--threads=".count)) { return n }
         }
-        return ["train", "prune", "simulate", "evaluate"].contains(arguments.first ?? "") ? commandDefault : 1
+        return ["train", "prune", "simulate", "evaluate"].contains(arguments.first ?? "") ? CommandDefaults.threads : 1
     }
 
     /// A warning when `jobs` of `runs` at once would ask for more threads than `cores`, nil

@@ -84,35 +84,30 @@ class Tables(Section):
             "Values are means over seeds.",
             "",
         )
-        self.out("**Test accuracy (%)**", "")
-        rows = []
-        for title, m in methods:
-            rows.append([title] + [(s.text() if (s := self.acc(m, i)) else "—") for i in range(len(LEVELS))])
-        self.out(*table(["method"] + cols, rows), "")
-        self.out("**Weight sparsity reached (% of prunable weights, mean over seeds)**", "")
-        rows = []
-        for title, m in methods:
-            cells = []
-            for i in range(len(LEVELS)):
-                s = stat(lv.weight_sparsity for _, lv in self.at(m, i))
-                cells.append(f"{s.mean:.2f}" if s else "—")
-            rows.append([title] + cells)
-        self.out(*table(["method"] + cols, rows), "")
-        self.out("**Table 1 cost: work (TMAC) / wall time**", "")
-        rows = []
-        for title, m in methods:
-            cells = []
-            for i in range(len(LEVELS)):
-                w, s = self.cost(m, i)
-                if w is None:
-                    cells.append("—")
-                    continue
-                wall = duration(s.mean) if s else "—"
-                if s and s.n != w.n:
-                    wall += f" ({s.n} of {w.n} seeds)"
-                cells.append(f"{tmac(w.mean)} / {wall}")
-            rows.append([title] + cells)
-        self.out(*table(["method"] + cols, rows), "")
+        def accuracy(m, i):
+            s = self.acc(m, i)
+            return s.text() if s else "—"
+
+        def sparsity(m, i):
+            s = stat(lv.weight_sparsity for _, lv in self.at(m, i))
+            return f"{s.mean:.2f}" if s else "—"
+
+        def cost(m, i):
+            w, s = self.cost(m, i)
+            if w is None:
+                return "—"
+            wall = duration(s.mean) if s else "—"
+            if s and s.n != w.n:
+                wall += f" ({s.n} of {w.n} seeds)"
+            return f"{tmac(w.mean)} / {wall}"
+
+        for caption, cell in (
+            ("**Test accuracy (%)**", accuracy),
+            ("**Weight sparsity reached (% of prunable weights, mean over seeds)**", sparsity),
+            ("**Table 1 cost: work (TMAC) / wall time**", cost),
+        ):
+            rows = [[title] + [cell(m, i) for i in range(len(LEVELS))] for title, m in methods]
+            self.out(caption, "", *table(["method"] + cols, rows), "")
         self.out("**ET gain: full-T cost / early-time cost (ratio of the means), Δ accuracy = ET − full T (points)**", "")
         rows = []
         for base, early in (("imp", "imp+et"), ("eb", "eb+et")):
