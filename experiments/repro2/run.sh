@@ -5,7 +5,9 @@
 # results/claims.md. It commits nothing: commit results/, logs/, report.html and checkpoints/ when
 # a stage ends and before a session ends.
 # Usage, in this folder:
-#   SNNC=/path/to/snnc nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
+#   nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
+# SNNC (default: the binary of the commit in environment.txt, built by pinned-snnc.sh when missing)
+# is the snnc to run.
 # LAST (default 13) is the last stage to run: stop before a decision point (README.md, "Decisions
 # on the way": after stage 6, check Grad R's α bracket before stage 10). `./run.sh collect` only
 # collects (e.g. before committing while a stage still runs).
@@ -17,7 +19,6 @@
 # skipped, also when their ticket files are gone (the dense baselines of stage 1).
 set -uo pipefail
 cd "$(dirname "$0")"
-SNNC=${SNNC:-snnc}
 last=${1:-13}
 mkdir -p tickets/logs results logs checkpoints/logs
 
@@ -117,10 +118,12 @@ collect() {
     python3 claims.py
 }
 
-case $last in
-    collect) collect; exit ;;
-    save) save; exit ;;
-esac
+[ "$last" = save ] && { save; exit; }
+if [ -z "${SNNC:-}" ]; then
+    # The binary of the pinned commit (environment.txt), built when missing.
+    SNNC=$(./pinned-snnc.sh) || { echo "run.sh: no pinned snnc binary (pinned-snnc.sh failed)" >&2; exit 1; }
+fi
+[ "$last" = collect ] && { collect; exit; }
 restore
 
 for entry in "${stages[@]}"; do
