@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Golden check of experiments/repro2/claims.py and its claimslib/ package (python3 only, about a
-# second; run by scripts/test.sh, SNNC_CLAIMS=0 skips it there). Two cases, each regenerated and
+# second; run by scripts/test.sh, SNNC_CLAIMS=0 skips it there). Three cases, each regenerated and
 # diffed against its expected file:
 #
 #   full     testdata/ as it is (the fixture-size smoke collections: dense.csv|json of dense-s0, s1;
@@ -8,11 +8,14 @@
 #   partial  a folder with only searches.csv and imp-s0.json (that run's `snnc prune --json` summary,
 #            taken from searches.json): no dense, no Fig. 3, the CSV fallback without wall times,
 #            a per-run summary preferred to the CSV → testdata/claims-partial.md
+#   decisive a made-up full-size folder written by testdata/decisive.py (three seeds, rounds 4, 8, 11,
+#            14, every method, per-layer densities) whose numbers drive every claim rule to a decided
+#            status — reproduced, not reproduced or inconclusive → testdata/claims-decisive.md
 #
-# Both use `--imp-rounds 1,2` (the smoke sweeps run IMP rounds 1, 2 instead of 4, 8, 11, 14).
+# The first two use `--imp-rounds 1,2` (the smoke sweeps run IMP rounds 1, 2 instead of 4, 8, 11, 14).
 # A difference prints a unified diff and fails. After a deliberate change to claims.py or claimslib/:
 #
-#   CLAIMS_UPDATE=1 experiments/repro2/check-claims.sh      # rewrites the two expected files
+#   CLAIMS_UPDATE=1 experiments/repro2/check-claims.sh      # rewrites the three expected files
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 data="$here/testdata"
@@ -29,15 +32,22 @@ with open(sys.argv[2], "w") as f:
     json.dump(run["summary"], f, indent=1)
 EOF
 
+python3 "$data/decisive.py" "$work/decisive"
+
 status=0
-for case in full partial; do
-    if [ "$case" = full ]; then folder=$data; expected=$data/claims.md; else folder=$work/partial; expected=$data/claims-partial.md; fi
+for case in full partial decisive; do
+    rounds=1,2
+    case $case in
+        full) folder=$data; expected=$data/claims.md ;;
+        partial) folder=$work/partial; expected=$data/claims-partial.md ;;
+        decisive) folder=$work/decisive; expected=$data/claims-decisive.md; rounds=4,8,11,14 ;;
+    esac
     if [ "${CLAIMS_UPDATE:-0}" = "1" ]; then
-        python3 "$here/claims.py" --results "$folder" --imp-rounds 1,2 --out "$expected"
-    elif ! python3 "$here/claims.py" --results "$folder" --imp-rounds 1,2 --check "$expected"; then
+        python3 "$here/claims.py" --results "$folder" --imp-rounds "$rounds" --out "$expected"
+    elif ! python3 "$here/claims.py" --results "$folder" --imp-rounds "$rounds" --check "$expected"; then
         echo "check-claims: case '$case' differs from $expected (CLAIMS_UPDATE=1 rewrites it after a deliberate change)" >&2
         status=1
     fi
 done
-[ "$status" = 0 ] && echo "check-claims: claims.py output equals the golden files (2 cases)" >&2
+[ "$status" = 0 ] && echo "check-claims: claims.py output equals the golden files (3 cases)" >&2
 exit "$status"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# The paper's four sparsity levels (Table 1) and the IMP rounds that reach them (20% per round).
+# The paper's four sparsity levels (Table 1) and the IMP rounds that come nearest them (25% of the
+# surviving weights per round: 68.36, 89.99, 95.78, 98.22%, so IMP keeps slightly fewer weights).
 LEVELS = [68.30, 89.91, 95.69, 98.13]
 IMP_ROUNDS = [4, 8, 11, 14]
 SEEDS = [0, 1, 2]

@@ -25,6 +25,7 @@ class Level:
     eb_epoch: float | None = None
     eb_fired: bool | None = None
     ann_accuracy: float | None = None  # percent
+    layers: list[tuple[str, int, int]] | None = None  # (weight, kept, count) per prunable layer
 
     @property
     def round(self) -> int | None:
@@ -48,6 +49,7 @@ class Run:
     levels: list[Level] = field(default_factory=list)
     time_steps: int | None = None
     early_t: int | None = None  # the probe's T_early (JSON only)
+    early_kl: dict[int, float] | None = None  # the probe's normalised KL divergence per candidate t
     alpha: float | None = None  # Grad R's prior strength
     axes: dict = field(default_factory=dict)
     complete: bool = True  # the summary's `complete` (a search stopped before its last level: False)

@@ -27,6 +27,8 @@ def run_from_summary(name: str, summary: dict, axes: dict, source: str) -> Run:
     run.complete = summary.get("complete", True) is not False
     early = summary.get("results", {}).get("earlyTime") or {}
     run.early_t = early.get("chosen")
+    if early.get("candidates") and early.get("normalized"):
+        run.early_kl = {int(t): float(v) for t, v in zip(early["candidates"], early["normalized"])}
     rewiring = header.get("search", {}).get("rewiring")
     if header.get("method") == "gradr" and rewiring:
         run.alpha = rewiring.get("alpha")
@@ -52,9 +54,18 @@ def run_from_summary(name: str, summary: dict, axes: dict, source: str) -> Run:
                 eb_epoch=eb.get("epoch"),
                 eb_fired=eb.get("fired"),
                 ann_accuracy=None if ann is None else 100 * float(ann),
+                layers=layers_of(info),
             )
         )
     return run
+
+
+def layers_of(info: dict) -> list[tuple[str, int, int]] | None:
+    """A level's per-layer kept/count (`snnc inspect --json`; the sweep collections leave it out)."""
+    layers = info.get("layers")
+    if not layers:
+        return None
+    return [(str(x["name"]), int(x["kept"]), int(x["count"])) for x in layers]
 
 
 def runs_from_csv(path: str, source: str) -> dict[str, Run]:
@@ -164,10 +175,26 @@ class Results:
             runs.update(self._try(name, reader))
         for name, run in self._try("searches.csv", runs_from_csv).items():
             runs.setdefault(name, run)
+        self._add_layers(runs)
         for run in sorted(runs.values(), key=lambda r: r.name):
             if not run.complete:
                 self.notes.append(f"{run.name} ({run.source}): the search is not complete; its stored levels are used")
         self.searches = runs
+
+    def _add_layers(self, runs: dict[str, Run]):
+        """Per-layer densities from a run's own <run>.json when its levels came without them."""
+        for name, run in runs.items():
+            p = self.path(name + ".json")
+            if all(lv.layers for lv in run.levels) or not os.path.isfile(p):
+                continue
+            try:
+                with open(p) as f:
+                    by_level = {int(info["level"]): layers_of(info) for info in json.load(f).get("levels", [])}
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                self.notes.append(f"{name}.json: its layer densities could not be read ({type(e).__name__}: {e})")
+                continue
+            for lv in run.levels:
+                lv.layers = lv.layers or by_level.get(lv.level)
 
     def _read_fig3(self):
         runs = dict(self._try("fig3.json", runs_from_collection))

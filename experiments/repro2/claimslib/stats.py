@@ -61,3 +61,39 @@ class Noise:
         two = 2 * self.diff_se(a, b)
         tag = "inside the noise" if abs(d) < two else "outside the noise"
         return f"{d:+.2f} (2 SE {two:.2f}, {tag})"
+
+    def at_least(self, a: Stat, b: Stat, threshold: float) -> bool | None:
+        """Whether mean(a) − mean(b) ≥ threshold beyond the noise: True when d − 2 SE ≥ threshold,
+        False when d + 2 SE < threshold, None (inconclusive) in between."""
+        d = a.mean - b.mean
+        two = 2 * self.diff_se(a, b)
+        if d - two >= threshold:
+            return True
+        if d + two < threshold:
+            return False
+        return None
+
+    def below(self, a: Stat, b: Stat, threshold: float = 0.0) -> bool | None:
+        """Whether mean(a) − mean(b) < threshold beyond the noise (the negation of `at_least`)."""
+        v = self.at_least(a, b, threshold)
+        return None if v is None else not v
+
+
+def status(verdicts) -> str:
+    """A claim's status from its conditions (True / False / None for inside the noise): any False
+    → not reproduced; all True → reproduced; else inconclusive."""
+    verdicts = list(verdicts)
+    if any(v is False for v in verdicts):
+        return "not reproduced"
+    if verdicts and all(v is True for v in verdicts):
+        return "reproduced"
+    return "inconclusive"
+
+
+def condition_text(noise: Noise, a: Stat, b: Stat, threshold: float, below: bool = False) -> tuple[bool | None, str]:
+    """The verdict of `a − b ≥ threshold` (or `< threshold` when `below`) and its evidence:
+    `-1.10 ± 0.57 (2 SE; ≥ -1: inside the noise)`."""
+    v = noise.below(a, b, threshold) if below else noise.at_least(a, b, threshold)
+    word = {True: "holds", False: "fails", None: "inside the noise"}[v]
+    cond = f"{'<' if below else '≥'} {threshold:g}"
+    return v, f"{a.mean - b.mean:+.2f} ± {2 * noise.diff_se(a, b):.2f} (2 SE; {cond}: {word})"
