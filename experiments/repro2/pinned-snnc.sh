@@ -6,7 +6,7 @@
 # search of the reproduction runs with this one binary, so a stage resumed on a new machine trains
 # with the same code and the same float rounding as before.
 #
-#   SNNC=$(./pinned-snnc.sh) nohup nice -n 10 ./run.sh > tickets/run.out 2>&1 &
+#   mkdir -p tickets && SNNC=$(./pinned-snnc.sh) nohup nice -n 10 ./run.sh > tickets/run.out 2>&1 &
 #   ./run.sh does the same when SNNC is not set.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

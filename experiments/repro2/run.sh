@@ -5,9 +5,9 @@
 # results/claims.md. It commits nothing: commit results/, logs/, report.html and checkpoints/ when
 # a stage ends and before a session ends.
 # Usage, in this folder:
-#   nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
+#   mkdir -p tickets && nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
 # SNNC (default: the binary of the commit in environment.txt, built by pinned-snnc.sh when missing)
-# is the snnc to run.
+# is the snnc to run; SNNC_REPORT (default: SNNC) the one that writes report.html.
 # LAST (default 13) is the last stage to run: stop before a decision point (README.md, "Decisions
 # on the way": after stage 6, check Grad R's α bracket before stage 10). `./run.sh collect` only
 # collects (e.g. before committing while a stage still runs).
@@ -20,6 +20,10 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 last=${1:-13}
+case $last in
+    save | collect) ;;
+    *[!0-9]* | '') echo "run.sh: LAST must be a stage number (1-13), 'collect' or 'save', not '$last'" >&2; exit 2 ;;
+esac
 mkdir -p tickets/logs results logs checkpoints/logs
 
 # checkpoints/ → tickets/: every saved file that tickets/ does not have (a file there is newer).
@@ -114,7 +118,11 @@ collect() {
             rm -f "results/$run.json.tmp"
         fi
     done
-    if [ -s results/searches.json ]; then "$SNNC" report results/searches.json -o report.html; fi
+    # The report from every collection there is, with $SNNC_REPORT when set (the pinned binary
+    # predates report's Fig. 3 plot: a current build adds it; report only reads the collections).
+    local inputs=()
+    for file in results/searches.json results/fig3.json; do [ -s "$file" ] && inputs+=("$file"); done
+    if [ ${#inputs[@]} -gt 0 ]; then "${SNNC_REPORT:-$SNNC}" report "${inputs[@]}" -o report.html; fi
     python3 claims.py
 }
 
@@ -141,6 +149,7 @@ for entry in "${stages[@]}"; do
     else
         echo "$(date -u +%FT%TZ) stage $stage: a run failed (its log is named above); stopping"
         collect
+        save
         exit 1
     fi
     collect
