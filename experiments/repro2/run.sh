@@ -13,10 +13,12 @@
 # collects (e.g. before committing while a stage still runs).
 #
 # tickets/ is not in git, and a new machine starts without it. checkpoints/ is: `./run.sh save`
-# copies every ticket file (finished or partial) and its raw log there, and every start of run.sh
-# first copies back what tickets/ lacks, so a search continues on another machine from its last
-# saved epoch with the same bits. A stage whose runs all have a committed result (results/*.csv) is
-# skipped, also when their ticket files are gone (the dense baselines of stage 1).
+# copies there the ticket file and log of every run not yet collected (finished or partial), and
+# every start of run.sh first copies back what tickets/ lacks, so a search continues on another
+# machine from its last saved epoch with the same bits. Once a run is collected (a row of
+# results/*.csv), its results live in results/ and logs/: save drops its checkpoint (git keeps the
+# ticket files small in number), later collections are merged into the committed ones
+# (merge-collection.py), and a stage starts only its runs not collected yet.
 set -uo pipefail
 cd "$(dirname "$0")"
 last=${1:-13}
@@ -26,12 +28,16 @@ case $last in
 esac
 mkdir -p tickets/logs results logs checkpoints/logs
 
+# Whether run $1 is a row of a collection in results/ (results/*.csv, first column).
+collected() { tail -q -n +2 results/*.csv 2>/dev/null | cut -d, -f1 | grep -qx -- "$1"; }
+
 # checkpoints/ → tickets/: every saved file that tickets/ does not have (a file there is newer).
 restore() {
     local saved name
     for saved in checkpoints/*.h5 checkpoints/logs/*.log; do
         [ -e "$saved" ] || continue
         name=${saved#checkpoints/}
+        collected "$(basename "$name" | sed 's/\.\(h5\|log\)$//')" && continue
         if [ ! -e "tickets/$name" ]; then
             cp "$saved" "tickets/$name.restoring" && mv "tickets/$name.restoring" "tickets/$name"
             echo "restored tickets/$name from $saved"
@@ -39,13 +45,21 @@ restore() {
     done
 }
 
-# tickets/ → checkpoints/: every ticket file (replaced by rename after every epoch, so a copy is one
-# consistent epoch) and its log without the progress-bar lines, each renamed into place.
+# tickets/ → checkpoints/: the ticket file of every run not yet collected (replaced by rename after
+# every epoch, so a copy is one consistent epoch) and its log without the progress-bar lines, each
+# renamed into place. A collected run's checkpoint is deleted: its results are in results/ and
+# logs/, and the merged collections keep it after its ticket file is gone.
 save() {
     local file name
+    for file in checkpoints/*.h5; do
+        [ -e "$file" ] || continue
+        name=${file#checkpoints/}
+        if collected "${name%.h5}"; then rm -f "$file" "checkpoints/logs/${name%.h5}.log"; echo "dropped $file (collected)"; fi
+    done
     for file in tickets/*.h5; do
         [ -e "$file" ] || continue
         name=${file#tickets/}
+        collected "${name%.h5}" && continue
         cmp -s "$file" "checkpoints/$name" && continue
         cp "$file" "checkpoints/$name.saving" && mv "checkpoints/$name.saving" "checkpoints/$name"
         echo "saved checkpoints/$name"
@@ -53,6 +67,7 @@ save() {
     for file in tickets/logs/*.log; do
         [ -e "$file" ] || continue
         name=${file#tickets/}
+        collected "$(basename "$file" .log)" && continue
         tr '\r' '\n' < "$file" | grep -v '\] *loss\|ETA' > "checkpoints/$name.saving"
         if cmp -s "checkpoints/$name.saving" "checkpoints/$name"; then
             rm "checkpoints/$name.saving"
@@ -62,16 +77,8 @@ save() {
     done
 }
 
-# Whether every run in $1 is a row of a committed collection (results/*.csv, first column).
-all_collected() {
-    local run
-    [ -n "$1" ] || return 1
-    for run in $1; do
-        tail -q -n +2 results/*.csv 2>/dev/null | cut -d, -f1 | grep -qx -- "$run" || return 1
-    done
-}
 
-# stage | sweep file | -j | runs (none: every run of the file)
+# stage | sweep file | -j | runs
 stages=(
     "1|dense.toml|1|dense-s0 dense-s1 dense-s2"
     "2|sweep.toml|2|imp-s0 imp+et-s0"     # stages 2 and 3 together
@@ -83,22 +90,22 @@ stages=(
     "9|sweep.toml|2|imp-s2 imp+et-s2"
     "10|sweep.toml|2|eb-s1 eb+et-s1 deepr-s1 gradr-a1e-4-s1 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1"
     "11|sweep.toml|2|eb-s2 eb+et-s2 deepr-s2 gradr-a1e-4-s2 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2"
-    "12|fig3.toml|2|"
+    "12|fig3.toml|2|oneshot-pre1-post1 oneshot-pre1-post2 oneshot-pre2-post2 oneshot-pre1-post3 oneshot-pre2-post3 oneshot-pre3-post3 oneshot-pre1-post4 oneshot-pre2-post4 oneshot-pre3-post4 oneshot-pre4-post4"
     "13|sweep.toml|2|eb-c1-s0"
 )
 
 # A committed log: the raw one without its progress-bar lines.
 clean_log() { tr '\r' '\n' < "tickets/logs/$1.log" | grep -v '\] *loss\|ETA' > "logs/$1.log"; }
 
-# `sweep collect FILE` into results/OUT when at least one of its runs has finished.
+# `sweep collect FILE`, merged into results/OUT (merge-collection.py: the runs collected before,
+# whose ticket files may be gone, stay) when at least one of its runs has a ticket file here.
 collect_file() {
     local staging=tickets/collect
     mkdir -p "$staging"
-    if "$SNNC" sweep collect "$1" -o "$staging/$2" 2>&1 | grep -q ': 0 of '; then
-        rm -f "$staging/$2"
-    else
-        mv "$staging/$2" "results/$2"
+    if ! "$SNNC" sweep collect "$1" -o "$staging/$2" 2>&1 | grep -q ': 0 of '; then
+        python3 merge-collection.py "$staging/$2" "results/$2"
     fi
+    rm -f "$staging/$2"
 }
 
 collect() {
@@ -137,12 +144,13 @@ restore
 for entry in "${stages[@]}"; do
     IFS='|' read -r stage file jobs runs <<< "$entry"
     [ "$stage" -le "$last" ] || break
-    if all_collected "$runs"; then
+    # Only the runs not collected yet: a collected run's ticket file may be gone (a new machine).
+    args=()
+    for run in $runs; do collected "$run" || args+=(--run "$run"); done
+    if [ ${#args[@]} -eq 0 ]; then
         echo "$(date -u +%FT%TZ) stage $stage: every run collected already (results/*.csv); skipped"
         continue
     fi
-    args=()
-    for run in $runs; do args+=(--run "$run"); done
     echo "$(date -u +%FT%TZ) stage $stage: $SNNC sweep run $file -j $jobs ${args[*]}"
     if "$SNNC" sweep run "$file" -j "$jobs" "${args[@]}"; then
         echo "$(date -u +%FT%TZ) stage $stage finished"
