@@ -43,7 +43,7 @@ struct Repro2SweepTests {
     @Test func searchesRunTheIssuesGrid() throws {
         let plan = try plan("sweep.toml")
         let threeSeeds = ["imp", "imp+et", "eb", "eb+et", "deepr"] + ["1e-4", "2e-4", "5e-4", "1e-3", "2e-3"].map { "gradr-a" + $0 }
-        let oneSeed = ["snip", "random", "transfer", "eb-c1"]
+        let oneSeed = ["snip", "random", "transfer", "eb-c1", "imp+et-t3"]
         let expected = Set(threeSeeds.flatMap { m in (0...2).map { "\(m)-s\($0)" } } + oneSeed.map { "\($0)-s0" })
         #expect(Set(plan.runs.map(\.name)) == expected && plan.runs.count == expected.count)
         for run in plan.runs {
@@ -56,6 +56,8 @@ struct Repro2SweepTests {
             }
             // IMP+ET rewinds to a state after the probe (trained at T_early), as the released code does.
             #expect(run.arguments.contains("--rewind-after-probe") == (method == "imp+et"), "\(run.name)")
+            // Only the T_early = 3 run changes λ (0.65 picks t = 3 from seed 0's probe).
+            #expect((value("--et-lambda", in: run) == "0.65") == run.name.hasPrefix("imp+et-t3"), "\(run.name)")
             _ = try SNNC.Prune.parse(Array(run.arguments.dropFirst()))
         }
     }

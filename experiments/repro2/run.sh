@@ -91,7 +91,7 @@ stages=(
     "10|sweep.toml|2|eb-s1 eb+et-s1 deepr-s1 gradr-a1e-4-s1 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1"
     "11|sweep.toml|2|eb-s2 eb+et-s2 deepr-s2 gradr-a1e-4-s2 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2"
     "12|fig3.toml|2|oneshot-pre1-post1 oneshot-pre1-post2 oneshot-pre2-post2 oneshot-pre1-post3 oneshot-pre2-post3 oneshot-pre3-post3 oneshot-pre1-post4 oneshot-pre2-post4 oneshot-pre3-post4 oneshot-pre4-post4"
-    "13|sweep.toml|2|eb-c1-s0"
+    "13|sweep.toml|2|eb-c1-s0 imp+et-t3-s0"
 )
 
 # A committed log: the raw one without its progress-bar lines.

@@ -30,7 +30,7 @@ def stage_of(run: str) -> int | None:
     if not m:
         return None
     method, seed = m.group(1), int(m.group(2))
-    if method == "eb-c1":
+    if method in ("eb-c1", "imp+et-t3"):
         return 13
     if method in ("snip", "random", "transfer"):
         return 5

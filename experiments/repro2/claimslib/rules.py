@@ -188,6 +188,10 @@ class Rules(Section):
         text = "work gain " + "; ".join(parts) if parts else ""
         if chosen and t:
             text += f" (T_early = {', '.join(map(str, chosen))}: at most about ×{t / max(chosen):.2f} per epoch)"
+        # The paper's operating point, T_early = 3 (one seed, λ = 0.65): reported, not decided.
+        t3 = [f"{LEVELS[i]:.2f}% ×{ratio:.2f}" for i, ratio, _, _ in self.work_ratios("imp", "imp+et-t3", cols)]
+        if t3:
+            text += " — at T_early = 3 (imp+et-t3, one seed; not decided): " + "; ".join(t3)
         if any(self.levels_missing(m, cols) for m in ("imp", "imp+et", "eb", "eb+et")):
             return self.pending(["imp-s0", "imp+et-s0", "eb-s0", "eb+et-s0"], text)
         return status(verdicts), text + self.seeds_note(["imp", "imp+et", "eb", "eb+et"])
