@@ -1,6 +1,7 @@
 // Implementation of the libhdf5 shim declared in include/hdf5_shim.h.
 #include "hdf5_shim.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,14 +111,46 @@ static hid_t snnc_dataspace(int rank, const hsize_t *dims) {
 
 int snnc_h5_is_hdf5(const char *path) { return (int)H5Fis_hdf5(path); }
 
+// Marks an open file's descriptor close-on-exec. libhdf5 1.10 flock()s every file it opens (shared
+// to read, exclusive to write) and never unlocks before close(); the lock lives as long as any copy
+// of the descriptor, so a child process that kept one would hold it until it exits, and this
+// process's next open of the file would fail ("unable to lock file, errno = 11"). libhdf5 opens
+// without O_CLOEXEC. snnc starts its children through HDF5File.startChildProcess, which keeps
+// them from forking while a file is being opened (a forked child shares every descriptor until it
+// execs); this covers a child started any other way from the moment it execs. Only the POSIX
+// (sec2) driver has an int descriptor.
+static hid_t snnc_close_on_exec(hid_t file) {
+    if (file < 0) return file;
+    hid_t fapl = H5Fget_access_plist(file);
+    int sec2 = fapl >= 0 && H5Pget_driver(fapl) == H5FD_SEC2;
+    if (fapl >= 0) H5Pclose(fapl);
+    void *handle = NULL;
+    if (sec2 && H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) >= 0 && handle != NULL) {
+        int fd = *(int *)handle;
+        int flags = fcntl(fd, F_GETFD);
+        if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    return file;
+}
+
+// Closes a file-access property list without losing the error stack of the call before it
+// (every libhdf5 call clears the stack on entry), so HDF5Library.lastMessage() still says why an
+// open failed, e.g. "unable to lock file, errno = 11, error message = 'Resource temporarily
+// unavailable'" (before, such failures read "libhdf5 reported an error").
+static void snnc_close_fapl(hid_t fapl) {
+    hid_t stack = H5Eget_current_stack();
+    H5Pclose(fapl);
+    if (stack >= 0) H5Eset_current_stack(stack);
+}
+
 hid_t snnc_h5_file_create(const char *path) {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0) return -1;
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
     H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    H5Pclose(fapl);
-    return file;
+    snnc_close_fapl(fapl);
+    return snnc_close_on_exec(file);
 }
 
 hid_t snnc_h5_file_open_readonly(const char *path) {
@@ -125,8 +158,8 @@ hid_t snnc_h5_file_open_readonly(const char *path) {
     if (fapl < 0) return -1;
     H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    H5Pclose(fapl);
-    return file;
+    snnc_close_fapl(fapl);
+    return snnc_close_on_exec(file);
 }
 
 hid_t snnc_h5_file_open_readwrite(const char *path) {
@@ -135,8 +168,8 @@ hid_t snnc_h5_file_open_readwrite(const char *path) {
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
     H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
     hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-    H5Pclose(fapl);
-    return file;
+    snnc_close_fapl(fapl);
+    return snnc_close_on_exec(file);
 }
 
 int snnc_h5_link_delete(hid_t loc, const char *name) { return (int)H5Ldelete(loc, name, H5P_DEFAULT); }

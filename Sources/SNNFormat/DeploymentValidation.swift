@@ -1,7 +1,8 @@
+import SNNDiagnostics
 import SNNIR
 
 /// A rule of a deployment file (docs/HARDENING.md lists them with what each checks).
-public enum DeploymentRule: String, Sendable, Equatable, CaseIterable {
+public enum DeploymentRule: String, Sendable, Hashable, CaseIterable {
     /// Sizes a reader may allocate: element counts, time steps.
     case resourceLimit = "resource limit"
     /// A layer's shape agrees with its inputs and its own geometry.
@@ -26,28 +27,15 @@ public enum DeploymentRule: String, Sendable, Equatable, CaseIterable {
     case nirConsistency = "NIR root matches /snnc"
 }
 
-/// A deployment file that breaks a rule: names the object (HDF5 path), the rule and the value.
-public struct DeploymentValidationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file.
-    public var path: String
-    /// The HDF5 object at fault (`/snnc/layers/conv1/fanout/data`, `/node/nodes/lif1/tau`).
-    public var object: String
-    /// The rule broken.
-    public var rule: DeploymentRule
-    /// What was found.
-    public var detail: String
-
-    /// Creates an error.
-    public init(path: String, object: String, rule: DeploymentRule, detail: String) {
-        self.path = path
-        self.object = object
-        self.rule = rule
-        self.detail = detail
-    }
-
-    /// `'path:object': detail (rule: …)`.
-    public var description: String { "'\(path):\(object)': \(detail) (rule: \(rule.rawValue))" }
+extension DeploymentRule: FileRule {
+    /// Named in the refusal's hint.
+    public static let fileKind = "deployment file"
+    /// What the refusal's hint advises.
+    public static let remedy = "export it again"
 }
+
+/// A deployment file that breaks a rule: names the object (HDF5 path), the rule and the value.
+public typealias DeploymentValidationError = RuleViolation<DeploymentRule>
 
 /// The rules a deployment graph must satisfy before anything uses it, checked on the graph the
 /// reader built (`DeploymentFile.validate`). The reader itself already refuses what it cannot

@@ -62,6 +62,11 @@ public struct CostEntry: Codable, Equatable, Sendable {
     public var work: Int { forwardMACs + backwardMACs }
 }
 
+extension CostEntry {
+    /// Every phase a search records (see `phase`); a ticket file's ledgers use no other.
+    static let phases: Set<String> = ["train", "probe", "check", "saliency", "eval", "source", "replay"]
+}
+
 /// Entries of work, merged per (phase, run, T).
 public struct CostLedger: Codable, Equatable, Sendable {
     public var entries: [CostEntry] = []

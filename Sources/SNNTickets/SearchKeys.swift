@@ -58,6 +58,28 @@ enum StepID: Hashable, Sendable, CustomStringConvertible {
 
     var description: String { name }
 
+    /// The step a stored name names (`name` read back); nil for a name no step has, or one not
+    /// written as `name` writes it (`round03`).
+    init?(name: String) {
+        let fixed: [StepID] = [.source, .replay, .earlyBirdSearch, .snipSaliency, .oneShotSearch]
+        if let step = fixed.first(where: { $0.name == name }) {
+            self = step
+            return
+        }
+        let numbered: [(prefix: String, step: (Int) -> StepID)] = [
+            ("round", { .round($0) }), ("final", { .final($0) }), ("eb.retrain", { .earlyBirdRetrain(level: $0) }),
+            ("snip.train", { .snipTrain(level: $0) }), ("random.train", { .randomTrain(level: $0) }),
+            ("ann.round", { .annRound($0) }), ("transfer", { .transfer(round: $0) }), ("gradr.train", { .gradRTrain(level: $0) }),
+            ("deepr.train", { .deepRTrain(level: $0) }), ("oneshot.train", { .oneShotTrain(level: $0) }),
+        ]
+        for (prefix, step) in numbered where name.hasPrefix(prefix) {
+            guard let k = Int(name.dropFirst(prefix.count)), k >= 0, step(k).name == name else { continue }
+            self = step(k)
+            return
+        }
+        return nil
+    }
+
     /// The `BatchIterator` epoch key of the run's epoch 0 (epoch e uses this + e), which keeps
     /// every run's batches apart. Steps that train no run of their own have 0.
     var batchStreamBase: Int {

@@ -40,29 +40,24 @@ public struct TicketFile {
     /// Fits of the levels that have one, by level.
     public let fits: [Int: LevelFit]
 
-    /// Opens a ticket file and reads its summaries (states are read on demand).
+    /// Opens a ticket file and reads its summaries (states are read on demand), after checking
+    /// every summary rule of `TicketRule` (`TicketValidator`).
     /// - Throws: `HDF5Error` for unreadable files; `TicketFileError` for HDF5 files that are not
-    ///   snnc ticket files or of another version.
+    ///   snnc ticket files, of another version, or whose JSON does not decode;
+    ///   `TicketValidationError` for a file that breaks a rule.
     public static func open(_ path: String) throws -> TicketFile {
-        let file = try HDF5File.open(path)
-        let root = file.root
-        try checkFormat(root, path)
-        let header = try decode(TicketHeader.self, root.readString("header.json"), path, "header.json")
-        let results = try decode(SearchResults.self, root.readString("results.json"), path, "results.json")
-        let progress = try decode(SearchProgress.self, root.readString("progress.json"), path, "progress.json")
-        var levels: [LevelInfo] = []
-        var fits: [Int: LevelFit] = [:]
-        if root.contains("levels") {
-            let group = try root.group("levels")
-            for name in try group.children() {
-                let level = try group.group(name)
-                let info = try decode(LevelInfo.self, level.readString("level.json"), path, "levels/\(name)/level.json")
-                levels.append(info)
-                fits[info.level] = try readFit(level, path, name)
-            }
-        }
-        levels.sort { $0.level < $1.level }
-        return TicketFile(path: path, header: header, results: results, progress: progress, levels: levels, fits: fits)
+        let stored = try StoredTicket.read(path)
+        try TicketValidator(stored: stored).validate()
+        return TicketFile(
+            path: path, header: stored.header, results: stored.results, progress: stored.progress,
+            levels: stored.levels.sorted { $0.key < $1.key }.map(\.value), fits: stored.fits)
+    }
+
+    /// Whether `path` is an HDF5 file whose root says it is a ticket file (`format =
+    /// "snnc-tickets"`), whatever else it holds: a caller that reads several kinds of file tells
+    /// them apart with this, then reads a ticket file with `open`, whose errors then stand.
+    public static func isTicketFile(_ path: String) -> Bool {
+        (try? HDF5File.open(path).root.stringAttribute("format")) == format
     }
 
     /// Whether the search finished.
@@ -75,9 +70,12 @@ public struct TicketFile {
         levels.last { $0.timeSteps == header.spec.timeSteps }?.level ?? levels.last?.level
     }
 
-    /// The full training state of level `k` (weights, masks, BN statistics, history).
+    /// The full training state of level `k` (weights, masks, BN statistics, history), after
+    /// checking its masks, that its pruned weights are 0 and that they keep what its summary says.
+    /// - Throws: `TicketFileError` for a level the file lacks; `TicketValidationError` for a state
+    ///   that breaks a rule; `CheckpointError` and `HDF5Error` for one that cannot be read.
     public func loadLevel(_ k: Int) throws -> TrainingState {
-        guard levels.contains(where: { $0.level == k }) else {
+        guard let info = level(k) else {
             guard !levels.isEmpty else {
                 throw TicketFileError(
                     path: path, reason: "has no level \(k): the search has not finished any level yet",
@@ -88,7 +86,14 @@ public struct TicketFile {
                 path: path, reason: "has no level \(k) (levels: \(stored))",
                 hint: "pass one of the stored levels with --level, or leave --level out for the sparsest level at the full T")
         }
-        return try Checkpoint.read(from: HDF5File.open(path).root.group("levels").group(String(k)))
+        return try TicketTensorRules.readLevel(HDF5File.open(path).root.group("levels").group(String(k)), info: info, path: path)
+    }
+
+    /// Loads every level's state, so every rule of `TicketRule` is checked (`open` checks the
+    /// summaries; the masks, pruned weights and kept counts of a level are checked as it loads).
+    /// - Throws: as `loadLevel`.
+    public func checkEveryLevel() throws {
+        for info in levels { _ = try loadLevel(info.level) }
     }
 
     /// The summary of level `k`, if stored.
@@ -133,78 +138,38 @@ public struct TicketFile {
         }
     }
 
-    /// Reads a whole document (for `--resume`).
+    /// Reads a whole document (for `--resume`), checking every rule of `TicketRule` on the way:
+    /// the summaries first (as `open`), then every state and mask set as it is read.
+    /// - Throws: as `open` and `loadLevel`.
     public static func readDocument(_ path: String) throws -> TicketDocument {
-        let file = try HDF5File.open(path)
-        let root = file.root
-        try checkFormat(root, path)
-        var document = TicketDocument(header: try decode(TicketHeader.self, root.readString("header.json"), path, "header.json"))
-        document.results = try decode(SearchResults.self, root.readString("results.json"), path, "results.json")
-        document.progress = try decode(SearchProgress.self, root.readString("progress.json"), path, "progress.json")
-        let levels = try root.group("levels")
-        for name in try levels.children() {
-            guard let k = Int(name) else { continue }
-            let group = try levels.group(name)
-            let info = try decode(LevelInfo.self, group.readString("level.json"), path, "levels/\(name)/level.json")
-            document.levels[k] = TicketLevel(info: info, state: try Checkpoint.read(from: group), fit: try readFit(group, path, name))
+        let stored = try StoredTicket.read(path)
+        try TicketValidator(stored: stored).validate()
+        let root = try HDF5File.open(path).root
+        var document = TicketDocument(header: stored.header)
+        document.results = stored.results
+        document.progress = stored.progress
+        for (k, info) in stored.levels.sorted(by: { $0.key < $1.key }) {
+            let state = try TicketTensorRules.readLevel(root.group("levels").group(String(k)), info: info, path: path)
+            document.levels[k] = TicketLevel(info: info, state: state, fit: stored.fits[k])
         }
-        let states = try root.group("states")
-        for name in try states.children() {
-            document.states[name] = try Checkpoint.read(from: states.group(name))
+        for name in stored.states {
+            document.states[name] = try TicketTensorRules.readState(root.group("states").group(name), path: path)
         }
-        let graph: LayerGraph
-        do {
-            graph = try LayerGraph(document.header.spec)
-        } catch let error as ModelError {
-            throw TicketFileError(
-                path: path, reason: "'header.json' has a model spec that is not valid: \(error.description)",
-                hint: "the file is damaged or was not written by snnc; run the search again")
-        }
-        // The masks' coordinates, without allocating the model.
-        let prunable = ParameterSet.shapes(of: graph).parameters.filter { $0.role == .weight }
-        let layout = PrunableLayout(names: prunable.map(\.name), shapes: prunable.map(\.shape))
-        let masks = try root.group("masks")
-        for name in try masks.children() {
-            let group = try masks.group(name)
+        let layout = stored.layout
+        for name in stored.maskSets.keys.sorted() {
+            let group = try root.group("masks").group(name)
             var bits: [UInt8] = []
             bits.reserveCapacity(layout.total)
             for l in 0..<layout.layerCount {
-                bits.append(contentsOf: try group.read(layout.names[l], as: UInt8.self, shape: layout.shapes[l]).values)
+                let values = try group.read(layout.names[l], as: UInt8.self, shape: layout.shapes[l]).values
+                try TicketTensorRules.checkBits(values) { detail in
+                    TicketValidationError(path: path, object: "/masks/\(name)/\(layout.names[l])", rule: .masks, detail: detail)
+                }
+                bits.append(contentsOf: values)
             }
             document.masks[name] = WeightMask(layout: layout, bits: bits)
         }
         return document
-    }
-
-    /// A level's `fit.json`, nil when the level has none (no targets, or a file from before the fit check).
-    private static func readFit(_ level: HDF5Group, _ path: String, _ name: String) throws -> LevelFit? {
-        guard level.contains("fit.json") else { return nil }
-        return try decode(LevelFit.self, level.readString("fit.json"), path, "levels/\(name)/fit.json")
-    }
-
-    private static func checkFormat(_ root: HDF5Group, _ path: String) throws {
-        guard (try? root.stringAttribute("format")) == format else {
-            throw TicketFileError(
-                path: path, reason: "not an snnc ticket file (no format = \"\(format)\" attribute on '/')",
-                hint: "pass a file written by 'snnc prune'")
-        }
-        let version = try root.scalarAttribute("format_version", as: Int32.self)
-        guard version == formatVersion else {
-            let reason = "ticket file format version \(version) is not supported (this snnc reads version \(formatVersion))"
-            throw TicketFileError(
-                path: path, reason: reason,
-                hint: "use the snnc version that wrote it")
-        }
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ json: String, _ path: String, _ key: String) throws -> T {
-        do {
-            let decoder = JSONDecoder()
-            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            return try decoder.decode(T.self, from: Data(json.utf8))
-        } catch {
-            throw TicketFileError(path: path, reason: "'\(key)' is not valid: \(error)")
-        }
     }
 }
 

@@ -176,8 +176,10 @@ struct TicketFuzzRegressionTests {
 
     /// The second crash (fuzz/corpus/tickets/crash-duplicate-target): level 0's fit.json with its
     /// one target entry repeated. A fit.json naming its target twice made the summary that
-    /// `inspect` and `prune --json` print build a dictionary with a duplicate key, which traps.
-    @Test func aTargetListedTwiceInAFitTableKeepsTheSummaryReadable() throws {
+    /// `inspect` and `prune --json` print build a dictionary with a duplicate key, which trapped;
+    /// the summary then kept the first entry's pick. Now such a table breaks a rule of the ticket
+    /// file (one entry per target of the search, each named once), refused before anything reads it.
+    @Test func aTargetListedTwiceInAFitTableIsRefused() throws {
         let directory = try TemporaryDirectory()
         let path = try TicketFuzzFixture.damaged(in: directory) { root in
             let levels = try root.group("levels")
@@ -190,10 +192,11 @@ struct TicketFuzzRegressionTests {
                 try level.write("fit.json", string: String(decoding: try JSONSerialization.data(withJSONObject: fit), as: UTF8.self))
             }
         }
-        let summary = try TicketFile.open(path).summary
-        #expect(summary.bestFitByTarget == ["edge": 2])
+        let error = try #require(throws: TicketValidationError.self) { try TicketFile.open(path) }
+        #expect(error.rule == .fitTable && error.object == "/levels/0/fit.json" && error.key == "targets", "\(error)")
         let run = try CLI.run(["inspect", path])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("best-fit for edge: level 2"), "\(run.stdout)")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("(rule: consistent fit table)"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "\(run.stdout)")
     }
 }

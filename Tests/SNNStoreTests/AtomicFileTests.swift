@@ -44,7 +44,7 @@ struct AtomicFileTests {
         let path = directory.file("m.h5")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
+        try HDF5File.startChildProcess(process)
         process.waitUntilExit()
         let stale = ".m.h5.tmp-\(process.processIdentifier)-1"
         try Data("half".utf8).write(to: URL(fileURLWithPath: directory.file(stale)))

@@ -9,7 +9,7 @@ struct StaleTemporaryTests {
     func deadProcessID() throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
+        try HDF5File.startChildProcess(process)
         process.waitUntilExit()
         return process.processIdentifier
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SNNStore
 import Testing
 
 /// Writers that run out of space, on a small tmpfs mounted for the test (needs root; skipped
@@ -116,7 +117,7 @@ enum Tmpfs {
         process.arguments = Array(arguments.dropFirst())
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? HDF5File.startChildProcess(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

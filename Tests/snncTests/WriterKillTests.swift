@@ -120,7 +120,7 @@ struct WriterKillTests {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try HDF5File.startChildProcess(process)
         return process
     }
 

@@ -22,7 +22,9 @@ extension SNNC {
                 inference, also synops; k, M, G allowed), spikes (per step), latency (s, ms, us, ns).
 
                 A ticket file from 'snnc prune' prints its summary instead: one row per level \
-                (and per target of 'prune --target': cores, memory, SynOps, energy, latency, fit).
+                (and per target of 'prune --target': cores, memory, SynOps, energy, latency, fit), \
+                after checking every rule of a ticket file (docs/HARDENING.md; exit status 1 and the \
+                rule named when one is broken).
 
                 Examples:
                   snnc inspect model.snn.h5
@@ -42,7 +44,11 @@ extension SNNC {
             var exceeded: [BudgetCheck] = []
             try reportingDiagnostics {
                 let budgets = try budget.map(Budget.parse) ?? []
-                if let tickets = try? TicketFile.open(file) {
+                // A ticket file is read as one, every level's state included, so a rule it breaks
+                // is the error shown (never the deployment reader's "not a deployment file").
+                if TicketFile.isTicketFile(file) {
+                    let tickets = try TicketFile.open(file)
+                    try tickets.checkEveryLevel()
                     try printLevels(of: tickets)
                     return
                 }

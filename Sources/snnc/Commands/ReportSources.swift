@@ -66,10 +66,8 @@ enum ReportSources {
     }
 
     private static func hdf5(_ path: String, budgets: [Budget]) throws -> ReportInput {
+        if TicketFile.isTicketFile(path) { return .tickets(file: path, summary: try TicketFile.open(path).summary) }
         let root = try HDF5File.open(path).root
-        if (try? root.stringAttribute("format")) == TicketFile.format {
-            return .tickets(file: path, summary: try TicketFile.open(path).summary)
-        }
         if root.kind(of: "snnc") == .group {
             let graph = try DeploymentFile.read(path).graph
             guard let estimates = graph.estimates else {

@@ -1,4 +1,5 @@
 import Foundation
+import SNNStore
 
 /// A subprocess run to its end: its exit status and what it wrote to stdout and stderr (UTF-8).
 /// `snnc sweep` runs the Slurm commands with it; the command-line tests run `snnc` with it.
@@ -21,7 +22,7 @@ struct CapturedProcess {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try HDF5File.startChildProcess(process)  // inherits no HDF5 file (and its lock)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import SNNStore
 
 /// Runs a sweep's runs on this machine, `jobs` at a time, each as its own `snnc` process working
 /// in the sweep file's folder: finished runs are skipped, partial ones resumed (`--resume`), new
@@ -151,7 +152,7 @@ final class SweepRunner {
         } else {
             process.standardOutput = log
         }
-        try process.run()
+        try HDF5File.startChildProcess(process)
         SweepChildren.shared.add(process.processIdentifier)
         return (process, temporary)
     }
