@@ -26,6 +26,9 @@ extension TicketValidator {
         }
         if let current = stored.progress.current {
             try ledger(current.ledger.entries, "/progress.json", "current.ledger.entries")
+            if let images = current.imagesPerEpoch, images < 1 {
+                throw fail("/progress.json", "current.imagesPerEpoch", .ranges, "is \(images); an epoch has at least one image")
+            }
         }
     }
 
