@@ -15,7 +15,7 @@
 # tickets/ is not in git, and a new machine starts without it. checkpoints/ is: `./run.sh save`
 # copies there the ticket file and log of every run not yet collected (finished or partial), and
 # every start of run.sh first copies back what tickets/ lacks, so a search continues on another
-# machine from its last saved epoch with the same bits. Once a run is collected (a row of
+# machine from its last saved epoch (the same bits on the same CPU type). Once a run is collected (a row of
 # results/*.csv), its results live in results/ and logs/: save drops its checkpoint (git keeps the
 # ticket files small in number), later collections are merged into the committed ones
 # (merge-collection.py), and a stage starts only its runs not collected yet.
