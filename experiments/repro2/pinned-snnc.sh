@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of the snnc release binary built at the commit this reproduction is pinned to
 # (the first line of environment.txt), building it first when it is missing: a detached git
-# worktree of that commit in $PINNED_DIR (default /tmp/snnc-pinned-<commit>), `swift build -c
+# worktree of that commit in $PINNED_DIR (default .build-pinned/<commit> in the repository, ignored by git), `swift build -c
 # release --product snnc` there (about 2 minutes on 2 cores; build output goes to stderr). Every
 # search of the reproduction runs with this one binary, so a stage resumed on a new machine trains
 # with the same code and the same float rounding as before.
@@ -15,10 +15,10 @@ if ! [[ $commit =~ ^[0-9a-f]{40}$ ]]; then
     echo "pinned-snnc: the first line of $here/environment.txt is not a commit hash: '$commit'" >&2
     exit 1
 fi
-dir=${PINNED_DIR:-/tmp/snnc-pinned-${commit:0:12}}
+root=$(git -C "$here" rev-parse --show-toplevel)
+dir=${PINNED_DIR:-$root/.build-pinned/${commit:0:12}}
 binary="$dir/.build/release/snnc"
 if [ ! -x "$binary" ]; then
-    root=$(git -C "$here" rev-parse --show-toplevel)
     if [ ! -d "$dir" ]; then
         git -C "$root" worktree add --detach "$dir" "$commit" >&2
     fi

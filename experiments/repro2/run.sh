@@ -31,52 +31,72 @@ mkdir -p tickets/logs results logs checkpoints/logs
 # Whether run $1 is a row of a collection in results/ (results/*.csv, first column).
 collected() { tail -q -n +2 results/*.csv 2>/dev/null | cut -d, -f1 | grep -qx -- "$1"; }
 
-# checkpoints/ → tickets/: every saved file that tickets/ does not have (a file there is newer).
+# Ticket files are kept in checkpoints/ as parts of at most 4 MiB (`<run>.h5.part-00`, -01, …),
+# so no committed file is large; `parts_of` names a run's parts in order.
+parts_of() { ls "checkpoints/$1.h5.part-"* 2>/dev/null; }
+
+# checkpoints/ → tickets/: every saved file of a run not yet collected that tickets/ does not have
+# (a file there is newer).
 restore() {
-    local saved name
-    for saved in checkpoints/*.h5 checkpoints/logs/*.log; do
+    local part run saved name
+    for part in checkpoints/*.h5.part-00; do
+        [ -e "$part" ] || continue
+        run=$(basename "$part" .h5.part-00)
+        collected "$run" && continue
+        if [ ! -e "tickets/$run.h5" ]; then
+            # shellcheck disable=SC2046
+            cat $(parts_of "$run") > "tickets/$run.h5.restoring" && mv "tickets/$run.h5.restoring" "tickets/$run.h5"
+            echo "restored tickets/$run.h5 from checkpoints/$run.h5.part-*"
+        fi
+    done
+    for saved in checkpoints/logs/*.log; do
         [ -e "$saved" ] || continue
         name=${saved#checkpoints/}
-        collected "$(basename "$name" | sed 's/\.\(h5\|log\)$//')" && continue
-        if [ ! -e "tickets/$name" ]; then
-            cp "$saved" "tickets/$name.restoring" && mv "tickets/$name.restoring" "tickets/$name"
-            echo "restored tickets/$name from $saved"
-        fi
+        collected "$(basename "$name" .log)" && continue
+        [ -e "tickets/$name" ] || { cp "$saved" "tickets/$name"; echo "restored tickets/$name"; }
     done
 }
 
 # tickets/ → checkpoints/: the ticket file of every run not yet collected (replaced by rename after
-# every epoch, so a copy is one consistent epoch) and its log without the progress-bar lines, each
-# renamed into place. A collected run's checkpoint is deleted: its results are in results/ and
+# every epoch, so a copy is one consistent epoch), split into parts, and its log without the
+# progress-bar lines. A collected run's checkpoint is deleted: its results are in results/ and
 # logs/, and the merged collections keep it after its ticket file is gone.
 save() {
-    local file name
-    for file in checkpoints/*.h5; do
+    local file run
+    for file in checkpoints/*.h5.part-00; do
         [ -e "$file" ] || continue
-        name=${file#checkpoints/}
-        if collected "${name%.h5}"; then rm -f "$file" "checkpoints/logs/${name%.h5}.log"; echo "dropped $file (collected)"; fi
+        run=$(basename "$file" .h5.part-00)
+        if collected "$run"; then
+            # shellcheck disable=SC2046
+            rm -f $(parts_of "$run") "checkpoints/logs/$run.log"
+            echo "dropped checkpoints/$run (collected)"
+        fi
     done
     for file in tickets/*.h5; do
         [ -e "$file" ] || continue
-        name=${file#tickets/}
-        collected "${name%.h5}" && continue
-        cmp -s "$file" "checkpoints/$name" && continue
-        cp "$file" "checkpoints/$name.saving" && mv "checkpoints/$name.saving" "checkpoints/$name"
-        echo "saved checkpoints/$name"
+        run=$(basename "$file" .h5)
+        collected "$run" && continue
+        # shellcheck disable=SC2046
+        if [ -n "$(parts_of "$run")" ] && cat $(parts_of "$run") | cmp -s - "$file"; then continue; fi
+        rm -rf "checkpoints/$run.saving" && mkdir "checkpoints/$run.saving"
+        cp "$file" "checkpoints/$run.saving/$run.h5"
+        split -b 4M -d -a 2 "checkpoints/$run.saving/$run.h5" "checkpoints/$run.saving/$run.h5.part-"
+        rm -f "checkpoints/$run.saving/$run.h5" checkpoints/"$run".h5 $(parts_of "$run")
+        mv "checkpoints/$run.saving/"* checkpoints/ && rmdir "checkpoints/$run.saving"
+        echo "saved checkpoints/$run.h5.part-*"
     done
     for file in tickets/logs/*.log; do
         [ -e "$file" ] || continue
-        name=${file#tickets/}
-        collected "$(basename "$file" .log)" && continue
-        tr '\r' '\n' < "$file" | grep -v '\] *loss\|ETA' > "checkpoints/$name.saving"
-        if cmp -s "checkpoints/$name.saving" "checkpoints/$name"; then
-            rm "checkpoints/$name.saving"
+        run=$(basename "$file" .log)
+        collected "$run" && continue
+        tr '\r' '\n' < "$file" | grep -v '\] *loss\|ETA' > "checkpoints/logs/$run.log.saving"
+        if cmp -s "checkpoints/logs/$run.log.saving" "checkpoints/logs/$run.log"; then
+            rm "checkpoints/logs/$run.log.saving"
         else
-            mv "checkpoints/$name.saving" "checkpoints/$name"
+            mv "checkpoints/logs/$run.log.saving" "checkpoints/logs/$run.log"
         fi
     done
 }
-
 
 # stage | sweep file | -j | runs
 stages=(
