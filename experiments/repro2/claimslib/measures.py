@@ -55,15 +55,16 @@ class Measures:
         return out
 
     def acc(self, method: str, col: int) -> Stat | None:
-        return stat(lv.accuracy for _, lv in self.at(method, col))
+        got = self.at(method, col)
+        return stat((lv.accuracy for _, lv in got), (run.seed for run, _ in got))
 
     def dense(self) -> tuple[Stat | None, str]:
         """The dense reference: dense.csv, else IMP's level 0 (the same training)."""
         if self.res.dense:
-            return stat(d.accuracy for d in self.res.dense), "dense.csv"
-        lv0 = [lv for r in self.res.method_runs("imp") for lv in r.levels if lv.round == 0 and lv.full_t]
+            return stat((d.accuracy for d in self.res.dense), (d.seed for d in self.res.dense)), "dense.csv"
+        lv0 = [(r.seed, lv) for r in self.res.method_runs("imp") for lv in r.levels if lv.round == 0 and lv.full_t]
         if lv0:
-            return stat(lv.accuracy for lv in lv0), "IMP level 0 (no dense.csv)"
+            return stat((lv.accuracy for _, lv in lv0), (seed for seed, _ in lv0)), "IMP level 0 (no dense.csv)"
         return None, "no dense run"
 
     def table1_cost(self, method: str, lv: Level) -> tuple[int, float | None]:

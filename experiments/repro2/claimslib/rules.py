@@ -28,12 +28,17 @@ class Rules(Section):
     def claims(self):
         self.out("## Claims", "")
         self.out(
-            "Rules. A difference d = a − b of two accuracies (points) has the standard error "
+            "Rules. A difference d = a − b of two accuracies (points) is judged with a 95% band d ± q·SE. "
+            "**Paired** when a and b have the same seeds, n ≥ 2 of them (seed s starts every method from the same "
+            "initialisation on the same 20,000 images): d is the mean of the per-seed differences and "
+            "SE = max(sd_d, sqrt(se_a² + se_b²))/sqrt(n), sd_d the sample sd of those differences. Otherwise "
             "SE = sqrt(SE_a² + SE_b²), where the SE of a mean over n seeds is sqrt(max(sd², se²)/n), sd the seeds' "
-            "sample sd (0 for one seed) and se = sqrt(p(1−p)/N) the binomial standard error of one accuracy p on N "
-            f"test images (N = {self.noise.images}). A condition \"d ≥ θ\" **holds** when d − 2 SE ≥ θ, **fails** when "
-            "d + 2 SE < θ, and is **inside the noise** otherwise (with 3 seeds a t-quantile would widen that band; "
-            "2 SE is the rule here). Costs, spikes, detection epochs and the probe's T_early are deterministic "
+            "sample sd (0 for one seed). Here se = sqrt(p(1−p)/N) is the binomial standard error of one accuracy p on "
+            f"N test images (N = {self.noise.images}). q is Student's t_0.975(n − 1) (4.30 for 3 seeds, 12.71 for 2; for "
+            "an unpaired difference the smaller n of a side with n ≥ 2) and 2 when both sides are single runs, whose "
+            "band then holds the test-set noise only (not the spread over initialisations). A condition \"d ≥ θ\" "
+            "**holds** when d − q·SE ≥ θ, **fails** when d + q·SE < θ, and is **inside the noise** otherwise. "
+            "Costs, spikes, detection epochs and the probe's T_early are deterministic "
             "counts and are compared without a band. A claim is **reproduced** when every condition holds, **not "
             "reproduced** when one fails, **inconclusive** when none fails and one is inside the noise; **not yet run "
             "(stage N)**: a level or run the rule needs has not been collected (what is there so far follows); "
@@ -367,16 +372,17 @@ class Rules(Section):
         curve = self.imp_curve()
         verdicts, parts, outside = [], [], []
         for method, runs in self.gradr_runs().items():
-            lvs = [lv for r in runs for lv in r.levels if lv.full_t and lv.level > 0]
-            if not lvs:
+            got = [(r.seed, lv) for r in runs for lv in r.levels if lv.full_t and lv.level > 0]
+            if not got:
                 continue
-            sp, acc = stat(lv.weight_sparsity for lv in lvs), stat(lv.accuracy for lv in lvs)
+            sp = stat(lv.weight_sparsity for _, lv in got)
+            acc = stat((lv.accuracy for _, lv in got), (seed for seed, _ in got))
             imp = self.interpolate(curve, sp.mean)
             near = self.nearest_imp(sp.mean)
             if imp is None or near is None:
                 outside.append(f"{method} ({sp.mean:.2f}%)")
                 continue
-            imp_stat = Stat([imp + v - near.mean for v in near.values])  # IMP's spread at the nearest level
+            imp_stat = Stat([imp + v - near.mean for v in near.values], near.seeds)  # IMP's spread at the nearest level
             v, why = condition_text(self.noise, imp_stat, acc, 0)
             verdicts.append(v)
             parts.append(f"{method} at {sp.mean:.2f}% (n={acc.n}): IMP − Grad R {why}")
@@ -395,8 +401,8 @@ class Rules(Section):
         for r in self.res.method_runs("imp"):
             for lv in r.levels:
                 if lv.full_t:
-                    by_level.setdefault(lv.level, []).append(lv)
+                    by_level.setdefault(lv.level, []).append((r.seed, lv))
         if not by_level:
             return None
-        lvs = min(by_level.values(), key=lambda lvs: abs(sum(lv.weight_sparsity for lv in lvs) / len(lvs) - sparsity))
-        return stat(lv.accuracy for lv in lvs)
+        got = min(by_level.values(), key=lambda got: abs(sum(lv.weight_sparsity for _, lv in got) / len(got) - sparsity))
+        return stat((lv.accuracy for _, lv in got), (seed for seed, _ in got))

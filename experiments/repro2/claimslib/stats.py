@@ -8,9 +8,18 @@ import statistics
 from dataclasses import dataclass
 
 
+# Two-sided 95% quantiles of Student's t, t_0.975(df), for the few seeds a run set has; 2 beyond.
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
+
+
+def t975(df: int) -> float:
+    return T975.get(df, 2.0)
+
+
 @dataclass
 class Stat:
     values: list[float]
+    seeds: list[int | None] | None = None  # the seed of each value, where known
 
     @property
     def n(self) -> int:
@@ -24,6 +33,12 @@ class Stat:
     def sd(self) -> float | None:
         return statistics.stdev(self.values) if self.n >= 2 else None
 
+    def by_seed(self) -> dict[int, float] | None:
+        """The values keyed by seed, or None when a seed is unknown or repeated."""
+        if self.seeds is None or len(self.seeds) != self.n or None in self.seeds or len(set(self.seeds)) != self.n:
+            return None
+        return dict(zip(self.seeds, self.values))
+
     def text(self, digits: int = 2, n: bool = True) -> str:
         s = f"{self.mean:.{digits}f}"
         if self.sd is not None:
@@ -31,9 +46,32 @@ class Stat:
         return s + (f" (n={self.n})" if n else "")
 
 
-def stat(values) -> Stat | None:
-    values = [v for v in values if v is not None]
-    return Stat(values) if values else None
+def stat(values, seeds=None) -> Stat | None:
+    """The values that are not None (with their seeds, when `seeds` runs beside them), or None."""
+    values = list(values)
+    seeds = list(seeds) if seeds is not None else [None] * len(values)
+    kept = [(v, s) for v, s in zip(values, seeds, strict=True) if v is not None]
+    if not kept:
+        return None
+    return Stat([v for v, _ in kept], [s for _, s in kept])
+
+
+@dataclass
+class Difference:
+    """`a − b` in points with the half-width of its 95% band, `q·SE`, and how it was formed."""
+
+    d: float
+    half: float
+    how: str  # "paired n=3, t(2)·SE", "2 SE", …
+
+    def verdict(self, threshold: float) -> bool | None:
+        """Whether d ≥ threshold beyond the band: True when d − half ≥ threshold, False when
+        d + half < threshold, None (inside the noise) in between."""
+        if self.d - self.half >= threshold:
+            return True
+        if self.d + self.half < threshold:
+            return False
+        return None
 
 
 class Noise:
@@ -52,26 +90,35 @@ class Noise:
         sd = s.sd if s.sd is not None else 0.0
         return math.sqrt(max(sd * sd, se * se) / s.n)
 
-    def diff_se(self, a: Stat, b: Stat) -> float:
-        return math.sqrt(self.mean_se(a) ** 2 + self.mean_se(b) ** 2)
+    def difference(self, a: Stat, b: Stat) -> Difference:
+        """`a − b` and its 95% band. Paired when both have the same n ≥ 2 seeds (a seed starts every
+        method from the same initialisation on the same data): the mean of the per-seed differences,
+        SE = max(sd of the differences, sqrt(se_a² + se_b²)) / sqrt(n), q = t_0.975(n − 1).
+        Otherwise SE = sqrt(SE_a² + SE_b²) (`mean_se`), q = t_0.975(n − 1) for the smallest n ≥ 2
+        among the two, and q = 2 when both are single runs (the binomial error alone)."""
+        pa, pb = a.by_seed(), b.by_seed()
+        if pa is not None and pb is not None and pa.keys() == pb.keys() and len(pa) >= 2:
+            diffs = [pa[s] - pb[s] for s in sorted(pa)]
+            n = len(diffs)
+            floor = math.hypot(self.test_se(a.mean), self.test_se(b.mean))
+            se = max(statistics.stdev(diffs), floor) / math.sqrt(n)
+            return Difference(statistics.fmean(diffs), t975(n - 1) * se, f"paired n={n}, t({n - 1})·SE")
+        se = math.hypot(self.mean_se(a), self.mean_se(b))
+        seeded = [s.n for s in (a, b) if s.n >= 2]
+        if not seeded:
+            return Difference(a.mean - b.mean, 2 * se, "2 SE")
+        df = min(seeded) - 1
+        return Difference(a.mean - b.mean, t975(df) * se, f"t({df})·SE")
 
     def diff_text(self, a: Stat, b: Stat) -> str:
-        """`a − b` in points, with 2 SE and whether it is inside the noise."""
-        d = a.mean - b.mean
-        two = 2 * self.diff_se(a, b)
-        tag = "inside the noise" if abs(d) < two else "outside the noise"
-        return f"{d:+.2f} (2 SE {two:.2f}, {tag})"
+        """`a − b` in points, with its 95% band and whether it is inside the noise."""
+        x = self.difference(a, b)
+        tag = "inside the noise" if abs(x.d) < x.half else "outside the noise"
+        return f"{x.d:+.2f} (± {x.half:.2f}, {x.how}, {tag})"
 
     def at_least(self, a: Stat, b: Stat, threshold: float) -> bool | None:
-        """Whether mean(a) − mean(b) ≥ threshold beyond the noise: True when d − 2 SE ≥ threshold,
-        False when d + 2 SE < threshold, None (inconclusive) in between."""
-        d = a.mean - b.mean
-        two = 2 * self.diff_se(a, b)
-        if d - two >= threshold:
-            return True
-        if d + two < threshold:
-            return False
-        return None
+        """Whether mean(a) − mean(b) ≥ threshold beyond the noise (`Difference.verdict`)."""
+        return self.difference(a, b).verdict(threshold)
 
     def below(self, a: Stat, b: Stat, threshold: float = 0.0) -> bool | None:
         """Whether mean(a) − mean(b) < threshold beyond the noise (the negation of `at_least`)."""
@@ -92,8 +139,11 @@ def status(verdicts) -> str:
 
 def condition_text(noise: Noise, a: Stat, b: Stat, threshold: float, below: bool = False) -> tuple[bool | None, str]:
     """The verdict of `a − b ≥ threshold` (or `< threshold` when `below`) and its evidence:
-    `-1.10 ± 0.57 (2 SE; ≥ -1: inside the noise)`."""
-    v = noise.below(a, b, threshold) if below else noise.at_least(a, b, threshold)
+    `-1.10 ± 1.22 (paired n=3, t(2)·SE; ≥ -1: inside the noise)`."""
+    x = noise.difference(a, b)
+    v = x.verdict(threshold)
+    if below and v is not None:
+        v = not v
     word = {True: "holds", False: "fails", None: "inside the noise"}[v]
     cond = f"{'<' if below else '≥'} {threshold:g}"
-    return v, f"{a.mean - b.mean:+.2f} ± {2 * noise.diff_se(a, b):.2f} (2 SE; {cond}: {word})"
+    return v, f"{x.d:+.2f} ± {x.half:.2f} ({x.how}; {cond}: {word})"
