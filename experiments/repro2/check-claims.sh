@@ -37,8 +37,9 @@ python3 "$data/decisive.py" "$work/decisive"
 
 # The 95% band of a difference (claimslib/stats.py), against numbers worked by hand: paired over
 # three seeds (differences 1.0, 0.5, 2.0: mean 1.1667, sd 0.7638 above the binomial floor 0.484,
-# t_0.975(2) = 4.303); the same values under other seeds (unpaired); a single run against three
-# seeds (t(2)); two single runs (2 SE, the binomial errors alone).
+# t_0.975(2) = 4.303); the same values under other seeds (unpaired, Welch's degrees of freedom);
+# a single run against three seeds (its binomial SE adds no term to the degrees of freedom); two
+# single runs (2 SE, the binomial errors alone).
 python3 - "$here" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -47,11 +48,13 @@ noise = Noise(10000)
 a = Stat([86.0, 87.0, 88.0], [0, 1, 2])
 x = noise.difference(a, Stat([85.0, 86.5, 86.0], [0, 1, 2]))
 assert (round(x.d, 4), round(x.half, 3), x.how) == (1.1667, 1.897, "paired n=3, t(2)·SE"), x
-u = noise.difference(a, Stat([85.0, 86.5, 86.0], [3, 4, 5]))  # sqrt(1/3 + 0.7638²/3) = 0.7265, × 4.303
-assert (round(u.half, 3), u.how) == (3.126, "t(2)·SE"), u
+# SE² 1/3 + 0.7638²/3 = 0.5278, df = 0.5278² / ((1/3)²/2 + 0.1944²/2) = 3.74 → t(3) = 3.182
+u = noise.difference(a, Stat([85.0, 86.5, 86.0], [3, 4, 5]))
+assert (round(u.half, 3), u.how) == (2.312, "Welch t(3)·SE"), u
 c = Stat([85.0], [0])
-y = noise.difference(a, c)  # sqrt(1² / 3 + 0.3571²) = 0.6789, × 4.303
-assert (round(y.d, 4), round(y.half, 3), y.how) == (2.0, 2.921, "t(2)·SE"), y
+# SE² 1/3 + 0.3571² = 0.4609, df = 0.4609² / ((1/3)²/2) = 3.82 → t(3)
+y = noise.difference(a, c)
+assert (round(y.d, 4), round(y.half, 3), y.how) == (2.0, 2.160, "Welch t(3)·SE"), y
 z = noise.difference(Stat([87.0], [0]), c)  # 2·hypot(0.3363, 0.3571)
 assert (round(z.half, 3), z.how) == (0.981, "2 SE"), z
 assert x.verdict(-0.8) is True and x.verdict(3.1) is False and x.verdict(1.0) is None

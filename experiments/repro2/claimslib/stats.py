@@ -8,12 +8,18 @@ import statistics
 from dataclasses import dataclass
 
 
-# Two-sided 95% quantiles of Student's t, t_0.975(df), for the few seeds a run set has; 2 beyond.
-T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
+# Two-sided 95% quantiles of Student's t, t_0.975(df), df = 1…30; 2 beyond (1.96–2.04).
+T975 = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+]
 
 
-def t975(df: int) -> float:
-    return T975.get(df, 2.0)
+def t975(df: float) -> float:
+    """t_0.975 at the whole degrees of freedom below `df` (a wider band, never a narrower one)."""
+    k = int(df)
+    return T975[k - 1] if 1 <= k <= len(T975) else 2.0
 
 
 @dataclass
@@ -94,8 +100,9 @@ class Noise:
         """`a − b` and its 95% band. Paired when both have the same n ≥ 2 seeds (a seed starts every
         method from the same initialisation on the same data): the mean of the per-seed differences,
         SE = max(sd of the differences, sqrt(se_a² + se_b²)) / sqrt(n), q = t_0.975(n − 1).
-        Otherwise SE = sqrt(SE_a² + SE_b²) (`mean_se`), q = t_0.975(n − 1) for the smallest n ≥ 2
-        among the two, and q = 2 when both are single runs (the binomial error alone)."""
+        Otherwise SE = sqrt(SE_a² + SE_b²) (`mean_se`) and q = t_0.975 at the Welch–Satterthwaite
+        degrees of freedom, (SE_a² + SE_b²)² / Σ SE_i⁴/(n_i − 1), where a single run's SE (the
+        binomial error alone, known) adds no term; q = 2 when both are single runs."""
         pa, pb = a.by_seed(), b.by_seed()
         if pa is not None and pb is not None and pa.keys() == pb.keys() and len(pa) >= 2:
             diffs = [pa[s] - pb[s] for s in sorted(pa)]
@@ -103,12 +110,14 @@ class Noise:
             floor = math.hypot(self.test_se(a.mean), self.test_se(b.mean))
             se = max(statistics.stdev(diffs), floor) / math.sqrt(n)
             return Difference(statistics.fmean(diffs), t975(n - 1) * se, f"paired n={n}, t({n - 1})·SE")
-        se = math.hypot(self.mean_se(a), self.mean_se(b))
-        seeded = [s.n for s in (a, b) if s.n >= 2]
-        if not seeded:
+        va, vb = self.mean_se(a) ** 2, self.mean_se(b) ** 2
+        se = math.sqrt(va + vb)
+        terms = [v * v / (s.n - 1) for v, s in ((va, a), (vb, b)) if s.n >= 2]
+        if not terms:
             return Difference(a.mean - b.mean, 2 * se, "2 SE")
-        df = min(seeded) - 1
-        return Difference(a.mean - b.mean, t975(df) * se, f"t({df})·SE")
+        df = (va + vb) ** 2 / sum(terms)
+        how = f"Welch t({int(df)})·SE" if df < len(T975) + 1 else "Welch df > 30, 2 SE"
+        return Difference(a.mean - b.mean, t975(df) * se, how)
 
     def diff_text(self, a: Stat, b: Stat) -> str:
         """`a − b` in points, with its 95% band and whether it is inside the noise."""
