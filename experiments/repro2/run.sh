@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs repro2's stages (README.md, "Stages") in order, each resumed where it stopped (finished runs
-# are skipped in seconds), and after each stage collects what has finished: results/<run>.json and
+# are skipped in seconds), and after each step (the `steps` below) collects what has finished: results/<run>.json and
 # logs/<run>.log per finished search, results/{dense,searches,fig3}.{csv,json}, report.html and
 # results/claims.md. It commits nothing: commit results/, logs/, report.html and checkpoints/ when
 # a stage ends and before a session ends.
@@ -8,8 +8,9 @@
 #   mkdir -p tickets && nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
 # SNNC (default: the binary of the commit in environment.txt, built by pinned-snnc.sh when missing)
 # is the snnc to run; SNNC_REPORT (default: SNNC) the one that writes report.html.
-# LAST (default 13) is the last stage to run: stop before a decision point (README.md, "Decisions
-# on the way": after stage 6, check Grad R's α bracket before stage 10). `./run.sh collect` only
+# LAST (default 13) is the last stage to run (of each step below, the runs of stages up to LAST).
+# Stop before a decision point (README.md, "Decisions on the way": after stage 6, check Grad
+# R's α bracket before stage 10). `./run.sh collect` only
 # collects (e.g. before committing while a stage still runs).
 #
 # tickets/ is not in git, and a new machine starts without it. checkpoints/ is: `./run.sh save`
@@ -98,20 +99,18 @@ save() {
     done
 }
 
-# stage | sweep file | -j | runs
-stages=(
-    "1|dense.toml|1|dense-s0 dense-s1 dense-s2"
-    "2|sweep.toml|2|imp-s0 imp+et-s0"     # stages 2 and 3 together
-    "4|sweep.toml|2|eb-s0 eb+et-s0"
-    "5|sweep.toml|2|snip-s0 random-s0 transfer-s0"
-    "6|sweep.toml|2|deepr-s0 gradr-a1e-4-s0 gradr-a2e-4-s0 gradr-a5e-4-s0 gradr-a1e-3-s0 gradr-a2e-3-s0"
-    "7|fig3.toml|2|oneshot-pre1-post5 oneshot-pre2-post5 oneshot-pre3-post5 oneshot-pre4-post5 oneshot-pre5-post5"
-    "8|sweep.toml|2|imp-s1 imp+et-s1"
-    "9|sweep.toml|2|imp-s2 imp+et-s2"
-    "10|sweep.toml|2|eb-s1 eb+et-s1 deepr-s1 gradr-a1e-4-s1 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1"
-    "11|sweep.toml|2|eb-s2 eb+et-s2 deepr-s2 gradr-a1e-4-s2 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2"
-    "12|fig3.toml|2|oneshot-pre1-post1 oneshot-pre1-post2 oneshot-pre2-post2 oneshot-pre1-post3 oneshot-pre2-post3 oneshot-pre3-post3 oneshot-pre1-post4 oneshot-pre2-post4 oneshot-pre3-post4 oneshot-pre4-post4"
-    "13|sweep.toml|2|eb-c1-s0 imp+et-t3-s0"
+# Steps: sweep file | -j | stage:run …, in the order they start. A step runs the runs of several
+# stages as one `sweep run`, which starts the next run as soon as a slot frees, so no core waits
+# for the last run of a stage (stage 5's three runs on two slots, stage 13's short eb-c1-s0 beside
+# its 14-round imp+et-t3-s0). Long runs come first in a step. Of each step, the runs of stages up
+# to LAST run.
+steps=(
+    "dense.toml|1|1:dense-s0 1:dense-s1 1:dense-s2"
+    "sweep.toml|2|2:imp-s0 3:imp+et-s0"
+    "sweep.toml|2|4:eb-s0 4:eb+et-s0 5:transfer-s0 5:snip-s0 5:random-s0 6:deepr-s0 6:gradr-a1e-4-s0 6:gradr-a2e-4-s0 6:gradr-a5e-4-s0 6:gradr-a1e-3-s0 6:gradr-a2e-3-s0"
+    "fig3.toml|2|7:oneshot-pre1-post5 7:oneshot-pre2-post5 7:oneshot-pre3-post5 7:oneshot-pre4-post5 7:oneshot-pre5-post5"
+    "sweep.toml|2|8:imp-s1 8:imp+et-s1 9:imp-s2 9:imp+et-s2 13:imp+et-t3-s0 10:eb-s1 10:eb+et-s1 11:eb-s2 11:eb+et-s2 13:eb-c1-s0 10:deepr-s1 11:deepr-s2 10:gradr-a1e-4-s1 10:gradr-a2e-4-s1 10:gradr-a5e-4-s1 10:gradr-a1e-3-s1 10:gradr-a2e-3-s1 11:gradr-a1e-4-s2 11:gradr-a2e-4-s2 11:gradr-a5e-4-s2 11:gradr-a1e-3-s2 11:gradr-a2e-3-s2"
+    "fig3.toml|2|12:oneshot-pre1-post1 12:oneshot-pre1-post2 12:oneshot-pre2-post2 12:oneshot-pre1-post3 12:oneshot-pre2-post3 12:oneshot-pre3-post3 12:oneshot-pre1-post4 12:oneshot-pre2-post4 12:oneshot-pre3-post4 12:oneshot-pre4-post4"
 )
 
 # A committed log: the raw one without its progress-bar lines.
@@ -161,21 +160,30 @@ fi
 [ "$last" = collect ] && { collect; exit; }
 restore
 
-for entry in "${stages[@]}"; do
-    IFS='|' read -r stage file jobs runs <<< "$entry"
-    [ "$stage" -le "$last" ] || break
-    # Only the runs not collected yet: a collected run's ticket file may be gone (a new machine).
+for entry in "${steps[@]}"; do
+    IFS='|' read -r file jobs tagged <<< "$entry"
+    # The step's runs of stages up to LAST that are not collected yet (a collected run's ticket
+    # file may be gone: a new machine).
     args=()
-    for run in $runs; do collected "$run" || args+=(--run "$run"); done
+    stages=()
+    for item in $tagged; do
+        stage=${item%%:*}
+        run=${item#*:}
+        [ "$stage" -le "$last" ] || continue
+        [[ " ${stages[*]} " == *" $stage "* ]] || stages+=("$stage")
+        collected "$run" || args+=(--run "$run")
+    done
+    [ ${#stages[@]} -gt 0 ] || continue
+    label="stages $(IFS=,; echo "${stages[*]}")"
     if [ ${#args[@]} -eq 0 ]; then
-        echo "$(date -u +%FT%TZ) stage $stage: every run collected already (results/*.csv); skipped"
+        echo "$(date -u +%FT%TZ) $label: every run collected already (results/*.csv); skipped"
         continue
     fi
-    echo "$(date -u +%FT%TZ) stage $stage: $SNNC sweep run $file -j $jobs ${args[*]}"
+    echo "$(date -u +%FT%TZ) $label: $SNNC sweep run $file -j $jobs ${args[*]}"
     if "$SNNC" sweep run "$file" -j "$jobs" "${args[@]}"; then
-        echo "$(date -u +%FT%TZ) stage $stage finished"
+        echo "$(date -u +%FT%TZ) $label finished"
     else
-        echo "$(date -u +%FT%TZ) stage $stage: a run failed (its log is named above); stopping"
+        echo "$(date -u +%FT%TZ) $label: a run failed (its log is named above); stopping"
         collect
         save
         exit 1
