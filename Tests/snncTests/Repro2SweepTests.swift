@@ -86,4 +86,26 @@ struct Repro2SweepTests {
         #expect(named.count > 20)
         for name in named { #expect(known.contains(name), "README names '\(name)'") }
     }
+
+    /// run.sh's steps (`"file|jobs|stage:run …"`) start every run of the three sweep files once,
+    /// from the file that defines it.
+    @Test func runScriptStartsEveryRunOnce() throws {
+        let script = try String(contentsOfFile: Self.folder + "/run.sh", encoding: .utf8)
+        var started: [String] = []
+        for line in script.split(separator: "\n") {
+            let fields = line.trimmingCharacters(in: .whitespaces).split(separator: "|")
+            guard fields.count == 3, fields[0].hasPrefix("\""), fields[2].hasSuffix("\"") else { continue }
+            let file = String(fields[0].dropFirst())
+            let names = Set(try plan(file).runs.map(\.name))
+            for item in fields[2].dropLast().split(separator: " ") {
+                let parts = item.split(separator: ":")
+                #expect(parts.count == 2 && Int(parts[0]).map { (1...13).contains($0) } == true, "\(item)")
+                let run = String(parts.last ?? "")
+                #expect(names.contains(run), "run.sh starts '\(run)' from \(file), which has no such run")
+                started.append(run)
+            }
+        }
+        let all = try ["sweep.toml", "fig3.toml", "dense.toml"].flatMap { try plan($0).runs.map(\.name) }
+        #expect(started.sorted() == all.sorted())
+    }
 }
