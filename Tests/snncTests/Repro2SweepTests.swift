@@ -87,22 +87,27 @@ struct Repro2SweepTests {
         for name in named { #expect(known.contains(name), "README names '\(name)'") }
     }
 
-    /// run.sh's steps (`"file|jobs|stage:run …"`) start every run of the three sweep files once,
-    /// from the file that defines it.
+    /// run.sh's steps (`"file|jobs|stage:run …"`, parts run side by side joined by `;`) start every
+    /// run of the three sweep files once, from the file that defines it, tagged with a stage 1…13.
     @Test func runScriptStartsEveryRunOnce() throws {
         let script = try String(contentsOfFile: Self.folder + "/run.sh", encoding: .utf8)
         var started: [String] = []
         for line in script.split(separator: "\n") {
-            let fields = line.trimmingCharacters(in: .whitespaces).split(separator: "|")
-            guard fields.count == 3, fields[0].hasPrefix("\""), fields[2].hasSuffix("\"") else { continue }
-            let file = String(fields[0].dropFirst())
-            let names = Set(try plan(file).runs.map(\.name))
-            for item in fields[2].dropLast().split(separator: " ") {
-                let parts = item.split(separator: ":")
-                #expect(parts.count == 2 && Int(parts[0]).map { (1...13).contains($0) } == true, "\(item)")
-                let run = String(parts.last ?? "")
-                #expect(names.contains(run), "run.sh starts '\(run)' from \(file), which has no such run")
-                started.append(run)
+            let step = line.trimmingCharacters(in: .whitespaces)
+            guard step.count > 2, step.hasPrefix("\""), step.hasSuffix("\""), step.contains(".toml|") else { continue }
+            for part in step.dropFirst().dropLast().split(separator: ";") {
+                let fields = part.split(separator: "|")
+                try #require(fields.count == 3, "\(part)")
+                #expect(Int(fields[1]).map { (1...2).contains($0) } == true, "\(part)")
+                let file = String(fields[0])
+                let names = Set(try plan(file).runs.map(\.name))
+                for item in fields[2].split(separator: " ") {
+                    let tag = item.split(separator: ":")
+                    #expect(tag.count == 2 && Int(tag[0]).map { (1...13).contains($0) } == true, "\(item)")
+                    let run = String(tag.last ?? "")
+                    #expect(names.contains(run), "run.sh starts '\(run)' from \(file), which has no such run")
+                    started.append(run)
+                }
             }
         }
         let all = try ["sweep.toml", "fig3.toml", "dense.toml"].flatMap { try plan($0).runs.map(\.name) }

@@ -57,6 +57,14 @@ y = noise.difference(a, c)
 assert (round(y.d, 4), round(y.half, 3), y.how) == (2.0, 2.160, "Welch t(3)·SE"), y
 z = noise.difference(Stat([87.0], [0]), c)  # 2·hypot(0.3363, 0.3571)
 assert (round(z.half, 3), z.how) == (0.981, "2 SE"), z
+# A binding binomial floor (paired differences 0.1, 0.2, 0.3: sd 0.1 < floor hypot(0.3352, 0.3374) = 0.4756):
+f = noise.difference(Stat([87.0, 87.1, 87.2], [0, 1, 2]), Stat([86.9, 86.9, 86.9], [0, 1, 2]))
+assert (round(f.d, 4), round(f.half, 3)) == (0.2, 1.182), f
+# Welch degrees of freedom above 30 round down to the table's 30, 40, 60, 120.
+from claimslib.stats import t975
+assert t975(35.2) == (2.042, 30) and t975(75) == (2.0, 60) and t975(1e6) == (1.98, 120) and t975(0.4) == (12.706, 1)
+# `below`: d < θ beyond the band is the negation of d ≥ θ beyond it; inside the noise stays None.
+assert noise.below(a, c, 5.0) is True and noise.below(a, c, -1.0) is False and noise.below(a, c, 1.0) is None
 assert x.verdict(-0.8) is True and x.verdict(3.1) is False and x.verdict(1.0) is None
 EOF
 

@@ -2,9 +2,10 @@
 # Prints the path of the snnc release binary built at the commit this reproduction is pinned to
 # (the first line of environment.txt), building it first when it is missing: a detached git
 # worktree of that commit in $PINNED_DIR (default .build-pinned/<commit> in the repository, ignored by git), `swift build -c
-# release --product snnc` there (about 2 minutes on 2 cores; build output goes to stderr). Every
-# search of the reproduction runs with this one binary, so a stage resumed on a new machine trains
-# with the same code and the same float rounding as before.
+# release --product snnc` there (about 2 minutes on 2 cores; build output goes to stderr). The
+# searches run with this binary, so a stage resumed on a new machine trains with the same code and
+# the same float rounding as before; the pin changes only to a build checked to give the same bits
+# (README.md, "The pinned binary").
 #
 #   mkdir -p tickets && SNNC=$(./pinned-snnc.sh) nohup nice -n 10 ./run.sh > tickets/run.out 2>&1 &
 #   ./run.sh does the same when SNNC is not set.

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Runs repro2's stages (README.md, "Stages") in order, each resumed where it stopped (finished runs
-# are skipped in seconds), and after each step (the `steps` below) collects what has finished: results/<run>.json and
-# logs/<run>.log per finished search, results/{dense,searches,fig3}.{csv,json}, report.html and
-# results/claims.md. It commits nothing: commit results/, logs/, report.html and checkpoints/ when
-# a stage ends and before a session ends.
+# Runs repro2's stages (README.md, "Stages") in order, grouped into steps (the `steps` below), each
+# resumed where it stopped (finished runs are skipped in seconds). After each step, and every
+# RUN_SAVE_SECONDS (default 1800) while a step runs, it collects what has finished — results/<run>.json
+# and logs/<run>.log per finished search, results/{dense,searches,fig3}.{csv,json}, report.html and
+# results/claims.md — and saves the state of the runs not finished (checkpoints/, below). It commits
+# nothing: commit results/, logs/, report.html and checkpoints/ as runs finish and before a session
+# ends.
 # Usage, in this folder:
 #   mkdir -p tickets && nohup nice -n 10 ./run.sh [LAST] > tickets/run.out 2>&1 &
 # SNNC (default: the binary of the commit in environment.txt, built by pinned-snnc.sh when missing)
 # is the snnc to run; SNNC_REPORT (default: SNNC) the one that writes report.html.
-# LAST (default 13) is the last stage to run (of each step below, the runs of stages up to LAST).
-# Stop before a decision point (README.md, "Decisions on the way": after stage 6, check Grad
-# R's α bracket before stage 10). `./run.sh collect` only
-# collects (e.g. before committing while a stage still runs).
+# LAST (default 13) is the last stage to run: of each step, only the runs of stages up to LAST.
+# Stop before a decision point (README.md, "Decisions on the way": `./run.sh 6`, then check Grad
+# R's α bracket before stage 10). `./run.sh collect` only collects (e.g. before committing while a
+# step still runs).
 #
 # tickets/ is not in git, and a new machine starts without it. checkpoints/ is: `./run.sh save`
 # copies there the ticket file and log of every run not yet collected (finished or partial), and
@@ -19,7 +21,7 @@
 # machine from its last saved epoch (the same bits on the same CPU type). Once a run is collected (a row of
 # results/*.csv), its results live in results/ and logs/: save drops its checkpoint (git keeps the
 # ticket files small in number), later collections are merged into the committed ones
-# (merge-collection.py), and a stage starts only its runs not collected yet.
+# (merge-collection.py), and a step starts only its runs not collected yet.
 set -uo pipefail
 cd "$(dirname "$0")"
 last=${1:-13}
@@ -99,18 +101,19 @@ save() {
     done
 }
 
-# Steps: sweep file | -j | stage:run …, in the order they start. A step runs the runs of several
-# stages as one `sweep run`, which starts the next run as soon as a slot frees, so no core waits
-# for the last run of a stage (stage 5's three runs on two slots, stage 13's short eb-c1-s0 beside
-# its 14-round imp+et-t3-s0). Long runs come first in a step. Of each step, the runs of stages up
-# to LAST run.
+# Steps, in the order they run. A step is one `sweep run` ("file|-j|stage:run …", runs started in
+# the order listed as slots free), or several run side by side (parts joined by ";"), so no core
+# waits for the last run of a stage: stage 5 puts three runs on two slots, stage 13's 14-round
+# imp+et-t3-s0 would leave its short eb-c1-s0's core idle for hours, so it runs beside stage 12's
+# ten short one-shot runs. Long runs first; stages 12 and 13 (the optional extras) last. Of each
+# step, only the runs of stages up to LAST run.
 steps=(
     "dense.toml|1|1:dense-s0 1:dense-s1 1:dense-s2"
     "sweep.toml|2|2:imp-s0 3:imp+et-s0"
-    "sweep.toml|2|4:eb-s0 4:eb+et-s0 5:transfer-s0 5:snip-s0 5:random-s0 6:deepr-s0 6:gradr-a1e-4-s0 6:gradr-a2e-4-s0 6:gradr-a5e-4-s0 6:gradr-a1e-3-s0 6:gradr-a2e-3-s0"
-    "fig3.toml|2|7:oneshot-pre1-post5 7:oneshot-pre2-post5 7:oneshot-pre3-post5 7:oneshot-pre4-post5 7:oneshot-pre5-post5"
-    "sweep.toml|2|8:imp-s1 8:imp+et-s1 9:imp-s2 9:imp+et-s2 13:imp+et-t3-s0 10:eb-s1 10:eb+et-s1 11:eb-s2 11:eb+et-s2 13:eb-c1-s0 10:deepr-s1 11:deepr-s2 10:gradr-a1e-4-s1 10:gradr-a2e-4-s1 10:gradr-a5e-4-s1 10:gradr-a1e-3-s1 10:gradr-a2e-3-s1 11:gradr-a1e-4-s2 11:gradr-a2e-4-s2 11:gradr-a5e-4-s2 11:gradr-a1e-3-s2 11:gradr-a2e-3-s2"
-    "fig3.toml|2|12:oneshot-pre1-post1 12:oneshot-pre1-post2 12:oneshot-pre2-post2 12:oneshot-pre1-post3 12:oneshot-pre2-post3 12:oneshot-pre3-post3 12:oneshot-pre1-post4 12:oneshot-pre2-post4 12:oneshot-pre3-post4 12:oneshot-pre4-post4"
+    "sweep.toml|2|5:transfer-s0 4:eb-s0 4:eb+et-s0 5:snip-s0 5:random-s0 6:deepr-s0 6:gradr-a1e-4-s0 6:gradr-a2e-4-s0 6:gradr-a5e-4-s0 6:gradr-a1e-3-s0 6:gradr-a2e-3-s0"
+    "fig3.toml|2|7:oneshot-pre5-post5 7:oneshot-pre4-post5 7:oneshot-pre3-post5 7:oneshot-pre2-post5 7:oneshot-pre1-post5"
+    "sweep.toml|2|8:imp-s1 8:imp+et-s1 9:imp-s2 9:imp+et-s2 10:eb-s1 10:eb+et-s1 11:eb-s2 11:eb+et-s2 10:deepr-s1 11:deepr-s2 10:gradr-a1e-4-s1 10:gradr-a2e-4-s1 10:gradr-a5e-4-s1 10:gradr-a1e-3-s1 10:gradr-a2e-3-s1 11:gradr-a1e-4-s2 11:gradr-a2e-4-s2 11:gradr-a5e-4-s2 11:gradr-a1e-3-s2 11:gradr-a2e-3-s2"
+    "sweep.toml|1|13:imp+et-t3-s0 13:eb-c1-s0;fig3.toml|1|12:oneshot-pre4-post4 12:oneshot-pre3-post4 12:oneshot-pre2-post4 12:oneshot-pre1-post4 12:oneshot-pre3-post3 12:oneshot-pre2-post3 12:oneshot-pre1-post3 12:oneshot-pre2-post2 12:oneshot-pre1-post2 12:oneshot-pre1-post1"
 )
 
 # A committed log: the raw one without its progress-bar lines.
@@ -146,10 +149,39 @@ collect() {
     done
     # The report from every collection there is, with $SNNC_REPORT when set (the pinned binary
     # predates report's Fig. 3 plot: a current build adds it; report only reads the collections).
-    local inputs=()
+    local inputs=() file
     for file in results/searches.json results/fig3.json; do [ -s "$file" ] && inputs+=("$file"); done
     if [ ${#inputs[@]} -gt 0 ]; then "${SNNC_REPORT:-$SNNC}" report "${inputs[@]}" -o report.html; fi
     python3 claims.py
+}
+
+# collect and save under one lock: the end of a step and the periodic saver never overlap.
+collect_and_save() { (flock 9 && { collect; save; }) 9> tickets/.collect.lock; }
+
+# Every RUN_SAVE_SECONDS (default 1800) while steps run: a step can run for a day, and a machine
+# can be lost.
+saver() {
+    while sleep "${RUN_SAVE_SECONDS:-1800}"; do
+        echo "$(date -u +%FT%TZ) periodic collect and save"
+        collect_and_save
+    done
+}
+
+# The `sweep run` arguments of one part ("file|jobs|stage:run …") for its runs of stages up to LAST
+# not collected yet (a collected run's ticket file may be gone: a new machine), in `part` (empty
+# when none is left); adds the part's stages up to LAST to `step_stages`.
+part_args() {
+    local file jobs tagged item stage run runs=()
+    IFS='|' read -r file jobs tagged <<< "$1"
+    part=""
+    for item in $tagged; do
+        stage=${item%%:*}
+        run=${item#*:}
+        [ "$stage" -le "$last" ] || continue
+        [[ " ${step_stages[*]-} " == *" $stage "* ]] || step_stages+=("$stage")
+        collected "$run" || runs+=(--run "$run")
+    done
+    [ ${#runs[@]} -eq 0 ] || part="$file -j $jobs ${runs[*]}"
 }
 
 [ "$last" = save ] && { save; exit; }
@@ -159,35 +191,39 @@ if [ -z "${SNNC:-}" ]; then
 fi
 [ "$last" = collect ] && { collect; exit; }
 restore
+saver &
+saver_pid=$!
+trap 'kill "$saver_pid" 2>/dev/null' EXIT
+trap 'exit 143' TERM INT HUP
 
 for entry in "${steps[@]}"; do
-    IFS='|' read -r file jobs tagged <<< "$entry"
-    # The step's runs of stages up to LAST that are not collected yet (a collected run's ticket
-    # file may be gone: a new machine).
-    args=()
-    stages=()
-    for item in $tagged; do
-        stage=${item%%:*}
-        run=${item#*:}
-        [ "$stage" -le "$last" ] || continue
-        [[ " ${stages[*]} " == *" $stage "* ]] || stages+=("$stage")
-        collected "$run" || args+=(--run "$run")
+    step_stages=()
+    commands=()
+    IFS=';' read -ra parts <<< "$entry"
+    for p in "${parts[@]}"; do
+        part_args "$p"
+        [ -z "$part" ] || commands+=("$part")
     done
-    [ ${#stages[@]} -gt 0 ] || continue
-    label="stages $(IFS=,; echo "${stages[*]}")"
-    if [ ${#args[@]} -eq 0 ]; then
+    [ ${#step_stages[@]} -gt 0 ] || continue
+    label="stages $(printf '%s\n' "${step_stages[@]}" | sort -n | paste -sd,)"
+    if [ ${#commands[@]} -eq 0 ]; then
         echo "$(date -u +%FT%TZ) $label: every run collected already (results/*.csv); skipped"
         continue
     fi
-    echo "$(date -u +%FT%TZ) $label: $SNNC sweep run $file -j $jobs ${args[*]}"
-    if "$SNNC" sweep run "$file" -j "$jobs" "${args[@]}"; then
-        echo "$(date -u +%FT%TZ) $label finished"
-    else
+    # A sweep runs all its runs even when one fails; a failure stops run.sh when the step ends.
+    pids=()
+    for command in "${commands[@]}"; do
+        echo "$(date -u +%FT%TZ) $label: $SNNC sweep run $command"
+        # shellcheck disable=SC2086  # file, -j, jobs and --run names: no spaces or patterns
+        "$SNNC" sweep run $command &
+        pids+=("$!")
+    done
+    failed=0
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    collect_and_save
+    if [ "$failed" = 1 ]; then
         echo "$(date -u +%FT%TZ) $label: a run failed (its log is named above); stopping"
-        collect
-        save
         exit 1
     fi
-    collect
-    save
+    echo "$(date -u +%FT%TZ) $label finished"
 done

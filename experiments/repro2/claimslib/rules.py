@@ -36,7 +36,8 @@ class Rules(Section):
             "sample sd (0 for one seed). Here se = sqrt(p(1−p)/N) is the binomial standard error of one accuracy p on "
             f"N test images (N = {self.noise.images}). q is Student's t_0.975: paired, at n − 1 degrees of freedom (4.30 "
             "for 3 seeds, 12.71 for 2); unpaired, at Welch–Satterthwaite's (SE_a² + SE_b²)² / Σ SE_i⁴/(n_i − 1), to "
-            "which a single run adds no term; 2 when both sides are single runs. A single run's SE is the binomial "
+            "which a single run adds no term (rounded down to a tabled 1…30, 40, 60 or 120); 2 when both sides are "
+            "single runs. A single run's SE is the binomial "
             "error alone: it holds the test-set noise, not the spread over initialisations. A condition \"d ≥ θ\" "
             "**holds** when d − q·SE ≥ θ, **fails** when d + q·SE < θ, and is **inside the noise** otherwise. "
             "Costs, spikes, detection epochs and the probe's T_early are deterministic "
@@ -74,8 +75,9 @@ class Rules(Section):
             "15. Deeper layers are sparser (Fig. 6c): at each IMP level, the kept fraction of the last third of the "
             "convolutions (by weights) is below the first third's.",
             "16. IMP beats Deep R (Table 2): IMP − Deep R ≥ 0 at each level.",
-            "17. IMP beats Grad R (Table 2): IMP (interpolated at Grad R's sparsity, SE of IMP's nearest level) − "
-            "Grad R ≥ 0 for every α whose sparsity lies inside IMP's range; inconclusive when none does.",
+            "17. IMP beats Grad R (Table 2): IMP (interpolated at Grad R's sparsity; its per-seed spread that of "
+            "IMP's nearest level, paired with Grad R by seed when the seeds match) − Grad R ≥ 0 for every α whose "
+            "sparsity lies inside IMP's range; inconclusive when none does.",
             "",
         )
         rows = [

@@ -8,18 +8,20 @@ import statistics
 from dataclasses import dataclass
 
 
-# Two-sided 95% quantiles of Student's t, t_0.975(df), df = 1…30; 2 beyond (1.96–2.04).
-T975 = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-]
+# Two-sided 95% quantiles of Student's t, t_0.975(df), at df = 1…30, 40, 60, 120.
+T975 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+    11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086,
+    21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042,
+    40: 2.021, 60: 2.000, 120: 1.980,
+}
 
 
-def t975(df: float) -> float:
-    """t_0.975 at the whole degrees of freedom below `df` (a wider band, never a narrower one)."""
-    k = int(df)
-    return T975[k - 1] if 1 <= k <= len(T975) else 2.0
+def t975(df: float) -> tuple[float, int]:
+    """t_0.975 at the largest tabled degrees of freedom not above `df` (a band never narrower than
+    the exact one), and those degrees of freedom."""
+    k = max(d for d in T975 if d <= max(df, 1))
+    return T975[k], k
 
 
 @dataclass
@@ -109,15 +111,14 @@ class Noise:
             n = len(diffs)
             floor = math.hypot(self.test_se(a.mean), self.test_se(b.mean))
             se = max(statistics.stdev(diffs), floor) / math.sqrt(n)
-            return Difference(statistics.fmean(diffs), t975(n - 1) * se, f"paired n={n}, t({n - 1})·SE")
+            return Difference(statistics.fmean(diffs), t975(n - 1)[0] * se, f"paired n={n}, t({n - 1})·SE")
         va, vb = self.mean_se(a) ** 2, self.mean_se(b) ** 2
         se = math.sqrt(va + vb)
         terms = [v * v / (s.n - 1) for v, s in ((va, a), (vb, b)) if s.n >= 2]
         if not terms:
             return Difference(a.mean - b.mean, 2 * se, "2 SE")
-        df = (va + vb) ** 2 / sum(terms)
-        how = f"Welch t({int(df)})·SE" if df < len(T975) + 1 else "Welch df > 30, 2 SE"
-        return Difference(a.mean - b.mean, t975(df) * se, how)
+        q, k = t975((va + vb) ** 2 / sum(terms))
+        return Difference(a.mean - b.mean, q * se, f"Welch t({k})·SE")
 
     def diff_text(self, a: Stat, b: Stat) -> str:
         """`a − b` in points, with its 95% band and whether it is inside the noise."""
