@@ -92,7 +92,7 @@ save() {
         [ -e "$file" ] || continue
         run=$(basename "$file" .log)
         collected "$run" && continue
-        tr '\r' '\n' < "$file" | grep -v '\] *loss\|ETA' > "checkpoints/logs/$run.log.saving"
+        clean_log "$run" > "checkpoints/logs/$run.log.saving"
         if cmp -s "checkpoints/logs/$run.log.saving" "checkpoints/logs/$run.log"; then
             rm "checkpoints/logs/$run.log.saving"
         else
@@ -116,8 +116,8 @@ steps=(
     "sweep.toml|1|13:imp+et-t3-s0 13:eb-c1-s0;fig3.toml|1|12:oneshot-pre4-post4 12:oneshot-pre3-post4 12:oneshot-pre2-post4 12:oneshot-pre1-post4 12:oneshot-pre3-post3 12:oneshot-pre2-post3 12:oneshot-pre1-post3 12:oneshot-pre2-post2 12:oneshot-pre1-post2 12:oneshot-pre1-post1"
 )
 
-# A committed log: the raw one without its progress-bar lines.
-clean_log() { tr '\r' '\n' < "tickets/logs/$1.log" | grep -v '\] *loss\|ETA' > "logs/$1.log"; }
+# A committed log, on stdout: run $1's raw log without its progress-bar lines.
+clean_log() { tr '\r' '\n' < "tickets/logs/$1.log" | grep -v '\] *loss\|ETA'; }
 
 # `sweep collect FILE`, merged into results/OUT (merge-collection.py: the runs collected before,
 # whose ticket files may be gone, stay) when at least one of its runs has a ticket file here.
@@ -139,7 +139,7 @@ collect() {
     # Every finished run (first column of the collections): its log, and a search's own summary.
     local run
     for run in $(tail -q -n +2 results/*.csv 2>/dev/null | cut -d, -f1 | sort -u); do
-        [ -e "tickets/logs/$run.log" ] && clean_log "$run"
+        [ -e "tickets/logs/$run.log" ] && clean_log "$run" > "logs/$run.log"
         if [ -e "tickets/$run.h5" ] && [[ $run != dense-* && $run != oneshot-* ]] \
             && "$SNNC" inspect "tickets/$run.h5" --json > "results/$run.json.tmp"; then
             mv "results/$run.json.tmp" "results/$run.json"

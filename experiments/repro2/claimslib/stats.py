@@ -72,13 +72,14 @@ class Difference:
     half: float
     how: str  # "paired n=3, t(2)·SE", "2 SE", …
 
-    def verdict(self, threshold: float) -> bool | None:
+    def verdict(self, threshold: float, below: bool = False) -> bool | None:
         """Whether d ≥ threshold beyond the band: True when d − half ≥ threshold, False when
-        d + half < threshold, None (inside the noise) in between."""
+        d + half < threshold, None (inside the noise) in between; with `below`, whether
+        d < threshold (the negation, None staying None)."""
         if self.d - self.half >= threshold:
-            return True
+            return not below
         if self.d + self.half < threshold:
-            return False
+            return below
         return None
 
 
@@ -132,8 +133,7 @@ class Noise:
 
     def below(self, a: Stat, b: Stat, threshold: float = 0.0) -> bool | None:
         """Whether mean(a) − mean(b) < threshold beyond the noise (the negation of `at_least`)."""
-        v = self.at_least(a, b, threshold)
-        return None if v is None else not v
+        return self.difference(a, b).verdict(threshold, below=True)
 
 
 def status(verdicts) -> str:
@@ -151,9 +151,7 @@ def condition_text(noise: Noise, a: Stat, b: Stat, threshold: float, below: bool
     """The verdict of `a − b ≥ threshold` (or `< threshold` when `below`) and its evidence:
     `-1.10 ± 1.22 (paired n=3, t(2)·SE; ≥ -1: inside the noise)`."""
     x = noise.difference(a, b)
-    v = x.verdict(threshold)
-    if below and v is not None:
-        v = not v
+    v = x.verdict(threshold, below)
     word = {True: "holds", False: "fails", None: "inside the noise"}[v]
     cond = f"{'<' if below else '≥'} {threshold:g}"
     return v, f"{x.d:+.2f} ± {x.half:.2f} ({x.how}; {cond}: {word})"
