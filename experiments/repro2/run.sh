@@ -101,19 +101,20 @@ save() {
     done
 }
 
-# Steps, in the order they run. A step is one `sweep run` ("file|-j|stage:run …", runs started in
-# the order listed as slots free), or several run side by side (parts joined by ";"), so no core
+# Steps, in the order they run. A step is one `sweep run` ("file|-j|run …", runs started in the
+# order listed as slots free), or several run side by side (parts joined by ";"), so no core
 # waits for the last run of a stage: stage 5 puts three runs on two slots, stage 13's 14-round
 # imp+et-t3-s0 would leave its short eb-c1-s0's core idle for hours, so it runs beside stage 12's
 # ten short one-shot runs. Long runs first; stages 12 and 13 (the optional extras) last. Of each
-# step, only the runs of stages up to LAST run.
+# step, only the runs of stages up to LAST run; a run's stage is claimslib/plan.py's `stage_of`
+# (the same mapping claims.md's "not yet run (stage N)" notes use).
 steps=(
-    "dense.toml|1|1:dense-s0 1:dense-s1 1:dense-s2"
-    "sweep.toml|2|2:imp-s0 3:imp+et-s0"
-    "sweep.toml|2|5:transfer-s0 4:eb-s0 4:eb+et-s0 5:snip-s0 5:random-s0 6:deepr-s0 6:gradr-a1e-4-s0 6:gradr-a2e-4-s0 6:gradr-a5e-4-s0 6:gradr-a1e-3-s0 6:gradr-a2e-3-s0"
-    "fig3.toml|2|7:oneshot-pre5-post5 7:oneshot-pre4-post5 7:oneshot-pre3-post5 7:oneshot-pre2-post5 7:oneshot-pre1-post5"
-    "sweep.toml|2|8:imp-s1 8:imp+et-s1 9:imp-s2 9:imp+et-s2 10:eb-s1 10:eb+et-s1 11:eb-s2 11:eb+et-s2 10:deepr-s1 11:deepr-s2 10:gradr-a1e-4-s1 10:gradr-a2e-4-s1 10:gradr-a5e-4-s1 10:gradr-a1e-3-s1 10:gradr-a2e-3-s1 11:gradr-a1e-4-s2 11:gradr-a2e-4-s2 11:gradr-a5e-4-s2 11:gradr-a1e-3-s2 11:gradr-a2e-3-s2"
-    "sweep.toml|1|13:imp+et-t3-s0 13:eb-c1-s0;fig3.toml|1|12:oneshot-pre4-post4 12:oneshot-pre3-post4 12:oneshot-pre2-post4 12:oneshot-pre1-post4 12:oneshot-pre3-post3 12:oneshot-pre2-post3 12:oneshot-pre1-post3 12:oneshot-pre2-post2 12:oneshot-pre1-post2 12:oneshot-pre1-post1"
+    "dense.toml|1|dense-s0 dense-s1 dense-s2"
+    "sweep.toml|2|imp-s0 imp+et-s0"
+    "sweep.toml|2|transfer-s0 eb-s0 eb+et-s0 snip-s0 random-s0 deepr-s0 gradr-a1e-4-s0 gradr-a2e-4-s0 gradr-a5e-4-s0 gradr-a1e-3-s0 gradr-a2e-3-s0"
+    "fig3.toml|2|oneshot-pre5-post5 oneshot-pre4-post5 oneshot-pre3-post5 oneshot-pre2-post5 oneshot-pre1-post5"
+    "sweep.toml|2|imp-s1 imp+et-s1 imp-s2 imp+et-s2 eb-s1 eb+et-s1 eb-s2 eb+et-s2 deepr-s1 deepr-s2 gradr-a1e-4-s1 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1 gradr-a1e-4-s2 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2"
+    "sweep.toml|1|imp+et-t3-s0 eb-c1-s0;fig3.toml|1|oneshot-pre4-post4 oneshot-pre3-post4 oneshot-pre2-post4 oneshot-pre1-post4 oneshot-pre3-post3 oneshot-pre2-post3 oneshot-pre1-post3 oneshot-pre2-post2 oneshot-pre1-post2 oneshot-pre1-post1"
 )
 
 # A committed log, on stdout: run $1's raw log without its progress-bar lines.
@@ -167,20 +168,35 @@ saver() {
     done
 }
 
-# The `sweep run` arguments of one part ("file|jobs|stage:run …") for its runs of stages up to LAST
-# not collected yet (a collected run's ticket file may be gone: a new machine), in `part` (empty
-# when none is left); adds the part's stages up to LAST to `step_stages`.
+# "stage run" for each run named, in order: the stage (README.md, "Stages") from
+# claimslib/plan.py's `stage_of`; fails on a run it does not know.
+stages_of() {
+    python3 - "$@" <<'PY'
+import sys
+sys.path.insert(0, ".")
+from claimslib.plan import stage_of
+for run in sys.argv[1:]:
+    stage = stage_of(run)
+    if stage is None:
+        sys.exit(f"run.sh: no stage for run '{run}' (claimslib/plan.py, stage_of)")
+    print(stage, run)
+PY
+}
+
+# The `sweep run` arguments of one part ("file|jobs|run …") for its runs of stages up to LAST not
+# collected yet (a collected run's ticket file may be gone: a new machine), in `part` (empty when
+# none is left); adds the part's stages up to LAST to `step_stages`.
 part_args() {
-    local file jobs tagged item stage run runs=()
-    IFS='|' read -r file jobs tagged <<< "$1"
+    local file jobs names staged stage run runs=()
+    IFS='|' read -r file jobs names <<< "$1"
     part=""
-    for item in $tagged; do
-        stage=${item%%:*}
-        run=${item#*:}
+    # shellcheck disable=SC2086  # run names: no spaces or patterns
+    staged=$(stages_of $names) || exit 1
+    while read -r stage run; do
         [ "$stage" -le "$last" ] || continue
         [[ " ${step_stages[*]-} " == *" $stage "* ]] || step_stages+=("$stage")
         collected "$run" || runs+=(--run "$run")
-    done
+    done <<< "$staged"
     [ ${#runs[@]} -eq 0 ] || part="$file -j $jobs ${runs[*]}"
 }
 
@@ -190,6 +206,9 @@ if [ -z "${SNNC:-}" ]; then
     SNNC=$(./pinned-snnc.sh) || { echo "run.sh: no pinned snnc binary (pinned-snnc.sh failed)" >&2; exit 1; }
 fi
 [ "$last" = collect ] && { collect; exit; }
+# Every run of every step has a stage before anything starts (a typo stops run.sh here, not hours in).
+# shellcheck disable=SC2046  # run names: no spaces or patterns
+stages_of $(printf '%s\n' "${steps[@]}" | tr ';' '\n' | cut -d'|' -f3) > /dev/null || exit 1
 restore
 saver &
 saver_pid=$!
