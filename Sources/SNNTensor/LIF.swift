@@ -32,6 +32,11 @@ public struct LIFParameters: Sendable, Equatable, Hashable {
     }
 }
 
+/// Neurons per block in `lifForward` and `lifBackward`: a block runs through all T steps before
+/// the next, so the state carried between steps (H[t − 1], gV) is read back from L1 (a few
+/// floats per neuron and step: 16 KiB per step at 1,024).
+let lifBlock = 1024
+
 /// What `lifForward` keeps for `lifBackward`: the pre-spike membrane potential H of every
 /// step (spikes are recomputed as `H ≥ vThreshold`, so nothing else is stored).
 public struct LIFCache: Sendable, Equatable {
@@ -89,31 +94,37 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                     let vthV = SIMD16<Float>(repeating: vth)
                     let zero = SIMD16<Float>()
                     let one = SIMD16<Float>(repeating: 1)
-                    for t in 0..<timeSteps {
-                        let xt = x + t * m
-                        let ht = h + t * m
-                        let st = s + t * m
-                        // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
-                        let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
-                        var i = 0
-                        while i + 16 <= n {
-                            var v = zero
-                            if let hPrev {
-                                let hp = load16(hPrev, i)
-                                v = hp.replacing(with: subtract ? hp - vthV : zero, where: hp .>= vthV)
+                    // A block of neurons runs through all T steps before the next block, so
+                    // H[t − 1] is still in L1 when step t reads it (the same operations per
+                    // element in any order: the same bits).
+                    for block in stride(from: 0, to: n, by: lifBlock) {
+                        let end = min(block + lifBlock, n)
+                        for t in 0..<timeSteps {
+                            let xt = x + t * m
+                            let ht = h + t * m
+                            let st = s + t * m
+                            // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
+                            let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
+                            var i = block
+                            while i + 16 <= end {
+                                var v = zero
+                                if let hPrev {
+                                    let hp = load16(hPrev, i)
+                                    v = hp.replacing(with: subtract ? hp - vthV : zero, where: hp .>= vthV)
+                                }
+                                let hv = v + (load16(xt, i) - v) / tauV
+                                store16(hv, ht, i)
+                                store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
+                                i += 16
                             }
-                            let hv = v + (load16(xt, i) - v) / tauV
-                            store16(hv, ht, i)
-                            store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
-                            i += 16
-                        }
-                        while i < n {
-                            var v: Float = 0
-                            if let hPrev { v = hPrev[i] >= vth ? (subtract ? hPrev[i] - vth : 0) : hPrev[i] }
-                            let hv = v + (xt[i] - v) / tau
-                            ht[i] = hv
-                            st[i] = hv >= vth ? 1 : 0
-                            i += 1
+                            while i < end {
+                                var v: Float = 0
+                                if let hPrev { v = hPrev[i] >= vth ? (subtract ? hPrev[i] - vth : 0) : hPrev[i] }
+                                let hv = v + (xt[i] - v) / tau
+                                ht[i] = hv
+                                st[i] = hv >= vth ? 1 : 0
+                                i += 1
+                            }
                         }
                     }
                 }
@@ -154,55 +165,60 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
     let subtract = cache.parameters.reset == .subtractThreshold
     let k = Float.pi / 2 * alpha
     let peak = alpha / 2
-    var carried = [Float](repeating: 0, count: m)  // gV[t], gradient reaching V[t] from step t+1
     return Tensor(shape: cache.shape) { out in
         dSpikes.scalars.withUnsafeBufferPointer { dsb in
             cache.membrane.withUnsafeBufferPointer { hb in
-                carried.withUnsafeMutableBufferPointer { gb in
-                    let dss = SharedPointer(dsb.baseAddress!)
-                    let hs = SharedPointer(hb.baseAddress!)
-                    let dxs = SharedPointer(out.baseAddress!)
-                    let gs = SharedPointer(gb.baseAddress!)
-                    let parts = elementwiseParts(m * steps)
-                    forEachPart(parts) { part in
-                        let range = slice(m, part: part, of: parts)
-                        let ds = dss.base + range.lowerBound
-                        let h = hs.base + range.lowerBound
-                        let dx = dxs.base + range.lowerBound
-                        let gV = gs.base + range.lowerBound
-                        let n = range.count
-                        let kV = SIMD16<Float>(repeating: k)
-                        let peakV = SIMD16<Float>(repeating: peak)
-                        let vthV = SIMD16<Float>(repeating: vth)
-                        let tauV = SIMD16<Float>(repeating: tau)
-                        let oneV = SIMD16<Float>(repeating: 1)
-                        for t in stride(from: steps - 1, through: 0, by: -1) {
-                            let dst = ds + t * m
-                            let ht = h + t * m
-                            let dxt = dx + t * m
-                            var i = 0
-                            while i + 16 <= n {
-                                let hv = load16(ht, i)
-                                let u = kV * (hv - vthV)
-                                let surrogate = peakV / (oneV + u * u)
-                                let carried = load16(gV, i)
-                                let fromReset = subtract ? carried : carried.replacing(with: 0, where: hv .>= vthV)
-                                let dh = load16(dst, i) * surrogate + fromReset
-                                let dxv = dh / tauV
-                                store16(dxv, dxt, i)
-                                store16(dh - dxv, gV, i)
-                                i += 16
-                            }
-                            while i < n {
-                                let hv = ht[i]
-                                let u = k * (hv - vth)
-                                let surrogate = peak / (1 + u * u)
-                                let fromReset = hv >= vth && !subtract ? 0 : gV[i]
-                                let dh = dst[i] * surrogate + fromReset
-                                let dxv = dh / tau
-                                dxt[i] = dxv
-                                gV[i] = dh - dxv
-                                i += 1
+                let dss = SharedPointer(dsb.baseAddress!)
+                let hs = SharedPointer(hb.baseAddress!)
+                let dxs = SharedPointer(out.baseAddress!)
+                let parts = elementwiseParts(m * steps)
+                forEachPart(parts) { part in
+                    let range = slice(m, part: part, of: parts)
+                    let ds = dss.base + range.lowerBound
+                    let h = hs.base + range.lowerBound
+                    let dx = dxs.base + range.lowerBound
+                    let n = range.count
+                    let kV = SIMD16<Float>(repeating: k)
+                    let peakV = SIMD16<Float>(repeating: peak)
+                    let vthV = SIMD16<Float>(repeating: vth)
+                    let tauV = SIMD16<Float>(repeating: tau)
+                    let oneV = SIMD16<Float>(repeating: 1)
+                    // A block of neurons runs through all T steps before the next, so gV — the
+                    // gradient reaching V[t] from step t + 1, one float per neuron of the block —
+                    // lives in L1 (the same operations per element in any order: the same bits).
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: lifBlock) { carried in
+                        let gV = carried.baseAddress!
+                        for block in stride(from: 0, to: n, by: lifBlock) {
+                            let end = min(block + lifBlock, n)
+                            gV.update(repeating: 0, count: end - block)  // gV[T − 1] = 0
+                            for t in stride(from: steps - 1, through: 0, by: -1) {
+                                let dst = ds + t * m
+                                let ht = h + t * m
+                                let dxt = dx + t * m
+                                var i = block
+                                while i + 16 <= end {
+                                    let hv = load16(ht, i)
+                                    let u = kV * (hv - vthV)
+                                    let surrogate = peakV / (oneV + u * u)
+                                    let carried = load16(gV, i - block)
+                                    let fromReset = subtract ? carried : carried.replacing(with: 0, where: hv .>= vthV)
+                                    let dh = load16(dst, i) * surrogate + fromReset
+                                    let dxv = dh / tauV
+                                    store16(dxv, dxt, i)
+                                    store16(dh - dxv, gV, i - block)
+                                    i += 16
+                                }
+                                while i < end {
+                                    let hv = ht[i]
+                                    let u = k * (hv - vth)
+                                    let surrogate = peak / (1 + u * u)
+                                    let fromReset = hv >= vth && !subtract ? 0 : gV[i - block]
+                                    let dh = dst[i] * surrogate + fromReset
+                                    let dxv = dh / tau
+                                    dxt[i] = dxv
+                                    gV[i - block] = dh - dxv
+                                    i += 1
+                                }
                             }
                         }
                     }
