@@ -87,21 +87,29 @@ private func wideImagesPerChunk(
 /// Fills wide channels `channelRange` of `buffer` (layout of `g`) with zeros and copies
 /// `src` (`[images, channels, rows, cols]`, NCHW) in, each plane at padded row `rowOffset`,
 /// column `colOffset`.
+///
+/// Each padded plane is zeroed just before its rows are copied in, so it is still in L1 when
+/// they overwrite it; zeroing a whole channel (often larger than L2) first and copying into it
+/// afterwards moved every position through memory twice. The buffer's contents are the same.
 private func spreadWide(
     _ src: UnsafePointer<Float>, channels: Int, rows: Int, cols: Int,
     rowOffset: Int, colOffset: Int, geometry g: WideGeometry,
     into buffer: UnsafeMutablePointer<Float>, channelRange: Range<Int>
 ) {
+    let plane = g.paddedH * g.paddedW
     for c in channelRange {
         let base = buffer + c * g.channelStride
-        base.update(repeating: 0, count: g.channelStride)
+        base.update(repeating: 0, count: g.halo)
         let first = base + g.halo
         for n in 0..<g.images {
+            let dst = first + n * plane + rowOffset * g.paddedW + colOffset
+            let planeSource = src + (n * channels + c) * rows * cols
+            (first + n * plane).update(repeating: 0, count: plane)
             for r in 0..<rows {
-                (first + (n * g.paddedH + r + rowOffset) * g.paddedW + colOffset)
-                    .update(from: src + ((n * channels + c) * rows + r) * cols, count: cols)
+                (dst + r * g.paddedW).update(from: planeSource + r * cols, count: cols)
             }
         }
+        (first + g.length).update(repeating: 0, count: g.channelStride - g.halo - g.length)
     }
 }
 
@@ -307,9 +315,13 @@ public func sparseConv2dBackward(
     let (outH, outW) = (g0.outH, g0.outW)
 
     addBiasGradient(dOutput, into: &dBias)
-    var dxScalars = [Float](repeating: 0, count: computeInputGradient ? input.count : 0)
     if batch == 0 || cout == 0 || g0.outputPixels == 0 || pattern.keptCount == 0 {
-        return computeInputGradient ? Tensor(shape: input.shape, scalars: dxScalars) : nil
+        return computeInputGradient ? Tensor.zeros(input.shape) : nil
+    }
+    // Not zero-filled: `inputGradient` below writes every element (every row of every input
+    // channel of every image, channels without kept weights as zeros).
+    var dxScalars = [Float](unsafeUninitializedCapacity: computeInputGradient ? input.count : 0) { _, count in
+        count = computeInputGradient ? input.count : 0
     }
     let chunk = wideImagesPerChunk(
         batch: batch, channels: max(cin, cout), height: H, width: W,

@@ -127,4 +127,47 @@ extension SNNTensorTests.LIFTests {
         let dy = randomTensor(x.shape, seed: 10)
         #expect(lifBackward(dSpikes: dy, cache: a.cache) == lifBackward(dSpikes: dy, cache: b.cache))
     }
+
+    @Test(
+        "LIF forward and backward equal a per-neuron Float loop bit for bit across blocks",
+        arguments: [SpikeReset.toZero, .subtractThreshold])
+    func blockedKernelsEqualPerNeuronLoop(reset: SpikeReset) {
+        // M = 2·3·37·31 = 6,882 neurons per step: six full blocks of `lifBlock`, a partial one,
+        // and a tail that is not a multiple of 16.
+        let steps = 5
+        let p = LIFParameters(tau: 4.0 / 3.0, vThreshold: 1, surrogateAlpha: 2, reset: reset)
+        let x = randomTensor([steps * 2, 3, 37, 31], seed: 11, range: 2.5)
+        let dy = randomTensor(x.shape, seed: 12)
+        let m = x.count / steps
+        #expect(m > 6 * lifBlock && m % 16 != 0)
+        let (s, cache) = lifForward(input: x, timeSteps: steps, parameters: p)
+        let dx = lifBackward(dSpikes: dy, cache: cache)
+        let subtract = reset == .subtractThreshold
+        let (k, peak) = (Float.pi / 2 * p.surrogateAlpha, p.surrogateAlpha / 2)
+        var h = [Float](repeating: 0, count: x.count)
+        var spikes = h
+        var dxs = h
+        for i in 0..<m {
+            var v: Float = 0
+            for t in 0..<steps {
+                let hv = v + (x.scalars[t * m + i] - v) / p.tau
+                h[t * m + i] = hv
+                spikes[t * m + i] = hv >= p.vThreshold ? 1 : 0
+                v = hv >= p.vThreshold ? (subtract ? hv - p.vThreshold : 0) : hv
+            }
+            var g: Float = 0
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let hv = h[t * m + i]
+                let u = k * (hv - p.vThreshold)
+                let fromReset = hv >= p.vThreshold && !subtract ? 0 : g
+                let dh = dy.scalars[t * m + i] * (peak / (1 + u * u)) + fromReset
+                dxs[t * m + i] = dh / p.tau
+                g = dh - dh / p.tau
+            }
+        }
+        #expect(cache.membrane == h)
+        #expect(s.scalars == spikes)
+        #expect(dx.scalars == dxs)
+        #expect(spikes.contains(1) && spikes.contains(0))
+    }
 }
