@@ -35,6 +35,19 @@ EOF
 
 python3 "$data/decisive.py" "$work/decisive"
 
+# merge-collection.py writes a JSON collection in one layout, the first write included, so a
+# re-collection of the same runs rewrites nothing; a CSV collection merged into itself is unchanged.
+# (The input in snnc's own layout: `"key" : value`, two-space indent.)
+python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), indent=2, separators=(",", " : ")))' \
+    "$data/searches.json" > "$work/snnc-layout.json"
+python3 "$here/merge-collection.py" "$work/snnc-layout.json" "$work/first.json"
+cp "$work/first.json" "$work/again.json"
+python3 "$here/merge-collection.py" "$work/snnc-layout.json" "$work/again.json"
+cmp -s "$work/first.json" "$work/again.json" || { echo "check-claims: merge-collection.py changed a JSON collection merged into itself" >&2; exit 1; }
+cp "$data/searches.csv" "$work/again.csv"
+python3 "$here/merge-collection.py" "$data/searches.csv" "$work/again.csv"
+cmp -s "$data/searches.csv" "$work/again.csv" || { echo "check-claims: merge-collection.py changed a CSV collection merged into itself" >&2; exit 1; }
+
 # The 95% band of a difference (claimslib/stats.py), against numbers worked by hand: paired over
 # three seeds (differences 1.0, 0.5, 2.0: mean 1.1667, sd 0.7638 above the binomial floor 0.484,
 # t_0.975(2) = 4.303); the same values under other seeds (unpaired, Welch's degrees of freedom);

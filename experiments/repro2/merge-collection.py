@@ -46,10 +46,15 @@ def merged_csv(new_text: str, old_text: str) -> str:
     return out.getvalue()
 
 
+def json_text(value) -> str:
+    """One layout for every write, the first included, so a re-collection changes only what changed."""
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def merged_json(new_text: str, old_text: str) -> str:
     new, old = json.loads(new_text), json.loads(old_text)
     new["runs"] = merge(old.get("runs", []), new.get("runs", []), lambda r: r["name"])
-    return json.dumps(new, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(new)
 
 
 def main(new_path: str, old_path: str):
@@ -60,7 +65,7 @@ def main(new_path: str, old_path: str):
             old_text = f.read()
         text = merged_json(new_text, old_text) if old_path.endswith(".json") else merged_csv(new_text, old_text)
     else:
-        text = new_text
+        text = json_text(json.loads(new_text)) if old_path.endswith(".json") else new_text
     with open(old_path + ".merging", "w") as f:
         f.write(text)
     os.replace(old_path + ".merging", old_path)
