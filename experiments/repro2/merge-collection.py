@@ -7,8 +7,9 @@ checkpoint of a run once it is collected; a new machine has only the runs still 
 
 CSV: rows grouped by the first column (the run name: a prune run has one row per level); the
 headers must be equal. JSON: the `runs`
-arrays keyed by `name`, the other keys from NEW. OLD is replaced atomically; when it does not exist
-NEW is copied. Python 3, standard library only.
+arrays keyed by `name`, the other keys from NEW, written in one layout (indent 1, sorted keys) so a
+re-collection changes only what changed. OLD is replaced atomically; when it does not exist, NEW is
+copied (a JSON one in that layout). Python 3, standard library only.
 """
 
 import csv

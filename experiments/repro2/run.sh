@@ -201,14 +201,15 @@ part_args() {
 }
 
 [ "$last" = save ] && { save; exit; }
+# Every run of every step has a stage before anything starts or builds (a typo stops run.sh here,
+# not hours in).
+# shellcheck disable=SC2046  # run names: no spaces or patterns
+stages_of $(printf '%s\n' "${steps[@]}" | tr ';' '\n' | cut -d'|' -f3) > /dev/null || exit 1
 if [ -z "${SNNC:-}" ]; then
     # The binary of the pinned commit (environment.txt), built when missing.
     SNNC=$(./pinned-snnc.sh) || { echo "run.sh: no pinned snnc binary (pinned-snnc.sh failed)" >&2; exit 1; }
 fi
 [ "$last" = collect ] && { collect; exit; }
-# Every run of every step has a stage before anything starts (a typo stops run.sh here, not hours in).
-# shellcheck disable=SC2046  # run names: no spaces or patterns
-stages_of $(printf '%s\n' "${steps[@]}" | tr ';' '\n' | cut -d'|' -f3) > /dev/null || exit 1
 restore
 saver &
 saver_pid=$!
