@@ -69,7 +69,7 @@ build_module() {
             -I Sources/HDF5Shim/include -c Sources/HDF5Shim/hdf5_shim.c -o "$out/hdf5_shim.o"
     fi
     # The DNNLShim C target: oneDNN's doorway and the event-driven convolution kernels.
-    if [ "$m" = SNNTensor ] && [ ! -f "$out/dnnl_shim.o" -o -n "$(find Sources/DNNLShim -newer "$out/dnnl_shim.o" -type f | head -1)" ]; then
+    if [ "$m" = SNNTensor ] && [ ! -f "$out/dnnl_shim.o" -o -n "$(find Sources/DNNLShim -newer "$out/dnnl_shim.o" -type f 2>/dev/null | head -1)" ]; then
         mkdir -p "$out/DNNLShim"
         printf 'module DNNLShim {\n    umbrella "%s"\n    export *\n}\n' "$PWD/Sources/DNNLShim/include" \
             >"$out/DNNLShim/module.modulemap"

@@ -300,6 +300,27 @@ public func sparseConv2dBackward(
     computeInputGradient: Bool = true,
     workspace: inout ConvWorkspace
 ) -> Tensor? {
+    // Not zero-filled: the kernels write every element of the input gradient (every row of every
+    // input channel of every image, channels without kept weights as zeros).
+    var storage =
+        computeInputGradient
+        ? [Float](unsafeUninitializedCapacity: input.count) { _, count in count = input.count } : nil
+    return sparseConv2dBackward(
+        dOutput: dOutput, input: input, weight: weight, window: window, pattern: pattern,
+        dWeight: &dWeight, dBias: &dBias, inputGradientStorage: &storage, workspace: &workspace)
+}
+
+/// `sparseConv2dBackward` writing the input gradient over `inputGradientStorage` (`input.count`
+/// floats, whatever they hold; nil: no input gradient), which it takes (leaves nil) so the
+/// returned tensor owns the floats without a copy. Tests hand it NaNs to show that every element
+/// is written.
+func sparseConv2dBackward(
+    dOutput: Tensor, input: Tensor, weight: Tensor, window: Window2d,
+    pattern: SparseConvPattern, dWeight: inout Tensor, dBias: inout Tensor?,
+    inputGradientStorage: inout [Float]?,
+    workspace: inout ConvWorkspace
+) -> Tensor? {
+    let computeInputGradient = inputGradientStorage != nil
     let (g0, batch, cout) = convShapes(input: input, weight: weight, window: window)
     precondition(
         pattern.weightShape == weight.shape,
@@ -318,11 +339,13 @@ public func sparseConv2dBackward(
     if batch == 0 || cout == 0 || g0.outputPixels == 0 || pattern.keptCount == 0 {
         return computeInputGradient ? Tensor.zeros(input.shape) : nil
     }
-    // Not zero-filled: `inputGradient` below writes every element (every row of every input
-    // channel of every image, channels without kept weights as zeros).
-    var dxScalars = [Float](unsafeUninitializedCapacity: computeInputGradient ? input.count : 0) { _, count in
-        count = computeInputGradient ? input.count : 0
+    if let inputGradientStorage {
+        precondition(
+            inputGradientStorage.count == input.count,
+            "input gradient storage has \(inputGradientStorage.count) floats for \(input.count)")
     }
+    var dxScalars = inputGradientStorage ?? []
+    inputGradientStorage = nil  // dxScalars holds the only reference: written in place, not copied
     let chunk = wideImagesPerChunk(
         batch: batch, channels: max(cin, cout), height: H, width: W,
         window: window, maxBytes: workspace.maxColumnBytes)

@@ -127,8 +127,16 @@ extension SNNTensorTests.LIFTests {
         let dy = randomTensor(x.shape, seed: 12)
         let m = x.count / steps
         #expect(m > 6 * lifBlock && m % 16 != 0)
-        let (s, cache) = lifForward(input: x, timeSteps: steps, parameters: p)
-        let dx = lifBackward(dSpikes: dy, cache: cache)
+        // One thread, and several (each part of the neurons starts mid-block of its own).
+        let before = blasThreads()
+        defer { setBLASThreads(before) }
+        var results: [(Tensor, LIFCache, Tensor)] = []
+        for threads in [1, 3] {
+            setBLASThreads(threads)
+            #expect(elementwiseParts(x.count) == blasThreads() && (threads == 1) == (blasThreads() == 1))
+            let (s, cache) = lifForward(input: x, timeSteps: steps, parameters: p)
+            results.append((s, cache, lifBackward(dSpikes: dy, cache: cache)))
+        }
         let subtract = reset == .subtractThreshold
         let (k, peak) = (Float.pi / 2 * p.surrogateAlpha, p.surrogateAlpha / 2)
         var h = [Float](repeating: 0, count: x.count)
@@ -152,9 +160,11 @@ extension SNNTensorTests.LIFTests {
                 g = dh - dh / p.tau
             }
         }
-        #expect(cache.membrane == h)
-        #expect(s.scalars == spikes)
-        #expect(dx.scalars == dxs)
+        for (s, cache, dx) in results {
+            #expect(cache.membrane == h)
+            #expect(s.scalars == spikes)
+            #expect(dx.scalars == dxs)
+        }
         #expect(spikes.contains(1) && spikes.contains(0))
     }
 }

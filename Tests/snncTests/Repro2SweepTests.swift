@@ -87,6 +87,34 @@ struct Repro2SweepTests {
         for name in named { #expect(known.contains(name), "README names '\(name)'") }
     }
 
+    /// Every run of the three sweep files has a stage 1…13 by claimslib/plan.py's `stage_of`, the
+    /// mapping run.sh (LAST) and claims.md ("not yet run (stage N)") both use; seed 0 of the
+    /// headline searches where the README's stage table puts them.
+    @Test func everyRunHasAStage() throws {
+        let names = try ["sweep.toml", "fig3.toml", "dense.toml"].flatMap { try plan($0).runs.map(\.name) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            ["python3", "-c", "import sys; from claimslib.plan import stage_of; [print(r, stage_of(r)) for r in sys.argv[1:]]"]
+            + names
+        process.currentDirectoryURL = URL(fileURLWithPath: Self.folder)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        var stages: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2 { stages[String(fields[0])] = Int(fields[1]) }
+        }
+        #expect(stages.count == names.count)
+        for name in names { #expect(stages[name].map { (1...13).contains($0) } == true, "\(name): \(stages[name] as Any)") }
+        let expected = ["dense-s0": 1, "imp-s0": 2, "imp+et-s0": 3, "eb-s0": 4, "snip-s0": 5, "deepr-s0": 6, "imp-s1": 8]
+        for (name, stage) in expected { #expect(stages[name] == stage, "\(name)") }
+    }
+
     /// run.sh's steps (`"file|jobs|run …"`, parts run side by side joined by `;`) start every run
     /// of the three sweep files once, from the file that defines it (each run's stage comes from
     /// claimslib/plan.py, which run.sh checks for every run before it starts anything).
