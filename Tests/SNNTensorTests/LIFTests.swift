@@ -127,16 +127,11 @@ extension SNNTensorTests.LIFTests {
         let dy = randomTensor(x.shape, seed: 12)
         let m = x.count / steps
         #expect(m > 6 * lifBlock && m % 16 != 0)
-        // One thread, and several (each part of the neurons starts mid-block of its own).
-        let before = blasThreads()
-        defer { setBLASThreads(before) }
-        var results: [(Tensor, LIFCache, Tensor)] = []
-        for threads in [1, 3] {
-            setBLASThreads(threads)
-            #expect(elementwiseParts(x.count) == blasThreads() && (threads == 1) == (blasThreads() == 1))
-            let (s, cache) = lifForward(input: x, timeSteps: steps, parameters: p)
-            results.append((s, cache, lifBackward(dSpikes: dy, cache: cache)))
-        }
+        // With the machine's BLAS threads (parts > 1 on a multi-core machine, each starting
+        // mid-block): the thread count is process-global, and other suites run in parallel with
+        // this one, so the test does not change it.
+        let (s1, cache1) = lifForward(input: x, timeSteps: steps, parameters: p)
+        let results = [(s1, cache1, lifBackward(dSpikes: dy, cache: cache1))]
         let subtract = reset == .subtractThreshold
         let (k, peak) = (Float.pi / 2 * p.surrogateAlpha, p.surrogateAlpha / 2)
         var h = [Float](repeating: 0, count: x.count)
@@ -166,5 +161,33 @@ extension SNNTensorTests.LIFTests {
             #expect(dx.scalars == dxs)
         }
         #expect(spikes.contains(1) && spikes.contains(0))
+    }
+
+    @Test(
+        "LIF normalising as it reads equals batch norm then LIF, bit for bit",
+        // The last shape is large enough for several parts on a multi-core machine.
+        arguments: [[2 * 3, 5, 2, 2], [2 * 3, 3, 7, 7], [2 * 3, 4, 4, 4], [2 * 3, 8, 32, 33]])
+    func lifNormalisingAsItReadsEqualsTheTwoPasses(shape: [Int]) {
+        let steps = 3
+        let c = shape[1]
+        let x = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 7919) % 613) / 97 - 2.5 })
+        let gamma = Tensor(shape: [c], scalars: (0..<c).map { 0.5 + Float($0) / 4 })
+        let beta = Tensor(shape: [c], scalars: (0..<c).map { Float($0) / 3 - 0.2 })
+        for groups in [1, steps] {
+            for reset in [SpikeReset.toZero, .subtractThreshold] {
+                let p = LIFParameters(tau: 4.0 / 3.0, vThreshold: 1, reset: reset)
+                var (meanA, varA) = (Tensor.zeros([c]), Tensor(repeating: 1, shape: [c]))
+                var (meanB, varB) = (meanA, varA)
+                let (y, cacheA) = batchNormForwardTraining(
+                    input: x, gamma: gamma, beta: beta, runningMean: &meanA, runningVar: &varA, groups: groups)
+                let two = lifForward(input: y, timeSteps: steps, parameters: p)
+                let (map, cacheB) = batchNormStatisticsTraining(
+                    input: x, gamma: gamma, beta: beta, runningMean: &meanB, runningVar: &varB, groups: groups)
+                let one = lifForward(input: x, timeSteps: steps, parameters: p, normalizedBy: map)
+                #expect(one.spikes == two.spikes && one.cache == two.cache, "groups \(groups) \(reset)")
+                #expect(cacheA == cacheB && meanA == meanB && varA == varB)
+                #expect(two.spikes.scalars.contains(1) && two.spikes.scalars.contains(0))
+            }
+        }
     }
 }
