@@ -19,6 +19,23 @@ public struct BatchNormCache: Sendable, Equatable {
     public let invStd: [Float]
 }
 
+/// The per-channel map a batch norm applies, `y = (x − center[u])·scale[u] + shift[ch]`, with
+/// u = group·C + ch (group-major, one group per block of N / groups consecutive images):
+/// training mode's batch statistics (`batchNormStatisticsTraining`), so that a consumer can apply
+/// it while it reads x (LIF does: `lifForward(…, normalizedBy:)`) instead of a pass that writes y.
+public struct BatchNormAffine: Sendable, Equatable {
+    /// Statistics groups.
+    public let groups: Int
+    /// Channels C.
+    public let channels: Int
+    /// The batch mean per group and channel, `[groups·C]`.
+    public let center: [Float]
+    /// γ·invStd per group and channel, `[groups·C]`.
+    public let scale: [Float]
+    /// β per channel, `[C]`.
+    public let shift: [Float]
+}
+
 /// Splits `[N, C, …]` into (N, C, P = product of the trailing extents).
 private func bnDims(_ shape: [Int]) -> (n: Int, c: Int, p: Int) {
     precondition(shape.count >= 2, "batch norm input must be [N, C, ...], got \(shape)")
@@ -94,6 +111,26 @@ public func batchNormForwardTraining(
 )
     -> (output: Tensor, cache: BatchNormCache)
 {
+    let (affine, cache) = batchNormStatisticsTraining(
+        input: input, gamma: gamma, beta: beta, runningMean: &runningMean, runningVar: &runningVar,
+        momentum: momentum, eps: eps, groups: groups)
+    let (n, c, p) = bnDims(input.shape)
+    let y = applyAffine(
+        input, n: n, c: c, p: p, groups: groups, center: affine.center, scale: affine.scale,
+        shift: affine.shift)
+    return (y, cache)
+}
+
+/// The statistics half of `batchNormForwardTraining` (same arguments and preconditions): the batch
+/// statistics, the running statistics updated, and the affine map the forward would apply, without
+/// applying it — `batchNormForwardTraining`'s output is exactly `affine` applied to `input`.
+public func batchNormStatisticsTraining(
+    input: Tensor, gamma: Tensor, beta: Tensor,
+    runningMean: inout Tensor, runningVar: inout Tensor,
+    momentum: Float = 0.1, eps: Float = 1e-5, groups: Int = 1
+)
+    -> (affine: BatchNormAffine, cache: BatchNormCache)
+{
     let (n, c, p) = bnDims(input.shape)
     for (t, name) in [
         (gamma, "gamma"), (beta, "beta"), (runningMean, "runningMean"),
@@ -147,8 +184,10 @@ public func batchNormForwardTraining(
             scale[u] = gamma.scalars[ch] * invStd[u]
         }
     }
-    let y = applyAffine(input, n: n, c: c, p: p, groups: groups, center: mean, scale: scale, shift: beta.scalars)
-    return (y, BatchNormCache(shape: input.shape, groups: groups, mean: mean, invStd: invStd))
+    return (
+        BatchNormAffine(groups: groups, channels: c, center: mean, scale: scale, shift: beta.scalars),
+        BatchNormCache(shape: input.shape, groups: groups, mean: mean, invStd: invStd)
+    )
 }
 
 /// Batch norm forward in evaluation mode: `y = γ·(x − runningMean)/sqrt(runningVar + eps) + β`.

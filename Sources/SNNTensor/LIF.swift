@@ -60,14 +60,30 @@ public struct LIFCache: Sendable, Equatable {
 ///     V[t] = H[t] · (1 − S[t])                      (hard reset to 0)
 ///     V[t] = H[t] − S[t] · vThreshold               (or soft reset)
 ///
+/// With `normalizedBy`, X is a batch norm's input `[T·B, C, …]` and each value is normalised as
+/// it is read, `(x − center[u])·scale[u] + shift[c]` (u = g·C + c, g = 0 for one statistics group,
+/// g = t for one per step): the same Float as `batchNormForwardTraining`'s output, so the same
+/// spikes and H, without writing and reading that output.
+///
 /// - returns spikes S with the input's shape and the cache (H) for `lifBackward`.
-/// - Precondition: the element count is divisible by `timeSteps`.
-public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters = LIFParameters())
+/// - Precondition: the element count is divisible by `timeSteps`; `normalizedBy` has C channels
+///   and 1 or `timeSteps` groups.
+public func lifForward(
+    input: Tensor, timeSteps: Int, parameters: LIFParameters = LIFParameters(),
+    normalizedBy norm: BatchNormAffine? = nil
+)
     -> (spikes: Tensor, cache: LIFCache)
 {
     precondition(
         timeSteps >= 1 && input.count % timeSteps == 0,
         "LIF input \(input.shape) does not split into T = \(timeSteps) steps")
+    let channels = input.shape.count > 1 ? input.shape[1] : 0
+    let p = input.shape.dropFirst(2).reduce(1, *)
+    if let norm {
+        precondition(
+            norm.channels == channels && channels > 0 && (norm.groups == 1 || norm.groups == timeSteps),
+            "LIF input \(input.shape) cannot take a batch norm of \(norm.channels) channels in \(norm.groups) groups")
+    }
     let m = input.count / timeSteps
     let tau = parameters.tau
     let vth = parameters.vThreshold
@@ -86,10 +102,12 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                 let parts = elementwiseParts(count)
                 forEachPart(parts) { part in
                     let range = slice(m, part: part, of: parts)
-                    let x = xs.base + range.lowerBound
-                    let h = hs.base + range.lowerBound
-                    let s = ss.base + range.lowerBound
+                    let first = range.lowerBound
+                    let x = xs.base + first
+                    let h = hs.base + first
+                    let s = ss.base + first
                     let n = range.count
+                    let normalized = norm != nil
                     let tauV = SIMD16<Float>(repeating: tau)
                     let vthV = SIMD16<Float>(repeating: vth)
                     let zero = SIMD16<Float>()
@@ -106,24 +124,42 @@ public func lifForward(input: Tensor, timeSteps: Int, parameters: LIFParameters 
                             // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
                             let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
                             var i = block
-                            while i + 16 <= end {
-                                var v = zero
-                                if let hPrev {
-                                    let hp = load16(hPrev, i)
-                                    v = hp.replacing(with: subtract ? hp - vthV : zero, where: hp .>= vthV)
-                                }
-                                let hv = v + (load16(xt, i) - v) / tauV
-                                store16(hv, ht, i)
-                                store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
-                                i += 16
-                            }
                             while i < end {
-                                var v: Float = 0
-                                if let hPrev { v = hPrev[i] >= vth ? (subtract ? hPrev[i] - vth : 0) : hPrev[i] }
-                                let hv = v + (xt[i] - v) / tau
-                                ht[i] = hv
-                                st[i] = hv >= vth ? 1 : 0
-                                i += 1
+                                // Without a batch norm the whole block at once; with one, a
+                                // row (one image's channel) at a time, with that row's map.
+                                var stop = end
+                                var (mu, a, b): (Float, Float, Float) = (0, 1, 0)
+                                if let norm {
+                                    let row = (first + i) / p
+                                    let ch = row % channels
+                                    let u = (norm.groups == 1 ? 0 : t) * channels + ch
+                                    stop = min(end, (row + 1) * p - first)
+                                    (mu, a, b) = (norm.center[u], norm.scale[u], norm.shift[ch])
+                                }
+                                let (muV, aV, bV) = (SIMD16(repeating: mu), SIMD16(repeating: a), SIMD16(repeating: b))
+                                while i + 16 <= stop {
+                                    var v = zero
+                                    if let hPrev {
+                                        let hp = load16(hPrev, i)
+                                        v = hp.replacing(with: subtract ? hp - vthV : zero, where: hp .>= vthV)
+                                    }
+                                    var xv = load16(xt, i)
+                                    if normalized { xv = (xv - muV) * aV + bV }
+                                    let hv = v + (xv - v) / tauV
+                                    store16(hv, ht, i)
+                                    store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
+                                    i += 16
+                                }
+                                while i < stop {
+                                    var v: Float = 0
+                                    if let hPrev { v = hPrev[i] >= vth ? (subtract ? hPrev[i] - vth : 0) : hPrev[i] }
+                                    var xs = xt[i]
+                                    if normalized { xs = (xs - mu) * a + b }
+                                    let hv = v + (xs - v) / tau
+                                    ht[i] = hv
+                                    st[i] = hv >= vth ? 1 : 0
+                                    i += 1
+                                }
                             }
                         }
                     }

@@ -55,6 +55,12 @@ public struct Network: Sendable {
     /// alone (normalisation, `repeatTime`): the first convolution then skips its input gradient,
     /// which nothing would read.
     private let carriesGradient: [Bool]
+    /// For each batch-norm node whose one reader is a `.lif` node reading nothing else, that node.
+    private let lifReader: [Int?]
+    /// In training (keeping intermediates), such a batch norm with LIF neurons hands its affine map
+    /// to the LIF node instead of writing its output (`lifForward(…, normalizedBy:)`: the same
+    /// bits, one write and one read of the activation fewer). Tests turn it off to compare.
+    var fusesBatchNormIntoLIF = true
 
     /// A runner for `graph` whose parameters are laid out as in `parameters`.
     public init(graph: LayerGraph, parameters: ParameterSet) {
@@ -68,6 +74,14 @@ public struct Network: Sendable {
             carries[i] = weightIndex[i] != nil || biasIndex[i] != nil || node.inputs.contains { carries[$0] }
         }
         carriesGradient = carries
+        var readers = [[Int]](repeating: [], count: graph.nodes.count)
+        for (i, node) in graph.nodes.enumerated() { for j in node.inputs { readers[j].append(i) } }
+        lifReader = graph.nodes.indices.map { i in
+            guard case .batchNorm = graph.nodes[i].op, readers[i].count == 1, let r = readers[i].first,
+                graph.nodes[r].op == .lif, graph.nodes[r].inputs == [i]
+            else { return nil }
+            return r
+        }
     }
 
     var spec: ModelSpec { graph.spec }
@@ -94,6 +108,8 @@ public struct Network: Sendable {
         var patterns = [SparseConvPattern?](repeating: nil, count: nodes.count)
         values[0] = images
         let lastUse = keepIntermediates ? [] : lastConsumers()
+        // Batch norms' maps handed to their LIF readers: reader → (the batch norm's input, map).
+        var handedOn: [Int: (input: Int, map: BatchNormAffine)] = [:]
         for i in 1..<nodes.count {
             let node = nodes[i]
             let x = values[node.inputs[0]]
@@ -122,7 +138,18 @@ public struct Network: Sendable {
             case .batchNorm:
                 let gamma = parameters.parameters[weightIndex[i]!].value
                 let beta = parameters.parameters[biasIndex[i]!].value
-                if training {
+                if training, keepIntermediates, fusesBatchNormIntoLIF, spec.neuron == .lif, let reader = lifReader[i] {
+                    var runningMean = parameters.buffers[meanIndex[i]!].value
+                    var runningVar = parameters.buffers[varIndex[i]!].value
+                    let (map, cache) = batchNormStatisticsTraining(
+                        input: x, gamma: gamma, beta: beta,
+                        runningMean: &runningMean, runningVar: &runningVar,
+                        eps: spec.effectiveBatchNormEpsilon, groups: statisticsGroups(node))
+                    parameters.buffers[meanIndex[i]!].value = runningMean
+                    parameters.buffers[varIndex[i]!].value = runningVar
+                    caches[i] = .batchNorm(cache)  // no output: `reader` normalises as it reads x
+                    handedOn[reader] = (node.inputs[0], map)
+                } else if training {
                     var runningMean = parameters.buffers[meanIndex[i]!].value
                     var runningVar = parameters.buffers[varIndex[i]!].value
                     let (y, cache) = batchNormForwardTraining(
@@ -144,9 +171,11 @@ public struct Network: Sendable {
                 let reset = SpikeReset(spec.reset)
                 switch spec.neuron {
                 case .lif:
+                    let fused = handedOn.removeValue(forKey: i)
                     let (s, cache) = lifForward(
-                        input: x, timeSteps: timeSteps,
-                        parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold, reset: reset))
+                        input: fused.map { values[$0.input] } ?? x, timeSteps: timeSteps,
+                        parameters: LIFParameters(tau: spec.tau, vThreshold: spec.threshold, reset: reset),
+                        normalizedBy: fused?.map)
                     values[i] = s
                     caches[i] = .lif(cache)
                 case .if:
