@@ -81,7 +81,8 @@ public func lifForward(
     let p = input.shape.dropFirst(2).reduce(1, *)
     if let norm {
         precondition(
-            norm.channels == channels && channels > 0 && (norm.groups == 1 || norm.groups == timeSteps),
+            norm.channels == channels && channels > 0 && (norm.groups == 1 || norm.groups == timeSteps)
+                && input.shape[0] % timeSteps == 0,
             "LIF input \(input.shape) cannot take a batch norm of \(norm.channels) channels in \(norm.groups) groups")
     }
     let m = input.count / timeSteps
@@ -153,9 +154,9 @@ public func lifForward(
                                 while i < stop {
                                     var v: Float = 0
                                     if let hPrev { v = hPrev[i] >= vth ? (subtract ? hPrev[i] - vth : 0) : hPrev[i] }
-                                    var xs = xt[i]
-                                    if normalized { xs = (xs - mu) * a + b }
-                                    let hv = v + (xs - v) / tau
+                                    var xi = xt[i]
+                                    if normalized { xi = (xi - mu) * a + b }
+                                    let hv = v + (xi - v) / tau
                                     ht[i] = hv
                                     st[i] = hv >= vth ? 1 : 0
                                     i += 1

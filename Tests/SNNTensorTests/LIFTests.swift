@@ -165,8 +165,9 @@ extension SNNTensorTests.LIFTests {
 
     @Test(
         "LIF normalising as it reads equals batch norm then LIF, bit for bit",
-        // The last shape is large enough for several parts on a multi-core machine.
-        arguments: [[2 * 3, 5, 2, 2], [2 * 3, 3, 7, 7], [2 * 3, 4, 4, 4], [2 * 3, 8, 32, 33]])
+        // [N, C] rows of one value; the last shape is large enough for several parts on a
+        // multi-core machine, with 15 rows per step so that parts start mid-row.
+        arguments: [[2 * 3, 5], [2 * 3, 5, 2, 2], [2 * 3, 3, 7, 7], [2 * 3, 4, 4, 4], [3 * 3, 5, 32, 33]])
     func lifNormalisingAsItReadsEqualsTheTwoPasses(shape: [Int]) {
         let steps = 3
         let c = shape[1]
