@@ -114,11 +114,16 @@ public func batchNormForwardTraining(
     let (affine, cache) = batchNormStatisticsTraining(
         input: input, gamma: gamma, beta: beta, runningMean: &runningMean, runningVar: &runningVar,
         momentum: momentum, eps: eps, groups: groups)
+    return (batchNormApply(input, affine), cache)
+}
+
+/// `y = (x − center[u])·scale[u] + shift[ch]` over `input` `[N, C, …]` (the map's groups split N).
+public func batchNormApply(_ input: Tensor, _ map: BatchNormAffine) -> Tensor {
     let (n, c, p) = bnDims(input.shape)
-    let y = applyAffine(
-        input, n: n, c: c, p: p, groups: groups, center: affine.center, scale: affine.scale,
-        shift: affine.shift)
-    return (y, cache)
+    precondition(c == map.channels, "batch norm map of \(map.channels) channels for input \(input.shape)")
+    _ = checkGroups(n, map.groups)
+    return applyAffine(
+        input, n: n, c: c, p: p, groups: map.groups, center: map.center, scale: map.scale, shift: map.shift)
 }
 
 /// The statistics half of `batchNormForwardTraining` (same arguments and preconditions): the batch

@@ -152,7 +152,7 @@ public struct Network: Sendable {
             case .batchNorm:
                 let gamma = parameters.parameters[weightIndex[i]!].value
                 let beta = parameters.parameters[biasIndex[i]!].value
-                if training, keepIntermediates, fusesBatchNormIntoLIF, spec.neuron == .lif, let reader = lifReader[i] {
+                if training {
                     var runningMean = parameters.buffers[meanIndex[i]!].value
                     var runningVar = parameters.buffers[varIndex[i]!].value
                     let (map, cache) = batchNormStatisticsTraining(
@@ -161,19 +161,12 @@ public struct Network: Sendable {
                         eps: spec.effectiveBatchNormEpsilon, groups: statisticsGroups(node))
                     parameters.buffers[meanIndex[i]!].value = runningMean
                     parameters.buffers[varIndex[i]!].value = runningVar
-                    caches[i] = .batchNorm(cache)  // no output: `reader` normalises as it reads x
-                    handedOn[reader] = (node.inputs[0], map)
-                } else if training {
-                    var runningMean = parameters.buffers[meanIndex[i]!].value
-                    var runningVar = parameters.buffers[varIndex[i]!].value
-                    let (y, cache) = batchNormForwardTraining(
-                        input: x, gamma: gamma, beta: beta,
-                        runningMean: &runningMean, runningVar: &runningVar,
-                        eps: spec.effectiveBatchNormEpsilon, groups: statisticsGroups(node))
-                    parameters.buffers[meanIndex[i]!].value = runningMean
-                    parameters.buffers[varIndex[i]!].value = runningVar
-                    values[i] = y
                     caches[i] = .batchNorm(cache)
+                    if keepIntermediates, fusesBatchNormIntoLIF, spec.neuron == .lif, let reader = lifReader[i] {
+                        handedOn[reader] = (node.inputs[0], map)  // no output: `reader` normalises as it reads x
+                    } else {
+                        values[i] = batchNormApply(x, map)
+                    }
                 } else {
                     values[i] = batchNormForwardEval(
                         input: x, gamma: gamma, beta: beta,
