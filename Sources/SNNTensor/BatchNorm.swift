@@ -36,6 +36,18 @@ public struct BatchNormAffine: Sendable, Equatable {
     public let shift: [Float]
 }
 
+/// Batch norm backward's sums over each row (one image's channel, P values) of the output
+/// gradient dy, each a Float as `runSum` and `runDotCentered` return it, `[N·C]` row-major:
+/// `dy[i·C + c] = Σ dy`, `dyCentered[i·C + c] = Σ dy·(x − μ)` over row (i, c), μ its group's mean.
+/// A producer of dy takes them while dy is in cache (`lifBackward(…, batchNormInput:…)`) and
+/// `batchNormBackward(…, rowSums:)` adds them up instead of reading dy for them.
+public struct BatchNormRowSums: Sendable, Equatable {
+    /// Σ dy per row.
+    public let dy: [Float]
+    /// Σ dy·(x − μ) per row.
+    public let dyCentered: [Float]
+}
+
 /// Splits `[N, C, …]` into (N, C, P = product of the trailing extents).
 private func bnDims(_ shape: [Int]) -> (n: Int, c: Int, p: Int) {
     precondition(shape.count >= 2, "batch norm input must be [N, C, ...], got \(shape)")
@@ -225,9 +237,11 @@ public func batchNormForwardEval(
 ///
 /// - dOutput, input: the forward's output gradient and input, same shape `[N, C, …]`
 /// - gamma: `[C]`; cache: from `batchNormForwardTraining`; dGamma, dBeta: `[C]`.
+/// - rowSums: the sums of `dOutput` over each row, taken by its producer (the same bits as
+///   without them, one pass over `dOutput` fewer).
 public func batchNormBackward(
     dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
-    dGamma: inout Tensor, dBeta: inout Tensor
+    rowSums: BatchNormRowSums? = nil, dGamma: inout Tensor, dBeta: inout Tensor
 ) -> Tensor {
     let (n, c, p) = bnDims(input.shape)
     precondition(
@@ -242,30 +256,44 @@ public func batchNormBackward(
     let m = Double(rows * p)
     var sumDy = [Double](repeating: 0, count: units)
     var sumDyXc = sumDy  // Σdy, Σdy·(x − μ)
-    dOutput.scalars.withUnsafeBufferPointer { dyb in
-        input.scalars.withUnsafeBufferPointer { xb in
-            sumDy.withUnsafeMutableBufferPointer { sdb in
-                sumDyXc.withUnsafeMutableBufferPointer { sxb in
-                    let dys = SharedPointer(dyb.baseAddress!)
-                    let xs = SharedPointer(xb.baseAddress!)
-                    let sd = SharedPointer(sdb.baseAddress!)
-                    let sx = SharedPointer(sxb.baseAddress!)
-                    let parts = unitParts(n * c * p, units: units)
-                    forEachPart(parts) { part in
-                        let dy = dys.base
-                        let x = xs.base
-                        for u in slice(units, part: part, of: parts) {
-                            let g = u / c
-                            let ch = u % c
-                            var a = 0.0
-                            var b = 0.0
-                            for i in (g * rows)..<((g + 1) * rows) {
-                                let base = (i * c + ch) * p
-                                a += Double(runSum(dy + base, p))
-                                b += Double(runDotCentered(dy + base, x + base, p, center: cache.mean[u]))
+    if let rowSums {
+        precondition(
+            rowSums.dy.count == n * c && rowSums.dyCentered.count == n * c,
+            "batch norm row sums hold \(rowSums.dy.count) rows, not \(n)·\(c)")
+        // The same Double additions in the same order as the pass below.
+        for u in 0..<units {
+            let (g, ch) = (u / c, u % c)
+            for i in (g * rows)..<((g + 1) * rows) {
+                sumDy[u] += Double(rowSums.dy[i * c + ch])
+                sumDyXc[u] += Double(rowSums.dyCentered[i * c + ch])
+            }
+        }
+    } else {
+        dOutput.scalars.withUnsafeBufferPointer { dyb in
+            input.scalars.withUnsafeBufferPointer { xb in
+                sumDy.withUnsafeMutableBufferPointer { sdb in
+                    sumDyXc.withUnsafeMutableBufferPointer { sxb in
+                        let dys = SharedPointer(dyb.baseAddress!)
+                        let xs = SharedPointer(xb.baseAddress!)
+                        let sd = SharedPointer(sdb.baseAddress!)
+                        let sx = SharedPointer(sxb.baseAddress!)
+                        let parts = unitParts(n * c * p, units: units)
+                        forEachPart(parts) { part in
+                            let dy = dys.base
+                            let x = xs.base
+                            for u in slice(units, part: part, of: parts) {
+                                let g = u / c
+                                let ch = u % c
+                                var a = 0.0
+                                var b = 0.0
+                                for i in (g * rows)..<((g + 1) * rows) {
+                                    let base = (i * c + ch) * p
+                                    a += Double(runSum(dy + base, p))
+                                    b += Double(runDotCentered(dy + base, x + base, p, center: cache.mean[u]))
+                                }
+                                sd.base[u] = a
+                                sx.base[u] = b
                             }
-                            sd.base[u] = a
-                            sx.base[u] = b
                         }
                     }
                 }

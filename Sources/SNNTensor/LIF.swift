@@ -48,6 +48,8 @@ public struct LIFCache: Sendable, Equatable {
     public let parameters: LIFParameters
     /// H, `[T, M]` flattened, time-major.
     public let membrane: [Float]
+    /// Number of spikes the forward emitted (nonzero elements of S), counted as they were written.
+    public let spikeCount: Int
 }
 
 /// LIF forward through T steps.
@@ -65,7 +67,7 @@ public struct LIFCache: Sendable, Equatable {
 /// g = t for one per step): the same Float as `batchNormForwardTraining`'s output, so the same
 /// spikes and H, without writing and reading that output.
 ///
-/// - returns spikes S with the input's shape and the cache (H) for `lifBackward`.
+/// - returns spikes S with the input's shape and the cache (H and the spike count) for `lifBackward`.
 /// - Precondition: the element count is divisible by `timeSteps`; `normalizedBy` has C channels
 ///   and 1 or `timeSteps` groups.
 public func lifForward(
@@ -91,6 +93,11 @@ public func lifForward(
     let subtract = parameters.reset == .subtractThreshold
     let count = input.count
     var membrane: [Float] = []
+    // Neurons are independent: split them over threads, each running all T steps.
+    let parts = elementwiseParts(count)
+    let partSpikes = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+    partSpikes.initialize(repeating: 0, count: parts)
+    defer { partSpikes.deallocate() }
     let spikes = Tensor(shape: input.shape) { out in
         // Every element of H is written below, so skip the zero fill.
         membrane = [Float](unsafeUninitializedCapacity: count) { hb, initialized in
@@ -99,8 +106,7 @@ public func lifForward(
                 let xs = SharedPointer(xb.baseAddress!)
                 let hs = SharedPointer(hb.baseAddress!)
                 let ss = SharedPointer(out.baseAddress!)
-                // Neurons are independent: split them over threads, each running all T steps.
-                let parts = elementwiseParts(count)
+                let counts = SharedPointer(partSpikes)
                 forEachPart(parts) { part in
                     let range = slice(m, part: part, of: parts)
                     let first = range.lowerBound
@@ -113,6 +119,7 @@ public func lifForward(
                     let vthV = SIMD16<Float>(repeating: vth)
                     let zero = SIMD16<Float>()
                     let one = SIMD16<Float>(repeating: 1)
+                    var fired = 0  // this part's spikes
                     // A block of neurons runs through all T steps before the next block, so
                     // H[t − 1] is still in L1 when step t reads it (the same operations per
                     // element in any order: the same bits).
@@ -125,6 +132,7 @@ public func lifForward(
                             // V[t−1] after the reset; V[−1] = 0 (then H = 0 + (X − 0)/τ, same bits as X/τ).
                             let hPrev: UnsafePointer<Float>? = t == 0 ? nil : UnsafePointer(h + (t - 1) * m)
                             var i = block
+                            var firedLanes = SIMD16<Int32>()  // at most lifBlock / 16 per lane
                             while i < end {
                                 // Without a batch norm the whole block at once; with one, a
                                 // row (one image's channel) at a time, with that row's map.
@@ -148,7 +156,9 @@ public func lifForward(
                                     if normalized { xv = (xv - muV) * aV + bV }
                                     let hv = v + (xv - v) / tauV
                                     store16(hv, ht, i)
-                                    store16(zero.replacing(with: one, where: hv .>= vthV), st, i)
+                                    let spiked = hv .>= vthV
+                                    store16(zero.replacing(with: one, where: spiked), st, i)
+                                    firedLanes &+= SIMD16<Int32>().replacing(with: 1, where: spiked)
                                     i += 16
                                 }
                                 while i < stop {
@@ -159,11 +169,14 @@ public func lifForward(
                                     let hv = v + (xi - v) / tau
                                     ht[i] = hv
                                     st[i] = hv >= vth ? 1 : 0
+                                    if hv >= vth { fired += 1 }
                                     i += 1
                                 }
                             }
+                            fired += Int(firedLanes.wrappedSum())
                         }
                     }
+                    counts.base[part] = fired
                 }
             }
         }
@@ -172,7 +185,7 @@ public func lifForward(
         spikes,
         LIFCache(
             timeSteps: timeSteps, shape: input.shape, parameters: parameters,
-            membrane: membrane)
+            membrane: membrane, spikeCount: (0..<parts).reduce(0) { $0 + partSpikes[$1] })
     )
 }
 
@@ -191,6 +204,30 @@ public func lifForward(
 /// - cache: from `lifForward`
 /// - returns dInput (freshly assigned), same shape.
 public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
+    lifBackward(dSpikes: dSpikes, cache: cache, summing: nil).dInput
+}
+
+/// `lifBackward` for a LIF layer whose input X is a training-mode batch norm's output, which
+/// also returns that batch norm's backward sums over each row of dX (`BatchNormRowSums`), taken
+/// while dX is still in cache, for `batchNormBackward(…, rowSums:)`: the same dInput and the same
+/// sums as computing them afterwards, without reading dX back.
+///
+/// - batchNormInput, batchNormCache: the batch norm's input and forward cache (its shape is the
+///   LIF input's, `[T·B, C, …]`).
+public func lifBackward(
+    dSpikes: Tensor, cache: LIFCache, batchNormInput: Tensor, batchNormCache: BatchNormCache
+) -> (dInput: Tensor, rowSums: BatchNormRowSums) {
+    precondition(
+        batchNormInput.shape == cache.shape && batchNormCache.shape == cache.shape && cache.shape.count >= 2,
+        "LIF input \(cache.shape), batch norm input \(batchNormInput.shape) and cache \(batchNormCache.shape) differ")
+    let result = lifBackward(dSpikes: dSpikes, cache: cache, summing: (batchNormInput, batchNormCache))
+    return (result.dInput, result.rowSums!)
+}
+
+/// The LIF backward kernel; with `summing`, also batch norm's row sums of dInput (see above).
+private func lifBackward(
+    dSpikes: Tensor, cache: LIFCache, summing: (input: Tensor, cache: BatchNormCache)?
+) -> (dInput: Tensor, rowSums: BatchNormRowSums?) {
     precondition(
         dSpikes.shape == cache.shape,
         "LIF dSpikes \(dSpikes.shape) does not match the forward input \(cache.shape)")
@@ -202,15 +239,31 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
     let subtract = cache.parameters.reset == .subtractThreshold
     let k = Float.pi / 2 * alpha
     let peak = alpha / 2
-    return Tensor(shape: cache.shape) { out in
+    // With `summing`, parts and blocks hold whole planes (rows of the batch norm: one image's
+    // channel), so each row's sums are taken over all its values at once, in `runSum` order.
+    let channels = summing == nil ? 1 : cache.shape[1]
+    let plane = summing == nil ? 1 : max(1, cache.shape.dropFirst(2).reduce(1, *))
+    let planes = m / plane  // per step
+    let blockSize = plane >= lifBlock ? plane : lifBlock / plane * plane
+    let rows = summing == nil ? 0 : steps * planes
+    let rowSumDy = UnsafeMutablePointer<Float>.allocate(capacity: rows)
+    let rowSumDyCentered = UnsafeMutablePointer<Float>.allocate(capacity: rows)
+    defer {
+        rowSumDy.deallocate()
+        rowSumDyCentered.deallocate()
+    }
+    let dInput = Tensor(shape: cache.shape) { out in
         dSpikes.scalars.withUnsafeBufferPointer { dsb in
             cache.membrane.withUnsafeBufferPointer { hb in
                 let dss = SharedPointer(dsb.baseAddress!)
                 let hs = SharedPointer(hb.baseAddress!)
                 let dxs = SharedPointer(out.baseAddress!)
+                let sumsDy = SharedPointer(rowSumDy)
+                let sumsDyCentered = SharedPointer(rowSumDyCentered)
                 let parts = elementwiseParts(m * steps)
                 forEachPart(parts) { part in
-                    let range = slice(m, part: part, of: parts)
+                    let partPlanes = slice(planes, part: part, of: parts)
+                    let range = (partPlanes.lowerBound * plane)..<(partPlanes.upperBound * plane)
                     let ds = dss.base + range.lowerBound
                     let h = hs.base + range.lowerBound
                     let dx = dxs.base + range.lowerBound
@@ -223,10 +276,10 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                     // A block of neurons runs through all T steps before the next, so gV — the
                     // gradient reaching V[t] from step t + 1, one float per neuron of the block —
                     // lives in L1 (the same operations per element in any order: the same bits).
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: lifBlock) { carried in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { carried in
                         let gV = carried.baseAddress!
-                        for block in stride(from: 0, to: n, by: lifBlock) {
-                            let end = min(block + lifBlock, n)
+                        for block in stride(from: 0, to: n, by: blockSize) {
+                            let end = min(block + blockSize, n)
                             gV.update(repeating: 0, count: end - block)  // gV[T − 1] = 0
                             for t in stride(from: steps - 1, through: 0, by: -1) {
                                 let dst = ds + t * m
@@ -257,10 +310,35 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
                                     i += 1
                                 }
                             }
+                            if let summing {
+                                let (input, bn) = summing
+                                // The block's rows, while their dX is in cache: what
+                                // `batchNormBackward` would sum over them.
+                                let rowsPerGroup = steps * planes / channels / bn.groups
+                                input.scalars.withUnsafeBufferPointer { xb in
+                                    for t in 0..<steps {
+                                        for q in (range.lowerBound + block) / plane..<(range.lowerBound + end) / plane {
+                                            let row = t * planes + q
+                                            let u = row / channels / rowsPerGroup * channels + q % channels
+                                            let at = row * plane
+                                            sumsDy.base[row] = runSum(dxs.base + at, plane)
+                                            sumsDyCentered.base[row] = runDotCentered(
+                                                dxs.base + at, xb.baseAddress! + at, plane, center: bn.mean[u])
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
     }
+    guard summing != nil else { return (dInput, nil) }
+    return (
+        dInput,
+        BatchNormRowSums(
+            dy: Array(UnsafeBufferPointer(start: rowSumDy, count: rows)),
+            dyCentered: Array(UnsafeBufferPointer(start: rowSumDyCentered, count: rows)))
+    )
 }

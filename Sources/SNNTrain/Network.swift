@@ -62,7 +62,9 @@ public struct Network: Sendable {
     private let lifReader: [Int?]
     /// In training (keeping intermediates), such a batch norm with LIF neurons hands its affine map
     /// to the LIF node instead of writing its output (`lifForward(…, normalizedBy:)`: the same
-    /// bits, one write and one read of the activation fewer). Tests turn it off to compare.
+    /// bits, one write and one read of the activation fewer), and in backward the LIF node takes
+    /// the batch norm's row sums of its gradient (`lifBackward(…, batchNormInput:…)`: one read
+    /// fewer). Tests turn it off to compare.
     var fusesBatchNormIntoLIF = true
 
     /// A runner for `graph` whose parameters are laid out as in `parameters`.
@@ -176,6 +178,7 @@ public struct Network: Sendable {
                 }
             case .lif:
                 let reset = SpikeReset(spec.reset)
+                var counted: Int?  // LIF counts its spikes as it writes them
                 switch spec.neuron {
                 case .lif:
                     let fused = handedOn.removeValue(forKey: i)
@@ -185,6 +188,7 @@ public struct Network: Sendable {
                         normalizedBy: fused?.map)
                     values[i] = s
                     caches[i] = .lif(cache)
+                    counted = cache.spikeCount
                 case .if:
                     let (s, cache) = ifForward(input: x, timeSteps: timeSteps, threshold: spec.threshold, reset: reset)
                     values[i] = s
@@ -192,8 +196,9 @@ public struct Network: Sendable {
                 case .cubaLIF:
                     (values[i], caches[i]) = Self.cuba(x, spec.neuronSpec, timeSteps: timeSteps)
                 }
-                spikes.append((node.name, Double(nonzeroCount(values[i])), node.shape.reduce(1, *)))
+                spikes.append((node.name, Double(counted ?? nonzeroCount(values[i])), node.shape.reduce(1, *)))
             case .neuron(let neuron):
+                var counted: Int?
                 let input = neuron.gain == 1 && neuron.leak == 0 ? x : affineElementwise(x, gain: neuron.gain, offset: neuron.leak)
                 if neuron.synapse != nil {
                     (values[i], caches[i]) = Self.cuba(input, neuron, timeSteps: timeSteps)
@@ -203,13 +208,14 @@ public struct Network: Sendable {
                         parameters: LIFParameters(tau: tau, vThreshold: neuron.threshold, reset: SpikeReset(neuron.resetMode)))
                     values[i] = s
                     caches[i] = .lif(cache)
+                    counted = cache.spikeCount
                 } else {
                     let (s, cache) = ifForward(
                         input: input, timeSteps: timeSteps, threshold: neuron.threshold, reset: SpikeReset(neuron.resetMode))
                     values[i] = s
                     caches[i] = .integrate(cache)
                 }
-                spikes.append((node.name, Double(nonzeroCount(values[i])), node.shape.reduce(1, *)))
+                spikes.append((node.name, Double(counted ?? nonzeroCount(values[i])), node.shape.reduce(1, *)))
             case .scale(let factors):
                 values[i] = scaleUnits(x, by: factors)
             case .sumPool(let window):
@@ -249,6 +255,8 @@ public struct Network: Sendable {
         var grads = parameters.parameters.map { Tensor.zeros($0.value.shape) }
         var dValues = [Tensor?](repeating: nil, count: nodes.count)
         dValues[nodes.count - 1] = dLogits
+        // Batch norm row sums taken by the LIF node that reads the batch norm: node → sums.
+        var rowSums: [Int: BatchNormRowSums] = [:]
         for i in stride(from: nodes.count - 1, to: 0, by: -1) {
             guard let dy = dValues[i] else { continue }
             dValues[i] = nil  // free as we go
@@ -283,12 +291,21 @@ public struct Network: Sendable {
                 var dBeta = grads[biasIndex[i]!]
                 dx = batchNormBackward(
                     dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value,
-                    cache: cache, dGamma: &dGamma, dBeta: &dBeta)
+                    cache: cache, rowSums: rowSums.removeValue(forKey: i), dGamma: &dGamma, dBeta: &dBeta)
                 grads[weightIndex[i]!] = dGamma
                 grads[biasIndex[i]!] = dBeta
             case .lif:
                 switch pass.caches[i] {
-                case .lif(let cache): dx = lifBackward(dSpikes: dy, cache: cache)
+                case .lif(let cache):
+                    // The batch norm this node read (its only reader) gets its row sums from here.
+                    if fusesBatchNormIntoLIF, lifReader[xIndex] == i, case .batchNorm(let bn) = pass.caches[xIndex] {
+                        let fused = lifBackward(
+                            dSpikes: dy, cache: cache, batchNormInput: pass.values[nodes[xIndex].inputs[0]], batchNormCache: bn)
+                        dx = fused.dInput
+                        rowSums[xIndex] = fused.rowSums
+                    } else {
+                        dx = lifBackward(dSpikes: dy, cache: cache)
+                    }
                 case .integrate(let cache): dx = ifBackward(dSpikes: dy, cache: cache)
                 case .cuba(let cache): dx = cubaLIFBackward(dSpikes: dy, cache: cache)
                 default: preconditionFailure("missing neuron cache")

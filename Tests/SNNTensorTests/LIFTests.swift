@@ -158,6 +158,7 @@ extension SNNTensorTests.LIFTests {
         for (s, cache, dx) in results {
             #expect(cache.membrane == h)
             #expect(s.scalars == spikes)
+            #expect(cache.spikeCount == spikes.filter { $0 != 0 }.count)
             #expect(dx.scalars == dxs)
         }
         #expect(spikes.contains(1) && spikes.contains(0))
@@ -186,8 +187,48 @@ extension SNNTensorTests.LIFTests {
                     input: x, gamma: gamma, beta: beta, runningMean: &meanB, runningVar: &varB, groups: groups)
                 let one = lifForward(input: x, timeSteps: steps, parameters: p, normalizedBy: map)
                 #expect(one.spikes == two.spikes && one.cache == two.cache, "groups \(groups) \(reset)")
+                // Counted as written, vector lanes and scalar tails alike (rows of 1 to 33 values).
+                #expect(one.cache.spikeCount == nonzeroCount(one.spikes))
                 #expect(cacheA == cacheB && meanA == meanB && varA == varB)
                 #expect(two.spikes.scalars.contains(1) && two.spikes.scalars.contains(0))
+            }
+        }
+    }
+}
+
+@Suite struct LIFBatchNormRowSumsTests {
+    @Test(
+        "LIF backward taking batch norm's row sums equals LIF then batch norm backward, bit for bit",
+        // Rows of 1, 4, 49 (not dividing the block) and 1,056 values (more than a block); the
+        // last two are large enough for several parts on a multi-core machine.
+        arguments: [[2 * 3, 5], [2 * 3, 5, 2, 2], [3 * 3, 3, 7, 7], [2 * 3, 4, 4, 4], [3 * 3, 5, 32, 33]])
+    func rowSumsTakenInLIFBackwardEqualTheBatchNormPass(shape: [Int]) {
+        let steps = 3
+        let c = shape[1]
+        let x = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 7919) % 613) / 97 - 2.5 })
+        let dSpikes = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 104_729) % 211) / 53 - 2 })
+        let gamma = Tensor(shape: [c], scalars: (0..<c).map { 0.5 + Float($0) / 4 })
+        let beta = Tensor(shape: [c], scalars: (0..<c).map { Float($0) / 3 - 0.2 })
+        for groups in [1, steps] {
+            for reset in [SpikeReset.toZero, .subtractThreshold] {
+                let p = LIFParameters(tau: 4.0 / 3.0, vThreshold: 1, reset: reset)
+                var (mean, variance) = (Tensor.zeros([c]), Tensor(repeating: 1, shape: [c]))
+                let (map, bn) = batchNormStatisticsTraining(
+                    input: x, gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, groups: groups)
+                let (_, cache) = lifForward(input: x, timeSteps: steps, parameters: p, normalizedBy: map)
+                let plain = lifBackward(dSpikes: dSpikes, cache: cache)
+                let fused = lifBackward(dSpikes: dSpikes, cache: cache, batchNormInput: x, batchNormCache: bn)
+                #expect(fused.dInput == plain, "groups \(groups) \(reset)")
+                #expect(fused.rowSums.dy.count == shape[0] * c)
+                var (dGammaA, dBetaA) = (Tensor.zeros([c]), Tensor.zeros([c]))
+                var (dGammaB, dBetaB) = (dGammaA, dBetaA)
+                let dxA = batchNormBackward(
+                    dOutput: plain, input: x, gamma: gamma, cache: bn, dGamma: &dGammaA, dBeta: &dBetaA)
+                let dxB = batchNormBackward(
+                    dOutput: fused.dInput, input: x, gamma: gamma, cache: bn, rowSums: fused.rowSums,
+                    dGamma: &dGammaB, dBeta: &dBetaB)
+                #expect(dxA == dxB && dGammaA == dGammaB && dBetaA == dBetaB, "groups \(groups) \(reset)")
+                #expect(dBetaA.scalars.contains { $0 != 0 } && dGammaA.scalars.contains { $0 != 0 })
             }
         }
     }
