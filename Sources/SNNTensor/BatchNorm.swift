@@ -237,8 +237,9 @@ public func batchNormForwardEval(
 ///
 /// - dOutput, input: the forward's output gradient and input, same shape `[N, C, …]`
 /// - gamma: `[C]`; cache: from `batchNormForwardTraining`; dGamma, dBeta: `[C]`.
-/// - rowSums: the sums of `dOutput` over each row, taken by its producer (the same bits as
-///   without them, one pass over `dOutput` fewer).
+/// - rowSums: the sums of this `dOutput` over each row, with this `input` and `cache`'s means,
+///   taken by its producer (the same bits as without them, one pass over `dOutput` fewer; only
+///   their counts are checked).
 public func batchNormBackward(
     dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
     rowSums: BatchNormRowSums? = nil, dGamma: inout Tensor, dBeta: inout Tensor
@@ -259,7 +260,7 @@ public func batchNormBackward(
     if let rowSums {
         precondition(
             rowSums.dy.count == n * c && rowSums.dyCentered.count == n * c,
-            "batch norm row sums hold \(rowSums.dy.count) rows, not \(n)·\(c)")
+            "batch norm row sums hold \(rowSums.dy.count) and \(rowSums.dyCentered.count) rows, not \(n)·\(c)")
         // The same Double additions in the same order as the pass below.
         for u in 0..<units {
             let (g, ch) = (u / c, u % c)

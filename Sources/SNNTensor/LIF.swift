@@ -38,7 +38,8 @@ public struct LIFParameters: Sendable, Equatable, Hashable {
 let lifBlock = 1024
 
 /// What `lifForward` keeps for `lifBackward`: the pre-spike membrane potential H of every
-/// step (spikes are recomputed as `H ≥ vThreshold`, so nothing else is stored).
+/// step (spikes are recomputed as `H ≥ vThreshold`, so no spike tensor is stored), and the
+/// number of spikes.
 public struct LIFCache: Sendable, Equatable {
     /// Number of time steps T.
     public let timeSteps: Int
@@ -220,6 +221,9 @@ public func lifBackward(
     precondition(
         batchNormInput.shape == cache.shape && batchNormCache.shape == cache.shape && cache.shape.count >= 2,
         "LIF input \(cache.shape), batch norm input \(batchNormInput.shape) and cache \(batchNormCache.shape) differ")
+    precondition(
+        cache.shape[0] % cache.timeSteps == 0,
+        "LIF input \(cache.shape) is not [T·B, C, …] with T = \(cache.timeSteps): rows would straddle steps")
     let result = lifBackward(dSpikes: dSpikes, cache: cache, summing: (batchNormInput, batchNormCache))
     return (result.dInput, result.rowSums!)
 }
@@ -239,13 +243,14 @@ private func lifBackward(
     let subtract = cache.parameters.reset == .subtractThreshold
     let k = Float.pi / 2 * alpha
     let peak = alpha / 2
-    // With `summing`, parts and blocks hold whole planes (rows of the batch norm: one image's
-    // channel), so each row's sums are taken over all its values at once, in `runSum` order.
+    // With `summing`, parts hold whole planes (rows of the batch norm: one image's channel), and
+    // each row's sums are taken over all its values at once, in `runSum` order, after the block
+    // in which the row ends (a row may begin in an earlier block, or span several).
     let channels = summing == nil ? 1 : cache.shape[1]
     let plane = summing == nil ? 1 : max(1, cache.shape.dropFirst(2).reduce(1, *))
     let planes = m / plane  // per step
-    let blockSize = plane >= lifBlock ? plane : lifBlock / plane * plane
     let rows = summing == nil ? 0 : steps * planes
+    let rowsPerGroup = summing.map { rows / channels / $0.cache.groups } ?? 1  // images per statistics group
     let rowSumDy = UnsafeMutablePointer<Float>.allocate(capacity: rows)
     let rowSumDyCentered = UnsafeMutablePointer<Float>.allocate(capacity: rows)
     defer {
@@ -276,10 +281,10 @@ private func lifBackward(
                     // A block of neurons runs through all T steps before the next, so gV — the
                     // gradient reaching V[t] from step t + 1, one float per neuron of the block —
                     // lives in L1 (the same operations per element in any order: the same bits).
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { carried in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: lifBlock) { carried in
                         let gV = carried.baseAddress!
-                        for block in stride(from: 0, to: n, by: blockSize) {
-                            let end = min(block + blockSize, n)
+                        for block in stride(from: 0, to: n, by: lifBlock) {
+                            let end = min(block + lifBlock, n)
                             gV.update(repeating: 0, count: end - block)  // gV[T − 1] = 0
                             for t in stride(from: steps - 1, through: 0, by: -1) {
                                 let dst = ds + t * m
@@ -312,9 +317,8 @@ private func lifBackward(
                             }
                             if let summing {
                                 let (input, bn) = summing
-                                // The block's rows, while their dX is in cache: what
+                                // The rows that end in this block, while their dX is in cache: what
                                 // `batchNormBackward` would sum over them.
-                                let rowsPerGroup = steps * planes / channels / bn.groups
                                 input.scalars.withUnsafeBufferPointer { xb in
                                     for t in 0..<steps {
                                         for q in (range.lowerBound + block) / plane..<(range.lowerBound + end) / plane {

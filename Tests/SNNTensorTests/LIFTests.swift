@@ -199,9 +199,10 @@ extension SNNTensorTests.LIFTests {
 @Suite struct LIFBatchNormRowSumsTests {
     @Test(
         "LIF backward taking batch norm's row sums equals LIF then batch norm backward, bit for bit",
-        // Rows of 1, 4, 49 (not dividing the block) and 1,056 values (more than a block); the
-        // last two are large enough for several parts on a multi-core machine.
-        arguments: [[2 * 3, 5], [2 * 3, 5, 2, 2], [3 * 3, 3, 7, 7], [2 * 3, 4, 4, 4], [3 * 3, 5, 32, 33]])
+        // Rows of 1, 4, 49 (not dividing the block of 1,024, so rows straddle blocks), 64 and
+        // 1,056 values (more than a block); [9, 32, 7, 7] runs several blocks and, like
+        // [9, 5, 32, 33], is large enough for several parts on a multi-core machine.
+        arguments: [[2 * 3, 5], [2 * 3, 5, 2, 2], [3 * 3, 3, 7, 7], [3 * 3, 32, 7, 7], [2 * 3, 4, 4, 4], [3 * 3, 5, 32, 33]])
     func rowSumsTakenInLIFBackwardEqualTheBatchNormPass(shape: [Int]) {
         let steps = 3
         let c = shape[1]

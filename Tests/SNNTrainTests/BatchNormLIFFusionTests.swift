@@ -3,8 +3,9 @@ import Testing
 @testable import SNNTensor
 @testable import SNNTrain
 
-/// In training, a batch norm read only by a LIF node hands its map to that node
-/// (`Network.fusesBatchNormIntoLIF`); the results must be the bits of the unfused forward.
+/// In training, a batch norm read only by a LIF node hands its map to that node, and in backward
+/// takes its row sums from that node (`Network.fusesBatchNormIntoLIF`); the results must be the
+/// bits of the unfused forward and backward.
 @Suite("batch norm handed to LIF")
 struct BatchNormLIFFusionTests {
     @Test(
