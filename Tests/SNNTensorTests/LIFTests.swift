@@ -5,6 +5,17 @@ import Testing
 
 extension SNNTensorTests { @Suite struct LIFTests {} }
 
+/// A batch norm's input of `shape` (values spread over [−2.5, 3.8], so that LIF both fires and
+/// stays silent after normalising) and its γ, β per channel.
+private func batchNormLIFInput(_ shape: [Int]) -> (x: Tensor, gamma: Tensor, beta: Tensor) {
+    let c = shape[1]
+    return (
+        Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 7919) % 613) / 97 - 2.5 }),
+        Tensor(shape: [c], scalars: (0..<c).map { 0.5 + Float($0) / 4 }),
+        Tensor(shape: [c], scalars: (0..<c).map { Float($0) / 3 - 0.2 })
+    )
+}
+
 /// Test-only LIF in Double where the spike seen by the loss is the ATan surrogate's smooth
 /// primitive `S̃(H) = atan(π/2·α·(H − vth))/π + 1/2` (so dS̃/dH is exactly the surrogate), while
 /// the reset still uses the hard spike. A hard step has zero derivative wherever it does not
@@ -172,9 +183,7 @@ extension SNNTensorTests.LIFTests {
     func lifNormalisingAsItReadsEqualsTheTwoPasses(shape: [Int]) {
         let steps = 3
         let c = shape[1]
-        let x = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 7919) % 613) / 97 - 2.5 })
-        let gamma = Tensor(shape: [c], scalars: (0..<c).map { 0.5 + Float($0) / 4 })
-        let beta = Tensor(shape: [c], scalars: (0..<c).map { Float($0) / 3 - 0.2 })
+        let (x, gamma, beta) = batchNormLIFInput(shape)
         for groups in [1, steps] {
             for reset in [SpikeReset.toZero, .subtractThreshold] {
                 let p = LIFParameters(tau: 4.0 / 3.0, vThreshold: 1, reset: reset)
@@ -206,10 +215,8 @@ extension SNNTensorTests.LIFTests {
     func rowSumsTakenInLIFBackwardEqualTheBatchNormPass(shape: [Int]) {
         let steps = 3
         let c = shape[1]
-        let x = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 7919) % 613) / 97 - 2.5 })
+        let (x, gamma, beta) = batchNormLIFInput(shape)
         let dSpikes = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 104_729) % 211) / 53 - 2 })
-        let gamma = Tensor(shape: [c], scalars: (0..<c).map { 0.5 + Float($0) / 4 })
-        let beta = Tensor(shape: [c], scalars: (0..<c).map { Float($0) / 3 - 0.2 })
         for groups in [1, steps] {
             for reset in [SpikeReset.toZero, .subtractThreshold] {
                 let p = LIFParameters(tau: 4.0 / 3.0, vThreshold: 1, reset: reset)
