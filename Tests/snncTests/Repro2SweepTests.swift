@@ -90,6 +90,31 @@ struct Repro2SweepTests {
     /// Every run of the three sweep files has a stage 1…13 by claimslib/plan.py's `stage_of`, the
     /// mapping run.sh (LAST) and claims.md ("not yet run (stage N)") both use; seed 0 of the
     /// headline searches where the README's stage table puts them.
+    /// The searches resume on a new machine with the binary of the commit on environment.txt's
+    /// first line (pinned-snnc.sh builds it in a worktree), so that commit must be in the history
+    /// of the commit under test — a pin to a commit of an unmerged branch would leave a new
+    /// machine unable to resume. Skipped in a shallow clone, which lacks the history.
+    @Test func thePinnedCommitIsInTheHistory() throws {
+        func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-C", Self.folder] + arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = Pipe()
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let shallow = try git(["rev-parse", "--is-shallow-repository"])
+        guard shallow.status == 0, shallow.output == "false" else { return }
+        let environment = try String(contentsOfFile: Self.folder + "/environment.txt", encoding: .utf8)
+        let pin = environment.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(pin.count == 40 && pin.allSatisfy(\.isHexDigit), "environment.txt's first line: '\(pin)'")
+        #expect(try git(["merge-base", "--is-ancestor", pin, "HEAD"]).status == 0, "pinned commit \(pin) is not in HEAD's history")
+    }
+
     @Test func everyRunHasAStage() throws {
         let names = try ["sweep.toml", "fig3.toml", "dense.toml"].flatMap { try plan($0).runs.map(\.name) }
         let process = Process()
