@@ -169,8 +169,9 @@ public func lifForward(
                                     if normalized { xi = (xi - mu) * a + b }
                                     let hv = v + (xi - v) / tau
                                     ht[i] = hv
-                                    st[i] = hv >= vth ? 1 : 0
-                                    if hv >= vth { fired += 1 }
+                                    let spiked = hv >= vth
+                                    st[i] = spiked ? 1 : 0
+                                    if spiked { fired += 1 }
                                     i += 1
                                 }
                             }
@@ -211,7 +212,8 @@ public func lifBackward(dSpikes: Tensor, cache: LIFCache) -> Tensor {
 /// `lifBackward` for a LIF layer whose input X is a training-mode batch norm's output, which
 /// also returns that batch norm's backward sums over each row of dX (`BatchNormRowSums`), taken
 /// while dX is still in cache, for `batchNormBackward(…, rowSums:)`: the same dInput and the same
-/// sums as computing them afterwards, without reading dX back.
+/// sums as computing them afterwards, without reading dX back from memory (a row longer than a
+/// block, or straddling two, is summed after its last block, its start read back from L2).
 ///
 /// - batchNormInput, batchNormCache: the batch norm's input and forward cache (its shape is the
 ///   LIF input's, `[T·B, C, …]`).

@@ -196,7 +196,7 @@ extension SNNTensorTests.LIFTests {
                     input: x, gamma: gamma, beta: beta, runningMean: &meanB, runningVar: &varB, groups: groups)
                 let one = lifForward(input: x, timeSteps: steps, parameters: p, normalizedBy: map)
                 #expect(one.spikes == two.spikes && one.cache == two.cache, "groups \(groups) \(reset)")
-                // Counted as written, vector lanes and scalar tails alike (rows of 1 to 33 values).
+                // Counted as written, vector lanes and scalar tails alike (rows of 1 to 1,056 values).
                 #expect(one.cache.spikeCount == nonzeroCount(one.spikes))
                 #expect(cacheA == cacheB && meanA == meanB && varA == varB)
                 #expect(two.spikes.scalars.contains(1) && two.spikes.scalars.contains(0))
@@ -205,13 +205,13 @@ extension SNNTensorTests.LIFTests {
     }
 }
 
-@Suite struct LIFBatchNormRowSumsTests {
+extension SNNTensorTests.LIFTests {
     @Test(
         "LIF backward taking batch norm's row sums equals LIF then batch norm backward, bit for bit",
-        // Rows of 1, 4, 49 (not dividing the block of 1,024, so rows straddle blocks), 64 and
-        // 1,056 values (more than a block); [9, 32, 7, 7] runs several blocks and, like
-        // [9, 5, 32, 33], is large enough for several parts on a multi-core machine.
-        arguments: [[2 * 3, 5], [2 * 3, 5, 2, 2], [3 * 3, 3, 7, 7], [3 * 3, 32, 7, 7], [2 * 3, 4, 4, 4], [3 * 3, 5, 32, 33]])
+        // Rows of 1, 4, 16, 49 (not dividing the block of 1,024, so rows straddle blocks) and
+        // 1,056 values (more than a block); [9, 80, 7, 7] runs 11 blocks per part and, like
+        // [9, 5, 32, 33], is large enough (≥ 32,768 values) for several parts on a multi-core machine.
+        arguments: [[2 * 3, 5], [2 * 3, 5, 2, 2], [3 * 3, 3, 7, 7], [3 * 3, 80, 7, 7], [2 * 3, 4, 4, 4], [3 * 3, 5, 32, 33]])
     func rowSumsTakenInLIFBackwardEqualTheBatchNormPass(shape: [Int]) {
         let steps = 3
         let c = shape[1]

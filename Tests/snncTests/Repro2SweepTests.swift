@@ -87,34 +87,39 @@ struct Repro2SweepTests {
         for name in named { #expect(known.contains(name), "README names '\(name)'") }
     }
 
-    /// Every run of the three sweep files has a stage 1…13 by claimslib/plan.py's `stage_of`, the
-    /// mapping run.sh (LAST) and claims.md ("not yet run (stage N)") both use; seed 0 of the
-    /// headline searches where the README's stage table puts them.
+    /// Runs git in the repro2 folder: its exit status and standard output.
+    static func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", folder] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Whether the repository's full history is here (git present, not a shallow clone).
+    static var hasHistory: Bool { (try? git(["rev-parse", "--is-shallow-repository"]))?.output == "false" }
+
     /// The searches resume on a new machine with the binary of the commit on environment.txt's
     /// first line (pinned-snnc.sh builds it in a worktree), so that commit must be in the history
     /// of the commit under test — a pin to a commit of an unmerged branch would leave a new
-    /// machine unable to resume. Skipped in a shallow clone, which lacks the history.
-    @Test func thePinnedCommitIsInTheHistory() throws {
-        func git(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", Self.folder] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = Pipe()
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let shallow = try git(["rev-parse", "--is-shallow-repository"])
-        guard shallow.status == 0, shallow.output == "false" else { return }
+    /// machine unable to resume. Skipped (and shown as skipped) without git or in a shallow clone.
+    @Test(.enabled(if: hasHistory, "needs git and the full history"))
+    func thePinnedCommitIsInTheHistory() throws {
         let environment = try String(contentsOfFile: Self.folder + "/environment.txt", encoding: .utf8)
         let pin = environment.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(pin.count == 40 && pin.allSatisfy(\.isHexDigit), "environment.txt's first line: '\(pin)'")
-        #expect(try git(["merge-base", "--is-ancestor", pin, "HEAD"]).status == 0, "pinned commit \(pin) is not in HEAD's history")
+        // As pinned-snnc.sh takes it: 40 lower-case hex digits.
+        #expect(pin.count == 40 && pin.allSatisfy { "0123456789abcdef".contains($0) }, "environment.txt's first line: '\(pin)'")
+        #expect(try Self.git(["merge-base", "--is-ancestor", pin, "HEAD"]).status == 0, "pinned commit \(pin) is not in HEAD's history")
     }
 
+    /// Every run of the three sweep files has a stage 1…13 by claimslib/plan.py's `stage_of`, the
+    /// mapping run.sh (LAST) and claims.md ("not yet run (stage N)") both use; seed 0 of the
+    /// headline searches where the README's stage table puts them.
     @Test func everyRunHasAStage() throws {
         let names = try ["sweep.toml", "fig3.toml", "dense.toml"].flatMap { try plan($0).runs.map(\.name) }
         let process = Process()
