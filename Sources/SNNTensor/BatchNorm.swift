@@ -227,6 +227,48 @@ public func batchNormForwardEval(
         shift: beta.scalars)
 }
 
+/// Batch norm backward's two sums over one row of `p` values: Σ dy and Σ dy·(x − μ), each in
+/// `runSum` / `runDotCentered` order (one helper for every producer of `BatchNormRowSums`, so that
+/// sums taken anywhere have the same bits).
+@inline(__always)
+func batchNormRowSum(
+    _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ p: Int, center: Float
+) -> (dy: Float, dyCentered: Float) {
+    (runSum(dy, p), runDotCentered(dy, x, p, center: center))
+}
+
+/// `BatchNormRowSums` of `dOutput` read back from memory, rows in parallel: what
+/// `batchNormBackward` sums when no producer handed the sums in.
+func batchNormRowSums(dOutput: Tensor, input: Tensor, cache: BatchNormCache) -> BatchNormRowSums {
+    let (n, c, p) = bnDims(input.shape)
+    let rows = checkGroups(n, cache.groups)  // images per group
+    var dy = [Float](repeating: 0, count: n * c)
+    var dyCentered = dy
+    dOutput.scalars.withUnsafeBufferPointer { dyb in
+        input.scalars.withUnsafeBufferPointer { xb in
+            dy.withUnsafeMutableBufferPointer { sdb in
+                dyCentered.withUnsafeMutableBufferPointer { sxb in
+                    let dys = SharedPointer(dyb.baseAddress!)
+                    let xs = SharedPointer(xb.baseAddress!)
+                    let sd = SharedPointer(sdb.baseAddress!)
+                    let sx = SharedPointer(sxb.baseAddress!)
+                    let parts = unitParts(n * c * p, units: n * c)
+                    forEachPart(parts) { part in
+                        for row in slice(n * c, part: part, of: parts) {
+                            let u = row / c / rows * c + row % c
+                            let base = row * p
+                            let sums = batchNormRowSum(dys.base + base, xs.base + base, p, center: cache.mean[u])
+                            sd.base[row] = sums.dy
+                            sx.base[row] = sums.dyCentered
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return BatchNormRowSums(dy: dy, dyCentered: dyCentered)
+}
+
 /// Batch norm backward for the training-mode forward (gradients flow through the batch
 /// mean and variance of each group).
 ///
@@ -255,50 +297,18 @@ public func batchNormBackward(
     let rows = checkGroups(n, groups)
     let units = groups * c
     let m = Double(rows * p)
+    let sums = rowSums ?? batchNormRowSums(dOutput: dOutput, input: input, cache: cache)
+    precondition(
+        sums.dy.count == n * c && sums.dyCentered.count == n * c,
+        "batch norm row sums hold \(sums.dy.count) and \(sums.dyCentered.count) rows, not \(n)·\(c)")
+    // Σdy and Σdy·(x − μ) per (group, channel): its rows' Float sums added in Double, image by image.
     var sumDy = [Double](repeating: 0, count: units)
-    var sumDyXc = sumDy  // Σdy, Σdy·(x − μ)
-    if let rowSums {
-        precondition(
-            rowSums.dy.count == n * c && rowSums.dyCentered.count == n * c,
-            "batch norm row sums hold \(rowSums.dy.count) and \(rowSums.dyCentered.count) rows, not \(n)·\(c)")
-        // The same Double additions in the same order as the pass below.
-        for u in 0..<units {
-            let (g, ch) = (u / c, u % c)
-            for i in (g * rows)..<((g + 1) * rows) {
-                sumDy[u] += Double(rowSums.dy[i * c + ch])
-                sumDyXc[u] += Double(rowSums.dyCentered[i * c + ch])
-            }
-        }
-    } else {
-        dOutput.scalars.withUnsafeBufferPointer { dyb in
-            input.scalars.withUnsafeBufferPointer { xb in
-                sumDy.withUnsafeMutableBufferPointer { sdb in
-                    sumDyXc.withUnsafeMutableBufferPointer { sxb in
-                        let dys = SharedPointer(dyb.baseAddress!)
-                        let xs = SharedPointer(xb.baseAddress!)
-                        let sd = SharedPointer(sdb.baseAddress!)
-                        let sx = SharedPointer(sxb.baseAddress!)
-                        let parts = unitParts(n * c * p, units: units)
-                        forEachPart(parts) { part in
-                            let dy = dys.base
-                            let x = xs.base
-                            for u in slice(units, part: part, of: parts) {
-                                let g = u / c
-                                let ch = u % c
-                                var a = 0.0
-                                var b = 0.0
-                                for i in (g * rows)..<((g + 1) * rows) {
-                                    let base = (i * c + ch) * p
-                                    a += Double(runSum(dy + base, p))
-                                    b += Double(runDotCentered(dy + base, x + base, p, center: cache.mean[u]))
-                                }
-                                sd.base[u] = a
-                                sx.base[u] = b
-                            }
-                        }
-                    }
-                }
-            }
+    var sumDyXc = sumDy
+    for u in 0..<units {
+        let (g, ch) = (u / c, u % c)
+        for i in (g * rows)..<((g + 1) * rows) {
+            sumDy[u] += Double(sums.dy[i * c + ch])
+            sumDyXc[u] += Double(sums.dyCentered[i * c + ch])
         }
     }
     // dx = a·dy + b·(x − μ) + k per (group, channel), with

@@ -253,83 +253,86 @@ private func lifBackward(
     let planes = m / plane  // per step
     let rows = summing == nil ? 0 : steps * planes
     let rowsPerGroup = summing.map { rows / channels / $0.cache.groups } ?? 1  // images per statistics group
-    let rowSumDy = UnsafeMutablePointer<Float>.allocate(capacity: rows)
-    let rowSumDyCentered = UnsafeMutablePointer<Float>.allocate(capacity: rows)
-    defer {
-        rowSumDy.deallocate()
-        rowSumDyCentered.deallocate()
-    }
+    // Without `summing` the three are empty and no part touches them.
+    var rowSumDy = [Float](repeating: 0, count: rows)
+    var rowSumDyCentered = rowSumDy
+    let bnScalars = summing?.input.scalars ?? []
     let dInput = Tensor(shape: cache.shape) { out in
         dSpikes.scalars.withUnsafeBufferPointer { dsb in
             cache.membrane.withUnsafeBufferPointer { hb in
-                let dss = SharedPointer(dsb.baseAddress!)
-                let hs = SharedPointer(hb.baseAddress!)
-                let dxs = SharedPointer(out.baseAddress!)
-                let sumsDy = SharedPointer(rowSumDy)
-                let sumsDyCentered = SharedPointer(rowSumDyCentered)
-                let parts = elementwiseParts(m * steps)
-                forEachPart(parts) { part in
-                    let partPlanes = slice(planes, part: part, of: parts)
-                    let range = (partPlanes.lowerBound * plane)..<(partPlanes.upperBound * plane)
-                    let ds = dss.base + range.lowerBound
-                    let h = hs.base + range.lowerBound
-                    let dx = dxs.base + range.lowerBound
-                    let n = range.count
-                    let kV = SIMD16<Float>(repeating: k)
-                    let peakV = SIMD16<Float>(repeating: peak)
-                    let vthV = SIMD16<Float>(repeating: vth)
-                    let tauV = SIMD16<Float>(repeating: tau)
-                    let oneV = SIMD16<Float>(repeating: 1)
-                    // A block of neurons runs through all T steps before the next, so gV — the
-                    // gradient reaching V[t] from step t + 1, one float per neuron of the block —
-                    // lives in L1 (the same operations per element in any order: the same bits).
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: lifBlock) { carried in
-                        let gV = carried.baseAddress!
-                        for block in stride(from: 0, to: n, by: lifBlock) {
-                            let end = min(block + lifBlock, n)
-                            gV.update(repeating: 0, count: end - block)  // gV[T − 1] = 0
-                            for t in stride(from: steps - 1, through: 0, by: -1) {
-                                let dst = ds + t * m
-                                let ht = h + t * m
-                                let dxt = dx + t * m
-                                var i = block
-                                while i + 16 <= end {
-                                    let hv = load16(ht, i)
-                                    let u = kV * (hv - vthV)
-                                    let surrogate = peakV / (oneV + u * u)
-                                    let carried = load16(gV, i - block)
-                                    let fromReset = subtract ? carried : carried.replacing(with: 0, where: hv .>= vthV)
-                                    let dh = load16(dst, i) * surrogate + fromReset
-                                    let dxv = dh / tauV
-                                    store16(dxv, dxt, i)
-                                    store16(dh - dxv, gV, i - block)
-                                    i += 16
-                                }
-                                while i < end {
-                                    let hv = ht[i]
-                                    let u = k * (hv - vth)
-                                    let surrogate = peak / (1 + u * u)
-                                    let fromReset = hv >= vth && !subtract ? 0 : gV[i - block]
-                                    let dh = dst[i] * surrogate + fromReset
-                                    let dxv = dh / tau
-                                    dxt[i] = dxv
-                                    gV[i - block] = dh - dxv
-                                    i += 1
-                                }
-                            }
-                            if let summing {
-                                let (input, bn) = summing
-                                // The rows that end in this block, while their dX is in cache: what
-                                // `batchNormBackward` would sum over them.
-                                input.scalars.withUnsafeBufferPointer { xb in
-                                    for t in 0..<steps {
-                                        for q in (range.lowerBound + block) / plane..<(range.lowerBound + end) / plane {
-                                            let row = t * planes + q
-                                            let u = row / channels / rowsPerGroup * channels + q % channels
-                                            let at = row * plane
-                                            sumsDy.base[row] = runSum(dxs.base + at, plane)
-                                            sumsDyCentered.base[row] = runDotCentered(
-                                                dxs.base + at, xb.baseAddress! + at, plane, center: bn.mean[u])
+                bnScalars.withUnsafeBufferPointer { xb in
+                    rowSumDy.withUnsafeMutableBufferPointer { sdb in
+                        rowSumDyCentered.withUnsafeMutableBufferPointer { sxb in
+                            let dss = SharedPointer(dsb.baseAddress!)
+                            let hs = SharedPointer(hb.baseAddress!)
+                            let dxs = SharedPointer(out.baseAddress!)
+                            let bnInput = xb.baseAddress.map { SharedPointer($0) }
+                            let sumsDy = sdb.baseAddress.map { SharedPointer($0) }
+                            let sumsDyCentered = sxb.baseAddress.map { SharedPointer($0) }
+                            let parts = elementwiseParts(m * steps)
+                            forEachPart(parts) { part in
+                                let partPlanes = slice(planes, part: part, of: parts)
+                                let range = (partPlanes.lowerBound * plane)..<(partPlanes.upperBound * plane)
+                                let ds = dss.base + range.lowerBound
+                                let h = hs.base + range.lowerBound
+                                let dx = dxs.base + range.lowerBound
+                                let n = range.count
+                                let kV = SIMD16<Float>(repeating: k)
+                                let peakV = SIMD16<Float>(repeating: peak)
+                                let vthV = SIMD16<Float>(repeating: vth)
+                                let tauV = SIMD16<Float>(repeating: tau)
+                                let oneV = SIMD16<Float>(repeating: 1)
+                                // A block of neurons runs through all T steps before the next, so gV — the
+                                // gradient reaching V[t] from step t + 1, one float per neuron of the block —
+                                // lives in L1 (the same operations per element in any order: the same bits).
+                                withUnsafeTemporaryAllocation(of: Float.self, capacity: lifBlock) { carried in
+                                    let gV = carried.baseAddress!
+                                    for block in stride(from: 0, to: n, by: lifBlock) {
+                                        let end = min(block + lifBlock, n)
+                                        gV.update(repeating: 0, count: end - block)  // gV[T − 1] = 0
+                                        for t in stride(from: steps - 1, through: 0, by: -1) {
+                                            let dst = ds + t * m
+                                            let ht = h + t * m
+                                            let dxt = dx + t * m
+                                            var i = block
+                                            while i + 16 <= end {
+                                                let hv = load16(ht, i)
+                                                let u = kV * (hv - vthV)
+                                                let surrogate = peakV / (oneV + u * u)
+                                                let carried = load16(gV, i - block)
+                                                let fromReset = subtract ? carried : carried.replacing(with: 0, where: hv .>= vthV)
+                                                let dh = load16(dst, i) * surrogate + fromReset
+                                                let dxv = dh / tauV
+                                                store16(dxv, dxt, i)
+                                                store16(dh - dxv, gV, i - block)
+                                                i += 16
+                                            }
+                                            while i < end {
+                                                let hv = ht[i]
+                                                let u = k * (hv - vth)
+                                                let surrogate = peak / (1 + u * u)
+                                                let fromReset = hv >= vth && !subtract ? 0 : gV[i - block]
+                                                let dh = dst[i] * surrogate + fromReset
+                                                let dxv = dh / tau
+                                                dxt[i] = dxv
+                                                gV[i - block] = dh - dxv
+                                                i += 1
+                                            }
+                                        }
+                                        if let summing, let xs = bnInput, let sumsDy, let sumsDyCentered {
+                                            // The rows that end in this block, while their dX is in cache: what
+                                            // `batchNormBackward` would sum over them.
+                                            for t in 0..<steps {
+                                                for q in (range.lowerBound + block) / plane..<(range.lowerBound + end) / plane {
+                                                    let row = t * planes + q
+                                                    let u = row / channels / rowsPerGroup * channels + q % channels
+                                                    let at = row * plane
+                                                    let sums = batchNormRowSum(
+                                                        dxs.base + at, xs.base + at, plane, center: summing.cache.mean[u])
+                                                    sumsDy.base[row] = sums.dy
+                                                    sumsDyCentered.base[row] = sums.dyCentered
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -341,10 +344,5 @@ private func lifBackward(
         }
     }
     guard summing != nil else { return (dInput, nil) }
-    return (
-        dInput,
-        BatchNormRowSums(
-            dy: Array(UnsafeBufferPointer(start: rowSumDy, count: rows)),
-            dyCentered: Array(UnsafeBufferPointer(start: rowSumDyCentered, count: rows)))
-    )
+    return (dInput, BatchNormRowSums(dy: rowSumDy, dyCentered: rowSumDyCentered))
 }
