@@ -34,6 +34,10 @@ public struct SearchStatus: Sendable {
     public var lastAccuracy: Double?
     /// Estimated seconds left, from this session's throughput and the planned work.
     public var remainingSeconds: Double?
+    /// Percentage of the prunable weights at exactly 0 after the epoch, for the runs that learn
+    /// their mask as they train (Grad R, Deep R), so that the sparsity a prior strength reaches
+    /// shows while it runs; `nil` otherwise (and in `.batch` events).
+    public var weightSparsity: Double?
 }
 
 /// Thrown by `TicketSearch.run()` when `stopAfterEpochs` is reached (after the file was written):

@@ -57,6 +57,7 @@ extension TicketSearch {
             sparsity: priorSparsity(target, layout: layout, scope: search.scope, rate: search.pruneRate),
             alpha: settings.alpha, momentum: training.momentum, weightDecay: training.weightDecay)
         var hooks = RunHooks()
+        hooks.learnsMask = true
         hooks.optimizer = { parameters, momentum, gradients, learningRate, _ in
             optimizer.step(&parameters, momentum: &momentum, gradients: gradients, learningRate: learningRate)
         }
@@ -98,6 +99,7 @@ extension TicketSearch {
             momentum: training.momentum, weightDecay: training.weightDecay,
             streams: SeededRNG(seed: training.seed).derived(RandomStream.deepRStep + UInt64(level)))
         var hooks = RunHooks()
+        hooks.learnsMask = true
         hooks.optimizer = { parameters, momentum, gradients, learningRate, index in
             optimizer.step(&parameters, momentum: &momentum, gradients: gradients, learningRate: learningRate, index: index)
         }

@@ -26,6 +26,8 @@ extension TicketSearch {
         var beforeSave: (() -> Void)?
         /// Changes the trained state once, before the evaluation (the rewiring searches' masks).
         var finalize: ((inout TrainingState) -> Void)?
+        /// The run learns its mask: report the weights' sparsity with every epoch.
+        var learnsMask = false
     }
 
     struct RunResult {
@@ -205,11 +207,14 @@ extension TicketSearch {
         }
         next.epochsCompleted += 1
         try advance(&trainer, to: next, run: run, ledger: &ledger)
-        onEvent(
-            .epochFinished(
-                status(
-                    run.setup, epoch: epoch.index, batch: run.batches, batches: run.batches, timeSteps: epoch.timeSteps,
-                    meanLoss: tally.meanLoss, ledger: ledger), record))
+        var finished = status(
+            run.setup, epoch: epoch.index, batch: run.batches, batches: run.batches, timeSteps: epoch.timeSteps,
+            meanLoss: tally.meanLoss, ledger: ledger)
+        if run.hooks.learnsMask {
+            let parameters = trainer.state.parameters
+            finished.weightSparsity = 100 * Double(parameters.zeroWeightCount) / Double(max(parameters.prunableCount, 1))
+        }
+        onEvent(.epochFinished(finished, record))
         try save(trainer.state, run: run, ledger: ledger)
         return true
     }

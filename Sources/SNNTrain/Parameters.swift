@@ -146,6 +146,12 @@ public struct ParameterSet: Equatable, Sendable {
         }
     }
 
+    /// Number of prunable weights whose value is exactly 0 (masked out, or pruned by a search that
+    /// learns its mask, whose weights are 0 where the connection is off).
+    public var zeroWeightCount: Int {
+        parameters.filter(\.isPrunable).reduce(0) { total, p in total + p.value.scalars.reduce(0) { $0 + ($1 == 0 ? 1 : 0) } }
+    }
+
     /// Sets every masked-out weight to exactly 0.
     public mutating func applyMasks() {
         for i in parameters.indices {

@@ -198,6 +198,43 @@ struct RewiringTests {
         #expect(other.levels[1]?.state.parameters != level.state.parameters)
     }
 
+    /// The sparsity each finished epoch reports (`SearchStatus.weightSparsity`) of a search.
+    func reportedSparsity(_ search: SearchConfig, path: String) throws -> (reported: [Double?], document: TicketDocument) {
+        let training = Fixture.training()
+        let data = try Fixture.data(training)
+        let document = try TicketSearch.newDocument(
+            search: search, spec: Fixture.spec(), training: training, command: "test", snncVersion: "test",
+            trainImages: data.train.count)
+        let runner = try TicketSearch(document: document, data: data) { try TicketFile.write($0, to: path) }
+        var reported: [Double?] = []
+        runner.onEvent = { if case .epochFinished(let status, _) = $0 { reported.append(status.weightSparsity) } }
+        try runner.run()
+        return (reported, try TicketFile.readDocument(path))
+    }
+
+    /// Runs that learn their mask report the weights' sparsity after every epoch: Grad R's last
+    /// one is its level's (the mask is θ > 0, so the zero weights), Deep R's is its budget after
+    /// every epoch; searches with a fixed mask report none.
+    @Test(arguments: [TicketMethod.gradR, .deepR])
+    func everyEpochReportsTheSparsityReached(method: TicketMethod) throws {
+        let path = Fixture.temporaryPath("reported.h5")
+        defer { removing(path) }
+        let (reported, document) = try reportedSparsity(rewiringSearch(method), path: path)
+        let level = try #require(document.levels[1])
+        #expect(reported.count == Fixture.training().epochs)
+        let values = reported.compactMap { $0 }
+        #expect(values.count == reported.count, "an epoch reported no sparsity: \(reported)")
+        let last = try #require(values.last)
+        #expect(abs(last - level.info.weightSparsity) < 1e-9, "last epoch \(last)%, level \(level.info.weightSparsity)%")
+        if method == .deepR {
+            #expect(values.allSatisfy { abs($0 - level.info.weightSparsity) < 1e-9 }, "Deep R left its budget: \(values)")
+        } else {
+            #expect(values.allSatisfy { $0 > 0 }, "Grad R pruned nothing in an epoch: \(values)")
+        }
+        let imp = try reportedSparsity(SearchConfig(method: .imp, targets: [.rounds(1)]), path: path)
+        #expect(!imp.reported.isEmpty && imp.reported.allSatisfy { $0 == nil })
+    }
+
     @Test(arguments: [TicketMethod.gradR, .deepR])
     func resumingAfterEveryEpochGivesTheSameBits(method: TicketMethod) throws {
         let (straight, killed) = (Fixture.temporaryPath("straight.h5"), Fixture.temporaryPath("killed.h5"))

@@ -16,12 +16,13 @@ enum PruneProgress {
         return line
     }
 
-    /// The line of a finished epoch.
+    /// The line of a finished epoch (with the weights' sparsity when the run learns its mask).
     static func epochLine(_ s: SearchStatus, _ record: EpochRecord) -> String {
         String(
-            format: "%@ level %d %@ epoch %d/%d  T=%d  lr %.4f  loss %.4f  train %.2f%%  %@",
+            format: "%@ level %d %@ epoch %d/%d  T=%d  lr %.4f  loss %.4f  train %.2f%%  ",
             s.method.rawValue, s.level, s.run, s.epoch + 1, s.epochs, s.timeSteps,
-            record.learningRate, record.trainLoss, 100 * record.trainAccuracy, formatDuration(record.seconds))
+            record.learningRate, record.trainLoss, 100 * record.trainAccuracy)
+            + (s.weightSparsity.map { String(format: "sparsity %.2f%%  ", $0) } ?? "") + formatDuration(record.seconds)
     }
 
     /// The line of a stored level.
