@@ -239,7 +239,10 @@ func batchNormRowSum(
 
 /// `BatchNormRowSums` of `dOutput` read back from memory, rows in parallel: what
 /// `batchNormBackward` sums when no producer handed the sums in.
-func batchNormRowSums(dOutput: Tensor, input: Tensor, cache: BatchNormCache) -> BatchNormRowSums {
+private func batchNormRowSumsReadBack(dOutput: Tensor, input: Tensor, cache: BatchNormCache) -> BatchNormRowSums {
+    precondition(
+        dOutput.shape == input.shape && input.shape == cache.shape,
+        "batch norm row sums: dOutput \(dOutput.shape), input \(input.shape) and cache \(cache.shape) differ")
     let (n, c, p) = bnDims(input.shape)
     let rows = checkGroups(n, cache.groups)  // images per group
     var dy = [Float](repeating: 0, count: n * c)
@@ -297,7 +300,7 @@ public func batchNormBackward(
     let rows = checkGroups(n, groups)
     let units = groups * c
     let m = Double(rows * p)
-    let sums = rowSums ?? batchNormRowSums(dOutput: dOutput, input: input, cache: cache)
+    let sums = rowSums ?? batchNormRowSumsReadBack(dOutput: dOutput, input: input, cache: cache)
     precondition(
         sums.dy.count == n * c && sums.dyCentered.count == n * c,
         "batch norm row sums hold \(sums.dy.count) and \(sums.dyCentered.count) rows, not \(n)·\(c)")

@@ -269,6 +269,9 @@ private func lifBackward(
                             let bnInput = xb.baseAddress.map { SharedPointer($0) }
                             let sumsDy = sdb.baseAddress.map { SharedPointer($0) }
                             let sumsDyCentered = sxb.baseAddress.map { SharedPointer($0) }
+                            precondition(
+                                summing == nil || (bnInput != nil && sumsDy != nil && sumsDyCentered != nil),
+                                "LIF backward: no storage for batch norm's row sums")
                             let parts = elementwiseParts(m * steps)
                             forEachPart(parts) { part in
                                 let partPlanes = slice(planes, part: part, of: parts)

@@ -35,8 +35,8 @@ public struct SearchStatus: Sendable {
     /// Estimated seconds left, from this session's throughput and the planned work.
     public var remainingSeconds: Double?
     /// Percentage of the prunable weights at exactly 0 after the epoch, for the runs that learn
-    /// their mask as they train (Grad R, Deep R), so that the sparsity a prior strength reaches
-    /// shows while it runs; `nil` otherwise (and in `.batch` events).
+    /// their mask as they train (Grad R, Deep R), so that the sparsity the run has reached shows
+    /// while it runs; `nil` otherwise (and in `.batch` events).
     public var weightSparsity: Double?
 }
 

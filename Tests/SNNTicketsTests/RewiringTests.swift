@@ -214,7 +214,7 @@ struct RewiringTests {
 
     /// Runs that learn their mask report the weights' sparsity after every epoch: Grad R's last
     /// one is its level's (the mask is θ > 0, so the zero weights), Deep R's is its budget after
-    /// every epoch; searches with a fixed mask report none.
+    /// every epoch.
     @Test(arguments: [TicketMethod.gradR, .deepR])
     func everyEpochReportsTheSparsityReached(method: TicketMethod) throws {
         let path = Fixture.temporaryPath("reported.h5")
@@ -231,6 +231,11 @@ struct RewiringTests {
         } else {
             #expect(values.allSatisfy { $0 > 0 }, "Grad R pruned nothing in an epoch: \(values)")
         }
+    }
+
+    @Test func searchesWithAFixedMaskReportNoSparsityPerEpoch() throws {
+        let path = Fixture.temporaryPath("reported-imp.h5")
+        defer { removing(path) }
         let imp = try reportedSparsity(SearchConfig(method: .imp, targets: [.rounds(1)]), path: path)
         #expect(!imp.reported.isEmpty && imp.reported.allSatisfy { $0 == nil })
     }
