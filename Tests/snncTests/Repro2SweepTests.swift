@@ -42,8 +42,9 @@ struct Repro2SweepTests {
 
     @Test func searchesRunTheIssuesGrid() throws {
         let plan = try plan("sweep.toml")
-        let threeSeeds = ["imp", "imp+et", "eb", "eb+et", "deepr"] + ["1e-4", "2e-4", "5e-4", "1e-3", "2e-3"].map { "gradr-a" + $0 }
-        let oneSeed = ["snip", "random", "transfer", "eb-c1", "imp+et-t3"]
+        // Grad R's α = 1e-4 fell below the 68–98% bracket at seed 0 and stays there (README.md).
+        let threeSeeds = ["imp", "imp+et", "eb", "eb+et", "deepr"] + ["2e-4", "5e-4", "1e-3", "2e-3", "5e-3"].map { "gradr-a" + $0 }
+        let oneSeed = ["snip", "random", "transfer", "eb-c1", "imp+et-t3", "gradr-a1e-4"]
         let expected = Set(threeSeeds.flatMap { m in (0...2).map { "\(m)-s\($0)" } } + oneSeed.map { "\($0)-s0" })
         #expect(Set(plan.runs.map(\.name)) == expected && plan.runs.count == expected.count)
         for run in plan.runs {

@@ -111,9 +111,9 @@ save() {
 steps=(
     "dense.toml|1|dense-s0 dense-s1 dense-s2"
     "sweep.toml|2|imp-s0 imp+et-s0"
-    "sweep.toml|2|transfer-s0 eb-s0 eb+et-s0 snip-s0 random-s0 deepr-s0 gradr-a1e-4-s0 gradr-a2e-4-s0 gradr-a5e-4-s0 gradr-a1e-3-s0 gradr-a2e-3-s0"
+    "sweep.toml|2|transfer-s0 eb-s0 eb+et-s0 snip-s0 random-s0 deepr-s0 gradr-a1e-4-s0 gradr-a2e-4-s0 gradr-a5e-4-s0 gradr-a1e-3-s0 gradr-a2e-3-s0 gradr-a5e-3-s0"
     "fig3.toml|2|oneshot-pre5-post5 oneshot-pre4-post5 oneshot-pre3-post5 oneshot-pre2-post5 oneshot-pre1-post5"
-    "sweep.toml|2|imp-s1 imp+et-s1 imp-s2 imp+et-s2 eb-s1 eb+et-s1 eb-s2 eb+et-s2 deepr-s1 deepr-s2 gradr-a1e-4-s1 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1 gradr-a1e-4-s2 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2"
+    "sweep.toml|2|imp-s1 imp+et-s1 imp-s2 imp+et-s2 eb-s1 eb+et-s1 eb-s2 eb+et-s2 deepr-s1 deepr-s2 gradr-a2e-4-s1 gradr-a5e-4-s1 gradr-a1e-3-s1 gradr-a2e-3-s1 gradr-a5e-3-s1 gradr-a2e-4-s2 gradr-a5e-4-s2 gradr-a1e-3-s2 gradr-a2e-3-s2 gradr-a5e-3-s2"
     "sweep.toml|1|imp+et-t3-s0 eb-c1-s0;fig3.toml|1|oneshot-pre4-post4 oneshot-pre3-post4 oneshot-pre2-post4 oneshot-pre1-post4 oneshot-pre3-post3 oneshot-pre2-post3 oneshot-pre1-post3 oneshot-pre2-post2 oneshot-pre1-post2 oneshot-pre1-post1"
 )
 
