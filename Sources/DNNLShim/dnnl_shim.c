@@ -27,6 +27,10 @@ struct snnc_conv {
     port bwd_diff_dst, bwd_weights, bwd_diff_src;
     port wgt_src, wgt_diff_dst, wgt_diff_weights;
     dnnl_memory_t fwd_bias;
+    // dy handed in already in the backward kernels' layout (snnc_conv_backward_blocked); NULL
+    // when that layout is not nChw8c / nChw16c or the two backward kernels want different ones.
+    dnnl_memory_t given_diff_dst;
+    int diff_dst_block;
 };
 
 #define TRY(call)                                                   \
@@ -144,6 +148,18 @@ snnc_conv *snnc_conv_create(const snnc_conv_shape *g, char *error, size_t error_
     TRY(port_init(
         &c->wgt_diff_weights, c->engine, &weight_plain, query(c->pd[2], dnnl_query_diff_weights_md), 1));
     TRY(dnnl_memory_create(&c->fwd_bias, &bias_md, c->engine, DNNL_MEMORY_NONE));
+    {
+        const dnnl_memory_desc_t *data = query(c->pd[1], dnnl_query_diff_dst_md);
+        const dnnl_memory_desc_t *weights = query(c->pd[2], dnnl_query_diff_dst_md);
+        dnnl_memory_desc_t blocked8, blocked16;
+        TRY(dnnl_memory_desc_init_by_tag(&blocked8, 4, dst_dims, dnnl_f32, dnnl_nChw8c));
+        TRY(dnnl_memory_desc_init_by_tag(&blocked16, 4, dst_dims, dnnl_f32, dnnl_nChw16c));
+        if (dnnl_memory_desc_equal(data, weights)) {
+            if (dnnl_memory_desc_equal(data, &blocked8)) c->diff_dst_block = 8;
+            if (dnnl_memory_desc_equal(data, &blocked16)) c->diff_dst_block = 16;
+        }
+        if (c->diff_dst_block) TRY(dnnl_memory_create(&c->given_diff_dst, data, c->engine, DNNL_MEMORY_NONE));
+    }
     return c;
 fail:
     snnc_conv_destroy(c);
@@ -158,6 +174,7 @@ void snnc_conv_destroy(snnc_conv *c) {
     };
     for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) port_destroy(ports[i]);
     if (c->fwd_bias) dnnl_memory_destroy(c->fwd_bias);
+    if (c->given_diff_dst) dnnl_memory_destroy(c->given_diff_dst);
     for (int i = 0; i < 3; i++) {
         if (c->prim[i]) dnnl_primitive_destroy(c->prim[i]);
         if (c->pd[i]) dnnl_primitive_desc_destroy(c->pd[i]);
@@ -240,6 +257,29 @@ int snnc_conv_backward(
     } else if (dw) {
         RUN(port_in(c, &c->wgt_diff_dst, dy));
         RUN(weight_gradient(c, x, c->wgt_diff_dst.kernel, dw, x_is_forward_input));
+    }
+    RUN(dnnl_stream_wait(c->stream));
+    return 0;
+}
+
+int snnc_conv_diff_dst_block(const snnc_conv *c) { return c->diff_dst_block; }
+
+int snnc_conv_backward_blocked(
+    snnc_conv *c, const float *x, const float *dy_blocked, const float *w, float *dx, float *dw, int x_is_forward_input)
+{
+    if (!c->given_diff_dst) return (int)dnnl_invalid_arguments;
+    RUN(dnnl_memory_set_data_handle(c->given_diff_dst, (void *)dy_blocked));
+    if (dw) RUN(weight_gradient(c, x, c->given_diff_dst, dw, x_is_forward_input));
+    if (dx) {
+        RUN(port_in(c, &c->bwd_weights, w));
+        RUN(dnnl_memory_set_data_handle(c->bwd_diff_src.user, dx));
+        dnnl_exec_arg_t data_args[3] = {
+            {DNNL_ARG_DIFF_DST, c->given_diff_dst},
+            {DNNL_ARG_WEIGHTS, c->bwd_weights.kernel},
+            {DNNL_ARG_DIFF_SRC, c->bwd_diff_src.kernel},
+        };
+        RUN(dnnl_primitive_execute(c->prim[1], c->stream, 3, data_args));
+        RUN(run_reorder(c, &c->bwd_diff_src, 1));
     }
     RUN(dnnl_stream_wait(c->stream));
     return 0;

@@ -272,23 +272,12 @@ private func batchNormRowSumsReadBack(dOutput: Tensor, input: Tensor, cache: Bat
     return BatchNormRowSums(dy: dy, dyCentered: dyCentered)
 }
 
-/// Batch norm backward for the training-mode forward (gradients flow through the batch
-/// mean and variance of each group).
-///
-/// With x̂ = (x − μ)·invStd and sums over the M values of channel c in group g:
-/// - `dβ[c] += Σ dy`, `dγ[c] += Σ dy·x̂` (both **accumulated** into the inout tensors, group
-///   by group in order)
-/// - returns `dx = γ·invStd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M)`, freshly assigned, shape of `input`.
-///
-/// - dOutput, input: the forward's output gradient and input, same shape `[N, C, …]`
-/// - gamma: `[C]`; cache: from `batchNormForwardTraining`; dGamma, dBeta: `[C]`.
-/// - rowSums: the sums of this `dOutput` over each row, with this `input` and `cache`'s means,
-///   taken by its producer (the same bits as without them, one pass over `dOutput` fewer; only
-///   their counts are checked).
-public func batchNormBackward(
+/// Checks batch norm backward's arguments, adds dγ and dβ, and returns dx's coefficients per
+/// (group, channel): dx = a·dy + b·(x − μ) + k.
+private func batchNormBackwardCoefficients(
     dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
-    rowSums: BatchNormRowSums? = nil, dGamma: inout Tensor, dBeta: inout Tensor
-) -> Tensor {
+    rowSums: BatchNormRowSums?, dGamma: inout Tensor, dBeta: inout Tensor
+) -> (a: [Float], b: [Float], k: [Float]) {
     let (n, c, p) = bnDims(input.shape)
     precondition(
         input.shape == cache.shape && dOutput.shape == input.shape,
@@ -332,7 +321,31 @@ public func batchNormBackward(
             k[u] = Float(-ad * sumDy[u] / m)
         }
     }
-    let (a0, b0, k0) = (a, b, k)
+    return (a, b, k)
+}
+
+/// Batch norm backward for the training-mode forward (gradients flow through the batch
+/// mean and variance of each group).
+///
+/// With x̂ = (x − μ)·invStd and sums over the M values of channel c in group g:
+/// - `dβ[c] += Σ dy`, `dγ[c] += Σ dy·x̂` (both **accumulated** into the inout tensors, group
+///   by group in order)
+/// - returns `dx = γ·invStd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M)`, freshly assigned, shape of `input`.
+///
+/// - dOutput, input: the forward's output gradient and input, same shape `[N, C, …]`
+/// - gamma: `[C]`; cache: from `batchNormForwardTraining`; dGamma, dBeta: `[C]`.
+/// - rowSums: the sums of this `dOutput` over each row, with this `input` and `cache`'s means,
+///   taken by its producer (the same bits as without them, one pass over `dOutput` fewer; only
+///   their counts are checked).
+public func batchNormBackward(
+    dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
+    rowSums: BatchNormRowSums? = nil, dGamma: inout Tensor, dBeta: inout Tensor
+) -> Tensor {
+    let (n, c, p) = bnDims(input.shape)
+    let rows = checkGroups(n, cache.groups)
+    let units = cache.groups * c
+    let (a0, b0, k0) = batchNormBackwardCoefficients(
+        dOutput: dOutput, input: input, gamma: gamma, cache: cache, rowSums: rowSums, dGamma: &dGamma, dBeta: &dBeta)
     return Tensor(shape: input.shape) { out in
         dOutput.scalars.withUnsafeBufferPointer { dyb in
             input.scalars.withUnsafeBufferPointer { xb in
@@ -364,4 +377,77 @@ public func batchNormBackward(
             }
         }
     }
+}
+
+/// `batchNormBackward` writing dx as the convolution that produced `input` reads its output
+/// gradient (`ChannelBlockedGradient`, blocks of `channelBlock` channels, the channels past C
+/// zero), with each row's sum taken as dx is formed: the same dx values (and dγ, dβ), placed
+/// where oneDNN's reorder would put them, and the same row sums as `runSum` over the plain dx.
+public func batchNormBackward(
+    dOutput: Tensor, input: Tensor, gamma: Tensor, cache: BatchNormCache,
+    rowSums: BatchNormRowSums? = nil, channelBlock block: Int, dGamma: inout Tensor, dBeta: inout Tensor
+) -> ChannelBlockedGradient {
+    precondition(block == 8 || block == 16, "a channel block is 8 or 16 channels, got \(block)")
+    let (n, c, p) = bnDims(input.shape)
+    precondition(input.shape.count == 4, "blocked batch norm backward needs [N, C, H, W], got \(input.shape)")
+    let rows = checkGroups(n, cache.groups)
+    let (a0, b0, k0) = batchNormBackwardCoefficients(
+        dOutput: dOutput, input: input, gamma: gamma, cache: cache, rowSums: rowSums, dGamma: &dGamma, dBeta: &dBeta)
+    let blocks = (c + block - 1) / block
+    var rowSum = [Float](repeating: 0, count: n * c)
+    let scalars = [Float](unsafeUninitializedCapacity: n * blocks * p * block) { out, initialized in
+        initialized = n * blocks * p * block
+        dOutput.scalars.withUnsafeBufferPointer { dyb in
+            input.scalars.withUnsafeBufferPointer { xb in
+                rowSum.withUnsafeMutableBufferPointer { sb in
+                    let dys = SharedPointer(dyb.baseAddress!)
+                    let xs = SharedPointer(xb.baseAddress!)
+                    let dxs = SharedPointer(out.baseAddress!)
+                    let sums = SharedPointer(sb.baseAddress!)
+                    // One (image, channel block) per unit: its rows' dx land in one contiguous
+                    // [P][b] region, which stays in cache while its b rows are written across it.
+                    let units = n * blocks
+                    let parts = unitParts(n * c * p, units: units)
+                    forEachPart(parts) { part in
+                        for unit in slice(units, part: part, of: parts) {
+                            let (i, cb) = unit.quotientAndRemainder(dividingBy: blocks)
+                            let region = dxs.base + unit * p * block
+                            for lane in 0..<block {
+                                let ch = cb * block + lane
+                                let dst = region + lane
+                                guard ch < c else {
+                                    for j in 0..<p { dst[j * block] = 0 }
+                                    continue
+                                }
+                                let u = i / rows * c + ch
+                                let (ac, bc, kc, mu) = (a0[u], b0[u], k0[u], cache.mean[u])
+                                let (aV, bV, kV, muV) = (
+                                    SIMD16(repeating: ac), SIMD16(repeating: bc), SIMD16(repeating: kc), SIMD16(repeating: mu)
+                                )
+                                let dyr = dys.base + (i * c + ch) * p
+                                let xr = xs.base + (i * c + ch) * p
+                                var acc = SIMD16<Float>()
+                                var j = 0
+                                while j + 16 <= p {
+                                    let v = aV * load16(dyr, j) + bV * (load16(xr, j) - muV) + kV
+                                    acc += v
+                                    for l in 0..<16 { dst[(j + l) * block] = v[l] }
+                                    j += 16
+                                }
+                                var s = acc.sum()
+                                while j < p {
+                                    let v = ac * dyr[j] + bc * (xr[j] - mu) + kc
+                                    s += v
+                                    dst[j * block] = v
+                                    j += 1
+                                }
+                                sums.base[i * c + ch] = s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return ChannelBlockedGradient(shape: input.shape, block: block, scalars: scalars, rowSums: rowSum)
 }

@@ -194,3 +194,81 @@ public func conv2dBackward(
     if !events { accumulate(Tensor(shape: weight.shape, scalars: weightGradient), into: &dWeight) }
     return inputGradient
 }
+
+/// A convolution's output gradient `[N, C, Ho, Wo]` laid out as oneDNN's backward kernels read it,
+/// `[N][⌈C/b⌉][Ho·Wo][b]` (channels past C zero), with the sum of each (image, channel) row in
+/// `runSum` order: written so by its producer (`batchNormBackward(…, channelBlock:)`), it reaches
+/// `conv2dBackward(blockedOutputGradient:…)` without a reorder or a pass for the bias gradient.
+public struct ChannelBlockedGradient: Sendable {
+    /// The logical shape `[N, C, Ho, Wo]`.
+    public let shape: [Int]
+    /// The channel block b (8 or 16).
+    public let block: Int
+    /// `N·⌈C/b⌉·Ho·Wo·b` floats.
+    public let scalars: [Float]
+    /// Σ over each row (image i, channel c) at `i·C + c`, as `runSum` adds them.
+    public let rowSums: [Float]
+}
+
+/// The channel block in which the backward of a convolution of `input` with `outChannels`
+/// filters reads its output gradient (`ChannelBlockedGradient`), or nil when it reads it plain
+/// (the event kernels, or a layout other than nChw8c / nChw16c).
+public func conv2dOutputGradientBlock(
+    input: Tensor, outChannels: Int, window: Window2d, workspace: inout ConvWorkspace
+) -> Int? {
+    guard input.rank == 4, input.shape[0] > 0, outChannels > 0 else { return nil }
+    let g = ConvGeometry(channels: input.shape[1], height: input.shape[2], width: input.shape[3], window: window)
+    guard g.outputPixels > 0, g.columnRows > 0, !workspace.events.applies(to: input, outputChannels: outChannels) else {
+        return nil
+    }
+    let shape = ConvCallShape(
+        batch: input.shape[0], inChannels: g.channels, height: g.height, width: g.width, outChannels: outChannels,
+        window: window)
+    let block = workspace.primitives(shape).diffDstChannelBlock
+    return block > 0 ? block : nil
+}
+
+/// `conv2dBackward` with the output gradient in the layout its kernels read
+/// (`conv2dOutputGradientBlock`): the same gradients, bit for bit.
+public func conv2dBackward(
+    blockedOutputGradient dOutput: ChannelBlockedGradient, input: Tensor, weight: Tensor, window: Window2d,
+    dWeight: inout Tensor, dBias: inout Tensor?, computeInputGradient: Bool = true, workspace: inout ConvWorkspace
+) -> Tensor? {
+    let (g, batch, cout) = convShapes(input: input, weight: weight, window: window)
+    precondition(
+        dOutput.shape == [batch, cout, g.outH, g.outW] && dOutput.rowSums.count == batch * cout,
+        "conv2d blocked dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
+    precondition(dWeight.shape == weight.shape, "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
+    let shape = ConvCallShape(
+        batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
+    let primitives = workspace.primitives(shape)
+    precondition(
+        primitives.diffDstChannelBlock == dOutput.block,
+        "conv2d backward reads dOutput in blocks of \(primitives.diffDstChannelBlock) channels, not \(dOutput.block)")
+    if dBias != nil {
+        // channelSums' additions: each row's Float sum in Double, image by image.
+        var sums = [Double](repeating: 0, count: cout)
+        for i in 0..<batch { for co in 0..<cout { sums[co] += Double(dOutput.rowSums[i * cout + co]) } }
+        for co in 0..<cout { dBias!.scalars[co] += Float(sums[co]) }
+    }
+    let threads = workspace.threads
+    var weightGradient = [Float](repeating: 0, count: weight.count)
+    let reuseInput = primitives.isLatestForwardInput(input.scalars)
+    func run(dx: UnsafeMutablePointer<Float>?) {
+        input.scalars.withUnsafeBufferPointer { x in
+            dOutput.scalars.withUnsafeBufferPointer { dy in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    weightGradient.withUnsafeMutableBufferPointer { dw in
+                        primitives.backward(
+                            x: x.baseAddress!, dyBlocked: dy.baseAddress!, w: w.baseAddress!, dx: dx,
+                            dw: dw.baseAddress, xIsForwardInput: reuseInput, threads: threads)
+                    }
+                }
+            }
+        }
+    }
+    let inputGradient = computeInputGradient ? Tensor(shape: input.shape) { run(dx: $0.baseAddress) } : nil
+    if !computeInputGradient { run(dx: nil) }
+    accumulate(Tensor(shape: weight.shape, scalars: weightGradient), into: &dWeight)
+    return inputGradient
+}

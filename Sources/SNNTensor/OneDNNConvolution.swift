@@ -83,6 +83,19 @@ final class ConvPrimitives {
         check(snnc_conv_backward(handle, x, dy, w, dx, dw, xIsForwardInput ? 1 : 0), "backward")
     }
 
+    /// The channel block b of the layout `[N][⌈C/b⌉][Ho][Wo][b]` (8 or 16) in which both backward
+    /// kernels read dy, or 0 when they want another layout (`backward(…, dyBlocked:)`).
+    var diffDstChannelBlock: Int { Int(snnc_conv_diff_dst_block(handle)) }
+
+    /// `backward` with dy already in the `diffDstChannelBlock` layout: no reorder of dy.
+    func backward(
+        x: UnsafePointer<Float>, dyBlocked: UnsafePointer<Float>, w: UnsafePointer<Float>,
+        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, xIsForwardInput: Bool, threads: Int
+    ) {
+        snnc_dnnl_set_threads(Int32(threads))
+        check(snnc_conv_backward_blocked(handle, x, dyBlocked, w, dx, dw, xIsForwardInput ? 1 : 0), "backward")
+    }
+
     private func check(_ status: Int32, _ pass: String) {
         precondition(status == 0, "oneDNN convolution \(pass) of \(shape) failed with status \(status)")
     }

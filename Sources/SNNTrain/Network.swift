@@ -60,12 +60,20 @@ public struct Network: Sendable {
     private let carriesGradient: [Bool]
     /// For each batch-norm node whose one reader is a `.lif` node reading nothing else, that node.
     private let lifReader: [Int?]
+    /// For each convolution node whose one reader is a batch norm reading nothing else: true. Its
+    /// batch norm's backward writes the output gradient in the layout the convolution's backward
+    /// reads (`batchNormBackward(…, channelBlock:)`) when that is a channel-blocked one.
+    private let batchNormReadsOnly: [Bool]
     /// In training (keeping intermediates), such a batch norm with LIF neurons hands its affine map
     /// to the LIF node instead of writing its output (`lifForward(…, normalizedBy:)`: the same
     /// bits, one write and one read of the activation fewer), and in backward the LIF node takes
     /// the batch norm's row sums of its gradient (`lifBackward(…, batchNormInput:…)`: one read
     /// fewer). Tests turn it off to compare.
     var fusesBatchNormIntoLIF = true
+    /// A batch norm whose input is a convolution's output (its only reader) writes that output's
+    /// gradient in the layout the convolution's backward reads (the same bits, one reorder fewer).
+    /// Tests turn it off to compare.
+    var writesBlockedConvGradients = true
 
     /// A runner for `graph` whose parameters are laid out as in `parameters`.
     public init(graph: LayerGraph, parameters: ParameterSet) {
@@ -86,6 +94,12 @@ public struct Network: Sendable {
                 graph.nodes[r].op == .lif, graph.nodes[r].inputs == [i]
             else { return nil }
             return r
+        }
+        batchNormReadsOnly = graph.nodes.indices.map { i in
+            guard case .conv = graph.nodes[i].op, readers[i].count == 1, let r = readers[i].first,
+                case .batchNorm = graph.nodes[r].op, graph.nodes[r].inputs == [i]
+            else { return false }
+            return true
         }
     }
 
@@ -257,7 +271,20 @@ public struct Network: Sendable {
         dValues[nodes.count - 1] = dLogits
         // Batch norm row sums taken by the LIF node that reads the batch norm: node → sums.
         var rowSums: [Int: BatchNormRowSums] = [:]
+        // Output gradients of convolutions, written by their batch norm in the kernels' layout.
+        var blocked: [Int: ChannelBlockedGradient] = [:]
         for i in stride(from: nodes.count - 1, to: 0, by: -1) {
+            if let blockedDy = blocked.removeValue(forKey: i), case .conv(_, _, let window, _) = nodes[i].op {
+                let x = pass.values[nodes[i].inputs[0]]
+                var dBias: Tensor? = biasIndex[i].map { grads[$0] }
+                let dx = conv2dBackward(
+                    blockedOutputGradient: blockedDy, input: x, weight: pass.ternaryWeights[i] ?? computedWeight(i, parameters),
+                    window: window, dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                    computeInputGradient: carriesGradient[nodes[i].inputs[0]], workspace: &workspace)
+                if let b = biasIndex[i], let dBias { grads[b] = dBias }
+                if carriesGradient[nodes[i].inputs[0]], let dx { accumulateGradient(dx, into: &dValues[nodes[i].inputs[0]]) }
+                continue
+            }
             guard let dy = dValues[i] else { continue }
             dValues[i] = nil  // free as we go
             let node = nodes[i]
@@ -289,9 +316,20 @@ public struct Network: Sendable {
                 }
                 var dGamma = grads[weightIndex[i]!]
                 var dBeta = grads[biasIndex[i]!]
-                dx = batchNormBackward(
-                    dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value,
-                    cache: cache, rowSums: rowSums.removeValue(forKey: i), dGamma: &dGamma, dBeta: &dBeta)
+                if writesBlockedConvGradients, batchNormReadsOnly[xIndex], needsInputGradient, pass.sparsePatterns[xIndex] == nil,
+                    case .conv(_, let outChannels, let window, _) = nodes[xIndex].op,
+                    let block = conv2dOutputGradientBlock(
+                        input: pass.values[nodes[xIndex].inputs[0]], outChannels: outChannels, window: window,
+                        workspace: &workspace)
+                {
+                    blocked[xIndex] = batchNormBackward(
+                        dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value, cache: cache,
+                        rowSums: rowSums.removeValue(forKey: i), channelBlock: block, dGamma: &dGamma, dBeta: &dBeta)
+                } else {
+                    dx = batchNormBackward(
+                        dOutput: dy, input: x, gamma: parameters.parameters[weightIndex[i]!].value,
+                        cache: cache, rowSums: rowSums.removeValue(forKey: i), dGamma: &dGamma, dBeta: &dBeta)
+                }
                 grads[weightIndex[i]!] = dGamma
                 grads[biasIndex[i]!] = dBeta
             case .lif:

@@ -38,6 +38,15 @@ int snnc_conv_forward(snnc_conv *conv, const float *x, const float *w, const flo
 int snnc_conv_backward(
     snnc_conv *conv, const float *x, const float *dy, const float *w, float *dx, float *dw, int x_is_forward_input);
 
+/// The channel block (8 or 16) of the layout both backward kernels want dy in when it is
+/// nChw8c / nChw16c (`[N][ceil(C/b)][H][W][b]`, channels past C zero), else 0.
+int snnc_conv_diff_dst_block(const snnc_conv *conv);
+/// `snnc_conv_backward` with dy already in that layout (no reorder of dy). Returns a oneDNN
+/// status (invalid arguments when `snnc_conv_diff_dst_block` is 0).
+int snnc_conv_backward_blocked(
+    snnc_conv *conv, const float *x, const float *dy_blocked, const float *w, float *dx, float *dw,
+    int x_is_forward_input);
+
 /// The name of the kernel oneDNN chose for each pass ("jit:avx512_core", "gemm:jit", ...).
 const char *snnc_conv_implementation(const snnc_conv *conv, int pass);
 
