@@ -52,3 +52,47 @@ struct BatchNormLIFFusionTests {
         #expect(graph.nodes.indices.allSatisfy { eval.output(ofNode: $0) != nil || $0 == 0 })
     }
 }
+
+/// In backward, a batch norm whose input is a convolution's output writes that gradient in the
+/// layout the convolution's backward reads (`Network.writesBlockedConvGradients`); the results
+/// must be the bits of the plain path.
+@Suite("batch norm writing its convolution's blocked gradient")
+struct BlockedConvGradientNetworkTests {
+    @Test(
+        "a training step gives the same bits with and without the blocked gradients",
+        arguments: [BatchNormStatistics.perStep, .pooled])
+    func trainingStepIsBitIdentical(statistics: BatchNormStatistics) throws {
+        let spec = ModelSpec(
+            architecture: .vgg16, width: 1.0 / 8, inputChannels: 1, inputHeight: 32, inputWidth: 32,
+            classes: 4, timeSteps: 3, batchNormStatistics: statistics)
+        let graph = try LayerGraph(spec)
+        var rng = SeededRNG(seed: 22)
+        let parameters = ParameterSet(graph: graph, scheme: .paper, rng: &rng)
+        let x = Tensor(shape: [3, 1, 32, 32], scalars: (0..<(3 * 1024)).map { _ in rng.nextFloat(in: -1, 3) })
+        let labels: [Int32] = [1, 0, 2]
+        var results: [(Tensor, [Tensor], ParameterSet)] = []
+        var blockedConvolutions = 0
+        for blocked in [true, false] {
+            var network = Network(graph: graph, parameters: parameters)
+            network.writesBlockedConvGradients = blocked
+            var state = parameters
+            let pass = network.forward(x, parameters: &state, training: true)
+            let dLogits = Trainer.loss(pass.logits, labels: labels, timeSteps: spec.timeSteps).dLogits
+            results.append((pass.logits, network.backward(pass, dLogits: dLogits, parameters: state), state))
+            guard blocked else { continue }
+            // The path ran: convolutions whose backward reads a channel-blocked gradient.
+            var workspace = ConvWorkspace(threads: 1)
+            for node in graph.nodes {
+                guard case .conv(_, let outChannels, let window, _) = node.op, let input = pass.output(ofNode: node.inputs[0]),
+                    conv2dOutputGradientBlock(input: input, outChannels: outChannels, window: window, workspace: &workspace) != nil
+                else { continue }
+                blockedConvolutions += 1
+            }
+        }
+        #expect(blockedConvolutions > 0)
+        #expect(results[0].0 == results[1].0)
+        #expect(results[0].1 == results[1].1)
+        #expect(results[0].1.contains { $0.scalars.contains { $0 != 0 } })
+        #expect(results[0].2.buffers.map(\.value) == results[1].2.buffers.map(\.value))
+    }
+}

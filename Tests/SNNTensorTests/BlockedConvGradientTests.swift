@@ -1,0 +1,79 @@
+import Testing
+
+@testable import SNNTensor
+
+extension SNNTensorTests { @Suite struct BlockedConvGradientTests {} }
+
+extension SNNTensorTests.BlockedConvGradientTests {
+    /// A convolution's output through training-mode batch norm; batch norm's backward written
+    /// plain and written in the convolution's blocked layout must give the same dγ, dβ and dx
+    /// (each value where oneDNN's reorder puts it, padding channels 0), row sums equal to
+    /// `runSum` over the plain rows, and the convolution's backward from either the same bits.
+    /// Channels in → out: 8 → 8 and 16 → 16 (whole blocks), 8 → 24, and 16 → 20 (a padded last
+    /// block); maps of 7×7 (rows with a scalar tail) and 16×16; one statistics group and one per step.
+    @Test(
+        "batch norm backward written in the convolution's blocked layout gives the same bits",
+        arguments: [(8, 8, 16, 1), (16, 16, 7, 3), (8, 24, 7, 3), (16, 20, 16, 1)])
+    func blockedGradientEqualsThePlainOne(cin: Int, channels: Int, side: Int, groups: Int) throws {
+        let batch = 6
+        let window = Window2d(kernel: 3, padding: 1)
+        let x = randomTensor([batch, cin, side, side], seed: 3)
+        let weight = randomTensor([channels, cin, 3, 3], seed: 4, range: 0.3)
+        let bias = randomTensor([channels], seed: 5)
+        var workspace = ConvWorkspace(threads: 1)
+        let y = conv2dForward(input: x, weight: weight, bias: bias, window: window, workspace: &workspace)
+        let block = try #require(
+            conv2dOutputGradientBlock(input: x, outChannels: channels, window: window, workspace: &workspace),
+            "oneDNN reads this convolution's output gradient plain: the blocked path is not exercised")
+        let gamma = randomTensor([channels], seed: 6)
+        let beta = randomTensor([channels], seed: 7)
+        var (mean, variance) = (Tensor.zeros([channels]), Tensor(shape: [channels], scalars: .init(repeating: 1, count: channels)))
+        let cache = batchNormForwardTraining(
+            input: y, gamma: gamma, beta: beta, runningMean: &mean, runningVar: &variance, groups: groups
+        ).cache
+        let dy = randomTensor(y.shape, seed: 8)
+        var (dGammaPlain, dBetaPlain) = (Tensor.zeros([channels]), Tensor.zeros([channels]))
+        let plain = batchNormBackward(
+            dOutput: dy, input: y, gamma: gamma, cache: cache, dGamma: &dGammaPlain, dBeta: &dBetaPlain)
+        var (dGammaBlocked, dBetaBlocked) = (Tensor.zeros([channels]), Tensor.zeros([channels]))
+        let blocked = batchNormBackward(
+            dOutput: dy, input: y, gamma: gamma, cache: cache, channelBlock: block, dGamma: &dGammaBlocked,
+            dBeta: &dBetaBlocked)
+        #expect(dGammaBlocked == dGammaPlain && dBetaBlocked == dBetaPlain)
+        let p = side * side
+        let blocks = (channels + block - 1) / block
+        #expect(blocked.shape == y.shape && blocked.block == block && blocked.scalars.count == batch * blocks * p * block)
+        var misplaced = 0
+        var wrongSums = 0
+        for i in 0..<batch {
+            for c in 0..<blocks * block {
+                for j in 0..<p {
+                    let value = blocked.scalars[((i * blocks + c / block) * p + j) * block + c % block]
+                    let expected = c < channels ? plain.scalars[(i * channels + c) * p + j] : 0
+                    if value.bitPattern != expected.bitPattern { misplaced += 1 }
+                }
+                guard c < channels else { continue }
+                let sum = plain.scalars.withUnsafeBufferPointer { runSum($0.baseAddress! + (i * channels + c) * p, p) }
+                if blocked.rowSums[i * channels + c].bitPattern != sum.bitPattern { wrongSums += 1 }
+            }
+        }
+        #expect(misplaced == 0 && wrongSums == 0)
+        // The convolution's backward from either gradient.
+        var results: [(Tensor?, Tensor, Tensor?)] = []
+        for useBlocked in [false, true] {
+            var dWeight = Tensor.zeros(weight.shape)
+            var dBias: Tensor? = Tensor.zeros([channels])
+            let dx =
+                useBlocked
+                ? conv2dBackward(
+                    blockedOutputGradient: blocked, input: x, weight: weight, window: window, dWeight: &dWeight, dBias: &dBias,
+                    workspace: &workspace)
+                : conv2dBackward(
+                    dOutput: plain, input: x, weight: weight, window: window, dWeight: &dWeight, dBias: &dBias,
+                    workspace: &workspace)
+            results.append((dx, dWeight, dBias))
+        }
+        #expect(results[0].0 == results[1].0 && results[0].1 == results[1].1 && results[0].2 == results[1].2)
+        #expect(results[1].1.scalars.contains { $0 != 0 } && results[1].0?.scalars.contains { $0 != 0 } == true)
+    }
+}
