@@ -265,10 +265,10 @@ int snnc_conv_backward(
 int snnc_conv_diff_dst_block(const snnc_conv *c) { return c->diff_dst_block; }
 
 int snnc_conv_backward_blocked(
-    snnc_conv *c, const float *x, const float *dy_blocked, const float *w, float *dx, float *dw, int x_is_forward_input)
+    snnc_conv *c, const float *x, float *dy_blocked, const float *w, float *dx, float *dw, int x_is_forward_input)
 {
     if (!c->given_diff_dst) return (int)dnnl_invalid_arguments;
-    RUN(dnnl_memory_set_data_handle(c->given_diff_dst, (void *)dy_blocked));
+    RUN(dnnl_memory_set_data_handle(c->given_diff_dst, dy_blocked));
     if (dw) RUN(weight_gradient(c, x, c->given_diff_dst, dw, x_is_forward_input));
     if (dx) {
         RUN(port_in(c, &c->bwd_weights, w));

@@ -204,8 +204,9 @@ public struct ChannelBlockedGradient: Sendable {
     public let shape: [Int]
     /// The channel block b (8 or 16).
     public let block: Int
-    /// `N·⌈C/b⌉·Ho·Wo·b` floats.
-    public let scalars: [Float]
+    /// `N·⌈C/b⌉·Ho·Wo·b` floats (mutable storage: oneDNN rewrites the padding channels' zeros
+    /// when it takes the array, so `conv2dBackward(blockedOutputGradient:)` borrows it `inout`).
+    public internal(set) var scalars: [Float]
     /// Σ over each row (image i, channel c) at `i·C + c`, as `runSum` adds them.
     public let rowSums: [Float]
 }
@@ -228,17 +229,23 @@ public func conv2dOutputGradientBlock(
     return block > 0 ? block : nil
 }
 
-/// `conv2dBackward` with the output gradient in the layout its kernels read
-/// (`conv2dOutputGradientBlock`): the same gradients, bit for bit.
+/// `conv2dBackward` with the output gradient in the layout its kernels read: the same gradients,
+/// bit for bit, for a convolution whose `conv2dOutputGradientBlock` is `dOutput.block` (only then:
+/// a convolution on the event kernels computes its weight gradient another way).
 public func conv2dBackward(
-    blockedOutputGradient dOutput: ChannelBlockedGradient, input: Tensor, weight: Tensor, window: Window2d,
+    blockedOutputGradient dOutput: inout ChannelBlockedGradient, input: Tensor, weight: Tensor, window: Window2d,
     dWeight: inout Tensor, dBias: inout Tensor?, computeInputGradient: Bool = true, workspace: inout ConvWorkspace
 ) -> Tensor? {
     let (g, batch, cout) = convShapes(input: input, weight: weight, window: window)
+    let blocks = (cout + dOutput.block - 1) / max(dOutput.block, 1)
     precondition(
-        dOutput.shape == [batch, cout, g.outH, g.outW] && dOutput.rowSums.count == batch * cout,
-        "conv2d blocked dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
+        dOutput.shape == [batch, cout, g.outH, g.outW] && dOutput.rowSums.count == batch * cout
+            && dOutput.scalars.count == batch * blocks * g.outputPixels * dOutput.block && g.outputPixels > 0
+            && g.columnRows > 0,
+        "conv2d blocked dOutput \(dOutput.shape) (\(dOutput.scalars.count) floats in blocks of \(dOutput.block)) "
+            + "does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
     precondition(dWeight.shape == weight.shape, "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
+    if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
     let shape = ConvCallShape(
         batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
     let primitives = workspace.primitives(shape)
@@ -256,7 +263,7 @@ public func conv2dBackward(
     let reuseInput = primitives.isLatestForwardInput(input.scalars)
     func run(dx: UnsafeMutablePointer<Float>?) {
         input.scalars.withUnsafeBufferPointer { x in
-            dOutput.scalars.withUnsafeBufferPointer { dy in
+            dOutput.scalars.withUnsafeMutableBufferPointer { dy in
                 weight.scalars.withUnsafeBufferPointer { w in
                     weightGradient.withUnsafeMutableBufferPointer { dw in
                         primitives.backward(

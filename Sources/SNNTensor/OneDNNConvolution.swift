@@ -87,9 +87,10 @@ final class ConvPrimitives {
     /// kernels read dy, or 0 when they want another layout (`backward(…, dyBlocked:)`).
     var diffDstChannelBlock: Int { Int(snnc_conv_diff_dst_block(handle)) }
 
-    /// `backward` with dy already in the `diffDstChannelBlock` layout: no reorder of dy.
+    /// `backward` with dy already in the `diffDstChannelBlock` layout: no reorder of dy. oneDNN
+    /// (re)writes the padding channels' zeros of `dyBlocked` when it takes the pointer.
     func backward(
-        x: UnsafePointer<Float>, dyBlocked: UnsafePointer<Float>, w: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, dyBlocked: UnsafeMutablePointer<Float>, w: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, xIsForwardInput: Bool, threads: Int
     ) {
         snnc_dnnl_set_threads(Int32(threads))

@@ -274,11 +274,11 @@ public struct Network: Sendable {
         // Output gradients of convolutions, written by their batch norm in the kernels' layout.
         var blocked: [Int: ChannelBlockedGradient] = [:]
         for i in stride(from: nodes.count - 1, to: 0, by: -1) {
-            if let blockedDy = blocked.removeValue(forKey: i), case .conv(_, _, let window, _) = nodes[i].op {
+            if var blockedDy = blocked.removeValue(forKey: i), case .conv(_, _, let window, _) = nodes[i].op {
                 let x = pass.values[nodes[i].inputs[0]]
                 var dBias: Tensor? = biasIndex[i].map { grads[$0] }
                 let dx = conv2dBackward(
-                    blockedOutputGradient: blockedDy, input: x, weight: pass.ternaryWeights[i] ?? computedWeight(i, parameters),
+                    blockedOutputGradient: &blockedDy, input: x, weight: pass.ternaryWeights[i] ?? computedWeight(i, parameters),
                     window: window, dWeight: &grads[weightIndex[i]!], dBias: &dBias,
                     computeInputGradient: carriesGradient[nodes[i].inputs[0]], workspace: &workspace)
                 if let b = biasIndex[i], let dBias { grads[b] = dBias }

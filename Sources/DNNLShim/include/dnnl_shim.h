@@ -41,10 +41,11 @@ int snnc_conv_backward(
 /// The channel block (8 or 16) of the layout both backward kernels want dy in when it is
 /// nChw8c / nChw16c (`[N][ceil(C/b)][H][W][b]`, channels past C zero), else 0.
 int snnc_conv_diff_dst_block(const snnc_conv *conv);
-/// `snnc_conv_backward` with dy already in that layout (no reorder of dy). Returns a oneDNN
-/// status (invalid arguments when `snnc_conv_diff_dst_block` is 0).
+/// `snnc_conv_backward` with dy already in that layout (no reorder of dy; oneDNN rewrites the
+/// padding channels' zeros when it takes the pointer, so dy_blocked is writable). Returns a
+/// oneDNN status (invalid arguments when `snnc_conv_diff_dst_block` is 0).
 int snnc_conv_backward_blocked(
-    snnc_conv *conv, const float *x, const float *dy_blocked, const float *w, float *dx, float *dw,
+    snnc_conv *conv, const float *x, float *dy_blocked, const float *w, float *dx, float *dw,
     int x_is_forward_input);
 
 /// The name of the kernel oneDNN chose for each pass ("jit:avx512_core", "gemm:jit", ...).
