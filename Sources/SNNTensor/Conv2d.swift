@@ -73,11 +73,29 @@ func convShapes(input: Tensor, weight: Tensor, window: Window2d)
 /// `dBias` (nothing when nil). Shared by the dense and the sparse backward.
 func addBiasGradient(_ dOutput: Tensor, into dBias: inout Tensor?) {
     guard dBias != nil else { return }
-    let (n, c) = (dOutput.shape[0], dOutput.shape[1])
     let sums = dOutput.scalars.withUnsafeBufferPointer {
-        channelSums($0.baseAddress!, n: n, c: c, p: dOutput.shape[2] * dOutput.shape[3])
+        runSums($0.baseAddress!, rows: dOutput.shape[0] * dOutput.shape[1], length: dOutput.shape[2] * dOutput.shape[3])
     }
-    for co in 0..<c { dBias!.scalars[co] += Float(sums[co]) }
+    addBiasGradient(rowSums: sums, into: &dBias)
+}
+
+/// Adds the bias gradient to `dBias` (nothing when nil) from the sums of dY's rows, (image i,
+/// channel c) at `i·C + c` as `runSum` adds them: each channel's rows in Double, image by image.
+/// The same bits whether the backward summed the rows or dY's producer did.
+func addBiasGradient(rowSums: [Float], into dBias: inout Tensor?) {
+    guard dBias != nil else { return }
+    let channels = dBias!.count
+    var totals = [Double](repeating: 0, count: channels)
+    for row in rowSums.indices { totals[row % channels] += Double(rowSums[row]) }
+    for c in 0..<channels { dBias!.scalars[c] += Float(totals[c]) }
+}
+
+/// Checks the gradient slots of a convolution backward against its weight and output channels.
+private func checkGradientShapes(dWeight: Tensor, dBias: Tensor?, weight: Tensor, outChannels cout: Int) {
+    precondition(
+        dWeight.shape == weight.shape,
+        "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
+    if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
 }
 
 /// Output shape `[N, Cout, Ho, Wo]` of a convolution of `inputShape` `[N, Cin, H, W]` with
@@ -155,43 +173,52 @@ public func conv2dBackward(
     precondition(
         dOutput.shape == [batch, cout, g.outH, g.outW],
         "conv2d dOutput \(dOutput.shape) does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
-    precondition(
-        dWeight.shape == weight.shape,
-        "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
-    if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
+    checkGradientShapes(dWeight: dWeight, dBias: dBias, weight: weight, outChannels: cout)
     if batch == 0 || cout == 0 || g.outputPixels == 0 || g.columnRows == 0 {
         return computeInputGradient ? Tensor.zeros(input.shape) : nil
     }
     let shape = ConvCallShape(
         batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
-    let threads = workspace.threads
     // The bias gradient in Double, as the sparse backward does: the same bits for both.
     addBiasGradient(dOutput, into: &dBias)
     let events = workspace.events.applies(to: input, outputChannels: cout)
     if events {
+        let threads = workspace.threads
         accumulate(eventConv2dWeightGradient(dOutput: dOutput, input: input, shape: shape, threads: threads), into: &dWeight)
         if !computeInputGradient { return nil }
     }
-    let primitives = workspace.primitives(shape)
-    var weightGradient = [Float](repeating: 0, count: events ? 0 : weight.count)
+    return oneDNNConvBackward(
+        workspace.primitives(shape), input: input, weight: weight, dWeight: &dWeight, weightGradient: !events,
+        computeInputGradient: computeInputGradient, threads: workspace.threads
+    ) { body in dOutput.scalars.withUnsafeBufferPointer { body(.plain($0.baseAddress!)) } }
+}
+
+/// oneDNN's backward of a convolution with `primitives`, reading dy where `lendOutputGradient`
+/// lends it: returns the input gradient (written whole by oneDNN, so no zero fill) when
+/// `computeInputGradient`, and adds the weight gradient to `dWeight` when `weightGradient`.
+private func oneDNNConvBackward(
+    _ primitives: ConvPrimitives, input: Tensor, weight: Tensor, dWeight: inout Tensor, weightGradient: Bool,
+    computeInputGradient: Bool, threads: Int,
+    lendOutputGradient: ((ConvBackwardOutputGradient) -> Void) -> Void
+) -> Tensor? {
+    var weightGradientScalars = [Float](repeating: 0, count: weightGradient ? weight.count : 0)
     let reuseInput = primitives.isLatestForwardInput(input.scalars)
     func run(dx: UnsafeMutablePointer<Float>?) {
         input.scalars.withUnsafeBufferPointer { x in
-            dOutput.scalars.withUnsafeBufferPointer { dy in
-                weight.scalars.withUnsafeBufferPointer { w in
-                    weightGradient.withUnsafeMutableBufferPointer { dw in
+            weight.scalars.withUnsafeBufferPointer { w in
+                weightGradientScalars.withUnsafeMutableBufferPointer { dw in
+                    lendOutputGradient { dy in
                         primitives.backward(
-                            x: x.baseAddress!, dy: dy.baseAddress!, w: w.baseAddress!, dx: dx,
-                            dw: events ? nil : dw.baseAddress, xIsForwardInput: reuseInput, threads: threads)
+                            x: x.baseAddress!, dy: dy, w: w.baseAddress!, dx: dx,
+                            dw: weightGradient ? dw.baseAddress : nil, xIsForwardInput: reuseInput, threads: threads)
                     }
                 }
             }
         }
     }
-    // The input gradient is written whole by oneDNN, so it skips the zero fill.
     let inputGradient = computeInputGradient ? Tensor(shape: input.shape) { run(dx: $0.baseAddress) } : nil
     if !computeInputGradient { run(dx: nil) }
-    if !events { accumulate(Tensor(shape: weight.shape, scalars: weightGradient), into: &dWeight) }
+    if weightGradient { accumulate(Tensor(shape: weight.shape, scalars: weightGradientScalars), into: &dWeight) }
     return inputGradient
 }
 
@@ -244,38 +271,16 @@ public func conv2dBackward(
             && g.columnRows > 0,
         "conv2d blocked dOutput \(dOutput.shape) (\(dOutput.scalars.count) floats in blocks of \(dOutput.block)) "
             + "does not match output [\(batch), \(cout), \(g.outH), \(g.outW)]")
-    precondition(dWeight.shape == weight.shape, "conv2d dWeight \(dWeight.shape) does not match weight \(weight.shape)")
-    if let dBias { precondition(dBias.shape == [cout], "conv2d dBias must be [\(cout)], got \(dBias.shape)") }
+    checkGradientShapes(dWeight: dWeight, dBias: dBias, weight: weight, outChannels: cout)
     let shape = ConvCallShape(
         batch: batch, inChannels: g.channels, height: g.height, width: g.width, outChannels: cout, window: window)
     let primitives = workspace.primitives(shape)
     precondition(
         primitives.diffDstChannelBlock == dOutput.block,
         "conv2d backward reads dOutput in blocks of \(primitives.diffDstChannelBlock) channels, not \(dOutput.block)")
-    if dBias != nil {
-        // channelSums' additions: each row's Float sum in Double, image by image.
-        var sums = [Double](repeating: 0, count: cout)
-        for i in 0..<batch { for co in 0..<cout { sums[co] += Double(dOutput.rowSums[i * cout + co]) } }
-        for co in 0..<cout { dBias!.scalars[co] += Float(sums[co]) }
-    }
-    let threads = workspace.threads
-    var weightGradient = [Float](repeating: 0, count: weight.count)
-    let reuseInput = primitives.isLatestForwardInput(input.scalars)
-    func run(dx: UnsafeMutablePointer<Float>?) {
-        input.scalars.withUnsafeBufferPointer { x in
-            dOutput.scalars.withUnsafeMutableBufferPointer { dy in
-                weight.scalars.withUnsafeBufferPointer { w in
-                    weightGradient.withUnsafeMutableBufferPointer { dw in
-                        primitives.backward(
-                            x: x.baseAddress!, dyBlocked: dy.baseAddress!, w: w.baseAddress!, dx: dx,
-                            dw: dw.baseAddress, xIsForwardInput: reuseInput, threads: threads)
-                    }
-                }
-            }
-        }
-    }
-    let inputGradient = computeInputGradient ? Tensor(shape: input.shape) { run(dx: $0.baseAddress) } : nil
-    if !computeInputGradient { run(dx: nil) }
-    accumulate(Tensor(shape: weight.shape, scalars: weightGradient), into: &dWeight)
-    return inputGradient
+    addBiasGradient(rowSums: dOutput.rowSums, into: &dBias)
+    return oneDNNConvBackward(
+        primitives, input: input, weight: weight, dWeight: &dWeight, weightGradient: true,
+        computeInputGradient: computeInputGradient, threads: workspace.threads
+    ) { body in dOutput.scalars.withUnsafeMutableBufferPointer { body(.blocked($0.baseAddress!)) } }
 }

@@ -76,30 +76,33 @@ final class ConvPrimitives {
     /// both assigned. `xIsForwardInput`: `x` is the storage the latest `forward` read
     /// (`isLatestForwardInput`).
     func backward(
-        x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, dy: ConvBackwardOutputGradient, w: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, xIsForwardInput: Bool, threads: Int
     ) {
         snnc_dnnl_set_threads(Int32(threads))
-        check(snnc_conv_backward(handle, x, dy, w, dx, dw, xIsForwardInput ? 1 : 0), "backward")
+        let reuse: Int32 = xIsForwardInput ? 1 : 0
+        switch dy {
+        case .plain(let dy): check(snnc_conv_backward(handle, x, dy, w, dx, dw, reuse), "backward")
+        case .blocked(let dy): check(snnc_conv_backward_blocked(handle, x, dy, w, dx, dw, reuse), "backward")
+        }
     }
 
     /// The channel block b of the layout `[N][⌈C/b⌉][Ho][Wo][b]` (8 or 16) in which both backward
-    /// kernels read dy, or 0 when they want another layout (`backward(…, dyBlocked:)`).
+    /// kernels read dy, or 0 when they want another layout (`ConvBackwardOutputGradient.blocked`).
     var diffDstChannelBlock: Int { Int(snnc_conv_diff_dst_block(handle)) }
-
-    /// `backward` with dy already in the `diffDstChannelBlock` layout: no reorder of dy. oneDNN
-    /// (re)writes the padding channels' zeros of `dyBlocked` when it takes the pointer.
-    func backward(
-        x: UnsafePointer<Float>, dyBlocked: UnsafeMutablePointer<Float>, w: UnsafePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, xIsForwardInput: Bool, threads: Int
-    ) {
-        snnc_dnnl_set_threads(Int32(threads))
-        check(snnc_conv_backward_blocked(handle, x, dyBlocked, w, dx, dw, xIsForwardInput ? 1 : 0), "backward")
-    }
 
     private func check(_ status: Int32, _ pass: String) {
         precondition(status == 0, "oneDNN convolution \(pass) of \(shape) failed with status \(status)")
     }
+}
+
+/// The output gradient dy a convolution's backward reads.
+enum ConvBackwardOutputGradient {
+    /// `[N, Cout, Ho, Wo]`, reordered into the kernels' layout inside.
+    case plain(UnsafePointer<Float>)
+    /// Already in the `diffDstChannelBlock` layout: no reorder. oneDNN (re)writes the padding
+    /// channels' zeros when it takes the pointer.
+    case blocked(UnsafeMutablePointer<Float>)
 }
 
 /// The primitives of every convolution shape a workspace has run, created on first use.

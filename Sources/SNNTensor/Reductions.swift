@@ -78,15 +78,9 @@ func runDotCentered(
     return s
 }
 
-/// Per-channel sums of an `[N, C, P]` block: out[c] = Σ_{n, p} x[n, c, p], in Double.
-func channelSums(_ x: UnsafePointer<Float>, n: Int, c: Int, p: Int) -> [Double] {
-    var sums = [Double](repeating: 0, count: c)
-    for i in 0..<n {
-        for ch in 0..<c {
-            sums[ch] += Double(runSum(x + (i * c + ch) * p, p))
-        }
-    }
-    return sums
+/// `runSum` of each of `rows` consecutive rows of `length` values.
+func runSums(_ x: UnsafePointer<Float>, rows: Int, length: Int) -> [Float] {
+    (0..<rows).map { runSum(x + $0 * length, length) }
 }
 
 /// Number of nonzero elements of `x` (for a spike tensor: its spike count). Exact for any size,

@@ -274,15 +274,11 @@ public struct Network: Sendable {
         // Output gradients of convolutions, written by their batch norm in the kernels' layout.
         var blocked: [Int: ChannelBlockedGradient] = [:]
         for i in stride(from: nodes.count - 1, to: 0, by: -1) {
-            if var blockedDy = blocked.removeValue(forKey: i), case .conv(_, _, let window, _) = nodes[i].op {
-                let x = pass.values[nodes[i].inputs[0]]
-                var dBias: Tensor? = biasIndex[i].map { grads[$0] }
-                let dx = conv2dBackward(
-                    blockedOutputGradient: &blockedDy, input: x, weight: pass.ternaryWeights[i] ?? computedWeight(i, parameters),
-                    window: window, dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                    computeInputGradient: carriesGradient[nodes[i].inputs[0]], workspace: &workspace)
-                if let b = biasIndex[i], let dBias { grads[b] = dBias }
-                if carriesGradient[nodes[i].inputs[0]], let dx { accumulateGradient(dx, into: &dValues[nodes[i].inputs[0]]) }
+            if let blockedDy = blocked.removeValue(forKey: i) {  // written by its batch norm
+                // `consume`: oneDNN takes the storage mutably, and a second reference would copy it.
+                let xIndex = nodes[i].inputs[0]
+                let dx = convBackward(i, .blocked(consume blockedDy), pass, parameters, grads: &grads)
+                if carriesGradient[xIndex], let dx { accumulateGradient(dx, into: &dValues[xIndex]) }
                 continue
             }
             guard let dy = dValues[i] else { continue }
@@ -295,21 +291,8 @@ public struct Network: Sendable {
             switch node.op {
             case .input:
                 break
-            case .conv(_, _, let window, _):
-                var dBias: Tensor? = biasIndex[i].map { grads[$0] }
-                let weight = pass.ternaryWeights[i] ?? computedWeight(i, parameters)
-                if let pattern = pass.sparsePatterns[i] {
-                    dx = sparseConv2dBackward(
-                        dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
-                        dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                        computeInputGradient: needsInputGradient, workspace: &workspace)
-                } else {
-                    dx = conv2dBackward(
-                        dOutput: dy, input: x, weight: weight, window: window,
-                        dWeight: &grads[weightIndex[i]!], dBias: &dBias,
-                        computeInputGradient: needsInputGradient, workspace: &workspace)
-                }
-                if let b = biasIndex[i], let dBias { grads[b] = dBias }
+            case .conv:
+                dx = convBackward(i, .plain(dy), pass, parameters, grads: &grads)
             case .batchNorm:
                 guard case .batchNorm(let cache) = pass.caches[i] else {
                     preconditionFailure("backward through '\(node.name)' needs a training-mode forward")
@@ -388,6 +371,36 @@ public struct Network: Sendable {
         return grads
     }
 
+    /// Convolution `i`'s backward from its output gradient: adds its weight and bias gradients to
+    /// `grads` and returns its input's gradient (nil when nothing needs it).
+    private mutating func convBackward(
+        _ i: Int, _ dOutput: consuming ConvOutputGradient, _ pass: ForwardPass, _ parameters: ParameterSet,
+        grads: inout [Tensor]
+    ) -> Tensor? {
+        guard case .conv(_, _, let window, _) = graph.nodes[i].op else { preconditionFailure("node \(i) is no convolution") }
+        let xIndex = graph.nodes[i].inputs[0]
+        let (x, needsInputGradient) = (pass.values[xIndex], carriesGradient[xIndex])
+        let weight = pass.ternaryWeights[i] ?? computedWeight(i, parameters)
+        var dBias: Tensor? = biasIndex[i].map { grads[$0] }
+        defer { if let b = biasIndex[i], let dBias { grads[b] = dBias } }
+        switch consume dOutput {  // the blocked storage stays uniquely referenced (no copy)
+        case .plain(let dy):
+            if let pattern = pass.sparsePatterns[i] {
+                return sparseConv2dBackward(
+                    dOutput: dy, input: x, weight: weight, window: window, pattern: pattern,
+                    dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                    computeInputGradient: needsInputGradient, workspace: &workspace)
+            }
+            return conv2dBackward(
+                dOutput: dy, input: x, weight: weight, window: window, dWeight: &grads[weightIndex[i]!], dBias: &dBias,
+                computeInputGradient: needsInputGradient, workspace: &workspace)
+        case .blocked(var dy):
+            return conv2dBackward(
+                blockedOutputGradient: &dy, input: x, weight: weight, window: window, dWeight: &grads[weightIndex[i]!],
+                dBias: &dBias, computeInputGradient: needsInputGradient, workspace: &workspace)
+        }
+    }
+
     /// The kept-weight pattern of a masked convolution weight when the sparse kernels should run
     /// it (stride 1, kept fraction within `sparseKernels` for its output map), else nil.
     private func sparsePattern(_ weight: Parameter, window: Window2d, node: LayerNode) -> SparseConvPattern? {
@@ -412,6 +425,13 @@ public struct Network: Sendable {
     private func statisticsGroups(_ node: LayerNode) -> Int {
         node.perStep && spec.spiking && spec.batchNormStatistics == .perStep ? timeSteps : 1
     }
+}
+
+/// A convolution's output gradient as its backward reads it: plain, or written by its batch norm
+/// in the layout of oneDNN's kernels.
+private enum ConvOutputGradient {
+    case plain(Tensor)
+    case blocked(ChannelBlockedGradient)
 }
 
 private func accumulateGradient(_ g: Tensor, into slot: inout Tensor?) {

@@ -12,43 +12,26 @@ struct BatchNormLIFFusionTests {
         "a training step gives the same bits with and without the hand-over",
         arguments: [BatchNormStatistics.perStep, .pooled])
     func trainingStepIsBitIdentical(statistics: BatchNormStatistics) throws {
-        // VGG16/8 on 32×32 images, 3 of them, T = 3: LIF maps of 32×32 … 2×2 (rows of 1,024 … 4
-        // values; 2×2 rows are shorter than a SIMD block).
-        let spec = ModelSpec(
-            architecture: .vgg16, width: 1.0 / 8, inputChannels: 1, inputHeight: 32, inputWidth: 32,
-            classes: 4, timeSteps: 3, batchNormStatistics: statistics)
-        let graph = try LayerGraph(spec)
-        var rng = SeededRNG(seed: 21)
-        let parameters = ParameterSet(graph: graph, scheme: .paper, rng: &rng)
-        let x = Tensor(shape: [3, 1, 32, 32], scalars: (0..<(3 * 1024)).map { _ in rng.nextFloat(in: -1, 3) })
-        let labels: [Int32] = [0, 3, 2]
-        var results: [(ForwardPass, [Tensor], ParameterSet)] = []
-        for fused in [true, false] {
-            var network = Network(graph: graph, parameters: parameters)
-            network.fusesBatchNormIntoLIF = fused
-            var state = parameters
-            let pass = network.forward(x, parameters: &state, training: true)
-            let dLogits = Trainer.loss(pass.logits, labels: labels, timeSteps: spec.timeSteps).dLogits
-            results.append((pass, network.backward(pass, dLogits: dLogits, parameters: state), state))
-        }
-        let (fused, plain) = (results[0], results[1])
-        #expect(fused.0.logits == plain.0.logits)
-        #expect(fused.0.spikeCounts.map(\.spikes) == plain.0.spikeCounts.map(\.spikes))
-        #expect(fused.0.spikeCounts.contains { $0.spikes > 0 })
-        #expect(fused.1 == plain.1)
-        #expect(fused.2.buffers.map(\.value) == plain.2.buffers.map(\.value))
+        let fused = try VGG16TrainingStep(statistics: statistics) { $0.fusesBatchNormIntoLIF = true }
+        let plain = try VGG16TrainingStep(statistics: statistics) { $0.fusesBatchNormIntoLIF = false }
+        let graph = fused.graph
+        #expect(fused.pass.logits == plain.pass.logits)
+        #expect(fused.pass.spikeCounts.map(\.spikes) == plain.pass.spikeCounts.map(\.spikes))
+        #expect(fused.pass.spikeCounts.contains { $0.spikes > 0 })
+        #expect(fused.gradients == plain.gradients)
+        #expect(fused.state.buffers.map(\.value) == plain.state.buffers.map(\.value))
         // The hand-over happened: the batch norms read by LIF kept no output in the fused pass.
         var handedOver = 0
         for (i, node) in graph.nodes.enumerated() {
             guard case .batchNorm = node.op else { continue }
-            #expect(plain.0.output(ofNode: i) != nil)
-            if fused.0.output(ofNode: i) == nil { handedOver += 1 }
+            #expect(plain.pass.output(ofNode: i) != nil)
+            if fused.pass.output(ofNode: i) == nil { handedOver += 1 }
         }
         #expect(handedOver == 12)  // all but conv1's, which runs once before `repeatTime`
         // Evaluation never hands over (it writes every node's output for `snnc evaluate`).
-        var network = Network(graph: graph, parameters: parameters)
-        var state = parameters
-        let eval = network.forward(x, parameters: &state, training: false)
+        var network = Network(graph: graph, parameters: fused.parameters)
+        var state = fused.parameters
+        let eval = network.forward(fused.images, parameters: &state, training: false)
         #expect(graph.nodes.indices.allSatisfy { eval.output(ofNode: $0) != nil || $0 == 0 })
     }
 }
@@ -71,37 +54,54 @@ struct BlockedConvGradientNetworkTests {
         "a training step gives the same bits with and without the blocked gradients",
         .enabled(if: blockedConvGradientsRun), arguments: [BatchNormStatistics.perStep, .pooled])
     func trainingStepIsBitIdentical(statistics: BatchNormStatistics) throws {
+        let blocked = try VGG16TrainingStep(statistics: statistics) { $0.writesBlockedConvGradients = true }
+        let plain = try VGG16TrainingStep(statistics: statistics) { $0.writesBlockedConvGradients = false }
+        // The path ran: convolutions whose backward reads a channel-blocked gradient.
+        var blockedConvolutions = 0
+        var workspace = ConvWorkspace(threads: 1)
+        for node in blocked.graph.nodes {
+            guard case .conv(_, let outChannels, let window, _) = node.op,
+                let input = blocked.pass.output(ofNode: node.inputs[0]),
+                conv2dOutputGradientBlock(input: input, outChannels: outChannels, window: window, workspace: &workspace) != nil
+            else { continue }
+            blockedConvolutions += 1
+        }
+        #expect(blockedConvolutions > 0)
+        #expect(blocked.pass.logits.scalars.map(\.bitPattern) == plain.pass.logits.scalars.map(\.bitPattern))
+        #expect(blocked.gradients.map { $0.scalars.map(\.bitPattern) } == plain.gradients.map { $0.scalars.map(\.bitPattern) })
+        #expect(blocked.gradients.contains { $0.scalars.contains { $0 != 0 } })
+        #expect(blocked.state.buffers.map(\.value) == plain.state.buffers.map(\.value))
+    }
+}
+
+/// One training step (forward, loss, backward) of VGG16/8 on three random 32×32 images, T = 3,
+/// with the runner set up by `configure`: what the same-bits tests of the runner's fusions
+/// compare. LIF maps of 32×32 … 2×2 (rows of 1,024 … 4 values; 2×2 rows are shorter than a SIMD
+/// block). The same statistics mode gives the same model, images and labels.
+struct VGG16TrainingStep {
+    let graph: LayerGraph
+    /// The parameters before the step.
+    let parameters: ParameterSet
+    let images: Tensor
+    let pass: ForwardPass
+    let gradients: [Tensor]
+    /// The parameters after the forward pass (running statistics updated).
+    let state: ParameterSet
+
+    init(statistics: BatchNormStatistics, configure: (inout Network) -> Void) throws {
         let spec = ModelSpec(
             architecture: .vgg16, width: 1.0 / 8, inputChannels: 1, inputHeight: 32, inputWidth: 32,
             classes: 4, timeSteps: 3, batchNormStatistics: statistics)
-        let graph = try LayerGraph(spec)
-        var rng = SeededRNG(seed: 22)
-        let parameters = ParameterSet(graph: graph, scheme: .paper, rng: &rng)
-        let x = Tensor(shape: [3, 1, 32, 32], scalars: (0..<(3 * 1024)).map { _ in rng.nextFloat(in: -1, 3) })
-        let labels: [Int32] = [1, 0, 2]
-        var results: [(Tensor, [Tensor], ParameterSet)] = []
-        var blockedConvolutions = 0
-        for blocked in [true, false] {
-            var network = Network(graph: graph, parameters: parameters)
-            network.writesBlockedConvGradients = blocked
-            var state = parameters
-            let pass = network.forward(x, parameters: &state, training: true)
-            let dLogits = Trainer.loss(pass.logits, labels: labels, timeSteps: spec.timeSteps).dLogits
-            results.append((pass.logits, network.backward(pass, dLogits: dLogits, parameters: state), state))
-            guard blocked else { continue }
-            // The path ran: convolutions whose backward reads a channel-blocked gradient.
-            var workspace = ConvWorkspace(threads: 1)
-            for node in graph.nodes {
-                guard case .conv(_, let outChannels, let window, _) = node.op, let input = pass.output(ofNode: node.inputs[0]),
-                    conv2dOutputGradientBlock(input: input, outChannels: outChannels, window: window, workspace: &workspace) != nil
-                else { continue }
-                blockedConvolutions += 1
-            }
-        }
-        #expect(blockedConvolutions > 0)
-        #expect(results[0].0.scalars.map(\.bitPattern) == results[1].0.scalars.map(\.bitPattern))
-        #expect(results[0].1.map { $0.scalars.map(\.bitPattern) } == results[1].1.map { $0.scalars.map(\.bitPattern) })
-        #expect(results[0].1.contains { $0.scalars.contains { $0 != 0 } })
-        #expect(results[0].2.buffers.map(\.value) == results[1].2.buffers.map(\.value))
+        graph = try LayerGraph(spec)
+        var rng = SeededRNG(seed: 21)
+        parameters = ParameterSet(graph: graph, scheme: .paper, rng: &rng)
+        images = Tensor(shape: [3, 1, 32, 32], scalars: (0..<(3 * 1024)).map { _ in rng.nextFloat(in: -1, 3) })
+        var network = Network(graph: graph, parameters: parameters)
+        configure(&network)
+        var state = parameters
+        pass = network.forward(images, parameters: &state, training: true)
+        let dLogits = Trainer.loss(pass.logits, labels: [0, 3, 2], timeSteps: spec.timeSteps).dLogits
+        gradients = network.backward(pass, dLogits: dLogits, parameters: state)
+        self.state = state
     }
 }
