@@ -84,12 +84,17 @@ say "imp-s0 (task 0) mid-way: $(wait_mid_way imp-s0 120)"
 scancel "${job}_0"
 say "random-s0 (task 1) mid-way: $(wait_mid_way random-s0 120)"
 scancel "${job}_1"
-sleep 2
-"$SNNC" sweep status "$sweep"
-for task in 0 1; do
-    state=$(scontrol show job "${job}_$task" | grep -o 'JobState=[A-Z]*')
-    [ "$state" = JobState=CANCELLED ] || fail "task $task is $state after scancel"
+# Both tasks end CANCELLED (COMPLETING while their processes stop), and no process of a cancelled
+# run outlives its job (Slurm kills what is left after KillWait, 5 s here).
+for t in $(seq 1 60); do
+    states=$(for task in 0 1; do scontrol show job "${job}_$task" | grep -o 'JobState=[A-Z]*'; done | tr '\n' ' ')
+    left=$(ps -eo pid,ppid,stat,args | grep -E "toy-runs/(imp|random)-s0\.h5" | grep -v grep || true)
+    [ "$states" = "JobState=CANCELLED JobState=CANCELLED " ] && [ -z "$left" ] && break
+    [ "$t" -lt 60 ] || fail "15 s after scancel: tasks 0 and 1 are $states(want CANCELLED); processes left:
+${left:-none}"
+    sleep 0.25
 done
+"$SNNC" sweep status "$sweep"
 say "requeueing task 0 (scontrol requeue ${job}_0); task 1 stays cancelled"
 scontrol requeue "${job}_0"
 say "waiting for the array (Slurm holds a requeued task for cred_expire, 20 s here, before it starts again)"

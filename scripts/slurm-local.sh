@@ -68,8 +68,10 @@ KillWait=5
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
-    # munge: reuse a running daemon (it shares /etc/munge/munge.key), else start one.
-    if ! pgrep -x munged >/dev/null; then
+    # munge: reuse a daemon that answers (it shares /etc/munge/munge.key), else start one, once a
+    # daemon still shutting down (a `stop` just before) has gone.
+    if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
+        for _ in $(seq 1 20); do pgrep -x munged >/dev/null || break; sleep 0.5; done
         [ -s /etc/munge/munge.key ] || mungekey --create --force --keyfile /etc/munge/munge.key
         chmod 600 /etc/munge/munge.key
         mkdir -p /run/munge /var/log/munge /var/lib/munge

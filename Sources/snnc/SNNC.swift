@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SNNTensor
 
 /// The `snnc` command: spiking neural networks from training to a neuromorphic chip.
@@ -25,6 +26,7 @@ struct SNNC: ParsableCommand {
 
     /// Entry point: one process-wide allocator setting, then normal argument parsing.
     static func main() {
+        acceptTerminationSignals()
         restartWithSleepingWorkerThreads()
         // Training allocates the same large activation buffers every step; keeping freed
         // memory in the heap avoids re-faulting them from the OS each time (see SNNTensor).
@@ -35,5 +37,17 @@ struct SNNC: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Unblocks SIGTERM and SIGINT, which a launcher may hand down blocked (a process inherits
+    /// its parent's signal mask): blocked, a `kill`, `scancel` or Ctrl-C would stay pending and
+    /// leave a search running, and `snnc sweep run` could not stop its runs. Called first, before
+    /// any thread starts, so every thread (and every child process) inherits the unblocked mask.
+    private static func acceptTerminationSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

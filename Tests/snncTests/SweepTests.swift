@@ -336,8 +336,8 @@ struct SweepTests {
         try CLITests().run(arguments, in: directory)
     }
 
-    func states(_ directory: String) throws -> [String: String] {
-        let status = try snnc(["sweep", "status", "tiny.toml", "--json"], in: directory)
+    func states(_ directory: String, file: String = "tiny.toml") throws -> [String: String] {
+        let status = try snnc(["sweep", "status", file, "--json"], in: directory)
         #expect(status.status == 0, "\(status.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0["state"] as? String ?? "") })
@@ -474,5 +474,50 @@ struct SweepTests {
         #expect(unknown.status == 1)
         #expect(
             unknown.stderr.contains("Error: no run named 'imp-s2'\nAt:    tiny.toml\nHint:  'snnc sweep plan tiny.toml' lists the runs"))
+    }
+
+    /// A SIGTERM to `sweep run` (as `scancel` or `kill` sends it) reaches its runs, and the sweep
+    /// exits with 128 + 15 only once they have ended: no run is left behind, orphaned, still
+    /// writing its file (a batch system tracking the job by its process tree would lose it).
+    @Test func sigtermEndsTheRunsBeforeTheSweepExits() throws {
+        let dir = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // One run long enough (60 rounds) to be running when the signal comes.
+        let long = Self.tiny.replacingOccurrences(of: "seed = [0, 1]", with: "seed = [0]")
+            .replacingOccurrences(of: "rounds = 1", with: "rounds = 60")
+        try long.write(toFile: dir + "/long.toml", atomically: true, encoding: .utf8)
+        let sweep = Process()
+        sweep.executableURL = CLITests.binary
+        sweep.arguments = ["sweep", "run", "long.toml"]
+        sweep.currentDirectoryURL = URL(fileURLWithPath: dir)
+        sweep.standardError = FileHandle.nullDevice
+        try HDF5File.startChildProcess(sweep)
+        var run: Int32?
+        for _ in 0..<1200 where run == nil {  // up to a minute for the run's process to start
+            run = Self.children(of: sweep.processIdentifier).first
+            if run == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let runPID = try #require(run, "the sweep started no run")
+        kill(sweep.processIdentifier, SIGTERM)
+        sweep.waitUntilExit()
+        #expect(sweep.terminationReason == .exit && sweep.terminationStatus == 128 + SIGTERM)
+        // Ended and reaped by the sweep: no such process any more.
+        #expect(kill(runPID, 0) == -1 && errno == ESRCH)
+        // Stopped, not finished: resumable (partial), or killed before it stored anything.
+        #expect(["partial", "not-started"].contains(try states(dir, file: "long.toml")["imp-s0"]))
+    }
+
+    /// The processes whose parent is `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // "pid (name) state ppid …": the name may hold spaces, so read after its last ')'.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
     }
 }

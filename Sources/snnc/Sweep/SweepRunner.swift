@@ -197,14 +197,25 @@ final class SweepChildren: @unchecked Sendable {
     func add(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
     func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
 
-    /// Passes SIGTERM and SIGINT on to the running runs, then exits with 128 + the signal.
-    func forwardSignals() {
+    /// Passes SIGTERM and SIGINT on to the running runs, waits (at most `grace` seconds) for them
+    /// to end, then exits with 128 + the signal. Waiting keeps the runs inside the sweep's process
+    /// tree while they stop, so a batch system that tracks a job by its process tree (Slurm's
+    /// proctrack/linuxproc) still finds one that outlives the signal and kills it after KillWait,
+    /// instead of losing an orphan that goes on writing its file.
+    func forwardSignals(grace: TimeInterval = 60) {
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [self] in
                 let running = lock.withLock { pids }
                 for pid in running { kill(pid, signalNumber) }
+                let deadline = Date().addingTimeInterval(grace)
+                // A run has ended once waitpid reaps it (or finds it reaped already, by Foundation).
+                var left = running
+                while !left.isEmpty, Date() < deadline {
+                    left = left.filter { waitpid($0, nil, WNOHANG) == 0 }
+                    if !left.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+                }
                 exit(128 + signalNumber)
             }
             source.resume()
