@@ -152,8 +152,7 @@ final class SweepRunner {
         } else {
             process.standardOutput = log
         }
-        try HDF5File.startChildProcess(process)
-        SweepChildren.shared.add(process.processIdentifier)
+        try SweepChildren.shared.start(process)
         return (process, temporary)
     }
 }
@@ -194,7 +193,15 @@ final class SweepChildren: @unchecked Sendable {
     private var pids: Set<Int32> = []
     private var sources: [any DispatchSourceSignal] = []
 
-    func add(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+    /// Starts `process` as a run, under the lock the signal handler takes (and keeps until the
+    /// process ends): a signal either finds the run among those it stops, or came first, and then
+    /// no run starts.
+    func start(_ process: Process) throws {
+        try lock.withLock {
+            try HDF5File.startChildProcess(process)
+            _ = pids.insert(process.processIdentifier)
+        }
+    }
     func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
 
     /// Passes SIGTERM and SIGINT on to the running runs, waits (at most `grace` seconds) for them
@@ -207,13 +214,13 @@ final class SweepChildren: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [self] in
-                let running = lock.withLock { pids }
+                lock.lock()  // never released: this handler ends the process
+                let running = pids
                 for pid in running { kill(pid, signalNumber) }
                 let deadline = Date().addingTimeInterval(grace)
-                // A run has ended once waitpid reaps it (or finds it reaped already, by Foundation).
                 var left = running
                 while !left.isEmpty, Date() < deadline {
-                    left = left.filter { waitpid($0, nil, WNOHANG) == 0 }
+                    left = left.filter { !Self.hasEnded($0) }
                     if !left.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
                 }
                 exit(128 + signalNumber)
@@ -221,5 +228,16 @@ final class SweepChildren: @unchecked Sendable {
             source.resume()
             lock.withLock { sources.append(source) }
         }
+    }
+
+    /// Whether child `pid` has ended: reaped (by Foundation, which waits for its processes), or a
+    /// zombie not reaped yet. Read from /proc rather than with waitpid, which would take the exit
+    /// status from Foundation.
+    static func hasEnded(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return true }
+        // "pid (name) state …": the name may hold spaces, so read after its last ')'.
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 }
