@@ -87,7 +87,7 @@ scancel "${job}_1"
 # Both tasks end CANCELLED (COMPLETING while their processes stop), and no process of a cancelled
 # run outlives its job (Slurm kills what is left after KillWait, 5 s here).
 for t in $(seq 1 60); do
-    states=$(for task in 0 1; do scontrol show job "${job}_$task" | grep -o 'JobState=[A-Z]*'; done | tr '\n' ' ')
+    states=$(for task in 0 1; do scontrol show job "${job}_$task" | grep -o 'JobState=[A-Z]*' || echo "JobState=?"; done | tr '\n' ' ')
     left=$(ps -eo pid,ppid,stat,args | grep -E "toy-runs/(imp|random)-s0\.h5" | grep -v grep || true)
     [ "$states" = "JobState=CANCELLED JobState=CANCELLED " ] && [ -z "$left" ] && break
     [ "$t" -lt 60 ] || fail "15 s after scancel: tasks 0 and 1 are $states(want CANCELLED); processes left:

@@ -72,6 +72,10 @@ EOF
     # daemon still shutting down (a `stop` just before) has gone.
     if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
         for _ in $(seq 1 20); do pgrep -x munged >/dev/null || break; sleep 0.5; done
+        if pgrep -x munged >/dev/null; then
+            echo "slurm-local: a munged runs but does not answer (munge -n | unmunge); stop it and start again" >&2
+            exit 1
+        fi
         [ -s /etc/munge/munge.key ] || mungekey --create --force --keyfile /etc/munge/munge.key
         chmod 600 /etc/munge/munge.key
         mkdir -p /run/munge /var/log/munge /var/lib/munge

@@ -83,8 +83,8 @@ func addBiasGradient(_ dOutput: Tensor, into dBias: inout Tensor?) {
 /// channel c) at `i·C + c` as `runSum` adds them: each channel's rows in Double, image by image.
 /// The same bits whether the backward summed the rows or dY's producer did.
 func addBiasGradient(rowSums: [Float], into dBias: inout Tensor?) {
-    guard dBias != nil else { return }
-    let channels = dBias!.count
+    guard let channels = dBias?.count, channels > 0 else { return }
+    precondition(rowSums.count % channels == 0, "\(rowSums.count) row sums are no whole images of \(channels) channels")
     var totals = [Double](repeating: 0, count: channels)
     for row in rowSums.indices { totals[row % channels] += Double(rowSums[row]) }
     for c in 0..<channels { dBias!.scalars[c] += Float(totals[c]) }

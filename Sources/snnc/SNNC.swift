@@ -39,15 +39,18 @@ struct SNNC: ParsableCommand {
         }
     }
 
-    /// Unblocks SIGTERM and SIGINT, which a launcher may hand down blocked (a process inherits
-    /// its parent's signal mask): blocked, a `kill`, `scancel` or Ctrl-C would stay pending and
-    /// leave a search running, and `snnc sweep run` could not stop its runs. Called first, before
-    /// any thread starts, so every thread (and every child process) inherits the unblocked mask.
+    /// Gives SIGTERM and SIGINT their default action, unblocked: a launcher may hand them down
+    /// blocked or ignored (a process inherits its parent's signal mask, and ignored signals stay
+    /// ignored across exec), and then a `kill`, `scancel` or Ctrl-C would leave a search running
+    /// and `snnc sweep run` could not stop its runs. Called first, before any thread starts, so
+    /// every thread (and every child process) inherits the unblocked mask.
     private static func acceptTerminationSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_DFL)
+            sigaddset(&signals, signalNumber)
+        }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

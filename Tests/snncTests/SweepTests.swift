@@ -498,7 +498,13 @@ struct SweepTests {
             if run == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
         let runPID = try #require(run, "the sweep started no run")
+        defer { if !SweepChildren.hasEnded(runPID) { kill(runPID, SIGKILL) } }
         kill(sweep.processIdentifier, SIGTERM)
+        for _ in 0..<2400 where sweep.isRunning { Thread.sleep(forTimeInterval: 0.05) }  // up to two minutes
+        if sweep.isRunning {
+            kill(sweep.processIdentifier, SIGKILL)
+            Issue.record("the sweep still ran two minutes after SIGTERM")
+        }
         sweep.waitUntilExit()
         #expect(sweep.terminationReason == .exit && sweep.terminationStatus == 128 + SIGTERM)
         // The run had ended (gone, or a zombie left for init to reap) when the sweep exited.

@@ -204,30 +204,52 @@ final class SweepChildren: @unchecked Sendable {
     }
     func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
 
+    /// The runs the first signal is stopping (nil before any signal), behind a lock of its own so
+    /// that a second signal can read them while the first handler holds `lock`.
+    private let stopLock = NSLock()
+    private var stopping: Set<Int32>?
+
     /// Passes SIGTERM and SIGINT on to the running runs, waits (at most `grace` seconds) for them
     /// to end, then exits with 128 + the signal. Waiting keeps the runs inside the sweep's process
     /// tree while they stop, so a batch system that tracks a job by its process tree (Slurm's
     /// proctrack/linuxproc) still finds one that outlives the signal and kills it after KillWait,
-    /// instead of losing an orphan that goes on writing its file.
+    /// instead of losing an orphan that goes on writing its file. A second signal during the wait
+    /// kills the runs (SIGKILL) and exits at once. Returns once both handlers are installed, so
+    /// no run starts before a signal would reach it.
     func forwardSignals(grace: TimeInterval = 60) {
+        let installed = DispatchSemaphore(value: 0)
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [self] in
-                lock.lock()  // never released: this handler ends the process
-                let running = pids
-                for pid in running { kill(pid, signalNumber) }
-                let deadline = Date().addingTimeInterval(grace)
-                var left = running
-                while !left.isEmpty, Date() < deadline {
-                    left = left.filter { !Self.hasEnded($0) }
-                    if !left.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
-                }
-                exit(128 + signalNumber)
-            }
+            source.setEventHandler { [self] in stop(signalNumber, grace: grace) }
+            source.setRegistrationHandler { installed.signal() }
             source.resume()
             lock.withLock { sources.append(source) }
         }
+        for _ in 0..<2 { _ = installed.wait(timeout: .now() + 10) }
+    }
+
+    private func stop(_ signalNumber: Int32, grace: TimeInterval) {
+        let first = stopLock.withLock {
+            guard stopping == nil else { return false }
+            stopping = []
+            return true
+        }
+        guard first else {
+            for pid in stopLock.withLock({ stopping ?? [] }) { kill(pid, SIGKILL) }
+            _exit(128 + signalNumber)
+        }
+        lock.lock()  // never released: this handler ends the process, and no run starts after it
+        let running = pids
+        stopLock.withLock { stopping = running }
+        for pid in running { kill(pid, signalNumber) }
+        let deadline = ProcessInfo.processInfo.systemUptime + grace
+        var left = running
+        while !left.isEmpty, ProcessInfo.processInfo.systemUptime < deadline {
+            left = left.filter { !Self.hasEnded($0) }
+            if !left.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        exit(128 + signalNumber)
     }
 
     /// Whether child `pid` has ended: reaped (by Foundation, which waits for its processes), or a
