@@ -190,7 +190,9 @@ final class RunLock {
 final class SweepChildren: @unchecked Sendable {
     static let shared = SweepChildren()
     private let lock = NSLock()
-    private var pids: Set<Int32> = []
+    /// The running runs: pid → start time (`/proc/<pid>/stat`), which tells a run from a later
+    /// process given the same pid once Foundation has reaped the run.
+    private var runs: [Int32: String?] = [:]
     private var sources: [any DispatchSourceSignal] = []
 
     /// Starts `process` as a run, under the lock the signal handler takes (and keeps until the
@@ -199,15 +201,15 @@ final class SweepChildren: @unchecked Sendable {
     func start(_ process: Process) throws {
         try lock.withLock {
             try HDF5File.startChildProcess(process)
-            _ = pids.insert(process.processIdentifier)
+            runs.updateValue(Self.startTime(process.processIdentifier), forKey: process.processIdentifier)
         }
     }
-    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+    func remove(_ pid: Int32) { lock.withLock { _ = runs.removeValue(forKey: pid) } }
 
     /// The runs the first signal is stopping (nil before any signal), behind a lock of its own so
     /// that a second signal can read them while the first handler holds `lock`.
     private let stopLock = NSLock()
-    private var stopping: Set<Int32>?
+    private var stopping: [Int32: String?]?
 
     /// Passes SIGTERM and SIGINT on to the running runs, waits (at most `grace` seconds) for them
     /// to end, then exits with 128 + the signal. Waiting keeps the runs inside the sweep's process
@@ -232,34 +234,50 @@ final class SweepChildren: @unchecked Sendable {
     private func stop(_ signalNumber: Int32, grace: TimeInterval) {
         let first = stopLock.withLock {
             guard stopping == nil else { return false }
-            stopping = []
+            stopping = [:]
             return true
         }
         guard first else {
-            for pid in stopLock.withLock({ stopping ?? [] }) { kill(pid, SIGKILL) }
+            for (pid, started) in stopLock.withLock({ stopping ?? [:] }) where !Self.hasEnded(pid, startedAt: started) {
+                kill(pid, SIGKILL)
+            }
             _exit(128 + signalNumber)
         }
         lock.lock()  // never released: this handler ends the process, and no run starts after it
-        let running = pids
+        let running = runs
         stopLock.withLock { stopping = running }
-        for pid in running { kill(pid, signalNumber) }
+        for (pid, started) in running where !Self.hasEnded(pid, startedAt: started) { kill(pid, signalNumber) }
         let deadline = ProcessInfo.processInfo.systemUptime + grace
         var left = running
         while !left.isEmpty, ProcessInfo.processInfo.systemUptime < deadline {
-            left = left.filter { !Self.hasEnded($0) }
+            left = left.filter { !Self.hasEnded($0.key, startedAt: $0.value) }
             if !left.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
         }
         exit(128 + signalNumber)
     }
 
-    /// Whether child `pid` has ended: reaped (by Foundation, which waits for its processes), or a
-    /// zombie not reaped yet. Read from /proc rather than with waitpid, which would take the exit
-    /// status from Foundation.
-    static func hasEnded(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return true }
-        // "pid (name) state …": the name may hold spaces, so read after its last ')'.
-        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+    /// Whether child `pid` has ended: reaped (by Foundation, which waits for its processes; the
+    /// pid may then belong to a later process, told apart by its start time when `startedAt` is
+    /// given), or a zombie not reaped yet. Read from /proc rather than with waitpid, which would
+    /// take the exit status from Foundation.
+    static func hasEnded(_ pid: Int32, startedAt: String? = nil) -> Bool {
+        guard let fields = statFields(pid) else { return true }
+        if let startedAt, fields.count <= 19 || fields[19] != startedAt { return true }
+        return fields.first == "Z"
+    }
+
+    /// When process `pid` started (clock ticks since boot), or nil when it is gone.
+    static func startTime(_ pid: Int32) -> String? {
+        guard let fields = statFields(pid), fields.count > 19 else { return nil }
+        return String(fields[19])
+    }
+
+    /// The fields of `/proc/<pid>/stat` after the command name (the state first, the start time
+    /// 20th), or nil when there is no such process. The name may hold spaces, so the fields are
+    /// read after its last ')'.
+    private static func statFields(_ pid: Int32) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
     }
 }
