@@ -529,13 +529,8 @@ struct SweepTests {
     static func children(of pid: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry -> Int32? in
-            guard let child = Int32(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return nil }
-            // "pid (name) state ppid …": the name may hold spaces, so read after its last ')'.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+            guard let child = Int32(entry), let fields = SweepChildren.statFields(child) else { return nil }
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil  // the state, then the parent's pid
         }
     }
 }

@@ -238,15 +238,13 @@ final class SweepChildren: @unchecked Sendable {
             return true
         }
         guard first else {
-            for (pid, started) in stopLock.withLock({ stopping ?? [:] }) where !Self.hasEnded(pid, startedAt: started) {
-                kill(pid, SIGKILL)
-            }
+            Self.signalLiving(stopLock.withLock { stopping ?? [:] }, SIGKILL)
             _exit(128 + signalNumber)
         }
         lock.lock()  // never released: this handler ends the process, and no run starts after it
         let running = runs
         stopLock.withLock { stopping = running }
-        for (pid, started) in running where !Self.hasEnded(pid, startedAt: started) { kill(pid, signalNumber) }
+        Self.signalLiving(running, signalNumber)
         let deadline = ProcessInfo.processInfo.systemUptime + grace
         var left = running
         while !left.isEmpty, ProcessInfo.processInfo.systemUptime < deadline {
@@ -254,6 +252,11 @@ final class SweepChildren: @unchecked Sendable {
             if !left.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
         }
         exit(128 + signalNumber)
+    }
+
+    /// Sends `signalNumber` to every run of `runs` (pid → start time) that has not ended.
+    private static func signalLiving(_ runs: [Int32: String?], _ signalNumber: Int32) {
+        for (pid, started) in runs where !hasEnded(pid, startedAt: started) { kill(pid, signalNumber) }
     }
 
     /// Whether child `pid` has ended: reaped (by Foundation, which waits for its processes; the
@@ -275,7 +278,7 @@ final class SweepChildren: @unchecked Sendable {
     /// The fields of `/proc/<pid>/stat` after the command name (the state first, the start time
     /// 20th), or nil when there is no such process. The name may hold spaces, so the fields are
     /// read after its last ')'.
-    private static func statFields(_ pid: Int32) -> [Substring]? {
+    static func statFields(_ pid: Int32) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")")
         else { return nil }
         return stat[stat.index(after: close)...].split(separator: " ")
