@@ -2,7 +2,10 @@
 //
 // Each pass has "ports": a user array in plain NCHW / OIHW layout and the layout the chosen
 // kernel wants. When they differ the port owns a buffer in the kernel's layout and a reorder
-// primitive; otherwise the kernel reads or writes the user array directly.
+// primitive; otherwise the kernel reads or writes the user array directly. A port's buffer is
+// allocated when the port is first used: training hands most convolutions dy already in the
+// kernels' layout and reuses the forward's reordered x, and inference runs no backward, so the
+// buffers of ports that are never used (activation-sized) are never allocated.
 #include "dnnl_shim.h"
 
 #include <oneapi/dnnl/dnnl.h>
@@ -16,6 +19,7 @@ typedef struct {
     dnnl_memory_t user;      // plain layout; data handle set per call
     dnnl_memory_t kernel;    // the kernel's layout (== user when no reorder is needed)
     dnnl_primitive_t reorder;  // user -> kernel (inputs) or kernel -> user (outputs); NULL if none
+    void *buffer;            // kernel's storage once allocated (see port_kernel); NULL before
 } port;
 
 struct snnc_conv {
@@ -53,7 +57,7 @@ static dnnl_status_t port_init(
         p->reorder = NULL;
         return dnnl_success;
     }
-    s = dnnl_memory_create(&p->kernel, kernel_md, engine, DNNL_MEMORY_ALLOCATE);
+    s = dnnl_memory_create(&p->kernel, kernel_md, engine, DNNL_MEMORY_NONE);
     if (s != dnnl_success) return s;
     dnnl_primitive_desc_t rpd;
     s = is_output ? dnnl_reorder_primitive_desc_create(&rpd, kernel_md, engine, user_md, engine, NULL)
@@ -68,14 +72,38 @@ static void port_destroy(port *p) {
     if (p->reorder) dnnl_primitive_destroy(p->reorder);
     if (p->kernel && p->kernel != p->user) dnnl_memory_destroy(p->kernel);
     if (p->user) dnnl_memory_destroy(p->user);
+    free(p->buffer);
     memset(p, 0, sizeof(*p));
+}
+
+/// The memory the kernel reads or writes for port `p`, its buffer allocated on first use.
+static dnnl_status_t port_kernel(port *p, dnnl_memory_t *kernel) {
+    if (p->reorder && !p->buffer) {
+        const dnnl_memory_desc_t *md;
+        dnnl_status_t s = dnnl_memory_get_memory_desc(p->kernel, &md);
+        if (s != dnnl_success) return s;
+        size_t bytes = dnnl_memory_desc_get_size(md);
+        void *buffer = NULL;
+        if (posix_memalign(&buffer, 64, bytes > 0 ? bytes : 64) != 0) return dnnl_out_of_memory;
+        s = dnnl_memory_set_data_handle(p->kernel, buffer);
+        if (s != dnnl_success) {
+            free(buffer);
+            return s;
+        }
+        p->buffer = buffer;
+    }
+    *kernel = p->kernel;
+    return dnnl_success;
 }
 
 static dnnl_status_t run_reorder(snnc_conv *c, port *p, int is_output) {
     if (!p->reorder) return dnnl_success;
+    dnnl_memory_t kernel;
+    dnnl_status_t s = port_kernel(p, &kernel);
+    if (s != dnnl_success) return s;
     dnnl_exec_arg_t args[2] = {
-        {DNNL_ARG_SRC, is_output ? p->kernel : p->user},
-        {DNNL_ARG_DST, is_output ? p->user : p->kernel},
+        {DNNL_ARG_SRC, is_output ? kernel : p->user},
+        {DNNL_ARG_DST, is_output ? p->user : kernel},
     };
     return dnnl_primitive_execute(p->reorder, c->stream, 2, args);
 }
@@ -84,6 +112,13 @@ static dnnl_status_t run_reorder(snnc_conv *c, port *p, int is_output) {
 static dnnl_status_t port_in(snnc_conv *c, port *p, const float *data) {
     dnnl_status_t s = dnnl_memory_set_data_handle(p->user, (void *)data);
     return s != dnnl_success ? s : run_reorder(c, p, 0);
+}
+
+/// Points output port `p` at `data` and makes sure the kernel has its buffer to write.
+static dnnl_status_t port_out(port *p, float *data) {
+    dnnl_memory_t kernel;
+    dnnl_status_t s = dnnl_memory_set_data_handle(p->user, data);
+    return s != dnnl_success ? s : port_kernel(p, &kernel);
 }
 
 static const dnnl_memory_desc_t *query(dnnl_primitive_desc_t pd, dnnl_query_t what) {
@@ -193,7 +228,7 @@ void snnc_conv_destroy(snnc_conv *c) {
 int snnc_conv_forward(snnc_conv *c, const float *x, const float *w, const float *b, float *y) {
     RUN(port_in(c, &c->fwd_src, x));
     RUN(port_in(c, &c->fwd_weights, w));
-    RUN(dnnl_memory_set_data_handle(c->fwd_dst.user, y));
+    RUN(port_out(&c->fwd_dst, y));
     dnnl_exec_arg_t args[4] = {
         {DNNL_ARG_SRC, c->fwd_src.kernel},
         {DNNL_ARG_WEIGHTS, c->fwd_weights.kernel},
@@ -211,14 +246,14 @@ int snnc_conv_forward(snnc_conv *c, const float *x, const float *w, const float 
 static int weight_gradient(snnc_conv *c, const float *x, dnnl_memory_t diff_dst, float *dw, int x_is_forward_input) {
     // x in the backward-weights kernel's layout: the forward's copy when it is still there.
     dnnl_memory_t src_for_weights;
-    if (x_is_forward_input && c->fwd_src.reorder
+    if (x_is_forward_input && c->fwd_src.reorder && c->fwd_src.buffer
         && dnnl_memory_desc_equal(query(c->pd[0], dnnl_query_src_md), query(c->pd[2], dnnl_query_src_md))) {
         src_for_weights = c->fwd_src.kernel;
     } else {
         RUN(port_in(c, &c->wgt_src, x));
         src_for_weights = c->wgt_src.kernel;
     }
-    RUN(dnnl_memory_set_data_handle(c->wgt_diff_weights.user, dw));
+    RUN(port_out(&c->wgt_diff_weights, dw));
     dnnl_exec_arg_t weight_args[3] = {
         {DNNL_ARG_SRC, src_for_weights},
         {DNNL_ARG_DIFF_DST, diff_dst},
@@ -246,7 +281,7 @@ int snnc_conv_backward(
             RUN(weight_gradient(c, x, diff_dst, dw, x_is_forward_input));
         }
         RUN(port_in(c, &c->bwd_weights, w));
-        RUN(dnnl_memory_set_data_handle(c->bwd_diff_src.user, dx));
+        RUN(port_out(&c->bwd_diff_src, dx));
         dnnl_exec_arg_t data_args[3] = {
             {DNNL_ARG_DIFF_DST, c->bwd_diff_dst.kernel},
             {DNNL_ARG_WEIGHTS, c->bwd_weights.kernel},
@@ -264,6 +299,20 @@ int snnc_conv_backward(
 
 int snnc_conv_diff_dst_block(const snnc_conv *c) { return c->diff_dst_block; }
 
+size_t snnc_conv_buffer_bytes(const snnc_conv *c) {
+    const port *ports[] = {
+        &c->fwd_src, &c->fwd_weights, &c->fwd_dst, &c->bwd_diff_dst, &c->bwd_weights,
+        &c->bwd_diff_src, &c->wgt_src, &c->wgt_diff_dst, &c->wgt_diff_weights,
+    };
+    size_t bytes = 0;
+    for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+        const dnnl_memory_desc_t *md;
+        if (ports[i]->buffer && dnnl_memory_get_memory_desc(ports[i]->kernel, &md) == dnnl_success)
+            bytes += dnnl_memory_desc_get_size(md);
+    }
+    return bytes;
+}
+
 int snnc_conv_backward_blocked(
     snnc_conv *c, const float *x, float *dy_blocked, const float *w, float *dx, float *dw, int x_is_forward_input)
 {
@@ -272,7 +321,7 @@ int snnc_conv_backward_blocked(
     if (dw) RUN(weight_gradient(c, x, c->given_diff_dst, dw, x_is_forward_input));
     if (dx) {
         RUN(port_in(c, &c->bwd_weights, w));
-        RUN(dnnl_memory_set_data_handle(c->bwd_diff_src.user, dx));
+        RUN(port_out(&c->bwd_diff_src, dx));
         dnnl_exec_arg_t data_args[3] = {
             {DNNL_ARG_DIFF_DST, c->given_diff_dst},
             {DNNL_ARG_WEIGHTS, c->bwd_weights.kernel},

@@ -91,6 +91,11 @@ final class ConvPrimitives {
     /// kernels read dy, or 0 when they want another layout (`ConvBackwardOutputGradient.blocked`).
     var diffDstChannelBlock: Int { Int(snnc_conv_diff_dst_block(handle)) }
 
+    /// Bytes of the reorder buffers in the kernels' layouts allocated so far: each is allocated
+    /// when its pass first runs, so a pass that never runs (inference's backward, or the reorder
+    /// of a dy that comes already blocked) holds none.
+    var bufferBytes: Int { Int(snnc_conv_buffer_bytes(handle)) }
+
     private func check(_ status: Int32, _ pass: String) {
         precondition(status == 0, "oneDNN convolution \(pass) of \(shape) failed with status \(status)")
     }

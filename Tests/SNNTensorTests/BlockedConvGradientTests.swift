@@ -93,4 +93,43 @@ extension SNNTensorTests.BlockedConvGradientTests {
             #expect(results[0] == results[1], "input gradient \(inputGradient)")
         }
     }
+
+    /// oneDNN's reorder buffers are allocated when their pass first runs: none before the first
+    /// call, the forward's after a forward, no dy-sized one for a backward handed dy blocked, and
+    /// one (at least) once a plain dy needs reordering. 8 → 64 channels make dy 8 times x's size.
+    @Test(.enabled(if: blockedConvGradientsRun))
+    func reorderBuffersAreAllocatedWhenTheirPassRuns() throws {
+        let window = Window2d(kernel: 3, padding: 1)
+        let x = randomTensor([4, 8, 16, 16], seed: 3)
+        let weight = randomTensor([64, 8, 3, 3], seed: 4, range: 0.3)
+        let bias = randomTensor([64], seed: 5)
+        var workspace = ConvWorkspace(threads: 1)
+        let primitives = workspace.primitives(
+            ConvCallShape(batch: 4, inChannels: 8, height: 16, width: 16, outChannels: 64, window: window))
+        #expect(primitives.bufferBytes == 0)
+        let y = conv2dForward(input: x, weight: weight, bias: bias, window: window, workspace: &workspace)
+        let floats = MemoryLayout<Float>.size
+        // Upper bounds: x's and the weights' channels padded to blocks of 16; dy's 64 need none.
+        let (xBytes, weightBytes, dyBytes) = (x.count * 2 * floats, weight.count * 2 * floats, y.count * floats)
+        let forward = primitives.bufferBytes
+        #expect(forward <= xBytes + dyBytes + weightBytes)
+        let block = try #require(
+            conv2dOutputGradientBlock(input: x, outChannels: 64, window: window, workspace: &workspace))
+        let dy = randomTensor(y.shape, seed: 8)
+        var blocked = ChannelBlockedGradient(
+            shape: y.shape, block: block, scalars: (0..<y.count).map { Float($0 % 7) - 3 },
+            rowSums: [Float](repeating: 0, count: 4 * 64))
+        var dWeight = Tensor.zeros(weight.shape)
+        var dBias: Tensor? = Tensor.zeros([64])
+        _ = conv2dBackward(
+            blockedOutputGradient: &blocked, input: x, weight: weight, window: window, dWeight: &dWeight, dBias: &dBias,
+            computeInputGradient: true, workspace: &workspace)
+        let blockedBackward = primitives.bufferBytes
+        // The backward's weights, dx and dw buffers at most: nothing the size of dy.
+        #expect(blockedBackward - forward <= xBytes + 2 * weightBytes)
+        _ = conv2dBackward(
+            dOutput: dy, input: x, weight: weight, window: window, dWeight: &dWeight, dBias: &dBias,
+            computeInputGradient: true, workspace: &workspace)
+        #expect(primitives.bufferBytes - blockedBackward >= dyBytes)
+    }
 }

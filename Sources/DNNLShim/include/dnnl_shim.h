@@ -48,6 +48,9 @@ int snnc_conv_backward_blocked(
     snnc_conv *conv, const float *x, float *dy_blocked, const float *w, float *dx, float *dw,
     int x_is_forward_input);
 
+/// Bytes of the reorder buffers allocated so far (each on its port's first use).
+size_t snnc_conv_buffer_bytes(const snnc_conv *conv);
+
 /// The name of the kernel oneDNN chose for each pass ("jit:avx512_core", "gemm:jit", ...).
 const char *snnc_conv_implementation(const snnc_conv *conv, int pass);
 
