@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .markdown import sources_line, table
 from .measures import Section
-from .plan import LEVELS
+from .plan import LEVELS, stage_of
 from .records import Level
 from .stats import stat
 
@@ -32,6 +32,7 @@ class Figures(Section):
             self.out("Not yet run (stages 7, 12): no `fig3.json` or `fig3.csv`.", "")
             return
         ts = range(1, 6)
+        missing = set()
         for mask in self.fig3_masks():
             self.out(f"**Mask {mask:.2f}%: test accuracy (%) at T_post**", "")
             rows = []
@@ -40,6 +41,8 @@ class Figures(Section):
                 for post in ts:
                     r = grid.get((pre, post))
                     lv = next((lv for lv in r.levels if lv.target == mask), None) if r else None
+                    if lv is None and pre <= post:
+                        missing.add(f"oneshot-pre{pre}-post{post}")
                     cells.append(f"{lv.accuracy:.2f}" if lv else ("" if pre > post else "—"))
                 rows.append([f"T_pre {pre}"] + cells)
             self.out(*table(["", *(f"T_post {p}" for p in ts)], rows), "")
@@ -52,7 +55,11 @@ class Figures(Section):
         d, src = self.dense()
         if d:
             self.out(f"Dense reference at T = 5: {d.text(n=False)}% (n={d.n}; {src}).", "")
-        self.out("— : not yet run (T_post = 5 row: stage 7; the rest: stage 12); blank: T_pre > T_post (not run).", "")
+        # Stage 7 runs the T_post = 5 column, stage 12 the rest (plan.stage_of).
+        columns = {7: "T_post = 5", 12: "T_post ≤ 4"}
+        stages = sorted({s for s in (stage_of(r) for r in missing) if s is not None})
+        pending = "; ".join(f"stage {s}: {columns.get(s, '?')}" for s in stages)
+        self.out((f"— : not yet run ({pending}); " if pending else "") + "blank: T_pre > T_post (not run).", "")
         self.out(sources_line(grid.values(), ["dense.csv"] if self.res.dense else None), "")
 
     def fig5(self):

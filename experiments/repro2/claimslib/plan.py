@@ -52,14 +52,36 @@ def stages_text(runs: list[str]) -> str:
     return ("stage " if len(stages) == 1 else "stages ") + ", ".join(str(s) for s in stages)
 
 
+def sweep_text(name: str) -> str | None:
+    """The text of this folder's sweep file `name` (`dense.toml`, `sweep.toml`), None when missing."""
+    path = Path(__file__).resolve().parent.parent / name
+    try:
+        return path.read_text()
+    except OSError:
+        return None
+
+
 def sweep_threads(name: str) -> int | None:
     """`threads` in the [options] of this folder's sweep file `name` (`dense.toml`, `sweep.toml`),
     None when the file or the line is missing. The dense baselines ran with 2 threads, the searches
     with 1 (README.md, "Stages"); a run's bits depend on its thread count (DESIGN.md "Threads")."""
-    path = Path(__file__).resolve().parent.parent / name
-    try:
-        text = path.read_text()
-    except OSError:
+    text = sweep_text(name)
+    if text is None:
         return None
     m = re.search(r"^threads\s*=\s*(\d+)\s*$", text, re.MULTILINE)
     return int(m.group(1)) if m else None
+
+
+def planned_seeds(method: str) -> list[int]:
+    """The seeds `sweep.toml` plans for a method (its `[axes.method.<method>]` table): the table's own
+    `seed = …` when it restricts the seed axis (SNIP, random, transfer, Grad R at α = 1e-4, …), else
+    SEEDS (also when the file or the table is missing)."""
+    text = sweep_text("sweep.toml")
+    if text is None:
+        return SEEDS
+    name = re.escape(method)
+    table = re.search(rf'^\[axes\.method\.(?:"{name}"|{name})\]\s*$(.*?)(?=^\[|\Z)', text, re.MULTILINE | re.DOTALL)
+    if not table:
+        return SEEDS
+    m = re.search(r"^seed\s*=\s*\[?\s*([\d,\s]+?)\s*\]?\s*$", table.group(1), re.MULTILINE)
+    return [int(x) for x in m.group(1).split(",") if x.strip()] if m else SEEDS

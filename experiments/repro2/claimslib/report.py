@@ -30,6 +30,11 @@ class Header(Section):
             f"Test images per accuracy: {self.noise.images} ({self.images_why}); the standard error of one accuracy p "
             f"is sqrt(p(1−p)/{self.noise.images}) (e.g. {self.noise.test_se(87.0):.2f} points at 87%).",
             "",
+            "In the tables a difference a − b is given with its 95% band (formed as the Claims section's rules say) and "
+            "marked \"differs from 0\" when 0 lies outside the band, \"consistent with 0\" otherwise. The claim rules "
+            "test each claim's own threshold θ instead and say \"holds\", \"fails\" or \"inside the noise\", so the same "
+            "difference can differ from 0 and still be inside the noise of a claim's θ.",
+            "",
         )
 
 

@@ -122,9 +122,11 @@ class Noise:
         return Difference(a.mean - b.mean, q * se, f"Welch t({k})·SE")
 
     def diff_text(self, a: Stat, b: Stat) -> str:
-        """`a − b` in points, with its 95% band and whether it is inside the noise."""
+        """`a − b` in points, with its 95% band and whether 0 lies outside it ("differs from 0") or
+        inside it ("consistent with 0"): words of their own, because a claim rule tests its own
+        threshold θ and says "holds", "fails" or "inside the noise" (`condition_text`)."""
         x = self.difference(a, b)
-        tag = "inside the noise" if abs(x.d) < x.half else "outside the noise"
+        tag = "consistent with 0" if abs(x.d) < x.half else "differs from 0"
         return f"{x.d:+.2f} (± {x.half:.2f}, {x.how}, {tag})"
 
     def at_least(self, a: Stat, b: Stat, threshold: float) -> bool | None:

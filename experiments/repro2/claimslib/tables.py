@@ -109,22 +109,36 @@ class Tables(Section):
             rows = [[title] + [cell(m, i) for i in range(len(LEVELS))] for title, m in methods]
             self.out(caption, "", *table(["method"] + cols, rows), "")
         self.out("**ET gain: full-T cost / early-time cost (ratio of the means), Δ accuracy = ET − full T (points)**", "")
-        rows = []
+        rows, not_comparable = [], []
         for base, early in (("imp", "imp+et"), ("eb", "eb+et")):
-            for i in range(len(LEVELS)):
-                g = self.gain(base, early, i)
-                if g is None:
-                    continue
-                wg, tg, a, b = g
+            gains = [(i, g) for i in range(len(LEVELS)) if (g := self.gain(base, early, i)) is not None]
+            # A wall-time ratio measures ET only when both runs were timed under the same conditions
+            # (binary, machine load). A level where both did the same work but not in the same time
+            # shows they were not; that pair's wall-time gains are then marked, not compared.
+            same_work = [
+                (i, tg) for i, (wg, tg, _, _) in gains if tg is not None and abs(wg - 1) < 0.005 and abs(tg - 1) > 0.1
+            ]
+            if same_work:
+                not_comparable.append((base, early, same_work))
+            for i, (wg, tg, a, b) in gains:
+                wall = "—" if tg is None else (f"not comparable (×{tg:.2f})" if same_work else f"×{tg:.2f}")
                 rows.append(
-                    [f"{early} vs {base}", self.level_name(i, rounds=base == "imp"), f"×{wg:.2f}",
-                     f"×{tg:.2f}" if tg is not None else "—",
+                    [f"{early} vs {base}", self.level_name(i, rounds=base == "imp"), f"×{wg:.2f}", wall,
                      self.noise.diff_text(a, b), f"{a.n} / {b.n}"]
                 )
         if rows:
             self.out(*table(["pair", "level", "work gain", "wall-time gain", "Δ accuracy", "seeds (ET / full T)"], rows), "")
         else:
             self.out("No pair has a level in common yet (stages 2–4).", "")
+        for base, early, same_work in not_comparable:
+            where = ", ".join(self.level_name(i, False) for i, _ in same_work)
+            ratios = ", ".join(f"×{tg:.2f}" for _, tg in same_work)
+            self.out(
+                f"Wall-time gains of {early} vs {base}: not comparable. At {where} both searches did the same work "
+                f"(×1.00) yet their wall times differ {ratios}, so the two runs were timed under different conditions "
+                "(binary, machine load; README.md, \"The pinned binary\"). The work gain is the measure.",
+                "",
+            )
         te = [(r.name, r) for m in ("imp+et", "eb+et") for r in self.res.method_runs(m)]
         if te:
             self.out(
