@@ -23,6 +23,10 @@ public struct ConvWorkspace: Sendable {
     var product: [Float] = []
     /// oneDNN primitives per convolution shape (see `primitives(_:)`).
     private var primitiveCache = ConvPrimitiveCache()
+    /// Channel-blocked output gradients `conv2dBackward(blockedOutputGradient:)` has taken, and
+    /// how many of them reached it copied: shared on their way from their producer, so that
+    /// oneDNN's mutable access copied the array (a lost `consume`; costs time, not bits).
+    public internal(set) var blockedGradients = (taken: 0, copied: 0)
 
     /// A workspace whose sparse buffers stay within `maxColumnBytes` and whose kernels use
     /// `threads` threads (default: the current BLAS thread count).
@@ -236,6 +240,18 @@ public struct ChannelBlockedGradient: Sendable {
     public internal(set) var scalars: [Float]
     /// Σ over each row (image i, channel c) at `i·C + c`, as `runSum` adds them.
     public let rowSums: [Float]
+    /// Where `scalars`' storage was when its producer made it: `conv2dBackward(blockedOutputGradient:)`
+    /// finding it elsewhere means the array was shared and copied on its way (see
+    /// `ConvWorkspace.blockedGradients`).
+    let storageAddress: Int
+
+    init(shape: [Int], block: Int, scalars: [Float], rowSums: [Float]) {
+        self.shape = shape
+        self.block = block
+        self.scalars = scalars
+        self.rowSums = rowSums
+        storageAddress = scalars.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+    }
 }
 
 /// The channel block in which the backward of a convolution of `input` with `outChannels`
@@ -279,8 +295,17 @@ public func conv2dBackward(
         primitives.diffDstChannelBlock == dOutput.block,
         "conv2d backward reads dOutput in blocks of \(primitives.diffDstChannelBlock) channels, not \(dOutput.block)")
     addBiasGradient(rowSums: dOutput.rowSums, into: &dBias)
-    return oneDNNConvBackward(
+    var copied = false
+    let inputGradient = oneDNNConvBackward(
         primitives, input: input, weight: weight, dWeight: &dWeight, weightGradient: true,
         computeInputGradient: computeInputGradient, threads: workspace.threads
-    ) { body in dOutput.scalars.withUnsafeMutableBufferPointer { body(.blocked($0.baseAddress!)) } }
+    ) { body in
+        dOutput.scalars.withUnsafeMutableBufferPointer {
+            copied = copied || Int(bitPattern: $0.baseAddress) != dOutput.storageAddress
+            body(.blocked($0.baseAddress!))
+        }
+    }
+    workspace.blockedGradients.taken += 1
+    if copied { workspace.blockedGradients.copied += 1 }
+    return inputGradient
 }

@@ -74,6 +74,9 @@ public struct Network: Sendable {
     /// gradient in the layout the convolution's backward reads (the same bits, one reorder fewer).
     /// Tests turn it off to compare.
     var writesBlockedConvGradients = true
+    /// The channel-blocked output gradients the convolutions' backward took, and how many of them
+    /// arrived copied (`ConvWorkspace.blockedGradients`; tests check that none did).
+    var blockedConvGradients: (taken: Int, copied: Int) { workspace.blockedGradients }
 
     /// A runner for `graph` whose parameters are laid out as in `parameters`.
     public init(graph: LayerGraph, parameters: ParameterSet) {

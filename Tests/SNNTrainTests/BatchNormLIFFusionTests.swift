@@ -67,6 +67,9 @@ struct BlockedConvGradientNetworkTests {
             blockedConvolutions += 1
         }
         #expect(blockedConvolutions > 0)
+        // Each took its gradient as batch norm wrote it: not copied on the way (`consume`).
+        #expect(blocked.blockedConvGradients == (taken: blockedConvolutions, copied: 0))
+        #expect(plain.blockedConvGradients == (taken: 0, copied: 0))
         #expect(blocked.pass.logits.scalars.map(\.bitPattern) == plain.pass.logits.scalars.map(\.bitPattern))
         #expect(blocked.gradients.map { $0.scalars.map(\.bitPattern) } == plain.gradients.map { $0.scalars.map(\.bitPattern) })
         #expect(blocked.gradients.contains { $0.scalars.contains { $0 != 0 } })
@@ -87,6 +90,8 @@ struct VGG16TrainingStep {
     let gradients: [Tensor]
     /// The parameters after the forward pass (running statistics updated).
     let state: ParameterSet
+    /// The runner's `Network.blockedConvGradients` after the step.
+    let blockedConvGradients: (taken: Int, copied: Int)
 
     init(statistics: BatchNormStatistics, configure: (inout Network) -> Void) throws {
         let spec = ModelSpec(
@@ -102,6 +107,7 @@ struct VGG16TrainingStep {
         pass = network.forward(images, parameters: &state, training: true)
         let dLogits = Trainer.loss(pass.logits, labels: [0, 3, 2], timeSteps: spec.timeSteps).dLogits
         gradients = network.backward(pass, dLogits: dLogits, parameters: state)
+        blockedConvGradients = network.blockedConvGradients
         self.state = state
     }
 }
