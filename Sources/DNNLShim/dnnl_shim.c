@@ -77,6 +77,7 @@ static void port_destroy(port *p) {
 }
 
 /// The memory the kernel reads or writes for port `p`, its buffer allocated on first use.
+/// Setting the handle zero-fills the layout's padding, as allocating with the memory did.
 static dnnl_status_t port_kernel(port *p, dnnl_memory_t *kernel) {
     if (p->reorder && !p->buffer) {
         const dnnl_memory_desc_t *md;
