@@ -131,6 +131,13 @@ struct CLITests {
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "keep")
         // inspect on something that is not a deployment.
         expectDiagnostic(try CLI.run(["inspect", input]), ["not an snnc deployment file"])
+        // Options that would not change what is written are usage errors, not silently dropped.
+        let nir = try CLI.run(["export", input, "--format", "nir", "--target", "loihi", "--assume-rate", "0.2", "-o", d.path + "/m.nir"])
+        #expect(
+            nir.status == 64 && nir.stderr.contains("--format nir writes the float model, which --target, --assume-rate"), "\(nir.stderr)")
+        let both = try CLI.run(["export", input, "--calibration", d.path + "/c.json", "--assume-rate", "0.2", "-o", d.path + "/x.snn.h5"])
+        #expect(both.status == 64 && both.stderr.contains("--assume-rate is for estimates without --calibration"), "\(both.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: d.path + "/m.nir") && !FileManager.default.fileExists(atPath: d.path + "/x.snn.h5"))
     }
 
     @Test func targetsListAndShow() throws {

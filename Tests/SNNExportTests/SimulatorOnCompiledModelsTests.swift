@@ -146,6 +146,25 @@ struct SimulateCLITests {
         #expect(noData.status == 1 && noData.stderr.contains("not found"), "\(noData.stderr)")
         let usage = try CLI.run(["simulate", model, "--threads", "0"])
         #expect(usage.status == 64)
+        let data = Repository.root + "/fixtures/fashion-mnist"
+        // Images of another size are refused, not padded up to the model's (4×4 into 28×28 ran).
+        let small = try CLI.run(["simulate", model, "--dataset", "fmnist-4x4", "--data-dir", data, "--limit", "2"])
+        #expect(small.status == 1, "\(small.stdout)")
+        #expect(
+            small.stderr.contains("but 'fmnist-4x4' has [1, 4, 4]") && small.stderr.contains("the file records 'fmnist'"), "\(small.stderr)"
+        )
+        // Output folders are checked before the run, not after it.
+        for option in ["--trace", "--calibration-out"] {
+            let lost = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "2", option, d.path + "/none/out"])
+            #expect(lost.status == 1 && lost.stderr.contains("folder '\(d.path)/none' does not exist"), "\(lost.stderr)")
+            #expect(!lost.stderr.contains("simulated"), "\(lost.stderr)")
+        }
+        // Another target's figures are used, with a note that the mapping is the compiled one.
+        let priced = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "2", "--target", "loihi"])
+        #expect(priced.status == 0 && priced.stdout.contains("on 'loihi'"), "\(priced.stderr)")
+        #expect(priced.stderr.contains("was compiled for 'edge'") && priced.stderr.contains("'snnc export --target loihi'"))
+        let same = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "2", "--target", "edge"])
+        #expect(same.status == 0 && !same.stderr.contains("was compiled for"), "\(same.stderr)")
     }
 
     @Test func aCustomTargetFileIsNotNeededToSimulate() throws {

@@ -37,7 +37,11 @@ extension SNNC {
         var level: LevelChoice?
         @Option(help: "Folder with the data set's files (default: the one stored in the model).")
         var dataDir: String?
-        @Option(help: "Test on a stratified subset of this many images. (default: the whole test set)")
+        @Option(
+            help: """
+                Test on a stratified subset of this many images, drawn with the model's data seed. (default: the test \
+                subset stored in the model, the images it was trained and searched with; all of them when it stored none)
+                """)
         var testSubset: Int?
         @Option(help: "HDF5 file with a float32 dataset 'images' [N, C, H, W] to run instead of the test set.")
         var inputs: String?

@@ -18,7 +18,8 @@ extension SNNC {
                 'nir.read' loads the deployed model: the integer weights, with each LIF group's \
                 scale in its r) and whose /snnc group holds the sparse integer tables, \
                 quantisation, core map, estimates with the target's cost figures, and provenance \
-                (docs/FORMAT.md, format 2.1). The model's input preprocessing ('snnc import \
+                (docs/FORMAT.md, format \(DeploymentFile.majorVersion).\(DeploymentFile.minorVersion)). The model's \
+                input preprocessing ('snnc import \
                 --normalize') is stored with it and sets the input's quantisation range.
 
                 Without --calibration the estimates are structure only: every neuron is assumed \
@@ -51,8 +52,8 @@ extension SNNC {
                 (default: the sparsest level trained at the full T)
                 """, valueName: "k|best-fit"))
         var level: LevelChoice?
-        @Option(help: "Target profile name (see 'snnc targets') or path to a .toml file.")
-        var target = "edge"
+        @Option(help: "Target profile name (see 'snnc targets') or path to a .toml file. (default: edge)")
+        var target: String?
         @Option(name: .shortAndLong, help: "Deployment file to write (HDF5, e.g. model.snn.h5).")
         var output: String
         @Option(help: "What to write: deployment (the compiled chip file) or nir (a plain float NIR graph).")
@@ -68,8 +69,8 @@ extension SNNC {
                 """
         )
         var calibration: String?
-        @Option(help: "Firing probability per neuron and step for structure-only estimates.")
-        var assumeRate: Double = 0.1
+        @Option(help: "Firing probability per neuron and step for structure-only estimates (without --calibration). (default: 0.1)")
+        var assumeRate: Double?
         @Option(
             help: """
                 Map this percentile of each layer's weight magnitudes to the largest integer, clipping (and reporting) \
@@ -79,7 +80,21 @@ extension SNNC {
         var clipPercentile: Double?
 
         func validate() throws {
-            if !(assumeRate >= 0 && assumeRate <= 1) { throw ValidationError("--assume-rate must be in [0, 1]") }
+            if let rate = assumeRate, !(rate >= 0 && rate <= 1) { throw ValidationError("--assume-rate must be in [0, 1]") }
+            if calibration != nil && assumeRate != nil {
+                throw ValidationError("--assume-rate is for estimates without --calibration: give one of them")
+            }
+            if format == .nir {
+                let given = [
+                    ("--target", target != nil), ("--calibration", calibration != nil), ("--assume-rate", assumeRate != nil),
+                    ("--clip-percentile", clipPercentile != nil),
+                ].filter(\.1).map(\.0)
+                if !given.isEmpty {
+                    throw ValidationError(
+                        "--format nir writes the float model, which \(given.joined(separator: ", ")) would not change: drop "
+                            + (given.count == 1 ? "it" : "them"))
+                }
+            }
             if let p = clipPercentile, !(p > 0 && p <= 100) { throw ValidationError("--clip-percentile must be in (0, 100]") }
         }
 
@@ -94,7 +109,7 @@ extension SNNC {
                     try writeNIR()
                     return
                 }
-                let profile = try loadProfile(target)
+                let profile = try loadProfile(target ?? "edge")
                 let calibrationValue = try calibration.map(CalibrationFile.read)
                 let opened = try ModelSource.graph(at: input, level: level?.breakingTies(on: profile.name))
                 var graph = opened.graph
@@ -108,7 +123,7 @@ extension SNNC {
                 do {
                     graph = try compile(
                         graph, for: profile, quantization: options, calibration: calibrationValue,
-                        assumedRate: assumeRate)
+                        assumedRate: assumeRate ?? 0.1)
                 } catch let error as CompileError {
                     // Adds the input file and the target's name to the layer and limit.
                     throw Diagnostic(compile: error, target: profile.name, input: input)

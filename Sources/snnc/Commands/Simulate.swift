@@ -60,7 +60,11 @@ extension SNNC {
         @Option(help: "Simulate the first N images of the split. (default: all)")
         var limit: Int?
         @Option(
-            help: "Target profile for cycles and energy (name or .toml path). (default: the figures stored in the file by 'snnc export')")
+            help: """
+                Target profile whose cost figures price the run (name or .toml path); the mapping stays the one the file was \
+                compiled for ('snnc export --target' says whether another chip can hold the model). (default: the figures \
+                stored in the file by 'snnc export')
+                """)
         var target: String?
         @Option(help: "Worker threads (each runs whole images).")
         var threads = CommandDefaults.threads
@@ -85,6 +89,9 @@ extension SNNC {
 
         func run() throws {
             try reportingDiagnostics {
+                // Written after the whole run: a folder that is not there fails now, not after it.
+                if let trace { try requireOutputFolder(of: trace, option: "--trace") }
+                if let calibrationOut { try requireOutputFolder(of: calibrationOut, option: "--calibration-out") }
                 let graph = try DeploymentFile.read(file).graph
                 let cost = try costModel(for: graph)
                 let simulator: EventSimulator
@@ -155,7 +162,17 @@ extension SNNC {
         /// The cost model of `--target`; else the figures the file was compiled with; else (files
         /// without them) the profile the file names; nil (with a note) when there is none.
         private func costModel(for graph: Graph) throws -> CostModel? {
-            if let target { return try loadProfile(target).costs }
+            if let target {
+                let profile = try loadProfile(target)
+                if let compiled = graph.target, compiled != profile.name {
+                    printError(
+                        "note: '\(file)' was compiled for '\(compiled)' (its numerics, neuron model and core map): the "
+                            + "cycles and energy below price that mapping with '\(profile.name)''s figures, which says nothing "
+                            + "of whether '\(profile.name)' can run it; 'snnc export --target \(profile.name)' compiles it for "
+                            + "'\(profile.name)' and says whether it fits")
+                }
+                return profile.costs
+            }
             if let costs = graph.estimates?.costs { return costs }
             guard let name = graph.target else {
                 printError("note: the file names no target and no --target was given: no cycles or energy")
@@ -202,16 +219,19 @@ struct SimulationInputs: Sendable {
                 message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
                 hint: "pass the --dataset the model was trained on")
         }
-        // The recorded padding when it gives the model's input size, else the padding that does.
-        let recordedPad = recorded.flatMap { $0.dataset == name.rawValue ? $0.padding : nil }
-        let pad = [recordedPad, (shape[1] - data.height) / 2].compactMap { $0 }.first { pad in
-            pad > 0 && shape[1] - data.height == 2 * pad && shape[2] - data.width == 2 * pad
+        // The data set the file records (or any, for a file without the record): the recorded
+        // padding when it gives the model's input size, else the padding that does. Another data
+        // set is not padded: its images must have the model's input size.
+        let recordedData = recorded.map { $0.dataset == name.rawValue } ?? true
+        let pads = recordedData ? [recorded?.padding, (shape[1] - data.height) / 2].compactMap { $0 } : []
+        if let pad = pads.first(where: { $0 > 0 && shape[1] - data.height == 2 * $0 && shape[2] - data.width == 2 * $0 }) {
+            data = data.padded(by: pad)
         }
-        if let pad { data = data.padded(by: pad) }
         guard data.imageShape == shape else {
             throw Diagnostic(
                 message: "the model reads \(shape) images but '\(name.rawValue)' has \(data.imageShape)", location: file,
-                hint: "pass the --dataset the model was trained on")
+                hint: "pass the --dataset the model was trained on"
+                    + (recorded.map { $0.dataset != name.rawValue ? " (the file records '\($0.dataset)')" : "" } ?? ""))
         }
         return SimulationInputs(
             dataset: name.rawValue, data: data, normalization: try normalization(recorded, name, file), preprocessing: recorded)
