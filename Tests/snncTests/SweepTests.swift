@@ -459,6 +459,11 @@ struct SweepTests {
         #expect(result.stderr.contains("imp-s1: failed (exit status 64), log: out/logs/imp-s1.log"), "\(result.stderr)")
         #expect(result.stderr.contains("Error: 1 run did not finish: imp-s1\nAt:    ./out/logs/imp-s1.log\nHint:  read the logs"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/logs/imp-s0.log"))
+        // Its state says it failed (its log's last line), not that it never started.
+        let status = try snnc(["sweep", "status", "tiny.toml"], in: dir)
+        #expect(status.stdout.contains("failed") && status.stdout.contains("exit status 64 at "), "\(status.stdout)")
+        #expect(status.stdout.contains("log: out/logs/imp-s1.log"), "\(status.stdout)")
+        #expect(try states(dir)["imp-s1"] == "failed" && (try states(dir)["imp-s0"]) == "not-started")
         // A run another sweep is running (its lock held) is left alone.
         try FileManager.default.createDirectory(atPath: dir + "/out/logs", withIntermediateDirectories: true)
         let held = open(dir + "/out/logs/imp-s0.lock", O_CREAT | O_RDWR, 0o644)

@@ -10,8 +10,9 @@ extension SNNC {
                 A sweep file (TOML, docs/SWEEP.md) names one command (prune, train, export, \
                 simulate), the options of every run, and axes whose values multiply. Every run \
                 has a stable name made of its axis values and writes its own file under the \
-                sweep's outputs folder; its state (finished, partial, not started) is read from \
-                that file, so running a sweep again skips finished runs and resumes killed ones.
+                sweep's outputs folder; its state (finished, partial, not started, failed) is read \
+                from that file (and its log when there is no file), so running a sweep again skips \
+                finished runs, resumes killed ones and starts failed ones again.
 
                 Examples:
                   snnc sweep plan experiments/repro/sweep.toml
@@ -216,7 +217,7 @@ extension SNNC.Sweep {
                 for run in plan.runs {
                     switch SweepRunState.of(run, command: sweep.command, in: sweep.directory) {
                     case .finished: continue
-                    case .notStarted, .partial: pending.append(run)
+                    case .notStarted, .failed, .partial: pending.append(run)
                     case .differs(let why), .unreadable(let why): printError("not submitted: \(run.name): '\(run.output)' \(why)")
                     }
                 }
@@ -240,7 +241,8 @@ extension SNNC.Sweep {
             abstract: "Show each run's state, from its output file and, when Slurm is present, the queue.",
             discussion: """
                 The state comes from the run's file (finished, partial with what is stored, \
-                not started). With jobs submitted by 'snnc sweep slurm --submit' and squeue on \
+                not started; failed, with the exit status and the log, when its last attempt \
+                failed before writing one). With jobs submitted by 'snnc sweep slurm --submit' and squeue on \
                 the PATH, each run's task state is shown too (PENDING, RUNNING, …).
 
                 Examples:

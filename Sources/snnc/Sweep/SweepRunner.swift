@@ -33,7 +33,7 @@ final class SweepRunner {
     static func arguments(for run: SweepRun, state: SweepRunState, command: SweepFile.Command) -> [String]? {
         switch state {
         case .finished: return nil
-        case .notStarted, .unreadable, .differs: return run.arguments
+        case .notStarted, .failed, .unreadable, .differs: return run.arguments
         case .partial(_, let extend):
             // --resume takes the stored settings; only the options it accepts are passed on.
             let keep: Set<String> = command == .prune ? ["--threads", "--data-dir"] : ["--threads"]
@@ -118,13 +118,30 @@ final class SweepRunner {
                     if let temporary = entry.stdout { try? manager.removeItem(atPath: temporary) }
                     outcome = .failed(status: entry.process.terminationStatus)
                 }
-                if case .finished = outcome { finished += 1 } else { failed += 1 }
+                if case .finished = outcome {
+                    finished += 1
+                } else {
+                    failed += 1
+                    if case .failed(let status) = outcome {
+                        appendToLog(
+                            entry.run,
+                            SweepRunState.failureLine(status == 0 ? "stopped before finishing (exit status 0)" : "exit status \(status)"))
+                    }
+                }
                 outcomes[entry.run.name] = outcome
                 onOutcome(entry.run, outcome)
             }
             running = still
         }
         return runs.map { ($0, outcomes[$0.name]!) }
+    }
+
+    /// Appends `line` to the run's log (best effort: the outcome is reported either way).
+    private func appendToLog(_ run: SweepRun, _ line: String) {
+        guard let log = FileHandle(forWritingAtPath: (directory as NSString).appendingPathComponent(run.log)) else { return }
+        log.seekToEndOfFile()
+        log.write(Data(line.utf8))
+        try? log.close()
     }
 
     /// Starts one run's process in the sweep's folder; a simulation's stdout goes to a temporary

@@ -3,7 +3,8 @@ import SNNStore
 import SNNTickets
 import SNNTrain
 
-/// Where a run stands, read from its own output file (no other record is kept).
+/// Where a run stands, read from its own output file (and, when there is none, from the last
+/// line `sweep run` wrote to its log: a run that failed before writing anything).
 enum SweepRunState: Equatable {
     /// The file is complete: a finished search or training, an export or a simulation's JSON.
     case finished
@@ -14,6 +15,8 @@ enum SweepRunState: Equatable {
     case differs(String)
     /// No file yet.
     case notStarted
+    /// No file, and the run's last attempt failed (what its log's last line says); run again.
+    case failed(String)
     /// A file that is not what the run writes (or cannot be read).
     case unreadable(String)
 
@@ -24,13 +27,14 @@ enum SweepRunState: Equatable {
         case .partial: "partial"
         case .differs: "differs"
         case .notStarted: "not-started"
+        case .failed: "failed"
         case .unreadable: "unreadable"
         }
     }
 
     var detail: String {
         switch self {
-        case .partial(let text, _), .differs(let text), .unreadable(let text): text
+        case .partial(let text, _), .differs(let text), .unreadable(let text), .failed(let text): text
         default: ""
         }
     }
@@ -38,7 +42,7 @@ enum SweepRunState: Equatable {
     /// The state of `run`, whose paths are relative to `directory`.
     static func of(_ run: SweepRun, command: SweepFile.Command, in directory: String) -> SweepRunState {
         let path = (directory as NSString).appendingPathComponent(run.output)
-        guard FileManager.default.fileExists(atPath: path) else { return .notStarted }
+        guard FileManager.default.fileExists(atPath: path) else { return lastAttempt(of: run, in: directory) }
         switch command {
         case .prune:
             do {
@@ -73,5 +77,25 @@ enum SweepRunState: Equatable {
         case .export, .simulate:
             return .finished  // written atomically: present means complete
         }
+    }
+
+    /// The line `sweep run` appends to a run's log when an attempt fails (`failureLine`).
+    static let failurePrefix = "failed: "
+
+    /// `== <time> failed: <why>`, for the run's log.
+    static func failureLine(_ why: String) -> String {
+        "== \(ISO8601DateFormatter().string(from: Date())) \(failurePrefix)\(why)\n"
+    }
+
+    /// `.failed` when the last `== ` line of the run's log records a failed attempt, else
+    /// `.notStarted` (no log, or an attempt that has not ended or was killed).
+    private static func lastAttempt(of run: SweepRun, in directory: String) -> SweepRunState {
+        let log = (directory as NSString).appendingPathComponent(run.log)
+        guard let text = try? String(contentsOfFile: log, encoding: .utf8),
+            let last = text.split(separator: "\n").last(where: { $0.hasPrefix("== ") })
+        else { return .notStarted }
+        let fields = last.split(separator: " ", maxSplits: 2)  // "==", the time, what happened
+        guard fields.count == 3, fields[2].hasPrefix(failurePrefix) else { return .notStarted }
+        return .failed("\(fields[2].dropFirst(failurePrefix.count)) at \(fields[1]); log: \(run.log)")
     }
 }
