@@ -191,5 +191,18 @@ struct CalibrationAgreementTests {
             #expect(run.stderr.contains("non-negative event counts"), "\(name): \(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: d.path + "/m.snn.h5"))
         }
+        // A malformed file is described in the user's terms: the key, the place.
+        for (text, expected) in [
+            (#"{"images": 2}"#, "the top level has no key 'events'"),
+            (#"{"images": 2, "events": {"lif1": "x"}}"#, "'events.lif1' is not a list"),
+            (#"{"images": 2.5, "events": {}}"#, "a value has the wrong type (\"images\" is a whole number"),
+            ("images", "not JSON"),
+        ] {
+            let path = d.path + "/bad.json"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let run = try CLI.run(["export", checkpoint, "--target", "edge", "--calibration", path, "-o", d.path + "/m.snn.h5"])
+            #expect(run.status == 1 && run.stderr.contains("the calibration file is not valid: \(expected)"), "\(text): \(run.stderr)")
+            #expect(!run.stderr.contains("CodingKeys"), "\(run.stderr)")
+        }
     }
 }

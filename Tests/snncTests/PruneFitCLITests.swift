@@ -85,6 +85,17 @@ struct PruneFitCLITests {
             "export", tickets, "--level", "1", "--target", "edge", "--calibration", dir + "/cal.json", "-o", calibrated,
         ])
         #expect(export.status == 0, "\(export.stderr)")
+        // The calibration names its source: another level of the file is refused, and no file is written.
+        let otherLevel = try cli.run([
+            "export", tickets, "--level", "0", "--target", "edge", "--calibration", dir + "/cal.json", "-o", dir + "/l0.snn.h5",
+        ])
+        #expect(otherLevel.status == 1, "\(otherLevel.stderr)")
+        #expect(
+            otherLevel.stderr.contains("the calibration was measured on a deployment of level 1 of '")
+                && otherLevel.stderr.contains(
+                    "not of level 0 of '\(tickets)'"),
+            "\(otherLevel.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/l0.snn.h5"))
         let totals = try #require(try jsonObject(cli.run(["inspect", calibrated, "--json"]).stdout)["totals"] as? [String: Any])
         #expect(stored["synapticOps"] as? Double == totals["synaptic_ops"] as? Double)
         #expect(stored["energyPicojoules"] as? Double == totals["energy_pj"] as? Double)

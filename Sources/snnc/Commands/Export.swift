@@ -110,12 +110,15 @@ extension SNNC {
                     return
                 }
                 let profile = try loadProfile(target ?? "edge")
-                let calibrationValue = try calibration.map(CalibrationFile.read)
                 let opened = try ModelSource.graph(at: input, level: level?.breakingTies(on: profile.name))
+                let inputSHA256 = try fileSHA256(input, role: "the input file")
+                let calibrationValue = try calibration.map {
+                    try CalibrationFile.read($0, for: input, sha256: inputSHA256, level: opened.level)
+                }
                 var graph = opened.graph
                 PreprocessingNote.print(for: graph.inputPreprocessing)
                 graph.provenance = Provenance(
-                    sourceFile: input, sourceSHA256: try fileSHA256(input, role: "the input file"),
+                    sourceFile: input, sourceSHA256: inputSHA256,
                     command: CommandLineText.invocation, toolVersion: SNNC.version,
                     target: profile.name, createdUTC: ISO8601DateFormatter().string(from: Date()),
                     sourceLevel: opened.level)

@@ -102,7 +102,7 @@ enum ReportSources {
             return .tickets(file: path, summary: try decode(TicketSummary.self, data, decoder, path, "a 'snnc prune --json' summary"))
         }
         if keys.isSuperset(of: ["images", "events"]) {
-            return .calibration(file: path, calibration: try CalibrationFile.read(path))
+            return .calibration(file: path, calibration: try CalibrationFile.read(path).0)
         }
         if keys.isSuperset(of: ["spikes", "synaptic_events", "images"]) {
             let decoder = JSONDecoder()

@@ -144,7 +144,12 @@ extension SNNC {
                 if let trace, let traces = result.traces {
                     try SpikeTraceFile(model: file, graph: graph, traces: traces, result: result).write(to: trace)
                 }
-                if let calibrationOut { try CalibrationFile.write(result.calibration(), to: calibrationOut) }
+                if let calibrationOut {
+                    let source = graph.provenance.map {
+                        CalibrationFile.Source(file: $0.sourceFile, sha256: $0.sourceSHA256, level: $0.sourceLevel)
+                    }
+                    try CalibrationFile.write(result.calibration(), source: source, to: calibrationOut)
+                }
                 var report = SimulateReport(
                     file: file, graph: graph, dataset: inputs.dataset, result: result,
                     threads: threads, costModel: cost, checked: reference != nil)
