@@ -119,10 +119,13 @@ public struct DeploymentFile: Sendable, Equatable {
         let file = try HDF5File.open(path)
         let root = file.root
         guard root.kind(of: "snnc") == .group else {
+            // A checkpoint or ticket file names itself in its root's `format`.
+            let format = (try? root.stringAttribute("format")).map { ": its format is '\($0)'" } ?? ""
             throw DeploymentFileError(
                 path: path, object: "/snnc",
-                reason: "not an snnc deployment file (no /snnc group)",
-                hint: "pass a file written by 'snnc export'")
+                reason: "not an snnc deployment file (no /snnc group)\(format)",
+                hint: format.isEmpty
+                    ? "pass a file written by 'snnc export'" : "compile it with 'snnc export \(path) --target …' and pass that file")
         }
         let snnc = try root.group("snnc")
         guard (try? snnc.stringAttribute("format")) == formatName else {

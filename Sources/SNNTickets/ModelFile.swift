@@ -39,7 +39,7 @@ public enum LevelChoice: Equatable, Sendable {
 /// Why `openTrainedModel(path:level:)` cannot give a model (beyond the errors of the files).
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     /// The file is HDF5 but neither a checkpoint nor a ticket file; `format` is its root
-    /// attribute `format`, empty when it has none.
+    /// attribute `format`, empty when it has none, `deploymentFormat` for a deployment file.
     case unrecognizedFormat(path: String, format: String)
     /// A level was requested, but the file is a checkpoint.
     case levelOfCheckpoint(path: String)
@@ -57,10 +57,18 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// What is wrong with the format of an unrecognised file: "it has no 'format' attribute" or
-    /// "its format is '…'"; nil for the other cases.
+    /// `unrecognizedFormat`'s format for a deployment file (`snnc export`'s, which has a `/snnc`
+    /// group and no root `format`).
+    public static let deploymentFormat = "snnc-deployment"
+
+    /// What is wrong with the format of an unrecognised file: "it has no 'format' attribute",
+    /// "its format is '…'", or that it is a deployment file; nil for the other cases.
     public var formatProblem: String? {
         guard case .unrecognizedFormat(_, let format) = self else { return nil }
+        if format == Self.deploymentFormat {
+            return "it is a deployment file (written by 'snnc export'), not a trained model; 'snnc inspect' names the model it was "
+                + "exported from"
+        }
         return format.isEmpty ? "it has no 'format' attribute" : "its format is '\(format)'"
     }
 
@@ -96,7 +104,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 ///   `CheckpointError` and `TicketFileError` for damaged files or a level the file lacks.
 public func openTrainedModel(path: String, level: LevelChoice = .standard) throws -> TrainedModel {
     let root = try HDF5File.open(path).root
-    let format = (try? root.stringAttribute("format")) ?? ""
+    let format = (try? root.stringAttribute("format")) ?? (root.kind(of: "snnc") == .group ? ModelFileError.deploymentFormat : "")
     switch format {
     case Checkpoint.format:
         if case .requested = level { throw ModelFileError.levelOfCheckpoint(path: path) }

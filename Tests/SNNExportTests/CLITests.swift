@@ -130,7 +130,8 @@ struct CLITests {
         expectDiagnostic(try CLI.run(["export", input, "-o", output]), ["already exists"])
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "keep")
         // inspect on something that is not a deployment.
-        expectDiagnostic(try CLI.run(["inspect", input]), ["not an snnc deployment file"])
+        expectDiagnostic(
+            try CLI.run(["inspect", input]), ["not an snnc deployment file", "its format is 'snnc-checkpoint'", "'snnc export \(input)"])
         // Options that would not change what is written are usage errors, not silently dropped.
         let nir = try CLI.run(["export", input, "--format", "nir", "--target", "loihi", "--assume-rate", "0.2", "-o", d.path + "/m.nir"])
         #expect(

@@ -146,6 +146,10 @@ struct SimulateCLITests {
         #expect(noData.status == 1 && noData.stderr.contains("not found"), "\(noData.stderr)")
         let usage = try CLI.run(["simulate", model, "--threads", "0"])
         #expect(usage.status == 64)
+        // A deployment where a trained model belongs says what it is.
+        let exportAgain = try CLI.run(["export", model, "-o", d.path + "/again.snn.h5"])
+        #expect(exportAgain.status == 1 && exportAgain.stderr.contains("it is a deployment file (written by 'snnc export')"))
+        #expect(!FileManager.default.fileExists(atPath: d.path + "/again.snn.h5"))
         let data = Repository.root + "/fixtures/fashion-mnist"
         // Images of another size are refused, not padded up to the model's (4×4 into 28×28 ran).
         let small = try CLI.run(["simulate", model, "--dataset", "fmnist-4x4", "--data-dir", data, "--limit", "2"])

@@ -65,7 +65,8 @@ extension SNNC {
         @Option(
             help: """
                 Measured activity as JSON, as 'snnc simulate --calibration-out' writes it: \
-                {"images": N, "events": {"lif1": [per-step means], …}, "unit_events": {…} (optional)}.
+                {"images": N, "events": {"lif1": [per-step means], …}, "unit_events": {…} (optional), "source": {…} (optional: \
+                the model and level it was measured on; another is refused)}.
                 """
         )
         var calibration: String?

@@ -14,7 +14,7 @@ extension SNNC {
 
                 Examples:
                   snnc train --model vgg16 --width 0.125 --dataset fmnist --train-subset 20000 --epochs 10 -o dense.h5
-                  snnc train --data-dir fixtures/fashion-mnist --epochs 2 -o demo.h5
+                  snnc train --model small --width 0.25 --data-dir fixtures/fashion-mnist --epochs 2 -o demo.h5
                   snnc train --resume -o dense.h5        # continue a killed run, bit for bit
                 """)
 

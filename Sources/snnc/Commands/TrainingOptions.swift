@@ -15,7 +15,12 @@ struct TrainingOptions: ParsableArguments {
     var trainSubset: Int?
     @Option(help: "Test on a stratified subset of this many images (default: the whole test set).")
     var testSubset: Int?
-    @Option(help: "Zero padding on every side of each image (default: 2 for 28×28 inputs, making them 32×32).")
+    @Option(
+        help: """
+            Zero padding on every side of each image (default: 2 for 28×28 images, making them 32×32, except for \
+            --model small; 0 otherwise).
+            """
+    )
     var pad: Int?
     @Option(help: "Images per batch. (default: 128)")
     var batchSize: Int?
