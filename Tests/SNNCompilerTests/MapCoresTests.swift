@@ -119,13 +119,16 @@ struct MapCoresTests {
         }
     }
 
+    /// The error gives the count the mapping takes, the one `coreDemand` gives the fit tables.
     @Test func tooFewCoresIsAnError() throws {
         let profile = IRFixtures.profile(cores: 4, neuronsPerCore: 4)
+        let demand = try #require(try coreDemand(lowered(profile), for: profile)).reduce(0) { $0 + $1.cores }
+        #expect(demand == 7)
         #expect {
             try mapCores(lowered(profile), for: profile)
         } throws: { error in
             guard let e = error as? CompileError else { return false }
-            return e.limit == "[cores] cores = 4" && e.reason.contains("needs at least 7 cores")
+            return e.limit == "[cores] cores = 4" && e.reason.contains("needs \(demand) cores")
         }
     }
 

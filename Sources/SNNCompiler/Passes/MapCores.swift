@@ -43,8 +43,22 @@ public func mapCores(_ graph: Graph, for profile: ChipProfile) throws(CompileErr
         let feeders = p.feeders.compactMap { f in connectivity[f].map { (g.layers[f].name, $0) } }
         chunks.append(try smallestChunkCount(p, feeders: feeders, profile: profile))
     }
-    try requireCores(chunks, populations, limits, reason: "")
-    let fanOuts = try cutForFanOut(&chunks, populations, connectivity, g, limits: limits, requireCount: true)
+    // Cut finer for fan-out, then check the count: an error gives the cores the mapping takes
+    // (the count `coreDemand` gives the fit tables). When the cut itself fails, the lower bound
+    // (if already too many) or the cut's own error.
+    var cut = chunks
+    let fanOuts: [[Int]]
+    if let cutFanOuts = try? cutForFanOut(&cut, populations, connectivity, g, limits: limits, requireCount: false) {
+        let finer = populations.indices.filter { cut[$0] > chunks[$0] }.map { "'\(populations[$0].name)'" }
+        let why =
+            finer.isEmpty
+            ? "" : " (\(finer.joined(separator: ", ")) cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))"
+        try requireCores(cut, populations, limits, reason: why, complete: true)
+        (chunks, fanOuts) = (cut, cutFanOuts)
+    } else {
+        try requireCores(chunks, populations, limits, reason: "")
+        fanOuts = try cutForFanOut(&chunks, populations, connectivity, g, limits: limits, requireCount: true)
+    }
     let cores = allocateCores(populations, chunks: chunks, fanOuts: fanOuts, connectivity, numerics: profile.numerics)
     g.placement = Placement(cores: cores, meshWidth: max(1, Int(Double(limits.count).squareRoot().rounded(.up))))
     g.passes.append("mapCores")
@@ -292,10 +306,11 @@ private func fanOut(
     return perCore
 }
 
-/// Throws the `[cores] cores` error when the chunks need more cores than the target has.
+/// Throws the `[cores] cores` error when the chunks need more cores than the target has;
+/// `complete`: the chunks are the mapping's own (cut for fan-out too), not a lower bound.
 private func requireCores(
     _ chunks: [Int], _ populations: [Population], _ limits: ChipProfile.Cores,
-    reason: String
+    reason: String, complete: Bool = false
 ) throws(CompileError) {
     let total = chunks.reduce(0, +)
     guard total > limits.count else { return }
@@ -303,6 +318,7 @@ private func requireCores(
     let biggest = ranked.prefix(3).map { "'\($0.0.name)' \($0.1)" }.joined(separator: ", ")
     throw CompileError(
         .capacity, layer: ranked.first?.0.name, limit: "[cores] cores = \(limits.count)",
-        reason: "the network needs at least \(total) cores (largest: \(biggest)), the target has \(limits.count)\(reason)",
+        reason: "the network needs \(complete ? "" : "at least ")\(total) cores (largest: \(biggest)), the target has "
+            + "\(limits.count)\(reason)",
         hint: "prune further, use a smaller model, or choose a larger target")
 }
