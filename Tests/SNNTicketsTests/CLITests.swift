@@ -45,8 +45,8 @@ struct CLITests {
         expectRefused(
             ["--method", "imp", "--rounds", "2", "--rewind", "soon", "-o", "t.h5"],
             "--rewind takes init, a number of epochs or a percentage like 7%")
-        // The search options are checked before the command's own rules: a method without a target.
-        expectRefused(["--resume", "--method", "imp", "-o", "t.h5"], "give --rounds or --sparsity")
+        // On a resume a method is a setting to drop, not a search missing its rounds.
+        expectRefused(["--resume", "--method", "imp", "-o", "t.h5"], resumeKeeps)
         expectRefused(["--resume", "--method", "imp", "--rounds", "2", "-o", "t.h5"], resumeKeeps)
         expectRefused(["--rounds", "2", "-o", "t.h5"], "give --method (\(TicketMethod.names.joined(separator: ", ")))")  // no method
         expectRefused(

@@ -132,6 +132,12 @@ struct CLITests {
         #expect(again.stderr.contains("'\(path)' has already finished its 2 epochs; nothing to do"))
         #expect(again.stdout.hasPrefix("\(path): 2 epochs, test accuracy "))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        // The data may have moved (as 'prune --resume' allows); any other setting is refused.
+        let moved = try run(["train", "--resume", "--data-dir", Self.fixtures, "-o", path])
+        #expect(moved.status == 0 && moved.stderr.contains("nothing to do"), "\(moved.stderr)")
+        let changed = try run(["train", "--resume", "--lr", "0.1", "-o", path])
+        #expect(changed.status == 64 && changed.stderr.contains("drop the model and training options (--data-dir may stay)"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
 
         // --level picks a ticket file's level; with a checkpoint it is an error in every command.
         for arguments in [

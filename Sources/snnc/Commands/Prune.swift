@@ -132,8 +132,9 @@ extension SNNC {
         var stopAfterEpochs: Int?
 
         func validate() throws {
-            // Checked first, as the search options' own rules are (--until-fits chooses the rounds).
-            if searchOptions.method != nil && searchOptions.rounds == nil && searchOptions.sparsity == nil && !fit.untilFits {
+            // Checked first, as the search options' own rules are (--until-fits chooses the rounds); a
+            // resume's search options are refused below instead.
+            if !resume && searchOptions.method != nil && searchOptions.rounds == nil && searchOptions.sparsity == nil && !fit.untilFits {
                 throw ValidationError("give --rounds or --sparsity")
             }
             let givesSettings =

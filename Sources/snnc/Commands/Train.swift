@@ -36,13 +36,14 @@ extension SNNC {
         var json = false
 
         var trainingOptionsGiven: Bool {
-            model.isGiven || training.isGiven || epochs != nil
+            model.isGiven || training.definesTraining || epochs != nil
         }
 
         func validate() throws {
             if resume && trainingOptionsGiven {
                 throw ValidationError(
-                    "--resume continues with the settings stored in the checkpoint; drop the model, data and training options")
+                    "--resume continues with the settings stored in the checkpoint; drop the model and training options "
+                        + "(--data-dir may stay)")
             }
             if resume && force { throw ValidationError("--resume and --force exclude each other") }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -117,7 +118,9 @@ extension SNNC {
                     message: "nothing to resume: '\(output)' does not exist",
                     hint: "start the run without --resume")
             }
-            return try Checkpoint.load(from: output)
+            var state = try Checkpoint.load(from: output)
+            if let dataDir = training.dataDir { state.config.data.directory = dataDir }  // the same data elsewhere
+            return state
         }
 
         private func freshState() throws -> TrainingState {
