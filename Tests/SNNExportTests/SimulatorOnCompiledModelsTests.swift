@@ -150,6 +150,9 @@ struct SimulateCLITests {
         let exportAgain = try CLI.run(["export", model, "-o", d.path + "/again.snn.h5"])
         #expect(exportAgain.status == 1 && exportAgain.stderr.contains("it is a deployment file (written by 'snnc export')"))
         #expect(!FileManager.default.fileExists(atPath: d.path + "/again.snn.h5"))
+        let imported = try CLI.run(["import", model, "-o", d.path + "/imported.h5"])
+        #expect(imported.status == 1 && imported.stderr.contains("this is an snnc deployment file"), "\(imported.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: d.path + "/imported.h5"))
         let data = Repository.root + "/fixtures/fashion-mnist"
         // Images of another size are refused, not padded up to the model's (4×4 into 28×28 ran).
         let small = try CLI.run(["simulate", model, "--dataset", "fmnist-4x4", "--data-dir", data, "--limit", "2"])

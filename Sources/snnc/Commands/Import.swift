@@ -3,6 +3,7 @@ import Foundation
 import SNNData
 import SNNFormat
 import SNNInterop
+import SNNStore
 import SNNTrain
 
 extension SNNC {
@@ -85,6 +86,15 @@ extension SNNC {
                     throw Diagnostic(
                         message: "'\(output)' already exists", location: output,
                         hint: "pass --force to overwrite it, or choose another -o")
+                }
+                // A deployment's NIR root is the compiled integer model (each group's scale in its r), and its
+                // time steps and input preprocessing are in /snnc, which a NIR import would not read.
+                if (try? HDF5File.open(input).root.kind(of: "snnc")) == .group {
+                    throw Diagnostic(
+                        message: "this is an snnc deployment file (written by 'snnc export'): its NIR graph is the compiled "
+                            + "integer model, not a model to train", location: input,
+                        hint: "import or use the model it was exported from ('snnc inspect \(input)' names it); "
+                            + "'snnc simulate \(input) --compare MODEL' runs the two side by side")
                 }
                 let document: NIRDocument
                 do {
