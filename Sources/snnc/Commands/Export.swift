@@ -179,8 +179,8 @@ extension SNNC {
             }
             if zeroed > 0 {
                 printError(
-                    "note: \(zeroed) kept weights in \(zeroedLayers) layers rounded to 0 and are left out of the tables ('snnc "
-                        + "inspect' lists them per layer)"
+                    "note: \(Units.counted(zeroed, "kept weight")) in \(Units.counted(zeroedLayers, "layer")) rounded to 0 and are "
+                        + "left out of the tables ('snnc inspect' lists them per layer)"
                 )
             }
         }

@@ -235,7 +235,7 @@ extension SNNC {
                 printError(
                     "\(header.method.rawValue): \(spec.architecture.rawValue) width \(spec.width), T = \(spec.timeSteps), "
                         + "\(data.train.count) training / \(data.test.count) test \(data.name.rawValue) images, "
-                        + "\(epochs) epoch\(epochs == 1 ? "" : "s") per round, "
+                        + "\(Units.counted(epochs, "epoch")) per round, "
                         + (header.search.fit.flatMap { $0.untilFits ? "until a level fits \($0.targets.joined(separator: ", "))" : nil }
                             ?? "targets \(header.search.targets.map(\.description).joined(separator: ", "))"))
             } else {

@@ -17,7 +17,7 @@ struct PruneSummary {
 
     /// The text summary, one entry per line.
     func text() -> [String] {
-        let levels = "\(file.levels.count) level\(file.levels.count == 1 ? "" : "s")"
+        let levels = "\(Units.counted(file.levels.count, "level"))"
         var lines = ["\(file.path): \(file.header.method.rawValue), \(levels)\(file.isComplete ? "" : " (incomplete)")"]
         if let probe = file.results.earlyTime {
             let divergences = zip(probe.candidates, probe.normalized).map { String(format: "%d:%.3f", $0.0, $0.1) }

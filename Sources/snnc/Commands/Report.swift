@@ -57,8 +57,8 @@ extension SNNC {
                 if json { print(try report.json()) }
                 if let output {
                     printError(
-                        "wrote \(output): \(report.plots.count) plot\(report.plots.count == 1 ? "" : "s") "
-                            + "from \(files.count) file\(files.count == 1 ? "" : "s")"
+                        "wrote \(output): \(Units.counted(report.plots.count, "plot")) "
+                            + "from \(Units.counted(files.count, "file"))"
                     )
                 }
             }

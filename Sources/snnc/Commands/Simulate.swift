@@ -133,8 +133,9 @@ extension SNNC {
                 let seconds = ProcessInfo.processInfo.systemUptime - started
                 progress.finish(
                     String(
-                        format: "simulated %d images in %@ (%.1f ms per image on %d threads)",
-                        result.images, formatDuration(seconds), 1e3 * seconds / Double(max(result.images, 1)), threads))
+                        format: "simulated %@ in %@ (%.1f ms per image on %@)",
+                        Units.counted(result.images, "image"), formatDuration(seconds),
+                        1e3 * seconds / Double(max(result.images, 1)), Units.counted(threads, "thread")))
                 if let mismatch = result.mismatch {
                     throw Diagnostic(
                         message: "the event simulator and the dense reference differ: \(mismatch)", location: file,
@@ -157,7 +158,7 @@ extension SNNC {
                 print(json ? try report.json() : report.text())
                 if let flagged = report.comparison?.result.flagged, !flagged.isEmpty {
                     printError(
-                        "note: \(flagged.count) LIF layer\(flagged.count == 1 ? "" : "s") flagged after quantisation: "
+                        "note: \(Units.counted(flagged.count, "LIF layer")) flagged after quantisation: "
                             + CompareReport.describe(flagged))
                     if failOnFlags { throw ExitCode(3) }
                 }

@@ -69,7 +69,7 @@ extension SNNC.Sweep {
                     table.append([String(run.index), run.name, state.word, run.output, "snnc " + run.arguments.joined(separator: " ")])
                 }
                 print(table.rendered().joined(separator: "\n"))
-                print("\(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s"); they work in '\(plan.file.directory)'")
+                print("\(Units.counted(plan.runs.count, "run")); they work in '\(plan.file.directory)'")
             }
         }
 
@@ -151,7 +151,7 @@ extension SNNC.Sweep {
                         + formatDuration(ProcessInfo.processInfo.systemUptime - start))
                 if !failed.isEmpty {
                     throw Diagnostic(
-                        message: "\(failed.count) run\(failed.count == 1 ? "" : "s") did not finish: "
+                        message: "\(Units.counted(failed.count, "run")) did not finish: "
                             + failed.map(\.0.name).joined(separator: ", "),
                         location: (plan.file.directory as NSString).appendingPathComponent(failed[0].0.log),
                         hint: "read the logs; fix the cause and run the sweep again (finished runs are skipped)")
@@ -336,6 +336,6 @@ extension SNNC.Sweep {
 /// Encodes `value` as sorted, indented JSON on stdout.
 private func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

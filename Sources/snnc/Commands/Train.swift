@@ -62,7 +62,7 @@ extension SNNC {
                 }
                 let total = state.config.epochs
                 if state.epochsCompleted >= total {
-                    printError("'\(output)' has already finished its \(total) epochs; nothing to do")
+                    printError("'\(output)' has already finished its \(Units.counted(total, "epoch")); nothing to do")
                 }
                 if state.epochsCompleted == 0 {
                     printError(
@@ -106,7 +106,7 @@ extension SNNC {
                 } else if let last = run.state.history.last {
                     print(
                         String(
-                            format: "%@: %d epochs, test accuracy %.2f%%", output, run.state.epochsCompleted,
+                            format: "%@: %@, test accuracy %.2f%%", output, Units.counted(run.state.epochsCompleted, "epoch"),
                             100 * (last.testAccuracy ?? 0)))
                 }
             }

@@ -12,6 +12,9 @@ enum Units {
         scaled(value, [(1e12, "J"), (1e9, "mJ"), (1e6, "µJ"), (1e3, "nJ")], base: "pJ")
     }
 
+    /// A count with its noun, plural unless one: `1 epoch`, `2 epochs`, `0 runs`.
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// Time from seconds: `5.00 ms`, `12.3 µs`.
     static func time(seconds value: Double) -> String {
         if value >= 1 { return String(format: "%.3g s", value) }

@@ -62,7 +62,7 @@ enum SweepRunState: Equatable {
                     file.progress.current.map {
                         ", " + RunCursorText.describe($0, trainSubset: file.header.training.data.trainSubset)
                     } ?? ""
-                return .partial("\(levels) level\(levels == 1 ? "" : "s") stored\(now)")
+                return .partial("\(Units.counted(levels, "level")) stored\(now)")
             } catch {
                 return .unreadable(Diagnostic(known: error)?.message ?? String(describing: error))
             }
