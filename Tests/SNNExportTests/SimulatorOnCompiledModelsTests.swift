@@ -66,6 +66,7 @@ struct SimulateCLITests {
         let output = d.path + "/m.snn.h5"
         let export = try CLI.run(["export", try CLITests.checkpoint(in: d), "--target", "edge", "-o", output])
         #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr.contains("next: 'snnc simulate \(output) --check --calibration-out cal.json'"), "\(export.stderr)")
         return output
     }
 

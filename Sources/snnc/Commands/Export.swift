@@ -142,6 +142,12 @@ extension SNNC {
                             + "per inference "
                             + "(\(e.activity.label))")
                 }
+                printError(
+                    calibration == nil
+                        ? "next: 'snnc simulate \(output) --check --calibration-out cal.json' runs it event by event; exporting "
+                            + "again with '--calibration cal.json --force' puts the measured activity into its estimates"
+                        : "next: 'snnc inspect \(output)' shows its per-layer budget; 'snnc report \(output) -o report.html' "
+                            + "draws it")
             }
         }
 

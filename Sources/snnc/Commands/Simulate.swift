@@ -156,6 +156,12 @@ extension SNNC {
                     threads: threads, costModel: cost, checked: reference != nil)
                 report.comparison = floatRun.map { CompareReport(source: $0.source, result: $0.comparison.result()) }
                 print(json ? try report.json() : report.text())
+                if let calibrationOut, let provenance = graph.provenance {
+                    let level = provenance.sourceLevel.map { " --level \($0)" } ?? ""
+                    printError(
+                        "next: 'snnc export \(provenance.sourceFile)\(level) --target \(provenance.target) --calibration "
+                            + "\(calibrationOut) --force -o \(file)' puts the measured activity into the file's estimates")
+                }
                 if let flagged = report.comparison?.result.flagged, !flagged.isEmpty {
                     printError(
                         "note: \(Units.counted(flagged.count, "LIF layer")) flagged after quantisation: "

@@ -108,6 +108,9 @@ extension SNNC {
                         String(
                             format: "%@: %@, test accuracy %.2f%%", output, Units.counted(run.state.epochsCompleted, "epoch"),
                             100 * (last.testAccuracy ?? 0)))
+                    printError(
+                        "next: 'snnc prune --from \(output) --method imp --rounds 8 -o tickets.h5' searches it for sparse "
+                            + "tickets; 'snnc export \(output) --target edge -o model.snn.h5' compiles it as it is")
                 }
             }
         }
