@@ -210,6 +210,11 @@ struct CLITests {
         let checkpoint = try run(["export", tickets, "--level", "9", "--target", "edge", "-o", dir + "/none.snn.h5"])
         #expect(checkpoint.status == 1)
         #expect(checkpoint.stderr.contains("has no level 9 (levels: 0, 1)"), "\(checkpoint.stderr)")
+        // A negative level is a value the file lacks, not a missing value.
+        for command in [["export", tickets, "-o", dir + "/none.snn.h5"], ["evaluate", tickets]] {
+            let negative = try run(command + ["--level", "-1"])
+            #expect(negative.status == 1 && negative.stderr.contains("has no level -1 (levels: 0, 1)"), "\(negative.stderr)")
+        }
         #expect(
             checkpoint.stderr.contains(
                 "Hint:  pass one of the stored levels with --level, or leave --level out for the sparsest level at the full T"),

@@ -29,6 +29,7 @@ extension SNNC {
         @Argument(help: "A checkpoint ('snnc train', 'snnc import') or a ticket file ('snnc prune').")
         var model: String
         @Option(
+            parsing: .unconditional,  // "--level -1" is a value (then refused), not a missing one
             help: ArgumentHelp(
                 """
                 Ticket-file level: a number, or best-fit (as 'snnc export --level best-fit', ties broken on the first \

@@ -45,6 +45,7 @@ extension SNNC {
         @Argument(help: "Model to compile: a checkpoint from 'snnc train' or a ticket file from 'snnc prune'.")
         var input: String
         @Option(
+            parsing: .unconditional,  // "--level -1" is a value (then refused), not a missing one
             help: ArgumentHelp(
                 """
                 Ticket-file level to compile: a number, or best-fit (of the levels that fit every target and budget the \
