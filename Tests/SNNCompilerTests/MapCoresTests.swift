@@ -132,6 +132,21 @@ struct MapCoresTests {
         }
     }
 
+    /// Cut for fan-out, the count exceeds the neurons' lower bound (7 cores here): the error gives
+    /// the mapping's count, as `coreDemand` does, and says which population was cut finer.
+    @Test func tooFewCoresAfterTheFanOutCutGivesTheMappingsCount() throws {
+        let profile = IRFixtures.profile(cores: 4, neuronsPerCore: 4, fanOut: 4)
+        let demand = try #require(try coreDemand(lowered(profile), for: profile)).reduce(0) { $0 + $1.cores }
+        #expect(demand == 11)
+        #expect {
+            try mapCores(lowered(profile), for: profile)
+        } throws: { error in
+            guard let e = error as? CompileError else { return false }
+            return e.reason.contains("the network needs 11 cores (largest: 'lif0' 8") && e.reason.contains("'lif0' cut finer")
+                && !e.reason.contains("at least")
+        }
+    }
+
     @Test func weightSharingStoresTheKernelOncePerCore() throws {
         let shared = IRFixtures.profile(neuronsPerCore: 4)
         var g = try lowerToCSR(quantize(IRFixtures.folded(IRFixtures.convNet()), for: shared))

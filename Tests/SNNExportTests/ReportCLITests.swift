@@ -20,9 +20,11 @@ struct ReportCLITests {
             "simulate", model, "--data-dir", CompareFixture.data, "--limit", "16", "--calibration-out", calibration,
         ])
         #expect(simulate.status == 0, "\(simulate.stderr)")
-        // The next step: the export that takes the measurement, with the model and level the file records.
-        #expect(simulate.stderr.contains("next: 'snnc export \(try CompareFixture.tickets()) --level "), "\(simulate.stderr)")
-        #expect(simulate.stderr.contains("--calibration \(calibration) --force -o \(model)'"), "\(simulate.stderr)")
+        // The next step: the export the file records, taking the measurement instead of an assumed rate.
+        #expect(
+            simulate.stderr.contains(
+                "next: 'snnc export \(try CompareFixture.tickets()) --target edge -o \(model) --calibration \(calibration) --force'"),
+            "\(simulate.stderr)")
         return [try CompareFixture.tickets(), model, compare, calibration]
     }
 

@@ -109,7 +109,8 @@ extension SNNTensorTests.BlockedConvGradientTests {
         #expect(primitives.bufferBytes == 0)
         let y = conv2dForward(input: x, weight: weight, bias: bias, window: window, workspace: &workspace)
         let floats = MemoryLayout<Float>.size
-        // Upper bounds: x's and the weights' channels padded to blocks of 16; dy's 64 need none.
+        // Upper bounds: x and the weights as if their channels were padded to blocks of 16 (8 → 64 runs in
+        // nChw8c, unpadded); dy's 64 channels need no padding.
         let (xBytes, weightBytes, dyBytes) = (x.count * 2 * floats, weight.count * 2 * floats, y.count * floats)
         let forward = primitives.bufferBytes
         #expect(forward <= xBytes + dyBytes + weightBytes)

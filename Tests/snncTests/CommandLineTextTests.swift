@@ -52,4 +52,20 @@ struct CommandLineTextTests {
         #expect(command.hasPrefix("snnc train --model small"))
         #expect(CommandLineText.words(command) == ["snnc"] + arguments)
     }
+
+    /// `simulate --calibration-out`'s next step: the recorded export with the calibration instead
+    /// of an estimate option, every other option (level, target path, clipping, output) kept.
+    @Test func theExportToRunAgainKeepsTheRecordedOptions() {
+        let recorded =
+            "snnc export 'my tickets.h5' --level 3 --target ./chips/edge2.toml --clip-percentile 99.9 "
+            + "--assume-rate 0.2 --force -o out/m.snn.h5"
+        #expect(
+            SNNC.Simulate.exportAgain(recorded, "cal.json")
+                == "snnc export 'my tickets.h5' --level 3 --target ./chips/edge2.toml --clip-percentile 99.9 -o out/m.snn.h5 "
+                + "--calibration cal.json --force")
+        #expect(
+            SNNC.Simulate.exportAgain("snnc export m.h5 --calibration=old.json -o m.snn.h5", "new.json")
+                == "snnc export m.h5 -o m.snn.h5 --calibration new.json --force")
+        #expect(SNNC.Simulate.exportAgain("snnc prune --method imp -o t.h5", "cal.json") == nil)
+    }
 }

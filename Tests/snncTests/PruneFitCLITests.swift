@@ -96,6 +96,12 @@ struct PruneFitCLITests {
                     "not of level 0 of '\(tickets)'"),
             "\(otherLevel.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/l0.snn.h5"))
+        // The search taken one round further rewrites the file; level 1 is taken with a note.
+        #expect(try cli.run(["prune", "--resume", "--rounds", "2", "-o", tickets]).status == 0)
+        let further = try cli.run([
+            "export", tickets, "--level", "1", "--target", "edge", "--calibration", dir + "/cal.json", "-o", dir + "/again.snn.h5",
+        ])
+        #expect(further.status == 0 && further.stderr.contains("has changed since the calibration was measured on its level 1"))
         let totals = try #require(try jsonObject(cli.run(["inspect", calibrated, "--json"]).stdout)["totals"] as? [String: Any])
         #expect(stored["synapticOps"] as? Double == totals["synaptic_ops"] as? Double)
         #expect(stored["energyPicojoules"] as? Double == totals["energy_pj"] as? Double)

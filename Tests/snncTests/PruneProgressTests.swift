@@ -8,7 +8,7 @@ import Testing
 @Suite("snnc prune: epoch and fit lines")
 struct PruneProgressTests {
     static let shortOfCores = FitViolation(
-        constraint: "[cores] cores = 64", layer: "lif1", message: "the network needs at least 72 cores", prunable: true)
+        constraint: "[cores] cores = 64", layer: "lif1", message: "the network needs 72 cores", prunable: true)
 
     @Test func aFittingLevelShowsItsEstimates() {
         let fit = TargetFit(
@@ -43,7 +43,7 @@ struct PruneProgressTests {
             latencySeconds: nil, activity: nil, violations: [Self.shortOfCores], layers: layers)
         #expect(
             PruneProgress.fitLine(1, LevelFit(targets: [short]))
-                == "level 1: edge does not fit: needs 72/64 cores (layer 'lif1': the network needs at least 72 cores ([cores] cores = 64))")
+                == "level 1: edge does not fit: needs 72/64 cores (layer 'lif1': the network needs 72 cores ([cores] cores = 64))")
         let unknown = TargetFit(
             target: "speck", cores: nil, coresAvailable: 9, memoryBytes: nil, synapticOps: nil, energyPicojoules: nil,
             latencySeconds: nil, activity: nil, violations: [Self.shortOfCores])

@@ -273,8 +273,9 @@ struct SweepTests {
             ])
         #expect(
             SweepRunner.arguments(for: run, state: .partial("epoch 1 of 2"), command: .train) == [
-                "train", "--resume", "-o", "tickets/imp-s0.h5", "--threads", "1",
+                "train", "--resume", "-o", "tickets/imp-s0.h5", "--threads", "1", "--data-dir", "data",
             ])
+        #expect(SweepRunner.arguments(for: run, state: .failed("exit status 1"), command: .prune) == run.arguments)
     }
 
     /// experiments/repro/sweep.toml runs what scripts/reproduce-paper.sh ran: each run's command
@@ -462,6 +463,16 @@ struct SweepTests {
         // Its state says it failed (its log's last line), not that it never started.
         let status = try snnc(["sweep", "status", "tiny.toml"], in: dir)
         #expect(status.stdout.contains("failed") && status.stdout.contains("exit status 64 at "), "\(status.stdout)")
+        // The failure line starts a line of its own even after a log left mid-line.
+        let log = dir + "/out/logs/imp-s1.log"
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        _ = try handle.seekToEnd()
+        try handle.write(contentsOf: Data("a line cut short".utf8))
+        try handle.close()
+        #expect(try snnc(["sweep", "run", "tiny.toml", "--run", "imp-s1"], in: dir).status == 1)
+        let logText = try String(contentsOfFile: log, encoding: .utf8)
+        let stateAfter = try states(dir)["imp-s1"]
+        #expect(logText.contains("a line cut short\n== ") && stateAfter == "failed", "\(logText)")
         #expect(status.stdout.contains("log: out/logs/imp-s1.log"), "\(status.stdout)")
         #expect(try states(dir)["imp-s1"] == "failed" && (try states(dir)["imp-s0"]) == "not-started")
         // A run another sweep is running (its lock held) is left alone.

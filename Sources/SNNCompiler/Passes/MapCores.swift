@@ -182,7 +182,7 @@ func cutForFanOut(
         }
         let grown = Int((Double(chunks[q]) * Double(most) / Double(limits.fanOutPerCore)).rounded(.up))
         chunks[q] = min(populations[q].units, max(chunks[q] + 1, grown))
-        let why = " ('\(populations[q].name)' was cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))"
+        let why = " ('\(populations[q].name)' cut finer to keep each core within fan_out_per_core = \(limits.fanOutPerCore))"
         if requireCount { try requireCores(chunks, populations, limits, reason: why) }
     }
     return fanOuts

@@ -49,20 +49,28 @@ enum CalibrationFile {
         }
     }
 
-    /// Reads a calibration file for the model `input` (SHA-256 `sha256`) at ticket level `level`:
-    /// refused when it records another source.
-    static func read(_ path: String, for input: String, sha256: String, level: Int?) throws -> Calibration {
-        let (calibration, source) = try read(path)
-        if let source, source.sha256 != sha256 || source.level != level {
-            let measured = source.level.map { "level \($0) of " } ?? ""
-            let wanted = level.map { "level \($0) of " } ?? ""
-            throw Diagnostic(
-                message: "the calibration was measured on a deployment of \(measured)'\(source.file)' (SHA-256 "
-                    + "\(source.sha256.prefix(12))…), not of \(wanted)'\(input)' (\(sha256.prefix(12))…)",
-                location: path,
-                hint: "simulate a deployment of \(wanted)this model with --calibration-out and export with that file")
+    /// Checks that a calibration read from `path` (`read(_:)`) was measured on the model `input`
+    /// (SHA-256 `sha256`) at ticket level `level`: refused when it records another model or level.
+    /// The same level of the same ticket file with other bytes (a search taken further rewrites
+    /// the file every epoch, its finished levels unchanged) is accepted with a note.
+    static func check(_ source: Source?, at path: String, for input: String, sha256: String, level: Int?) throws {
+        guard let source, source.sha256 != sha256 || source.level != level else { return }
+        func sameFile(_ a: String, _ b: String) -> Bool {
+            URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
         }
-        return calibration
+        if let level, source.level == level, sameFile(source.file, input) {
+            printError(
+                "note: '\(input)' has changed since the calibration was measured on its level \(level) (SHA-256 "
+                    + "\(source.sha256.prefix(12))… then, \(sha256.prefix(12))… now): a search taken further rewrites the file; "
+                    + "simulate the level again if its weights changed")
+            return
+        }
+        let measured = source.level.map { "level \($0) of " } ?? ""
+        let wanted = level.map { "level \($0) of " } ?? ""
+        throw Diagnostic(
+            message: "the calibration was measured on a deployment of \(measured)'\(source.file)' (SHA-256 "
+                + "\(source.sha256.prefix(12))…), not of \(wanted)'\(input)' (\(sha256.prefix(12))…)",
+            location: path, hint: "simulate a deployment of \(wanted)this model with --calibration-out and export with that file")
     }
 
     /// Reads a calibration file and the source it records.
@@ -97,7 +105,12 @@ enum CalibrationFile {
     /// A JSON decoding error in a user's words: what is wrong, and where in the document `data`.
     private static func describe(_ error: Error, in data: Data) -> String {
         func at(_ path: [CodingKey]) -> String {
-            path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
+            guard !path.isEmpty else { return "the top level" }
+            // Keys joined by dots, array indices in brackets (a key that reads as a number is still a key).
+            let text = path.reduce("") { text, key in
+                key.stringValue.hasPrefix("Index ") ? text + "[\(key.intValue ?? 0)]" : text + (text.isEmpty ? "" : ".") + key.stringValue
+            }
+            return "'\(text)'"
         }
         guard let decoding = error as? DecodingError else { return String(describing: error) }
         switch decoding {

@@ -112,11 +112,13 @@ extension SNNC {
                     return
                 }
                 let profile = try loadProfile(target ?? "edge")
+                let measured = try calibration.map { try ($0, CalibrationFile.read($0)) }  // a bad file fails first
                 let opened = try ModelSource.graph(at: input, level: level?.breakingTies(on: profile.name))
                 let inputSHA256 = try fileSHA256(input, role: "the input file")
-                let calibrationValue = try calibration.map {
-                    try CalibrationFile.read($0, for: input, sha256: inputSHA256, level: opened.level)
+                if let (path, (_, source)) = measured {
+                    try CalibrationFile.check(source, at: path, for: input, sha256: inputSHA256, level: opened.level)
                 }
+                let calibrationValue = measured?.1.0
                 var graph = opened.graph
                 PreprocessingNote.print(for: graph.inputPreprocessing)
                 graph.provenance = Provenance(
@@ -186,8 +188,8 @@ extension SNNC {
             }
             if zeroed > 0 {
                 printError(
-                    "note: \(Units.counted(zeroed, "kept weight")) in \(Units.counted(zeroedLayers, "layer")) rounded to 0 and are "
-                        + "left out of the tables ('snnc inspect' lists them per layer)"
+                    "note: \(Units.counted(zeroed, "kept weight")) in \(Units.counted(zeroedLayers, "layer")) rounded to 0 and "
+                        + "\(zeroed == 1 ? "is" : "are") left out of the tables ('snnc inspect' lists them per layer)"
                 )
             }
         }

@@ -147,7 +147,9 @@ extension SNNC {
                 }
                 if let calibrationOut {
                     let source = graph.provenance.map {
-                        CalibrationFile.Source(file: $0.sourceFile, sha256: $0.sourceSHA256, level: $0.sourceLevel)
+                        CalibrationFile.Source(
+                            file: $0.sourceFile, sha256: $0.sourceSHA256,
+                            level: $0.sourceLevel ?? ComparisonSource.level(inCommand: $0.command))
                     }
                     try CalibrationFile.write(result.calibration(), source: source, to: calibrationOut)
                 }
@@ -156,11 +158,8 @@ extension SNNC {
                     threads: threads, costModel: cost, checked: reference != nil)
                 report.comparison = floatRun.map { CompareReport(source: $0.source, result: $0.comparison.result()) }
                 print(json ? try report.json() : report.text())
-                if let calibrationOut, let provenance = graph.provenance {
-                    let level = provenance.sourceLevel.map { " --level \($0)" } ?? ""
-                    printError(
-                        "next: 'snnc export \(provenance.sourceFile)\(level) --target \(provenance.target) --calibration "
-                            + "\(calibrationOut) --force -o \(file)' puts the measured activity into the file's estimates")
+                if let calibrationOut, let export = graph.provenance.flatMap({ Self.exportAgain($0.command, calibrationOut) }) {
+                    printError("next: '\(export)' puts the measured activity into the file's estimates")
                 }
                 if let flagged = report.comparison?.result.flagged, !flagged.isEmpty {
                     printError(
@@ -171,6 +170,27 @@ extension SNNC {
             }
         }
 
+        /// The export command recorded in the file (paths as in the folder it ran in), with the
+        /// calibration `calibration` instead of any estimate option, overwriting its output; nil
+        /// when the record is not an export.
+        static func exportAgain(_ command: String, _ calibration: String) -> String? {
+            let words = CommandLineText.words(command)
+            guard words.count > 2, words[0] == "snnc", words[1] == "export" else { return nil }
+            var kept: [String] = []
+            var i = 0
+            while i < words.count {
+                let word = words[i]
+                let name = String(word.prefix { $0 != "=" })
+                if ["--calibration", "--assume-rate"].contains(name) {
+                    i += word.contains("=") ? 1 : 2  // the option and its value
+                    continue
+                }
+                if word != "--force" { kept.append(word) }
+                i += 1
+            }
+            return CommandLineText.line(kept + ["--calibration", calibration, "--force"])
+        }
+
         /// The cost model of `--target`; else the figures the file was compiled with; else (files
         /// without them) the profile the file names; nil (with a note) when there is none.
         private func costModel(for graph: Graph) throws -> CostModel? {
@@ -179,7 +199,7 @@ extension SNNC {
                 if let compiled = graph.target, compiled != profile.name {
                     printError(
                         "note: '\(file)' was compiled for '\(compiled)' (its numerics, neuron model and core map): the "
-                            + "cycles and energy below price that mapping with '\(profile.name)''s figures, which says nothing "
+                            + "cycles and energy below price that mapping with the figures of '\(profile.name)', which says nothing "
                             + "of whether '\(profile.name)' can run it; 'snnc export --target \(profile.name)' compiles it for "
                             + "'\(profile.name)' and says whether it fits")
                 }

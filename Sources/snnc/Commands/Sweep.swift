@@ -128,7 +128,7 @@ extension SNNC.Sweep {
                     switch outcome {
                     case .skipped: progress.finish("\(run.name): finished before, skipped")
                     case .finished(let resumed): progress.finish("\(run.name): finished\(resumed ? " (resumed)" : "")")
-                    case .failed(let status): progress.finish("\(run.name): failed (exit status \(status)), log: \(run.log)")
+                    case .failed(let how): progress.finish("\(run.name): failed (\(how)), log: \(run.log)")
                     case .refused(let why): progress.finish("\(run.name): not run: \(why)")
                     }
                 }

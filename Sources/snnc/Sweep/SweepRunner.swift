@@ -9,7 +9,8 @@ final class SweepRunner {
     enum Outcome: Equatable {
         case skipped
         case finished(resumed: Bool)
-        case failed(status: Int32)
+        /// Ended without its file: `how` says how ("exit status 1", "killed by signal 9").
+        case failed(how: String)
         case refused(String)
     }
 
@@ -36,7 +37,7 @@ final class SweepRunner {
         case .notStarted, .failed, .unreadable, .differs: return run.arguments
         case .partial(_, let extend):
             // --resume takes the stored settings; only the options it accepts are passed on.
-            let keep: Set<String> = command == .prune ? ["--threads", "--data-dir"] : ["--threads"]
+            let keep: Set<String> = ["--threads", "--data-dir"]
             var arguments = [command.rawValue, "--resume"] + extend + ["-o", run.output]
             var i = 1
             while i < run.arguments.count {
@@ -113,20 +114,19 @@ final class SweepRunner {
                     }
                     // A run stopped early (e.g. --stop-after-epochs) exits 0 with a partial file.
                     let state = SweepRunState.of(entry.run, command: plan.file.command, in: directory)
-                    outcome = state == .finished ? .finished(resumed: entry.resumed) : .failed(status: 0)
+                    outcome =
+                        state == .finished ? .finished(resumed: entry.resumed) : .failed(how: "stopped before finishing (exit status 0)")
                 } else {
                     if let temporary = entry.stdout { try? manager.removeItem(atPath: temporary) }
-                    outcome = .failed(status: entry.process.terminationStatus)
+                    let status = entry.process.terminationStatus
+                    outcome = .failed(
+                        how: entry.process.terminationReason == .uncaughtSignal ? "killed by signal \(status)" : "exit status \(status)")
                 }
                 if case .finished = outcome {
                     finished += 1
                 } else {
                     failed += 1
-                    if case .failed(let status) = outcome {
-                        appendToLog(
-                            entry.run,
-                            SweepRunState.failureLine(status == 0 ? "stopped before finishing (exit status 0)" : "exit status \(status)"))
-                    }
+                    if case .failed(let how) = outcome { appendToLog(entry.run, SweepRunState.failureLine(how)) }
                 }
                 outcomes[entry.run.name] = outcome
                 onOutcome(entry.run, outcome)
@@ -136,12 +136,18 @@ final class SweepRunner {
         return runs.map { ($0, outcomes[$0.name]!) }
     }
 
-    /// Appends `line` to the run's log (best effort: the outcome is reported either way).
+    /// Appends `line` to the run's log on a line of its own (a run that died mid-line leaves its
+    /// last line open), as the `== ` lines that start and end attempts must be; best effort.
     private func appendToLog(_ run: SweepRun, _ line: String) {
-        guard let log = FileHandle(forWritingAtPath: (directory as NSString).appendingPathComponent(run.log)) else { return }
-        log.seekToEndOfFile()
-        log.write(Data(line.utf8))
-        try? log.close()
+        guard let log = FileHandle(forUpdatingAtPath: (directory as NSString).appendingPathComponent(run.log)) else { return }
+        defer { try? log.close() }
+        guard let end = try? log.seekToEnd() else { return }
+        var text = line
+        if end > 0, (try? log.seek(toOffset: end - 1)) != nil, let last = try? log.read(upToCount: 1), last != Data("\n".utf8) {
+            text = "\n" + line
+        }
+        _ = try? log.seekToEnd()
+        try? log.write(contentsOf: Data(text.utf8))
     }
 
     /// Starts one run's process in the sweep's folder; a simulation's stdout goes to a temporary
@@ -152,9 +158,9 @@ final class SweepRunner {
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw Diagnostic(message: "cannot write the run's log", location: logPath, hint: "check the permissions of the outputs folder")
         }
-        log.seekToEndOfFile()
         let stamp = ISO8601DateFormatter().string(from: Date())
-        log.write(Data("== \(stamp) snnc \(arguments.joined(separator: " "))\n".utf8))
+        appendToLog(run, "== \(stamp) snnc \(arguments.joined(separator: " "))\n")
+        _ = try? log.seekToEnd()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -88,7 +88,7 @@ enum SweepRunState: Equatable {
     }
 
     /// `.failed` when the last `== ` line of the run's log records a failed attempt, else
-    /// `.notStarted` (no log, or an attempt that has not ended or was killed).
+    /// `.notStarted` (no log, or an attempt that has not ended, or whose sweep was stopped).
     private static func lastAttempt(of run: SweepRun, in directory: String) -> SweepRunState {
         let log = (directory as NSString).appendingPathComponent(run.log)
         guard let text = try? String(contentsOfFile: log, encoding: .utf8),
