@@ -207,6 +207,18 @@ struct CLITests {
         #expect(graph.provenance?.sourceLevel == 1)
         #expect(graph.provenance?.target == "edge")
         #expect(!graph.synapticLayers.isEmpty)
+        // --json: the text line's numbers, as inspect --json's totals give them.
+        let json = try run(["export", tickets, "--level", "1", "--target", "edge", "--json", "--force", "-o", dir + "/m.snn.h5"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let inspected = try #require(
+            try JSONSerialization.jsonObject(with: Data(run(["inspect", dir + "/m.snn.h5", "--json"]).stdout.utf8)) as? [String: Any])
+        let totals = try #require(inspected["totals"] as? [String: Any])
+        #expect(
+            summary["level"] as? Int == 1 && summary["target"] as? String == "edge" && summary["output"] as? String == dir + "/m.snn.h5")
+        #expect(summary["cores"] as? Int == totals["cores"] as? Int && summary["memory_bytes"] as? Int == totals["memory_bytes"] as? Int)
+        #expect(summary["energy_pj"] as? Double == totals["energy_pj"] as? Double && (summary["cores_available"] as? Int ?? 0) >= 1)
+        #expect(try run(["export", tickets, "--format", "nir", "--json", "-o", dir + "/m.nir"]).status == 64)
         let checkpoint = try run(["export", tickets, "--level", "9", "--target", "edge", "-o", dir + "/none.snn.h5"])
         #expect(checkpoint.status == 1)
         #expect(checkpoint.stderr.contains("has no level 9 (levels: 0, 1)"), "\(checkpoint.stderr)")

@@ -96,6 +96,11 @@ struct PruneFitCLITests {
                     "not of level 0 of '\(tickets)'"),
             "\(otherLevel.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/l0.snn.h5"))
+        // Another target's export of the same level takes it, with a note that its quantisation differs.
+        let loihi = try cli.run([
+            "export", tickets, "--level", "1", "--target", "loihi", "--calibration", dir + "/cal.json", "-o", dir + "/l.snn.h5",
+        ])
+        #expect(loihi.status == 0 && loihi.stderr.contains("measured on the 'edge' deployment"), "\(loihi.stderr)")
         // The search taken one round further rewrites the file; level 1 is taken with a note.
         #expect(try cli.run(["prune", "--resume", "--rounds", "2", "-o", tickets]).status == 0)
         let further = try cli.run([

@@ -8,7 +8,7 @@ import SNNStore
 ///     {"images": N,
 ///      "events": {"<layer>": [mean events per image at each step], …},
 ///      "unit_events": {"<layer>": [mean events per image of each unit, C-order], …},
-///      "source": {"file": "<model>", "sha256": "<hex>", "level": k}}
+///      "source": {"file": "<model>", "sha256": "<hex>", "level": k, "target": "<profile>"}}
 ///
 /// `unit_events` is optional (files without it give estimates from each layer's mean fan-out).
 /// `source` (optional; `simulate` writes it from the deployment's provenance) names the model the
@@ -20,6 +20,8 @@ enum CalibrationFile {
         var file: String
         var sha256: String
         var level: Int?
+        /// The profile the simulated deployment was compiled for (absent in files of older snnc).
+        var target: String?
     }
 
     private struct Contents: Codable {
@@ -53,7 +55,12 @@ enum CalibrationFile {
     /// (SHA-256 `sha256`) at ticket level `level`: refused when it records another model or level.
     /// The same level of the same ticket file with other bytes (a search taken further rewrites
     /// the file every epoch, its finished levels unchanged) is accepted with a note.
-    static func check(_ source: Source?, at path: String, for input: String, sha256: String, level: Int?) throws {
+    static func check(_ source: Source?, at path: String, for input: String, sha256: String, level: Int?, target: String) throws {
+        if let measuredOn = source?.target, measuredOn != target {
+            printError(
+                "note: the calibration was measured on the '\(measuredOn)' deployment; '\(target)' quantises the model its own way, "
+                    + "so its spike counts may differ a little (simulate the '\(target)' export to measure them)")
+        }
         guard let source, source.sha256 != sha256 || source.level != level else { return }
         func sameFile(_ a: String, _ b: String) -> Bool {
             URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path

@@ -80,12 +80,15 @@ extension SNNC {
                 """
         )
         var clipPercentile: Double?
+        @Flag(help: "Print the summary (file, target, level, cores, memory, energy, latency, activity) as JSON on stdout.")
+        var json = false
 
         func validate() throws {
             if let rate = assumeRate, !(rate >= 0 && rate <= 1) { throw ValidationError("--assume-rate must be in [0, 1]") }
             if calibration != nil && assumeRate != nil {
                 throw ValidationError("--assume-rate is for estimates without --calibration: give one of them")
             }
+            if format == .nir && json { throw ValidationError("--json summarises a deployment; --format nir writes none") }
             if format == .nir {
                 let given = [
                     ("--target", target != nil), ("--calibration", calibration != nil), ("--assume-rate", assumeRate != nil),
@@ -116,7 +119,7 @@ extension SNNC {
                 let opened = try ModelSource.graph(at: input, level: level?.breakingTies(on: profile.name))
                 let inputSHA256 = try fileSHA256(input, role: "the input file")
                 if let (path, (_, source)) = measured {
-                    try CalibrationFile.check(source, at: path, for: input, sha256: inputSHA256, level: opened.level)
+                    try CalibrationFile.check(source, at: path, for: input, sha256: inputSHA256, level: opened.level, target: profile.name)
                 }
                 let calibrationValue = measured?.1.0
                 var graph = opened.graph
@@ -137,7 +140,9 @@ extension SNNC {
                 }
                 try DeploymentFile.write(graph, to: output, producer: "snnc \(SNNC.version)")
                 reportClipping(graph)
-                if let e = graph.estimates {
+                if json, let e = graph.estimates {
+                    try printSummaryJSON(graph, e, profile: profile, level: opened.level)
+                } else if let e = graph.estimates {
                     print(
                         "\(output): \(graph.synapticLayers.count) synaptic layers on \(e.cores) of \(profile.cores.count) "
                             + "'\(profile.name)' cores, "
@@ -152,6 +157,23 @@ extension SNNC {
                         : "next: 'snnc inspect \(output)' shows its per-layer budget; 'snnc report \(output) -o report.html' "
                             + "draws it")
             }
+        }
+
+        /// `--json`: what the text line says, as numbers (keys as `inspect --json`'s totals).
+        private func printSummaryJSON(_ graph: Graph, _ e: Estimates, profile: ChipProfile, level: Int?) throws {
+            struct Summary: Encodable {
+                var output: String, input: String, level: Int?, target: String, synapticLayers: Int
+                var cores: Int, coresAvailable: Int, memoryBytes: Int, energyPJ: Double, latencySeconds: Double
+                var activity: String
+            }
+            let summary = Summary(
+                output: output, input: input, level: level, target: profile.name, synapticLayers: graph.synapticLayers.count,
+                cores: e.cores, coresAvailable: profile.cores.count, memoryBytes: e.memoryBytes, energyPJ: e.energy.total,
+                latencySeconds: e.latencySeconds, activity: e.activity.label)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         }
 
         private func writeNIR() throws {

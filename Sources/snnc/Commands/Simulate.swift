@@ -149,7 +149,7 @@ extension SNNC {
                     let source = graph.provenance.map {
                         CalibrationFile.Source(
                             file: $0.sourceFile, sha256: $0.sourceSHA256,
-                            level: $0.sourceLevel ?? ComparisonSource.level(inCommand: $0.command))
+                            level: $0.sourceLevel ?? ComparisonSource.level(inCommand: $0.command), target: $0.target)
                     }
                     try CalibrationFile.write(result.calibration(), source: source, to: calibrationOut)
                 }
