@@ -77,11 +77,7 @@ public enum AtomicFile {
     /// - Throws: `FileWriteError` (folder missing, out of space, sync or rename failed) or what
     ///   `body` throws.
     public static func replace(_ path: String, _ body: (String) throws -> Void) throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileWriteError(file: path, reason: "folder '\(directory)' does not exist", hint: "create the folder first")
-        }
+        let directory = try requireFolder(of: path)
         removeStaleTemporaries(of: path)
         let temporary = temporaryPath(for: path, in: directory)
         do {
@@ -97,6 +93,21 @@ public enum AtomicFile {
             throw full ?? error
         }
         syncFolder(directory)
+    }
+
+    /// Fails unless the folder `path` would be written in exists; returns that folder. `replace`
+    /// calls it first; commands whose output is written at the end of a long run call it before
+    /// the run starts, so that a mistyped folder does not cost the run.
+    /// - Parameter hint: what to try next, when the folder is missing.
+    /// - Throws: `FileWriteError` naming the path and the missing folder.
+    @discardableResult
+    public static func requireFolder(of path: String, hint: String = "create the folder first") throws -> String {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileWriteError(file: path, reason: "folder '\(directory)' does not exist", hint: hint)
+        }
+        return directory
     }
 
     /// Writes `data` to `path` atomically (see `replace`).

@@ -60,4 +60,34 @@ enum CommandLineText {
         if inWord { words.append(current) }
         return words
     }
+
+    /// One option of a command line: its name, its value (nil for a flag) and the words it spans.
+    struct Option: Equatable {
+        var name: String
+        var value: String?
+        var words: Range<Int>
+    }
+
+    /// The options among `words`, in order. A word starting with `-` is an option; `--key=value`
+    /// carries its value; otherwise the next word is its value unless the option is one of
+    /// `flags` or that word starts with `--` (or is `-o`). Every reader of a recorded command
+    /// (sweep resumes, a calibration's source level, the export to run again) reads it this way.
+    static func options(in words: [String], flags: Set<String> = []) -> [Option] {
+        var options: [Option] = []
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            defer { i += 1 }
+            guard word.hasPrefix("-") else { continue }
+            if word.hasPrefix("--"), let equals = word.firstIndex(of: "=") {
+                options.append(Option(name: String(word[..<equals]), value: String(word[word.index(after: equals)...]), words: i..<i + 1))
+            } else if !flags.contains(word), i + 1 < words.count, !words[i + 1].hasPrefix("--"), words[i + 1] != "-o" {
+                options.append(Option(name: word, value: words[i + 1], words: i..<i + 2))
+                i += 1
+            } else {
+                options.append(Option(name: word, value: nil, words: i..<i + 1))
+            }
+        }
+        return options
+    }
 }

@@ -119,31 +119,25 @@ struct MapCoresTests {
         }
     }
 
-    /// The error gives the count the mapping takes, the one `coreDemand` gives the fit tables.
-    @Test func tooFewCoresIsAnError() throws {
-        let profile = IRFixtures.profile(cores: 4, neuronsPerCore: 4)
-        let demand = try #require(try coreDemand(lowered(profile), for: profile)).reduce(0) { $0 + $1.cores }
-        #expect(demand == 7)
+    /// The error gives the count the mapping takes, the one `coreDemand` gives the fit tables:
+    /// 7 cores for the neurons alone, 11 once a fan-out of 4 cuts the sources finer (then the error
+    /// says which population was cut and gives no lower bound).
+    @Test(arguments: [
+        (fanOut: 4096, demand: 7, present: ["[cores] cores = 4", "needs 7 cores"], absent: ["cut finer"]),
+        (
+            fanOut: 4, demand: 11, present: ["the network needs 11 cores (largest: 'lif0' 8", "'lif0' cut finer"],
+            absent: ["at least"]
+        ),
+    ])
+    func tooFewCoresIsAnErrorWithTheMappingsCount(fanOut: Int, demand: Int, present: [String], absent: [String]) throws {
+        let profile = IRFixtures.profile(cores: 4, neuronsPerCore: 4, fanOut: fanOut)
+        let counted = try #require(try coreDemand(lowered(profile), for: profile)).reduce(0) { $0 + $1.cores }
+        #expect(counted == demand)
         #expect {
             try mapCores(lowered(profile), for: profile)
         } throws: { error in
             guard let e = error as? CompileError else { return false }
-            return e.limit == "[cores] cores = 4" && e.reason.contains("needs \(demand) cores")
-        }
-    }
-
-    /// Cut for fan-out, the count exceeds the neurons' lower bound (7 cores here): the error gives
-    /// the mapping's count, as `coreDemand` does, and says which population was cut finer.
-    @Test func tooFewCoresAfterTheFanOutCutGivesTheMappingsCount() throws {
-        let profile = IRFixtures.profile(cores: 4, neuronsPerCore: 4, fanOut: 4)
-        let demand = try #require(try coreDemand(lowered(profile), for: profile)).reduce(0) { $0 + $1.cores }
-        #expect(demand == 11)
-        #expect {
-            try mapCores(lowered(profile), for: profile)
-        } throws: { error in
-            guard let e = error as? CompileError else { return false }
-            return e.reason.contains("the network needs 11 cores (largest: 'lif0' 8") && e.reason.contains("'lif0' cut finer")
-                && !e.reason.contains("at least")
+            return present.allSatisfy(e.message.contains) && !absent.contains(where: e.message.contains)
         }
     }
 

@@ -149,6 +149,22 @@ struct CLITests {
         #expect(show.status == 0 && show.stdout.contains("neurons_per_core") && show.stdout.contains("~"))
         let missing = try CLI.run(["targets", "show", "nosuch"])
         #expect(missing.status == 1 && missing.stderr.contains("Error: ") && missing.stderr.contains("Hint: "))
+        #expect(try CLI.run(["targets", "show", "nosuch", "--json"]).status == 1)
+        // --json: the TOML file's fields by table, the estimates named, the list holding every profile.
+        let shown = try CLI.run(["targets", "show", "edge", "--json"])
+        let edge = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], "\(shown.stderr)")
+        #expect(edge["name"] as? String == "edge" && (edge["file"] as? String)?.hasSuffix("targets/edge.toml") == true)
+        let cores = try #require(edge["cores"] as? [String: Any])
+        #expect(cores["cores"] as? Int == 64 && cores["neurons_per_core"] as? Int == 1024)
+        #expect((edge["numerics"] as? [String: Any])?["leak"] as? String == "multiply12")
+        #expect((edge["timing"] as? [String: Any])?["clock_hz"] as? Double == 100e6)
+        let estimated = try #require(edge["estimated"] as? [String])
+        #expect(
+            estimated.contains("cores.cores") && estimated.contains("numerics.index_bits") && !estimated.contains("numerics.weight_bits"))
+        let listed = try CLI.run(["targets", "list", "--json"])
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], "\(listed.stderr)")
+        #expect(Set(all.compactMap { $0["name"] as? String }).isSuperset(of: ["edge", "loihi", "truenorth", "speck"]))
+        #expect(NSDictionary(dictionary: try #require(all.first { $0["name"] as? String == "edge" })).isEqual(to: edge))
     }
 }
 

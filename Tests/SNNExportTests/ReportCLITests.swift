@@ -145,7 +145,7 @@ struct ReportCLITests {
 
         try expectRefused([unknown], output: output, [unknown, "does not recognise (keys: epoch, loss)", "snnc report reads"])
         try expectRefused([text], output: output, [text, "neither HDF5 nor a JSON object"])
-        try expectRefused([broken], output: output, [broken, "looks like a 'snnc prune --json' summary but cannot be read", "missing key"])
+        try expectRefused([broken], output: output, [broken, "looks like a 'snnc prune --json' summary but cannot be read", "has no key"])
         try expectRefused([checkpoint], output: output, [checkpoint, "neither a ticket file nor a deployment file", "checkpoint"])
         try expectRefused([d.path + "/missing.h5"], output: output, ["no such file"])
         try expectRefused([d.path], output: output, ["is a folder"])

@@ -164,7 +164,9 @@ struct SimulateCLITests {
         // Output folders are checked before the run, not after it.
         for option in ["--trace", "--calibration-out"] {
             let lost = try CLI.run(["simulate", model, "--data-dir", data, "--limit", "2", option, d.path + "/none/out"])
-            #expect(lost.status == 1 && lost.stderr.contains("folder '\(d.path)/none' does not exist"), "\(lost.stderr)")
+            #expect(
+                lost.status == 1 && lost.stderr.contains("folder '\(d.path)/none' does not exist")
+                    && lost.stderr.contains("choose another \(option)"), "\(lost.stderr)")
             #expect(!lost.stderr.contains("simulated"), "\(lost.stderr)")
         }
         // Another target's figures are used, with a note that the mapping is the compiled one.

@@ -53,6 +53,25 @@ struct CommandLineTextTests {
         #expect(CommandLineText.words(command) == ["snnc"] + arguments)
     }
 
+    /// One reading of a recorded command's options: values after the option or after `=`,
+    /// flags given by name or followed by another option, a negative number taken as a value.
+    @Test func optionsAreReadOnceForEveryCaller() {
+        let words = ["snnc", "export", "t.h5", "--level", "-1", "--force", "m.h5", "--clip=99.9", "--json", "-o", "x.h5", "--quiet"]
+        typealias Option = CommandLineText.Option
+        #expect(
+            CommandLineText.options(in: words, flags: ["--force"]) == [
+                Option(name: "--level", value: "-1", words: 3..<5), Option(name: "--force", value: nil, words: 5..<6),
+                Option(name: "--clip", value: "99.9", words: 7..<8), Option(name: "--json", value: nil, words: 8..<9),
+                Option(name: "-o", value: "x.h5", words: 9..<11), Option(name: "--quiet", value: nil, words: 11..<12),
+            ])
+        // Without knowing --force is a flag, the next word is taken as its value.
+        #expect(CommandLineText.options(in: words).first { $0.name == "--force" }?.value == "m.h5")
+        #expect(ComparisonSource.level(inCommand: "snnc export t.h5 --level 3 -o m.h5") == 3)
+        #expect(ComparisonSource.level(inCommand: "snnc export t.h5 --level=4") == 4)
+        #expect(ComparisonSource.level(inCommand: "snnc export t.h5 --level x") == nil)
+        #expect(ComparisonSource.level(inCommand: "snnc export t.h5") == nil)
+    }
+
     /// `simulate --calibration-out`'s next step: the recorded export with the calibration instead
     /// of an estimate option, every other option (level, target path, clipping, output) kept.
     @Test func theExportToRunAgainKeepsTheRecordedOptions() {

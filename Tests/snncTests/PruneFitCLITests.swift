@@ -101,6 +101,15 @@ struct PruneFitCLITests {
             "export", tickets, "--level", "1", "--target", "loihi", "--calibration", dir + "/cal.json", "-o", dir + "/l.snn.h5",
         ])
         #expect(loihi.status == 0 && loihi.stderr.contains("measured on the 'edge' deployment"), "\(loihi.stderr)")
+        // The same target with clipped weight scales: taken, with a note naming both scalings.
+        let clipped = try cli.run([
+            "export", tickets, "--level", "1", "--target", "edge", "--clip-percentile", "99.9", "--calibration", dir + "/cal.json",
+            "-o", dir + "/p.snn.h5",
+        ])
+        #expect(
+            clipped.status == 0 && clipped.stderr.contains("with max-abs weight scales, this export uses percentile 99.9"),
+            "\(clipped.stderr)")
+        #expect(!export.stderr.contains("weight scales"), "\(export.stderr)")
         // The search taken one round further rewrites the file; level 1 is taken with a note.
         #expect(try cli.run(["prune", "--resume", "--rounds", "2", "-o", tickets]).status == 0)
         let further = try cli.run([

@@ -8,7 +8,8 @@ import SNNStore
 ///     {"images": N,
 ///      "events": {"<layer>": [mean events per image at each step], …},
 ///      "unit_events": {"<layer>": [mean events per image of each unit, C-order], …},
-///      "source": {"file": "<model>", "sha256": "<hex>", "level": k, "target": "<profile>"}}
+///      "source": {"file": "<model>", "sha256": "<hex>", "level": k, "target": "<profile>",
+///                 "scale": "max-abs" | "percentile <p>"}}
 ///
 /// `unit_events` is optional (files without it give estimates from each layer's mean fan-out).
 /// `source` (optional; `simulate` writes it from the deployment's provenance) names the model the
@@ -22,6 +23,23 @@ enum CalibrationFile {
         var level: Int?
         /// The profile the simulated deployment was compiled for (absent in files of older snnc).
         var target: String?
+        /// How its weights were scaled (`scaleRule(clipPercentile:)`; absent in files of older
+        /// snnc, and when the deployment's recorded command is not an export).
+        var scale: String?
+    }
+
+    /// The name a calibration records for an export's weight scaling: `max-abs`, or
+    /// `percentile 99.9` for `--clip-percentile 99.9`.
+    static func scaleRule(clipPercentile: Double?) -> String {
+        clipPercentile.map { "percentile \($0)" } ?? "max-abs"
+    }
+
+    /// The weight scaling of a recorded `snnc export` command line; nil for another command.
+    static func scaleRule(ofCommand command: String) -> String? {
+        let words = CommandLineText.words(command)
+        guard words.count > 1, words[1] == "export" else { return nil }
+        let clip = CommandLineText.options(in: words).last { $0.name == "--clip-percentile" }?.value
+        return scaleRule(clipPercentile: clip.flatMap { Double($0) })
     }
 
     private struct Contents: Codable {
@@ -55,11 +73,17 @@ enum CalibrationFile {
     /// (SHA-256 `sha256`) at ticket level `level`: refused when it records another model or level.
     /// The same level of the same ticket file with other bytes (a search taken further rewrites
     /// the file every epoch, its finished levels unchanged) is accepted with a note.
-    static func check(_ source: Source?, at path: String, for input: String, sha256: String, level: Int?, target: String) throws {
+    static func check(
+        _ source: Source?, at path: String, for input: String, sha256: String, level: Int?, target: String, scale: String
+    ) throws {
         if let measuredOn = source?.target, measuredOn != target {
             printError(
                 "note: the calibration was measured on the '\(measuredOn)' deployment; '\(target)' quantises the model its own way, "
                     + "so its spike counts may differ a little (simulate the '\(target)' export to measure them)")
+        } else if let measuredWith = source?.scale, measuredWith != scale {
+            printError(
+                "note: the calibration was measured on a deployment with \(measuredWith) weight scales, this export uses \(scale): "
+                    + "its spike counts may differ a little (simulate this export to measure them)")
         }
         guard let source, source.sha256 != sha256 || source.level != level else { return }
         func sameFile(_ a: String, _ b: String) -> Bool {
@@ -100,47 +124,14 @@ enum CalibrationFile {
         } catch let diagnostic as Diagnostic {
             throw diagnostic
         } catch {
+            let problem = DecodingProblem.describe(
+                error, in: data, types: "\"images\" is a whole number, each \"events\" entry a list of numbers")
             throw Diagnostic(
-                message: "the calibration file is not valid: \(describe(error, in: data))", location: path,
+                message: "the calibration file is not valid: \(problem)", location: path,
                 hint:
                     "write it with 'snnc simulate --calibration-out', or by hand as {\"images\": N, \"events\": {\"<lif layer>\": "
                     + "[mean spikes per image at each step], …}}"
             )
-        }
-    }
-
-    /// A JSON decoding error in a user's words: what is wrong, and where in the document `data`.
-    private static func describe(_ error: Error, in data: Data) -> String {
-        func at(_ path: [CodingKey]) -> String {
-            guard !path.isEmpty else { return "the top level" }
-            // Keys joined by dots, array indices in brackets (a key that reads as a number is still a key).
-            let text = path.reduce("") { text, key in
-                key.stringValue.hasPrefix("Index ") ? text + "[\(key.intValue ?? 0)]" : text + (text.isEmpty ? "" : ".") + key.stringValue
-            }
-            return "'\(text)'"
-        }
-        guard let decoding = error as? DecodingError else { return String(describing: error) }
-        switch decoding {
-        case .keyNotFound(let key, let context):
-            return "\(at(context.codingPath)) has no key '\(key.stringValue)'"
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            let name = "\(type)"
-            let kind =
-                name.hasPrefix("Array")
-                ? "a list"
-                : name.hasPrefix("Dictionary")
-                    ? "an object"
-                    : type == Int.self
-                        ? "a whole number" : type == Double.self ? "a number" : "a \(name)"
-            return "\(at(context.codingPath)) is not \(kind)"
-        case .dataCorrupted(let context):
-            guard (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil else { return "not JSON" }
-            // Valid JSON that does not decode (Foundation names no place, e.g. for 2.5 as an integer).
-            return context.codingPath.isEmpty
-                ? "a value has the wrong type (\"images\" is a whole number, each \"events\" entry a list of numbers)"
-                : "\(at(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return String(describing: error)
         }
     }
 }

@@ -62,11 +62,6 @@ struct ComparisonSource {
     /// `N` of `--level N` or `--level=N` in a recorded command line (for files whose provenance
     /// lacks the level: `snnc export` always records it, other writers may not).
     static func level(inCommand command: String) -> Int? {
-        let words = CommandLineText.words(command)
-        for (i, word) in words.enumerated() {
-            if word == "--level", i + 1 < words.count { return Int(words[i + 1]) }
-            if word.hasPrefix("--level=") { return Int(word.dropFirst("--level=".count)) }
-        }
-        return nil
+        CommandLineText.options(in: CommandLineText.words(command)).last { $0.name == "--level" }?.value.flatMap { Int($0) }
     }
 }

@@ -119,7 +119,9 @@ extension SNNC {
                 let opened = try ModelSource.graph(at: input, level: level?.breakingTies(on: profile.name))
                 let inputSHA256 = try fileSHA256(input, role: "the input file")
                 if let (path, (_, source)) = measured {
-                    try CalibrationFile.check(source, at: path, for: input, sha256: inputSHA256, level: opened.level, target: profile.name)
+                    try CalibrationFile.check(
+                        source, at: path, for: input, sha256: inputSHA256, level: opened.level, target: profile.name,
+                        scale: CalibrationFile.scaleRule(clipPercentile: clipPercentile))
                 }
                 let calibrationValue = measured?.1.0
                 var graph = opened.graph

@@ -122,22 +122,8 @@ enum ReportSources {
             return try decoder.decode(type, from: data)
         } catch {
             throw Diagnostic(
-                message: "looks like \(what) but cannot be read: \(describe(error))", location: path,
+                message: "looks like \(what) but cannot be read: \(DecodingProblem.describe(error, in: data))", location: path,
                 hint: "write it again with this snnc version")
-        }
-    }
-
-    /// A decoding error as one line: what is wrong and at which key path.
-    private static func describe(_ error: any Error) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.isEmpty ? "at the top level" : "at '\(keys.joined(separator: "."))'"
-        }
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' \(path(context))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(context.debugDescription) \(path(context))"
-        default: return String(describing: error)
         }
     }
 

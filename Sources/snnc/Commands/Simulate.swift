@@ -4,6 +4,7 @@ import SNNData
 import SNNFormat
 import SNNIR
 import SNNSimulator
+import SNNStore
 import SNNTrain
 
 extension SNNC {
@@ -90,8 +91,10 @@ extension SNNC {
         func run() throws {
             try reportingDiagnostics {
                 // Written after the whole run: a folder that is not there fails now, not after it.
-                if let trace { try requireOutputFolder(of: trace, option: "--trace") }
-                if let calibrationOut { try requireOutputFolder(of: calibrationOut, option: "--calibration-out") }
+                if let trace { try AtomicFile.requireFolder(of: trace, hint: "create the folder first, or choose another --trace") }
+                if let calibrationOut {
+                    try AtomicFile.requireFolder(of: calibrationOut, hint: "create the folder first, or choose another --calibration-out")
+                }
                 let graph = try DeploymentFile.read(file).graph
                 let cost = try costModel(for: graph)
                 let simulator: EventSimulator
@@ -149,7 +152,8 @@ extension SNNC {
                     let source = graph.provenance.map {
                         CalibrationFile.Source(
                             file: $0.sourceFile, sha256: $0.sourceSHA256,
-                            level: $0.sourceLevel ?? ComparisonSource.level(inCommand: $0.command), target: $0.target)
+                            level: $0.sourceLevel ?? ComparisonSource.level(inCommand: $0.command), target: $0.target,
+                            scale: CalibrationFile.scaleRule(ofCommand: $0.command))
                     }
                     try CalibrationFile.write(result.calibration(), source: source, to: calibrationOut)
                 }
@@ -176,18 +180,10 @@ extension SNNC {
         static func exportAgain(_ command: String, _ calibration: String) -> String? {
             let words = CommandLineText.words(command)
             guard words.count > 2, words[0] == "snnc", words[1] == "export" else { return nil }
-            var kept: [String] = []
-            var i = 0
-            while i < words.count {
-                let word = words[i]
-                let name = String(word.prefix { $0 != "=" })
-                if ["--calibration", "--assume-rate"].contains(name) {
-                    i += word.contains("=") ? 1 : 2  // the option and its value
-                    continue
-                }
-                if word != "--force" { kept.append(word) }
-                i += 1
+            let dropped = CommandLineText.options(in: words, flags: ["--force"]).filter {
+                ["--calibration", "--assume-rate", "--force"].contains($0.name)
             }
+            let kept = words.indices.filter { i in !dropped.contains { $0.words.contains(i) } }.map { words[$0] }
             return CommandLineText.line(kept + ["--calibration", calibration, "--force"])
         }
 

@@ -9,24 +9,10 @@
 enum RecordedCommand {
     static let ignored: Set<String> = ["-o", "--output", "--json", "--resume", "--force", "--threads", "--data-dir", "--stop-after-epochs"]
 
-    /// `--key → value` of a command line's words after the command name.
+    /// `--key → value` of a command line's words after the command name (a flag's value is empty).
     static func options(_ words: [String]) -> [String: String] {
         var options: [String: String] = [:]
-        var i = 0
-        while i < words.count {
-            let word = words[i]
-            guard word.hasPrefix("-") else {
-                i += 1
-                continue
-            }
-            if i + 1 < words.count, !words[i + 1].hasPrefix("--"), words[i + 1] != "-o" {
-                options[word] = words[i + 1]
-                i += 2
-            } else {
-                options[word] = ""
-                i += 1
-            }
-        }
+        for option in CommandLineText.options(in: words) { options[option.name] = option.value ?? "" }
         for key in ignored { options[key] = nil }
         return options
     }
