@@ -95,15 +95,21 @@ public enum AtomicFile {
         syncFolder(directory)
     }
 
-    /// Fails unless the folder `path` would be written in exists; returns that folder. `replace`
-    /// calls it first; commands whose output is written at the end of a long run call it before
-    /// the run starts, so that a mistyped folder does not cost the run.
+    /// Fails unless `path` names a file that can be written: its folder exists and the path is
+    /// not itself a folder (nor ends in `/`). Returns that folder. `replace` calls it first;
+    /// commands whose output is written at the end of a long run call it before the run starts,
+    /// so that a mistyped path does not cost the run.
     /// - Parameter hint: what to try next, when the folder is missing.
-    /// - Throws: `FileWriteError` naming the path and the missing folder.
+    /// - Throws: `FileWriteError` naming the path and what is wrong with it.
     @discardableResult
     public static func requireFolder(of path: String, hint: String = "create the folder first") throws -> String {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw FileWriteError(
+                file: path, reason: "it is a folder, not a file name",
+                hint: "give a file name, e.g. '\(path.hasSuffix("/") ? path : path + "/")out'")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileWriteError(file: path, reason: "folder '\(directory)' does not exist", hint: hint)
         }

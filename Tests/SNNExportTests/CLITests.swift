@@ -165,6 +165,12 @@ struct CLITests {
         let all = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], "\(listed.stderr)")
         #expect(Set(all.compactMap { $0["name"] as? String }).isSuperset(of: ["edge", "loihi", "truenorth", "speck"]))
         #expect(NSDictionary(dictionary: try #require(all.first { $0["name"] as? String == "edge" })).isEqual(to: edge))
+        // Defaults in effect and unset optional keys as null; a profile given by path has its absolute path.
+        #expect(cores["mapping"] as? String == "split" && cores["max_fan_in_per_neuron"] is NSNull)
+        let byPath = try CLI.run(["targets", "show", "\(Repository.root)/targets/./edge.toml", "--json"])
+        let fromPath = try #require(try JSONSerialization.jsonObject(with: Data(byPath.stdout.utf8)) as? [String: Any], "\(byPath.stderr)")
+        #expect(
+            fromPath["file"] as? String == edge["file"] as? String && fromPath["file"] as? String == "\(Repository.root)/targets/edge.toml")
     }
 }
 

@@ -39,6 +39,21 @@ struct AtomicFileTests {
         #expect(error?.outOfSpace == false)
     }
 
+    /// A folder given where a file name belongs (an existing folder, or a path ending in `/`) is
+    /// refused before anything is written, by `requireFolder` as by a write.
+    @Test func aFolderIsNotAFileName() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.file("out"), withIntermediateDirectories: false)
+        for path in [directory.file("out"), directory.file("out/"), directory.file("new/")] {
+            let error = #expect(throws: FileWriteError.self) { try AtomicFile.write(Data("x".utf8), to: path) }
+            #expect(error?.reason == "it is a folder, not a file name", "\(path)")
+            #expect(throws: FileWriteError.self) { try AtomicFile.requireFolder(of: path) }
+        }
+        #expect(directory.entries == ["out"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("out")).isEmpty)
+        #expect(try AtomicFile.requireFolder(of: directory.file("out/x.json")) == directory.file("out"))
+    }
+
     @Test func aWriteRemovesTheTemporariesOfKilledWriters() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("m.h5")

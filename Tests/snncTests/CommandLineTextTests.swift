@@ -1,4 +1,5 @@
 import Foundation
+import SNNIR
 import SNNTrain
 import Testing
 
@@ -33,6 +34,36 @@ struct CommandLineTextTests {
         #expect(RecordedCommand.differences(recorded: recorded, run: run).isEmpty)
         let other = CommandLineText.line(["snnc", "prune", "--from", "/data/other dense.h5", "--rounds", "2"])
         #expect(RecordedCommand.differences(recorded: other, run: run).map(\.key) == ["--from"])
+    }
+
+    /// `--key=value` in a recorded command is the same option as `--key value` in a sweep's run;
+    /// a repeated option compares all its values, in order.
+    @Test func equalsFormsAndRepeatedOptionsCompareByValue() {
+        let run = ["prune", "--rounds", "3", "--target", "edge", "--target", "loihi", "-o", "a.h5"]
+        #expect(RecordedCommand.differences(recorded: "snnc prune --rounds=3 --target edge --target=loihi -o b.h5", run: run).isEmpty)
+        let swapped = RecordedCommand.differences(recorded: "snnc prune --rounds 3 --target loihi --target edge", run: run)
+        #expect(swapped.map(\.key) == ["--target"] && swapped.first?.recorded == "loihi edge" && swapped.first?.sweep == "edge loihi")
+        #expect(
+            RecordedCommand.differences(recorded: "snnc prune --rounds=4 --target edge --target loihi", run: run).map(\.key) == ["--rounds"]
+        )
+    }
+
+    /// A calibration's source: the level and weight scaling of the recorded export, in any form
+    /// of the options; `--clip-percentile 100` is max-abs; no scaling for a command not an export.
+    @Test func aCalibrationSourceReadsTheRecordedExport() {
+        func source(_ command: String) -> CalibrationFile.Source {
+            CalibrationFile.Source(
+                provenance: Provenance(
+                    sourceFile: "t.h5", sourceSHA256: "ab", command: command, toolVersion: "x", target: "edge", createdUTC: "now"))
+        }
+        let clipped = source("snnc export t.h5 --level=2 --clip-percentile=99.9 -o m.snn.h5")
+        #expect(clipped.level == 2 && clipped.scale == "percentile" && clipped.clipPercentile == 99.9)
+        #expect(clipped.scaleText == "--clip-percentile 99.9")
+        let full = source("snnc export t.h5 --level 1 --clip-percentile 100 -o m.snn.h5")
+        #expect(full.scale == "max-abs" && full.clipPercentile == nil && full.scaleText == "max-abs weight scales")
+        #expect(source("snnc export t.h5 -o m.snn.h5").scale == "max-abs")
+        let imported = source("snnc import m.nir -o m.h5")
+        #expect(imported.scale == nil && imported.scaleText == nil && imported.level == nil)
     }
 
     /// A checkpoint records `snnc …`, not the path of the binary that ran, and a path with a space

@@ -107,7 +107,7 @@ struct PruneFitCLITests {
             "-o", dir + "/p.snn.h5",
         ])
         #expect(
-            clipped.status == 0 && clipped.stderr.contains("with max-abs weight scales, this export uses percentile 99.9"),
+            clipped.status == 0 && clipped.stderr.contains("exported with max-abs weight scales, this export uses --clip-percentile 99.9"),
             "\(clipped.stderr)")
         #expect(!export.stderr.contains("weight scales"), "\(export.stderr)")
         // The search taken one round further rewrites the file; level 1 is taken with a note.

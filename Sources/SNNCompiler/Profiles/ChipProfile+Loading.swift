@@ -42,6 +42,12 @@ extension ChipProfile {
         return try parse(text, file: path, expectedName: stem)
     }
 
+    /// The file `named` reads for `nameOrPath`: the path itself when the value contains `/` or
+    /// ends in `.toml`, else the profile of that name on `searchPath` (nil when there is none).
+    public static func file(of nameOrPath: String, searchPath: ProfileSearchPath = .standard()) -> String? {
+        nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") ? nameOrPath : searchPath.locate(nameOrPath)
+    }
+
     /// The profile called `nameOrPath` on `searchPath`, or the file at that path.
     ///
     /// A value containing `/` or ending in `.toml` is a path (`--target path/to/custom.toml`);
@@ -49,10 +55,7 @@ extension ChipProfile {
     public static func named(
         _ nameOrPath: String, searchPath: ProfileSearchPath = .standard()
     ) throws(ProfileError) -> ChipProfile {
-        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
-            return try load(from: nameOrPath, searchPath: searchPath)
-        }
-        guard let path = searchPath.locate(nameOrPath) else {
+        guard let path = file(of: nameOrPath, searchPath: searchPath) else {
             let names = searchPath.profiles().map(\.name)
             var hint = "available profiles: \(searchPath.availableNames)"
             if let match = closestMatch(to: nameOrPath, in: names) { hint = "did you mean '\(match)'? " + hint }

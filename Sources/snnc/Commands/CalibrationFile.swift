@@ -9,7 +9,7 @@ import SNNStore
 ///      "events": {"<layer>": [mean events per image at each step], …},
 ///      "unit_events": {"<layer>": [mean events per image of each unit, C-order], …},
 ///      "source": {"file": "<model>", "sha256": "<hex>", "level": k, "target": "<profile>",
-///                 "scale": "max-abs" | "percentile <p>"}}
+///                 "scale": "max-abs" | "percentile", "clip_percentile": p}}
 ///
 /// `unit_events` is optional (files without it give estimates from each layer's mean fan-out).
 /// `source` (optional; `simulate` writes it from the deployment's provenance) names the model the
@@ -23,23 +23,45 @@ enum CalibrationFile {
         var level: Int?
         /// The profile the simulated deployment was compiled for (absent in files of older snnc).
         var target: String?
-        /// How its weights were scaled (`scaleRule(clipPercentile:)`; absent in files of older
-        /// snnc, and when the deployment's recorded command is not an export).
+        /// How its weights were scaled: `max-abs` or `percentile` (absent in files of older snnc,
+        /// and when the deployment's recorded command is not an export).
         var scale: String?
-    }
+        /// The percentile of `--clip-percentile` when `scale` is `percentile`.
+        var clipPercentile: Double?
 
-    /// The name a calibration records for an export's weight scaling: `max-abs`, or
-    /// `percentile 99.9` for `--clip-percentile 99.9`.
-    static func scaleRule(clipPercentile: Double?) -> String {
-        clipPercentile.map { "percentile \($0)" } ?? "max-abs"
-    }
+        enum CodingKeys: String, CodingKey {
+            case file, sha256, level, target, scale
+            case clipPercentile = "clip_percentile"
+        }
 
-    /// The weight scaling of a recorded `snnc export` command line; nil for another command.
-    static func scaleRule(ofCommand command: String) -> String? {
-        let words = CommandLineText.words(command)
-        guard words.count > 1, words[1] == "export" else { return nil }
-        let clip = CommandLineText.options(in: words).last { $0.name == "--clip-percentile" }?.value
-        return scaleRule(clipPercentile: clip.flatMap { Double($0) })
+        /// The source of a deployment with `provenance`: the model, level and target it records,
+        /// and the weight scaling of its recorded command when that is an `snnc export`.
+        init(provenance: Provenance) {
+            file = provenance.sourceFile
+            sha256 = provenance.sourceSHA256
+            level = provenance.sourceLevel ?? ComparisonSource.level(inCommand: provenance.command)
+            target = provenance.target
+            let words = CommandLineText.words(provenance.command)
+            if words.count > 1, words[1] == "export" {
+                let clip = CommandLineText.options(in: words).last { $0.name == "--clip-percentile" }?.value
+                setScale(clipPercentile: clip.flatMap { Double($0) })
+            }
+        }
+
+        /// The weight scaling of an export with `--clip-percentile clip` (nil: none given).
+        /// `--clip-percentile 100` is the largest magnitude, so it records as `max-abs`.
+        mutating func setScale(clipPercentile clip: Double?) {
+            let clipped = clip.flatMap { $0 < 100 ? $0 : nil }
+            scale = clipped == nil ? "max-abs" : "percentile"
+            clipPercentile = clipped
+        }
+
+        /// The scaling as an export option, for messages: `--clip-percentile 99.9` or `max-abs
+        /// weight scales`; nil when not recorded.
+        var scaleText: String? {
+            guard let scale else { return nil }
+            return scale == "percentile" ? "--clip-percentile \(clipPercentile.map { "\($0)" } ?? "?")" : "\(scale) weight scales"
+        }
     }
 
     private struct Contents: Codable {
@@ -72,20 +94,31 @@ enum CalibrationFile {
     /// Checks that a calibration read from `path` (`read(_:)`) was measured on the model `input`
     /// (SHA-256 `sha256`) at ticket level `level`: refused when it records another model or level.
     /// The same level of the same ticket file with other bytes (a search taken further rewrites
-    /// the file every epoch, its finished levels unchanged) is accepted with a note.
+    /// the file every epoch, its finished levels unchanged) is accepted with a note, as are a
+    /// calibration measured on another target's deployment or one exported with other weight
+    /// scaling (`clipPercentile`: this export's `--clip-percentile`).
     static func check(
-        _ source: Source?, at path: String, for input: String, sha256: String, level: Int?, target: String, scale: String
+        _ source: Source?, at path: String, for input: String, sha256: String, level: Int?, target: String, clipPercentile: Double?
     ) throws {
-        if let measuredOn = source?.target, measuredOn != target {
+        guard let source else { return }
+        try checkModel(source, at: path, for: input, sha256: sha256, level: level)
+        if let measuredOn = source.target, measuredOn != target {
             printError(
                 "note: the calibration was measured on the '\(measuredOn)' deployment; '\(target)' quantises the model its own way, "
                     + "so its spike counts may differ a little (simulate the '\(target)' export to measure them)")
-        } else if let measuredWith = source?.scale, measuredWith != scale {
+        }
+        var here = source
+        here.setScale(clipPercentile: clipPercentile)
+        if let measuredWith = source.scaleText, let used = here.scaleText, measuredWith != used {
             printError(
-                "note: the calibration was measured on a deployment with \(measuredWith) weight scales, this export uses \(scale): "
+                "note: the calibration was measured on a deployment exported with \(measuredWith), this export uses \(used): "
                     + "its spike counts may differ a little (simulate this export to measure them)")
         }
-        guard let source, source.sha256 != sha256 || source.level != level else { return }
+    }
+
+    /// Refuses a calibration measured on another model or ticket level (see `check`).
+    private static func checkModel(_ source: Source, at path: String, for input: String, sha256: String, level: Int?) throws {
+        guard source.sha256 != sha256 || source.level != level else { return }
         func sameFile(_ a: String, _ b: String) -> Bool {
             URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
         }

@@ -59,7 +59,7 @@ struct ComparisonSource {
         }
     }
 
-    /// `N` of `--level N` or `--level=N` in a recorded command line (for files whose provenance
+    /// `N` of the last `--level N` or `--level=N` in a recorded command line (for files whose provenance
     /// lacks the level: `snnc export` always records it, other writers may not).
     static func level(inCommand command: String) -> Int? {
         CommandLineText.options(in: CommandLineText.words(command)).last { $0.name == "--level" }?.value.flatMap { Int($0) }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// JSON decoding errors in a user's words: what is wrong, and where in the document. Every
-/// command that reads a JSON file snnc wrote (calibration files, `--json` summaries) reports
-/// through `describe`, so the same mistake reads the same way everywhere.
+/// JSON decoding errors in a user's words: what is wrong, and where in the document. The
+/// commands that read JSON files on their own (calibration files; `snnc report`'s `--json`
+/// summaries) report through `describe`, so the same mistake reads the same way in both.
 enum DecodingProblem {
     /// One line for `error`, raised while decoding `data`.
     /// - Parameter types: what the values should be, for a wrong value Foundation places nowhere

@@ -121,7 +121,7 @@ extension SNNC {
                 if let (path, (_, source)) = measured {
                     try CalibrationFile.check(
                         source, at: path, for: input, sha256: inputSHA256, level: opened.level, target: profile.name,
-                        scale: CalibrationFile.scaleRule(clipPercentile: clipPercentile))
+                        clipPercentile: clipPercentile)
                 }
                 let calibrationValue = measured?.1.0
                 var graph = opened.graph

@@ -149,12 +149,7 @@ extension SNNC {
                     try SpikeTraceFile(model: file, graph: graph, traces: traces, result: result).write(to: trace)
                 }
                 if let calibrationOut {
-                    let source = graph.provenance.map {
-                        CalibrationFile.Source(
-                            file: $0.sourceFile, sha256: $0.sourceSHA256,
-                            level: $0.sourceLevel ?? ComparisonSource.level(inCommand: $0.command), target: $0.target,
-                            scale: CalibrationFile.scaleRule(ofCommand: $0.command))
-                    }
+                    let source = graph.provenance.map(CalibrationFile.Source.init(provenance:))
                     try CalibrationFile.write(result.calibration(), source: source, to: calibrationOut)
                 }
                 var report = SimulateReport(

@@ -9,10 +9,13 @@
 enum RecordedCommand {
     static let ignored: Set<String> = ["-o", "--output", "--json", "--resume", "--force", "--threads", "--data-dir", "--stop-after-epochs"]
 
-    /// `--key → value` of a command line's words after the command name (a flag's value is empty).
+    /// `--key → value` of a command line's words after the command name (a flag's value is empty;
+    /// a repeated option's values joined by spaces in order, as `--target edge --target loihi`).
     static func options(_ words: [String]) -> [String: String] {
         var options: [String: String] = [:]
-        for option in CommandLineText.options(in: words) { options[option.name] = option.value ?? "" }
+        for option in CommandLineText.options(in: words) {
+            options[option.name] = options[option.name].map { $0 + " " + (option.value ?? "") } ?? option.value ?? ""
+        }
         for key in ignored { options[key] = nil }
         return options
     }
