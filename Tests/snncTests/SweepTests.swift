@@ -397,6 +397,30 @@ struct SweepTests {
         let report = try snnc(["report", "results.json", "--json"], in: a)
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("results.json#imp-s1"))
+
+        // A simulate sweep over an export of a result: each run's JSON ends up whole in its file
+        // (written by AtomicFile from the run's stdout), no temporary is left behind.
+        #expect(try snnc(["export", "out/imp-s0.h5", "--level", "1", "-o", "m.snn.h5"], in: a).status == 0)
+        try """
+        [sweep]
+        command = "simulate"
+        outputs = "sim"
+        arguments = ["m.snn.h5"]
+        [options]
+        data-dir = "\(CLITests.fixtures)"
+        [axes]
+        limit = [4, 8]
+        """.write(toFile: a + "/sim.toml", atomically: true, encoding: .utf8)
+        let simulated = try snnc(["sweep", "run", "sim.toml"], in: a)
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: a + "/sim").filter { $0.hasSuffix(".json") }.sorted()
+        #expect(outputs == ["limit4.json", "limit8.json"], "\(outputs)")
+        for (name, images) in [("limit4", 4), ("limit8", 8)] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: a + "/sim/\(name).json"))
+            let record = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(record["images"] as? Int == images, "\(name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: a + "/sim").allSatisfy { !$0.contains(".tmp-") })
     }
 
     @Test func recordedCommandsAreComparedOptionByOption() {

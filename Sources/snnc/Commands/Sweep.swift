@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SNNReport
+import SNNStore
 
 extension SNNC {
     struct Sweep: ParsableCommand {
@@ -207,9 +208,9 @@ extension SNNC.Sweep {
                     atPath: (outputs as NSString).appendingPathComponent("logs"), withIntermediateDirectories: true)
                 let path = output ?? (outputs as NSString).appendingPathComponent(sweep.name + ".sbatch")
                 do {
-                    try text.write(toFile: path, atomically: true, encoding: .utf8)
-                } catch {
-                    throw Diagnostic(message: "cannot write the batch script", location: path, hint: "check the folder and its permissions")
+                    try AtomicFile.write(Data(text.utf8), to: path)
+                } catch let error as FileWriteError {
+                    throw Diagnostic(message: "cannot write the batch script: \(error.reason)", location: path, hint: error.hint)
                 }
                 printError("wrote \(path): \(plan.runs.count) runs as one job array")
                 guard submit else { return }
@@ -319,10 +320,9 @@ extension SNNC.Sweep {
                 let collection = try SweepCollection(plan)
                 let data = output.hasSuffix(".csv") ? Data(collection.csv().utf8) : try collection.json()
                 do {
-                    try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    throw Diagnostic(
-                        message: "cannot write the merged results", location: output, hint: "check the folder and its permissions")
+                    try AtomicFile.write(data, to: output)
+                } catch let error as FileWriteError {
+                    throw Diagnostic(message: "cannot write the merged results: \(error.reason)", location: output, hint: error.hint)
                 }
                 if !collection.unfinished.isEmpty {
                     printError("left out (not finished): " + collection.unfinished.map(\.name).joined(separator: ", "))

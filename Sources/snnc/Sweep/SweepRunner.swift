@@ -109,8 +109,8 @@ final class SweepRunner {
                 if entry.process.terminationStatus == 0 {
                     if let temporary = entry.stdout {
                         let target = (directory as NSString).appendingPathComponent(entry.run.output)
-                        _ = try? manager.removeItem(atPath: target)
-                        try manager.moveItem(atPath: temporary, toPath: target)
+                        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: temporary)), to: target)
+                        try? manager.removeItem(atPath: temporary)
                     }
                     // A run stopped early (e.g. --stop-after-epochs) exits 0 with a partial file.
                     let state = SweepRunState.of(entry.run, command: plan.file.command, in: directory)
