@@ -15,7 +15,15 @@ struct SNNC: ParsableCommand {
             compiles them to compressed-sparse tables for a chip profile, and checks the result \
             in an event-driven simulator.
 
-            Files are HDF5. Errors go to stderr; results to stdout.
+            Files are HDF5. Errors go to stderr; results to stdout (--json for scripts). \
+            Exit status: 0 done, 1 error, 3 a budget or flag check failed, 64 bad options.
+
+            A typical run, from a trained model to a chip:
+              snnc train --model vgg16 --width 0.125 --epochs 20 -o dense.h5
+              snnc prune --from dense.h5 --method imp+et --rounds 4 -o tickets.h5
+              snnc export tickets.h5 --level 4 --target edge -o model.snn.h5
+              snnc simulate model.snn.h5 --limit 1000 --check
+              snnc inspect model.snn.h5 --budget memory=1MiB
             """,
         version: version,
         subcommands: [
