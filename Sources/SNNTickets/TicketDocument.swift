@@ -238,11 +238,17 @@ public struct RunCursor: Codable, Equatable, Sendable {
     /// `--train-subset`), so a reader can turn the ledger's images into epochs. Absent in files
     /// written before it was stored.
     public var imagesPerEpoch: Int?
+    /// The search's own estimate, when the epoch was written, of the seconds its remaining
+    /// planned training takes (the ETA of `snnc prune`'s progress line), so `snnc sweep status`
+    /// can tell how long the whole search still runs. Absent in files written before it was
+    /// stored, and before the session has a pace.
+    public var searchSecondsLeft: Double?
 
-    public init(setup: RunSetup, ledger: CostLedger, imagesPerEpoch: Int? = nil) {
+    public init(setup: RunSetup, ledger: CostLedger, imagesPerEpoch: Int? = nil, searchSecondsLeft: Double? = nil) {
         self.setup = setup
         self.ledger = ledger
         self.imagesPerEpoch = imagesPerEpoch
+        self.searchSecondsLeft = searchSecondsLeft
     }
 }
 

@@ -237,7 +237,8 @@ extension TicketSearch {
     private func save(_ state: TrainingState, run: RunContext, ledger: CostLedger) throws {
         run.hooks.beforeSave?()
         document[state: .run] = state
-        document.progress.current = RunCursor(setup: run.setup, ledger: ledger, imagesPerEpoch: data.train.count)
+        document.progress.current = RunCursor(
+            setup: run.setup, ledger: ledger, imagesPerEpoch: data.train.count, searchSecondsLeft: secondsLeft(afterRun: ledger))
         try persist(document)
         sessionEpochs += 1
         if let limit = stopAfterEpochs, sessionEpochs >= limit { throw SearchInterrupted() }

@@ -173,12 +173,17 @@ public final class TicketSearch {
         _ setup: RunSetup, epoch: Int, batch: Int, batches: Int, timeSteps: Int, meanLoss: Double,
         ledger: CostLedger
     ) -> SearchStatus {
-        let rate = sessionSeconds > 0 ? Double(sessionWork) / sessionSeconds : 0
-        let remaining = rate > 0 ? Double(max(0, plannedWork() - ledger.total().work)) / rate : nil
-        return SearchStatus(
+        SearchStatus(
             method: header.method, run: setup.id, level: setup.level, lastLevel: lastLevel, epoch: epoch,
             epochs: setup.trainEpochs, batch: batch, batches: batches, timeSteps: timeSteps,
-            meanLoss: meanLoss, lastAccuracy: lastAccuracy, remainingSeconds: remaining)
+            meanLoss: meanLoss, lastAccuracy: lastAccuracy, remainingSeconds: secondsLeft(afterRun: ledger))
+    }
+
+    /// The seconds the planned training not yet done takes at this session's pace (the current
+    /// run's work so far in `ledger`); nil before the session has trained a batch.
+    func secondsLeft(afterRun ledger: CostLedger) -> Double? {
+        let rate = sessionSeconds > 0 ? Double(sessionWork) / sessionSeconds : 0
+        return rate > 0 ? Double(max(0, plannedWork() - ledger.total().work)) / rate : nil
     }
 
     private var lastLevel: Int {

@@ -29,6 +29,9 @@ extension TicketValidator {
             if let images = current.imagesPerEpoch, images < 1 {
                 throw fail("/progress.json", "current.imagesPerEpoch", .ranges, "is \(images); an epoch has at least one image")
             }
+            if let seconds = current.searchSecondsLeft, !(seconds.isFinite && seconds >= 0) {
+                throw fail("/progress.json", "current.searchSecondsLeft", .ranges, "is \(seconds); a time left is finite and ≥ 0")
+            }
         }
     }
 

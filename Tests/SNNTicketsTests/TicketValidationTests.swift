@@ -257,6 +257,16 @@ extension TicketValidationTests {
         expect(refusal(path) { _ = try TicketFile.open($0) }, .ranges, "/progress.json", key: "current.imagesPerEpoch")
     }
 
+    @Test func theSearchsTimeLeftIsFiniteAndNotNegative() throws {
+        let stored = try TicketFile.open(try Damaged.running.get())
+        #expect((stored.progress.current?.searchSecondsLeft ?? -1) >= 0)
+        let path = try Damaged.damaged(Damaged.running) { root in
+            try Damaged.editJSON(root, "progress.json", key: "current.searchSecondsLeft") { _ in -5.0 }
+        }
+        defer { Damaged.remove(path) }
+        expect(refusal(path) { _ = try TicketFile.open($0) }, .ranges, "/progress.json", key: "current.searchSecondsLeft")
+    }
+
     @Test func theStatusAttributeSaysWhatProgressSays() throws {
         for (fixture, status) in [(Damaged.finished, "running"), (Damaged.running, "complete")] {
             let path = try Damaged.damaged(fixture) { try $0.setAttribute("status", string: status) }

@@ -203,15 +203,23 @@ struct SweepTests {
             setup: RunSetup(id: "round3", level: 3, epochs: 20, trainEpochs: 19, learningRate: 0.1, streamBase: 0), ledger: ledger)
         // 1,500 of round3's training images at 500 per epoch: 3 epochs in 60 s, 16 left at 20 s each.
         // A file without the cursor's own epoch size falls back to the header's --train-subset.
-        #expect(RunCursorText.describe(cursor, trainSubset: 500) == "in round3, 3 of 19 epochs done, ≈ 5m20s left in the run")
+        #expect(RunCursorText.describe(cursor, trainSubset: 500) == "in round3, 3 of 19 epochs done, ≈ 5m20s left in round3")
         #expect(RunCursorText.describe(cursor, trainSubset: nil) == "in round3")
         let fresh = RunCursor(setup: cursor.setup, ledger: CostLedger())
         #expect(RunCursorText.describe(fresh, trainSubset: 500) == "in round3, 0 of 19 epochs done")
         // The cursor's epoch size (the images the search really trains on) wins over the subset
         // asked for, which may be larger than the data set.
         let sized = RunCursor(setup: cursor.setup, ledger: ledger, imagesPerEpoch: 750)
-        #expect(RunCursorText.describe(sized, trainSubset: 60000) == "in round3, 2 of 19 epochs done, ≈ 8m30s left in the run")
-        #expect(RunCursorText.describe(sized, trainSubset: nil) == "in round3, 2 of 19 epochs done, ≈ 8m30s left in the run")
+        #expect(RunCursorText.describe(sized, trainSubset: 60000) == "in round3, 2 of 19 epochs done, ≈ 8m30s left in round3")
+        #expect(RunCursorText.describe(sized, trainSubset: nil) == "in round3, 2 of 19 epochs done, ≈ 8m30s left in round3")
+        // The search's own estimate of all its remaining work, recorded with the last epoch.
+        let estimated = RunCursor(setup: cursor.setup, ledger: ledger, imagesPerEpoch: 750, searchSecondsLeft: 4200)
+        #expect(
+            RunCursorText.describe(estimated, trainSubset: nil)
+                == "in round3, 2 of 19 epochs done, ≈ 8m30s left in round3, ≈ 1h10m left in the search")
+        #expect(
+            RunCursorText.describe(RunCursor(setup: cursor.setup, ledger: ledger, searchSecondsLeft: 4200), trainSubset: nil)
+                == "in round3, ≈ 1h10m left in the search")
     }
 
     @Test func slurmScriptIsOneJobArray() throws {
@@ -372,6 +380,9 @@ struct SweepTests {
         let killed = try snnc(try plan.run(named: "imp-s1").arguments + ["--stop-after-epochs", "1"], in: b)
         #expect(killed.status == 0, "\(killed.stderr)")
         #expect(try states(b) == ["imp-s0": "not-started", "imp-s1": "partial"])
+        let detail = try snnc(["sweep", "status", "tiny.toml"], in: b)
+        let search = detail.stdout.contains(" left in the search")
+        #expect(detail.stdout.contains("in round0, 1 of 2 epochs done, ≈ ") && search, "\(detail.stdout)")
         let resumed = try snnc(["sweep", "run", "tiny.toml", "-j", "2"], in: b)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("imp-s1: finished (resumed)"), "\(resumed.stderr)")
