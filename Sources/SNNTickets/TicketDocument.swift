@@ -239,9 +239,9 @@ public struct RunCursor: Codable, Equatable, Sendable {
     /// written before it was stored.
     public var imagesPerEpoch: Int?
     /// The search's own estimate, when the epoch was written, of the seconds its remaining
-    /// planned training takes (the ETA of `snnc prune`'s progress line), so `snnc sweep status`
-    /// can tell how long the whole search still runs. Absent in files written before it was
-    /// stored, and before the session has a pace.
+    /// planned training takes at that session's pace (the ETA of `snnc prune`'s progress line;
+    /// evaluation and fit checks not included), so `snnc sweep status` can tell how long the
+    /// whole search still trains. Absent in files written before it was stored.
     public var searchSecondsLeft: Double?
 
     public init(setup: RunSetup, ledger: CostLedger, imagesPerEpoch: Int? = nil, searchSecondsLeft: Double? = nil) {

@@ -179,11 +179,15 @@ public final class TicketSearch {
             meanLoss: meanLoss, lastAccuracy: lastAccuracy, remainingSeconds: secondsLeft(afterRun: ledger))
     }
 
-    /// The seconds the planned training not yet done takes at this session's pace (the current
-    /// run's work so far in `ledger`); nil before the session has trained a batch.
+    /// The seconds the planned training not yet done takes at this session's pace: the planned
+    /// runs not completed, less the training the current run's `ledger` holds for them (not its
+    /// probes, nor a `--from` replay, which no plan counts); nil before the session has a pace.
     func secondsLeft(afterRun ledger: CostLedger) -> Double? {
         let rate = sessionSeconds > 0 ? Double(sessionWork) / sessionSeconds : 0
-        return rate > 0 ? Double(max(0, plannedWork() - ledger.total().work)) / rate : nil
+        guard rate > 0 else { return nil }
+        let open = Set(plan().filter { !isCompleted($0.id) }.compactMap { $0.plannedRun?.setup.id })
+        let done = ledger.entries.filter { $0.phase == "train" && open.contains($0.run) }.reduce(0) { $0 + $1.work }
+        return Double(max(0, plannedWork() - done)) / rate
     }
 
     private var lastLevel: Int {

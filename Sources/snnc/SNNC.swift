@@ -16,7 +16,8 @@ struct SNNC: ParsableCommand {
             in an event-driven simulator.
 
             Files are HDF5. Errors go to stderr; results to stdout (--json for scripts). \
-            Exit status: 0 done, 1 error, 3 a budget or flag check failed, 64 bad options.
+            Exit status: 0 done, 1 error, 3 'inspect --budget' exceeded or 'simulate \
+            --fail-on-flags' flagged a layer, 64 bad options, 128+N stopped by signal N.
 
             A typical run, from a trained model to a chip:
               snnc train --model vgg16 --width 0.125 --epochs 20 -o dense.h5

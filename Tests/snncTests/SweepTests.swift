@@ -216,10 +216,10 @@ struct SweepTests {
         let estimated = RunCursor(setup: cursor.setup, ledger: ledger, imagesPerEpoch: 750, searchSecondsLeft: 4200)
         #expect(
             RunCursorText.describe(estimated, trainSubset: nil)
-                == "in round3, 2 of 19 epochs done, ≈ 8m30s left in round3, ≈ 1h10m left in the search")
+                == "in round3, 2 of 19 epochs done, ≈ 8m30s left in round3, ≈ 1h10m of training left in the search at its last epoch")
         #expect(
             RunCursorText.describe(RunCursor(setup: cursor.setup, ledger: ledger, searchSecondsLeft: 4200), trainSubset: nil)
-                == "in round3, ≈ 1h10m left in the search")
+                == "in round3, ≈ 1h10m of training left in the search at its last epoch")
     }
 
     @Test func slurmScriptIsOneJobArray() throws {
@@ -381,7 +381,7 @@ struct SweepTests {
         #expect(killed.status == 0, "\(killed.stderr)")
         #expect(try states(b) == ["imp-s0": "not-started", "imp-s1": "partial"])
         let detail = try snnc(["sweep", "status", "tiny.toml"], in: b)
-        let search = detail.stdout.contains(" left in the search")
+        let search = detail.stdout.contains(" of training left in the search at its last epoch")
         #expect(detail.stdout.contains("in round0, 1 of 2 epochs done, ≈ ") && search, "\(detail.stdout)")
         let resumed = try snnc(["sweep", "run", "tiny.toml", "-j", "2"], in: b)
         #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -410,7 +410,8 @@ struct SweepTests {
         #expect(report.stdout.contains("results.json#imp-s1"))
 
         // A simulate sweep over an export of a result: each run's JSON ends up whole in its file
-        // (written by AtomicFile from the run's stdout), no temporary is left behind.
+        // (its stdout put in place by AtomicFile), and no temporary is left behind, not even one a
+        // killed sweep left.
         #expect(try snnc(["export", "out/imp-s0.h5", "--level", "1", "-o", "m.snn.h5"], in: a).status == 0)
         try """
         [sweep]
@@ -422,6 +423,9 @@ struct SweepTests {
         [axes]
         limit = [4, 8]
         """.write(toFile: a + "/sim.toml", atomically: true, encoding: .utf8)
+        // A temporary a killed sweep left (process 2^22 + 1 is above Linux's pid limit: never alive).
+        try FileManager.default.createDirectory(atPath: a + "/sim", withIntermediateDirectories: true)
+        try Data("{".utf8).write(to: URL(fileURLWithPath: a + "/sim/.limit4.json.tmp-4194305-7"))
         let simulated = try snnc(["sweep", "run", "sim.toml"], in: a)
         #expect(simulated.status == 0, "\(simulated.stderr)")
         let outputs = try FileManager.default.contentsOfDirectory(atPath: a + "/sim").filter { $0.hasSuffix(".json") }.sorted()

@@ -8,8 +8,9 @@ import SNNTickets
 /// own count, or for files written before it was stored the header's `--train-subset` (a search on
 /// a whole training set then shows the run only).
 enum RunCursorText {
-    /// `in round3, 6 of 19 epochs done, ≈ 14m left in round3, ≈ 3h20m left in the search`; without
-    /// an epoch size only `in round3`, without the search's estimate (files of older snnc) no last part.
+    /// `in round3, 6 of 19 epochs done, ≈ 14m left in round3, ≈ 3h20m of training left in the search
+    /// at its last epoch`; without an epoch size no epochs, without the search's estimate (files of
+    /// older snnc) no last part.
     static func describe(_ cursor: RunCursor, trainSubset: Int?) -> String {
         let id = cursor.setup.id
         var text = "in \(id)"
@@ -23,7 +24,7 @@ enum RunCursorText {
                 text += ", ≈ \(formatDuration(seconds / Double(epochs) * Double(total - epochs))) left in \(id)"
             }
         }
-        if let left = cursor.searchSecondsLeft { text += ", ≈ \(formatDuration(left)) left in the search" }
+        if let left = cursor.searchSecondsLeft { text += ", ≈ \(formatDuration(left)) of training left in the search at its last epoch" }
         return text
     }
 }

@@ -107,15 +107,15 @@ final class SweepRunner {
                 defer { entry.lock.release() }
                 let outcome: Outcome
                 if entry.process.terminationStatus == 0 {
-                    if let temporary = entry.stdout {
-                        let target = (directory as NSString).appendingPathComponent(entry.run.output)
-                        try AtomicFile.write(try Data(contentsOf: URL(fileURLWithPath: temporary)), to: target)
-                        try? manager.removeItem(atPath: temporary)
-                    }
                     // A run stopped early (e.g. --stop-after-epochs) exits 0 with a partial file.
-                    let state = SweepRunState.of(entry.run, command: plan.file.command, in: directory)
-                    outcome =
-                        state == .finished ? .finished(resumed: entry.resumed) : .failed(how: "stopped before finishing (exit status 0)")
+                    if let problem = storeOutput(of: entry.run, from: entry.stdout) {
+                        outcome = .failed(how: "its output could not be stored: \(problem)")
+                    } else {
+                        let state = SweepRunState.of(entry.run, command: plan.file.command, in: directory)
+                        outcome =
+                            state == .finished
+                            ? .finished(resumed: entry.resumed) : .failed(how: "stopped before finishing (exit status 0)")
+                    }
                 } else {
                     if let temporary = entry.stdout { try? manager.removeItem(atPath: temporary) }
                     let status = entry.process.terminationStatus
@@ -150,8 +150,24 @@ final class SweepRunner {
         try? log.write(contentsOf: Data(text.utf8))
     }
 
+    /// Puts a finished simulation's stdout, kept in `temporary`, in place as its output (fsync'ed
+    /// and renamed by `AtomicFile.replace`); nil when done or when the run writes its own file, else
+    /// what went wrong (the temporary is removed, so the run is not finished and runs again).
+    private func storeOutput(of run: SweepRun, from temporary: String?) -> String? {
+        guard let temporary else { return nil }
+        let target = (directory as NSString).appendingPathComponent(run.output)
+        do {
+            try AtomicFile.replace(target) { path in try FileManager.default.moveItem(atPath: temporary, toPath: path) }
+            return nil
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            return Diagnostic(known: error)?.message ?? String(describing: error)
+        }
+    }
+
     /// Starts one run's process in the sweep's folder; a simulation's stdout goes to a temporary
-    /// file moved over its output when it succeeds.
+    /// file named as `AtomicFile` names its own (so a killed sweep's is removed by the next write
+    /// of that output), put in place when the run succeeds (`storeOutput`).
     private func launch(_ run: SweepRun, _ arguments: [String]) throws -> (Process, String?) {
         let logPath = (directory as NSString).appendingPathComponent(run.log)
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -168,7 +184,8 @@ final class SweepRunner {
         process.standardError = log
         var temporary: String?
         if plan.file.command == .simulate {
-            let path = (directory as NSString).appendingPathComponent(run.output) + ".tmp-\(getpid())"
+            let target = (directory as NSString).appendingPathComponent(run.output)
+            let path = AtomicFile.temporaryPath(for: target, in: URL(fileURLWithPath: target).deletingLastPathComponent().path)
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             process.standardOutput = FileHandle(forWritingAtPath: path)
             temporary = path
